@@ -1,0 +1,66 @@
+"""Settings classes; production reads everything it needs from the environment."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEV_SECRET = "dev-only-not-secret"
+
+
+def normalise_database_url(url: str | None) -> str | None:
+    """Make plain postgres URLs use the psycopg 3 driver that requirements.txt installs."""
+    if not url:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL")) or (
+        f"sqlite:///{BASE_DIR / 'instance' / 'hygiene.db'}"
+    )
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "uploads"))
+    TIMEZONE = os.environ.get("HYGIENE_TIMEZONE", "Asia/Shanghai")
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "hygiene" / "translations")
+    LANGUAGES = ("zh_CN", "en")
+    DEMO_MODE = os.environ.get("HYGIENE_DEMO", "0") == "1"
+    PAGE_SIZE = 20
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    IMPORT_MAX_ROWS = 5000
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+
+
+class DevelopmentConfig(Config):
+    DEMO_MODE = os.environ.get("HYGIENE_DEMO", "1") == "1"
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("TEST_DATABASE_URL")
+    ) or "sqlite://"
+    WTF_CSRF_ENABLED = False
+    DEMO_MODE = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = os.environ.get("HYGIENE_INSECURE_COOKIES", "0") != "1"
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with a missing or development secret key."""
+        key = os.environ.get("SECRET_KEY", "")
+        if not key or key == DEV_SECRET or len(key) < 24:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 24 characters "
+                "in production (e.g. python -c 'import secrets; print(secrets.token_hex(32))')."
+            )

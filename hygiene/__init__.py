@@ -1,0 +1,121 @@
+"""hygiene: the patriotic hygiene office's inspection, rectification and ranking system."""
+from __future__ import annotations
+
+import os
+
+import sqlalchemy as sa
+from flask import Flask, request, session
+from werkzeug.exceptions import HTTPException
+
+from hygiene.extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config_class: type | str | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, CLI, error handlers."""
+    app = Flask(__name__, template_folder=os.path.join(ROOT, "templates"),
+                static_folder=os.path.join(ROOT, "static"), instance_path=os.path.join(ROOT, "instance"))
+    app.config.from_object(_config_class(config_class))
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_error_handlers(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _config_class(config_class: type | str | None) -> type:
+    import config
+
+    if config_class is None:
+        name = os.environ.get("HYGIENE_CONFIG", "development")
+        config_class = {"development": config.DevelopmentConfig, "production": config.ProductionConfig,
+                        "test": config.TestConfig}[name]
+    if isinstance(config_class, str):
+        config_class = getattr(config, config_class)
+    if hasattr(config_class, "check"):
+        config_class.check()
+    return config_class
+
+
+def _init_extensions(app: Flask) -> None:
+    from hygiene import models  # noqa: F401  (every table registered before migrations look)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    babel.init_app(app, locale_selector=_select_locale)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL lets readers work during a write; the busy timeout waits instead of failing."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _select_locale() -> str:
+    choice = session.get("lang") or request.args.get("lang")
+    return choice if choice in ("zh_CN", "en") else "zh_CN"
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from hygiene.accounts.models import User
+
+    return db.session.get(User, int(user_id))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from hygiene.accounts.views import bp as accounts_bp
+    from hygiene.audit.views import bp as audit_bp
+    from hygiene.core.views import bp as core_bp
+    from hygiene.places.import_views import bp as import_bp
+    from hygiene.places.views import bp as places_bp
+
+    for blueprint in (core_bp, accounts_bp, places_bp, import_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from hygiene.cli import demo_command
+
+    app.cli.add_command(demo_command)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    from hygiene.core.views import error_page
+    from hygiene.errors import Forbidden, NotFound
+
+    def http_error(error: HTTPException):
+        status = error.code if error.code in (400, 403, 404, 405, 413) else None
+        return error_page(status) if status else error
+
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(NotFound, lambda _e: error_page(404))
+    app.register_error_handler(Forbidden, lambda _e: error_page(403))
+    app.register_error_handler(500, lambda _e: error_page(500))
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from hygiene.clock import to_local
+
+    @app.template_filter("local")
+    def local_datetime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+        moment = to_local(value)
+        return moment.strftime(fmt) if moment else ""
+
+    @app.context_processor
+    def _globals():
+        from flask_babel import get_locale
+
+        return {"current_locale": str(get_locale())}

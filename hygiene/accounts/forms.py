@@ -1,0 +1,45 @@
+"""Sign-in and user management forms."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired
+
+from hygiene.accounts.models import Role
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator (hygiene office)"),
+    Role.INSPECTOR: _l("Inspector"),
+    Role.VILLAGE_CONTACT: _l("Village contact"),
+    Role.UNIT_CONTACT: _l("Unit contact"),
+}
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("User name"), validators=[InputRequired(_l("Enter your user name."))])
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    submit = SubmitField(_l("Sign in"))
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("User name"))
+    display_name = StringField(_l("Full name"))
+    phone = StringField(_l("Phone"))
+    role = SelectField(_l("Role"), choices=[])
+    township_id = SelectField(_l("Township"), choices=[], coerce=str)
+    village_id = SelectField(_l("Village / community"), choices=[], coerce=str)
+    unit_id = SelectField(_l("Unit"), choices=[], coerce=str)
+    password = PasswordField(_l("Password"))
+    submit = SubmitField(_l("Save"))
+
+    def prepare(self, scope) -> None:
+        from hygiene.places.queries import visible_townships, visible_units, visible_villages
+
+        self.role.choices = [(r.value, str(label)) for r, label in ROLE_LABELS.items()]
+        blank = [("", "—")]
+        self.township_id.choices = blank + [(str(t.id), t.name) for t in visible_townships(scope)]
+        self.village_id.choices = blank + [(str(v.id), v.name) for v in visible_villages(scope)]
+        self.unit_id.choices = blank + [(str(u.id), f"{u.village.name} · {u.name}")
+                                        for u in visible_units(scope)]

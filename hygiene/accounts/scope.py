@@ -1,0 +1,67 @@
+"""What a user may see and change: the one place the access rules live."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from hygiene.accounts.models import Role, User
+from hygiene.places.models import Cleaner, Household, Township, Unit, Village
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: Role
+    township_id: int | None = None
+    village_id: int | None = None
+    unit_id: int | None = None
+
+    @classmethod
+    def of(cls, user: User) -> Scope:
+        """Build the scope of a signed-in user from their role and bindings."""
+        return cls(Role(user.role), user.township_id, user.village_id, user.unit_id)
+
+    @property
+    def is_county_admin(self) -> bool:
+        return self.role is Role.ADMIN and self.township_id is None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @property
+    def township_wide(self) -> bool:
+        """True for office staff who read everything in a township (or the county)."""
+        return self.role in (Role.ADMIN, Role.INSPECTOR)
+
+    @property
+    def can_edit_register(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def clause(self, model: type) -> sa.ColumnElement[bool]:
+        """A WHERE clause that keeps only the rows of `model` this scope may read."""
+        if self.is_county_admin:
+            return sa.true()
+        if model is Township:
+            return Township.id == self.township_id if self.township_wide else sa.false()
+        if model is Village:
+            if self.township_wide:
+                return Village.township_id == self.township_id
+            return Village.id == self.village_id if self.role is Role.VILLAGE_CONTACT else sa.false()
+        if model in (Unit, Household, Cleaner):
+            return self._village_record_clause(model)
+        raise TypeError(f"no scope rule for {model.__name__}")
+
+    def _village_record_clause(self, model: type) -> sa.ColumnElement[bool]:
+        if self.township_wide:
+            villages = sa.select(Village.id).where(Village.township_id == self.township_id)
+            return model.village_id.in_(villages)
+        if self.role is Role.VILLAGE_CONTACT:
+            return model.village_id == self.village_id
+        if self.role is Role.UNIT_CONTACT and model is Unit:
+            return Unit.id == self.unit_id
+        return sa.false()
+
+    def covers_township(self, township_id: int | None) -> bool:
+        """True when records of this township lie inside the scope."""
+        return self.is_county_admin or (self.township_wide and township_id == self.township_id)

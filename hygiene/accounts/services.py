@@ -1,0 +1,174 @@
+"""Users: sign-in, creation, role bindings, deactivation and passwords."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from hygiene.accounts.models import Role, User
+from hygiene.accounts.scope import Scope
+from hygiene.audit.services import audit_record, changed_fields, snapshot
+from hygiene.clock import now_utc
+from hygiene.errors import DomainError, Forbidden, NotFound
+from hygiene.extensions import db
+from hygiene.places.models import Township, Unit, Village
+from hygiene.places.rules import clean_text, normalise_phone
+
+MIN_PASSWORD_LENGTH = 8
+AUDITED_FIELDS = ("username", "display_name", "phone", "role", "township_id", "village_id",
+                  "unit_id")
+
+
+class UserInvalid(DomainError):
+    """A user form is wrong; `errors` maps field to message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def user_authenticate(*, username: str, password: str) -> User | None:
+    """Return the active user with these credentials, noting the sign-in time."""
+    user = db.session.scalar(sa.select(User).where(
+        sa.func.lower(User.username) == clean_text(username).lower()))
+    if user is None or not user.active or not user.check_password(password):
+        return None
+    user.last_login_at = now_utc()
+    return user
+
+
+def user_scope_clause(scope: Scope) -> sa.ColumnElement[bool]:
+    """Users an administrator may see and manage."""
+    if not scope.is_admin:
+        return sa.false()
+    return sa.true() if scope.is_county_admin else User.township_id == scope.township_id
+
+
+def user_get(*, scope: Scope, user_id: int) -> User:
+    """Load a user the administrator manages, or raise NotFound."""
+    user = db.session.scalar(sa.select(User).where(User.id == user_id, user_scope_clause(scope)))
+    if user is None:
+        raise NotFound("user not found")
+    return user
+
+
+def user_create(*, scope: Scope, actor_id: int | None, data: dict) -> User:
+    """Create a user bound to the township, village or unit its role needs."""
+    values = _validate(scope, data, existing=None)
+    errors = _password_errors(data.get("password", ""))
+    if errors:
+        raise UserInvalid(errors)
+    user = User(**values)
+    user.set_password(data["password"])
+    db.session.add(user)
+    db.session.flush()
+    audit_record(actor_id=actor_id, action="create", record=user, township_id=user.township_id,
+                 after=snapshot(user, AUDITED_FIELDS))
+    return user
+
+
+def user_update(*, scope: Scope, actor_id: int | None, user: User, data: dict) -> User:
+    """Change a user's name, role or binding; a new password is set only when given."""
+    values = _validate(scope, data, existing=user)
+    password = data.get("password") or ""
+    errors = _password_errors(password) if password else {}
+    if errors:
+        raise UserInvalid(errors)
+    before = snapshot(user, AUDITED_FIELDS)
+    for name, value in values.items():
+        setattr(user, name, value)
+    if password:
+        user.set_password(password)
+    changes = changed_fields(before, snapshot(user, AUDITED_FIELDS))
+    if password:
+        changes["password"] = ("***", "*** (changed)")
+    if changes:
+        audit_record(actor_id=actor_id, action="update", record=user, township_id=user.township_id,
+                     before={k: v[0] for k, v in changes.items()},
+                     after={k: v[1] for k, v in changes.items()})
+    return user
+
+
+def user_set_active(*, scope: Scope, actor_id: int | None, user: User, active: bool) -> User:
+    """Deactivate or reactivate a user; administrators cannot lock themselves out."""
+    if user.id == actor_id and not active:
+        raise DomainError(_("You cannot deactivate your own account."))
+    if user.active != active:
+        user.active = active
+        audit_record(actor_id=actor_id, action="activate" if active else "deactivate",
+                     record=user, township_id=user.township_id,
+                     before={"active": not active}, after={"active": active})
+    return user
+
+
+def _password_errors(password: str) -> dict[str, str]:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return {"password": _("The password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)}
+    return {}
+
+
+def _validate(scope: Scope, data: dict, existing: User | None) -> dict:
+    if not scope.is_admin:
+        raise Forbidden(_("Only administrators manage users."))
+    errors: dict[str, str] = {}
+    values = {
+        "username": clean_text(data.get("username")),
+        "display_name": clean_text(data.get("display_name")),
+        "phone": clean_text(data.get("phone")),
+        "role": clean_text(data.get("role")),
+    }
+    for name in ("username", "display_name"):
+        if not values[name]:
+            errors[name] = _("This field is required.")
+    if values["phone"]:
+        values["phone"] = normalise_phone(values["phone"]) or values["phone"]
+        if not normalise_phone(values["phone"]):
+            errors["phone"] = _("“%(value)s” is not a valid phone number (11-digit mobile or "
+                                "landline with area code).", value=values["phone"])
+    if values["role"] not in set(Role):
+        errors["role"] = _("Choose a value from the list.")
+    else:
+        values.update(_binding(scope, Role(values["role"]), data, errors))
+    if values["username"] and _username_taken(values["username"], existing):
+        errors["username"] = _("The user name “%(name)s” is taken.", name=values["username"])
+    if errors:
+        raise UserInvalid(errors)
+    return values
+
+
+def _binding(scope: Scope, role: Role, data: dict, errors: dict[str, str]) -> dict:
+    """Work out township/village/unit for a role, each checked against the admin's scope."""
+    binding = {"township_id": None, "village_id": None, "unit_id": None}
+    if role is Role.VILLAGE_CONTACT:
+        village = _in_scope(Village, data.get("village_id"), scope)
+        if village is None:
+            errors["village_id"] = _("A village contact must be bound to one village.")
+            return binding
+        return {**binding, "village_id": village.id, "township_id": village.township_id}
+    if role is Role.UNIT_CONTACT:
+        unit = _in_scope(Unit, data.get("unit_id"), scope)
+        if unit is None:
+            errors["unit_id"] = _("A unit contact must be bound to one unit.")
+            return binding
+        return {**binding, "unit_id": unit.id, "township_id": unit.village.township_id}
+    township = _in_scope(Township, data.get("township_id"), scope)
+    if township is None and not (role is Role.ADMIN and scope.is_county_admin):
+        if scope.is_county_admin:
+            errors["township_id"] = _("Inspectors work for one township; choose it.")
+            return binding
+        township = db.session.get(Township, scope.township_id)
+    return {**binding, "township_id": township.id if township else None}
+
+
+def _in_scope(model: type, raw_id: object, scope: Scope):
+    try:
+        record_id = int(raw_id)
+    except (TypeError, ValueError):
+        return None
+    return db.session.scalar(sa.select(model).where(model.id == record_id, scope.clause(model)))
+
+
+def _username_taken(username: str, existing: User | None) -> bool:
+    stmt = sa.select(User.id).where(sa.func.lower(User.username) == username.lower())
+    if existing is not None:
+        stmt = stmt.where(User.id != existing.id)
+    return db.session.scalar(stmt) is not None

@@ -1,0 +1,133 @@
+"""Sign-in, sign-out, language choice and user management."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import joinedload
+
+from hygiene.accounts import services
+from hygiene.accounts.forms import ROLE_LABELS, LoginForm, UserForm
+from hygiene.accounts.models import User
+from hygiene.audit.queries import events_for
+from hygiene.core.web import apply_errors, page_number, require_admin, safe_next
+from hygiene.errors import DomainError
+from hygiene.extensions import db
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.user_authenticate(username=form.username.data, password=form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(url_for("core.dashboard")))
+        form.form_errors.append(_("The user name or password is wrong, or the account is "
+                                  "deactivated."))
+    status = 401 if request.method == "POST" else 200
+    return render_template("accounts/login.html", form=form,
+                           demo=current_app.config["DEMO_MODE"]), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    return redirect(url_for(".login"))
+
+
+@bp.get("/language/<any(zh_CN,en):code>")
+def language(code: str):
+    session["lang"] = code
+    return redirect(safe_next(url_for("core.dashboard")))
+
+
+@bp.get("/users/")
+@login_required
+def user_list():
+    scope = require_admin()
+    q = request.args.get("q", "").strip()
+    stmt = (sa.select(User).options(joinedload(User.township), joinedload(User.village),
+                                    joinedload(User.unit))
+            .where(services.user_scope_clause(scope)).order_by(User.role, User.username))
+    if q:
+        stmt = stmt.where(sa.or_(User.username.ilike(f"%{q}%"), User.display_name.ilike(f"%{q}%")))
+    page = db.paginate(stmt, page=page_number(), per_page=20, error_out=False)
+    return render_template("accounts/users.html", page=page, q=q, roles=ROLE_LABELS)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@login_required
+def user_new():
+    scope = require_admin()
+    form = UserForm()
+    form.prepare(scope)
+    if form.validate_on_submit():
+        try:
+            user = services.user_create(scope=scope, actor_id=current_user.id, data=form.data)
+        except services.UserInvalid as error:
+            apply_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash(_("Saved “%(name)s”.", name=str(user)), "success")
+            return redirect(url_for(".user_detail", user_id=user.id))
+    return _render_user_form(form, None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@login_required
+def user_edit(user_id: int):
+    scope = require_admin()
+    user = services.user_get(scope=scope, user_id=user_id)
+    form = UserForm(obj=user)
+    form.prepare(scope)
+    if request.method == "GET":
+        for name in ("township_id", "village_id", "unit_id"):
+            getattr(form, name).data = str(getattr(user, name) or "")
+    if form.validate_on_submit():
+        try:
+            services.user_update(scope=scope, actor_id=current_user.id, user=user, data=form.data)
+        except services.UserInvalid as error:
+            apply_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash(_("Saved “%(name)s”.", name=str(user)), "success")
+            return redirect(url_for(".user_detail", user_id=user.id))
+    return _render_user_form(form, user)
+
+
+@bp.get("/users/<int:user_id>")
+@login_required
+def user_detail(user_id: int):
+    scope = require_admin()
+    user = services.user_get(scope=scope, user_id=user_id)
+    return render_template("accounts/user_detail.html", user=user, roles=ROLE_LABELS,
+                           events=events_for(user))
+
+
+@bp.post("/users/<int:user_id>/active")
+@login_required
+def user_set_active(user_id: int):
+    scope = require_admin()
+    user = services.user_get(scope=scope, user_id=user_id)
+    try:
+        services.user_set_active(scope=scope, actor_id=current_user.id, user=user,
+                                 active=request.form.get("active") == "1")
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Saved “%(name)s”.", name=str(user)), "success")
+    return redirect(url_for(".user_detail", user_id=user.id))
+
+
+def _render_user_form(form: UserForm, user: User | None):
+    failed = request.method == "POST" and (form.errors or form.form_errors)
+    return render_template("accounts/user_form.html", form=form, user=user), 422 if failed else 200

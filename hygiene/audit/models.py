@@ -1,0 +1,29 @@
+"""The audit trail: who changed what, when, with the values before and after."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hygiene.clock import UTCDateTime, now_utc
+from hygiene.extensions import db
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(30))
+    entity_type: Mapped[str] = mapped_column(sa.String(40))
+    entity_id: Mapped[int | None] = mapped_column()
+    entity_label: Mapped[str] = mapped_column(sa.String(200), default="")
+    township_id: Mapped[int | None] = mapped_column(sa.ForeignKey("township.id"), index=True)
+    before: Mapped[dict | None] = mapped_column(sa.JSON)
+    after: Mapped[dict | None] = mapped_column(sa.JSON)
+
+    actor = relationship("User")
+
+    __table_args__ = (sa.Index("ix_audit_event_entity", "entity_type", "entity_id"),)

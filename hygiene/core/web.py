@@ -1,0 +1,47 @@
+"""Small helpers every blueprint uses: the current scope, safe redirects, form errors."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from hygiene.accounts.scope import Scope
+
+
+def current_scope() -> Scope:
+    """The scope of the signed-in user."""
+    return Scope.of(current_user)
+
+
+def require_admin() -> Scope:
+    """Return the admin's scope, or answer 403 for everyone else."""
+    scope = current_scope()
+    if not scope.is_admin:
+        abort(403)
+    return scope
+
+
+def apply_errors(form: FlaskForm, errors: dict[str, str]) -> None:
+    """Show service errors beside their fields; errors without a field go to the form."""
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)
+
+
+def safe_next(default: str) -> str:
+    """The `next` target when it stays on this site, else `default`."""
+    target = request.values.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        return target
+    return default
+
+
+def page_number() -> int:
+    """The requested page, 1 when missing or nonsense."""
+    return max(request.args.get("page", 1, type=int) or 1, 1)

@@ -1,0 +1,19 @@
+"""Domain errors that services raise and entry points translate."""
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the request; `field` names the input at fault, if any."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    """The record does not exist or lies outside the user's scope (the two look the same)."""
+
+
+class Forbidden(DomainError):
+    """The user's role may not do this."""

@@ -1,0 +1,87 @@
+"""Reads of the register, always through the reader's scope."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from hygiene.accounts.scope import Scope
+from hygiene.errors import NotFound
+from hygiene.extensions import db
+from hygiene.places.kinds import Kind
+from hygiene.places.models import Township, Unit, Village
+
+
+def record_get(*, kind: Kind, scope: Scope, record_id: int) -> object:
+    """Load one record the scope may read, or raise NotFound (also for other villages' ids)."""
+    stmt = sa.select(kind.model).where(kind.model.id == record_id, scope.clause(kind.model))
+    record = db.session.scalar(stmt)
+    if record is None:
+        raise NotFound("record not found")
+    return record
+
+
+def record_list_stmt(
+    *,
+    kind: Kind,
+    scope: Scope,
+    q: str = "",
+    status: str = "active",
+    township_id: int | None = None,
+    village_id: int | None = None,
+    category: str | None = None,
+) -> sa.Select:
+    """Build the filtered, ordered select behind a register list page."""
+    model = kind.model
+    stmt = sa.select(model).where(scope.clause(model)).options(*kind.load)
+    if status in ("active", "inactive"):
+        stmt = stmt.where(model.active.is_(status == "active"))
+    if q:
+        pattern = f"%{q.strip()}%"
+        stmt = stmt.where(sa.or_(*(getattr(model, a).ilike(pattern) for a in kind.search)))
+    if village_id and kind.parent == "village":
+        stmt = stmt.where(model.village_id == village_id)
+    if township_id and kind.parent == "village":
+        stmt = stmt.where(model.village_id.in_(
+            sa.select(Village.id).where(Village.township_id == township_id)))
+    if township_id and kind.parent == "township":
+        stmt = stmt.where(model.township_id == township_id)
+    if category and model is Unit:
+        stmt = stmt.where(Unit.category == category)
+    order = [model.village_id] if kind.parent == "village" else []
+    return stmt.order_by(*order, *(getattr(model, a) for a in kind.unique), model.id)
+
+
+def visible_townships(scope: Scope, *, active_only: bool = True) -> list[Township]:
+    """Townships the scope may read, by name."""
+    stmt = sa.select(Township).where(scope.clause(Township)).order_by(Township.name)
+    if active_only:
+        stmt = stmt.where(Township.active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def visible_villages(scope: Scope, *, active_only: bool = True) -> list[Village]:
+    """Villages the scope may read, by township and name."""
+    stmt = (sa.select(Village).where(scope.clause(Village))
+            .order_by(Village.township_id, Village.name))
+    if active_only:
+        stmt = stmt.where(Village.active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def visible_units(scope: Scope, *, active_only: bool = True) -> list[Unit]:
+    """Units the scope may read, by village and name (for binding a unit contact)."""
+    stmt = sa.select(Unit).where(scope.clause(Unit)).order_by(Unit.village_id, Unit.name)
+    if active_only:
+        stmt = stmt.where(Unit.active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def register_counts(scope: Scope) -> dict[str, int]:
+    """Count active records of each kind in the scope, one query per kind."""
+    from hygiene.places.kinds import KINDS
+
+    counts = {}
+    for slug, kind in KINDS.items():
+        stmt = (sa.select(sa.func.count()).select_from(kind.model)
+                .where(scope.clause(kind.model), kind.model.active.is_(True)))
+        counts[slug] = db.session.scalar(stmt)
+    return counts

@@ -1,0 +1,112 @@
+"""The register pages: one set of list, detail, create, edit and deactivate views per kind."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from hygiene.audit.queries import events_for
+from hygiene.core.web import apply_errors, current_scope, page_number
+from hygiene.extensions import db
+from hygiene.places import queries, rules, services
+from hygiene.places.forms import FORMS
+from hygiene.places.kinds import KINDS
+
+bp = Blueprint("places", __name__, url_prefix="/register")
+KIND = "<any(townships,villages,units,households,cleaners):slug>"
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every register page needs a signed-in user."""
+
+
+@bp.get(f"/{KIND}/")
+def record_list(slug: str):
+    kind, scope = KINDS[slug], current_scope()
+    filters = {
+        "q": request.args.get("q", "").strip(),
+        "status": request.args.get("status", "active"),
+        "township_id": request.args.get("township_id", type=int),
+        "village_id": request.args.get("village_id", type=int),
+        "category": request.args.get("category") or None,
+    }
+    stmt = queries.record_list_stmt(kind=kind, scope=scope, **filters)
+    page = db.paginate(stmt, page=page_number(), per_page=20, error_out=False)
+    return render_template(
+        "places/list.html", kind=kind, page=page, filters=filters, rules=rules,
+        villages=queries.visible_villages(scope) if kind.parent == "village" else [],
+        townships=queries.visible_townships(scope) if kind.parent == "township" else [],
+        can_edit=scope.can_edit_register)
+
+
+@bp.get(f"/{KIND}/<int:record_id>")
+def record_detail(slug: str, record_id: int):
+    kind, scope = KINDS[slug], current_scope()
+    record = queries.record_get(kind=kind, scope=scope, record_id=record_id)
+    return render_template("places/detail.html", kind=kind, record=record, rules=rules,
+                           events=events_for(record) if scope.is_admin else [],
+                           can_edit=scope.can_edit_register)
+
+
+@bp.route(f"/{KIND}/new", methods=["GET", "POST"])
+def record_new(slug: str):
+    kind, scope = KINDS[slug], current_scope()
+    if not scope.can_edit_register:
+        return render_template("errors/403.html"), 403
+    form = FORMS[slug](data=request.args.to_dict() if request.method == "GET" else None)
+    form.prepare(scope)
+    if form.validate_on_submit():
+        try:
+            record = services.record_create(kind=kind, scope=scope, actor_id=current_user.id,
+                                            data=form.data)
+        except services.RecordInvalid as error:
+            apply_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash(_("Saved “%(name)s”.", name=str(record)), "success")
+            return redirect(url_for(".record_detail", slug=slug, record_id=record.id))
+    return render_template("places/form.html", kind=kind, form=form, record=None), _status(form)
+
+
+@bp.route(f"/{KIND}/<int:record_id>/edit", methods=["GET", "POST"])
+def record_edit(slug: str, record_id: int):
+    kind, scope = KINDS[slug], current_scope()
+    record = queries.record_get(kind=kind, scope=scope, record_id=record_id)
+    if not scope.can_edit_register:
+        return render_template("errors/403.html"), 403
+    form = FORMS[slug](obj=record)
+    form.prepare(scope)
+    if form.validate_on_submit():
+        try:
+            services.record_update(kind=kind, scope=scope, actor_id=current_user.id,
+                                   record=record, data=form.data)
+        except services.RecordInvalid as error:
+            db.session.rollback()
+            apply_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash(_("Saved “%(name)s”.", name=str(record)), "success")
+            return redirect(url_for(".record_detail", slug=slug, record_id=record.id))
+    elif request.method == "GET" and kind.parent_attr:
+        getattr(form, kind.parent_attr).data = str(getattr(record, kind.parent_attr))
+    return render_template("places/form.html", kind=kind, form=form, record=record), _status(form)
+
+
+@bp.post(f"/{KIND}/<int:record_id>/active")
+def record_set_active(slug: str, record_id: int):
+    kind, scope = KINDS[slug], current_scope()
+    record = queries.record_get(kind=kind, scope=scope, record_id=record_id)
+    active = request.form.get("active") == "1"
+    services.record_set_active(kind=kind, scope=scope, actor_id=current_user.id,
+                               record=record, active=active)
+    db.session.commit()
+    flash(_("Reactivated “%(name)s”.", name=str(record)) if active
+          else _("Deactivated “%(name)s”; it stays in the records.", name=str(record)), "success")
+    return redirect(url_for(".record_detail", slug=slug, record_id=record.id))
+
+
+def _status(form) -> int:
+    """422 when a submitted form came back with errors, so scripts and tests can tell."""
+    return 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
