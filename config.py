@@ -50,6 +50,7 @@ class TestConfig(Config):
     ) or "sqlite://"
     WTF_CSRF_ENABLED = False
     DEMO_MODE = False
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes keep the suite quick; tests only
 
 
 class ProductionConfig(Config):

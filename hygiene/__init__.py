@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 
 import sqlalchemy as sa
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from werkzeug.exceptions import HTTPException
 
 from hygiene.extensions import babel, csrf, db, login_manager, migrate
@@ -64,6 +64,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _select_locale() -> str:
+    if not has_request_context():  # CLI, scheduler and service tests speak the default
+        return "zh_CN"
     choice = session.get("lang") or request.args.get("lang")
     return choice if choice in ("zh_CN", "en") else "zh_CN"
 

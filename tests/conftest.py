@@ -39,7 +39,10 @@ def app(tmp_path_factory):
         with _db.engine.begin() as conn:
             conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
         upgrade()
-    return app
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
 
 
 @pytest.fixture

@@ -65,6 +65,8 @@ def record_set_active(*, kind: Kind, scope: Scope, actor_id: int | None, record:
 
 def record_validate(*, kind: Kind, scope: Scope, data: dict, existing: Any = None) -> dict:
     """Return clean values for `kind` from `data`, or raise RecordInvalid with every problem."""
+    if not scope.can_edit_register:
+        raise Forbidden(_("Only the hygiene office can change the register."))
     errors: dict[str, str] = {}
     values = {name: _clean_field(kind, name, data.get(name), errors) for name in kind.fields
               if name in data or existing is None}
