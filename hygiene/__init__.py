@@ -120,4 +120,5 @@ def _register_template_helpers(app: Flask) -> None:
     def _globals():
         from flask_babel import get_locale
 
-        return {"current_locale": str(get_locale())}
+        # Babel spells zh_CN as zh_Hans_CN; templates only need to know which of the two it is
+        return {"current_locale": "zh_CN" if get_locale().language == "zh" else "en"}

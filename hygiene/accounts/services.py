@@ -54,9 +54,6 @@ def user_get(*, scope: Scope, user_id: int) -> User:
 def user_create(*, scope: Scope, actor_id: int | None, data: dict) -> User:
     """Create a user bound to the township, village or unit its role needs."""
     values = _validate(scope, data, existing=None)
-    errors = _password_errors(data.get("password", ""))
-    if errors:
-        raise UserInvalid(errors)
     user = User(**values)
     user.set_password(data["password"])
     db.session.add(user)
@@ -70,9 +67,6 @@ def user_update(*, scope: Scope, actor_id: int | None, user: User, data: dict) -
     """Change a user's name, role or binding; a new password is set only when given."""
     values = _validate(scope, data, existing=user)
     password = data.get("password") or ""
-    errors = _password_errors(password) if password else {}
-    if errors:
-        raise UserInvalid(errors)
     before = snapshot(user, AUDITED_FIELDS)
     for name, value in values.items():
         setattr(user, name, value)
@@ -130,6 +124,8 @@ def _validate(scope: Scope, data: dict, existing: User | None) -> dict:
         values.update(_binding(scope, Role(values["role"]), data, errors))
     if values["username"] and _username_taken(values["username"], existing):
         errors["username"] = _("The user name “%(name)s” is taken.", name=values["username"])
+    if existing is None or data.get("password"):
+        errors.update(_password_errors(data.get("password") or ""))
     if errors:
         raise UserInvalid(errors)
     return values

@@ -18,7 +18,7 @@ class RegisterForm(FlaskForm):
 
 class TownshipForm(RegisterForm):
     name = StringField(_l("Name"))
-    kind = SelectField(_l("Type"), choices=[])
+    kind = SelectField(_l("Type"), choices=[], validate_choice=False)
     contact_name = StringField(_l("Contact person"))
     contact_phone = StringField(_l("Phone"))
 
@@ -27,9 +27,9 @@ class TownshipForm(RegisterForm):
 
 
 class VillageForm(RegisterForm):
-    township_id = SelectField(_l("Township"), choices=[], coerce=str)
+    township_id = SelectField(_l("Township"), choices=[], validate_choice=False, coerce=str)
     name = StringField(_l("Name"))
-    kind = SelectField(_l("Type"), choices=[])
+    kind = SelectField(_l("Type"), choices=[], validate_choice=False)
     contact_name = StringField(_l("Contact person"))
     contact_phone = StringField(_l("Phone"))
 
@@ -41,7 +41,7 @@ class VillageForm(RegisterForm):
 
 
 class VillageChildForm(RegisterForm):
-    village_id = SelectField(_l("Village / community"), choices=[], coerce=str)
+    village_id = SelectField(_l("Village / community"), choices=[], validate_choice=False, coerce=str)
 
     def prepare(self, scope) -> None:
         from hygiene.places.queries import visible_villages
@@ -51,7 +51,7 @@ class VillageChildForm(RegisterForm):
 
 class UnitForm(VillageChildForm):
     name = StringField(_l("Name"))
-    category = SelectField(_l("Category"), choices=[])
+    category = SelectField(_l("Category"), choices=[], validate_choice=False)
     address = StringField(_l("Address"))
     contact_name = StringField(_l("Contact person"))
     contact_phone = StringField(_l("Phone"))

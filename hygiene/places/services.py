@@ -78,7 +78,7 @@ def record_validate(*, kind: Kind, scope: Scope, data: dict, existing: Any = Non
     township_id = _check_parent(kind, scope, values, existing, errors)
     if township_id is not None or kind.parent is None:
         _check_can_write(scope, township_id if kind.parent else getattr(existing, "id", None))
-    if not errors:
+    if not any(f in errors for f in (*kind.unique, kind.parent_attr)):
         _check_unique(kind, values, existing, errors)
     if errors:
         raise RecordInvalid(errors)

@@ -1,0 +1,92 @@
+"""Walk every URL rule with each role and the ids of records outside that role's scope.
+
+A person must never read or change another village's (or township's) records by any URL:
+GETs answer 403/404 or show a page without the foreign records' names; POSTs answer 403/404
+and leave every table as it was. No URL may answer 500.
+"""
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from hygiene.extensions import db
+from hygiene.places.kinds import KINDS
+
+# names of records that each role must never see
+FOREIGN = {
+    "admin_a": ["b1饭店", "b1户主", "b1保洁", "乙一村", "village_b1", "admin_b"],
+    "inspector_a": ["b1饭店", "b1户主", "b1保洁", "乙一村", "乙镇", "village_b1"],
+    "village_a1": ["a2饭店", "a2户主", "a2保洁", "甲二村", "b1饭店", "b1户主", "乙一村", "乙镇",
+                   "village_b1", "inspector_a"],
+    "unit_a1": ["a2饭店", "b1饭店", "a1户主", "a1保洁", "甲二村", "乙一村", "乙镇", "village_a1"],
+}
+# the ids each role must not reach: (record kind slug -> id), users
+FOREIGN_RECORDS = {
+    "admin_a": lambda w: {"townships": w.tb, "villages": w.b1, "units": w.unit_b1,
+                          "households": w.household_b1, "cleaners": w.cleaner_b1},
+    "inspector_a": lambda w: {"townships": w.tb, "villages": w.b1, "units": w.unit_b1,
+                              "households": w.household_b1, "cleaners": w.cleaner_b1},
+    "village_a1": lambda w: {"townships": w.ta, "villages": w.a2, "units": w.unit_a2,
+                             "households": w.household_a2, "cleaners": w.cleaner_a2},
+    "unit_a1": lambda w: {"townships": w.ta, "villages": w.a1, "units": w.unit_a2,
+                          "households": w.household_a1, "cleaners": w.cleaner_a1},
+}
+PUBLIC = {"accounts.login", "accounts.logout", "accounts.language", "static"}
+
+
+def concrete_urls(app, role, world):
+    """Yield (rule, methods, url, foreign) for every rule, ids filled with foreign records."""
+    records = FOREIGN_RECORDS[role](world)
+    foreign_user = world.user_admin_b if role.startswith("admin") else world.user_inspector_a
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        slugs = list(KINDS) if "slug" in rule.arguments else [None]
+        for slug in slugs:
+            values = {"slug": slug} if slug else {}
+            if "record_id" in rule.arguments:
+                values["record_id"] = records[slug]
+            if "user_id" in rule.arguments:
+                values["user_id"] = foreign_user
+            for name in rule.arguments - set(values):
+                values[name] = {"code": "en"}.get(name, "units")
+            with app.test_request_context():
+                url = app.url_for(rule.endpoint, **values)
+            foreign = "record_id" in values or "user_id" in values
+            yield rule, rule.methods - {"HEAD", "OPTIONS"}, url, foreign
+
+
+def fingerprint(app):
+    with app.app_context():
+        return {t.name: db.session.execute(sa.select(t).order_by(*t.primary_key.columns)).all()
+                for t in db.metadata.sorted_tables}
+
+
+@pytest.mark.parametrize("role", list(FOREIGN))
+def test_no_url_reveals_or_changes_records_outside_the_scope(app, client, world, login, role):
+    login(role)
+    before = fingerprint(app)
+    checked = 0
+    for rule, methods, url, foreign in concrete_urls(app, role, world):
+        if rule.endpoint in PUBLIC:
+            continue
+        if "GET" in methods:
+            response = client.get(url)
+            assert response.status_code != 500, url
+            if foreign:
+                assert response.status_code in (403, 404), f"{role} read {url}"
+            body = response.get_data(as_text=True)
+            leaked = [name for name in FOREIGN[role] if re.search(re.escape(name), body)]
+            assert not leaked, f"{role} saw {leaked} at {url}"
+        if "POST" in methods and (foreign or role != "admin_a"):
+            response = client.post(url, data={"active": "0", "name": "x", "village_id": "1"})
+            assert response.status_code in (403, 404), f"{role} posted to {url}: {response.status_code}"
+        checked += 1
+    assert checked > 20
+    assert fingerprint(app) == before
+
+
+def test_every_rule_is_walked(app):
+    """A new blueprint must not escape the walk: every endpoint is public or needs a login."""
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert {"places.record_detail", "accounts.user_detail", "audit.event_list"} <= endpoints
