@@ -21,6 +21,11 @@ class Scope:
         """Build the scope of a signed-in user from their role and bindings."""
         return cls(Role(user.role), user.township_id, user.village_id, user.unit_id)
 
+    @classmethod
+    def county(cls) -> Scope:
+        """The scope of the whole county, for system work (demo, built-ins, scheduler)."""
+        return cls(Role.ADMIN)
+
     @property
     def is_county_admin(self) -> bool:
         return self.role is Role.ADMIN and self.township_id is None

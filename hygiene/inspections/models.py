@@ -1,0 +1,163 @@
+"""Inspection plans, inspections, answers and photos."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hygiene.checklists.models import POINTS, ChecklistTemplate, TemplateItem, TemplateVersion
+from hygiene.clock import UTCDateTime, now_utc
+from hygiene.extensions import db
+
+plan_inspector = sa.Table(
+    "plan_inspector", db.metadata,
+    sa.Column("plan_id", sa.ForeignKey("inspection_plan.id"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("user_account.id"), primary_key=True),
+)
+inspection_inspector = sa.Table(
+    "inspection_inspector", db.metadata,
+    sa.Column("inspection_id", sa.ForeignKey("inspection.id"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("user_account.id"), primary_key=True, index=True),
+)
+
+
+class InspectionPlan(db.Model):
+    """What to inspect, with which checklist, how often, and by whom."""
+
+    __tablename__ = "inspection_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    template_id: Mapped[int] = mapped_column(sa.ForeignKey("checklist_template.id"))
+    target_mode: Mapped[str] = mapped_column(sa.String(20))   # list | all | category | sample
+    unit_category: Mapped[str | None] = mapped_column(sa.String(30))
+    target_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
+    sample_size: Mapped[int | None] = mapped_column()
+    recurrence: Mapped[str] = mapped_column(sa.String(20))    # once | weekly | monthly | quarterly
+    start_date: Mapped[date] = mapped_column()
+    end_date: Mapped[date | None] = mapped_column()
+    days_allowed: Mapped[int] = mapped_column(default=7)
+    cross_check: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    template: Mapped[ChecklistTemplate] = relationship()
+    inspectors = relationship("User", secondary=plan_inspector, order_by="User.id")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SampleDraw(db.Model):
+    """A recorded random draw (不定期抽查): the population, the seed and what was chosen."""
+
+    __tablename__ = "sample_draw"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "period_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("inspection_plan.id"))
+    period_start: Mapped[date] = mapped_column()
+    seed: Mapped[str] = mapped_column(sa.String(64))
+    population: Mapped[list] = mapped_column(sa.JSON)
+    chosen: Mapped[list] = mapped_column(sa.JSON)
+    drawn_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+
+
+class Inspection(db.Model):
+    """One check of one target with one checklist version."""
+
+    __tablename__ = "inspection"
+    __table_args__ = (
+        sa.UniqueConstraint("plan_id", "period_start", "target_kind", "target_id"),
+        sa.Index("ix_inspection_status_due", "status", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("inspection_plan.id"), index=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("template_version.id"), index=True)
+    township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"), index=True)
+    village_id: Mapped[int] = mapped_column(sa.ForeignKey("village.id"), index=True)
+    target_kind: Mapped[str] = mapped_column(sa.String(20))   # village | unit | household | cleaner
+    target_id: Mapped[int] = mapped_column()
+    target_label: Mapped[str] = mapped_column(sa.String(200))
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    period_start: Mapped[date | None] = mapped_column()
+    planned_date: Mapped[date] = mapped_column(index=True)
+    due_date: Mapped[date] = mapped_column()
+    status: Mapped[str] = mapped_column(sa.String(20), default="planned")
+    score: Mapped[Decimal | None] = mapped_column(POINTS)
+    earned: Mapped[Decimal | None] = mapped_column(POINTS)
+    possible: Mapped[Decimal | None] = mapped_column(POINTS)
+    vetoed: Mapped[bool] = mapped_column(default=False)
+    passed: Mapped[bool | None] = mapped_column()
+    grade: Mapped[str] = mapped_column(sa.String(20), default="")
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    review_comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+
+    version: Mapped[TemplateVersion] = relationship()
+    plan: Mapped[InspectionPlan | None] = relationship()
+    village = relationship("Village")
+    inspectors = relationship("User", secondary=inspection_inspector, order_by="User.id")
+    answers: Mapped[list[Answer]] = relationship(back_populates="inspection")
+
+    OPEN = ("planned", "in_progress")
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status in self.OPEN and self.due_date < today
+
+    def __str__(self) -> str:
+        return f"{self.target_label} {self.planned_date:%Y-%m-%d}"
+
+
+class Answer(db.Model):
+    __tablename__ = "answer"
+    __table_args__ = (sa.UniqueConstraint("inspection_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(sa.ForeignKey("inspection.id"), index=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("template_item.id"), index=True)
+    result: Mapped[str | None] = mapped_column(sa.String(10))   # pass | fail | na
+    findings: Mapped[int] = mapped_column(default=0)
+    grade: Mapped[Decimal | None] = mapped_column(POINTS)
+    earned: Mapped[Decimal | None] = mapped_column(POINTS)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc, onupdate=now_utc)
+
+    inspection: Mapped[Inspection] = relationship(back_populates="answers")
+    item: Mapped[TemplateItem] = relationship()
+
+
+class Photo(db.Model):
+    """A photo attached to an inspection (and usually one item); files are stored by SHA-256."""
+
+    __tablename__ = "photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(sa.ForeignKey("inspection.id"), index=True)
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("template_item.id"))
+    township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"))
+    target_kind: Mapped[str] = mapped_column(sa.String(20))
+    target_id: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    phash: Mapped[str] = mapped_column(sa.String(16))
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    size_bytes: Mapped[int] = mapped_column()
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    gps_lat: Mapped[float | None] = mapped_column(sa.Float)
+    gps_lon: Mapped[float | None] = mapped_column(sa.Float)
+    flags: Mapped[list] = mapped_column(sa.JSON, default=list)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+
+    __table_args__ = (sa.Index("ix_photo_township_uploaded", "township_id", "uploaded_at"),)

@@ -1,0 +1,225 @@
+"""Inspection plans: validation, target selection, the recorded random draw, and making
+each begun period's inspections exactly once."""
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from hygiene.accounts.models import Role, User
+from hygiene.accounts.scope import Scope
+from hygiene.audit.services import audit_record
+from hygiene.checklists.models import ChecklistTemplate
+from hygiene.checklists.services import latest_version, template_visible_clause
+from hygiene.errors import DomainError, Forbidden
+from hygiene.extensions import db
+from hygiene.inspections.models import Inspection, InspectionPlan, SampleDraw
+from hygiene.inspections.periods import RECURRENCES, Period, begun_periods
+from hygiene.places.models import Cleaner, Household, Unit, Village
+from hygiene.places.rules import UNIT_CATEGORIES
+
+TARGET_MODELS = {"village": Village, "unit": Unit, "household": Household, "cleaner": Cleaner}
+TARGET_MODES = ("list", "all", "category", "sample")
+
+
+class PlanInvalid(DomainError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str
+    id: int
+    village_id: int
+    label: str
+
+
+def plan_create(*, scope: Scope, actor_id: int | None, data: dict) -> InspectionPlan:
+    """Create a plan after checking every field; raises PlanInvalid with all problems."""
+    if not scope.is_admin or scope.township_id is None:
+        raise Forbidden(_("Plans are made by a township's hygiene office."))
+    errors: dict[str, str] = {}
+    template = _template(scope, data.get("template_id"), errors)
+    plan = InspectionPlan(
+        township_id=scope.township_id, name=(data.get("name") or "").strip(),
+        template_id=template.id if template else None,
+        target_mode=data.get("target_mode"), unit_category=data.get("unit_category") or None,
+        target_ids=_int_list(data.get("target_ids")), sample_size=_int(data.get("sample_size")),
+        recurrence=data.get("recurrence"), start_date=data.get("start_date"),
+        end_date=data.get("end_date") or None, days_allowed=_int(data.get("days_allowed")) or 0,
+        cross_check=bool(data.get("cross_check")), created_by_id=actor_id)
+    _check_plan(plan, template, scope, errors)
+    inspectors = _inspectors(scope, data.get("inspector_ids"), errors)
+    if errors:
+        raise PlanInvalid(errors)
+    plan.inspectors = inspectors
+    db.session.add(plan)
+    audit_record(actor_id=actor_id, action="create", record=plan, township_id=plan.township_id,
+                 after={"name": plan.name, "mode": plan.target_mode, "recurrence": plan.recurrence})
+    return plan
+
+
+def _check_plan(plan: InspectionPlan, template, scope: Scope, errors: dict[str, str]) -> None:
+    if not plan.name:
+        errors["name"] = _("This field is required.")
+    if plan.recurrence not in RECURRENCES:
+        errors["recurrence"] = _("Choose a value from the list.")
+    if not isinstance(plan.start_date, date):
+        errors["start_date"] = _("Enter a date.")
+    elif plan.end_date and plan.end_date < plan.start_date:
+        errors["end_date"] = _("The end date is before the start date.")
+    if not 1 <= plan.days_allowed <= 90:
+        errors["days_allowed"] = _("Allow between 1 and 90 days.")
+    if plan.target_mode not in TARGET_MODES:
+        errors["target_mode"] = _("Choose a value from the list.")
+    elif template is not None:
+        _check_targets(plan, template, scope, errors)
+
+
+def _check_targets(plan, template, scope: Scope, errors: dict[str, str]) -> None:
+    if plan.target_mode == "list":
+        found = {t.id for t in _population(template.applies_to, scope, ids=plan.target_ids)}
+        if not plan.target_ids or found != set(plan.target_ids):
+            errors["target_ids"] = _("Choose the targets from the list.")
+    if plan.target_mode == "category" or (plan.target_mode == "sample" and plan.unit_category):
+        if template.applies_to != "unit" or plan.unit_category not in UNIT_CATEGORIES:
+            errors["unit_category"] = _("Choose a unit category (the checklist must be for units).")
+    if plan.target_mode == "sample" and not (plan.sample_size and plan.sample_size > 0):
+        errors["sample_size"] = _("How many targets should be drawn?")
+
+
+def _template(scope: Scope, raw_id, errors: dict[str, str]):
+    template = db.session.scalar(sa.select(ChecklistTemplate).where(
+        ChecklistTemplate.id == _int(raw_id), ChecklistTemplate.active.is_(True),
+        template_visible_clause(scope)))
+    if template is None:
+        errors["template_id"] = _("Choose a value from the list.")
+    return template
+
+
+def _inspectors(scope: Scope, raw_ids, errors: dict[str, str]) -> list[User]:
+    ids = _int_list(raw_ids)
+    users = db.session.scalars(sa.select(User).where(
+        User.id.in_(ids), User.active.is_(True), User.township_id == scope.township_id,
+        User.role.in_([Role.INSPECTOR.value, Role.ADMIN.value]))).all()
+    if not ids or len(users) != len(set(ids)):
+        errors["inspector_ids"] = _("Choose at least one inspector of this township.")
+    return list(users)
+
+
+def plan_generate(*, plan: InspectionPlan, today: date) -> int:
+    """Make the inspections of every begun period that has none yet; return how many."""
+    if not plan.active:
+        return 0
+    made = 0
+    for period in begun_periods(recurrence=plan.recurrence, start=plan.start_date,
+                                end=plan.end_date, days_allowed=plan.days_allowed, today=today):
+        if _period_exists(plan, period):
+            continue
+        made += _make_period(plan, period)
+    return made
+
+
+def plans_generate_due(*, today: date) -> int:
+    """Run every active plan's generation (the scheduler's daily job calls this)."""
+    plans = db.session.scalars(sa.select(InspectionPlan).where(InspectionPlan.active.is_(True)))
+    return sum(plan_generate(plan=plan, today=today) for plan in plans)
+
+
+def _period_exists(plan: InspectionPlan, period: Period) -> bool:
+    return db.session.scalar(sa.select(Inspection.id).where(
+        Inspection.plan_id == plan.id, Inspection.period_start == period.start).limit(1)) is not None
+
+
+def _make_period(plan: InspectionPlan, period: Period) -> int:
+    version = latest_version(plan.template)
+    targets = plan_targets(plan, period)
+    for target in targets:
+        inspection = Inspection(
+            plan_id=plan.id, version_id=version.id, township_id=plan.township_id,
+            village_id=target.village_id, target_kind=target.kind, target_id=target.id,
+            target_label=target.label, unit_id=target.id if target.kind == "unit" else None,
+            period_start=period.start, planned_date=period.planned, due_date=period.due)
+        inspection.inspectors = assign_inspectors(plan, target)
+        db.session.add(inspection)
+    db.session.flush()
+    return len(targets)
+
+
+def assign_inspectors(plan: InspectionPlan, target: Target) -> list[User]:
+    """The plan's inspectors; in a cross-check (交叉检查) none from the target's own village."""
+    if not plan.cross_check:
+        return list(plan.inspectors)
+    return [u for u in plan.inspectors if u.village_id != target.village_id]
+
+
+def plan_targets(plan: InspectionPlan, period: Period) -> list[Target]:
+    """The targets of one period: a fixed list, all, a category, or a recorded random draw."""
+    kind = plan.template.applies_to
+    scope = Scope(Role.ADMIN, township_id=plan.township_id)
+    categories = [plan.unit_category] if plan.unit_category else plan.template.unit_categories
+    if plan.target_mode == "list":
+        return _population(kind, scope, ids=plan.target_ids)
+    population = _population(kind, scope, categories=categories or None)
+    if plan.target_mode != "sample":
+        return population
+    chosen = set(sample_draw(plan, period, [t.id for t in population]).chosen)
+    return [t for t in population if t.id in chosen]
+
+
+def sample_draw(plan: InspectionPlan, period: Period, population: list[int]) -> SampleDraw:
+    """Draw plan.sample_size targets with a fresh recorded seed (or return the recorded draw)."""
+    draw = db.session.scalar(sa.select(SampleDraw).where(
+        SampleDraw.plan_id == plan.id, SampleDraw.period_start == period.start))
+    if draw is None:
+        seed = secrets.token_hex(8)
+        draw = SampleDraw(plan_id=plan.id, period_start=period.start, seed=seed,
+                          population=sorted(population),
+                          chosen=sample_reproduce(seed, population, plan.sample_size or 0))
+        db.session.add(draw)
+    return draw
+
+
+def sample_reproduce(seed: str, population: list[int], size: int) -> list[int]:
+    """Repeat a draw from its seed and population; anyone can check a recorded draw this way."""
+    ordered = sorted(population)
+    return sorted(random.Random(seed).sample(ordered, min(size, len(ordered))))
+
+
+def _population(kind: str, scope: Scope, *, ids=None, categories=None) -> list[Target]:
+    model = TARGET_MODELS[kind]
+    stmt = sa.select(model).where(scope.clause(model), model.active.is_(True)).order_by(model.id)
+    if ids is not None:
+        stmt = stmt.where(model.id.in_(ids))
+    if categories:
+        stmt = stmt.where(Unit.category.in_(categories))
+    if model is not Village:
+        stmt = stmt.options(sa.orm.joinedload(model.village))
+    return [Target(kind, r.id, r.id if model is Village else r.village_id, target_label(r))
+            for r in db.session.scalars(stmt)]
+
+
+def target_label(record) -> str:
+    """How a target is named on lists and notices: its village first, then itself."""
+    if isinstance(record, Village):
+        return record.name
+    return f"{record.village.name} · {record}"
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _int_list(values) -> list[int]:
+    if isinstance(values, (str, int)):
+        values = [values]
+    return sorted({v for v in (_int(x) for x in values or []) if v is not None})

@@ -1,0 +1,79 @@
+"""Reads of inspections, always through the reader's scope."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from hygiene.accounts.models import Role
+from hygiene.accounts.scope import Scope
+from hygiene.errors import NotFound
+from hygiene.extensions import db
+from hygiene.inspections.models import Inspection, inspection_inspector
+
+STATUSES = ("planned", "in_progress", "submitted", "published", "cancelled", "overdue")
+
+
+def inspection_clause(scope: Scope) -> sa.ColumnElement[bool]:
+    """Inspections a scope may read: township staff their township, contacts their own."""
+    if scope.is_county_admin:
+        return sa.true()
+    if scope.township_wide:
+        return Inspection.township_id == scope.township_id
+    if scope.role is Role.VILLAGE_CONTACT:
+        return Inspection.village_id == scope.village_id
+    return Inspection.unit_id == scope.unit_id
+
+
+def inspection_get(*, scope: Scope, inspection_id: int) -> Inspection:
+    """Load an inspection the scope may read, or raise NotFound."""
+    inspection = db.session.scalar(sa.select(Inspection).where(
+        Inspection.id == inspection_id, inspection_clause(scope)))
+    if inspection is None:
+        raise NotFound("inspection not found")
+    return inspection
+
+
+def inspection_list_stmt(*, scope: Scope, today: date, status: str = "", village_id: int | None = None,
+                         assigned_to: int | None = None, start: date | None = None,
+                         end: date | None = None) -> sa.Select:
+    """The filtered list behind the inspection pages, newest planned first."""
+    stmt = (sa.select(Inspection).where(inspection_clause(scope))
+            .options(selectinload(Inspection.inspectors), joinedload(Inspection.version)))
+    if status == "overdue":
+        stmt = stmt.where(Inspection.status.in_(Inspection.OPEN), Inspection.due_date < today)
+    elif status in STATUSES:
+        stmt = stmt.where(Inspection.status == status)
+    if village_id:
+        stmt = stmt.where(Inspection.village_id == village_id)
+    if assigned_to:
+        stmt = stmt.where(Inspection.id.in_(sa.select(inspection_inspector.c.inspection_id).where(
+            inspection_inspector.c.user_id == assigned_to)))
+    if start:
+        stmt = stmt.where(Inspection.planned_date >= start)
+    if end:
+        stmt = stmt.where(Inspection.planned_date <= end)
+    return stmt.order_by(Inspection.planned_date.desc(), Inspection.target_label, Inspection.id)
+
+
+def inspector_agenda(*, scope: Scope, user_id: int, today: date) -> dict[str, list[Inspection]]:
+    """An inspector's open work: due or overdue today, and the rest of this week."""
+    week_end = today + timedelta(days=6 - today.weekday())
+    open_mine = inspection_list_stmt(scope=scope, today=today, assigned_to=user_id).where(
+        Inspection.status.in_(Inspection.OPEN), Inspection.planned_date <= week_end)
+    rows = list(db.session.scalars(open_mine.order_by(None).order_by(
+        Inspection.due_date, Inspection.target_label)))
+    return {"today": [i for i in rows if i.planned_date <= today],
+            "week": [i for i in rows if i.planned_date > today]}
+
+
+def calendar_counts(*, scope: Scope, first: date, last: date) -> dict[date, dict[str, int]]:
+    """Per day of a month, the number of inspections planned in each status (one query)."""
+    stmt = (sa.select(Inspection.planned_date, Inspection.status, sa.func.count())
+            .where(inspection_clause(scope), Inspection.planned_date.between(first, last))
+            .group_by(Inspection.planned_date, Inspection.status))
+    counts: dict[date, dict[str, int]] = {}
+    for day, status, n in db.session.execute(stmt):
+        counts.setdefault(day, {})[status] = n
+    return counts
