@@ -80,11 +80,15 @@ def _load_user(user_id: str):
 def _register_blueprints(app: Flask) -> None:
     from hygiene.accounts.views import bp as accounts_bp
     from hygiene.audit.views import bp as audit_bp
+    from hygiene.checklists.views import bp as checklists_bp
     from hygiene.core.views import bp as core_bp
+    from hygiene.inspections.plan_views import bp as plans_bp
+    from hygiene.inspections.views import bp as inspections_bp
     from hygiene.places.import_views import bp as import_bp
     from hygiene.places.views import bp as places_bp
 
-    for blueprint in (core_bp, accounts_bp, places_bp, import_bp, audit_bp):
+    for blueprint in (core_bp, accounts_bp, places_bp, import_bp, audit_bp, checklists_bp,
+                      plans_bp, inspections_bp):
         app.register_blueprint(blueprint)
 
 

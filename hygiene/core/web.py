@@ -45,3 +45,23 @@ def safe_next(default: str) -> str:
 def page_number() -> int:
     """The requested page, 1 when missing or nonsense."""
     return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+def photo_store():
+    """The configured photo store (files under UPLOAD_DIR)."""
+    from flask import current_app
+
+    from hygiene.media import FileSystemStore
+
+    return FileSystemStore(current_app.config["UPLOAD_DIR"])
+
+
+def photo_limits():
+    """Photo size and pixel limits, from the configuration where it sets them."""
+    from flask import current_app
+
+    from hygiene.media import PhotoLimits
+
+    defaults = PhotoLimits()
+    return PhotoLimits(max_bytes=current_app.config.get("PHOTO_MAX_BYTES", defaults.max_bytes),
+                       max_pixels=current_app.config.get("PHOTO_MAX_PIXELS", defaults.max_pixels))

@@ -64,8 +64,8 @@ def inspector_agenda(*, scope: Scope, user_id: int, today: date) -> dict[str, li
         Inspection.status.in_(Inspection.OPEN), Inspection.planned_date <= week_end)
     rows = list(db.session.scalars(open_mine.order_by(None).order_by(
         Inspection.due_date, Inspection.target_label)))
-    return {"today": [i for i in rows if i.planned_date <= today],
-            "week": [i for i in rows if i.planned_date > today]}
+    return {"due_now": [i for i in rows if i.planned_date <= today],
+            "this_week": [i for i in rows if i.planned_date > today]}
 
 
 def calendar_counts(*, scope: Scope, first: date, last: date) -> dict[date, dict[str, int]]:

@@ -1,0 +1,4 @@
+"""Checklist template pages: list, view, build, import and export."""
+from flask import Blueprint
+
+bp = Blueprint("checklists", __name__, url_prefix="/checklists")
