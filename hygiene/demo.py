@@ -58,6 +58,10 @@ def demo_load(*, seed: int = 2026) -> bool:
     _demo_households(rng, county, villages)
     _demo_cleaners(rng, county, villages)
     _demo_users(county, township, villages[0], units)
+    from hygiene.clock import local_today
+    from hygiene.inspections.demo import demo_inspections
+
+    demo_inspections(township_id=township.id, today=local_today())
     return True
 
 

@@ -14,13 +14,13 @@ from hygiene.places.kinds import KINDS
 
 # names of records that each role must never see
 FOREIGN = {
-    "admin_a": ["b1饭店", "b1户主", "b1保洁", "乙一村", "village_b1", "admin_b"],
-    "inspector_a": ["b1饭店", "b1户主", "b1保洁", "乙一村", "乙镇", "village_b1"],
+    "admin_a": ["b1饭店", "b1户主", "b1保洁", "乙一村", "village_b1", "admin_b", "乙镇检查表", "乙镇计划"],
+    "inspector_a": ["b1饭店", "b1户主", "b1保洁", "乙一村", "乙镇", "village_b1", "乙镇检查表", "乙镇计划"],
     "village_a1": ["a2饭店", "a2户主", "a2保洁", "甲二村", "b1饭店", "b1户主", "乙一村", "乙镇",
                    "village_b1", "inspector_a"],
     "unit_a1": ["a2饭店", "b1饭店", "a1户主", "a1保洁", "甲二村", "乙一村", "乙镇", "village_a1"],
 }
-# the ids each role must not reach: (record kind slug -> id), users
+# the ids each role must not reach: (record kind slug -> id), users, and the inspection domain
 FOREIGN_RECORDS = {
     "admin_a": lambda w: {"townships": w.tb, "villages": w.b1, "units": w.unit_b1,
                           "households": w.household_b1, "cleaners": w.cleaner_b1},
@@ -34,10 +34,54 @@ FOREIGN_RECORDS = {
 PUBLIC = {"accounts.login", "accounts.logout", "accounts.language", "static"}
 
 
-def concrete_urls(app, role, world):
+@pytest.fixture
+def elsewhere(app, world):
+    """A checklist and a plan of 乙镇, and a photographed inspection in 乙一村 and in 甲二村."""
+    from datetime import date
+
+    from hygiene.accounts.models import Role
+    from hygiene.accounts.scope import Scope
+    from hygiene.checklists.services import template_save
+    from hygiene.inspections.models import Inspection, InspectionPlan, Photo
+    from tests.inspections.helpers import simple_spec
+
+    ids = {}
+    with app.app_context():
+        version = template_save(scope=Scope(Role.ADMIN, township_id=world.tb), actor_id=None,
+                                spec=simple_spec(name="乙镇检查表"))
+        own = template_save(scope=Scope(Role.ADMIN, township_id=world.ta), actor_id=None,
+                            spec=simple_spec(name="甲镇检查表", code="a-sheet"))
+        plan = InspectionPlan(township_id=world.tb, name="乙镇计划", template_id=version.template_id,
+                              target_mode="all", recurrence="once", start_date=date(2026, 11, 1))
+        db.session.add(plan)
+        for key, township, village, unit, label, sheet in [
+                ("b1", world.tb, world.b1, world.unit_b1, "乙一村 · b1饭店", version),
+                ("a2", world.ta, world.a2, world.unit_a2, "甲二村 · a2饭店", own)]:
+            inspection = Inspection(version_id=sheet.id, township_id=township, village_id=village,
+                                    target_kind="unit", target_id=unit, unit_id=unit, target_label=label,
+                                    planned_date=date(2026, 11, 23), due_date=date(2026, 11, 30))
+            db.session.add(inspection)
+            db.session.flush()
+            photo = Photo(inspection_id=inspection.id, township_id=township, target_kind="unit",
+                          target_id=unit, sha256="0" * 64, phash="0" * 16, width=1, height=1,
+                          size_bytes=1)
+            db.session.add(photo)
+            db.session.flush()
+            ids[f"inspection_{key}"], ids[f"photo_{key}"] = inspection.id, photo.id
+        db.session.commit()
+        ids["template"], ids["plan"] = version.template_id, plan.id
+    return ids
+
+
+def concrete_urls(app, role, world, elsewhere):
     """Yield (rule, methods, url, foreign) for every rule, ids filled with foreign records."""
     records = FOREIGN_RECORDS[role](world)
     foreign_user = world.user_admin_b if role.startswith("admin") else world.user_inspector_a
+    where = "b1" if role in ("admin_a", "inspector_a") else "a2"
+    foreign_ids = {"user_id": foreign_user, "inspection_id": elsewhere[f"inspection_{where}"],
+                   "photo_id": elsewhere[f"photo_{where}"], "template_id": elsewhere["template"],
+                   "plan_id": elsewhere["plan"]}
+    plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units"}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
@@ -46,13 +90,11 @@ def concrete_urls(app, role, world):
             values = {"slug": slug} if slug else {}
             if "record_id" in rule.arguments:
                 values["record_id"] = records[slug]
-            if "user_id" in rule.arguments:
-                values["user_id"] = foreign_user
-            for name in rule.arguments - set(values):
-                values[name] = {"code": "en"}.get(name, "units")
+            values |= {k: v for k, v in foreign_ids.items() if k in rule.arguments}
+            foreign = bool(rule.arguments & {"record_id", *foreign_ids})
+            values |= {k: plain[k] for k in rule.arguments - set(values)}
             with app.test_request_context():
                 url = app.url_for(rule.endpoint, **values)
-            foreign = "record_id" in values or "user_id" in values
             yield rule, rule.methods - {"HEAD", "OPTIONS"}, url, foreign
 
 
@@ -63,11 +105,11 @@ def fingerprint(app):
 
 
 @pytest.mark.parametrize("role", list(FOREIGN))
-def test_no_url_reveals_or_changes_records_outside_the_scope(app, client, world, login, role):
+def test_no_url_reveals_or_changes_records_outside_the_scope(app, client, world, elsewhere, login, role):
     login(role)
     before = fingerprint(app)
     checked = 0
-    for rule, methods, url, foreign in concrete_urls(app, role, world):
+    for rule, methods, url, foreign in concrete_urls(app, role, world, elsewhere):
         if rule.endpoint in PUBLIC:
             continue
         if "GET" in methods:
@@ -75,6 +117,8 @@ def test_no_url_reveals_or_changes_records_outside_the_scope(app, client, world,
             assert response.status_code != 500, url
             if foreign:
                 assert response.status_code in (403, 404), f"{role} read {url}"
+            if not response.mimetype.startswith("text/"):
+                continue  # downloads (templates, photos) are checked by their own tests
             body = response.get_data(as_text=True)
             leaked = [name for name in FOREIGN[role] if re.search(re.escape(name), body)]
             assert not leaked, f"{role} saw {leaked} at {url}"

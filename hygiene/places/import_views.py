@@ -1,4 +1,215 @@
-"""Importing the register from Excel or CSV (filled in by the import feature)."""
-from flask import Blueprint
+"""Importing the register from Excel or CSV: upload, preview every row, then save all or nothing.
+
+The checking lives in places.importer; here are the pages, the templates to download, and the
+uploaded files kept under <instance>/imports/<token>.<ext> until the admin confirms the preview.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from wtforms import HiddenField, SelectChoice, SelectField
+from wtforms.validators import AnyOf, Regexp
+
+from hygiene.core.web import current_scope, require_admin
+from hygiene.extensions import db
+from hygiene.places import importer, rules
+from hygiene.places.kinds import CLEANERS, HOUSEHOLDS, KINDS, UNITS, VILLAGES, Kind
 
 bp = Blueprint("imports", __name__, url_prefix="/register/import")
+IMPORT_KINDS = (UNITS, HOUSEHOLDS, CLEANERS, VILLAGES)
+SLUGS = [kind.slug for kind in IMPORT_KINDS]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STALE_AFTER = 24 * 3600  # seconds an uploaded file waits for its confirmation
+
+
+class UploadForm(FlaskForm):
+    kind = SelectField(_l("What to import"), choices=[SelectChoice(k.slug, k.plural) for k in IMPORT_KINDS])
+    file = FileField(_l("Spreadsheet file (.xlsx or .csv)"),
+                     validators=[FileRequired(_l("Choose the file to import."))])
+
+
+class ConfirmForm(FlaskForm):
+    kind = HiddenField(validators=[AnyOf(SLUGS)])
+    token = HiddenField(validators=[Regexp(r"^[0-9a-f]{32}$")])
+
+
+@bp.before_request
+@login_required
+def _admins_only() -> None:
+    """Only the hygiene office imports; everyone else gets 403 on every page here."""
+    require_admin()
+
+
+@bp.get("/")
+def import_start():
+    kind = request.args.get("kind", "")
+    return _start_page(UploadForm(data={"kind": kind if kind in SLUGS else UNITS.slug}))
+
+
+@bp.get("/template/<kind>.<ext>")
+def import_template(kind: str, ext: str):
+    if kind not in SLUGS or ext not in importer.FILE_TYPES:
+        abort(404)
+    data = template_file(KINDS[kind], ext)
+    return send_file(io.BytesIO(data), mimetype=XLSX if ext == "xlsx" else "text/csv",
+                     as_attachment=True, download_name=f"{importer.TITLES[kind]}导入模板.{ext}")
+
+
+@bp.post("/")
+def import_upload():
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return _start_page(form, 422)
+    kind, upload = KINDS[form.kind.data], form.file.data
+    data = upload.read()
+    try:
+        plan = _plan(kind, upload.filename or "", data)
+    except importer.ImportFileError as error:
+        form.file.errors = [*form.file.errors, error.message]
+        return _start_page(form, 422)
+    token = _store(upload.filename, data) if plan.ok else None
+    return _preview(plan, token, 200 if plan.ok else 422)
+
+
+@bp.post("/confirm")
+def import_confirm():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    path = _stored(form.token.data)
+    if path is None:
+        flash(_("This import was already saved or has expired; please upload the file again."), "error")
+        return redirect(url_for(".import_start", kind=form.kind.data))
+    kind, scope = KINDS[form.kind.data], current_scope()
+    try:
+        plan = _plan(kind, path.name, path.read_bytes())
+        count = importer.import_apply(kind=kind, scope=scope, actor_id=current_user.id,
+                                      plan=plan) if plan.ok else 0
+    except importer.ImportFileError as error:
+        db.session.rollback()
+        return _refused(kind, path, error.message)
+    if not plan.ok:
+        return _refused(kind, path, plan)
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    flash(_("Imported %(count)d %(what)s.", count=count,
+            what=str(kind.label if count == 1 else kind.plural).lower()), "success")
+    return redirect(url_for("places.record_list", slug=kind.slug))
+
+
+def _plan(kind: Kind, filename: str, data: bytes) -> importer.ImportPlan:
+    table = importer.read_table(filename, data, max_rows=current_app.config["IMPORT_MAX_ROWS"])
+    return importer.import_plan(kind=kind, scope=current_scope(), table=table)
+
+
+def _start_page(form: UploadForm, status: int = 200):
+    return render_template("places/import.html", form=form, kinds=IMPORT_KINDS,
+                           layouts=importer.LAYOUTS, categories=category_names(),
+                           max_rows=current_app.config["IMPORT_MAX_ROWS"]), status
+
+
+def _preview(plan: importer.ImportPlan, token: str | None, status: int):
+    form = ConfirmForm(formdata=None, data={"kind": plan.kind.slug, "token": token or ""})
+    return render_template("places/import_preview.html", plan=plan, form=form, token=token,
+                           rules=rules), status
+
+
+def _refused(kind: Kind, path: Path, problem: importer.ImportPlan | str):
+    """Nothing was saved: drop the stored file, show the bad rows or what is wrong with the file."""
+    path.unlink(missing_ok=True)
+    if isinstance(problem, importer.ImportPlan):
+        return _preview(problem, None, 422)
+    form = UploadForm(formdata=None, data={"kind": kind.slug})
+    form.file.errors = [problem]
+    return _start_page(form, 422)
+
+
+# --- uploaded files waiting for confirmation ------------------------------------------------
+
+def _folder() -> Path:
+    return Path(current_app.instance_path) / "imports"
+
+
+def _store(filename: str, data: bytes) -> str:
+    """Keep an uploaded file until the admin confirms it; return its random token."""
+    folder = _folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    limit = time.time() - STALE_AFTER
+    for old in folder.iterdir():  # forget uploads nobody confirmed
+        if old.stat().st_mtime < limit:
+            old.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    (folder / f"{token}.{importer.file_type(filename)}").write_bytes(data)
+    return token
+
+
+def _stored(token: str) -> Path | None:
+    """The stored file of a (well-formed) token, or None when it is gone."""
+    paths = (_folder() / f"{token}.{ext}" for ext in importer.FILE_TYPES)
+    return next((path for path in paths if path.is_file()), None)
+
+
+# --- templates to download ------------------------------------------------------------------
+
+def template_file(kind: Kind, ext: str) -> bytes:
+    """The Chinese header row and one example row (which an import skips when left in)."""
+    columns = importer.LAYOUTS[kind.slug]
+    rows = [[c.header for c in columns], [c.example for c in columns]]
+    if ext == "csv":
+        out = io.StringIO()
+        csv.writer(out).writerows(rows)
+        return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read it as UTF-8
+    return _template_xlsx(kind, rows)
+
+
+def _template_xlsx(kind: Kind, rows: list[list[str]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = importer.TITLES[kind.slug]
+    for row in rows:
+        sheet.append(row)
+    for i, column in enumerate(importer.LAYOUTS[kind.slug], start=1):
+        sheet.cell(1, i).font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(i)].width = 24 if column.field == "address" else 16
+        sheet.column_dimensions[get_column_letter(i)].number_format = "@"  # phones stay text
+        if column.field == "category":
+            _category_sheet(book, sheet, get_column_letter(i))
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def category_names() -> list[list[str]]:
+    """Each unit category's Chinese names, the usual one first."""
+    names: dict[str, list[str]] = defaultdict(list)
+    for alias, code in rules.UNIT_CATEGORY_ALIASES.items():
+        names[code].append(alias)
+    return [names[code] for code in rules.UNIT_CATEGORIES if names[code]]
+
+
+def _category_sheet(book: Workbook, sheet, letter: str) -> None:
+    """A second sheet listing the categories, offered as a drop-down in the category column."""
+    categories = book.create_sheet("类别")
+    categories.append(["类别", "也可写作"])
+    for names in category_names():
+        categories.append([names[0], "、".join(names[1:])])
+    categories.column_dimensions["A"].width = categories.column_dimensions["B"].width = 20
+    choice = DataValidation(type="list", formula1=f"'类别'!$A$2:$A${categories.max_row}", allow_blank=True)
+    choice.add(f"{letter}2:{letter}2000")
+    sheet.add_data_validation(choice)

@@ -33,7 +33,7 @@ def test_list_filters_by_village_category_search_and_status(client, world, login
     assert "a2饭店" not in client.get(f"/register/units/?village_id={world.a1}").text
     assert "a1饭店" not in client.get("/register/units/?category=market").text
     assert "a1饭店" in client.get("/register/units/?q=A1").text
-    client.post(f"/register/units/{world.unit_a1}/active", data={"active": "0"})
+    client.post(f"/register/units/{world.unit_a1}/active", data={"active": "0"}, follow_redirects=True)
     assert "a1饭店" not in client.get("/register/units/").text
     assert "a1饭店" in client.get("/register/units/?status=inactive").text
 

@@ -1,0 +1,299 @@
+"""Importing the register from Excel (.xlsx) or CSV: read the file, check every row, save all or nothing.
+
+Plain functions without a request. Rows are checked by the form's rules (services.record_validate)
+and saved through services.record_create, so an import writes the audit trail like any other change.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+from collections import defaultdict
+from contextlib import closing
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from openpyxl import load_workbook
+from sqlalchemy.orm import joinedload
+
+from hygiene.accounts.scope import Scope
+from hygiene.errors import DomainError
+from hygiene.extensions import db
+from hygiene.places import rules, services
+from hygiene.places.kinds import Kind
+from hygiene.places.models import Township, Village
+
+FILE_TYPES = ("xlsx", "csv")
+
+
+class ImportFileError(DomainError):
+    """The file as a whole cannot be imported (wrong type, unreadable, empty, missing columns)."""
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    field: str               # a field of the kind; "parent" is the village's (or township's) name
+    header: str              # the Chinese header of the template
+    label: str               # English label, a msgid already in the catalog (from kinds.py)
+    aliases: tuple[str, ...] = ()
+    example: str = ""
+
+
+_PHONE = ("电话", "手机", "手机号", "手机号码", "联系方式")
+_VILLAGE = ImportColumn("parent", "村/社区", "Village / community",
+                        ("村", "社区", "村名", "村(社区)", "所属村", "所属村/社区", "村社区"), "示例村")
+_TOWNSHIP = ImportColumn("township", "乡镇", "Township", ("乡镇/街道", "乡镇(街道)", "街道", "镇"))
+TITLES = {"villages": "村社区", "units": "单位", "households": "农户", "cleaners": "保洁员"}
+LAYOUTS: dict[str, tuple[ImportColumn, ...]] = {  # template order
+    "villages": (
+        ImportColumn("parent", "乡镇", "Township", _TOWNSHIP.aliases, "示例镇"),
+        ImportColumn("name", "村/社区名称", "Name", ("名称", "村名", "村/社区", "村(社区)名称"), "示例村"),
+        ImportColumn("kind", "类型", "Type", ("类别",), "村"),
+        ImportColumn("contact_name", "联系人", "Contact person", ("负责人",), "王五"),
+        ImportColumn("contact_phone", "联系电话", "Phone", _PHONE, "13800138000")),
+    "units": (
+        _VILLAGE,
+        ImportColumn("name", "单位名称", "Name", ("名称", "单位"), "示例饭店"),
+        ImportColumn("category", "类别", "Category", ("单位类别", "行业", "类型"), "餐饮"),
+        ImportColumn("address", "地址", "Address", ("单位地址",), "示例路1号"),
+        ImportColumn("contact_name", "联系人", "Contact person", ("负责人",), "张三"),
+        ImportColumn("contact_phone", "联系电话", "Phone", _PHONE, "13800138000")),
+    "households": (
+        _VILLAGE,
+        ImportColumn("group_name", "组", "Village group", ("村民小组", "小组", "组别", "村组"), "一组"),
+        ImportColumn("head_name", "户主", "Head of household", ("户主姓名", "姓名"), "张三"),
+        ImportColumn("phone", "联系电话", "Phone", _PHONE, "13800138000"),
+        ImportColumn("address", "地址", "Address", ("住址", "家庭住址"), "一组12号")),
+    "cleaners": (
+        _VILLAGE,
+        ImportColumn("name", "姓名", "Name", ("保洁员", "保洁员姓名"), "李四"),
+        ImportColumn("section", "保洁路段", "Responsibility section", ("路段", "责任路段", "保洁区域"),
+                     "村主干道"),
+        ImportColumn("phone", "联系电话", "Phone", _PHONE, "13800138000")),
+}
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (row number in the spreadsheet, cells)
+
+
+@dataclass
+class ImportRow:
+    number: int                        # as the spreadsheet numbers it; the header is row 1
+    cells: dict[str, str]              # column field -> text from the file
+    data: dict = field(default_factory=dict)    # input for services.record_create
+    values: dict | None = None         # the clean values, when the row is correct
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    kind: Kind
+    columns: tuple[ImportColumn, ...]  # the columns found in the file, in template order
+    rows: list[ImportRow]
+    ignored: list[str] = field(default_factory=list)  # headers that are not ours
+    skipped: int = 0                   # untouched example rows of the template
+
+    @property
+    def bad_rows(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.bad_rows
+
+
+def file_type(filename: str) -> str:
+    """Return "xlsx" or "csv" from the file name, or refuse any other file."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if ext not in FILE_TYPES:
+        raise ImportFileError(_("Only Excel workbooks (.xlsx) and CSV files can be imported. In "
+                                "Excel, use “Save as” and choose “Excel Workbook (*.xlsx)”."))
+    return ext
+
+
+def read_table(filename: str, data: bytes, *, max_rows: int) -> Table:
+    """Read the first sheet (or the CSV): the header row and the non-blank rows under it."""
+    ext = file_type(filename)
+    if not data.strip():
+        raise ImportFileError(_("The file is empty."))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles other programs write
+            with closing(_xlsx_lines(data) if ext == "xlsx" else _csv_lines(data)) as lines:
+                return _table(lines, max_rows)
+    except ImportFileError:
+        raise
+    except Exception as error:  # a damaged or disguised file: zipfile, openpyxl and csv raise many kinds
+        raise ImportFileError(_("The file could not be read as %(type)s. Check that it is a real "
+                                "spreadsheet, or save it again from Excel.", type=ext.upper())) from error
+
+
+def _xlsx_lines(data: bytes):
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # some programs write wrong sizes; read what is really there
+        yield from sheet.iter_rows(values_only=True)
+    finally:
+        book.close()
+
+
+def _csv_lines(data: bytes):
+    if b"\x00" in data:
+        raise ImportFileError(_("This is not a CSV text file."))
+    try:  # UTF-8 with or without BOM, else GB18030 (what Chinese Excel writes)
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030")
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _table(lines, max_rows: int) -> Table:
+    header, rows = None, []
+    for number, line in enumerate(lines, start=1):
+        cells = [cell_text(value) for value in line]
+        if not any(cells):
+            continue
+        if header is None:
+            header = cells
+        elif len(rows) >= max_rows:
+            raise ImportFileError(_("The file has more than %(max)d rows; split it into smaller "
+                                    "files.", max=max_rows))
+        else:
+            rows.append((number, cells))
+    if header is None:
+        raise ImportFileError(_("The file is empty."))
+    return Table(header, rows)
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: 13800138000.0 becomes "13800138000", None becomes "", spaces go."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return rules.clean_text(value)
+
+
+def import_plan(*, kind: Kind, scope: Scope, table: Table) -> ImportPlan:
+    """Check every row with the service rules and against the other rows of the file."""
+    columns, positions, ignored = _map_header(kind, table.header)
+    rows = [ImportRow(number, {name: cells[i] if i < len(cells) else ""
+                               for name, i in positions.items()}) for number, cells in table.rows]
+    kept = [row for row in rows if not _is_example(kind, row)]
+    if not kept:
+        raise ImportFileError(_("The file has no data rows under the header row."))
+    parents, seen = _Parents(kind, scope), {}
+    for row in kept:
+        _check_row(kind, scope, parents, row)
+        _check_repeat(kind, row, seen)
+    return ImportPlan(kind, columns, kept, ignored, len(rows) - len(kept))
+
+
+def _normal(header: str) -> str:
+    text = header.lower().translate(str.maketrans("（）／：", "()/:"))
+    return re.sub(r"[\s*:]", "", text)
+
+
+def _map_header(kind: Kind, header: list[str]):
+    """Find our columns in the header row; name the required ones that are missing."""
+    known = (*LAYOUTS[kind.slug], *((_TOWNSHIP,) if kind.parent == "village" else ()))
+    names = {_normal(n): c for c in known for n in (c.header, c.label, *c.aliases)}
+    positions, ignored = {}, []
+    for i, text in enumerate(header):
+        column = names.get(_normal(text))
+        if column is None:
+            ignored.extend([text] if text else [])
+        elif positions.setdefault(column.field, i) != i:
+            raise ImportFileError(_("The column “%(name)s” appears twice.", name=text))
+    missing = [c.header for c in known if c.field in ("parent", *kind.required) and c.field not in positions]
+    if missing:
+        raise ImportFileError(_("Required columns are missing: %(columns)s. The first row must hold "
+                                "the column headers of the template.", columns="、".join(missing)))
+    return tuple(c for c in known if c.field in positions), positions, ignored
+
+
+def _is_example(kind: Kind, row: ImportRow) -> bool:
+    """True for the template's example row left in the file unchanged."""
+    return all(row.cells.get(c.field, c.example) == c.example for c in LAYOUTS[kind.slug])
+
+
+class _Parents:
+    """The villages (or townships) of the scope by name, to turn names in the file into ids."""
+
+    def __init__(self, kind: Kind, scope: Scope):
+        self.kind = kind
+        model = Township if kind.parent == "township" else Village
+        self.by_name: dict[str, list] = defaultdict(list)
+        load = (joinedload(Village.township),) if model is Village else ()
+        for parent in db.session.scalars(sa.select(model).where(scope.clause(model)).options(*load)):
+            self.by_name[parent.name].append(parent)
+
+    def find(self, name: str, township: str = "") -> tuple[int | None, str | None]:
+        """Return (id, None) or (None, the reason the name does not fit)."""
+        found = [p for p in self.by_name.get(name, [])
+                 if not township or p.township.name == township]
+        if len(found) == 1:
+            return found[0].id, None
+        if not name:
+            return None, _("This field is required.")
+        if found:
+            return None, _("“%(name)s” is the name of villages in several townships; add a column "
+                           "“乡镇” to tell them apart.", name=name)
+        if self.kind.parent == "township":
+            return None, _("Unknown township “%(name)s”.", name=name)
+        return None, _("Unknown village “%(name)s”.", name=name)
+
+
+def _check_row(kind: Kind, scope: Scope, parents: _Parents, row: ImportRow) -> None:
+    parent_id, problem = parents.find(row.cells["parent"], row.cells.get("township", ""))
+    row.data = {**{f: row.cells[f] for f in kind.fields if f in row.cells}, kind.parent_attr: parent_id}
+    errors = {kind.parent_attr: problem} if problem else {}
+    try:
+        row.values = services.record_validate(kind=kind, scope=scope, data=row.data)
+    except services.RecordInvalid as error:
+        errors = {**error.errors, **errors}  # our reason for the parent beats "choose from the list"
+    except DomainError as error:
+        errors.setdefault(kind.parent_attr, error.message)
+    row.errors = _problems(kind, errors)
+    if row.errors:
+        row.values = None
+
+
+def _check_repeat(kind: Kind, row: ImportRow, seen: dict) -> None:
+    """A second row with the same natural key in the same village (or township) is refused."""
+    key = (row.data[kind.parent_attr], *(rules.clean_text(row.data.get(f)) for f in kind.unique))
+    if key[0] is None or not key[-1]:
+        return
+    first = seen.setdefault(key, row.number)
+    if first != row.number:
+        row.errors += _problems(kind, {kind.unique[-1]: _(
+            "Same as row %(row)d: “%(name)s” appears twice in this file.",
+            row=first, name=" ".join(part for part in key[1:] if part))})
+        row.values = None
+
+
+def _problems(kind: Kind, errors: dict[str, str]) -> list[str]:
+    """Each message after the label of its column, in the order of the columns."""
+    labels = {kind.parent_attr if c.field == "parent" else c.field: c.label for c in LAYOUTS[kind.slug]}
+    ordered = [*(name for name in labels if name in errors), *(n for n in errors if n not in labels)]
+    return [_("%(column)s: %(message)s", column=_(labels[name]), message=errors[name])
+            if name in labels else errors[name] for name in ordered]
+
+
+def import_apply(*, kind: Kind, scope: Scope, actor_id: int | None, plan: ImportPlan) -> int:
+    """Create every row through the services, or none when any row is wrong; the caller commits."""
+    if not plan.ok:
+        raise ValueError("only a plan without bad rows can be applied")
+    try:
+        for row in plan.rows:
+            services.record_create(kind=kind, scope=scope, actor_id=actor_id, data=row.data)
+    except (services.RecordInvalid, sa.exc.IntegrityError) as error:
+        raise ImportFileError(_("The register changed while importing, so nothing was saved. "
+                                "Please upload the file again.")) from error
+    return len(plan.rows)
