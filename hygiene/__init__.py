@@ -93,9 +93,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from hygiene.cli import demo_command
+    from hygiene.cli import checklists_group, demo_command, plans_group
 
-    app.cli.add_command(demo_command)
+    for command in (demo_command, checklists_group, plans_group):
+        app.cli.add_command(command)
 
 
 def _register_error_handlers(app: Flask) -> None:

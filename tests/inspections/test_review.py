@@ -86,3 +86,31 @@ def test_inspector_agenda_and_list_filters(app, client, login, inspection):
     assert "a1饭店" not in client.get("/inspections/?status=published").text
     with app.app_context():
         assert db.session.get(Inspection, inspection.id).is_overdue(date(2026, 12, 1))
+
+
+def add_inspections(app, world, template_inspection_id, n):
+    from hygiene.accounts.models import User
+
+    with app.app_context():
+        base = db.session.get(Inspection, template_inspection_id)
+        inspector = db.session.get(User, world.user_inspector_a)
+        for i in range(n):
+            db.session.add(Inspection(
+                version_id=base.version_id, township_id=world.ta, village_id=world.a1,
+                target_kind="unit", target_id=world.unit_a1, target_label=f"批量{i}",
+                planned_date=base.planned_date, due_date=base.due_date, inspectors=[inspector]))
+        db.session.commit()
+
+
+@time_machine.travel("2026-11-23 09:00 +0800", tick=False)
+def test_inspection_lists_cost_the_same_queries_for_10_or_100_rows(app, client, login, world, inspection,
+                                                                   count_queries):
+    login("inspector_a")
+    counts = []
+    for n in (10, 90):
+        add_inspections(app, world, inspection.id, n)
+        for url in ("/inspections/", "/inspections/agenda"):
+            with count_queries() as queries:
+                assert client.get(url).status_code == 200
+            counts.append((url, queries[0]))
+    assert counts[:2] == counts[2:], counts
