@@ -31,7 +31,10 @@ class Config:
     LANGUAGES = ("zh_CN", "en")
     DEMO_MODE = os.environ.get("HYGIENE_DEMO", "0") == "1"
     PAGE_SIZE = 20
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # a field form posted without JavaScript carries all its photos in one request
+    MAX_CONTENT_LENGTH = 80 * 1024 * 1024
+    PHOTO_MAX_BYTES = 15 * 1024 * 1024
+    PHOTO_MAX_PIXELS = 50_000_000
     IMPORT_MAX_ROWS = 5000
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,0 +1,544 @@
+"""Photo intake: refuse what is no readable photo, keep the rest under its SHA-256 (design.md, "Photos").
+
+Pure of Flask requests: callers pass the bytes, the store and the limits. Each photo is a set of
+files in one folder of the store: the original bytes (evidence, for admins only), a display copy,
+a thumbnail, and a marker written last; see `PhotoStore` for why the marker makes the set
+all-or-nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import os
+import re
+import secrets
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol
+
+from flask_babel import gettext as _
+from PIL import Image, ImageCms
+
+from hygiene.clock import LOCAL_TZ
+from hygiene.errors import DomainError
+
+__all__ = [
+    "DISPLAY", "MARKER", "ORIGINAL", "REUSED_PHOTO_DISTANCE", "THUMB", "FileSystemStore",
+    "PhotoInfo", "PhotoLimits", "PhotoRejected", "PhotoStore", "perceptual_distance",
+    "photo_intake", "photo_key",
+]
+
+# Two photos whose difference hashes differ in at most this many of 64 bits show, probably,
+# the same scene or the same photo re-sent (re-encoded, resized).
+REUSED_PHOTO_DISTANCE = 6
+
+ORIGINAL, DISPLAY, THUMB, MARKER = "original", "display.jpg", "thumb.jpg", "complete.json"
+_NAMES = (ORIGINAL, DISPLAY, THUMB, MARKER)
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_PHASH = re.compile(r"[0-9a-f]{16}")
+
+# Only what phones and browsers produce: a short list keeps Pillow's rarer decoders (EPS runs
+# Ghostscript, for one) away from uploads. The JPEG opener also returns "MPO", as Pillow names
+# many camera JPEGs (multi-picture: a photo plus a preview or depth map).
+_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+_CONTENT_TYPES = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png",
+                  "WEBP": "image/webp", "GIF": "image/gif"}
+# ISO-BMFF brands of HEIF files: iPhones save HEIC by default and Pillow cannot read it here.
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+_BOMB = (Image.DecompressionBombError, Image.DecompressionBombWarning)
+_DISPLAY_QUALITY, _THUMB_QUALITY = 82, 75
+_MB = 1024 * 1024
+
+# EXIF tags and IFDs used below (numbers from the EXIF 2.32 specification).
+_ORIENTATION, _EXIF_IFD, _GPS_IFD = 0x0112, 0x8769, 0x8825
+_DATETIME_ORIGINAL, _OFFSET_TIME_ORIGINAL = 0x9003, 0x9011
+_GPS_LAT_REF, _GPS_LAT, _GPS_LON_REF, _GPS_LON = 1, 2, 3, 4
+_TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+              4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+              6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+              8: Image.Transpose.ROTATE_90}
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+class PhotoRejected(DomainError):
+    """An upload is not a photo we keep; `reason` is a stable code, `message` is for the user."""
+
+    def __init__(self, reason: str, message: str, *, field: str | None = None):
+        super().__init__(message, field=field)
+        self.reason = reason
+
+
+# Lambdas, so each message is translated when raised, in the locale of that request.
+_MESSAGES: dict[str, Callable[..., str]] = {
+    "bad_name": lambda **v: _("This file name is not allowed; please choose the photo again."),
+    "empty": lambda **v: _("The file is empty; please choose the photo again."),
+    "too_large": lambda **v: _("This file is %(size)s MB; a photo may be at most %(limit)s MB.", **v),
+    "not_image": lambda **v: _("This file is not a photo we can read. "
+                               "Please upload a JPEG, PNG, WebP or GIF image."),
+    "heic": lambda **v: _("HEIC photos (the iPhone default) cannot be read here. Please send the "
+                          "photo as JPEG, or set the iPhone camera format to “Most Compatible”."),
+    "damaged": lambda **v: _("This photo is damaged or incomplete (perhaps the upload was cut off); "
+                             "please send it again."),
+    "too_many_pixels": lambda **v: _("This image has too many pixels; a photo may have at most "
+                                     "%(limit)s megapixels.", **v),
+}
+
+
+def _reject(reason: str, **values: Any) -> PhotoRejected:
+    """Build the refusal for `reason` with its user-facing message."""
+    return PhotoRejected(reason, _MESSAGES[reason](**values))
+
+
+@dataclass(frozen=True)
+class PhotoLimits:
+    """Size and pixel limits of an upload, and the sizes of the copies made from it."""
+
+    # Pillow refuses more than Image.MAX_IMAGE_PIXELS (about 89 MP) on its own, whatever this says.
+
+    max_bytes: int = 15 * 1024 * 1024
+    max_pixels: int = 50_000_000
+    display_side: int = 1600
+    thumb_side: int = 320
+
+
+DEFAULT_LIMITS = PhotoLimits()
+
+
+@dataclass(frozen=True)
+class PhotoInfo:
+    """What intake learned about a photo; width and height are of the upright original."""
+
+    sha256: str
+    width: int
+    height: int
+    size_bytes: int
+    content_type: str
+    taken_at: datetime | None
+    gps_lat: float | None
+    gps_lon: float | None
+    phash: str
+    already_stored: bool
+
+
+# --- the store ---------------------------------------------------------------------------------
+# The all-or-nothing rule: keys are grouped by folder into sets, and a set is committed by its
+# MARKER key. Writers put every other file of a set first and the marker last; `exists`, `open`
+# and `path_or_none` see a key only once the marker of its folder is stored. A crash between
+# two puts thus leaves files nobody sees (and the next upload of the same bytes rewrites them),
+# never a set a reader takes for whole. The marker also holds what is costly to recompute (the
+# phash), so a repeated upload needs no decoding.
+
+
+class PhotoStore(Protocol):
+    """Photo files by key; a folder's keys become visible together when its marker is put."""
+
+    def exists(self, key: str) -> bool:
+        """Return whether the key is stored and its set committed."""
+        ...
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store the bytes atomically: a reader sees the old content or the new, never a mix."""
+        ...
+
+    def open(self, key: str) -> BinaryIO:
+        """Open a visible key for reading; FileNotFoundError if `exists` would say False."""
+        ...
+
+    def path_or_none(self, key: str) -> Path | None:
+        """Return a local path for a visible key (for sending files), or None."""
+        ...
+
+
+class FileSystemStore(PhotoStore):
+    """Photo files under one local directory (UPLOAD_DIR), each put written atomically and durably."""
+
+    def __init__(self, root: str | os.PathLike[str]):
+        self.root = Path(root)
+
+    def exists(self, key: str) -> bool:
+        """Return whether the key is stored and its set committed."""
+        return self._visible(key) is not None
+
+    def put(self, key: str, data: bytes) -> None:
+        """Write via a temporary file, fsync, rename and fsync of the folder."""
+        path = self._path(key)
+        _ensure_folder(path.parent)
+        _write_atomically(path, data)
+
+    def open(self, key: str) -> BinaryIO:
+        """Open a visible key for reading."""
+        path = self._visible(key)
+        if path is None:
+            raise FileNotFoundError(key)
+        return path.open("rb")
+
+    def path_or_none(self, key: str) -> Path | None:
+        """Return the file's path if the key is visible."""
+        return self._visible(key)
+
+    def _path(self, key: str) -> Path:
+        return self.root.joinpath(*_key_parts(key))
+
+    def _visible(self, key: str) -> Path | None:
+        path = self._path(key)
+        if path.is_file() and (path.parent / MARKER).is_file():
+            return path
+        return None
+
+
+def _key_parts(key: str) -> list[str]:
+    """Split a store key into path parts, refusing anything that could leave the store's root."""
+    parts = key.split("/") if isinstance(key, str) else [""]
+    if any(c in "".join(parts) for c in "\\\x00:") or any(p in ("", ".", "..") for p in parts):
+        raise ValueError(f"unsafe photo store key: {key!r}")
+    return parts
+
+
+def _ensure_folder(folder: Path) -> None:
+    """Create a folder and its missing parents, each new entry fsynced into its parent."""
+    if folder.is_dir():
+        return
+    _ensure_folder(folder.parent)
+    folder.mkdir(exist_ok=True)
+    _fsync_folder(folder.parent)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary sibling, fsync it, then rename it over `path`."""
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        with open(temp, "xb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    # without this a power cut may forget the rename, and the marker could outlive the files
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make renames and new entries in a folder durable (a no-op where folders cannot be fsynced)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def photo_key(sha256: str, name: str) -> str:
+    """Return the store key of one file of a photo: ORIGINAL, DISPLAY, THUMB or MARKER."""
+    if not _SHA256.fullmatch(sha256) or name not in _NAMES:
+        raise ValueError(f"bad photo key parts: {sha256!r}, {name!r}")
+    return f"{sha256[:2]}/{sha256}/{name}"
+
+
+# --- intake ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Facts:
+    orientation: int
+    taken_at: datetime | None
+    gps: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    display: bytes
+    thumb: bytes
+    phash: str
+
+
+def photo_intake(data: bytes, filename: str, *, store: PhotoStore,
+                 limits: PhotoLimits = DEFAULT_LIMITS) -> PhotoInfo:
+    """Check an upload, store it with its display copy and thumbnail, and describe it."""
+    _check_upload(data, filename, limits)
+    sha = hashlib.sha256(data).hexdigest()
+    with _pillow_guard(limits):
+        image = _open(data, limits)
+        width, height = image.size  # before draft mode shrinks it
+        phash = _stored_phash(store, sha)
+        rendered = None if phash else _decode_and_render(image, limits)
+        facts = _read_facts(image)
+    if rendered is not None:
+        _store_set(store, sha, data, rendered)
+    return _info(sha, data, image.format or "", (width, height), facts,
+                 phash or rendered.phash, already_stored=rendered is None)
+
+
+def _check_upload(data: bytes, filename: str, limits: PhotoLimits) -> None:
+    """Refuse path-like names, empty files and oversize files before any decoding."""
+    if not filename or any(s in filename for s in ("/", "\\", "..", "\x00")):
+        raise _reject("bad_name")
+    if not data:
+        raise _reject("empty")
+    if len(data) > limits.max_bytes:
+        raise _reject("too_large", size=f"{len(data) / _MB:.1f}", limit=f"{limits.max_bytes / _MB:g}")
+
+
+@contextmanager
+def _pillow_guard(limits: PhotoLimits) -> Iterator[None]:
+    """Refuse decompression bombs, whether Pillow flags them with its error or its warning."""
+    # catch_warnings is process-wide: a thread racing this block may see the warning as a mere
+    # warning, but the pixel check in _open still refuses such an image (limit < Pillow's).
+    with warnings.catch_warnings():
+        # a broken EXIF block is read as far as it goes; its warnings would only fill the logs
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.TiffImagePlugin")
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            yield
+        except _BOMB as exc:
+            raise _too_many_pixels(limits) from exc
+
+
+def _too_many_pixels(limits: PhotoLimits) -> PhotoRejected:
+    """Build the refusal of an image over the pixel limit."""
+    return _reject("too_many_pixels", limit=f"{limits.max_pixels / 1e6:g}")
+
+
+def _open(data: bytes, limits: PhotoLimits) -> Image.Image:
+    """Read the image header (no pixels yet); refuse unreadable files and too many pixels."""
+    try:
+        image = Image.open(io.BytesIO(data), formats=_FORMATS)
+    except _BOMB:
+        raise
+    except Exception as exc:  # Pillow's parsers fail in many ways on junk; all mean "no image"
+        raise _reject("heic" if _is_heif(data) else "not_image") from exc
+    # the header's claim is checked before any decoding: this is the decompression-bomb stop
+    if image.size[0] * image.size[1] > limits.max_pixels:
+        raise _too_many_pixels(limits)
+    return image
+
+
+def _is_heif(data: bytes) -> bool:
+    """Tell whether the bytes look like a HEIF/HEIC file (an ISO-BMFF `ftyp` box)."""
+    return data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS
+
+
+def _stored_phash(store: PhotoStore, sha: str) -> str | None:
+    """Return the phash of a committed set of this photo, or None if the set must be made."""
+    if not store.exists(photo_key(sha, DISPLAY)):
+        return None
+    try:
+        with store.open(photo_key(sha, MARKER)) as f:
+            phash = json.load(f).get("phash")
+    except (OSError, ValueError, AttributeError):  # unreadable marker: make the set again
+        return None
+    return phash if isinstance(phash, str) and _PHASH.fullmatch(phash) else None
+
+
+def _decode_and_render(image: Image.Image, limits: PhotoLimits) -> _Rendered:
+    """Decode the first frame and make the display copy, the thumbnail and the phash."""
+    _decode(image, limits)
+    # shrink first, so colour conversion and turning work on the small copy
+    display = _srgb(_fit(_flatten(image), limits.display_side), image.info.get("icc_profile"))
+    display = _upright(display, _read_facts(image).orientation)
+    thumb = _fit(display, limits.thumb_side)
+    # the phash comes from the thumbnail: as good for near-duplicates, and nearly free
+    return _Rendered(display=_jpeg(display, _DISPLAY_QUALITY), thumb=_jpeg(thumb, _THUMB_QUALITY),
+                     phash=_dhash(thumb))
+
+
+def _decode(image: Image.Image, limits: PhotoLimits) -> None:
+    """Decode the first frame; a JPEG only at the reduced scale the display copy needs."""
+    # draft() picks the largest 1/1, 1/2, 1/4 or 1/8 scale still at least this size; asking for
+    # the display size with the photo's aspect (not a square) is what lets a 4:3 photo use 1/2
+    image.draft("RGB", _fit_size(image.size, limits.display_side))
+    try:
+        image.load()  # truncated files raise here: ImageFile.LOAD_TRUNCATED_IMAGES stays False
+    except _BOMB:
+        raise
+    except Exception as exc:  # any decoder failure on untrusted bytes means a damaged file
+        raise _reject("damaged") from exc
+
+
+def _fit_size(size: tuple[int, int], side: int) -> tuple[int, int]:
+    """Return `size` scaled down (never up) so that its longer side is at most `side`."""
+    scale = side / max(size)
+    if scale >= 1:
+        return size
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
+def _fit(image: Image.Image, side: int) -> Image.Image:
+    """Return a new image whose longer side is at most `side`."""
+    size = _fit_size(image.size, side)
+    if size == image.size:
+        return image.copy()
+    return image.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0)  # as Image.thumbnail
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """Return an 8-bit RGB or L image; transparency is laid on white, as a page would show it."""
+    if image.has_transparency_data:
+        rgba = image.convert("RGBA")
+        return Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
+    if image.mode in ("RGB", "L"):
+        return image
+    if image.mode.startswith("I"):  # 16-bit grey: scale to 8 bits rather than clip to white
+        return image.convert("I").point(lambda v: v / 256).convert("L")
+    return image.convert("RGB")  # CMYK, 1, P without transparency, ...
+
+
+def _srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    """Convert colours from an embedded profile (e.g. Display P3) to sRGB, as copies carry none."""
+    if not icc or image.mode != "RGB":
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
+    except Exception:  # a broken profile costs colour accuracy, not the photo
+        return image
+
+
+def _upright(image: Image.Image, orientation: int) -> Image.Image:
+    """Turn the image as its EXIF orientation says (the same mapping as ImageOps.exif_transpose)."""
+    method = _TRANSPOSE.get(orientation)
+    return image if method is None else image.transpose(method)
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    """Encode a copy for others to see: progressive JPEG with no metadata (EXIF, GPS, ICC, XMP)."""
+    image.info = {}  # Pillow would carry the source's JPEG comment over; drop everything
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, progressive=True)
+    return out.getvalue()
+
+
+def _dhash(image: Image.Image) -> str:
+    """Return the 64-bit difference hash (brighter than the right neighbour) as 16 hex digits."""
+    pixels = image.convert("L").resize((9, 8), Image.Resampling.LANCZOS).tobytes()
+    bits = 0
+    for row in range(8):
+        for col in range(8):
+            left = pixels[row * 9 + col]
+            bits = bits << 1 | (left > pixels[row * 9 + col + 1])
+    return f"{bits:016x}"
+
+
+def perceptual_distance(a: str, b: str) -> int:
+    """Return the Hamming distance of two phash hex strings (0 = same picture, 64 = opposite)."""
+    return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+def _store_set(store: PhotoStore, sha: str, data: bytes, rendered: _Rendered) -> None:
+    """Put the original, the display copy and the thumbnail, then the marker that commits them."""
+    for name, content in ((ORIGINAL, data), (DISPLAY, rendered.display), (THUMB, rendered.thumb)):
+        store.put(photo_key(sha, name), content)
+    store.put(photo_key(sha, MARKER), json.dumps({"version": 1, "phash": rendered.phash}).encode())
+
+
+def _info(sha: str, data: bytes, fmt: str, size: tuple[int, int], facts: _Facts, phash: str,
+          *, already_stored: bool) -> PhotoInfo:
+    """Assemble the PhotoInfo; width and height are swapped for quarter-turned orientations."""
+    width, height = size if facts.orientation < 5 else size[::-1]
+    lat, lon = facts.gps or (None, None)
+    return PhotoInfo(sha256=sha, width=width, height=height, size_bytes=len(data),
+                     content_type=_CONTENT_TYPES.get(fmt, "application/octet-stream"),
+                     taken_at=facts.taken_at, gps_lat=lat, gps_lon=lon, phash=phash,
+                     already_stored=already_stored)
+
+
+# --- EXIF --------------------------------------------------------------------------------------
+# EXIF is untrusted, optional metadata: a malformed tag must cost that one fact, never the photo.
+# Pillow raises many exception types on broken blocks, hence the broad catch in _guarded.
+
+
+def _guarded(read: Callable[..., Any], *args: Any) -> Any:
+    """Return read(*args), or None if it fails on malformed metadata."""
+    try:
+        return read(*args)
+    except Exception:
+        return None
+
+
+def _read_facts(image: Image.Image) -> _Facts:
+    """Read orientation, capture time and position from the image's EXIF."""
+    exif = _guarded(image.getexif)
+    if exif is None:
+        return _Facts(orientation=1, taken_at=None, gps=None)
+    return _Facts(orientation=_guarded(_orientation, exif) or 1,
+                  taken_at=_guarded(_taken_at, exif), gps=_guarded(_gps, exif))
+
+
+def _orientation(exif: Image.Exif) -> int:
+    """Return the EXIF orientation 1-8; anything else counts as 1 (upright)."""
+    value = exif.get(_ORIENTATION)
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def _taken_at(exif: Image.Exif) -> datetime | None:
+    """Return DateTimeOriginal as aware UTC, read in its OffsetTimeOriginal or else office time."""
+    exif_ifd = exif.get_ifd(_EXIF_IFD)
+    text = _text(exif_ifd.get(_DATETIME_ORIGINAL))
+    local = _parse_exif_datetime(text[:19]) if text else None
+    if local is None:
+        return None
+    zone = _parse_offset(_text(exif_ifd.get(_OFFSET_TIME_ORIGINAL))) or LOCAL_TZ
+    return local.replace(tzinfo=zone).astimezone(UTC)
+
+
+def _parse_exif_datetime(text: str) -> datetime | None:
+    """Parse "YYYY:MM:DD HH:MM:SS" (some phones write dashes in the date); None if invalid."""
+    for pattern in ("%Y:%m:%d %H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    return None
+
+
+def _parse_offset(text: str | None) -> timezone | None:
+    """Parse an EXIF offset such as "+08:00"; None if absent or invalid."""
+    match = re.fullmatch(r"([+-])(\d\d):(\d\d)", text or "")
+    if not match or int(match[2]) > 14 or int(match[3]) > 59:
+        return None
+    delta = timedelta(hours=int(match[2]), minutes=int(match[3]))
+    return timezone(-delta if match[1] == "-" else delta)
+
+
+def _text(value: Any) -> str | None:
+    """Return an EXIF ASCII value as a stripped str (Pillow may give str or bytes), else None."""
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    if not isinstance(value, str):
+        return None
+    return value.strip("\x00 ") or None
+
+
+def _gps(exif: Image.Exif) -> tuple[float, float] | None:
+    """Return (latitude, longitude) in signed degrees, or None if either is missing or bad."""
+    gps_ifd = exif.get_ifd(_GPS_IFD)
+    lat = _coordinate(gps_ifd.get(_GPS_LAT), gps_ifd.get(_GPS_LAT_REF), "N", "S", 90)
+    lon = _coordinate(gps_ifd.get(_GPS_LON), gps_ifd.get(_GPS_LON_REF), "E", "W", 180)
+    # 0,0 is what some phones write when they have no fix, not a place in this township
+    if lat is None or lon is None or (lat == 0 and lon == 0):
+        return None
+    return lat, lon
+
+
+def _coordinate(dms: Any, ref: Any, positive: str, negative: str, limit: int) -> float | None:
+    """Convert degrees/minutes/seconds rationals and an N/S or E/W ref to signed degrees."""
+    ref = (_text(ref) or "").upper()
+    try:
+        degrees, minutes, seconds = (float(x) for x in dms)
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+    parts_ok = all(math.isfinite(x) and x >= 0 for x in (degrees, minutes, seconds))
+    if ref not in (positive, negative) or not parts_ok or minutes >= 60 or seconds >= 60:
+        return None
+    value = degrees + minutes / 60 + seconds / 3600
+    if value > limit:
+        return None
+    return round(-value if ref == negative else value, 7)
