@@ -4,3 +4,4 @@ from hygiene.audit.models import AuditEvent  # noqa: F401
 from hygiene.places.models import Cleaner, Household, Township, Unit, Village  # noqa: F401
 from hygiene.checklists.models import ChecklistTemplate, TemplateItem, TemplateSection, TemplateVersion  # noqa: F401
 from hygiene.inspections.models import Answer, Inspection, InspectionPlan, Photo, SampleDraw  # noqa: F401
+from hygiene.rectifications.models import OrderItem, RectificationOrder  # noqa: F401

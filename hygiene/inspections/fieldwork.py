@@ -203,4 +203,7 @@ def inspection_submit(*, scope: Scope, user: User, inspection: Inspection, submi
     audit_record(actor_id=user.id, action="submit", record=inspection,
                  township_id=inspection.township_id, before={"status": "in_progress"},
                  after={"status": "submitted", "score": str(result.score), "grade": result.grade})
+    from hygiene.rectifications.services import order_issue_for_inspection
+
+    order_issue_for_inspection(inspection=inspection, actor_id=user.id, now=now)
     return inspection

@@ -138,12 +138,15 @@ class Answer(db.Model):
 
 
 class Photo(db.Model):
-    """A photo attached to an inspection (and usually one item); files are stored by SHA-256."""
+    """A photo of an inspection item, or a rectification order's evidence or re-inspection;
+    the files are stored once by SHA-256 and shared."""
 
     __tablename__ = "photo"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    inspection_id: Mapped[int] = mapped_column(sa.ForeignKey("inspection.id"), index=True)
+    inspection_id: Mapped[int | None] = mapped_column(sa.ForeignKey("inspection.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rectification_order.id"), index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(20), default="inspection")  # | evidence | reinspection
     item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("template_item.id"))
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"))
     target_kind: Mapped[str] = mapped_column(sa.String(20))

@@ -1,8 +1,8 @@
-"""checklists, plans, inspections, answers, photos
+"""checklists, inspections, photos, rectification orders
 
-Revision ID: c67cc0f35936
+Revision ID: 7cadef65508d
 Revises: 80456c0e5d17
-Create Date: 2026-11-23 17:28:19.328665
+Create Date: 2026-11-23 17:36:36.902981
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c67cc0f35936'
+revision = '7cadef65508d'
 down_revision = '80456c0e5d17'
 branch_labels = None
 depends_on = None
@@ -167,6 +167,56 @@ def upgrade():
     with op.batch_alter_table('inspection_inspector', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inspection_inspector_user_id'), ['user_id'], unique=False)
 
+    op.create_table('rectification_order',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('township_id', sa.Integer(), nullable=False),
+    sa.Column('village_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('target_kind', sa.String(length=20), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('target_label', sa.String(length=200), nullable=False),
+    sa.Column('inspection_id', sa.Integer(), nullable=False),
+    sa.Column('parent_id', sa.Integer(), nullable=True),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=16), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('issued_by_id', sa.Integer(), nullable=True),
+    sa.Column('deadline', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=24), nullable=False),
+    sa.Column('acknowledged_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('acknowledged_by_id', sa.Integer(), nullable=True),
+    sa.Column('evidence_note', sa.Text(), nullable=False),
+    sa.Column('evidence_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('evidence_by_id', sa.Integer(), nullable=True),
+    sa.Column('reinspected_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('reinspected_by_id', sa.Integer(), nullable=True),
+    sa.Column('reinspection_passed', sa.Boolean(), nullable=True),
+    sa.Column('reinspection_note', sa.Text(), nullable=False),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('overdue_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('escalated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['acknowledged_by_id'], ['user_account.id'], name=op.f('fk_rectification_order_acknowledged_by_id_user_account')),
+    sa.ForeignKeyConstraint(['evidence_by_id'], ['user_account.id'], name=op.f('fk_rectification_order_evidence_by_id_user_account')),
+    sa.ForeignKeyConstraint(['inspection_id'], ['inspection.id'], name=op.f('fk_rectification_order_inspection_id_inspection')),
+    sa.ForeignKeyConstraint(['issued_by_id'], ['user_account.id'], name=op.f('fk_rectification_order_issued_by_id_user_account')),
+    sa.ForeignKeyConstraint(['parent_id'], ['rectification_order.id'], name=op.f('fk_rectification_order_parent_id_rectification_order')),
+    sa.ForeignKeyConstraint(['reinspected_by_id'], ['user_account.id'], name=op.f('fk_rectification_order_reinspected_by_id_user_account')),
+    sa.ForeignKeyConstraint(['township_id'], ['township.id'], name=op.f('fk_rectification_order_township_id_township')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_rectification_order_unit_id_unit')),
+    sa.ForeignKeyConstraint(['village_id'], ['village.id'], name=op.f('fk_rectification_order_village_id_village')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rectification_order')),
+    sa.UniqueConstraint('token', name=op.f('uq_rectification_order_token')),
+    sa.UniqueConstraint('township_id', 'year', 'number', name=op.f('uq_rectification_order_township_id'))
+    )
+    with op.batch_alter_table('rectification_order', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rectification_order_inspection_id'), ['inspection_id'], unique=False)
+        batch_op.create_index('ix_rectification_order_open_deadline', ['status', 'deadline'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rectification_order_township_id'), ['township_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rectification_order_unit_id'), ['unit_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rectification_order_village_id'), ['village_id'], unique=False)
+
     op.create_table('template_item',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('version_id', sa.Integer(), nullable=False),
@@ -209,7 +259,9 @@ def upgrade():
 
     op.create_table('photo',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('inspection_id', sa.Integer(), nullable=False),
+    sa.Column('inspection_id', sa.Integer(), nullable=True),
+    sa.Column('order_id', sa.Integer(), nullable=True),
+    sa.Column('purpose', sa.String(length=20), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=True),
     sa.Column('township_id', sa.Integer(), nullable=False),
     sa.Column('target_kind', sa.String(length=20), nullable=False),
@@ -227,23 +279,45 @@ def upgrade():
     sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['inspection_id'], ['inspection.id'], name=op.f('fk_photo_inspection_id_inspection')),
     sa.ForeignKeyConstraint(['item_id'], ['template_item.id'], name=op.f('fk_photo_item_id_template_item')),
+    sa.ForeignKeyConstraint(['order_id'], ['rectification_order.id'], name=op.f('fk_photo_order_id_rectification_order')),
     sa.ForeignKeyConstraint(['township_id'], ['township.id'], name=op.f('fk_photo_township_id_township')),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['user_account.id'], name=op.f('fk_photo_uploaded_by_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_photo'))
     )
     with op.batch_alter_table('photo', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_photo_inspection_id'), ['inspection_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_photo_order_id'), ['order_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_photo_sha256'), ['sha256'], unique=False)
         batch_op.create_index('ix_photo_township_uploaded', ['township_id', 'uploaded_at'], unique=False)
+
+    op.create_table('rectification_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('text', sa.String(length=300), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('points_lost', sa.Numeric(precision=7, scale=2), nullable=False),
+    sa.Column('severity', sa.String(length=20), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['template_item.id'], name=op.f('fk_rectification_item_item_id_template_item')),
+    sa.ForeignKeyConstraint(['order_id'], ['rectification_order.id'], name=op.f('fk_rectification_item_order_id_rectification_order')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rectification_item'))
+    )
+    with op.batch_alter_table('rectification_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rectification_item_order_id'), ['order_id'], unique=False)
 
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('rectification_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rectification_item_order_id'))
+
+    op.drop_table('rectification_item')
     with op.batch_alter_table('photo', schema=None) as batch_op:
         batch_op.drop_index('ix_photo_township_uploaded')
         batch_op.drop_index(batch_op.f('ix_photo_sha256'))
+        batch_op.drop_index(batch_op.f('ix_photo_order_id'))
         batch_op.drop_index(batch_op.f('ix_photo_inspection_id'))
 
     op.drop_table('photo')
@@ -257,6 +331,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_template_item_section_id'))
 
     op.drop_table('template_item')
+    with op.batch_alter_table('rectification_order', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rectification_order_village_id'))
+        batch_op.drop_index(batch_op.f('ix_rectification_order_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_rectification_order_township_id'))
+        batch_op.drop_index('ix_rectification_order_open_deadline')
+        batch_op.drop_index(batch_op.f('ix_rectification_order_inspection_id'))
+
+    op.drop_table('rectification_order')
     with op.batch_alter_table('inspection_inspector', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inspection_inspector_user_id'))
 

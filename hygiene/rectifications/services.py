@@ -1,0 +1,219 @@
+"""Rectification orders: issue from failed items, deadlines, evidence, re-inspection."""
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from hygiene.accounts.models import Role, User
+from hygiene.accounts.scope import Scope
+from hygiene.audit.services import audit_record
+from hygiene.clock import local_today
+from hygiene.errors import DomainError, Forbidden
+from hygiene.extensions import db
+from hygiene.inspections.models import Answer, Inspection, Photo
+from hygiene.media import PhotoLimits, PhotoStore, photo_intake
+from hygiene.rectifications.models import OrderItem, RectificationOrder
+from hygiene.rectifications.workdays import add_working_days, is_working_day, next_working_day
+
+DEFAULT_WORKING_DAYS = {"urgent": 2, "serious": 5, "normal": 10}
+
+
+def deadline_days(severities: list[str]) -> int:
+    """Working days allowed: the strictest of the items' severities (settings override)."""
+    table = {**DEFAULT_WORKING_DAYS, **current_app.config.get("RECTIFY_WORKING_DAYS", {})}
+    return min(table.get(s, table["normal"]) for s in severities or ["normal"])
+
+
+def order_issue_for_inspection(*, inspection: Inspection, actor_id: int | None,
+                               now: datetime) -> RectificationOrder | None:
+    """Issue one order listing the inspection's failed items (none when nothing failed).
+
+    A re-submitted inspection (sent back by the office) updates its order while the
+    recipient has not acknowledged it yet; after that the order stands as issued."""
+    failed = _failed_answers(inspection)
+    order = db.session.scalar(sa.select(RectificationOrder).where(
+        RectificationOrder.inspection_id == inspection.id, RectificationOrder.parent_id.is_(None)))
+    if order is not None:
+        if order.status == "issued" and order.acknowledged_at is None:
+            _replace_items(order, failed)
+        return order
+    if not failed:
+        return None
+    issued_on = local_today(now)
+    order = RectificationOrder(
+        township_id=inspection.township_id, village_id=inspection.village_id,
+        unit_id=inspection.unit_id, target_kind=inspection.target_kind,
+        target_id=inspection.target_id, target_label=inspection.target_label,
+        inspection_id=inspection.id, issued_on=issued_on, issued_at=now, issued_by_id=actor_id,
+        deadline=add_working_days(issued_on, deadline_days([a.item.severity for a in failed])))
+    _number_and_add(order)
+    _replace_items(order, failed)
+    audit_record(actor_id=actor_id, action="issue", record=order, township_id=order.township_id,
+                 after={"number": order.display_number, "deadline": order.deadline.isoformat(),
+                        "items": len(failed)})
+    return order
+
+
+def _failed_answers(inspection: Inspection) -> list[Answer]:
+    return [a for a in inspection.answers if a.earned is not None and a.earned < a.item.points]
+
+
+def _replace_items(order: RectificationOrder, failed: list[Answer]) -> None:
+    for item in list(order.items):
+        db.session.delete(item)
+    db.session.flush()
+    for answer in failed:
+        db.session.add(OrderItem(order_id=order.id, item_id=answer.item_id, text=answer.item.text,
+                                 note=answer.note, points_lost=answer.item.points - answer.earned,
+                                 severity=answer.item.severity))
+    db.session.flush()
+    db.session.refresh(order)
+
+
+def _number_and_add(order: RectificationOrder) -> None:
+    """Give the order the township's next number of the year; a concurrent issue retries."""
+    order.year = order.issued_on.year
+    for _attempt in range(5):
+        order.number = 1 + (db.session.scalar(sa.select(sa.func.max(RectificationOrder.number)).where(
+            RectificationOrder.township_id == order.township_id,
+            RectificationOrder.year == order.year)) or 0)
+        order.token = secrets.token_urlsafe(9)[:12]
+        try:
+            with db.session.begin_nested():
+                db.session.add(order)
+                db.session.flush()
+            return
+        except IntegrityError:
+            continue
+    raise DomainError(_("Could not number the order; please try again."))
+
+
+def order_set_deadline(*, scope: Scope, actor_id: int, order: RectificationOrder,
+                       deadline: date) -> bool:
+    """Set a new deadline; returns True when a holiday moved it to the next working day."""
+    _check_office(scope, order)
+    if not order.is_open:
+        raise DomainError(_("The order is closed; its deadline no longer matters."))
+    if deadline < order.issued_on:
+        raise DomainError(_("The deadline cannot be before the issue date (%(date)s).",
+                            date=order.issued_on.isoformat()), field="deadline")
+    moved = not is_working_day(deadline)
+    before, order.deadline = order.deadline, next_working_day(deadline)
+    order.overdue_at = order.overdue_at if order.deadline < local_today() else None
+    audit_record(actor_id=actor_id, action="update", record=order, township_id=order.township_id,
+                 before={"deadline": before.isoformat()}, after={"deadline": order.deadline.isoformat()})
+    return moved
+
+
+def responsible_users(order: RectificationOrder) -> list[User]:
+    """Who must put it right: the unit's contact, else the village's contacts."""
+    if order.unit_id:
+        users = db.session.scalars(sa.select(User).where(
+            User.unit_id == order.unit_id, User.active.is_(True))).all()
+        if users:
+            return list(users)
+    return list(db.session.scalars(sa.select(User).where(
+        User.village_id == order.village_id, User.role == Role.VILLAGE_CONTACT.value,
+        User.active.is_(True))))
+
+
+def _check_office(scope: Scope, order: RectificationOrder) -> None:
+    if not (scope.is_admin and scope.covers_township(order.township_id)):
+        raise Forbidden(_("Only the hygiene office does this."))
+
+
+def _check_recipient(scope: Scope, user: User, order: RectificationOrder) -> None:
+    is_recipient = (scope.role is Role.VILLAGE_CONTACT and user.village_id == order.village_id) or (
+        scope.role is Role.UNIT_CONTACT and order.unit_id and user.unit_id == order.unit_id)
+    if not (is_recipient or (scope.is_admin and scope.covers_township(order.township_id))):
+        raise Forbidden(_("Only the recipient of the order does this."))
+
+
+def order_acknowledge(*, scope: Scope, user: User, order: RectificationOrder, now: datetime) -> None:
+    """The recipient confirms they received the order (签收)."""
+    _check_recipient(scope, user, order)
+    if not order.is_open:
+        raise DomainError(_("This order is already closed."))
+    if order.acknowledged_at is None:
+        order.acknowledged_at, order.acknowledged_by_id = now, user.id
+        audit_record(actor_id=user.id, action="acknowledge", record=order,
+                     township_id=order.township_id, after={"acknowledged": True})
+
+
+def order_submit_evidence(*, scope: Scope, user: User, order: RectificationOrder, note: str,
+                          photos: list[tuple[str, bytes]], store: PhotoStore, limits: PhotoLimits,
+                          now: datetime) -> None:
+    """The recipient reports the fix with a note and after-photos; the inspector is next."""
+    _check_recipient(scope, user, order)
+    if not order.is_open:
+        raise DomainError(_("This order is already closed."))
+    note = (note or "").strip()
+    if not note and not photos:
+        raise DomainError(_("Describe what was done or add a photo of the result."), field="note")
+    for filename, data in photos:
+        _attach(order, "evidence", filename, data, store, limits, user, now)
+    before = order.status
+    order.status, order.evidence_note = "evidence_submitted", note
+    order.evidence_at, order.evidence_by_id = now, user.id
+    order.acknowledged_at = order.acknowledged_at or now
+    audit_record(actor_id=user.id, action="evidence", record=order, township_id=order.township_id,
+                 before={"status": before}, after={"status": order.status, "note": note,
+                                                   "photos": len(photos)})
+
+
+def _attach(order, purpose, filename, data, store, limits, user, now) -> Photo:
+    info = photo_intake(data, filename, store=store, limits=limits)
+    photo = Photo(order_id=order.id, purpose=purpose, township_id=order.township_id,
+                  target_kind=order.target_kind, target_id=order.target_id, sha256=info.sha256,
+                  phash=info.phash, width=info.width, height=info.height, size_bytes=info.size_bytes,
+                  taken_at=info.taken_at, gps_lat=info.gps_lat, gps_lon=info.gps_lon,
+                  uploaded_by_id=user.id, uploaded_at=now, flags=[])
+    db.session.add(photo)
+    return photo
+
+
+def order_reinspect(*, scope: Scope, user: User, order: RectificationOrder, passed: bool, note: str,
+                    photos: list[tuple[str, bytes]], store: PhotoStore, limits: PhotoLimits,
+                    now: datetime) -> RectificationOrder | None:
+    """Re-inspect after the evidence: a pass closes the order, a fail issues a follow-up order
+    with a new deadline, linked to this one (returned)."""
+    if not scope.covers_township(order.township_id):
+        raise Forbidden(_("Only inspectors and the office re-inspect."))
+    if order.status == "issued":
+        raise DomainError(_("No evidence has been submitted yet; re-inspect after the recipient reports the fix."))
+    if order.status != "evidence_submitted":
+        raise DomainError(_("This order is already closed."))
+    for filename, data in photos:
+        _attach(order, "reinspection", filename, data, store, limits, user, now)
+    order.reinspected_at, order.reinspected_by_id = now, user.id
+    order.reinspection_passed, order.reinspection_note = passed, (note or "").strip()
+    order.status, order.closed_at = ("closed" if passed else "superseded"), now
+    follow_up = None if passed else _follow_up(order, user, now)
+    audit_record(actor_id=user.id, action="reinspect", record=order, township_id=order.township_id,
+                 before={"status": "evidence_submitted"},
+                 after={"status": order.status, "passed": passed,
+                        "follow_up": follow_up.display_number if follow_up else None})
+    return follow_up
+
+
+def _follow_up(order: RectificationOrder, user: User, now: datetime) -> RectificationOrder:
+    issued_on = local_today(now)
+    follow = RectificationOrder(
+        township_id=order.township_id, village_id=order.village_id, unit_id=order.unit_id,
+        target_kind=order.target_kind, target_id=order.target_id, target_label=order.target_label,
+        inspection_id=order.inspection_id, parent_id=order.id, issued_on=issued_on, issued_at=now,
+        issued_by_id=user.id,
+        deadline=add_working_days(issued_on, deadline_days([i.severity for i in order.items])))
+    _number_and_add(follow)
+    for item in order.items:
+        db.session.add(OrderItem(order_id=follow.id, item_id=item.item_id, text=item.text,
+                                 note=order.reinspection_note or item.note,
+                                 points_lost=item.points_lost, severity=item.severity))
+    db.session.flush()
+    return follow
+
