@@ -86,9 +86,11 @@ def _register_blueprints(app: Flask) -> None:
     from hygiene.inspections.views import bp as inspections_bp
     from hygiene.places.import_views import bp as import_bp
     from hygiene.places.views import bp as places_bp
+    from hygiene.rectifications.views import bp as orders_bp
+    from hygiene.rectifications.views import public as order_link_bp
 
     for blueprint in (core_bp, accounts_bp, places_bp, import_bp, audit_bp, checklists_bp,
-                      plans_bp, inspections_bp):
+                      plans_bp, inspections_bp, orders_bp, order_link_bp):
         app.register_blueprint(blueprint)
 
 

@@ -147,9 +147,19 @@ def photo_upload(inspection_id: int):
 def photo_file(photo_id: int, size: str):
     scope = current_scope()
     photo = db.session.get(Photo, photo_id) or abort(404)
-    queries.inspection_get(scope=scope, inspection_id=photo.inspection_id)
+    if photo.order_id:
+        from hygiene.rectifications.queries import order_get
+
+        order_get(scope=scope, order_id=photo.order_id)
+    else:
+        queries.inspection_get(scope=scope, inspection_id=photo.inspection_id)
     if size == "original" and not scope.is_admin:
         abort(404)  # the original keeps its EXIF (GPS): evidence for the office only
+    return send_photo(photo, size)
+
+
+def send_photo(photo: Photo, size: str):
+    """Send one stored copy of a photo; content-addressed, so it never changes."""
     name = {"thumb": media.THUMB, "display": media.DISPLAY, "original": media.ORIGINAL}[size]
     stream = photo_store().open(media.photo_key(photo.sha256, name))
     response = send_file(stream, mimetype="image/jpeg", max_age=31536000)

@@ -66,3 +66,10 @@ def test_sign_out_needs_a_post_and_ends_the_session(client, world, login):
     assert client.get("/logout").status_code == 405
     client.post("/logout")
     assert client.get("/").status_code == 302
+
+
+def test_the_interface_really_speaks_chinese_and_english_on_request(client, world):
+    assert "登录" in client.get("/login").text
+    client.get("/language/en")
+    page = client.get("/login").text
+    assert "Sign in" in page and "登录" not in page

@@ -92,7 +92,9 @@ def live_server(tmp_path_factory):
         db.session.commit()
 
     # One line per request would drown the test output; real problems still show.
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    werkzeug_log = logging.getLogger("werkzeug")
+    log_level = werkzeug_log.level
+    werkzeug_log.setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
@@ -102,6 +104,7 @@ def live_server(tmp_path_factory):
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+        werkzeug_log.setLevel(log_level)
         with app.app_context():
             db.engine.dispose()
 

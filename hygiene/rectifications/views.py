@@ -1,0 +1,124 @@
+"""Rectification order pages: list, detail with the next step, printable notice, short link."""
+from __future__ import annotations
+
+from datetime import date
+
+import segno
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from hygiene.clock import local_today, now_utc
+from hygiene.core.web import current_scope, page_number, photo_limits, photo_store
+from hygiene.errors import DomainError
+from hygiene.extensions import db
+from hygiene.places.queries import visible_villages
+from hygiene.rectifications import queries, services
+
+bp = Blueprint("orders", __name__, url_prefix="/orders")
+public = Blueprint("order_link", __name__)
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every order page needs a signed-in user; the short link shows only the notice."""
+
+
+@bp.get("/")
+def order_list():
+    scope, today = current_scope(), local_today()
+    filters = {"status": request.args.get("status", "open"),
+               "village_id": request.args.get("village_id", type=int)}
+    page = db.paginate(queries.order_list_stmt(scope=scope, today=today, **filters),
+                       page=page_number(), per_page=25, error_out=False)
+    return render_template("rectifications/list.html", page=page, filters=filters, today=today,
+                           villages=visible_villages(scope) if scope.township_wide else [])
+
+
+@bp.get("/<int:order_id>")
+def order_detail(order_id: int):
+    scope = current_scope()
+    order = queries.order_get(scope=scope, order_id=order_id)
+    return render_template("rectifications/detail.html", order=order, today=local_today(),
+                           photos=queries.order_photos(order), scope=scope)
+
+
+@bp.post("/<int:order_id>/<any(acknowledge,evidence,reinspect,deadline):step>")
+def order_step(order_id: int, step: str):
+    scope = current_scope()
+    order = queries.order_get(scope=scope, order_id=order_id)
+    try:
+        message = _do_step(step, scope, order)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".order_detail", order_id=order_id)), 303
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".order_detail", order_id=order_id)), 303
+
+
+def _do_step(step: str, scope, order) -> str:
+    """Run one step of the order's life through its service; return what to tell the user."""
+    common = {"scope": scope, "user": current_user, "order": order, "now": now_utc()}
+    photos = [(f.filename, f.read()) for f in request.files.getlist("photos") if f and f.filename]
+    media = {"photos": photos, "store": photo_store(), "limits": photo_limits()}
+    if step == "acknowledge":
+        services.order_acknowledge(**common)
+        return _("Receipt confirmed.")
+    if step == "evidence":
+        services.order_submit_evidence(**common, **media, note=request.form.get("note", ""))
+        return _("Thank you. The inspector will check the fix.")
+    if step == "reinspect":
+        passed = request.form.get("result") == "pass"
+        if request.form.get("result") not in ("pass", "fail"):
+            raise DomainError(_("Choose whether the fix passed."))
+        follow = services.order_reinspect(**common, **media, passed=passed,
+                                          note=request.form.get("note", ""))
+        return (_("Closed.") if follow is None
+                else _("Not fixed: follow-up order %(number)s issued.", number=follow.display_number))
+    return _set_deadline(scope, order)
+
+
+def _set_deadline(scope, order) -> str:
+    try:
+        wanted = date.fromisoformat(request.form.get("deadline", ""))
+    except ValueError:
+        raise DomainError(_("Enter a date.")) from None
+    moved = services.order_set_deadline(scope=scope, actor_id=current_user.id, order=order, deadline=wanted)
+    if moved:
+        return _("%(wanted)s is not a working day; the deadline is now %(date)s.",
+                 wanted=wanted.isoformat(), date=order.deadline.isoformat())
+    return _("The deadline is now %(date)s.", date=order.deadline.isoformat())
+
+
+@bp.get("/<int:order_id>/notice")
+def order_notice(order_id: int):
+    order = queries.order_get(scope=current_scope(), order_id=order_id)
+    return _render_notice(order)
+
+
+@public.get("/o/<token>")
+def order_short_link(token: str):
+    """The QR code on the paper notice opens this: the notice itself, no login needed."""
+    if not (8 <= len(token) <= 16 and token.replace("-", "").replace("_", "").isalnum()):
+        abort(404)
+    return _render_notice(queries.order_by_token(token), public=True)
+
+
+@public.get("/o/<token>/photos/<int:photo_id>")
+def order_short_link_photo(token: str, photo_id: int):
+    """A display copy of one of the notice's photos (metadata stripped), for the short link."""
+    from hygiene.inspections.views import send_photo
+
+    order = queries.order_by_token(token) if token.replace("-", "").replace("_", "").isalnum() else abort(404)
+    photo = next((p for group in queries.order_photos(order).values() for p in group if p.id == photo_id), None)
+    return send_photo(photo, "display") if photo else abort(404)
+
+
+def _render_notice(order, public: bool = False):
+    link = url_for("order_link.order_short_link", token=order.token, _external=True)
+    return render_template("rectifications/notice.html", order=order, link=link, public=public,
+                           qr=segno.make(link, error="m").svg_inline(scale=3),
+                           photos=queries.order_photos(order))
