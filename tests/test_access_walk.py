@@ -31,7 +31,9 @@ FOREIGN_RECORDS = {
     "unit_a1": lambda w: {"townships": w.ta, "villages": w.a1, "units": w.unit_a2,
                           "households": w.household_a1, "cleaners": w.cleaner_a1},
 }
-PUBLIC = {"accounts.login", "accounts.logout", "accounts.language", "static"}
+# the printed notice's short link is public by design: it shows the notice and its display photos
+PUBLIC = {"accounts.login", "accounts.logout", "accounts.language", "static",
+          "order_link.order_short_link", "order_link.order_short_link_photo"}
 
 
 @pytest.fixture
@@ -43,6 +45,7 @@ def elsewhere(app, world):
     from hygiene.accounts.scope import Scope
     from hygiene.checklists.services import template_save
     from hygiene.inspections.models import Inspection, InspectionPlan, Photo
+    from hygiene.rectifications.models import RectificationOrder
     from tests.inspections.helpers import simple_spec
 
     ids = {}
@@ -67,7 +70,15 @@ def elsewhere(app, world):
                           size_bytes=1)
             db.session.add(photo)
             db.session.flush()
+            order = RectificationOrder(
+                township_id=township, village_id=village, unit_id=unit, target_kind="unit",
+                target_id=unit, target_label=label, inspection_id=inspection.id, year=2026,
+                number=1, token=f"tok{key}walk01", issued_on=date(2026, 11, 23),
+                deadline=date(2026, 12, 7))
+            db.session.add(order)
+            db.session.flush()
             ids[f"inspection_{key}"], ids[f"photo_{key}"] = inspection.id, photo.id
+            ids[f"order_{key}"] = order.id
         db.session.commit()
         ids["template"], ids["plan"] = version.template_id, plan.id
     return ids
@@ -80,8 +91,9 @@ def concrete_urls(app, role, world, elsewhere):
     where = "b1" if role in ("admin_a", "inspector_a") else "a2"
     foreign_ids = {"user_id": foreign_user, "inspection_id": elsewhere[f"inspection_{where}"],
                    "photo_id": elsewhere[f"photo_{where}"], "template_id": elsewhere["template"],
-                   "plan_id": elsewhere["plan"]}
-    plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units"}
+                   "plan_id": elsewhere["plan"], "order_id": elsewhere[f"order_{where}"]}
+    plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
+             "token": "x" * 12}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue

@@ -6,9 +6,12 @@ from flask_login import current_user, login_required
 
 from hygiene.accounts.models import Role
 from hygiene.audit.queries import events_stmt
+from hygiene.clock import local_today
+from hygiene.core.dashboard import open_orders, recent_published, work_counts
 from hygiene.core.web import current_scope
 from hygiene.extensions import db
-from hygiene.places.queries import register_counts, visible_villages
+from hygiene.inspections.queries import inspector_agenda
+from hygiene.places.queries import register_counts
 
 bp = Blueprint("core", __name__)
 
@@ -16,16 +19,16 @@ bp = Blueprint("core", __name__)
 @bp.get("/")
 @login_required
 def dashboard():
-    scope = current_scope()
-    context = {"counts": register_counts(scope), "scope": scope}
+    scope, today = current_scope(), local_today()
+    context = {"counts": register_counts(scope), "scope": scope, "today": today,
+               "work": work_counts(scope, today)}
     if scope.is_admin:
         context["events"] = db.session.scalars(events_stmt(scope).limit(8)).all()
-    if scope.township_wide:
-        context["villages"] = visible_villages(scope)
-    if scope.role is Role.VILLAGE_CONTACT:
-        context["village"] = current_user.village
-    if scope.role is Role.UNIT_CONTACT:
-        context["unit"] = current_user.unit
+    if scope.role is Role.INSPECTOR:
+        context |= inspector_agenda(scope=scope, user_id=current_user.id, today=today)
+    if not scope.township_wide:
+        context |= {"orders": open_orders(scope), "published": recent_published(scope),
+                    "village": current_user.village, "unit": current_user.unit}
     return render_template("core/dashboard.html", **context)
 
 

@@ -19,7 +19,7 @@ def test_wrong_password_is_refused_and_keeps_the_user_name(client, world):
 
 
 def test_each_role_lands_on_its_dashboard(client, world, login):
-    for username, expected in [("admin_a", "/users/new"), ("inspector_a", "甲二村"),
+    for username, expected in [("admin_a", "/users/new"), ("inspector_a", "/inspections/agenda"),
                                ("village_a1", "甲一村"), ("unit_a1", "a1饭店")]:
         page = login(username).get("/")
         assert page.status_code == 200 and expected in page.text, username

@@ -345,7 +345,7 @@ def test_a_county_admin_tells_villages_of_the_same_name_apart_by_township(world,
     scope = Scope(Role.ADMIN)
     rows = [(2, ["甲一村", "同名饭店", "餐饮"])]
     plan = importer.import_plan(kind=UNITS, scope=scope, table=importer.Table(["村", "单位名称", "类别"], rows))
-    assert "several townships" in plan.rows[0].errors[0]
+    assert "甲一村" in plan.rows[0].errors[0] and "乡镇" in plan.rows[0].errors[0]
     plan = importer.import_plan(kind=UNITS, scope=scope, table=importer.Table(
         ["乡镇", "村", "单位名称", "类别"], [(2, ["乙镇", "甲一村", "同名饭店", "餐饮"])]))
     assert plan.ok and plan.rows[0].values["village_id"] != world.a1
