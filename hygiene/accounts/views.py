@@ -40,6 +40,10 @@ def login():
 @bp.post("/logout")
 def logout():
     logout_user()
+    language = session.get("lang")
+    session.clear()  # nothing of one user's session (flashes, drafts) reaches the next
+    if language:
+        session["lang"] = language
     return redirect(url_for(".login"))
 
 

@@ -1,4 +1,229 @@
 """Inspection plan pages and the admin's calendar."""
-from flask import Blueprint
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload, selectinload
+
+from hygiene.accounts.models import Role, User
+from hygiene.accounts.scope import Scope
+from hygiene.checklists.forms import TARGET_KIND_LABELS, TARGET_KIND_PLURALS
+from hygiene.checklists.models import ChecklistTemplate
+from hygiene.checklists.services import template_visible_clause
+from hygiene.clock import local_today
+from hygiene.core.web import apply_errors, current_scope, page_number, require_admin
+from hygiene.errors import NotFound
+from hygiene.extensions import db
+from hygiene.inspections import planning, queries
+from hygiene.inspections.models import Inspection, InspectionPlan, SampleDraw
+from hygiene.inspections.plan_forms import RECURRENCE_LABELS, STATUS_LABELS, TARGET_MODE_LABELS, PlanForm
+from hygiene.places.models import Village
+from hygiene.places.rules import UNIT_CATEGORIES
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+
+@bp.before_request
+@login_required
+def _office_only() -> None:
+    """Office staff (admins, inspectors) read plans; contacts get 403 on every page here."""
+    if not current_scope().township_wide:
+        abort(403)
+
+
+@bp.get("/")
+def plan_list():
+    scope = current_scope()
+    page = db.paginate(plan_list_stmt(scope), page=page_number(), per_page=20, error_out=False)
+    return render_template("plans/list.html", page=page, can_edit=scope.is_admin, **_labels())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def plan_new():
+    scope = require_admin()
+    if scope.township_id is None:  # planning.plan_create: plans belong to one township
+        abort(403)
+    templates, inspectors = template_choices(scope), inspector_choices(scope)
+    form = PlanForm(data={"template_id": request.args.get("template_id", "")}
+                    if request.method == "GET" else None)
+    form.prepare(templates=templates, inspectors=inspectors)
+    if "show_targets" not in request.form and form.validate_on_submit():
+        try:
+            plan = planning.plan_create(scope=scope, actor_id=current_user.id, data=form.data)
+        except planning.PlanInvalid as error:
+            apply_errors(form, error.errors)
+        else:
+            return _made(plan, created=True)
+    template = form.chosen_template(templates)
+    return render_template("plans/form.html", form=form, template=template,
+                           targets=target_groups(scope, template), **_labels()), _status(form)
+
+
+@bp.get("/<int:plan_id>")
+def plan_detail(plan_id: int):
+    scope = current_scope()
+    plan = plan_get(scope=scope, plan_id=plan_id)
+    return render_template("plans/detail.html", plan=plan, periods=plan_periods(plan),
+                           draws=plan_draws(plan), chosen=plan_chosen(plan),
+                           can_edit=scope.is_admin, **_labels())
+
+
+@bp.post("/<int:plan_id>/generate")
+def plan_generate_now(plan_id: int):
+    plan = plan_get(scope=require_admin(), plan_id=plan_id)
+    return _made(plan, created=False)
+
+
+@bp.get("/calendar")
+def plan_calendar():
+    scope, today = current_scope(), local_today()
+    first = month_start(request.args.get("month", ""), today)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    counts = queries.calendar_counts(scope=scope, first=weeks[0][0], last=weeks[-1][-1])
+    return render_template("plans/calendar.html", first=first, weeks=weeks, counts=counts,
+                           today=today, previous=_shift(first, -1), following=_shift(first, 1),
+                           statuses=STATUS_LABELS)
+
+
+def _made(plan: InspectionPlan, *, created: bool):
+    """Make the due inspections of a (new) plan, commit, and say how many were made."""
+    made = planning.plan_generate(plan=plan, today=local_today())
+    db.session.commit()
+    if created:
+        flash(_("Saved the plan “%(name)s”.", name=plan.name), "success")
+    if made:
+        flash(_("%(n)d inspections were made for the periods that have begun.", n=made), "success")
+    else:
+        flash(_("No inspections were due: every begun period already has its inspections, "
+                "or the plan has not started yet."), "success")
+    return redirect(url_for(".plan_detail", plan_id=plan.id))
+
+
+def _status(form: PlanForm) -> int:
+    """422 when a submitted plan came back with errors."""
+    return 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
+
+
+def _labels() -> dict:
+    return {"kinds": TARGET_KIND_LABELS, "kind_plurals": TARGET_KIND_PLURALS,
+            "modes": TARGET_MODE_LABELS, "recurrences": RECURRENCE_LABELS,
+            "statuses": STATUS_LABELS, "categories": UNIT_CATEGORIES}
+
+
+def month_start(text: str, today: date) -> date:
+    """The first day of the month written as YYYY-MM; this month when missing or nonsense."""
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+def _shift(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+# --- reads (to move into inspections/queries.py) -------------------------------------------
+
+def plan_clause(scope: Scope) -> sa.ColumnElement[bool]:
+    """Plans a scope may read: its township's (the county admin: all)."""
+    return sa.true() if scope.is_county_admin else InspectionPlan.township_id == scope.township_id
+
+
+def plan_list_stmt(scope: Scope) -> sa.Select:
+    """The plans of the scope, active first, newest first; checklist and inspectors loaded."""
+    return (sa.select(InspectionPlan).where(plan_clause(scope))
+            .options(joinedload(InspectionPlan.template), selectinload(InspectionPlan.inspectors))
+            .order_by(InspectionPlan.active.desc(), InspectionPlan.start_date.desc(),
+                      InspectionPlan.id.desc()))
+
+
+def plan_get(*, scope: Scope, plan_id: int) -> InspectionPlan:
+    """Load a plan the scope may read, or raise NotFound."""
+    plan = db.session.scalar(sa.select(InspectionPlan).where(
+        InspectionPlan.id == plan_id, plan_clause(scope)).options(
+        joinedload(InspectionPlan.template),
+        selectinload(InspectionPlan.inspectors).joinedload(User.village)))
+    if plan is None:
+        raise NotFound("plan not found")
+    return plan
+
+
+def plan_periods(plan: InspectionPlan) -> list[dict]:
+    """Per period, newest first: its dates and the number of inspections in each status."""
+    stmt = (sa.select(Inspection.period_start, Inspection.status, sa.func.count(),
+                      sa.func.min(Inspection.planned_date), sa.func.max(Inspection.due_date))
+            .where(Inspection.plan_id == plan.id)
+            .group_by(Inspection.period_start, Inspection.status)
+            .order_by(Inspection.period_start.desc()))
+    periods: dict[date | None, dict] = {}
+    for start, status, n, planned, due in db.session.execute(stmt):
+        row = periods.setdefault(start, {"start": start, "planned": planned, "due": due,
+                                         "counts": {}, "total": 0})
+        row["counts"][status] = n
+        row["total"] += n
+        row["planned"], row["due"] = min(row["planned"], planned), max(row["due"], due)
+    return list(periods.values())
+
+
+def plan_draws(plan: InspectionPlan) -> list[tuple[SampleDraw, list[str]]]:
+    """The plan's recorded random draws, newest first, each with its chosen targets' names."""
+    draws = list(db.session.scalars(sa.select(SampleDraw).where(SampleDraw.plan_id == plan.id)
+                                    .order_by(SampleDraw.period_start.desc())))
+    ids = {i for draw in draws for i in draw.chosen}
+    names = _target_names(plan.template.applies_to, ids) if ids else {}
+    return [(draw, [names.get(i, f"#{i}") for i in draw.chosen]) for draw in draws]
+
+
+def plan_chosen(plan: InspectionPlan) -> list[str]:
+    """The names of a list plan's chosen targets."""
+    if plan.target_mode != "list" or not plan.target_ids:
+        return []
+    names = _target_names(plan.template.applies_to, set(plan.target_ids))
+    return [names.get(i, f"#{i}") for i in plan.target_ids]
+
+
+def _target_names(kind: str, ids: set[int]) -> dict[int, str]:
+    model = planning.TARGET_MODELS[kind]
+    stmt = sa.select(model).where(model.id.in_(ids))
+    if model is not Village:
+        stmt = stmt.options(joinedload(model.village))
+    return {r.id: planning.target_label(r) for r in db.session.scalars(stmt)}
+
+
+def template_choices(scope: Scope) -> list[ChecklistTemplate]:
+    """The active checklists a plan of this scope may use."""
+    return list(db.session.scalars(sa.select(ChecklistTemplate).where(
+        ChecklistTemplate.active.is_(True), template_visible_clause(scope))
+        .order_by(ChecklistTemplate.name, ChecklistTemplate.id)))
+
+
+def inspector_choices(scope: Scope) -> list[User]:
+    """Active inspectors and admins of the township, with their home village."""
+    return list(db.session.scalars(sa.select(User).where(
+        User.active.is_(True), User.township_id == scope.township_id,
+        User.role.in_([Role.INSPECTOR.value, Role.ADMIN.value]))
+        .options(joinedload(User.village)).order_by(User.role.desc(), User.display_name)))
+
+
+def target_groups(scope: Scope, template: ChecklistTemplate | None) -> list[tuple[str, list]]:
+    """The active targets a checklist can be used on, grouped by village: [(village, [(id, name)])]."""
+    if template is None:
+        return []
+    model = planning.TARGET_MODELS[template.applies_to]
+    stmt = sa.select(model).where(scope.clause(model), model.active.is_(True))
+    if model is Village:
+        return [("", [(v.id, v.name) for v in db.session.scalars(stmt.order_by(Village.name))])]
+    stmt = stmt.options(joinedload(model.village)).order_by(model.village_id, model.id)
+    groups: dict[int, tuple[str, list]] = {}
+    for record in db.session.scalars(stmt):
+        category = UNIT_CATEGORIES.get(getattr(record, "category", None) or "")
+        groups.setdefault(record.village_id, (record.village.name, []))[1].append(
+            (record.id, f"{record}（{category}）" if category else str(record)))
+    return list(groups.values())
