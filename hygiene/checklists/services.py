@@ -1,6 +1,7 @@
 """Checklist templates: saving (a used version is never changed), built-ins, import and export."""
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -11,19 +12,12 @@ from flask_babel import gettext as _
 from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.checklists.models import ChecklistTemplate, TemplateItem, TemplateSection, TemplateVersion
+from hygiene.checklists.queries import editable, template_visible_clause, version_uses
 from hygiene.checklists.spec import SpecError, TemplateSpec, dump_template, parse_template
 from hygiene.errors import DomainError, Forbidden, NotFound
 from hygiene.extensions import db
 
 BUILTIN_DIR = Path(__file__).parent / "builtin"
-
-
-def template_visible_clause(scope: Scope) -> sa.ColumnElement[bool]:
-    """Templates a user may read: the county's shared ones and their own township's."""
-    if scope.is_county_admin:
-        return sa.true()
-    return sa.or_(ChecklistTemplate.township_id.is_(None),
-                  ChecklistTemplate.township_id == scope.township_id)
 
 
 def template_get(*, scope: Scope, template_id: int) -> ChecklistTemplate:
@@ -40,10 +34,7 @@ def latest_version(template: ChecklistTemplate) -> TemplateVersion:
 
 
 def version_in_use(version: TemplateVersion) -> bool:
-    from hygiene.inspections.models import Inspection
-
-    return db.session.scalar(sa.select(Inspection.id).where(
-        Inspection.version_id == version.id).limit(1)) is not None
+    return version_uses(version) > 0
 
 
 def template_save(*, scope: Scope, actor_id: int | None, spec: TemplateSpec,
@@ -154,3 +145,18 @@ def templates_install_builtin(*, actor_id: int | None = None) -> int:
             template_save(scope=county, actor_id=actor_id, spec=spec)
             installed += 1
     return installed
+
+
+def template_import_target(scope: Scope, spec: TemplateSpec) -> tuple[ChecklistTemplate | None, TemplateSpec]:
+    """Where an imported spec goes: the next version of the same-code template this admin may
+    edit, else a new template (without the code when another template already has it)."""
+    if not spec.code:
+        return None, spec
+    same = db.session.scalar(sa.select(ChecklistTemplate).where(ChecklistTemplate.code == spec.code))
+    if same is None:
+        return None, spec
+    visible = db.session.scalar(sa.select(ChecklistTemplate.id).where(
+        ChecklistTemplate.id == same.id, template_visible_clause(scope)))
+    if visible is not None and editable(scope, same):
+        return same, spec
+    return None, dataclasses.replace(spec, code="")

@@ -5,20 +5,18 @@ import dataclasses
 import re
 from urllib.parse import quote
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
 
 from hygiene.accounts.scope import Scope
 from hygiene.checklists import forms, services
-from hygiene.checklists.models import ChecklistTemplate, TemplateSection, TemplateVersion
+from hygiene.checklists.models import ChecklistTemplate, TemplateVersion
+from hygiene.checklists.queries import editable, template_list_stmt, version_load, version_uses
 from hygiene.checklists.spec import SpecError, TemplateSpec, parse_template
 from hygiene.core.web import current_scope, page_number, require_admin
-from hygiene.errors import DomainError, NotFound
+from hygiene.errors import DomainError
 from hygiene.extensions import db
-from hygiene.inspections.models import Inspection
 from hygiene.places.rules import UNIT_CATEGORIES
 
 bp = Blueprint("checklists", __name__, url_prefix="/checklists")
@@ -96,7 +94,7 @@ def template_import():
         except DomainError as error:
             form.file.errors = [*form.file.errors, error.message]
         else:
-            return _save(scope, *import_target(scope, spec))
+            return _save(scope, *services.template_import_target(scope, spec))
     status = 422 if request.method == "POST" else 200
     return render_template("checklists/import.html", form=form), status
 
@@ -163,54 +161,6 @@ def _uploaded_spec(upload) -> TemplateSpec:
 def _labels() -> dict:
     return {"kinds": forms.TARGET_KIND_LABELS, "scorings": forms.SCORING_LABELS,
             "severities": forms.SEVERITY_LABELS, "categories": UNIT_CATEGORIES}
-
-
-# --- reads (to move into checklists/queries.py) --------------------------------------------
-
-def template_list_stmt(scope: Scope) -> sa.Select:
-    """Templates the scope may read, shared ones first, with their versions loaded at once."""
-    return (sa.select(ChecklistTemplate).where(services.template_visible_clause(scope))
-            .options(selectinload(ChecklistTemplate.versions))
-            .order_by(ChecklistTemplate.township_id.is_not(None), ChecklistTemplate.name,
-                      ChecklistTemplate.id))
-
-
-def version_load(template: ChecklistTemplate, number: int | None) -> TemplateVersion:
-    """One version of a template (the current one when no number), with its sheet loaded."""
-    number = number or template.versions[-1].number
-    version = db.session.scalar(
-        sa.select(TemplateVersion).where(TemplateVersion.template_id == template.id,
-                                         TemplateVersion.number == number)
-        .options(selectinload(TemplateVersion.sections).selectinload(TemplateSection.items)))
-    if version is None:
-        raise NotFound("version not found")
-    return version
-
-
-def version_uses(version: TemplateVersion) -> int:
-    """How many inspections were made with this version."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Inspection).where(
-        Inspection.version_id == version.id)) or 0
-
-
-def editable(scope: Scope, template: ChecklistTemplate) -> bool:
-    """Admins edit their own township's templates; shared ones only the county."""
-    return scope.is_admin and (scope.is_county_admin or template.township_id is not None)
-
-
-def import_target(scope: Scope, spec: TemplateSpec) -> tuple[ChecklistTemplate | None, TemplateSpec]:
-    """Where an imported spec goes: the next version of the same-code template this admin may
-    edit, else a new template (without the code when another template already has it)."""
-    if not spec.code:
-        return None, spec
-    same = db.session.scalar(sa.select(ChecklistTemplate).where(ChecklistTemplate.code == spec.code))
-    if same is None:
-        return None, spec
-    visible = db.session.scalar(sa.select(ChecklistTemplate.id).where(
-        ChecklistTemplate.id == same.id, services.template_visible_clause(scope)))
-    if visible is not None and editable(scope, same):
-        return same, spec
-    return None, dataclasses.replace(spec, code="")
 
 
 def download_disposition(template: ChecklistTemplate, version: TemplateVersion) -> str:

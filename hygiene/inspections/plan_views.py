@@ -14,7 +14,7 @@ from hygiene.accounts.models import Role, User
 from hygiene.accounts.scope import Scope
 from hygiene.checklists.forms import TARGET_KIND_LABELS, TARGET_KIND_PLURALS
 from hygiene.checklists.models import ChecklistTemplate
-from hygiene.checklists.services import template_visible_clause
+from hygiene.checklists.queries import template_visible_clause
 from hygiene.clock import local_today
 from hygiene.core.web import apply_errors, current_scope, page_number, require_admin
 from hygiene.errors import NotFound

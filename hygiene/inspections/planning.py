@@ -14,7 +14,8 @@ from hygiene.accounts.models import Role, User
 from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.checklists.models import ChecklistTemplate
-from hygiene.checklists.services import latest_version, template_visible_clause
+from hygiene.checklists.queries import template_visible_clause
+from hygiene.checklists.services import latest_version
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection, InspectionPlan, SampleDraw

@@ -1,0 +1,52 @@
+"""Reads of checklist templates and their versions."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from hygiene.accounts.scope import Scope
+from hygiene.checklists.models import ChecklistTemplate, TemplateSection, TemplateVersion
+from hygiene.errors import NotFound
+from hygiene.extensions import db
+
+
+def template_visible_clause(scope: Scope) -> sa.ColumnElement[bool]:
+    """Templates a user may read: the county's shared ones and their own township's."""
+    if scope.is_county_admin:
+        return sa.true()
+    return sa.or_(ChecklistTemplate.township_id.is_(None),
+                  ChecklistTemplate.township_id == scope.township_id)
+
+
+def template_list_stmt(scope: Scope) -> sa.Select:
+    """Templates the scope may read, shared ones first, with their versions loaded at once."""
+    return (sa.select(ChecklistTemplate).where(template_visible_clause(scope))
+            .options(selectinload(ChecklistTemplate.versions))
+            .order_by(ChecklistTemplate.township_id.is_not(None), ChecklistTemplate.name,
+                      ChecklistTemplate.id))
+
+
+def version_load(template: ChecklistTemplate, number: int | None) -> TemplateVersion:
+    """One version of a template (the current one when no number), with its sheet loaded."""
+    number = number or template.versions[-1].number
+    version = db.session.scalar(
+        sa.select(TemplateVersion).where(TemplateVersion.template_id == template.id,
+                                         TemplateVersion.number == number)
+        .options(selectinload(TemplateVersion.sections).selectinload(TemplateSection.items)))
+    if version is None:
+        raise NotFound("version not found")
+    return version
+
+
+
+def editable(scope: Scope, template: ChecklistTemplate) -> bool:
+    """Admins edit their own township's templates; shared ones only the county."""
+    return scope.is_admin and (scope.is_county_admin or template.township_id is not None)
+
+
+def version_uses(version: TemplateVersion) -> int:
+    """How many inspections were made with this version."""
+    from hygiene.inspections.models import Inspection
+
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Inspection).where(
+        Inspection.version_id == version.id)) or 0
