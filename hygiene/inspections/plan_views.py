@@ -79,6 +79,18 @@ def plan_generate_now(plan_id: int):
     return _made(plan, created=False)
 
 
+@bp.post("/<int:plan_id>/active")
+def plan_set_active(plan_id: int):
+    scope = require_admin()
+    plan = plan_get(scope=scope, plan_id=plan_id)
+    active = request.form.get("active") == "1"
+    planning.plan_set_active(scope=scope, actor_id=current_user.id, plan=plan, active=active)
+    db.session.commit()
+    flash(_("The plan is running again.") if active else
+          _("The plan is paused: it makes no new inspections."), "success")
+    return redirect(url_for(".plan_detail", plan_id=plan.id))
+
+
 @bp.get("/calendar")
 def plan_calendar():
     scope, today = current_scope(), local_today()

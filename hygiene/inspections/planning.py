@@ -224,3 +224,13 @@ def _int_list(values) -> list[int]:
     if isinstance(values, (str, int)):
         values = [values]
     return sorted({v for v in (_int(x) for x in values or []) if v is not None})
+
+
+def plan_set_active(*, scope: Scope, actor_id: int | None, plan: InspectionPlan, active: bool) -> None:
+    """Pause or resume a plan; a paused plan makes no new inspections, made ones stay."""
+    if not (scope.is_admin and scope.covers_township(plan.township_id)):
+        raise Forbidden(_("Plans are made by a township's hygiene office."))
+    if plan.active != active:
+        plan.active = active
+        audit_record(actor_id=actor_id, action="activate" if active else "deactivate", record=plan,
+                     township_id=plan.township_id, before={"active": not active}, after={"active": active})

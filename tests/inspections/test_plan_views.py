@@ -185,3 +185,41 @@ def test_plan_list_query_count_does_not_grow_with_rows(app, client, world, login
     with count_queries() as large:
         assert client.get("/plans/").status_code == 200
     assert large[0] == small[0]
+
+
+def test_a_paused_plan_makes_nothing_new_and_can_resume(app, client, login, world):
+    import sqlalchemy as sa
+
+    from hygiene.audit.models import AuditEvent
+    from hygiene.extensions import db
+    from hygiene.inspections import planning
+    from hygiene.inspections.models import InspectionPlan
+
+    login("admin_a")
+    with app.app_context():
+        from datetime import date
+
+        from hygiene.accounts.models import Role
+        from hygiene.accounts.scope import Scope
+        from hygiene.checklists.services import template_save
+        from tests.inspections.helpers import simple_spec
+
+        scope = Scope(Role.ADMIN, township_id=world.ta)
+        version = template_save(scope=scope, actor_id=None, spec=simple_spec())
+        plan = planning.plan_create(scope=scope, actor_id=None, data={
+            "name": "暂停测试", "template_id": version.template_id, "target_mode": "all",
+            "recurrence": "weekly", "start_date": date(2026, 11, 2), "days_allowed": 3,
+            "inspector_ids": [world.user_inspector_a]})
+        db.session.commit()
+        plan_id = plan.id
+    client.post(f"/plans/{plan_id}/active", data={"active": "0"})
+    with app.app_context():
+        plan = db.session.get(InspectionPlan, plan_id)
+        assert plan.active is False
+        assert planning.plan_generate(plan=plan, today=date(2026, 11, 23)) == 0
+        assert db.session.scalar(sa.select(AuditEvent.action).where(AuditEvent.entity_type == "inspection_plan",
+                                                                    AuditEvent.action == "deactivate"))
+    login("inspector_a")
+    assert client.post(f"/plans/{plan_id}/active", data={"active": "1"}).status_code == 403
+    login("admin_b")
+    assert client.post(f"/plans/{plan_id}/active", data={"active": "1"}).status_code == 404
