@@ -55,7 +55,19 @@ class Scope:
             return Village.id == self.village_id if self.role is Role.VILLAGE_CONTACT else sa.false()
         if model in (Unit, Household, Cleaner):
             return self._village_record_clause(model)
+        if hasattr(model, "township_id") and hasattr(model, "village_id"):
+            return self._work_record_clause(model)
         raise TypeError(f"no scope rule for {model.__name__}")
+
+    def _work_record_clause(self, model: type) -> sa.ColumnElement[bool]:
+        """Inspections, orders and the like: staff read their township's, contacts their own."""
+        if self.township_wide:
+            return model.township_id == self.township_id
+        if self.role is Role.VILLAGE_CONTACT:
+            return model.village_id == self.village_id
+        if self.role is Role.UNIT_CONTACT and hasattr(model, "unit_id"):
+            return model.unit_id == self.unit_id
+        return sa.false()
 
     def _village_record_clause(self, model: type) -> sa.ColumnElement[bool]:
         if self.township_wide:

@@ -14,7 +14,7 @@ from hygiene.checklists import forms, services
 from hygiene.checklists.models import ChecklistTemplate, TemplateVersion
 from hygiene.checklists.queries import editable, template_list_stmt, version_load, version_uses
 from hygiene.checklists.spec import SpecError, TemplateSpec, parse_template
-from hygiene.core.web import current_scope, page_number, require_admin
+from hygiene.core.web import current_scope, page_number, require_admin, require_office
 from hygiene.errors import DomainError
 from hygiene.extensions import db
 from hygiene.places.rules import UNIT_CATEGORIES
@@ -27,8 +27,7 @@ COPY_SUFFIX = "（副本）"
 @login_required
 def _office_only() -> None:
     """Office staff (admins, inspectors) read checklists; contacts get 403 on every page here."""
-    if not current_scope().township_wide:
-        abort(403)
+    require_office()
 
 
 @bp.get("/")

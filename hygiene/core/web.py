@@ -23,6 +23,14 @@ def require_admin() -> Scope:
     return scope
 
 
+def require_office() -> Scope:
+    """Return the scope of office staff (admins, inspectors); contacts get 403."""
+    scope = current_scope()
+    if not scope.township_wide:
+        abort(403)
+    return scope
+
+
 def apply_errors(form: FlaskForm, errors: dict[str, str]) -> None:
     """Show service errors beside their fields; errors without a field go to the form."""
     for name, message in errors.items():

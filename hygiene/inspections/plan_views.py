@@ -16,7 +16,7 @@ from hygiene.checklists.forms import TARGET_KIND_LABELS, TARGET_KIND_PLURALS
 from hygiene.checklists.models import ChecklistTemplate
 from hygiene.checklists.queries import template_visible_clause
 from hygiene.clock import local_today
-from hygiene.core.web import apply_errors, current_scope, page_number, require_admin
+from hygiene.core.web import apply_errors, current_scope, page_number, require_admin, require_office
 from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.inspections import planning, queries
@@ -32,8 +32,7 @@ bp = Blueprint("plans", __name__, url_prefix="/plans")
 @login_required
 def _office_only() -> None:
     """Office staff (admins, inspectors) read plans; contacts get 403 on every page here."""
-    if not current_scope().township_wide:
-        abort(403)
+    require_office()
 
 
 @bp.get("/")

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from hygiene.accounts.models import Role
 from hygiene.accounts.scope import Scope
 from hygiene.errors import NotFound
 from hygiene.extensions import db
@@ -16,14 +15,8 @@ STATUSES = ("planned", "in_progress", "submitted", "published", "cancelled", "ov
 
 
 def inspection_clause(scope: Scope) -> sa.ColumnElement[bool]:
-    """Inspections a scope may read: township staff their township, contacts their own."""
-    if scope.is_county_admin:
-        return sa.true()
-    if scope.township_wide:
-        return Inspection.township_id == scope.township_id
-    if scope.role is Role.VILLAGE_CONTACT:
-        return Inspection.village_id == scope.village_id
-    return Inspection.unit_id == scope.unit_id
+    """Inspections a scope may read (the rule lives in Scope)."""
+    return scope.clause(Inspection)
 
 
 def inspection_get(*, scope: Scope, inspection_id: int) -> Inspection:

@@ -6,7 +6,6 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from hygiene.accounts.models import Role
 from hygiene.accounts.scope import Scope
 from hygiene.errors import NotFound
 from hygiene.extensions import db
@@ -17,14 +16,8 @@ FILTERS = ("open", "issued", "evidence_submitted", "overdue", "closed", "superse
 
 
 def order_clause(scope: Scope) -> sa.ColumnElement[bool]:
-    """Orders a scope may read: staff their township, contacts their village or unit."""
-    if scope.is_county_admin:
-        return sa.true()
-    if scope.township_wide:
-        return RectificationOrder.township_id == scope.township_id
-    if scope.role is Role.VILLAGE_CONTACT:
-        return RectificationOrder.village_id == scope.village_id
-    return RectificationOrder.unit_id == scope.unit_id
+    """Orders a scope may read (the rule lives in Scope)."""
+    return scope.clause(RectificationOrder)
 
 
 def order_get(*, scope: Scope, order_id: int) -> RectificationOrder:
