@@ -5,7 +5,7 @@ import random
 
 import sqlalchemy as sa
 
-from hygiene.accounts.models import Role, User
+from hygiene.accounts.models import Role
 from hygiene.accounts.scope import Scope
 from hygiene.accounts.services import user_create
 from hygiene.extensions import db

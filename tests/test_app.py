@@ -4,7 +4,6 @@ import sqlalchemy as sa
 
 import config
 from hygiene import create_app
-from hygiene.extensions import db
 
 
 @pytest.mark.parametrize("secret", [None, "", config.DEV_SECRET, "short"])

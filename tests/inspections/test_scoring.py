@@ -5,8 +5,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hygiene.inspections.scoring import (FAIL, NOT_APPLICABLE, PASS, Band, ItemAnswer, ItemRule,
-                                         grade_for, item_earned, score_checklist)
+from hygiene.inspections.scoring import (
+    FAIL,
+    NOT_APPLICABLE,
+    PASS,
+    Band,
+    ItemAnswer,
+    ItemRule,
+    grade_for,
+    item_earned,
+    score_checklist,
+)
 
 BANDS = [Band("优秀", D(90)), Band("良好", D(80)), Band("合格", D(60)), Band("不合格", D(0))]
 

@@ -1,5 +1,5 @@
 """A submitted inspection of unit a1 with two failed items, so it has an order."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -16,7 +16,7 @@ from hygiene.rectifications.models import RectificationOrder
 from tests.inspections.conftest import inspection, jpeg  # noqa: F401  (fixture)
 
 # Monday 23 Nov 2026, 10:00 in Shanghai
-ISSUED = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+ISSUED = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
 def submit(ins, *, floor="fail", refuse="fail", now=ISSUED, key="k"):

@@ -1,5 +1,5 @@
 """The life of a rectification order: issue, deadline, evidence, re-inspection, follow-up."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa

@@ -5,8 +5,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hygiene.rectifications.workdays import (add_working_days, is_working_day, next_working_day,
-                                             working_days_between)
+from hygiene.rectifications.workdays import (
+    add_working_days,
+    is_working_day,
+    next_working_day,
+    working_days_between,
+)
 
 
 def test_national_day_week_is_not_working_and_its_shifted_saturday_is():
