@@ -25,7 +25,7 @@ run: $(VENV)/.installed-run translations
 	mkdir -p instance uploads
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo --if-empty
-	HYGIENE_DEMO=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
+	HYGIENE_DEMO=1 $(BIN)/flask serve --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.installed-test translations
 	bash tests/run.sh

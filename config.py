@@ -36,6 +36,18 @@ class Config:
     PHOTO_MAX_BYTES = 15 * 1024 * 1024
     PHOTO_MAX_PIXELS = 50_000_000
     IMPORT_MAX_ROWS = 5000
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")  # empty: no e-mail channel
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"
+    MAIL_FROM = os.environ.get("MAIL_FROM", "")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")  # links in e-mails
+    SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "logging")  # "" switches SMS off
+    SMS_QUIET_HOURS = (22, 7)
+    SCHEDULER_EMBEDDED = os.environ.get("SCHEDULER_EMBEDDED", "1") == "1"
+    SCHEDULER_LOCK_FILE = os.environ.get("SCHEDULER_LOCK_FILE") or None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
@@ -54,10 +66,14 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     DEMO_MODE = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes keep the suite quick; tests only
+    MAIL_SERVER = ""
+    SMS_GATEWAY = "logging"
 
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = os.environ.get("HYGIENE_INSECURE_COOKIES", "0") != "1"
+    # production runs `flask --app hygiene scheduler` as its own process
+    SCHEDULER_EMBEDDED = os.environ.get("SCHEDULER_EMBEDDED", "0") == "1"
 
     @classmethod
     def check(cls) -> None:

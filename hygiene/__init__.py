@@ -84,20 +84,23 @@ def _register_blueprints(app: Flask) -> None:
     from hygiene.core.views import bp as core_bp
     from hygiene.inspections.plan_views import bp as plans_bp
     from hygiene.inspections.views import bp as inspections_bp
+    from hygiene.notifications.job_views import bp as jobs_bp
+    from hygiene.notifications.views import bp as notifications_bp
     from hygiene.places.import_views import bp as import_bp
     from hygiene.places.views import bp as places_bp
     from hygiene.rectifications.views import bp as orders_bp
     from hygiene.rectifications.views import public as order_link_bp
 
     for blueprint in (core_bp, accounts_bp, places_bp, import_bp, audit_bp, checklists_bp,
-                      plans_bp, inspections_bp, orders_bp, order_link_bp):
+                      plans_bp, inspections_bp, orders_bp, order_link_bp, notifications_bp, jobs_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
     from hygiene.cli import checklists_group, demo_command, plans_group
+    from hygiene.scheduler import scheduler_command, serve_command
 
-    for command in (demo_command, checklists_group, plans_group):
+    for command in (demo_command, checklists_group, plans_group, scheduler_command, serve_command):
         app.cli.add_command(command)
 
 

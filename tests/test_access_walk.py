@@ -14,10 +14,10 @@ from hygiene.places.kinds import KINDS
 
 # names of records that each role must never see
 FOREIGN = {
-    "admin_a": ["b1饭店", "b1户主", "b1保洁", "乙一村", "village_b1", "admin_b", "乙镇检查表", "乙镇计划"],
+    "admin_a": ["b1饭店", "b1户主", "b1保洁", "乙一村", "village_b1", "admin_b", "乙镇检查表", "乙镇计划", "乙镇通知"],
     "inspector_a": ["b1饭店", "b1户主", "b1保洁", "乙一村", "乙镇", "village_b1", "乙镇检查表", "乙镇计划"],
     "village_a1": ["a2饭店", "a2户主", "a2保洁", "甲二村", "b1饭店", "b1户主", "乙一村", "乙镇",
-                   "village_b1", "inspector_a"],
+                   "village_b1", "inspector_a", "乙镇通知"],
     "unit_a1": ["a2饭店", "b1饭店", "a1户主", "a1保洁", "甲二村", "乙一村", "乙镇", "village_a1"],
 }
 # the ids each role must not reach: (record kind slug -> id), users, and the inspection domain
@@ -34,6 +34,9 @@ FOREIGN_RECORDS = {
 # the printed notice's short link is public by design: it shows the notice and its display photos
 PUBLIC = {"accounts.login", "accounts.logout", "accounts.language", "static",
           "order_link.order_short_link", "order_link.order_short_link_photo"}
+# what every signed-in user may post about their own things; the fingerprint check below
+# proves such a post (aimed at another user's notification) changes nobody else's rows
+OWN = {"notifications.mark_read_upto"}
 
 
 @pytest.fixture
@@ -79,8 +82,14 @@ def elsewhere(app, world):
             db.session.flush()
             ids[f"inspection_{key}"], ids[f"photo_{key}"] = inspection.id, photo.id
             ids[f"order_{key}"] = order.id
+        from hygiene.clock import now_utc
+        from hygiene.notifications.models import Notification
+
+        note = Notification(recipient_id=world.user_admin_b, channel="in_app", kind="order_due",
+                            subject="乙镇通知", body="乙镇通知", dedupe_key="walk", send_after=now_utc())
+        db.session.add(note)
         db.session.commit()
-        ids["template"], ids["plan"] = version.template_id, plan.id
+        ids["template"], ids["plan"], ids["notification"] = version.template_id, plan.id, note.id
     return ids
 
 
@@ -91,7 +100,8 @@ def concrete_urls(app, role, world, elsewhere):
     where = "b1" if role in ("admin_a", "inspector_a") else "a2"
     foreign_ids = {"user_id": foreign_user, "inspection_id": elsewhere[f"inspection_{where}"],
                    "photo_id": elsewhere[f"photo_{where}"], "template_id": elsewhere["template"],
-                   "plan_id": elsewhere["plan"], "order_id": elsewhere[f"order_{where}"]}
+                   "plan_id": elsewhere["plan"], "order_id": elsewhere[f"order_{where}"],
+                   "notification_id": elsewhere["notification"]}
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
              "token": "x" * 12}
     for rule in app.url_map.iter_rules():
@@ -134,7 +144,9 @@ def test_no_url_reveals_or_changes_records_outside_the_scope(app, client, world,
             body = response.get_data(as_text=True)
             leaked = [name for name in FOREIGN[role] if re.search(re.escape(name), body)]
             assert not leaked, f"{role} saw {leaked} at {url}"
-        if "POST" in methods and (foreign or role != "admin_a"):
+        if "POST" in methods and rule.endpoint in OWN:
+            assert client.post(url, data={"upto": elsewhere["notification"]}).status_code < 400
+        elif "POST" in methods and (foreign or role != "admin_a"):
             response = client.post(url, data={"active": "0", "name": "x", "village_id": "1"})
             assert response.status_code in (403, 404), f"{role} posted to {url}: {response.status_code}"
         checked += 1

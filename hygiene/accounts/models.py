@@ -29,6 +29,7 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(sa.String(40), unique=True)
     display_name: Mapped[str] = mapped_column(sa.String(40))
     phone: Mapped[str] = mapped_column(sa.String(20), default="")
+    email: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     role: Mapped[str] = mapped_column(sa.String(20))
     township_id: Mapped[int | None] = mapped_column(sa.ForeignKey("township.id"), index=True)

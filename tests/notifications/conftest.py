@@ -1,40 +1,12 @@
-"""Notification fixtures: the outbox tables, an app with the inbox pages, e-mail addresses."""
+"""Notification fixtures: e-mail addresses and a mail server port."""
 from __future__ import annotations
 
 import pytest
 
-from tests.notifications.support import drop_tables, ensure_tables, notifications_app
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _outbox_tables(app):
-    """TEMPORARY until the migration exists: see tests/notifications/support.py."""
-    ensure_tables(app)
-    yield
-    drop_tables(app)
-
-
-@pytest.fixture(scope="session")
-def inbox_app(app):
-    """TEMPORARY until create_app registers the blueprints: the app that serves the inbox pages."""
-    second = notifications_app(app)
-    yield second
-    if second is not app:
-        from hygiene.extensions import db
-
-        with second.app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
-@pytest.fixture
-def client(inbox_app, db):
-    return inbox_app.test_client()
-
 
 @pytest.fixture
 def emails(monkeypatch):
-    """Give every user the address '<username>@example.cn' (User has no email column yet)."""
+    """Give every user the address '<username>@example.cn'."""
     from hygiene.notifications import channels
 
     monkeypatch.setattr(channels, "email_address", lambda user: f"{user.username}@example.cn")

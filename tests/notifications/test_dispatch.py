@@ -63,6 +63,12 @@ def test_each_due_notification_is_sent_once_even_when_dispatch_runs_twice(world,
     assert all(row(i).sent_at == T0 and row(i).claimed_until is None for i in ids)
 
 
+def test_one_dispatch_claims_no_more_than_its_batch(world, ctx):
+    fill_outbox(world, count=5)
+    inbox = Recorder()
+    assert [dispatch(T0, {"in_app": inbox}, batch=2).sent for _ in range(4)] == [2, 2, 1, 0]
+
+
 def test_notifications_wait_until_they_are_due(world, ctx):
     [later] = fill_outbox(world, count=1, send_after=T0 + timedelta(hours=2))
     inbox = Recorder()
@@ -79,7 +85,7 @@ def test_two_workers_at_once_send_each_notification_once(app, world, ctx):
         try:
             with app.app_context():
                 for _ in range(4):
-                    results.append(dispatch(T0, {"in_app": inbox}, worker=name, batch=8))
+                    results.append((name, dispatch(T0, {"in_app": inbox}, worker=name, batch=8)))
         except Exception as error:  # surfaced below; a thread's exception is otherwise lost
             errors.append(error)
 
@@ -90,7 +96,8 @@ def test_two_workers_at_once_send_each_notification_once(app, world, ctx):
         thread.join(30)
     assert errors == []
     assert Counter(inbox.sent) == Counter(ids)  # every row once, none twice
-    assert sum(r.sent for r in results) == 40
+    assert sum(r.sent for _, r in results) == 40 and all(r.sent <= 8 for _, r in results)
+    assert {name for name, r in results if r.sent} == {"w1", "w2"}  # they really shared the work
 
 
 def test_rows_claimed_by_a_worker_that_died_are_sent_once_after_the_claim_expires(world, ctx):
@@ -134,10 +141,9 @@ def test_an_unreachable_mail_server_backs_off_while_the_inbox_rows_still_send(
     ids = fill_outbox(world, count=2)
     result = dispatch_due(now=T0, worker_id="w1")  # the real channels, SMTP on a closed port
     assert (result.sent, result.failed) == (2, 2)
-    channels = {row(i).channel: row(i) for i in ids}
     inbox = [row(i) for i in ids if row(i).channel == "in_app"]
     mail = [row(i) for i in ids if row(i).channel == "email"]
-    assert len(channels) == 2 and all(r.sent_at == T0 for r in inbox)
+    assert len(inbox) == len(mail) == 2 and all(r.sent_at == T0 for r in inbox)
     for failed in mail:
         assert failed.sent_at is None and failed.attempts == 1
         assert "Connection" in failed.last_error or "refused" in failed.last_error

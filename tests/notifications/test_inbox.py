@@ -28,7 +28,7 @@ def read_at(app, row_id):
         return db.session.get(Notification, row_id).read_at
 
 
-def test_the_bell_counts_only_the_users_own_due_unread_notifications(app, inbox_app, world):
+def test_the_bell_counts_only_the_users_own_due_unread_notifications(app, world):
     from hygiene.notifications.queries import unread_count
 
     for key in ("a", "b"):
@@ -37,7 +37,7 @@ def test_the_bell_counts_only_the_users_own_due_unread_notifications(app, inbox_
     queue(app, world.user_village_b1, "theirs")
     with app.app_context():
         assert unread_count(world.user_village_a1) == 2 and unread_count(world.user_inspector_a) == 0
-    with inbox_app.test_request_context("/"):
+    with app.test_request_context("/"):
         login_user(db.session.get(User, world.user_village_a1))
         bell = render_template("notifications/_bell.html")
     assert 'data-unread="2"' in bell and "/notifications/" in bell

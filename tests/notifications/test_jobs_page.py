@@ -1,5 +1,4 @@
 """The scheduler's heartbeat page: administrators only."""
-from hygiene.extensions import db
 from tests.notifications.support import T0
 
 
@@ -22,4 +21,3 @@ def test_admins_see_every_job_with_its_last_run_and_error(app, world, login):
 def test_everyone_else_is_refused(world, login):
     for username in ("inspector_a", "village_a1", "unit_a1"):
         assert login(username).get("/admin/jobs/").status_code == 403
-    del db

@@ -1,0 +1,1 @@
+"""Notifications: the outbox, its channels (in-app, e-mail, SMS) and their dispatch."""

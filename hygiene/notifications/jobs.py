@@ -1,0 +1,127 @@
+"""The scheduled sweeps, each a thin call into domain services, and the heartbeat around them.
+
+A job function takes `now` and returns a one-line summary; `run_job` gives it an application
+context, commits once, and records the run (also a failed one) in `job_run`.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+
+from hygiene.clock import local_today, now_utc
+from hygiene.extensions import db
+from hygiene.notifications.dispatch import dispatch_due, worker_name
+from hygiene.notifications.models import JobRun
+from hygiene.notifications.services import digest_enqueue
+
+log = logging.getLogger(__name__)
+
+DISPATCH_BATCH = 100
+DISPATCH_BUDGET = 45  # seconds one dispatch run may keep draining full batches
+MISSING = object()
+
+
+def dispatch_notifications(*, now: datetime) -> str:
+    """Send what is due, batch after batch while batches come back full."""
+    sent = failed = 0
+    started = time.monotonic()
+    while True:
+        result = dispatch_due(now=now, worker_id=worker_name(), batch=DISPATCH_BATCH)
+        sent, failed = sent + result.sent, failed + result.failed
+        if result.sent + result.failed < DISPATCH_BATCH or time.monotonic() - started > DISPATCH_BUDGET:
+            return f"sent {sent}, failed {failed}"
+
+
+def scan_deadlines(*, now: datetime) -> str:
+    """Queue reminders for rectification deadlines and inspections that come near or pass."""
+    parts = []
+    for label, target in (("rectifications", "hygiene.rectifications.jobs:scan_deadlines"),
+                          ("inspections", "hygiene.inspections.reminders:scan")):
+        outcome = call_optional(target, now=now)
+        parts.append(f"{label}: {'not installed' if outcome is MISSING else outcome}")
+    return "; ".join(parts)
+
+
+def generate_inspections(*, now: datetime) -> str:
+    """Make the inspections of every plan period that has begun (idempotent)."""
+    from hygiene.inspections.planning import plans_generate_due
+
+    return f"{plans_generate_due(today=local_today(now))} inspections made"
+
+
+def morning_digest(*, now: datetime) -> str:
+    """Queue each user's digest of what is due today, from the domains that provide items."""
+    items: dict[int, list[str]] = {}
+    for target in ("hygiene.rectifications.jobs:digest_items",
+                   "hygiene.inspections.reminders:digest_items"):
+        found = call_optional(target, now=now)
+        for user_id, lines in ({} if found is MISSING else found).items():
+            items.setdefault(user_id, []).extend(lines)
+    return f"{digest_enqueue(now=now, items_by_user=items)} digests queued"
+
+
+def call_optional(target: str, **kwargs: Any) -> Any:
+    """Call 'package.module:function' when that module exists yet, else return MISSING.
+
+    Only the absence of the module itself is forgiven; an import error inside it is a bug.
+    """
+    module_name, _, function = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name and (module_name + ".").startswith(error.name + "."):
+            return MISSING
+        raise
+    return getattr(module, function)(**kwargs)
+
+
+def run_job(app: Flask, job_id: str, func: Callable[..., str],
+            clock: Callable[[], datetime] = now_utc) -> bool:
+    """Run one job in its own app context with one commit, recording its heartbeat either way."""
+    with app.app_context():
+        now = clock()
+        _started(job_id, now)
+        db.session.commit()
+        try:
+            result = func(now=now)
+            db.session.commit()
+        except Exception as error:
+            db.session.rollback()
+            log.exception("scheduled job %s failed", job_id)
+            _finished(job_id, clock(), error=f"{type(error).__name__}: {error}")
+            db.session.commit()
+            return False
+        _finished(job_id, clock(), result=str(result))
+        db.session.commit()
+        log.debug("scheduled job %s: %s", job_id, result)  # the heartbeat row keeps it too
+        return True
+
+
+def job_runs() -> dict[str, JobRun]:
+    """Every job's heartbeat by job id."""
+    return {run.job_id: run for run in db.session.scalars(sa.select(JobRun))}
+
+
+def _started(job_id: str, now: datetime) -> None:
+    run = db.session.scalar(sa.select(JobRun).where(JobRun.job_id == job_id))
+    if run is None:
+        run = JobRun(job_id=job_id, runs=0)
+        db.session.add(run)
+    run.runs += 1
+    run.last_started_at, run.last_status, run.worker = now, "running", worker_name()
+
+
+def _finished(job_id: str, now: datetime, *, result: str = "", error: str = "") -> None:
+    run = db.session.scalar(sa.select(JobRun).where(JobRun.job_id == job_id))
+    run.last_finished_at = now
+    run.last_status = "error" if error else "ok"
+    run.last_result = result[:2000]
+    if error:
+        run.last_error, run.last_error_at = error[:4000], now

@@ -1,0 +1,30 @@
+"""Reading the in-app inbox."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from hygiene.clock import now_utc
+from hygiene.extensions import db
+from hygiene.notifications.models import ChannelName, Notification
+
+
+def _inbox(user_id: int, now: datetime) -> sa.ColumnElement[bool]:
+    # An in-app row is delivered once it is due: the inbox does not wait for the dispatcher.
+    return sa.and_(Notification.recipient_id == user_id,
+                   Notification.channel == ChannelName.IN_APP.value,
+                   Notification.send_after <= now)
+
+
+def unread_count(user_id: int, *, now: datetime | None = None) -> int:
+    """How many of the user's in-app notifications are due and unread (one query, for the bell)."""
+    now = now or now_utc()
+    return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
+        _inbox(user_id, now), Notification.read_at.is_(None))) or 0
+
+
+def inbox_stmt(user_id: int, *, now: datetime) -> sa.Select:
+    """The user's own in-app notifications, newest first."""
+    return (sa.select(Notification).where(_inbox(user_id, now))
+            .order_by(Notification.send_after.desc(), Notification.id.desc()))

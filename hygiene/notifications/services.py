@@ -1,0 +1,160 @@
+"""Putting notifications in the outbox, and the inbox's own writes; services flush, never commit."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from hygiene.accounts.models import User
+from hygiene.clock import LOCAL_TZ, local_today
+from hygiene.errors import NotFound
+from hygiene.extensions import db
+from hygiene.notifications import channels as channel_rules
+from hygiene.notifications.models import ChannelName, Notification
+
+SUBJECT_MAX = 200
+KEY_MAX = 255
+DEFAULT_QUIET_HOURS = (22, 7)  # no SMS between 22:00 and 07:00 Beijing time
+
+
+def notify(
+    *,
+    recipient: User,
+    kind: str,
+    subject: str,
+    body: str,
+    dedupe_key: str,
+    send_after: datetime,
+    link: str | None = None,
+    channels: Iterable[str] | None = None,
+) -> list[Notification]:
+    """Queue one row per channel the recipient can receive; an occasion already queued adds nothing.
+
+    `dedupe_key` names the occasion, e.g. f"order:{order.id}:{deadline.isoformat()}"; each row's
+    key is f"{kind}:{recipient.id}:{channel}:{dedupe_key}", unique in the table, so calling this
+    again (a second scan, a second scheduler) is harmless. `channels` narrows the choice
+    (in-app always, e-mail with an address and a mail server, SMS with a phone and a gateway).
+    Returns the rows this call added. Inactive users get nothing.
+    """
+    if link and not (link.startswith("/") and not link.startswith("//") and "\\" not in link):
+        raise ValueError("a notification link is a path on this site, e.g. /orders/12")
+    if not recipient.active:
+        return []
+    names = receivable_channels(recipient)
+    if channels is not None:
+        names &= set(channels)
+    keys = {name: row_key(kind=kind, recipient_id=recipient.id, channel=name, dedupe_key=dedupe_key)
+            for name in sorted(names)}
+    queued = _queued_keys(list(keys.values()))
+    added = []
+    for name, key in keys.items():
+        if key in queued:
+            continue
+        after = _outside_quiet_hours(send_after) if name == ChannelName.SMS else send_after
+        row = Notification(recipient_id=recipient.id, channel=name, kind=kind, subject=_clip(subject),
+                           body=body, link=link or "", dedupe_key=key, send_after=after,
+                           next_attempt_at=after, attempts=0, last_error="")
+        if _insert_once(row):
+            added.append(row)
+    return added
+
+
+def row_key(*, kind: str, recipient_id: int, channel: str, dedupe_key: str) -> str:
+    """The unique key of one outbox row."""
+    key = f"{kind}:{recipient_id}:{channel}:{dedupe_key}"
+    if len(key) > KEY_MAX:
+        raise ValueError(f"dedupe key longer than {KEY_MAX} characters: {key[:60]}...")
+    return key
+
+
+def receivable_channels(user: User) -> set[str]:
+    """The channels this installation can reach the user on."""
+    enabled = channel_rules.enabled_channels(current_app.config)
+    names = {ChannelName.IN_APP.value}
+    if ChannelName.EMAIL in enabled and channel_rules.email_address(user):
+        names.add(ChannelName.EMAIL.value)
+    if ChannelName.SMS in enabled and channel_rules.phone_number(user):
+        names.add(ChannelName.SMS.value)
+    return names
+
+
+def digest_enqueue(
+    *,
+    now: datetime,
+    items_by_user: Mapping[int, Sequence[str]],
+    channels: Iterable[str] | None = None,
+) -> int:
+    """Queue one 'digest' per user per Beijing date listing what is due today; returns rows added."""
+    day = local_today(now)
+    wanted = [user_id for user_id, items in items_by_user.items() if items]
+    if not wanted:
+        return 0
+    users = db.session.scalars(sa.select(User).where(User.id.in_(wanted)).order_by(User.id))
+    added = 0
+    for user in users:
+        items = items_by_user[user.id]
+        subject = _("Due today, %(date)s: %(count)d item(s)", date=day.isoformat(), count=len(items))
+        body = "\n".join(f"· {item}" for item in items)
+        added += len(notify(recipient=user, kind="digest", subject=subject, body=body, link="/",
+                            dedupe_key=day.isoformat(), send_after=now, channels=channels))
+    return added
+
+
+def notification_mark_read(*, user_id: int, notification_id: int, now: datetime) -> Notification:
+    """Mark one of the user's own in-app notifications read; anyone else's is NotFound."""
+    row = db.session.get(Notification, notification_id)
+    if row is None or row.recipient_id != user_id or row.channel != ChannelName.IN_APP:
+        raise NotFound("no such notification")
+    if row.read_at is None:
+        row.read_at = now
+    return row
+
+
+def notifications_mark_read_upto(*, user_id: int, upto_id: int, now: datetime) -> int:
+    """Mark the user's unread in-app notifications up to `upto_id` (the newest shown) read."""
+    result = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.recipient_id == user_id, Notification.channel == ChannelName.IN_APP.value,
+               Notification.read_at.is_(None), Notification.id <= upto_id,
+               Notification.send_after <= now)
+        .values(read_at=now),
+        execution_options={"synchronize_session": False})
+    return result.rowcount
+
+
+def _queued_keys(keys: list[str]) -> set[str]:
+    return set(db.session.scalars(sa.select(Notification.dedupe_key).where(
+        Notification.dedupe_key.in_(keys))))
+
+
+def _insert_once(row: Notification) -> bool:
+    """Add the row in a savepoint; False when a concurrent writer queued the same key first."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _clip(subject: str) -> str:
+    return subject if len(subject) <= SUBJECT_MAX else subject[:SUBJECT_MAX - 1] + "…"
+
+
+def _outside_quiet_hours(moment: datetime) -> datetime:
+    """Move a text message due at night to the next morning (SMS_QUIET_HOURS; None switches off)."""
+    quiet = current_app.config.get("SMS_QUIET_HOURS", DEFAULT_QUIET_HOURS)
+    if not quiet:
+        return moment
+    start, end = quiet
+    local = moment.astimezone(LOCAL_TZ)
+    wraps = start > end  # 22 -> 7 spans midnight
+    quiet_now = (local.hour >= start or local.hour < end) if wraps else start <= local.hour < end
+    if not quiet_now:
+        return moment
+    day = local.date() + timedelta(days=1) if wraps and local.hour >= start else local.date()
+    return datetime.combine(day, time(end), tzinfo=LOCAL_TZ).astimezone(moment.tzinfo)
