@@ -23,7 +23,8 @@ REMIND_DAYS_BEFORE = (3, 1)
 def scan_deadlines(*, now: datetime) -> str:
     """Remind recipients 3 days and 1 day before a deadline; mark and escalate what is overdue."""
     today = local_today(now)
-    reminded = sum(_remind(order, now) for order in _due_in(today, REMIND_DAYS_BEFORE))
+    reminded = sum(_remind(order, now, (order.deadline - today).days)
+                   for order in _due_in(today, REMIND_DAYS_BEFORE))
     overdue = _mark_overdue(now, today)
     admins = _township_admins({o.township_id for o in overdue})
     for order in overdue:
@@ -38,7 +39,7 @@ def _due_in(today, days: tuple[int, ...]) -> list[RectificationOrder]:
         RectificationOrder.status.in_(OPEN_STATUSES), RectificationOrder.deadline.in_(dates))))
 
 
-def _remind(order: RectificationOrder, now: datetime) -> int:
+def _remind(order: RectificationOrder, now: datetime, days_before: int) -> int:
     users = responsible_users(order)
     for user in users:
         notify(recipient=user, kind="order_due", send_after=now,
@@ -46,7 +47,8 @@ def _remind(order: RectificationOrder, now: datetime) -> int:
                          number=order.display_number),
                body=_("%(target)s must put right %(n)d item(s) by %(date)s.", target=order.target_label,
                       n=len(order.items), date=order.deadline.isoformat()),
-               link=f"/orders/{order.id}", dedupe_key=f"{order.id}:{order.deadline.isoformat()}")
+               link=f"/orders/{order.id}",
+               dedupe_key=f"{order.id}:{order.deadline.isoformat()}:{days_before}")
     return len(users)
 
 

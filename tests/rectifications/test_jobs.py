@@ -1,0 +1,74 @@
+"""The sweeps with a fake clock: reminders before a deadline, escalation once it passes."""
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from hygiene.extensions import db
+from hygiene.inspections import reminders
+from hygiene.notifications.models import Notification
+from hygiene.rectifications import jobs
+from hygiene.rectifications.models import RectificationOrder
+
+
+def at(day: int, month: int = 12) -> datetime:
+    """09:00 Beijing time on a day of 2026."""
+    return datetime(2026, month, day, 1, 0, tzinfo=UTC)
+
+
+def outbox(kind=None):
+    stmt = sa.select(Notification.kind, Notification.recipient_id).order_by(Notification.id)
+    if kind:
+        stmt = stmt.where(Notification.kind == kind)
+    return db.session.execute(stmt).all()
+
+
+def test_the_recipient_is_reminded_three_days_and_one_day_before_once_each(order, ctx, world):
+    # the order's deadline is Monday 7 December
+    jobs.scan_deadlines(now=at(3))
+    assert outbox("order_due") == []
+    jobs.scan_deadlines(now=at(4))
+    jobs.scan_deadlines(now=at(4))  # a second run of the same sweep
+    assert outbox("order_due") == [("order_due", world.user_unit_a1)]
+    jobs.scan_deadlines(now=at(6))
+    assert outbox("order_due") == [("order_due", world.user_unit_a1)] * 2
+
+
+def test_a_passed_deadline_marks_the_order_overdue_and_escalates_to_the_admin_once(order, ctx, world):
+    jobs.scan_deadlines(now=at(7))  # the deadline day itself is not overdue yet
+    assert db.session.get(RectificationOrder, order.id).overdue_at is None
+    result = jobs.scan_deadlines(now=at(8))
+    assert "1 newly overdue" in result
+    assert db.session.get(RectificationOrder, order.id).overdue_at == at(8)
+    jobs.scan_deadlines(now=at(9))
+    assert outbox("order_overdue") == [("order_overdue", world.user_admin_a)]
+
+
+def test_a_closed_order_is_neither_reminded_nor_escalated(order, ctx, world):
+    db.session.get(RectificationOrder, order.id).status = "closed"
+    for day in (4, 6, 8):
+        jobs.scan_deadlines(now=at(day))
+    assert outbox() == []
+
+
+def test_inspectors_are_reminded_two_days_before_and_on_the_day(inspection, ctx, world):
+    # the inspection is due on 30 November
+    for day in (27, 28, 28, 29, 30):
+        reminders.scan(now=at(day, 11))
+    assert outbox("inspection_due") == [("inspection_due", world.user_inspector_a)] * 2
+
+
+def test_the_morning_digest_lists_what_is_due_today(order, ctx, world):
+    items = jobs.digest_items(now=at(7))
+    assert world.user_unit_a1 in items and "〔2026〕第1号" in items[world.user_unit_a1][0]
+    overdue = jobs.digest_items(now=at(8))
+    assert world.user_admin_a in overdue
+
+
+def test_from_failed_item_to_the_bell_of_the_admin(order, ctx, world, app):
+    from hygiene.notifications.dispatch import dispatch_due
+    from hygiene.notifications.queries import unread_count
+
+    jobs.scan_deadlines(now=at(8))
+    db.session.commit()
+    assert dispatch_due(now=at(8), worker_id="test").sent >= 1
+    assert unread_count(world.user_admin_a, now=at(8)) == 1
