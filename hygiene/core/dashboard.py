@@ -23,7 +23,7 @@ def work_counts(scope: Scope, today: date) -> dict[str, int]:
     ).where(inspection_clause(scope))).one()
     orders = db.session.execute(sa.select(
         sa.func.count().filter(order.status.in_(OPEN_STATUSES)),
-        sa.func.count().filter(order.status.in_(OPEN_STATUSES), order.deadline < today),
+        sa.func.count().filter(order.overdue_clause(today)),
         sa.func.count().filter(order.status == "evidence_submitted"),
     ).where(order_clause(scope))).one()
     return dict(zip(("to_review", "inspections_overdue", "inspections_due", "orders_open",

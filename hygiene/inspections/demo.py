@@ -18,7 +18,10 @@ from hygiene.extensions import db
 from hygiene.inspections import fieldwork, planning, review, scoring
 from hygiene.inspections.models import Answer, Inspection
 from hygiene.media import FileSystemStore, PhotoLimits
+from hygiene.rectifications import services as rectifications
+from hygiene.rectifications.models import RectificationOrder
 
+FIXES = ["已组织人员清理", "已清运并设置收集点", "已补齐台账", "已维修防蝇门帘", "已疏通排水沟"]
 FAULT_NOTES = ["路边有垃圾堆放", "排水沟堵塞", "台账未及时更新", "防蝇设施破损", "地面有积水",
                "健康教育宣传栏未更新", "垃圾桶未加盖", "消毒记录缺失", "鼠迹明显", "物品堆放杂乱"]
 
@@ -52,6 +55,7 @@ def demo_inspections(*, township_id: int, today: date, seed: int = 7) -> int:
     quality = {v: rng.uniform(0.86, 0.99) for v in sorted({i.village_id for i in inspections})}
     for inspection in inspections:
         _play_out(inspection, rng, quality[inspection.village_id], today, admin, inspector)
+        db.session.flush()
     _reused_photo(rng, inspector)
     return len(inspections)
 
@@ -83,10 +87,32 @@ def _play_out(inspection, rng, quality, today, admin, inspector) -> None:
     scope = Scope.of(inspector)
     fieldwork.inspection_submit(scope=scope, user=inspector, inspection=inspection,
                                 submission_key=f"demo-{inspection.id}", now=when)
+    _work_the_order(inspection, rng, when, today, admin, inspector)
     if days_left > -16 and rng.random() < 0.6:
         return  # waiting for the office's review
     review.inspection_publish(scope=Scope.of(admin), actor_id=admin.id, inspection=inspection,
                               now=when + timedelta(days=2))
+
+
+def _work_the_order(inspection, rng, issued: datetime, today: date, admin, inspector) -> None:
+    """Most orders are put right and pass re-inspection; some fail it, some run late."""
+    order = db.session.scalar(sa.select(RectificationOrder).where(
+        RectificationOrder.inspection_id == inspection.id))
+    if order is None or rng.random() < 0.1:
+        return  # left open: overdue if its deadline has passed
+    # villages without an account report by phone; the office records it for them
+    contact = (rectifications.responsible_users(order) or [admin])[0]
+    fixed = issued + timedelta(days=rng.randint(2, 6))
+    if fixed.date() >= today:
+        return
+    rectifications.order_submit_evidence(
+        scope=Scope.of(contact), user=contact, order=order, note=rng.choice(FIXES), photos=[],
+        store=None, limits=PhotoLimits(), now=fixed)
+    checked = fixed + timedelta(days=rng.randint(1, 3))
+    if checked.date() < today and rng.random() < 0.85:  # the rest wait for the inspector
+        rectifications.order_reinspect(scope=Scope.of(inspector), user=inspector, order=order,
+                                       passed=rng.random() < 0.9, note="复查", photos=[], store=None,
+                                       limits=PhotoLimits(), now=checked)
 
 
 def _fill(inspection, rng, quality, when, inspector) -> None:

@@ -53,10 +53,9 @@ def _remind(order: RectificationOrder, now: datetime, days_before: int) -> int:
 
 
 def _mark_overdue(now: datetime, today) -> list[RectificationOrder]:
-    """Mark open orders past their deadline as overdue, once; return the ones marked now."""
+    """Mark orders past their deadline without a reported fix as overdue, once; return those."""
     stmt = sa.select(RectificationOrder).where(
-        RectificationOrder.status.in_(OPEN_STATUSES), RectificationOrder.deadline < today,
-        RectificationOrder.overdue_at.is_(None))
+        RectificationOrder.overdue_clause(today), RectificationOrder.overdue_at.is_(None))
     orders = list(db.session.scalars(stmt.with_for_update(skip_locked=True)))
     for order in orders:
         order.overdue_at = order.escalated_at = now
@@ -90,7 +89,7 @@ def digest_items(*, now: datetime) -> dict[int, list[str]]:
             items.setdefault(user.id, []).append(
                 _("Rectification %(number)s is due today", number=order.display_number))
     overdue = db.session.execute(sa.select(RectificationOrder.township_id, sa.func.count()).where(
-        RectificationOrder.status.in_(OPEN_STATUSES), RectificationOrder.deadline < today)
+        RectificationOrder.overdue_clause(today))
         .group_by(RectificationOrder.township_id)).all()
     admins = _township_admins({township for township, _n in overdue})
     for township, count in overdue:

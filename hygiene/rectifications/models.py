@@ -62,7 +62,13 @@ class RectificationOrder(db.Model):
         return self.status in OPEN_STATUSES
 
     def is_overdue(self, today: date) -> bool:
-        return self.is_open and self.deadline < today
+        """Past the deadline with no fix reported (a reported fix waits on the inspector)."""
+        return self.status == "issued" and self.deadline < today
+
+    @classmethod
+    def overdue_clause(cls, today: date) -> sa.ColumnElement[bool]:
+        """The same rule as is_overdue, for queries."""
+        return sa.and_(cls.status == "issued", cls.deadline < today)
 
     @property
     def display_number(self) -> str:

@@ -43,7 +43,7 @@ def order_list_stmt(*, scope: Scope, today: date, status: str = "", village_id: 
     if status == "open":
         stmt = stmt.where(model.status.in_(OPEN_STATUSES))
     elif status == "overdue":
-        stmt = stmt.where(model.status.in_(OPEN_STATUSES), model.deadline < today)
+        stmt = stmt.where(model.overdue_clause(today))
     elif status in FILTERS:
         stmt = stmt.where(model.status == status)
     if village_id:

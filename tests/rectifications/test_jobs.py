@@ -72,3 +72,20 @@ def test_from_failed_item_to_the_bell_of_the_admin(order, ctx, world, app):
     db.session.commit()
     assert dispatch_due(now=at(8), worker_id="test").sent >= 1
     assert unread_count(world.user_admin_a, now=at(8)) == 1
+
+
+def test_a_fix_reported_in_time_is_not_overdue_while_it_waits_for_reinspection(order, ctx, world):
+    from flask import current_app
+
+    from hygiene.accounts.models import User
+    from hygiene.accounts.scope import Scope
+    from hygiene.media import FileSystemStore, PhotoLimits
+    from hygiene.rectifications.services import order_submit_evidence
+
+    contact = db.session.get(User, world.user_unit_a1)
+    row = db.session.get(RectificationOrder, order.id)
+    order_submit_evidence(scope=Scope.of(contact), user=contact, order=row, note="已整改", photos=[],
+                          store=FileSystemStore(current_app.config["UPLOAD_DIR"]), limits=PhotoLimits(),
+                          now=at(3))
+    assert "0 newly overdue" in jobs.scan_deadlines(now=at(10))
+    assert not row.is_overdue(at(10).date()) and outbox("order_overdue") == []
