@@ -6,3 +6,4 @@ from hygiene.inspections.models import Answer, Inspection, InspectionPlan, Photo
 from hygiene.notifications.models import JobRun, Notification  # noqa: F401
 from hygiene.places.models import Cleaner, Household, Township, Unit, Village  # noqa: F401
 from hygiene.rectifications.models import OrderItem, RectificationOrder  # noqa: F401
+from hygiene.rankings.models import RankingPublication, RankingSettings  # noqa: F401
