@@ -88,11 +88,14 @@ def _register_blueprints(app: Flask) -> None:
     from hygiene.notifications.views import bp as notifications_bp
     from hygiene.places.import_views import bp as import_bp
     from hygiene.places.views import bp as places_bp
+    from hygiene.rankings.export_views import bp as exports_bp
+    from hygiene.rankings.public_views import bp as public_bp
+    from hygiene.rankings.views import bp as rankings_bp
     from hygiene.rectifications.views import bp as orders_bp
     from hygiene.rectifications.views import public as order_link_bp
 
     for blueprint in (core_bp, accounts_bp, places_bp, import_bp, audit_bp, checklists_bp,
-                      plans_bp, inspections_bp, orders_bp, order_link_bp, notifications_bp, jobs_bp):
+                      plans_bp, inspections_bp, orders_bp, order_link_bp, notifications_bp, jobs_bp, rankings_bp, public_bp, exports_bp):
         app.register_blueprint(blueprint)
 
 
