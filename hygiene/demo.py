@@ -62,6 +62,9 @@ def demo_load(*, seed: int = 2026) -> bool:
     from hygiene.inspections.demo import demo_inspections
 
     demo_inspections(township_id=township.id, today=local_today())
+    from hygiene.rankings.demo import demo_rankings
+
+    demo_rankings(township_id=township.id, today=local_today())
     return True
 
 
