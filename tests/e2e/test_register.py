@@ -30,7 +30,8 @@ def _rows(page):
 
 def test_units_and_households(page, sign_in, submit, shot, viewport):
     sign_in("admin")
-    page.locator("nav.mainnav a[href='/register/units/']").click()
+    page.locator("nav.mainnav a[href='/register/villages/']").click()
+    page.locator("nav.tabs a[href='/register/units/']").click()
     expect(page).to_have_url(re.compile(r"/register/units/$"))
     expect(_rows(page)).to_have_count(20)  # one page of the demo township's 150 units
     expect(page.locator("nav.pager")).to_be_visible()
@@ -103,7 +104,7 @@ def test_units_and_households(page, sign_in, submit, shot, viewport):
     shot("units-deactivated")
 
     # a new household: refused without a head of household, then saved
-    page.locator("nav.mainnav a[href='/register/households/']").click()
+    page.locator("nav.tabs a[href='/register/households/']").click()
     page.locator("a.button.primary[href$='/new']").click()
     expect(page).to_have_url(re.compile(r"/register/households/new$"))
     page.locator("select[name=village_id]").select_option(label=HOME_VILLAGE)

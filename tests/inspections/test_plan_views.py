@@ -160,7 +160,7 @@ def test_another_townships_plan_is_not_found(app, client, world, login, sheet):
     assert "餐饮月查" not in client.get("/plans/").text
     assert client.get(f"/plans/{plan_id}").status_code == 404
     assert client.post(f"/plans/{plan_id}/generate").status_code == 404
-    assert "Planned" not in client.get("/plans/calendar").text.split("<table")[1]
+    assert "计划 " not in client.get("/plans/calendar").text.split("<table")[1]  # status 计划 (Planned) and a count
     # and 甲镇's checklist cannot be used for a plan of 乙镇
     response = client.post("/plans/new", data=plan_form(world, sheet, inspector_ids=[str(world.user_admin_b)]))
     assert response.status_code == 422 and count(app, InspectionPlan) == 1
