@@ -48,6 +48,7 @@ class Config:
     SMS_QUIET_HOURS = (22, 7)
     SCHEDULER_EMBEDDED = os.environ.get("SCHEDULER_EMBEDDED", "1") == "1"
     SCHEDULER_LOCK_FILE = os.environ.get("SCHEDULER_LOCK_FILE") or None
+    PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None

@@ -14,11 +14,11 @@ from hygiene.places.kinds import KINDS
 
 # names of records that each role must never see
 FOREIGN = {
-    "admin_a": ["b1饭店", "b1户主", "b1保洁", "乙一村", "village_b1", "admin_b", "乙镇检查表", "乙镇计划", "乙镇通知"],
-    "inspector_a": ["b1饭店", "b1户主", "b1保洁", "乙一村", "乙镇", "village_b1", "乙镇检查表", "乙镇计划"],
+    "admin_a": ["b1饭店", "b1户主", "b1保洁", "乙一村", "village_b1", "admin_b", "乙镇检查表", "乙镇计划", "乙镇通知", "tb排名村"],
+    "inspector_a": ["b1饭店", "b1户主", "b1保洁", "乙一村", "乙镇", "village_b1", "乙镇检查表", "乙镇计划", "tb排名村"],
     "village_a1": ["a2饭店", "a2户主", "a2保洁", "甲二村", "b1饭店", "b1户主", "乙一村", "乙镇",
-                   "village_b1", "inspector_a", "乙镇通知"],
-    "unit_a1": ["a2饭店", "b1饭店", "a1户主", "a1保洁", "甲二村", "乙一村", "乙镇", "village_a1"],
+                   "village_b1", "inspector_a", "乙镇通知", "ta排名村"],
+    "unit_a1": ["a2饭店", "b1饭店", "a1户主", "a1保洁", "甲二村", "乙一村", "乙镇", "village_a1", "ta排名村"],
 }
 # the ids each role must not reach: (record kind slug -> id), users, and the inspection domain
 FOREIGN_RECORDS = {
@@ -37,6 +37,8 @@ PUBLIC = {"accounts.login", "accounts.logout", "accounts.language", "static",
 # what every signed-in user may post about their own things; the fingerprint check below
 # proves such a post (aimed at another user's notification) changes nobody else's rows
 OWN = {"notifications.mark_read_upto"}
+# the public ranking pages show every township's published rankings to anyone, by design
+PUBLIC |= {"public.township_list", "public.township_latest", "public.township_period", "public.village_page"}
 
 
 @pytest.fixture
@@ -88,6 +90,17 @@ def elsewhere(app, world):
         note = Notification(recipient_id=world.user_admin_b, channel="in_app", kind="order_due",
                             subject="乙镇通知", body="乙镇通知", dedupe_key="walk", send_after=now_utc())
         db.session.add(note)
+        from hygiene.rankings.models import RankingPublication
+
+        for key, township in (("tb", world.tb), ("ta", world.ta)):
+            publication = RankingPublication(
+                township_id=township, subject="villages", period_key="2026-10", weights={},
+                min_inspections=2, red_list=[], black_list=[], overdue_orders=[],
+                rows=[{"rank": 1, "id": 0, "name": f"{key}排名村", "score": "90", "components": {},
+                       "inspections": 2, "overdue": 0, "reason": "", "details": {}}])
+            db.session.add(publication)
+            db.session.flush()
+            ids[f"publication_{key}"] = publication.id
         db.session.commit()
         ids["template"], ids["plan"], ids["notification"] = version.template_id, plan.id, note.id
     return ids
@@ -101,9 +114,10 @@ def concrete_urls(app, role, world, elsewhere):
     foreign_ids = {"user_id": foreign_user, "inspection_id": elsewhere[f"inspection_{where}"],
                    "photo_id": elsewhere[f"photo_{where}"], "template_id": elsewhere["template"],
                    "plan_id": elsewhere["plan"], "order_id": elsewhere[f"order_{where}"],
-                   "notification_id": elsewhere["notification"]}
+                   "notification_id": elsewhere["notification"],
+                   "publication_id": elsewhere["publication_tb" if where == "b1" else "publication_ta"]}
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
-             "token": "x" * 12}
+             "token": "x" * 12, "township_id": world.tb, "period_key": "2026-10", "village_id": world.b1}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue

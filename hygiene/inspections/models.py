@@ -74,6 +74,9 @@ class Inspection(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("plan_id", "period_start", "target_kind", "target_id"),
         sa.Index("ix_inspection_status_due", "status", "due_date"),
+        # covers the ranking's per-township aggregate, so it reads the index only (bench/ranking.py)
+        sa.Index("ix_inspection_ranking", "township_id", "status", "planned_date", "target_kind",
+                 "village_id", "unit_id", "score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -19,6 +19,9 @@ from hygiene.rankings.models import RankingPublication, RankingSettings
 from hygiene.rankings.periods import Period
 from hygiene.rectifications.models import RectificationOrder
 
+DEFAULT_MIN_INSPECTIONS = 2   # one lucky check does not make a rank
+DEFAULT_LIST_SIZE = 3         # names on the red and on the black list
+
 
 class RankingInvalid(DomainError):
     def __init__(self, errors: dict[str, str]):
@@ -39,7 +42,8 @@ class Ranking:
 def settings_for(township_id: int) -> RankingSettings:
     """The township's settings, or the documented defaults (90 inspections / 10 on time, min 2)."""
     found = db.session.get(RankingSettings, township_id)
-    return found or RankingSettings(township_id=township_id, min_inspections=2, list_size=3,
+    return found or RankingSettings(township_id=township_id, min_inspections=DEFAULT_MIN_INSPECTIONS,
+                                    list_size=DEFAULT_LIST_SIZE,
                                     weights={c.key: str(c.default_weight) for c in COMPONENTS})
 
 
@@ -48,6 +52,9 @@ def settings_save(*, scope: Scope, actor_id: int, township_id: int, data: dict) 
     _check_office(scope, township_id)
     errors: dict[str, str] = {}
     weights = {c.key: _decimal(data.get(f"weight_{c.key}"), f"weight_{c.key}", errors) for c in COMPONENTS}
+    for key, value in weights.items():
+        if value < 0 and f"weight_{key}" not in errors:
+            errors[f"weight_{key}"] = _("A weight cannot be negative.")
     if not errors and check_weights(weights):
         errors["weights"] = _("Weights must not be negative, and at least one must be above zero.")
     minimum, size = _whole(data.get("min_inspections"), 1, 50), _whole(data.get("list_size"), 1, 20)

@@ -1,4 +1,166 @@
 """Ranking pages for the office: compute, explain, settings, publish, the monthly notice."""
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from hygiene.clock import local_today, now_utc
+from hygiene.core.web import apply_errors, current_scope, require_admin, require_office
+from hygiene.errors import DomainError, Forbidden, NotFound
+from hygiene.extensions import db
+from hygiene.places.queries import visible_townships
+from hygiene.places.rules import UNIT_CATEGORIES
+from hygiene.rankings import forms, queries, services
+from hygiene.rankings.components import COMPONENTS, Subject
+from hygiene.rankings.forms import PublishForm, SettingsForm
+from hygiene.rankings.periods import Period, parse_period, period_containing
+from hygiene.rankings.public_views import forget_pages
 
 bp = Blueprint("rankings", __name__, url_prefix="/rankings")
+
+
+@bp.before_request
+@login_required
+def _office_only() -> None:
+    """Admins and inspectors read rankings; contacts get 403 on every page here."""
+    require_office()
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"components": COMPONENTS, "period_label": forms.period_label, "subject_label": forms.subject_label,
+            "spans": forms.SPANS, "subject_choices": forms.subject_choices, "unit_categories": UNIT_CATEGORIES,
+            "default_weights": {c.key: c.default_weight for c in COMPONENTS},
+            "default_minimums": (services.DEFAULT_MIN_INSPECTIONS, services.DEFAULT_LIST_SIZE)}
+
+
+@bp.get("/")
+def ranking_page():
+    subject, period = _selection(fallback=True)
+    return _render_page(subject, period)
+
+
+@bp.post("/settings")
+def settings_update():
+    scope = require_admin()
+    subject, period = _selection()
+    form = SettingsForm()
+    if form.validate_on_submit():
+        try:
+            services.settings_save(scope=scope, actor_id=current_user.id, township_id=subject.township_id,
+                                   data=form.data)
+        except services.RankingInvalid as error:
+            db.session.rollback()
+            apply_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash(_("Ranking settings saved."), "success")
+            return redirect(_page_url(subject, period), 303)
+    return _render_page(subject, period, settings_form=form), 422
+
+
+@bp.post("/publish")
+def ranking_publish():
+    scope = require_admin()
+    subject, period = _selection()
+    form = PublishForm()
+    if form.validate_on_submit():
+        current = services.publication_current(township_id=subject.township_id, subject_key=subject.key,
+                                               period_key=period.key)
+        try:
+            publication = services.ranking_publish(
+                scope=scope, actor_id=current_user.id, subject=subject, period=period, today=local_today(),
+                now=now_utc(), note=form.note.data or "", corrects=current)
+        except (Forbidden, NotFound):
+            raise
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            forget_pages()  # this process shows it at once; others within PUBLIC_PAGE_CACHE_SECONDS
+            flash(_("The ranking of %(period)s is published.", period=forms.period_label(period.key)), "success")
+            return redirect(url_for(".publication_detail", publication_id=publication.id), 303)
+    return _render_page(subject, period, publish_form=form), 422
+
+
+@bp.get("/explain")
+def explain():
+    subject, period = _selection()
+    candidate_id = request.args.get("id", type=int) or abort(400)
+    ranking = services.ranking_compute(subject=subject, period=period)
+    row = next((r for r in ranking.rows if r.candidate.id == candidate_id), None) or abort(404)
+    inspections = queries.explain_inspections(subject=subject, period=period, candidate_id=candidate_id)
+    terms = [(ranking.weights[k], v) for k, v in row.candidate.components.items()
+             if v is not None and ranking.weights.get(k, 0) > 0]
+    return render_template("rankings/explain.html", ranking=ranking, row=row, inspections=inspections,
+                           terms=terms, args=_args(subject, period))
+
+
+@bp.get("/publications/<int:publication_id>")
+def publication_detail(publication_id: int):
+    publication = queries.publication_get(scope=current_scope(), publication_id=publication_id)
+    return render_template("rankings/publication.html", publication=publication,
+                           context=queries.publication_context(publication))
+
+
+@bp.get("/publications/<int:publication_id>/notice")
+def publication_notice(publication_id: int):
+    publication = queries.publication_get(scope=current_scope(), publication_id=publication_id)
+    previous = queries.publication_previous(publication)
+    return render_template("rankings/notice.html", publication=publication, previous=previous,
+                           period=parse_period(publication.period_key),
+                           changes=queries.rank_changes(publication.rows, previous.rows) if previous else [],
+                           context=queries.publication_context(publication),
+                           township=queries.township_name(publication.township_id))
+
+
+def _render_page(subject: Subject, period: Period, *, settings_form=None, publish_form=None):
+    """The live ranking with the pickers, the rules, and for admins the settings and publishing."""
+    scope = current_scope()
+    ranking = services.ranking_compute(subject=subject, period=period)
+    return render_template(
+        "rankings/index.html", ranking=ranking, rows=queries.live_rows(ranking), args=_args(subject, period),
+        current=services.publication_current(township_id=subject.township_id, subject_key=subject.key,
+                                             period_key=period.key),
+        publications=services.publications_of(township_id=subject.township_id), can_publish=scope.is_admin,
+        settings_form=settings_form or (SettingsForm.of(ranking) if scope.is_admin else None),
+        publish_form=publish_form or PublishForm(formdata=None),
+        townships=visible_townships(scope) if scope.is_county_admin else [])
+
+
+def _selection(*, fallback: bool = False) -> tuple[Subject, Period]:
+    """The township, subject and period asked for; a nonsense one is a 400, or the default."""
+    township_id = _township_id()
+    default = period_containing("month", local_today()).previous()
+    try:
+        return (forms.read_subject(township_id, request.args.get("subject")),
+                forms.read_period(request.args, default))
+    except ValueError:
+        if not fallback:
+            abort(400)
+        flash(_("There is no such period or list; showing the default instead."), "error")
+        return Subject(township_id, "villages"), default
+
+
+def _township_id() -> int:
+    """The user's township; a county admin picks one with ?township_id= (else the first)."""
+    scope = current_scope()
+    if scope.township_id is not None:
+        return scope.township_id
+    ids = [t.id for t in visible_townships(scope)]
+    wanted = request.args.get("township_id", type=int)
+    if wanted in ids or (wanted is None and ids):
+        return wanted or ids[0]
+    abort(404)
+
+
+def _args(subject: Subject, period: Period) -> dict:
+    """What links back to this ranking carry (the township only for a county admin)."""
+    args = {"subject": subject.key, "period": period.key}
+    return {**args, "township_id": subject.township_id} if current_scope().is_county_admin else args
+
+
+def _page_url(subject: Subject, period: Period) -> str:
+    return url_for(".ranking_page", **_args(subject, period))

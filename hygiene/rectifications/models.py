@@ -19,6 +19,8 @@ class RectificationOrder(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("township_id", "year", "number"),
         sa.Index("ix_rectification_order_open_deadline", "status", "deadline"),
+        sa.Index("ix_rectification_order_ranking", "township_id", "deadline", "target_kind",
+                 "village_id", "unit_id", "status", "overdue_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
