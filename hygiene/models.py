@@ -5,5 +5,5 @@ from hygiene.checklists.models import ChecklistTemplate, TemplateItem, TemplateS
 from hygiene.inspections.models import Answer, Inspection, InspectionPlan, Photo, SampleDraw  # noqa: F401
 from hygiene.notifications.models import JobRun, Notification  # noqa: F401
 from hygiene.places.models import Cleaner, Household, Township, Unit, Village  # noqa: F401
-from hygiene.rectifications.models import OrderItem, RectificationOrder  # noqa: F401
 from hygiene.rankings.models import RankingPublication, RankingSettings  # noqa: F401
+from hygiene.rectifications.models import OrderItem, RectificationOrder  # noqa: F401
