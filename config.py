@@ -69,6 +69,7 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes keep the suite quick; tests only
     MAIL_SERVER = ""
     SMS_GATEWAY = "logging"
+    PUBLIC_PAGE_CACHE_SECONDS = 0  # tests see every render; the cache has tests of its own
 
 
 class ProductionConfig(Config):

@@ -33,6 +33,8 @@ _MAX_PAGES = 500
 
 @bp.before_request
 def _from_memory():
+    if not current_app.config.get("PUBLIC_PAGE_CACHE_SECONDS", 60):
+        return None
     selector = get_babel().locale_selector  # the language, without the cost of parsing a Locale
     g.public_page_key = (request.full_path, str(selector() if selector else ""))
     found = _pages.get(g.public_page_key)

@@ -175,7 +175,12 @@ def test_public_pages_may_be_cached_and_set_no_cookie(client, world, october):
     assert not client.get("/public/999999/").cache_control.public
 
 
-def test_a_page_served_again_within_the_minute_runs_no_query(client, world, october, count_queries):
+def test_a_page_served_again_within_the_minute_runs_no_query(app, client, world, october, count_queries,
+                                                              monkeypatch, request):
+    from hygiene.rankings.public_views import forget_pages
+
+    monkeypatch.setitem(app.config, "PUBLIC_PAGE_CACHE_SECONDS", 60)
+    request.addfinalizer(forget_pages)  # no page of this test may be served to another
     first = client.get(f"/public/{world.ta}/")
     with count_queries() as n:
         again = client.get(f"/public/{world.ta}/")
