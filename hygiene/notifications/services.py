@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -18,6 +20,8 @@ from hygiene.notifications.models import ChannelName, Notification
 
 SUBJECT_MAX = 200
 KEY_MAX = 255
+KEYS_IN_CHUNK = 2500  # keys per lookup: even at KEY_MAX each, under SQLite's 1 MB statement limit
+INSERT_CHUNK = 1000  # rows per bulk insert; a unique-key clash redoes one chunk row by row
 DEFAULT_QUIET_HOURS = (22, 7)  # no SMS between 22:00 and 07:00 Beijing time
 
 
@@ -82,6 +86,34 @@ def receivable_channels(user: User) -> set[str]:
     return names
 
 
+@dataclass(frozen=True, slots=True)
+class NotifySpec:
+    """The arguments of one notify() call, for queueing many at once with notify_many().
+
+    `subject` and `body` may be lazy strings (flask_babel.lazy_gettext or LazyString): they are
+    rendered only for rows actually queued, so an hourly sweep that finds everything already
+    queued does not translate and format thousands of texts for nothing."""
+
+    recipient: User
+    kind: str
+    subject: str | LazyString
+    body: str | LazyString
+    dedupe_key: str
+    send_after: datetime
+    link: str | None = None
+    channels: Iterable[str] | None = None
+
+
+def notify_many(specs: Iterable[NotifySpec]) -> int:
+    """Queue what notify() would for each spec, with one lookup of the keys already queued and
+    bulk inserts for the rest; a key repeated within the batch counts once. Returns rows added."""
+    planned = _planned_rows(specs)
+    queued = _queued_keys_chunked(list(planned))
+    rows = _outbox_rows([(key, *plan) for key, plan in planned.items() if key not in queued])
+    return sum(_insert_many_once(rows[start:start + INSERT_CHUNK])
+               for start in range(0, len(rows), INSERT_CHUNK))
+
+
 def digest_enqueue(
     *,
     now: datetime,
@@ -139,6 +171,75 @@ def _insert_once(row: Notification) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def _planned_rows(specs: Iterable[NotifySpec]) -> dict[str, tuple[NotifySpec, str]]:
+    """The (spec, channel) of each row notify() would add, by key; the first spec of a key wins."""
+    planned: dict[str, tuple[NotifySpec, str]] = {}
+    channels_of: dict[int, tuple[str, ...]] = {}
+    for spec in specs:
+        _check_link(spec.link)
+        if spec.recipient.active:
+            for name in _spec_channels(spec, channels_of):
+                key = row_key(kind=spec.kind, recipient_id=spec.recipient.id, channel=name,
+                              dedupe_key=spec.dedupe_key)
+                planned.setdefault(key, (spec, name))
+    return planned
+
+
+def _spec_channels(spec: NotifySpec, channels_of: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    """The channels notify() would use for the spec, in its order, asking once per recipient."""
+    user = spec.recipient
+    if user.id not in channels_of:
+        channels_of[user.id] = tuple(sorted(receivable_channels(user)))
+    if spec.channels is None:
+        return channels_of[user.id]
+    wanted = set(spec.channels)
+    return tuple(name for name in channels_of[user.id] if name in wanted)
+
+
+def _outbox_rows(planned: list[tuple[str, NotifySpec, str]]) -> list[dict]:
+    """The column values of each (key, spec, channel), as notify() sets them."""
+    texts: dict[int, tuple[str, str]] = {}
+    rows = []
+    for key, spec, channel in planned:
+        if id(spec) not in texts:  # lazy texts are rendered here, once per spec, only when needed
+            texts[id(spec)] = (_clip(str(spec.subject)), str(spec.body))
+        subject, body = texts[id(spec)]
+        after = _outside_quiet_hours(spec.send_after) if channel == ChannelName.SMS else spec.send_after
+        rows.append(dict(recipient_id=spec.recipient.id, channel=channel, kind=spec.kind, subject=subject,
+                         body=body, link=spec.link or "", dedupe_key=key, send_after=after,
+                         next_attempt_at=after, attempts=0, last_error=""))
+    return rows
+
+
+def _check_link(link: str | None) -> None:
+    """Refuse a link that leaves this site (the same rule notify() applies)."""
+    if link and not (link.startswith("/") and not link.startswith("//") and "\\" not in link):
+        raise ValueError("a notification link is a path on this site, e.g. /orders/12")
+
+
+def _queued_keys_chunked(keys: list[str]) -> set[str]:
+    """The keys already in the outbox, asked in chunks so no statement grows without bound."""
+    # the keys go into the SQL as quoted literals: a thousand bound parameters cost the driver
+    # and the compiler more than the lookup itself (psycopg parses each long statement afresh)
+    stmt = sa.select(Notification.dedupe_key).where(
+        Notification.dedupe_key.in_(sa.bindparam("keys", expanding=True, literal_execute=True)))
+    queued: set[str] = set()
+    for start in range(0, len(keys), KEYS_IN_CHUNK):
+        queued.update(db.session.scalars(stmt, {"keys": keys[start:start + KEYS_IN_CHUNK]}))
+    return queued
+
+
+def _insert_many_once(rows: list[dict]) -> int:
+    """Insert the rows in one savepoint; when a concurrent writer queued one of the keys first,
+    redo them one savepoint each so only the duplicates are dropped. Returns rows added."""
+    try:
+        with db.session.begin_nested():  # a Core insert: the ORM's per-row bookkeeping is not needed
+            db.session.execute(Notification.__table__.insert(), rows)
+    except IntegrityError:
+        return sum(_insert_once(Notification(**row)) for row in rows)
+    return len(rows)
 
 
 def _clip(subject: str) -> str:

@@ -89,3 +89,56 @@ def test_a_fix_reported_in_time_is_not_overdue_while_it_waits_for_reinspection(o
                           now=at(3))
     assert "0 newly overdue" in jobs.scan_deadlines(now=at(10))
     assert not row.is_overdue(at(10).date()) and outbox("order_overdue") == []
+
+
+def copy_order(order_id: int, copies: int) -> None:
+    """Add open copies of the order: same unit and deadline, numbers and tokens of their own."""
+    row = db.session.get(RectificationOrder, order_id)
+    for n in range(1, copies + 1):
+        db.session.add(RectificationOrder(
+            township_id=row.township_id, village_id=row.village_id, unit_id=row.unit_id,
+            target_kind=row.target_kind, target_id=row.target_id, target_label=row.target_label,
+            inspection_id=row.inspection_id, year=row.year, number=row.number + n, token=f"copy{n}",
+            issued_on=row.issued_on, issued_at=row.issued_at, deadline=row.deadline))
+    db.session.commit()
+
+
+def statements_of_scan(count_queries, now) -> int:
+    with count_queries() as statements:
+        jobs.scan_deadlines(now=now)
+    db.session.rollback()
+    return statements[0]
+
+
+def test_the_sweep_needs_no_more_statements_for_many_orders_than_for_one(order, ctx, world, count_queries):
+    alone = [statements_of_scan(count_queries, at(day)) for day in (4, 8)]
+    copy_order(order.id, 5)
+    assert [statements_of_scan(count_queries, at(day)) for day in (4, 8)] == alone
+    jobs.scan_deadlines(now=at(4))
+    assert outbox("order_due") == [("order_due", world.user_unit_a1)] * 6
+    assert "6 newly overdue" in jobs.scan_deadlines(now=at(8))
+    assert outbox("order_overdue") == [("order_overdue", world.user_admin_a)] * 6
+
+
+def test_responsible_users_for_a_batch_are_those_of_each_order_alone(world, ctx):
+    from types import SimpleNamespace
+
+    from hygiene.accounts.models import User
+    from hygiene.rectifications.services import responsible_users, responsible_users_for
+
+    places = [(world.unit_a1, world.a1),  # the unit's own contact
+              (world.unit_b1, world.b1),  # a unit nobody is bound to: the village's contact
+              (None, world.b1),  # no unit: the village's contact
+              (world.unit_a2, world.a2)]  # nobody at all
+    orders = [SimpleNamespace(id=n, unit_id=unit, village_id=village)
+              for n, (unit, village) in enumerate(places)]
+
+    def ids(users):
+        return [user.id for user in users]
+
+    batch = responsible_users_for(orders)
+    assert [ids(batch[o.id]) for o in orders] == [ids(responsible_users(o)) for o in orders] == [
+        [world.user_unit_a1], [world.user_village_b1], [world.user_village_b1], []]
+    db.session.get(User, world.user_unit_a1).active = False  # an inactive contact falls back to the village
+    alone = ids(responsible_users(orders[0]))
+    assert ids(responsible_users_for(orders)[0]) == alone == [world.user_village_a1]
