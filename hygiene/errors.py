@@ -11,6 +11,14 @@ class DomainError(Exception):
         self.field = field
 
 
+class InvalidFields(DomainError):
+    """Several inputs are wrong at once; `errors` maps each field to its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
 class NotFound(DomainError):
     """The record does not exist or lies outside the user's scope (the two look the same)."""
 

@@ -8,7 +8,7 @@ from hygiene.accounts.models import Role, User
 from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record, changed_fields, snapshot
 from hygiene.clock import now_utc
-from hygiene.errors import DomainError, Forbidden, NotFound
+from hygiene.errors import DomainError, Forbidden, InvalidFields, NotFound
 from hygiene.extensions import db
 from hygiene.places.models import Township, Unit, Village
 from hygiene.places.rules import clean_text, normalise_phone
@@ -18,12 +18,8 @@ AUDITED_FIELDS = ("username", "display_name", "phone", "role", "township_id", "v
                   "unit_id")
 
 
-class UserInvalid(DomainError):
-    """A user form is wrong; `errors` maps field to message."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class UserInvalid(InvalidFields):
+    """A user form is wrong."""
 
 
 def user_authenticate(*, username: str, password: str) -> User | None:

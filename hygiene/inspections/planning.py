@@ -16,7 +16,7 @@ from hygiene.audit.services import audit_record
 from hygiene.checklists.models import ChecklistTemplate
 from hygiene.checklists.queries import template_visible_clause
 from hygiene.checklists.services import latest_version
-from hygiene.errors import DomainError, Forbidden
+from hygiene.errors import Forbidden, InvalidFields
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection, InspectionPlan, SampleDraw
 from hygiene.inspections.periods import RECURRENCES, Period, begun_periods
@@ -27,10 +27,8 @@ TARGET_MODELS = {"village": Village, "unit": Unit, "household": Household, "clea
 TARGET_MODES = ("list", "all", "category", "sample")
 
 
-class PlanInvalid(DomainError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class PlanInvalid(InvalidFields):
+    """A plan is wrong."""
 
 
 @dataclass(frozen=True)

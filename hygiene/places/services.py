@@ -8,19 +8,15 @@ from flask_babel import gettext as _
 
 from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record, changed_fields, snapshot
-from hygiene.errors import DomainError, Forbidden
+from hygiene.errors import Forbidden, InvalidFields
 from hygiene.extensions import db
 from hygiene.places import rules
 from hygiene.places.kinds import Kind
 from hygiene.places.models import Township, Village
 
 
-class RecordInvalid(DomainError):
-    """One or more fields of a register record are wrong; `errors` maps field to message."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class RecordInvalid(InvalidFields):
+    """One or more fields of a register record are wrong."""
 
 
 def record_create(*, kind: Kind, scope: Scope, actor_id: int | None, data: dict) -> Any:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
-from hygiene.errors import DomainError, Forbidden
+from hygiene.errors import DomainError, Forbidden, InvalidFields
 from hygiene.extensions import db
 from hygiene.places.models import Unit, Village
 from hygiene.rankings.components import COMPONENTS, Subject
@@ -23,10 +23,8 @@ DEFAULT_MIN_INSPECTIONS = 2   # one lucky check does not make a rank
 DEFAULT_LIST_SIZE = 3         # names on the red and on the black list
 
 
-class RankingInvalid(DomainError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+class RankingInvalid(InvalidFields):
+    """Ranking settings are wrong."""
 
 
 @dataclass(frozen=True)
