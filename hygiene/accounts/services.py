@@ -148,7 +148,19 @@ def _binding(scope: Scope, role: Role, data: dict, errors: dict[str, str]) -> di
             errors["township_id"] = _("Inspectors work for one township; choose it.")
             return binding
         township = db.session.get(Township, scope.township_id)
-    return {**binding, "township_id": township.id if township else None}
+    binding["township_id"] = township.id if township else None
+    if role is Role.INSPECTOR and data.get("village_id"):
+        binding["village_id"] = _home_village(scope, township, data["village_id"], errors)
+    return binding
+
+
+def _home_village(scope: Scope, township, raw_id, errors: dict[str, str]) -> int | None:
+    """An inspector's own village (village cadres): cross-checks never send them there."""
+    village = _in_scope(Village, raw_id, scope)
+    if village is None or township is None or village.township_id != township.id:
+        errors["village_id"] = _("The home village must be in the inspector's township.")
+        return None
+    return village.id
 
 
 def _in_scope(model: type, raw_id: object, scope: Scope):

@@ -29,7 +29,8 @@ def _signed_in() -> None:
 def order_list():
     scope, today = current_scope(), local_today()
     filters = {"status": request.args.get("status", "open"),
-               "village_id": request.args.get("village_id", type=int)}
+               "village_id": request.args.get("village_id", type=int),
+               "due_before": _date_arg("due_before")}
     page = db.paginate(queries.order_list_stmt(scope=scope, today=today, **filters),
                        page=page_number(), per_page=25, error_out=False)
     return render_template("rectifications/list.html", page=page, filters=filters, today=today,
@@ -79,6 +80,13 @@ def _do_step(step: str, scope, order) -> str:
         return (_("Closed.") if follow is None
                 else _("Not fixed: follow-up order %(number)s issued.", number=follow.display_number))
     return _set_deadline(scope, order)
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
 
 
 def _set_deadline(scope, order) -> str:

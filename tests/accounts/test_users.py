@@ -89,3 +89,13 @@ def test_only_admins_manage_users(client, world, login):
         login(username)
         assert client.get("/users/").status_code == 403
         assert client.post("/users/new", data=new_user()).status_code == 403
+
+
+def test_an_inspector_may_have_a_home_village_in_their_township_only(client, world, login, app):
+    login("admin_a")
+    data = new_user(role="inspector", village_id=str(world.a2))
+    assert client.post("/users/new", data=data).status_code == 302
+    user = user_row(app, "newbie")
+    assert (user.role, user.township_id, user.village_id) == ("inspector", world.ta, world.a2)
+    other = new_user(username="other", role="inspector", village_id=str(world.b1))
+    assert client.post("/users/new", data=other).status_code == 422 and user_row(app, "other") is None

@@ -67,3 +67,10 @@ def test_other_villages_and_units_get_404_and_lists_show_only_their_own(app, cli
     login("inspector_a")
     client.post(f"/orders/{order.id}/evidence", data={"note": "x"})
     assert status(app, order.id) == "issued"  # inspectors do not report the recipient's fix
+
+
+def test_orders_list_by_deadline(app, client, login, order):
+    login("admin_a")
+    assert "〔2026〕第1号" in client.get("/orders/?due_before=2026-12-31").text
+    assert "〔2026〕第1号" not in client.get("/orders/?due_before=2026-12-01").text
+    assert client.get("/orders/?due_before=nonsense").status_code == 200
