@@ -35,6 +35,7 @@ if str(ROOT) not in sys.path:
 
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
+from bench._timing import interleaved_times  # noqa: E402
 from hygiene.media import FileSystemStore, photo_intake  # noqa: E402
 
 RUNS = 7
@@ -83,22 +84,6 @@ def run_pillow(data: bytes) -> None:
     image.save(io.BytesIO(), "JPEG", quality=82)
 
 
-def timed(work) -> float:
-    """Return the seconds one call of `work` takes."""
-    start = time.perf_counter()
-    work()
-    return time.perf_counter() - start
-
-
-def interleaved_times(works: dict, runs: int = RUNS) -> dict[str, list[float]]:
-    """Warm each up once, then alternate them `runs` times, so a busy machine slows both alike."""
-    for work in works.values():
-        work()
-    times: dict[str, list[float]] = {name: [] for name in works}
-    for _ in range(runs):
-        for name, work in works.items():
-            times[name].append(timed(work))
-    return times
 
 
 def child(kind: str, path: str) -> None:
@@ -155,7 +140,7 @@ def measure(data: bytes) -> tuple[dict[str, list[float]], dict]:
     try:
         print(f"store: fresh FileSystemStore per run under {scratch} ({filesystem_of(scratch)}, fsync on)")
         times = interleaved_times({"intake": lambda: run_intake(data, scratch),
-                                   "pillow": lambda: run_pillow(data)})
+                                   "pillow": lambda: run_pillow(data)}, runs=RUNS)
         photo = scratch / "photo.jpg"
         photo.write_bytes(data)
         return times, measure_memory(photo)

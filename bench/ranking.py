@@ -49,6 +49,7 @@ if str(ROOT) not in sys.path:
 
 import sqlalchemy as sa  # noqa: E402
 
+from bench._timing import interleaved_times, timed  # noqa: E402
 from config import TestConfig  # noqa: E402
 from hygiene import create_app  # noqa: E402
 from hygiene.extensions import db  # noqa: E402
@@ -156,21 +157,6 @@ def rank_townships(ids: list[int], period):
     return [ranking_compute(subject=Subject(tid, "villages"), period=period) for tid in ids][-1]
 
 
-def timed(work) -> float:
-    start = time.perf_counter()
-    work()
-    return time.perf_counter() - start
-
-
-def interleaved_times(works: dict, runs: int = RUNS) -> dict[str, list[float]]:
-    """Warm each up once, then alternate them `runs` times, so a busy machine slows all alike."""
-    for work in works.values():
-        work()
-    times: dict[str, list[float]] = {name: [] for name in works}
-    for _ in range(runs):
-        for name, work in works.items():
-            times[name].append(timed(work))
-    return times
 
 
 @contextmanager
@@ -216,7 +202,7 @@ def measure(app) -> dict:
             "rank_county_month": lambda: rank_townships(ids, month),
             "aggregate_answers": lambda: db.session.execute(AGGREGATE, bounds).all(),
             "aggregate_inspections": lambda: db.session.execute(INSPECTION_AGGREGATE, bounds).all(),
-        })
+        }, runs=RUNS)
         with statement_log(db.engine) as log:
             total = timed(lambda: rank_townships(ids, period))
         sample = rank_townships(ids[:1], period)
