@@ -31,7 +31,7 @@ test: $(VENV)/.installed-test translations
 	bash tests/run.sh
 
 bench: $(VENV)/.installed-test translations
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check hygiene tests bench config.py
