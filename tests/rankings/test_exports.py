@@ -201,15 +201,13 @@ def published(app, world):
     """October: 甲一村 scores 90 and 80, 甲二村 95 once; the villages' ranking published."""
     from hygiene.checklists.services import template_save
     from tests.inspections.helpers import simple_spec
+    from tests.rankings.helpers import add_published
 
     with app.app_context():
         version = template_save(scope=admin_scope(world), actor_id=None, spec=simple_spec())
         for village, score, day in [(world.a1, 90, 5), (world.a1, 80, 20), (world.a2, 95, 12)]:
-            db.session.add(Inspection(version_id=version.id, township_id=world.ta, village_id=village,
-                                      target_kind="village", target_id=village, target_label="x",
-                                      planned_date=date(2026, 10, day), due_date=date(2026, 10, day),
-                                      status="published", score=D(score)))
-        db.session.flush()
+            add_published(version_id=version.id, township_id=world.ta, village_id=village,
+                          day=date(2026, 10, day), score=score)
         publication = services.ranking_publish(
             scope=admin_scope(world), actor_id=world.user_admin_a, subject=Subject(world.ta, "villages"),
             period=parse_period("2026-10"), today=date(2026, 11, 23), now=datetime(2026, 11, 2, 2, tzinfo=UTC))

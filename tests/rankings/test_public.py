@@ -17,6 +17,7 @@ from hygiene.rankings.models import RankingPublication, RankingSettings
 from hygiene.rankings.periods import parse_period
 from hygiene.rankings.public_views import forget_pages
 from tests.inspections.helpers import simple_spec
+from tests.rankings.helpers import add_published
 
 TODAY = date(2026, 12, 20)
 NOW = datetime(2026, 12, 20, 2, tzinfo=UTC)
@@ -24,11 +25,8 @@ NOW = datetime(2026, 12, 20, 2, tzinfo=UTC)
 
 def add_inspections(version_id, township_id, village_id, month, scores, *, unit_id=None, status="published"):
     for day, score in enumerate(scores, start=3):
-        db.session.add(Inspection(
-            version_id=version_id, township_id=township_id, village_id=village_id,
-            target_kind="unit" if unit_id else "village", target_id=unit_id or village_id, unit_id=unit_id,
-            target_label="x", planned_date=date(2026, month, day), due_date=date(2026, month, day),
-            status=status, score=D(score)))
+        add_published(version_id=version_id, township_id=township_id, village_id=village_id,
+                      day=date(2026, month, day), score=score, unit_id=unit_id, status=status)
 
 
 def publish(township_id, period_key, subject="villages", *, corrects=None, note=""):

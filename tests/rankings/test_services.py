@@ -17,6 +17,7 @@ from hygiene.rankings.models import RankingPublication
 from hygiene.rankings.periods import parse_period
 from hygiene.rectifications.models import RectificationOrder
 from tests.inspections.helpers import simple_spec
+from tests.rankings.helpers import add_published
 
 OCTOBER = parse_period("2026-10")
 TODAY = date(2026, 11, 23)
@@ -28,11 +29,8 @@ def october(world, ctx):
     """Published October inspections: 甲一村 scores 90 and 80, 甲二村 scores 95 once."""
     version = template_save(scope=Scope(Role.ADMIN, township_id=world.ta), actor_id=None, spec=simple_spec())
     for village, score, day in [(world.a1, 90, 5), (world.a1, 80, 20), (world.a2, 95, 12)]:
-        db.session.add(Inspection(version_id=version.id, township_id=world.ta, village_id=village,
-                                  target_kind="village", target_id=village, target_label="x",
-                                  planned_date=date(2026, 10, day), due_date=date(2026, 10, day),
-                                  status="published", score=D(score)))
-    db.session.flush()
+        add_published(version_id=version.id, township_id=world.ta, village_id=village,
+                      day=date(2026, 10, day), score=score)
     return version
 
 
