@@ -43,6 +43,15 @@ def answer_save(*, scope: Scope, user: User, inspection: Inspection, item_id: in
                 now: datetime) -> Answer:
     """Save one item's answer as a draft; the inspection moves to in progress."""
     check_can_fill(scope, user, inspection)
+    answer = answer_write(inspection=inspection, item_id=item_id, result=result, findings=findings,
+                          grade=grade, note=note)
+    _mark_started(inspection, now)
+    return answer
+
+
+def answer_write(*, inspection: Inspection, item_id, result: str | None, findings: object = 0,
+                 grade: object = None, note: str = "") -> Answer:
+    """Validate and store one answer with its earned points; the caller checks who may write."""
     item = _item_of(inspection, item_id)
     answer = db.session.scalar(sa.select(Answer).where(
         Answer.inspection_id == inspection.id, Answer.item_id == item.id))
@@ -54,7 +63,6 @@ def answer_save(*, scope: Scope, user: User, inspection: Inspection, item_id: in
     answer.grade = _grade(item, grade)
     answer.note = (note or "").strip()[:2000]
     answer.earned = scoring.item_earned(rule_of(item), answer_of(answer))
-    _mark_started(inspection, now)
     return answer
 
 

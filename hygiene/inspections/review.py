@@ -9,7 +9,8 @@ from hygiene.accounts.models import User
 from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.errors import DomainError, Forbidden
-from hygiene.inspections.fieldwork import answer_save, inspection_score
+from hygiene.extensions import db
+from hygiene.inspections.fieldwork import answer_write, inspection_score
 from hygiene.inspections.models import Inspection
 
 SCORE_FIELDS = ("score", "earned", "possible", "vetoed", "passed", "grade")
@@ -61,7 +62,7 @@ def inspection_cancel(*, scope: Scope, actor_id: int, inspection: Inspection, re
 
 
 def inspection_amend(*, scope: Scope, user: User, inspection: Inspection, changes: list[dict],
-                     reason: str, now: datetime) -> None:
+                     reason: str) -> None:
     """Change answers of a published inspection; the audit trail keeps the old answers and score."""
     _check_reviewer(scope, inspection)
     if inspection.status != "published":
@@ -70,11 +71,11 @@ def inspection_amend(*, scope: Scope, user: User, inspection: Inspection, change
         raise DomainError(_("An amendment needs a reason."), field="reason")
     old_answers = {a.item_id: (a.result, a.findings, str(a.grade)) for a in inspection.answers}
     old_score = {f: str(getattr(inspection, f)) for f in SCORE_FIELDS}
-    inspection.status = "in_progress"  # reopened only inside this transaction, to reuse answer_save
     for change in changes:
-        answer_save(scope=scope, user=user, inspection=inspection, now=now, **change)
+        answer_write(inspection=inspection, **change)
+    db.session.flush()
+    db.session.refresh(inspection)
     result = inspection_score(inspection)
-    inspection.status = "published"
     for field in SCORE_FIELDS:
         setattr(inspection, field, getattr(result, field))
     audit_record(actor_id=user.id, action="amend", record=inspection,

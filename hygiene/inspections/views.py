@@ -204,7 +204,7 @@ def amend(inspection_id: int):
         try:
             review.inspection_amend(scope=scope, user=current_user, inspection=inspection,
                                     changes=_changed(inspection, parse_answers(request.form, items)),
-                                    reason=request.form.get("reason", ""), now=now_utc())
+                                    reason=request.form.get("reason", ""))
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
