@@ -53,28 +53,22 @@ def demo_inspections(*, township_id: int, today: date, seed: int = 7) -> int:
     inspections = db.session.scalars(sa.select(Inspection).where(
         Inspection.township_id == township_id).order_by(Inspection.planned_date, Inspection.id)).all()
     quality = {v: rng.uniform(0.86, 0.99) for v in sorted({i.village_id for i in inspections})}
+    reused: list[int] = []  # the first two inspections left for review get the same old photo
     for inspection in inspections:
-        _play_out(inspection, rng, quality[inspection.village_id], today, admin, inspector)
+        _play_out(inspection, rng, quality[inspection.village_id], today, admin, inspector, reused)
         db.session.flush()
-    _reused_photo(rng, inspector)
     return len(inspections)
 
 
-def _reused_photo(rng, inspector) -> None:
+def _reused_photo(inspection, inspector, when) -> None:
     """The classic fake: one old photo sent for two targets; the reviewer sees it flagged."""
-    waiting = db.session.scalars(sa.select(Inspection).where(Inspection.status == "submitted")
-                                 .order_by(Inspection.id).limit(2)).all()
-    picture = _scene(rng, datetime.combine(date(2025, 6, 1), time(10), LOCAL_TZ))
-    store = FileSystemStore(current_app.config["UPLOAD_DIR"])
-    for inspection in waiting:
-        inspection.status = "in_progress"  # attach as during fieldwork, then back to submitted
-        fieldwork.photo_attach(scope=Scope.of(inspector), user=inspector, inspection=inspection,
-                               item_id=None, filename="整改后.jpg", data=picture, store=store,
-                               limits=PhotoLimits(), now=inspection.submitted_at)
-        inspection.status = "submitted"
+    picture = _scene(random.Random(1), datetime.combine(date(2025, 6, 1), time(10), LOCAL_TZ))
+    fieldwork.photo_attach(scope=Scope.of(inspector), user=inspector, inspection=inspection,
+                           item_id=None, filename="整改后.jpg", data=picture, limits=PhotoLimits(),
+                           store=FileSystemStore(current_app.config["UPLOAD_DIR"]), now=when)
 
 
-def _play_out(inspection, rng, quality, today, admin, inspector) -> None:
+def _play_out(inspection, rng, quality, today, admin, inspector, reused: list[int]) -> None:
     """Fill, submit and review an inspection as far as its dates say it would have got."""
     days_left = (inspection.due_date - today).days
     if days_left > 4 or (days_left >= 0 and rng.random() < 0.5):
@@ -84,11 +78,14 @@ def _play_out(inspection, rng, quality, today, admin, inspector) -> None:
     _fill(inspection, rng, quality, when, inspector)
     if days_left >= 0 or (days_left > -20 and rng.random() < 0.08):
         return  # in progress, or left overdue
-    scope = Scope.of(inspector)
-    fieldwork.inspection_submit(scope=scope, user=inspector, inspection=inspection,
+    waits_for_review = days_left > -16 and rng.random() < 0.6
+    if waits_for_review and len(reused) < 2:
+        _reused_photo(inspection, inspector, when)
+        reused.append(inspection.id)
+    fieldwork.inspection_submit(scope=Scope.of(inspector), user=inspector, inspection=inspection,
                                 submission_key=f"demo-{inspection.id}", now=when)
     _work_the_order(inspection, rng, when, today, admin, inspector)
-    if days_left > -16 and rng.random() < 0.6:
+    if waits_for_review:
         return  # waiting for the office's review
     review.inspection_publish(scope=Scope.of(admin), actor_id=admin.id, inspection=inspection,
                               now=when + timedelta(days=2))
