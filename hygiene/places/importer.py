@@ -287,12 +287,15 @@ def _problems(kind: Kind, errors: dict[str, str]) -> list[str]:
 
 
 def import_apply(*, kind: Kind, scope: Scope, actor_id: int | None, plan: ImportPlan) -> int:
-    """Create every row through the services, or none when any row is wrong; the caller commits."""
+    """Insert every row of a plan checked in this transaction (all or none); the caller commits.
+
+    The plan's rows were validated by record_validate moments ago, so they are not validated a
+    second time; the unique constraints still stop a row that someone else added meanwhile."""
     if not plan.ok:
         raise ValueError("only a plan without bad rows can be applied")
     try:
         for row in plan.rows:
-            services.record_create(kind=kind, scope=scope, actor_id=actor_id, data=row.data)
+            services.record_insert(kind=kind, actor_id=actor_id, values=row.values)
     except (services.RecordInvalid, sa.exc.IntegrityError) as error:
         raise ImportFileError(_("The register changed while importing, so nothing was saved. "
                                 "Please upload the file again.")) from error

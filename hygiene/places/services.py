@@ -21,7 +21,12 @@ class RecordInvalid(InvalidFields):
 
 def record_create(*, kind: Kind, scope: Scope, actor_id: int | None, data: dict) -> Any:
     """Create a register record from form or import data."""
-    values = record_validate(kind=kind, scope=scope, data=data)
+    return record_insert(kind=kind, actor_id=actor_id,
+                         values=record_validate(kind=kind, scope=scope, data=data))
+
+
+def record_insert(*, kind: Kind, actor_id: int | None, values: dict) -> Any:
+    """Insert values that record_validate returned in this transaction, with the audit trail."""
     record = kind.model(**values)
     db.session.add(record)
     db.session.flush()
