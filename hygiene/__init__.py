@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import Flask, has_request_context, request, session
@@ -147,8 +147,10 @@ def _register_template_helpers(app: Flask) -> None:
         """A date as the office's printed documents write it: 2026年12月4日 (English: December 4, 2026)."""
         from flask_babel import format_date
 
-        if value is None:
+        if not value:
             return ""
+        if isinstance(value, str):  # frozen snapshots keep dates as ISO text
+            value = date.fromisoformat(value)
         return format_date(to_local(value).date() if isinstance(value, datetime) else value, "long")
 
     @app.context_processor

@@ -49,10 +49,10 @@ def test_the_notice_in_english_writes_dates_in_words(app, client, login, order):
 
 def test_the_date_filter_reads_dates_and_stored_times_in_the_office_timezone(app):
     with app.test_request_context("/"):
-        template = "{{ d|doc_date }}|{{ t|doc_date }}|{{ none|doc_date }}"
+        template = "{{ d|doc_date }}|{{ t|doc_date }}|{{ iso|doc_date }}|{{ none|doc_date }}"
         late_evening_utc = datetime(2026, 12, 3, 17, 30, tzinfo=UTC)  # 4 Dec, 01:30 in Shanghai
-        assert render_template_string(template, d=date(2026, 1, 9), t=late_evening_utc, none=None) == \
-            "2026年1月9日|2026年12月4日|"
+        assert render_template_string(template, d=date(2026, 1, 9), t=late_evening_utc, iso="2026-10-31",
+                                      none=None) == "2026年1月9日|2026年12月4日|2026年10月31日|"
 
 
 def test_the_notice_lists_the_item_photos_on_an_annex_and_points_to_them(app, client, login, order):
