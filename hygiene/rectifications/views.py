@@ -83,14 +83,23 @@ def _list_filters() -> dict:
     """The orders list's filters from the query string (the batch print uses the same)."""
     return {"status": request.args.get("status", "open"),
             "village_id": request.args.get("village_id", type=int),
-            "due_before": _date_arg("due_before"), "issued_in": _date_arg("issued_in", suffix="-01")}
+            "due_before": _date_arg("due_before"), "issued_in": _month_arg("issued_in")}
 
 
-def _date_arg(name: str, suffix: str = "") -> date | None:
+def _date_arg(name: str) -> date | None:
     try:
-        return date.fromisoformat(request.args.get(name, "") + suffix)
+        return date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return None
+
+
+def _month_arg(name: str) -> date | None:
+    """The first day of a month given as 2026-11 (what <input type=month> sends)."""
+    try:
+        first = date.fromisoformat(request.args.get(name, "") + "-01")
+    except ValueError:
+        return None
+    return first if first.year < 9999 else None  # the month after must exist too
 
 
 def _set_deadline(scope, order) -> str:

@@ -122,9 +122,11 @@ def test_a_batch_prints_one_notice_per_page(office, db_query):
     for items in (2, 5, 8):
         db_query(lambda s, n=items: _order_with(s, n, photos_per_item=1, issued_on=date(2025, 1, 6)))
     office.goto("/orders/?status=all&issued_in=2025-01")
+    office.screenshot(path=str(SCREENSHOTS / "notice_print-orders-list.png"), full_page=True)
     office.get_by_role("link", name=re.compile("批量打印通知书")).click()
     office.wait_for_load_state()
     assert office.locator("article.notice").count() == 3
+    office.screenshot(path=str(SCREENSHOTS / "notice_print-batch-screen.png"))
     pages = _pdf_pages(office, office.url, "notices-batch")
     assert len(pages) == 3 and all(p.count("限期整改通知书") == 1 and _plain("（盖章）") in p for p in pages)
     office.get_by_role("link", name="附问题照片").click()

@@ -182,7 +182,9 @@ def test_a_month_filter_prints_only_that_months_orders(app, world, client, login
     assert printed(client.get("/orders/notices?status=all&issued_in=2026-11")) == ["〔2026〕第1号"]
     assert printed(client.get("/orders/notices?status=all&issued_in=2026-10")) == ["〔2026〕第2号"]
     assert len(printed(client.get("/orders/notices?status=all&issued_in=2026-13"))) == 2  # ignored
-    assert client.get("/orders/?status=all&issued_in=nonsense").status_code == 200
+    for nonsense in ("nonsense", "9999-12", "2026-11-05", "0000-01"):
+        assert client.get(f"/orders/?status=all&issued_in={nonsense}").status_code == 200
+        assert client.get(f"/orders/notices?status=all&issued_in={nonsense}").status_code == 200
 
 
 def test_a_village_contact_prints_only_their_own_whatever_the_filters(app, world, client, login, order):
