@@ -43,7 +43,17 @@ class Config:
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
     MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"
     MAIL_FROM = os.environ.get("MAIL_FROM", "")
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")  # links in e-mails
+    # the site's address as the public reaches it (e.g. https://aiwei.example.cn): links in
+    # e-mails and the notice's QR code; unset, the QR code uses the request's own address
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    # how many reverse proxies in front set X-Forwarded-For/-Proto/-Host/-Port/-Prefix
+    # (Werkzeug's ProxyFix); 0 ignores the header, as anyone can send it without a proxy
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "0"))
+    PROXY_FIX_X_HOST = int(os.environ.get("PROXY_FIX_X_HOST", "0"))
+    PROXY_FIX_X_PORT = int(os.environ.get("PROXY_FIX_X_PORT", "0"))
+    PROXY_FIX_X_PREFIX = int(os.environ.get("PROXY_FIX_X_PREFIX", "0"))
+    NOTICE_BATCH_LIMIT = int(os.environ.get("NOTICE_BATCH_LIMIT", "100"))  # notices printed at once
     SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "logging")  # "" switches SMS off
     SMS_QUIET_HOURS = (22, 7)
     SCHEDULER_EMBEDDED = os.environ.get("SCHEDULER_EMBEDDED", "1") == "1"
@@ -74,6 +84,9 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = os.environ.get("HYGIENE_INSECURE_COOKIES", "0") != "1"
+    # production sits behind one HTTPS proxy (nginx) that sets X-Forwarded-For and -Proto
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "1"))
+    PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "1"))
     # production runs `flask --app hygiene scheduler` as its own process
     SCHEDULER_EMBEDDED = os.environ.get("SCHEDULER_EMBEDDED", "0") == "1"
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import Flask, has_request_context, request, session
@@ -17,6 +18,7 @@ def create_app(config_class: type | str | None = None) -> Flask:
     app = Flask(__name__, template_folder=os.path.join(ROOT, "templates"),
                 static_folder=os.path.join(ROOT, "static"), instance_path=os.path.join(ROOT, "instance"))
     app.config.from_object(_config_class(config_class))
+    _trust_proxy_headers(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -37,6 +39,17 @@ def _config_class(config_class: type | str | None) -> type:
     if hasattr(config_class, "check"):
         config_class.check()
     return config_class
+
+
+def _trust_proxy_headers(app: Flask) -> None:
+    """Behind a reverse proxy, take scheme, host and client address from its X-Forwarded-*
+    headers (as many hops as configured), so links such as the notice's QR code say https."""
+    hops = {name: int(app.config.get(f"PROXY_FIX_X_{name.upper()}", 0) or 0)
+            for name in ("for", "proto", "host", "port", "prefix")}
+    if any(hops.values()):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, **{f"x_{name}": n for name, n in hops.items()})
 
 
 def _init_extensions(app: Flask) -> None:
@@ -128,6 +141,17 @@ def _register_template_helpers(app: Flask) -> None:
     def local_datetime(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
         moment = to_local(value)
         return moment.strftime(fmt) if moment else ""
+
+    @app.template_filter("doc_date")
+    def document_date(value) -> str:
+        """A date as the office's printed documents write it: 2026年12月4日 (English: December 4, 2026)."""
+        from flask_babel import format_date
+
+        if not value:
+            return ""
+        if isinstance(value, str):  # frozen snapshots keep dates as ISO text
+            value = date.fromisoformat(value)
+        return format_date(to_local(value).date() if isinstance(value, datetime) else value, "long")
 
     @app.context_processor
     def _globals():

@@ -73,3 +73,17 @@ def photo_limits():
     defaults = PhotoLimits()
     return PhotoLimits(max_bytes=current_app.config.get("PHOTO_MAX_BYTES", defaults.max_bytes),
                        max_pixels=current_app.config.get("PHOTO_MAX_PIXELS", defaults.max_pixels))
+
+
+def public_url(endpoint: str, **values) -> str:
+    """The full address of a page as the public reaches it (the notice's QR code): under
+    PUBLIC_BASE_URL when set, else the request's own address (proxy headers honoured)."""
+    from flask import current_app, url_for
+
+    path = url_for(endpoint, **values)[len(request.script_root):]
+    return absolute_url(current_app.config.get("PUBLIC_BASE_URL") or request.url_root, path)
+
+
+def absolute_url(base: str, path: str) -> str:
+    """Join the site's address and a path in the app, one slash between (e-mails use it too)."""
+    return base.rstrip("/") + "/" + path.lstrip("/")

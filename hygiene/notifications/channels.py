@@ -11,6 +11,7 @@ from email.utils import formatdate
 from typing import Any, Protocol
 
 from hygiene.accounts.models import User
+from hygiene.core.web import absolute_url
 from hygiene.notifications.models import ChannelName, Notification
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ class EmailChannel:
         message["Message-ID"] = f"<notification-{notification.id}@{domain}>"
         body = notification.body
         if notification.link and self.settings.link_base:
-            body = f"{body}\n\n{self.settings.link_base}{notification.link}"
+            body = f"{body}\n\n{absolute_url(self.settings.link_base, notification.link)}"
         message.set_content(body)
         return message
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from hygiene.accounts.scope import Scope
 from hygiene.errors import NotFound
 from hygiene.extensions import db
-from hygiene.inspections.models import Photo
+from hygiene.inspections.models import Inspection, Photo
+from hygiene.places.models import Village
 from hygiene.rectifications.models import OPEN_STATUSES, RectificationOrder
 
 FILTERS = ("open", "issued", "evidence_submitted", "overdue", "closed", "superseded")
@@ -36,8 +37,8 @@ def order_by_token(token: str) -> RectificationOrder:
 
 
 def order_list_stmt(*, scope: Scope, today: date, status: str = "", village_id: int | None = None,
-                    due_before: date | None = None) -> sa.Select:
-    """The filtered list of orders, soonest deadline first."""
+                    due_before: date | None = None, issued_in: date | None = None) -> sa.Select:
+    """The filtered list of orders, soonest deadline first; `issued_in` is a month's first day."""
     model = RectificationOrder
     stmt = sa.select(model).where(order_clause(scope)).options(selectinload(model.items))
     if status == "open":
@@ -50,6 +51,9 @@ def order_list_stmt(*, scope: Scope, today: date, status: str = "", village_id: 
         stmt = stmt.where(model.village_id == village_id)
     if due_before:
         stmt = stmt.where(model.deadline <= due_before)
+    if issued_in:
+        next_month = date(issued_in.year + issued_in.month // 12, issued_in.month % 12 + 1, 1)
+        stmt = stmt.where(model.issued_on >= issued_in, model.issued_on < next_month)
     return stmt.order_by(model.status.in_(OPEN_STATUSES).desc(), model.deadline, model.id)
 
 
@@ -64,3 +68,34 @@ def order_photos(order: RectificationOrder) -> dict[str, list[Photo]]:
         key = photo.purpose if photo.order_id else f"item:{photo.item_id}"
         grouped.setdefault(key, []).append(photo)
     return grouped
+
+
+def orders_for_print(*, scope: Scope, today: date, limit: int, **filters) -> tuple[list[RectificationOrder], int]:
+    """The listed orders (same filters, same scope) by number, for printing their notices
+    together; none when more than `limit` match. Returns the orders and how many matched."""
+    stmt = order_list_stmt(scope=scope, today=today, **filters).order_by(None)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    if total > limit:
+        return [], total
+    model = RectificationOrder
+    stmt = stmt.options(joinedload(model.inspection).joinedload(Inspection.version),
+                        joinedload(model.village).joinedload(Village.township), joinedload(model.parent))
+    return list(db.session.scalars(stmt.order_by(model.year, model.number, model.id)).unique()), total
+
+
+def orders_item_photos(orders: list[RectificationOrder]) -> dict[tuple[int, int], list[Photo]]:
+    """Photos taken of the orders' failed items during their inspections, by (order, item), in one query."""
+    orders_of: dict[tuple[int, int], list[int]] = {}
+    for order in orders:
+        for item in order.items:
+            orders_of.setdefault((order.inspection_id, item.item_id), []).append(order.id)
+    if not orders_of:
+        return {}
+    stmt = sa.select(Photo).where(Photo.order_id.is_(None),
+                                  Photo.inspection_id.in_({key[0] for key in orders_of}),
+                                  Photo.item_id.in_({key[1] for key in orders_of})).order_by(Photo.id)
+    photos: dict[tuple[int, int], list[Photo]] = {}
+    for photo in db.session.scalars(stmt):
+        for order_id in orders_of.get((photo.inspection_id, photo.item_id), ()):
+            photos.setdefault((order_id, photo.item_id), []).append(photo)
+    return photos

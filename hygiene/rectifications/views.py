@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-import segno
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,6 +13,7 @@ from hygiene.errors import DomainError
 from hygiene.extensions import db
 from hygiene.places.queries import visible_villages
 from hygiene.rectifications import queries, services
+from hygiene.rectifications.notice import notices_for
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 public = Blueprint("order_link", __name__)
@@ -27,10 +27,7 @@ def _signed_in() -> None:
 
 @bp.get("/")
 def order_list():
-    scope, today = current_scope(), local_today()
-    filters = {"status": request.args.get("status", "open"),
-               "village_id": request.args.get("village_id", type=int),
-               "due_before": _date_arg("due_before")}
+    scope, today, filters = current_scope(), local_today(), _list_filters()
     page = db.paginate(queries.order_list_stmt(scope=scope, today=today, **filters),
                        page=page_number(), per_page=25, error_out=False)
     return render_template("rectifications/list.html", page=page, filters=filters, today=today,
@@ -82,11 +79,27 @@ def _do_step(step: str, scope, order) -> str:
     return _set_deadline(scope, order)
 
 
+def _list_filters() -> dict:
+    """The orders list's filters from the query string (the batch print uses the same)."""
+    return {"status": request.args.get("status", "open"),
+            "village_id": request.args.get("village_id", type=int),
+            "due_before": _date_arg("due_before"), "issued_in": _month_arg("issued_in")}
+
+
 def _date_arg(name: str) -> date | None:
     try:
         return date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return None
+
+
+def _month_arg(name: str) -> date | None:
+    """The first day of a month given as 2026-11 (what <input type=month> sends)."""
+    try:
+        first = date.fromisoformat(request.args.get(name, "") + "-01")
+    except ValueError:
+        return None
+    return first if first.year < 9999 else None  # the month after must exist too
 
 
 def _set_deadline(scope, order) -> str:
@@ -105,6 +118,20 @@ def _set_deadline(scope, order) -> str:
 def order_notice(order_id: int):
     order = queries.order_get(scope=current_scope(), order_id=order_id)
     return _render_notice(order)
+
+
+@bp.get("/notices")
+def order_notices():
+    """The listed orders' notices, one per A4 page, to print a month's notices at once."""
+    limit, filters = current_app.config["NOTICE_BATCH_LIMIT"], _list_filters()
+    orders, total = queries.orders_for_print(scope=current_scope(), today=local_today(), limit=limit,
+                                             **filters)
+    if total > limit:
+        flash(_("%(count)d orders match; at most %(limit)d notices print at once. Choose a village, "
+                "a month or a status first.", count=total, limit=limit), "error")
+        return redirect(url_for(".order_list", **request.args)), 303
+    return render_template("rectifications/notices.html", notices=notices_for(orders), filters=filters,
+                           annex=request.args.get("photos") == "1")
 
 
 @public.get("/o/<token>")
@@ -126,7 +153,4 @@ def order_short_link_photo(token: str, photo_id: int):
 
 
 def _render_notice(order, public: bool = False):
-    link = url_for("order_link.order_short_link", token=order.token, _external=True)
-    return render_template("rectifications/notice.html", order=order, link=link, public=public,
-                           qr=segno.make(link, error="m").svg_inline(scale=3),
-                           photos=queries.order_photos(order))
+    return render_template("rectifications/notice.html", notice=notices_for([order])[0], public=public)
