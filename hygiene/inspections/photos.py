@@ -45,8 +45,8 @@ def earlier_uses(photo: Photo, now: datetime) -> list[int]:
     if photo.order_id is not None:
         other_record = Photo.order_id.is_distinct_from(photo.order_id)
     else:
-        other_record = sa.and_(Photo.order_id.is_(None),
-                               Photo.inspection_id.is_distinct_from(photo.inspection_id))
+        other_record = sa.or_(Photo.order_id.is_not(None),
+                              Photo.inspection_id.is_distinct_from(photo.inspection_id))
     rows = db.session.execute(sa.select(
         Photo.id, Photo.sha256, Photo.phash, Photo.target_kind, Photo.target_id).where(
         Photo.township_id == photo.township_id, Photo.uploaded_at >= now - REUSE_WINDOW,
