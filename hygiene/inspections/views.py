@@ -13,9 +13,10 @@ from hygiene.clock import local_today, now_utc
 from hygiene.core.web import current_scope, page_number, photo_limits, photo_store
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
-from hygiene.inspections import fieldwork, photos, queries, review
+from hygiene.inspections import fieldwork, queries, review
 from hygiene.inspections.forms import parse_answers, posted_photos
 from hygiene.inspections.models import Photo
+from hygiene.inspections.photos import photo_get, photo_uses
 from hygiene.places.queries import visible_villages
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
@@ -150,7 +151,7 @@ def photo_upload(inspection_id: int):
 @bp.get("/photos/<int:photo_id>/<any(thumb,display,original):size>")
 def photo_file(photo_id: int, size: str):
     scope = current_scope()
-    photo = photos.photo_get(scope=scope, photo_id=photo_id)  # the records' rule, in Scope
+    photo = photo_get(scope=scope, photo_id=photo_id)  # the records' rule, in Scope
     if size == "original" and not scope.is_admin:
         abort(404)  # the original keeps its EXIF (GPS): evidence for the office only
     return send_photo(photo, size)
@@ -198,13 +199,13 @@ def _confirm_publish(scope, inspection, flagged: review.FlaggedPublish):
     """Ask the reviewer to confirm publishing flagged photos, with a reason (422 once refused)."""
     asked = "flag_reason" in request.form  # the reason was asked for and left empty
     return render_template("inspections/confirm_publish.html", inspection=inspection,
-                           photos=flagged.photos, uses=photos.photo_uses(flagged.photos, scope),
+                           photos=flagged.photos, uses=photo_uses(flagged.photos, scope),
                            error=flagged.message if asked else None), 422 if asked else 200
 
 
 def _uses(photos_by_item: dict, scope) -> dict:
     """Where else each flagged photo of the sheet was used."""
-    return photos.photo_uses([p for group in photos_by_item.values() for p in group], scope)
+    return photo_uses([p for group in photos_by_item.values() for p in group], scope)
 
 
 @bp.route("/<int:inspection_id>/amend", methods=["GET", "POST"])

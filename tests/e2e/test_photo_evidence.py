@@ -77,6 +77,8 @@ def test_the_office_publishes_a_flagged_inspection_only_with_a_reason(page, sign
     shot("review-list")
 
     page.goto(f"/inspections/{inspection_id}")
+    expect(page.locator(f'.flag a[href="/inspections/{source_id}"]')).to_be_visible()
+    shot("detail")
     page.locator("button[value=publish]").click()
     expect(page.locator("h1")).to_contain_text("照片存疑")
     expect(page.locator(f'.flag a[href="/inspections/{source_id}"]')).to_be_visible()
