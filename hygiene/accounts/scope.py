@@ -6,7 +6,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from hygiene.accounts.models import Role, User
+from hygiene.inspections.models import Inspection, Photo
 from hygiene.places.models import Cleaner, Household, Township, Unit, Village
+from hygiene.rectifications.models import OrderItem, RectificationOrder
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class Scope:
             return Village.id == self.village_id if self.role is Role.VILLAGE_CONTACT else sa.false()
         if model in (Unit, Household, Cleaner):
             return self._village_record_clause(model)
+        if model is Photo:
+            return self._photo_clause()
         if hasattr(model, "township_id") and hasattr(model, "village_id"):
             return self._work_record_clause(model)
         raise TypeError(f"no scope rule for {model.__name__}")
@@ -78,6 +82,32 @@ class Scope:
         if self.role is Role.UNIT_CONTACT and model is Unit:
             return Unit.id == self.unit_id
         return sa.false()
+
+    # --- what an inspection shows, and so its photos ------------------------------------------
+    # Contacts may open their inspections' pages at any stage, but the answers, scores and photos
+    # only once the office publishes them; staff see them at every stage. The two methods below
+    # are this one rule, for a loaded inspection and for queries; keep them together.
+
+    def sees_inspection_results(self, inspection: Inspection) -> bool:
+        """True when the answers, score and photos of an inspection inside the scope are shown."""
+        return self.township_wide or inspection.status == "published"
+
+    def inspection_results_clause(self) -> sa.ColumnElement[bool]:
+        """Inspections whose answers, score and photos this scope may see (the rule above)."""
+        shown = sa.true() if self.township_wide else Inspection.status == "published"
+        return sa.and_(self.clause(Inspection), shown)
+
+    def _photo_clause(self) -> sa.ColumnElement[bool]:
+        """A photo is seen where a record that shows it is seen: its order; its inspection's
+        results; or an order listing the failed item it shows (the order page shows those)."""
+        orders = sa.select(RectificationOrder.id).where(self.clause(RectificationOrder))
+        inspections = sa.select(Inspection.id).where(self.inspection_results_clause())
+        shown_by_order = (sa.select(RectificationOrder.id)
+                          .join(OrderItem, OrderItem.order_id == RectificationOrder.id)
+                          .where(RectificationOrder.inspection_id == Photo.inspection_id,
+                                 OrderItem.item_id == Photo.item_id,
+                                 self.clause(RectificationOrder)).exists())
+        return sa.or_(Photo.order_id.in_(orders), Photo.inspection_id.in_(inspections), shown_by_order)
 
     def covers_township(self, township_id: int | None) -> bool:
         """True when records of this township lie inside the scope."""

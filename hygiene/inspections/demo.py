@@ -88,7 +88,7 @@ def _play_out(inspection, rng, quality, today, admin, inspector, reused: list[in
     if waits_for_review:
         return  # waiting for the office's review
     review.inspection_publish(scope=Scope.of(admin), actor_id=admin.id, inspection=inspection,
-                              now=when + timedelta(days=2))
+                              now=when + timedelta(days=2), flag_reason="现场复核属实")  # if flagged
 
 
 def _work_the_order(inspection, rng, issued: datetime, today: date, admin, inspector) -> None:

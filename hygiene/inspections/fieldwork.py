@@ -1,7 +1,7 @@
 """Filling an inspection in the field: answers, photos, and the once-only submission."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
@@ -11,14 +11,13 @@ from hygiene.accounts.models import User
 from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.checklists.models import TemplateItem
+from hygiene.core.once import claim_once, is_repeat
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections import scoring
 from hygiene.inspections.models import Answer, Inspection, Photo
-from hygiene.media import REUSED_PHOTO_DISTANCE, PhotoLimits, PhotoStore, perceptual_distance, photo_intake
-
-OLD_PHOTO_AFTER = timedelta(days=3)
-REUSE_WINDOW = timedelta(days=365)
+from hygiene.inspections.photos import flag_photo
+from hygiene.media import PhotoLimits, PhotoStore, photo_intake
 
 
 class SubmissionRefused(DomainError):
@@ -140,25 +139,11 @@ def photo_attach(*, scope: Scope, user: User, inspection: Inspection, item_id, f
         target_id=inspection.target_id, sha256=info.sha256, phash=info.phash, width=info.width,
         height=info.height, size_bytes=info.size_bytes, taken_at=info.taken_at,
         gps_lat=info.gps_lat, gps_lon=info.gps_lon, uploaded_by_id=user.id, uploaded_at=now)
-    photo.flags = photo_flags(photo, now)
+    flag_photo(photo, now)
     db.session.add(photo)
     _mark_started(inspection, now)
     db.session.flush()
     return photo
-
-
-def photo_flags(photo: Photo, now: datetime) -> list[str]:
-    """Flags for the reviewer: taken long before the upload, or already used for another target."""
-    flags = []
-    if photo.taken_at is not None and abs(now - photo.taken_at) > OLD_PHOTO_AFTER:
-        flags.append("old_capture")
-    others = db.session.execute(sa.select(Photo.phash, Photo.sha256).where(
-        Photo.township_id == photo.township_id, Photo.uploaded_at >= now - REUSE_WINDOW,
-        sa.or_(Photo.target_kind != photo.target_kind, Photo.target_id != photo.target_id)))
-    if any(sha == photo.sha256 or perceptual_distance(phash, photo.phash) <= REUSED_PHOTO_DISTANCE
-           for phash, sha in others):
-        flags.append("reused")
-    return flags
 
 
 def photo_remove(*, scope: Scope, user: User, photo: Photo) -> None:
@@ -188,7 +173,7 @@ def inspection_problems(inspection: Inspection) -> dict[int, str]:
 def inspection_submit(*, scope: Scope, user: User, inspection: Inspection, submission_key: str,
                       now: datetime) -> Inspection:
     """Submit once: a repeat with the same key (double tap, retry) returns the first result."""
-    if inspection.submission_key and inspection.submission_key == submission_key:
+    if is_repeat(inspection, "submission_key", submission_key):
         return inspection
     check_can_fill(scope, user, inspection)
     problems = inspection_problems(inspection)
@@ -197,17 +182,15 @@ def inspection_submit(*, scope: Scope, user: User, inspection: Inspection, submi
     result = inspection_score(inspection)
     if result.score is None:
         raise DomainError(_("Every item is marked not applicable; there is nothing to score."))
-    claimed = db.session.execute(sa.update(Inspection).where(
-        Inspection.id == inspection.id, Inspection.status.in_(Inspection.OPEN)).values(
-        status="submitted", submission_key=submission_key, submitted_at=now,
-        submitted_by_id=user.id, score=result.score, earned=result.earned,
-        possible=result.possible, vetoed=result.vetoed, passed=result.passed, grade=result.grade,
-    ).execution_options(synchronize_session=False)).rowcount
-    db.session.refresh(inspection)
-    if claimed == 0:  # another request submitted it between our read and our write
-        if inspection.submission_key == submission_key:
-            return inspection
-        raise DomainError(_("This inspection has already been submitted."))
+    claimed = claim_once(
+        inspection, key_column="submission_key", key=submission_key,
+        allowed=Inspection.status.in_(Inspection.OPEN),
+        values=dict(status="submitted", submitted_at=now, submitted_by_id=user.id,
+                    score=result.score, earned=result.earned, possible=result.possible,
+                    vetoed=result.vetoed, passed=result.passed, grade=result.grade),
+        refused=_("This inspection has already been submitted."))
+    if not claimed:  # the same submission, sent twice at the same moment: the other one did it
+        return inspection
     audit_record(actor_id=user.id, action="submit", record=inspection,
                  township_id=inspection.township_id, before={"status": "in_progress"},
                  after={"status": "submitted", "score": str(result.score), "grade": result.grade})

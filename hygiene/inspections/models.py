@@ -163,6 +163,8 @@ class Photo(db.Model):
     gps_lat: Mapped[float | None] = mapped_column(sa.Float)
     gps_lon: Mapped[float | None] = mapped_column(sa.Float)
     flags: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # ids of the earlier photos this one repeats (same file, or same scene for another target)
+    reuse_of: Mapped[list] = mapped_column(sa.JSON, default=list)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from hygiene.accounts.scope import Scope
 from hygiene.errors import NotFound
 from hygiene.extensions import db
-from hygiene.inspections.models import Inspection, inspection_inspector
+from hygiene.inspections.models import Inspection, Photo, inspection_inspector
 
 STATUSES = ("planned", "in_progress", "submitted", "published", "cancelled", "overdue")
 
@@ -69,4 +69,17 @@ def calendar_counts(*, scope: Scope, first: date, last: date) -> dict[date, dict
     counts: dict[date, dict[str, int]] = {}
     for day, status, n in db.session.execute(stmt):
         counts.setdefault(day, {})[status] = n
+    return counts
+
+
+def flagged_photo_counts(inspection_ids: list[int]) -> dict[int, int]:
+    """How many flagged photos each of these inspections has (one query, for a list page)."""
+    counts: dict[int, int] = {}
+    if not inspection_ids:
+        return counts
+    rows = db.session.execute(sa.select(Photo.inspection_id, Photo.flags).where(
+        Photo.inspection_id.in_(inspection_ids)))
+    for inspection_id, flags in rows:
+        if flags:
+            counts[inspection_id] = counts.get(inspection_id, 0) + 1
     return counts

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from hygiene.accounts.models import User
@@ -11,7 +12,7 @@ from hygiene.audit.services import audit_record
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections.fieldwork import answer_write, inspection_score
-from hygiene.inspections.models import Inspection
+from hygiene.inspections.models import Inspection, Photo
 
 SCORE_FIELDS = ("score", "earned", "possible", "vetoed", "passed", "grade")
 
@@ -29,14 +30,39 @@ def _transition(inspection: Inspection, allowed: tuple[str, ...], target: str) -
     return before
 
 
-def inspection_publish(*, scope: Scope, actor_id: int, inspection: Inspection, now: datetime) -> None:
-    """Publish a submitted inspection: its score now counts and the target can see it."""
+class FlaggedPublish(DomainError):
+    """Publishing an inspection with flagged photos needs the reviewer's reason."""
+
+    def __init__(self, photos: list[Photo]):
+        super().__init__(_("%(n)d photos are flagged: publish only with a reason.", n=len(photos)),
+                         field="flag_reason")
+        self.photos = photos
+
+
+def flagged_photos(inspection: Inspection) -> list[Photo]:
+    """The inspection's photos that carry a flag (taken long before, used elsewhere)."""
+    photos = db.session.scalars(sa.select(Photo).where(Photo.inspection_id == inspection.id)
+                                .order_by(Photo.id))
+    return [p for p in photos if p.flags]
+
+
+def inspection_publish(*, scope: Scope, actor_id: int, inspection: Inspection, now: datetime,
+                       flag_reason: str = "") -> None:
+    """Publish a submitted inspection: its score now counts and the target can see it.
+
+    With flagged photos the reviewer confirms with a reason, kept in the audit trail."""
     _check_reviewer(scope, inspection)
+    flagged = flagged_photos(inspection) if inspection.status == "submitted" else []
+    flag_reason = (flag_reason or "").strip()[:1000]
+    if flagged and not flag_reason:
+        raise FlaggedPublish(flagged)
     before = _transition(inspection, ("submitted",), "published")
     inspection.published_at, inspection.published_by_id = now, actor_id
+    after = {"status": "published", "score": str(inspection.score)}
+    if flagged:
+        after |= {"flagged_photos": [p.id for p in flagged], "flag_reason": flag_reason}
     audit_record(actor_id=actor_id, action="publish", record=inspection,
-                 township_id=inspection.township_id, before={"status": before},
-                 after={"status": "published", "score": str(inspection.score)})
+                 township_id=inspection.township_id, before={"status": before}, after=after)
 
 
 def inspection_send_back(*, scope: Scope, actor_id: int, inspection: Inspection, comment: str) -> None:

@@ -16,6 +16,7 @@ from hygiene.extensions import db
 from hygiene.inspections import fieldwork, queries, review
 from hygiene.inspections.forms import parse_answers, posted_photos
 from hygiene.inspections.models import Photo
+from hygiene.inspections.photos import photo_get, photo_uses
 from hygiene.places.queries import visible_villages
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
@@ -36,9 +37,10 @@ def inspection_list():
                "assigned_to": current_user.id if request.args.get("mine") else None}
     stmt = queries.inspection_list_stmt(scope=scope, today=today, **filters)
     page = db.paginate(stmt, page=page_number(), per_page=25, error_out=False)
+    flagged = queries.flagged_photo_counts([i.id for i in page.items]) if scope.township_wide else None
     return render_template("inspections/list.html", page=page, filters=filters, today=today,
                            villages=visible_villages(scope) if scope.township_wide else [],
-                           statuses=queries.STATUSES)
+                           statuses=queries.STATUSES, scope=scope, flagged=flagged)
 
 
 @bp.get("/agenda")
@@ -52,9 +54,12 @@ def agenda():
 def inspection_detail(inspection_id: int):
     scope = current_scope()
     inspection = queries.inspection_get(scope=scope, inspection_id=inspection_id)
-    return render_template("inspections/detail.html", **_sheet(inspection), today=local_today(),
-                           show_scores=scope.township_wide or inspection.status == "published",
-                           can_review=scope.is_admin, can_fill=_can_fill(scope, inspection))
+    sheet = _sheet(inspection)
+    return render_template("inspections/detail.html", **sheet, today=local_today(),
+                           show_scores=scope.sees_inspection_results(inspection),
+                           can_review=scope.is_admin, can_fill=_can_fill(scope, inspection),
+                           show_flags=scope.township_wide,
+                           uses=_uses(sheet["photos"], scope) if scope.township_wide else {})
 
 
 @bp.route("/<int:inspection_id>/fill", methods=["GET", "POST"])
@@ -146,13 +151,7 @@ def photo_upload(inspection_id: int):
 @bp.get("/photos/<int:photo_id>/<any(thumb,display,original):size>")
 def photo_file(photo_id: int, size: str):
     scope = current_scope()
-    photo = db.session.get(Photo, photo_id) or abort(404)
-    if photo.order_id:
-        from hygiene.rectifications.queries import order_get
-
-        order_get(scope=scope, order_id=photo.order_id)
-    else:
-        queries.inspection_get(scope=scope, inspection_id=photo.inspection_id)
+    photo = photo_get(scope=scope, photo_id=photo_id)  # the records' rule, in Scope
     if size == "original" and not scope.is_admin:
         abort(404)  # the original keeps its EXIF (GPS): evidence for the office only
     return send_photo(photo, size)
@@ -175,7 +174,7 @@ def review_action(inspection_id: int):
     try:
         if action == "publish":
             review.inspection_publish(scope=scope, actor_id=current_user.id, inspection=inspection,
-                                      now=now_utc())
+                                      now=now_utc(), flag_reason=request.form.get("flag_reason", ""))
         elif action == "send_back":
             review.inspection_send_back(scope=scope, actor_id=current_user.id,
                                         inspection=inspection, comment=comment)
@@ -184,6 +183,9 @@ def review_action(inspection_id: int):
                                      reason=comment)
         else:
             abort(400)
+    except review.FlaggedPublish as flagged:
+        db.session.rollback()
+        return _confirm_publish(scope, inspection, flagged)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -191,6 +193,19 @@ def review_action(inspection_id: int):
     db.session.commit()
     flash(_("Done."), "success")
     return redirect(url_for(".inspection_detail", inspection_id=inspection.id)), 303
+
+
+def _confirm_publish(scope, inspection, flagged: review.FlaggedPublish):
+    """Ask the reviewer to confirm publishing flagged photos, with a reason (422 once refused)."""
+    asked = "flag_reason" in request.form  # the reason was asked for and left empty
+    return render_template("inspections/confirm_publish.html", inspection=inspection,
+                           photos=flagged.photos, uses=photo_uses(flagged.photos, scope),
+                           error=flagged.message if asked else None), 422 if asked else 200
+
+
+def _uses(photos_by_item: dict, scope) -> dict:
+    """Where else each flagged photo of the sheet was used."""
+    return photo_uses([p for group in photos_by_item.values() for p in group], scope)
 
 
 @bp.route("/<int:inspection_id>/amend", methods=["GET", "POST"])

@@ -45,6 +45,7 @@ class RectificationOrder(db.Model):
     evidence_note: Mapped[str] = mapped_column(sa.Text, default="")
     evidence_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     evidence_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    evidence_key: Mapped[str | None] = mapped_column(sa.String(64))  # once-only, as submission_key
     reinspected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reinspected_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     reinspection_passed: Mapped[bool | None] = mapped_column()

@@ -14,11 +14,13 @@ from hygiene.accounts.models import Role, User
 from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.clock import local_today
+from hygiene.core.once import claim_once, is_repeat
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections.models import Answer, Inspection, Photo
+from hygiene.inspections.photos import photo_new
 from hygiene.media import PhotoLimits, PhotoStore, photo_intake
-from hygiene.rectifications.models import OrderItem, RectificationOrder
+from hygiene.rectifications.models import OPEN_STATUSES, OrderItem, RectificationOrder
 from hygiene.rectifications.workdays import add_working_days, is_working_day, next_working_day
 
 DEFAULT_WORKING_DAYS = {"urgent": 2, "serious": 5, "normal": 10}
@@ -184,20 +186,31 @@ def order_acknowledge(*, scope: Scope, user: User, order: RectificationOrder, no
 
 def order_submit_evidence(*, scope: Scope, user: User, order: RectificationOrder, note: str,
                           photos: list[tuple[str, bytes]], store: PhotoStore, limits: PhotoLimits,
-                          now: datetime) -> None:
-    """The recipient reports the fix with a note and after-photos; the inspector is next."""
+                          now: datetime, evidence_key: str = "") -> None:
+    """The recipient reports the fix with a note and after-photos; the inspector is next.
+
+    Once per key, as the field form's submission: a repeat of the same report (double tap,
+    resend after a lost response, two at once) stores nothing and records nothing again."""
+    if is_repeat(order, "evidence_key", evidence_key):
+        return
     _check_recipient(scope, user, order)
+    note = (note or "").strip()
     if not order.is_open:
         raise DomainError(_("This order is already closed."))
-    note = (note or "").strip()
     if not note and not photos:
         raise DomainError(_("Describe what was done or add a photo of the result."), field="note")
+    before = order.status
+    claimed = claim_once(
+        order, key_column="evidence_key", key=evidence_key,
+        allowed=RectificationOrder.status.in_(OPEN_STATUSES),
+        values=dict(status="evidence_submitted", evidence_note=note, evidence_at=now,
+                    evidence_by_id=user.id,
+                    acknowledged_at=sa.func.coalesce(RectificationOrder.acknowledged_at, now)),
+        refused=_("This order is already closed."))
+    if not claimed:
+        return
     for filename, data in photos:
         _attach(order, "evidence", filename, data, store, limits, user, now)
-    before = order.status
-    order.status, order.evidence_note = "evidence_submitted", note
-    order.evidence_at, order.evidence_by_id = now, user.id
-    order.acknowledged_at = order.acknowledged_at or now
     audit_record(actor_id=user.id, action="evidence", record=order, township_id=order.township_id,
                  before={"status": before}, after={"status": order.status, "note": note,
                                                    "photos": len(photos)})
@@ -205,11 +218,9 @@ def order_submit_evidence(*, scope: Scope, user: User, order: RectificationOrder
 
 def _attach(order, purpose, filename, data, store, limits, user, now) -> Photo:
     info = photo_intake(data, filename, store=store, limits=limits)
-    photo = Photo(order_id=order.id, purpose=purpose, township_id=order.township_id,
-                  target_kind=order.target_kind, target_id=order.target_id, sha256=info.sha256,
-                  phash=info.phash, width=info.width, height=info.height, size_bytes=info.size_bytes,
-                  taken_at=info.taken_at, gps_lat=info.gps_lat, gps_lon=info.gps_lon,
-                  uploaded_by_id=user.id, uploaded_at=now, flags=[])
+    photo = photo_new(info, uploaded_by_id=user.id, now=now, order_id=order.id, purpose=purpose,
+                      township_id=order.township_id, target_kind=order.target_kind,
+                      target_id=order.target_id)
     db.session.add(photo)
     return photo
 

@@ -1,6 +1,7 @@
 """Rectification order pages: list, detail with the next step, printable notice, short link."""
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -11,6 +12,7 @@ from hygiene.clock import local_today, now_utc
 from hygiene.core.web import current_scope, page_number, photo_limits, photo_store
 from hygiene.errors import DomainError
 from hygiene.extensions import db
+from hygiene.inspections.photos import photo_uses
 from hygiene.places.queries import visible_villages
 from hygiene.rectifications import queries, services
 from hygiene.rectifications.notice import notices_for
@@ -38,8 +40,11 @@ def order_list():
 def order_detail(order_id: int):
     scope = current_scope()
     order = queries.order_get(scope=scope, order_id=order_id)
+    photos = queries.order_photos(order)
     return render_template("rectifications/detail.html", order=order, today=local_today(),
-                           photos=queries.order_photos(order), scope=scope)
+                           photos=photos, scope=scope, evidence_key=uuid.uuid4().hex,
+                           uses=photo_uses([p for group in photos.values() for p in group], scope)
+                           if scope.township_wide else {})
 
 
 @bp.post("/<int:order_id>/<any(acknowledge,evidence,reinspect,deadline):step>")
@@ -66,7 +71,8 @@ def _do_step(step: str, scope, order) -> str:
         services.order_acknowledge(**common)
         return _("Receipt confirmed.")
     if step == "evidence":
-        services.order_submit_evidence(**common, **media, note=request.form.get("note", ""))
+        services.order_submit_evidence(**common, **media, note=request.form.get("note", ""),
+                                       evidence_key=request.form.get("evidence_key", ""))
         return _("Thank you. The inspector will check the fix.")
     if step == "reinspect":
         passed = request.form.get("result") == "pass"
