@@ -17,6 +17,7 @@ def create_app(config_class: type | str | None = None) -> Flask:
     app = Flask(__name__, template_folder=os.path.join(ROOT, "templates"),
                 static_folder=os.path.join(ROOT, "static"), instance_path=os.path.join(ROOT, "instance"))
     app.config.from_object(_config_class(config_class))
+    _check_timezone(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -37,6 +38,14 @@ def _config_class(config_class: type | str | None) -> type:
     if hasattr(config_class, "check"):
         config_class.check()
     return config_class
+
+
+def _check_timezone(app: Flask) -> None:
+    """One office zone (HYGIENE_TIMEZONE) for business dates, display, Babel and the scheduler."""
+    from hygiene.clock import check_timezone
+
+    check_timezone(app.config)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
 
 
 def _init_extensions(app: Flask) -> None:

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from hygiene.accounts.models import User
-from hygiene.clock import LOCAL_TZ, local_today
+from hygiene.clock import local_today, local_zone
 from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.notifications import channels as channel_rules
@@ -251,10 +251,10 @@ def _outside_quiet_hours(moment: datetime) -> datetime:
     if not quiet:
         return moment
     start, end = quiet
-    local = moment.astimezone(LOCAL_TZ)
+    local = moment.astimezone(local_zone())
     wraps = start > end  # 22 -> 7 spans midnight
     quiet_now = (local.hour >= start or local.hour < end) if wraps else start <= local.hour < end
     if not quiet_now:
         return moment
     day = local.date() + timedelta(days=1) if wraps and local.hour >= start else local.date()
-    return datetime.combine(day, time(end), tzinfo=LOCAL_TZ).astimezone(moment.tzinfo)
+    return datetime.combine(day, time(end), tzinfo=local_zone()).astimezone(moment.tzinfo)

@@ -1,0 +1,43 @@
+"""provisional deadlines, died job runs, unconfirmed notifications
+
+Revision ID: time8a1c0d2e
+Revises: 11b3ceb8242b
+Create Date: 2026-11-29 13:20:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'time8a1c0d2e'
+down_revision = '11b3ceb8242b'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('rectification_order', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('deadline_provisional', sa.Boolean(), server_default=sa.false(),
+                                      nullable=False))
+        batch_op.add_column(sa.Column('deadline_working_days', sa.Integer(), nullable=True))
+
+    with op.batch_alter_table('job_run', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('deaths', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('last_died_at', sa.DateTime(timezone=True), nullable=True))
+
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('unconfirmed_at', sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_column('unconfirmed_at')
+
+    with op.batch_alter_table('job_run', schema=None) as batch_op:
+        batch_op.drop_column('last_died_at')
+        batch_op.drop_column('deaths')
+
+    with op.batch_alter_table('rectification_order', schema=None) as batch_op:
+        batch_op.drop_column('deadline_working_days')
+        batch_op.drop_column('deadline_provisional')
