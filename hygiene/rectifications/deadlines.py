@@ -27,8 +27,10 @@ from hygiene.rectifications.workdays import Deadline, deadline_after, moved_to_w
 def recompute_provisional(*, now: datetime) -> str:
     """Recompute every provisional deadline the official calendar can now settle."""
     today, settled, moved = local_today(now), 0, []
+    # locked (PostgreSQL) so an office changing a deadline meanwhile waits instead of being undone
     for order in db.session.scalars(sa.select(RectificationOrder).where(
-            RectificationOrder.deadline_provisional.is_(True)).order_by(RectificationOrder.id)):
+            RectificationOrder.deadline_provisional.is_(True)).order_by(RectificationOrder.id)
+            .with_for_update()):
         recomputed = recounted(order)
         if recomputed.provisional:
             continue  # its year is still unpublished
