@@ -106,3 +106,15 @@ def test_a_slow_goodbye_after_an_accepted_message_does_not_send_it_again(
     results = dispatch_for_a_day()
     assert len(slow_server.received) == 1 and row().sent_at == T0
     assert (results[0].sent, sum(r.handled for r in results)) == (1, 1)
+
+
+def test_the_jobs_page_tells_the_township_s_office_of_an_unconfirmed_message(
+        app, world, emails, slow_server, login):
+    slow_server.delays["DATA"] = [CLIENT_TIMEOUT * 3]
+    with app.app_context():
+        queue_email(world)
+        dispatch_for_a_day()
+    for username in ("admin_a", "county"):
+        assert "Messages handed to the mail server without its confirmation: 1." in login(
+            username).get("/admin/jobs/?lang=en").text
+    assert "without its confirmation" not in login("admin_b").get("/admin/jobs/?lang=en").text
