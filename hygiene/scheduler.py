@@ -29,7 +29,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_babel import lazy_gettext as _l
 
-from hygiene.clock import local_today, local_zone, now_utc
+from hygiene.clock import local_zone, now_utc
 from hygiene.extensions import db
 from hygiene.notifications import jobs
 from hygiene.notifications.lock import SchedulerLock, acquire_scheduler_lock
@@ -121,7 +121,7 @@ def catch_up_due(job: Job, run: JobRun | None, now: datetime, zone: tzinfo) -> b
         return False
     if run is not None and run.last_status == jobs.DIED and run.last_started_at >= fire:
         return run.deaths == 1  # this fire time's run died once: one more try
-    return fire >= (finished or datetime.combine(local_today(now), time(0), tzinfo=zone))
+    return fire >= (finished or datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone))
 
 
 def last_fire_time(job: Job, now: datetime, zone: tzinfo) -> datetime:

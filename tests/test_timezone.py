@@ -63,3 +63,15 @@ def test_a_zone_that_does_not_exist_stops_the_start_with_its_name():
 
     with pytest.raises(RuntimeError, match="Mars/Olympus_Mons"):
         create_app(Config)
+
+
+def test_catching_up_counts_the_day_in_the_configured_zone(app, db):
+    from hygiene.clock import zone_named
+    from hygiene.scheduler import JOBS, catch_up_due
+
+    digest = next(job for job in JOBS if job.id == "morning_digest")
+    berlin = zone_named("Europe/Berlin")
+    # 18:00 in Berlin (already tomorrow in Beijing): today's 07:30 digest never ran, so it runs now
+    assert catch_up_due(digest, None, datetime(2026, 3, 2, 17, 0, tzinfo=UTC), berlin)
+    # 00:30 in Berlin: yesterday's digest is not sent after midnight
+    assert not catch_up_due(digest, None, datetime(2026, 3, 2, 23, 30, tzinfo=UTC), berlin)
