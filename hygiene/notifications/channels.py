@@ -96,6 +96,9 @@ class EmailChannel:
             if smtp.message_sent:
                 raise DeliveryUnconfirmed(f"no answer after the message was sent: {error}") from error
             raise  # before the message went out: nothing to duplicate, a retry is safe
+        except BaseException:
+            smtp.close()
+            raise
         _quit_quietly(smtp)  # the message is accepted: a slow or failed QUIT changes nothing
 
     def _connect(self) -> smtplib.SMTP:
