@@ -19,6 +19,7 @@ def create_app(config_class: type | str | None = None) -> Flask:
                 static_folder=os.path.join(ROOT, "static"), instance_path=os.path.join(ROOT, "instance"))
     app.config.from_object(_config_class(config_class))
     _trust_proxy_headers(app)
+    _check_timezone(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -50,6 +51,14 @@ def _trust_proxy_headers(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, **{f"x_{name}": n for name, n in hops.items()})
+
+
+def _check_timezone(app: Flask) -> None:
+    """One office zone (HYGIENE_TIMEZONE) for business dates, display, Babel and the scheduler."""
+    from hygiene.clock import check_timezone
+
+    check_timezone(app.config)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
 
 
 def _init_extensions(app: Flask) -> None:

@@ -51,7 +51,7 @@ def plans_group() -> None:
 
 @plans_group.command("generate")
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Business date to generate for (default: today in Asia/Shanghai).")
+              help="Business date to generate for (default: today in HYGIENE_TIMEZONE).")
 @with_appcontext
 def plans_generate(on) -> None:
     """Make the inspections of every begun period that has none yet (safe to run repeatedly)."""

@@ -1,12 +1,39 @@
-"""The one clock: aware UTC now, and conversion to the office's local time."""
+"""The one clock: aware UTC now, and conversion to the office's local time.
+
+The office's zone is the TIMEZONE setting (HYGIENE_TIMEZONE, default Asia/Shanghai): business
+dates, display and the scheduler's triggers all read it through `local_zone()`. Outside an
+application (a bare script, a pure unit test) the default zone applies.
+"""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+@cache
+def zone_named(name: str) -> ZoneInfo:
+    """The IANA zone `name`; a name that is no zone fails loudly (at start, see check_timezone)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise RuntimeError(f"HYGIENE_TIMEZONE {name!r} is not a known IANA time zone") from error
+
+
+def local_zone() -> ZoneInfo:
+    """The office's time zone: the application's TIMEZONE setting, else Asia/Shanghai."""
+    name = current_app.config.get("TIMEZONE") if has_app_context() else None
+    return zone_named(name or DEFAULT_TIMEZONE)
+
+
+def check_timezone(config) -> None:
+    """Refuse to start with a TIMEZONE that is no time zone, rather than fail on the first date."""
+    zone_named(config.get("TIMEZONE") or DEFAULT_TIMEZONE)
 
 
 def now_utc() -> datetime:
@@ -15,17 +42,17 @@ def now_utc() -> datetime:
 
 
 def local_today(now: datetime | None = None) -> date:
-    """Return the business date in Asia/Shanghai."""
-    return (now or now_utc()).astimezone(LOCAL_TZ).date()
+    """Return the business date in the office's zone."""
+    return (now or now_utc()).astimezone(local_zone()).date()
 
 
 def to_local(moment: datetime | None) -> datetime | None:
-    """Convert a stored UTC datetime to Asia/Shanghai for display."""
+    """Convert a stored UTC datetime to the office's zone for display."""
     if moment is None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LOCAL_TZ)
+    return moment.astimezone(local_zone())
 
 
 class UTCDateTime(sa.types.TypeDecorator):

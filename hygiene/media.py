@@ -25,7 +25,7 @@ from typing import Any, BinaryIO, Protocol
 from flask_babel import gettext as _
 from PIL import Image, ImageCms
 
-from hygiene.clock import LOCAL_TZ
+from hygiene.clock import local_zone
 from hygiene.errors import DomainError
 
 __all__ = [
@@ -485,7 +485,7 @@ def _taken_at(exif: Image.Exif) -> datetime | None:
     local = _parse_exif_datetime(text[:19]) if text else None
     if local is None:
         return None
-    zone = _parse_offset(_text(exif_ifd.get(_OFFSET_TIME_ORIGINAL))) or LOCAL_TZ
+    zone = _parse_offset(_text(exif_ifd.get(_OFFSET_TIME_ORIGINAL))) or local_zone()
     return local.replace(tzinfo=zone).astimezone(UTC)
 
 

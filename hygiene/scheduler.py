@@ -13,7 +13,7 @@ import logging
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 
 import click
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
@@ -29,7 +29,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_babel import lazy_gettext as _l
 
-from hygiene.clock import LOCAL_TZ, local_today, now_utc
+from hygiene.clock import local_zone, now_utc
 from hygiene.extensions import db
 from hygiene.notifications import jobs
 from hygiene.notifications.lock import SchedulerLock, acquire_scheduler_lock
@@ -46,22 +46,33 @@ __all__ = ["JOBS", "Job", "acquire_scheduler_lock", "build_scheduler", "start_em
 
 @dataclass(frozen=True)
 class Job:
+    """A job runs either every `every` or daily at `at`, local time in the office's zone."""
+
     id: str
-    trigger: BaseTrigger
     func: Callable[..., str]
     title: str
     schedule: str
+    every: timedelta | None = None
+    at: time | None = None
+
+    def trigger(self, zone: tzinfo) -> BaseTrigger:
+        if self.every is not None:
+            return IntervalTrigger(seconds=int(self.every.total_seconds()), timezone=zone)
+        return CronTrigger(hour=self.at.hour, minute=self.at.minute, timezone=zone)
 
 
 JOBS = (
-    Job("dispatch_notifications", IntervalTrigger(minutes=1, timezone=LOCAL_TZ),
-        jobs.dispatch_notifications, _l("Send due notifications"), _l("every minute")),
-    Job("scan_deadlines", IntervalTrigger(hours=1, timezone=LOCAL_TZ),
-        jobs.scan_deadlines, _l("Look for deadlines that come near or pass"), _l("every hour")),
-    Job("generate_inspections", CronTrigger(hour=1, minute=5, timezone=LOCAL_TZ),
-        jobs.generate_inspections, _l("Make the planned inspections"), _l("daily at 01:05")),
-    Job("morning_digest", CronTrigger(hour=7, minute=30, timezone=LOCAL_TZ),
-        jobs.morning_digest, _l("Morning digest of what is due today"), _l("daily at 07:30")),
+    Job("dispatch_notifications", jobs.dispatch_notifications, _l("Send due notifications"),
+        _l("every minute"), every=timedelta(minutes=1)),
+    Job("scan_deadlines", jobs.scan_deadlines, _l("Look for deadlines that come near or pass"),
+        _l("every hour"), every=timedelta(hours=1)),
+    Job("generate_inspections", jobs.generate_inspections, _l("Make the planned inspections"),
+        _l("daily at 01:05"), at=time(1, 5)),
+    Job("recompute_deadlines", jobs.recompute_deadlines,
+        _l("Recompute provisional deadlines once the official calendar knows their year"),
+        _l("daily at 02:10"), at=time(2, 10)),
+    Job("morning_digest", jobs.morning_digest, _l("Morning digest of what is due today"),
+        _l("daily at 07:30"), at=time(7, 30)),
 )
 
 
@@ -77,31 +88,47 @@ def build_scheduler(app: Flask, *, blocking: bool = False,
     """A scheduler with every job of JOBS; a job that missed its time while down runs at start."""
     now = now or now_utc()
     with app.app_context():
+        jobs.record_dead_runs(now)  # the caller holds the lock: a run still "running" has died
+        db.session.commit()
         runs = jobs.job_runs()
         workers = 1 if db.engine.dialect.name == "sqlite" else 4  # SQLite: one writer anyway
+        zone = local_zone()
     cls = BlockingScheduler if blocking else BackgroundScheduler
-    scheduler = cls(timezone=LOCAL_TZ, jobstores={"default": MemoryJobStore()},
+    scheduler = cls(timezone=zone, jobstores={"default": MemoryJobStore()},
                     executors={"default": ThreadPoolExecutor(workers)}, job_defaults=JOB_DEFAULTS)
     for job in JOBS:
-        run = runs.get(job.id)
-        first = {"next_run_time": now} if catch_up_due(job, run.last_started_at if run else None, now) else {}
-        scheduler.add_job(jobs.run_job, job.trigger, args=(app, job.id, job.func), id=job.id,
+        first = {"next_run_time": now} if catch_up_due(job, runs.get(job.id), now, zone) else {}
+        scheduler.add_job(jobs.run_job, job.trigger(zone), args=(app, job.id, job.func), id=job.id,
                           name=job.id, **first)
     scheduler.add_listener(_log_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
     return scheduler
 
 
-def catch_up_due(job: Job, last_started: datetime | None, now: datetime) -> bool:
-    """Run at start? Sweeps on an interval always; daily jobs when a fire time passed unrun.
+def catch_up_due(job: Job, run: JobRun | None, now: datetime, zone: tzinfo) -> bool:
+    """Run at start? Sweeps on an interval always; a daily job when its last fire time passed
+    without a run that finished, except that a run that died is retried once, not forever.
 
-    Coalescing means hours of downtime cost one run, not one per missed time; a daily job
-    never run before counts from today's midnight, so a 02:00 start sends no 07:30 digest.
+    Only a finished run counts (a run is recorded as started before its work, and a scheduler
+    killed mid-run leaves it "running", which record_dead_runs turns into "died"). Coalescing
+    means days of downtime cost one run; a daily job never run before counts from today's
+    midnight, so a 02:00 start sends no 07:30 digest.
     """
-    if isinstance(job.trigger, IntervalTrigger):
+    if job.every is not None:
         return True
-    since = last_started or datetime.combine(local_today(now), time(0), tzinfo=LOCAL_TZ)
-    due = job.trigger.get_next_fire_time(None, since + timedelta(seconds=1))
-    return due is not None and due <= now
+    fire = last_fire_time(job, now, zone)
+    finished = run.last_finished_at if run else None
+    if finished is not None and finished >= fire:
+        return False
+    if run is not None and run.last_status == jobs.DIED and run.last_started_at >= fire:
+        return run.deaths == 1  # this fire time's run died once: one more try
+    return fire >= (finished or datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone))
+
+
+def last_fire_time(job: Job, now: datetime, zone: tzinfo) -> datetime:
+    """The daily job's latest fire time at or before `now`."""
+    today = now.astimezone(zone).date()
+    fire = datetime.combine(today, job.at, tzinfo=zone)
+    return fire if fire <= now else datetime.combine(today - timedelta(days=1), job.at, tzinfo=zone)
 
 
 def _log_event(event: JobEvent) -> None:
@@ -178,9 +205,9 @@ def scheduler_alive(statuses: list[JobStatus], *, now: datetime) -> bool:
 
 
 def _predicted_next(job: Job, run: JobRun | None, now: datetime) -> datetime | None:
-    if isinstance(job.trigger, IntervalTrigger) and run and run.last_started_at:
-        return run.last_started_at + job.trigger.interval
-    return job.trigger.get_next_fire_time(None, now)
+    if job.every is not None and run and run.last_started_at:
+        return run.last_started_at + job.every
+    return job.trigger(local_zone()).get_next_fire_time(None, now)
 
 
 def _database_label(app: Flask) -> str:

@@ -99,26 +99,37 @@ def test_the_scheduler_runs_in_beijing_time_with_safe_job_defaults(app, db):
         assert {j.id for j in scheduler.get_jobs()} == {j.id for j in JOBS}
         dispatch = scheduler.get_job("dispatch_notifications")
         assert (dispatch.coalesce, dispatch.max_instances, dispatch.misfire_grace_time) == (True, 1, 300)
+        assert all(str(j.trigger.timezone) == "Asia/Shanghai" for j in scheduler.get_jobs())
     finally:
         scheduler.shutdown(wait=False)
-    assert all(str(j.trigger.timezone) == "Asia/Shanghai" for j in JOBS)
+
+
+def finished_at(moment):
+    """A heartbeat whose last run started and finished at `moment`."""
+    from hygiene.notifications.models import JobRun
+
+    return JobRun(last_started_at=moment, last_finished_at=moment, last_status="ok", deaths=0)
 
 
 def test_at_start_sweeps_run_once_and_daily_jobs_only_when_their_time_passed_unrun(app, db):
+    from hygiene.clock import zone_named
     from hygiene.scheduler import catch_up_due
 
+    beijing = zone_named("Asia/Shanghai")
     beijing_0200 = datetime(2026, 3, 1, 18, 0, tzinfo=UTC)
     beijing_0900 = T0
-    assert catch_up_due(job("dispatch_notifications"), T0 - timedelta(days=3), T0)
-    assert catch_up_due(job("scan_deadlines"), None, T0)
+    assert catch_up_due(job("dispatch_notifications"), finished_at(T0 - timedelta(days=3)), T0, beijing)
+    assert catch_up_due(job("scan_deadlines"), None, T0, beijing)
     digest = job("morning_digest")  # 07:30
-    assert not catch_up_due(digest, None, beijing_0200)  # never at 2 a.m.
-    assert catch_up_due(digest, None, beijing_0900)
-    assert catch_up_due(digest, beijing_0900 - timedelta(days=2), beijing_0900)  # down for two days: once
-    assert not catch_up_due(digest, beijing_0900 - timedelta(hours=1, minutes=29), beijing_0900)  # ran 07:31
+    assert not catch_up_due(digest, None, beijing_0200, beijing)  # never at 2 a.m.
+    assert catch_up_due(digest, None, beijing_0900, beijing)
+    assert catch_up_due(digest, finished_at(beijing_0900 - timedelta(days=2)), beijing_0900, beijing)
+    assert not catch_up_due(digest, finished_at(beijing_0900 - timedelta(hours=1, minutes=29)),
+                            beijing_0900, beijing)  # ran 07:31
     generate = job("generate_inspections")  # 01:05
-    assert catch_up_due(generate, beijing_0200 - timedelta(hours=2), beijing_0200)  # last ran at midnight
-    assert not catch_up_due(generate, beijing_0200 - timedelta(minutes=50), beijing_0200)  # ran 01:10
+    assert catch_up_due(generate, finished_at(beijing_0200 - timedelta(hours=2)), beijing_0200, beijing)
+    assert not catch_up_due(generate, finished_at(beijing_0200 - timedelta(minutes=50)), beijing_0200,
+                            beijing)  # ran 01:10
 
 
 def test_missed_jobs_are_due_at_once_when_the_scheduler_is_built(app, db):

@@ -13,7 +13,7 @@ from hygiene.accounts.models import User
 from hygiene.accounts.scope import Scope
 from hygiene.checklists.models import ChecklistTemplate
 from hygiene.checklists.services import templates_install_builtin
-from hygiene.clock import LOCAL_TZ
+from hygiene.clock import local_zone
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork, planning, review, scoring
 from hygiene.inspections.models import Answer, Inspection
@@ -62,7 +62,7 @@ def demo_inspections(*, township_id: int, today: date, seed: int = 7) -> int:
 
 def _reused_photo(inspection, inspector, when) -> None:
     """The classic fake: one old photo sent for two targets; the reviewer sees it flagged."""
-    picture = _scene(random.Random(1), datetime.combine(date(2025, 6, 1), time(10), LOCAL_TZ))
+    picture = _scene(random.Random(1), datetime.combine(date(2025, 6, 1), time(10), local_zone()))
     fieldwork.photo_attach(scope=Scope.of(inspector), user=inspector, inspection=inspection,
                            item_id=None, filename="整改后.jpg", data=picture, limits=PhotoLimits(),
                            store=FileSystemStore(current_app.config["UPLOAD_DIR"]), now=when)
@@ -74,7 +74,7 @@ def _play_out(inspection, rng, quality, today, admin, inspector, reused: list[in
     if days_left > 4 or (days_left >= 0 and rng.random() < 0.5):
         return  # still planned
     when = datetime.combine(min(inspection.due_date, today) - timedelta(days=rng.randint(0, 3)),
-                            time(9 + rng.randint(0, 7), rng.randint(0, 59)), LOCAL_TZ)
+                            time(9 + rng.randint(0, 7), rng.randint(0, 59)), local_zone())
     _fill(inspection, rng, quality, when, inspector)
     if days_left >= 0 or (days_left > -20 and rng.random() < 0.08):
         return  # in progress, or left overdue

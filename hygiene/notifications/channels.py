@@ -23,6 +23,11 @@ class PermanentFailure(Exception):
     """This notification can never be delivered (no address, unknown channel): do not retry."""
 
 
+class DeliveryUnconfirmed(Exception):
+    """The message went out but the channel never confirmed it (e.g. the mail server fell silent
+    after the whole message was sent): it may have been delivered, so it is not sent again."""
+
+
 class Channel(Protocol):
     def send(self, notification: Notification, recipient: User) -> None:
         """Deliver the notification or raise; returning means the channel accepted it."""
@@ -77,18 +82,31 @@ class EmailChannel:
         if not address:
             raise PermanentFailure("the recipient has no e-mail address")
         message = self.compose(notification, address)
-        with self._connect() as smtp:
+        smtp = self._connect()
+        try:
             if self.settings.use_tls and not self.settings.use_ssl:
                 smtp.starttls(context=ssl.create_default_context())
             if self.settings.username:
                 smtp.login(self.settings.username, self.settings.password)
             smtp.send_message(message)
+        except smtplib.SMTPResponseException:
+            smtp.close()
+            raise  # the server answered no: nothing was accepted, a retry is safe
+        except OSError as error:  # a timeout or a dropped line, SMTPServerDisconnected included
+            smtp.close()
+            if smtp.message_sent:
+                raise DeliveryUnconfirmed(f"no answer after the message was sent: {error}") from error
+            raise  # before the message went out: nothing to duplicate, a retry is safe
+        except BaseException:
+            smtp.close()
+            raise
+        _quit_quietly(smtp)  # the message is accepted: a slow or failed QUIT changes nothing
 
     def _connect(self) -> smtplib.SMTP:
         host, port = self.settings.host, self.settings.port
         if self.settings.use_ssl:
-            return smtplib.SMTP_SSL(host, port, timeout=SMTP_TIMEOUT, context=ssl.create_default_context())
-        return smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT)
+            return _TrackedSMTP_SSL(host, port, timeout=SMTP_TIMEOUT, context=ssl.create_default_context())
+        return _TrackedSMTP(host, port, timeout=SMTP_TIMEOUT)
 
     def compose(self, notification: Notification, address: str) -> EmailMessage:
         """Build the UTF-8 message; its Message-ID is fixed per row so a resend can be spotted."""
@@ -104,6 +122,44 @@ class EmailChannel:
             body = f"{body}\n\n{absolute_url(self.settings.link_base, notification.link)}"
         message.set_content(body)
         return message
+
+
+class _TracksMessage:
+    """Knows whether the message itself (the DATA payload) has gone out on the wire.
+
+    smtplib's data() sends the command as text and the payload as bytes: the first bytes sent
+    inside data() are the message. From then on a silent server leaves the outcome unknown.
+    """
+
+    message_sent = False
+    _in_data = False
+
+    def data(self, msg):
+        self._in_data = True
+        try:
+            return super().data(msg)
+        finally:
+            self._in_data = False
+
+    def send(self, s):
+        super().send(s)  # a payload cut off midway lacks its final dot: the server drops it
+        if self._in_data and isinstance(s, bytes | bytearray):
+            self.message_sent = True
+
+
+class _TrackedSMTP(_TracksMessage, smtplib.SMTP):
+    pass
+
+
+class _TrackedSMTP_SSL(_TracksMessage, smtplib.SMTP_SSL):  # noqa: N801 (mirrors smtplib's name)
+    pass
+
+
+def _quit_quietly(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
 
 
 class SmsGateway(Protocol):

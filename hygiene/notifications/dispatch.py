@@ -1,12 +1,17 @@
 """Sending what is due: claim a batch, send each row through its channel, record each result.
 
-Exactly once per row, with one stated exception. The claim is an atomic conditional UPDATE
-committed on its own, so two dispatchers (two threads, two processes, two schedulers) never
-hold the same row; each row's outcome is committed on its own, so a crash after row 5 does not
-resend rows 1-4. The one duplicate window: the channel has accepted a message and the process
-dies before the row records `sent_at`. The claim then expires and the row is sent again, so in
-that window dispatch errs towards at-least-once (a rare repeat) rather than losing a message.
-E-mails carry a fixed Message-ID per row, so a repeat can be recognised downstream.
+What is guaranteed, per row. The claim is an atomic conditional UPDATE committed on its own,
+so two dispatchers (two threads, two processes, two schedulers) never hold the same row; each
+row's outcome is committed on its own, so a crash after row 5 does not resend rows 1-4.
+A failure the channel reports before the message went out (no connection, a refusal, a
+timeout before the message itself was sent) is retried with backoff: nothing was delivered.
+A send whose outcome is unknown (the mail server fell silent after the whole message was sent:
+it may have taken it) is recorded as unconfirmed and never sent again, so a slow server cannot
+multiply a message; the row keeps `unconfirmed_at` and the error for a person to check.
+The one duplicate window left: the channel has accepted a message and the process dies before
+the row records `sent_at`. The claim then expires and the row is sent again, so there dispatch
+errs towards a rare repeat rather than losing a message. E-mails carry a fixed Message-ID per
+row, so a repeat can be recognised downstream.
 """
 from __future__ import annotations
 
@@ -23,7 +28,12 @@ from flask import current_app
 from sqlalchemy.orm import Session, joinedload
 
 from hygiene.extensions import db
-from hygiene.notifications.channels import Channel, PermanentFailure, channels_from_config
+from hygiene.notifications.channels import (
+    Channel,
+    DeliveryUnconfirmed,
+    PermanentFailure,
+    channels_from_config,
+)
 from hygiene.notifications.models import Notification
 
 log = logging.getLogger(__name__)
@@ -33,12 +43,18 @@ BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), ti
 MAX_ATTEMPTS = len(BACKOFF) + 1  # the sixth failure gives up
 CLAIM_TTL = timedelta(minutes=5)
 CLAIM_MARGIN = timedelta(seconds=30)  # stop sending this long before our claims expire
+SENT, FAILED, UNCONFIRMED = "sent", "failed", "unconfirmed"
 
 
 @dataclass(frozen=True)
 class DispatchResult:
     sent: int = 0
     failed: int = 0
+    unconfirmed: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.failed + self.unconfirmed
 
 
 def worker_name() -> str:
@@ -68,16 +84,14 @@ def dispatch_due(
 def _send_all(session: Session, rows: list[Notification], channels: Mapping[str, Channel], *,
               now: datetime, worker_id: str) -> DispatchResult:
     budget = (CLAIM_TTL - CLAIM_MARGIN).total_seconds()
-    started, sent, failed = time.monotonic(), 0, 0
+    started, outcomes = time.monotonic(), {SENT: 0, FAILED: 0, UNCONFIRMED: 0}
     for position, row in enumerate(rows):
         if time.monotonic() - started > budget:
             _release(session, [r.id for r in rows[position:]], worker_id)
             break
-        if _send_one(session, row, channels, now):
-            sent += 1
-        else:
-            failed += 1
-    return DispatchResult(sent=sent, failed=failed)
+        outcomes[_send_one(session, row, channels, now)] += 1
+    return DispatchResult(sent=outcomes[SENT], failed=outcomes[FAILED],
+                          unconfirmed=outcomes[UNCONFIRMED])
 
 
 def _claimable(now: datetime) -> sa.ColumnElement[bool]:
@@ -113,19 +127,24 @@ def _load(session: Session, ids: list[int]) -> list[Notification]:
     return rows
 
 
-def _send_one(session: Session, row: Notification, channels: Mapping[str, Channel], now: datetime) -> bool:
-    """Send one row and commit its outcome; a failure touches this row only."""
+def _send_one(session: Session, row: Notification, channels: Mapping[str, Channel], now: datetime) -> str:
+    """Send one row and commit its outcome (SENT, FAILED or UNCONFIRMED); it touches this row only."""
     try:
         channel = channels.get(row.channel)
         if channel is None:
             raise PermanentFailure(f"channel {row.channel!r} is not enabled here")
         channel.send(row, row.recipient)
+    except DeliveryUnconfirmed as error:  # perhaps delivered: sending again could duplicate it
+        log.warning("notification %s via %s unconfirmed, not sent again: %s", row.id, row.channel, error)
+        _record(session, row.id, attempts=row.attempts + 1, unconfirmed_at=now, next_attempt_at=None,
+                last_error=f"{type(error).__name__}: {error}"[:2000], claimed_until=None)
+        return UNCONFIRMED
     except Exception as error:  # any channel failure is this row's failure, never the batch's
         _record(session, row.id, **_failure(row, error, now))
-        return False
+        return FAILED
     # Accepted by the channel. Dying before this commit is the one at-least-once window.
     _record(session, row.id, sent_at=now, claimed_until=None)
-    return True
+    return SENT
 
 
 def _failure(row: Notification, error: Exception, now: datetime) -> dict:

@@ -1,7 +1,9 @@
 """The scheduled sweeps, each a thin call into domain services, and the heartbeat around them.
 
 A job function takes `now` and returns a one-line summary; `run_job` gives it an application
-context, commits once, and records the run (also a failed one) in `job_run`.
+context, commits once, and records the run (also a failed one) in `job_run`. A run is recorded
+as "running" before its work and counts only when it finished; a scheduler killed mid-run
+leaves "running" behind, which the next scheduler start records as "died" (record_dead_runs).
 """
 from __future__ import annotations
 
@@ -26,17 +28,19 @@ log = logging.getLogger(__name__)
 DISPATCH_BATCH = 100
 DISPATCH_BUDGET = 45  # seconds one dispatch run may keep draining full batches
 MISSING = object()
+DIED = "died"
 
 
 def dispatch_notifications(*, now: datetime) -> str:
     """Send what is due, batch after batch while batches come back full."""
-    sent = failed = 0
+    sent = failed = unconfirmed = 0
     started = time.monotonic()
     while True:
         result = dispatch_due(now=now, worker_id=worker_name(), batch=DISPATCH_BATCH)
         sent, failed = sent + result.sent, failed + result.failed
-        if result.sent + result.failed < DISPATCH_BATCH or time.monotonic() - started > DISPATCH_BUDGET:
-            return f"sent {sent}, failed {failed}"
+        unconfirmed += result.unconfirmed
+        if result.handled < DISPATCH_BATCH or time.monotonic() - started > DISPATCH_BUDGET:
+            return f"sent {sent}, failed {failed}" + (f", unconfirmed {unconfirmed}" if unconfirmed else "")
 
 
 def scan_deadlines(*, now: datetime) -> str:
@@ -65,6 +69,12 @@ def morning_digest(*, now: datetime) -> str:
         for user_id, lines in ({} if found is MISSING else found).items():
             items.setdefault(user_id, []).extend(lines)
     return f"{digest_enqueue(now=now, items_by_user=items)} digests queued"
+
+
+def recompute_deadlines(*, now: datetime) -> str:
+    """Recompute provisional deadlines of the years the official calendar now knows."""
+    outcome = call_optional("hygiene.rectifications.deadlines:recompute_provisional", now=now)
+    return "not installed" if outcome is MISSING else outcome
 
 
 def call_optional(target: str, **kwargs: Any) -> Any:
@@ -109,18 +119,31 @@ def job_runs() -> dict[str, JobRun]:
     return {run.job_id: run for run in db.session.scalars(sa.select(JobRun))}
 
 
+def record_dead_runs(now: datetime) -> int:
+    """Mark every run still "running" as died; call it only holding the scheduler lock.
+
+    With the lock held no other scheduler runs, so such a run's process was killed mid-job.
+    `deaths` counts the deaths in a row: catch-up retries a dead run once (deaths == 1).
+    """
+    dead = list(db.session.scalars(sa.select(JobRun).where(JobRun.last_status == "running")))
+    for run in dead:
+        run.last_status, run.deaths, run.last_died_at = DIED, run.deaths + 1, run.last_started_at
+        log.warning("scheduled job %s died during its run started at %s", run.job_id, run.last_started_at)
+    db.session.flush()
+    return len(dead)
+
+
 def _started(job_id: str, now: datetime) -> None:
     run = db.session.scalar(sa.select(JobRun).where(JobRun.job_id == job_id))
     if run is None:
-        run = JobRun(job_id=job_id, runs=0)
+        run = JobRun(job_id=job_id, runs=0, deaths=0)
         db.session.add(run)
-    run.runs += 1
     run.last_started_at, run.last_status, run.worker = now, "running", worker_name()
 
 
 def _finished(job_id: str, now: datetime, *, result: str = "", error: str = "") -> None:
     run = db.session.scalar(sa.select(JobRun).where(JobRun.job_id == job_id))
-    run.last_finished_at = now
+    run.last_finished_at, run.runs, run.deaths = now, run.runs + 1, 0  # a run counts once finished
     run.last_status = "error" if error else "ok"
     run.last_result = result[:2000]
     if error:

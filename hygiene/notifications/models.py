@@ -22,7 +22,8 @@ class Notification(db.Model):
     """One message to one user over one channel; the row is the outbox entry and its receipt.
 
     Due means `sent_at IS NULL AND next_attempt_at <= now`: `next_attempt_at` starts at
-    `send_after`, moves on with each failure's backoff and is cleared when dispatch gives up.
+    `send_after`, moves on with each failure's backoff and is cleared when dispatch gives up
+    or when the outcome of a send is unknown (`unconfirmed_at`).
     """
 
     __tablename__ = "notification"
@@ -43,6 +44,9 @@ class Notification(db.Model):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     gave_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the channel may or may not have taken it (mail server silent after the message was sent):
+    # never sent again, so a slow server cannot multiply it
+    unconfirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     claimed_by: Mapped[str | None] = mapped_column(sa.String(80))
@@ -76,3 +80,5 @@ class JobRun(db.Model):
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     worker: Mapped[str] = mapped_column(sa.String(80), default="")
+    deaths: Mapped[int] = mapped_column(default=0, server_default="0")  # died runs in a row
+    last_died_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # start of the last run that died

@@ -1,10 +1,12 @@
-"""Reading the in-app inbox."""
+"""Reading the in-app inbox, and the outbox's unconfirmed messages for the office."""
 from __future__ import annotations
 
 from datetime import datetime
 
 import sqlalchemy as sa
 
+from hygiene.accounts.models import User
+from hygiene.accounts.scope import Scope
 from hygiene.clock import now_utc
 from hygiene.extensions import db
 from hygiene.notifications.models import ChannelName, Notification
@@ -28,3 +30,12 @@ def inbox_stmt(user_id: int, *, now: datetime) -> sa.Select:
     """The user's own in-app notifications, newest first."""
     return (sa.select(Notification).where(_inbox(user_id, now))
             .order_by(Notification.send_after.desc(), Notification.id.desc()))
+
+
+def unconfirmed_count(scope: Scope) -> int:
+    """Messages a channel never confirmed (sent once, never again), to users in the scope."""
+    stmt = sa.select(sa.func.count(Notification.id)).where(Notification.unconfirmed_at.is_not(None))
+    if not scope.is_county_admin:
+        stmt = stmt.join(User, User.id == Notification.recipient_id).where(
+            User.township_id == scope.township_id)
+    return db.session.scalar(stmt) or 0

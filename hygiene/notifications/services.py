@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from hygiene.accounts.models import User
-from hygiene.clock import LOCAL_TZ, local_today
+from hygiene.clock import local_today, local_zone
 from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.notifications import channels as channel_rules
@@ -22,7 +22,7 @@ SUBJECT_MAX = 200
 KEY_MAX = 255
 KEYS_IN_CHUNK = 2500  # keys per lookup: even at KEY_MAX each, under SQLite's 1 MB statement limit
 INSERT_CHUNK = 1000  # rows per bulk insert; a unique-key clash redoes one chunk row by row
-DEFAULT_QUIET_HOURS = (22, 7)  # no SMS between 22:00 and 07:00 Beijing time
+DEFAULT_QUIET_HOURS = (22, 7)  # no SMS between 22:00 and 07:00 local time (HYGIENE_TIMEZONE)
 
 
 def notify(
@@ -119,7 +119,7 @@ def digest_enqueue(
     items_by_user: Mapping[int, Sequence[str]],
     channels: Iterable[str] | None = None,
 ) -> int:
-    """Queue one 'digest' per user per Beijing date listing what is due today; returns rows added."""
+    """Queue one 'digest' per user per local business date listing what is due today; returns rows added."""
     day = local_today(now)
     wanted = [user_id for user_id, items in items_by_user.items() if items]
     if not wanted:
@@ -251,10 +251,10 @@ def _outside_quiet_hours(moment: datetime) -> datetime:
     if not quiet:
         return moment
     start, end = quiet
-    local = moment.astimezone(LOCAL_TZ)
+    local = moment.astimezone(local_zone())
     wraps = start > end  # 22 -> 7 spans midnight
     quiet_now = (local.hour >= start or local.hour < end) if wraps else start <= local.hour < end
     if not quiet_now:
         return moment
     day = local.date() + timedelta(days=1) if wraps and local.hour >= start else local.date()
-    return datetime.combine(day, time(end), tzinfo=LOCAL_TZ).astimezone(moment.tzinfo)
+    return datetime.combine(day, time(end), tzinfo=local_zone()).astimezone(moment.tzinfo)

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from hygiene.accounts.models import User
 from hygiene.accounts.scope import Scope
-from hygiene.clock import LOCAL_TZ
+from hygiene.clock import local_zone
 from hygiene.errors import DomainError
 from hygiene.extensions import db
 from hygiene.rankings.components import Subject
@@ -25,7 +25,7 @@ def demo_rankings(*, township_id: int, today: date) -> int:
     published = 0
     for period, subject in [(last.previous(), Subject(township_id, "villages")),
                             (last, Subject(township_id, "villages"))]:
-        when = datetime.combine(period.end + timedelta(days=5), time(10), LOCAL_TZ)
+        when = datetime.combine(period.end + timedelta(days=5), time(10), local_zone())
         try:
             ranking_publish(scope=Scope.of(admin), actor_id=admin.id, subject=subject, period=period,
                             today=min(today, when.date()), now=when)

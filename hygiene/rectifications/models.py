@@ -39,6 +39,10 @@ class RectificationOrder(db.Model):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     deadline: Mapped[date] = mapped_column()
+    # counted through a year whose official holidays are not published: recomputed when they are
+    deadline_provisional: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # the working days the deadline counts from issued_on; None when the office set the date
+    deadline_working_days: Mapped[int | None] = mapped_column()
     status: Mapped[str] = mapped_column(sa.String(24), default="issued")
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))

@@ -21,7 +21,7 @@ from hygiene.inspections.models import Answer, Inspection, Photo
 from hygiene.inspections.photos import photo_new
 from hygiene.media import PhotoLimits, PhotoStore, photo_intake
 from hygiene.rectifications.models import OPEN_STATUSES, OrderItem, RectificationOrder
-from hygiene.rectifications.workdays import add_working_days, is_working_day, next_working_day
+from hygiene.rectifications.workdays import deadline_after, is_working_day, moved_to_working_day
 
 DEFAULT_WORKING_DAYS = {"urgent": 2, "serious": 5, "normal": 10}
 
@@ -30,6 +30,13 @@ def deadline_days(severities: list[str]) -> int:
     """Working days allowed: the strictest of the items' severities (settings override)."""
     table = {**DEFAULT_WORKING_DAYS, **current_app.config.get("RECTIFY_WORKING_DAYS", {})}
     return min(table.get(s, table["normal"]) for s in severities or ["normal"])
+
+
+def deadline_fields(issued_on: date, working_days: int) -> dict:
+    """An order's deadline columns: the date, how it was counted, whether it is provisional."""
+    deadline = deadline_after(issued_on, working_days)
+    return {"deadline": deadline.day, "deadline_working_days": working_days,
+            "deadline_provisional": deadline.provisional}
 
 
 def order_issue_for_inspection(*, inspection: Inspection, actor_id: int | None,
@@ -53,7 +60,7 @@ def order_issue_for_inspection(*, inspection: Inspection, actor_id: int | None,
         unit_id=inspection.unit_id, target_kind=inspection.target_kind,
         target_id=inspection.target_id, target_label=inspection.target_label,
         inspection_id=inspection.id, issued_on=issued_on, issued_at=now, issued_by_id=actor_id,
-        deadline=add_working_days(issued_on, deadline_days([a.item.severity for a in failed])))
+        **deadline_fields(issued_on, deadline_days([a.item.severity for a in failed])))
     _number_and_add(order)
     _replace_items(order, failed)
     audit_record(actor_id=actor_id, action="issue", record=order, township_id=order.township_id,
@@ -106,7 +113,9 @@ def order_set_deadline(*, scope: Scope, actor_id: int, order: RectificationOrder
         raise DomainError(_("The deadline cannot be before the issue date (%(date)s).",
                             date=order.issued_on.isoformat()), field="deadline")
     moved = not is_working_day(deadline)
-    before, order.deadline = order.deadline, next_working_day(deadline)
+    before, chosen = order.deadline, moved_to_working_day(deadline)
+    order.deadline, order.deadline_provisional = chosen.day, chosen.provisional
+    order.deadline_working_days = None  # the office's date, no longer counted from issued_on
     order.overdue_at = order.overdue_at if order.deadline < local_today() else None
     audit_record(actor_id=actor_id, action="update", record=order, township_id=order.township_id,
                  before={"deadline": before.isoformat()}, after={"deadline": order.deadline.isoformat()})
@@ -256,7 +265,7 @@ def _follow_up(order: RectificationOrder, user: User, now: datetime) -> Rectific
         target_kind=order.target_kind, target_id=order.target_id, target_label=order.target_label,
         inspection_id=order.inspection_id, parent_id=order.id, issued_on=issued_on, issued_at=now,
         issued_by_id=user.id,
-        deadline=add_working_days(issued_on, deadline_days([i.severity for i in order.items])))
+        **deadline_fields(issued_on, deadline_days([i.severity for i in order.items])))
     _number_and_add(follow)
     for item in order.items:
         db.session.add(OrderItem(order_id=follow.id, item_id=item.item_id, text=item.text,
