@@ -178,10 +178,10 @@ def review_action(inspection_id: int):
                                       now=now_utc())
         elif action == "send_back":
             review.inspection_send_back(scope=scope, actor_id=current_user.id,
-                                        inspection=inspection, comment=comment)
+                                        inspection=inspection, comment=comment, now=now_utc())
         elif action == "cancel":
             review.inspection_cancel(scope=scope, actor_id=current_user.id, inspection=inspection,
-                                     reason=comment)
+                                     reason=comment, now=now_utc())
         else:
             abort(400)
     except DomainError as error:
@@ -204,7 +204,7 @@ def amend(inspection_id: int):
         try:
             review.inspection_amend(scope=scope, user=current_user, inspection=inspection,
                                     changes=_changed(inspection, parse_answers(request.form, items)),
-                                    reason=request.form.get("reason", ""))
+                                    reason=request.form.get("reason", ""), now=now_utc())
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")

@@ -12,7 +12,7 @@ from hygiene.extensions import db
 from hygiene.inspections.models import Photo
 from hygiene.rectifications.models import OPEN_STATUSES, RectificationOrder
 
-FILTERS = ("open", "issued", "evidence_submitted", "overdue", "closed", "superseded")
+FILTERS = ("open", "issued", "evidence_submitted", "overdue", "closed", "superseded", "withdrawn")
 
 
 def order_clause(scope: Scope) -> sa.ColumnElement[bool]:
