@@ -60,7 +60,7 @@ def my_contact():
     form = ContactForm(obj=current_user)
     if form.validate_on_submit():
         try:
-            services.contact_update(scope=current_scope(), actor_id=current_user.id, user=current_user,
+            services.contact_update(scope=current_scope(), actor_id=current_user.id, user=current_user._get_current_object(),
                                     data=form.data)
         except services.UserInvalid as error:
             db.session.rollback()

@@ -53,6 +53,7 @@ def inspection_detail(inspection_id: int):
     scope = current_scope()
     inspection = queries.inspection_get(scope=scope, inspection_id=inspection_id)
     return render_template("inspections/detail.html", **_sheet(inspection), today=local_today(),
+                           amendments=queries.amendment_history(inspection),
                            show_scores=scope.township_wide or inspection.status == "published",
                            can_review=scope.is_admin, can_fill=_can_fill(scope, inspection))
 
