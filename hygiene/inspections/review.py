@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from hygiene.accounts.models import User
@@ -24,18 +25,30 @@ def _check_reviewer(scope: Scope, inspection: Inspection) -> None:
         raise Forbidden(_("Only the hygiene office reviews inspections."))
 
 
-def _transition(inspection: Inspection, allowed: tuple[str, ...], target: str) -> str:
-    if inspection.status not in allowed:
-        raise DomainError(_("An inspection that is “%(status)s” cannot be changed this way.",
-                            status=inspection.status))
-    before, inspection.status = inspection.status, target
-    return before
+def _transition(inspection: Inspection, allowed: tuple[str, ...], target: str) -> str | None:
+    """Move the inspection to `target` in one conditional UPDATE, so of two identical requests
+    at the same moment only one goes through. Returns the status before, or None when a request
+    just like this one got there first (a double tap: nothing more to do)."""
+    before = inspection.status
+    if before in allowed:
+        claimed = db.session.execute(sa.update(Inspection).where(
+            Inspection.id == inspection.id, Inspection.status == before).values(status=target)
+            .execution_options(synchronize_session=False)).rowcount
+        db.session.refresh(inspection)
+        if claimed:
+            return before
+    if inspection.status == target:
+        return None
+    raise DomainError(_("An inspection that is “%(status)s” cannot be changed this way.",
+                        status=inspection.status))
 
 
 def inspection_publish(*, scope: Scope, actor_id: int, inspection: Inspection, now: datetime) -> None:
     """Publish a submitted inspection: its score now counts and the target can see it."""
     _check_reviewer(scope, inspection)
     before = _transition(inspection, ("submitted",), "published")
+    if before is None:
+        return
     inspection.published_at, inspection.published_by_id = now, actor_id
     audit_record(actor_id=actor_id, action="publish", record=inspection,
                  township_id=inspection.township_id, before={"status": before},
@@ -52,6 +65,8 @@ def inspection_send_back(*, scope: Scope, actor_id: int, inspection: Inspection,
     if not comment:
         raise DomainError(_("Say what needs to change before sending it back."), field="comment")
     before = _transition(inspection, ("submitted",), "in_progress")
+    if before is None:
+        return
     inspection.review_comment, inspection.submission_key = comment, None
     audit_record(actor_id=actor_id, action="send_back", record=inspection,
                  township_id=inspection.township_id, before={"status": before},
@@ -65,6 +80,8 @@ def inspection_cancel(*, scope: Scope, actor_id: int, inspection: Inspection, re
     sent back is withdrawn and its recipient told."""
     _check_reviewer(scope, inspection)
     before = _transition(inspection, Inspection.OPEN, "cancelled")
+    if before is None:
+        return
     reason = (reason or "").strip()
     audit_record(actor_id=actor_id, action="cancel", record=inspection,
                  township_id=inspection.township_id, before={"status": before},

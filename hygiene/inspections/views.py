@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -224,8 +225,16 @@ def _changed(inspection, posted: list[dict]) -> list[dict]:
         answer = current.get(change["item_id"])
         return answer is None or (answer.result, str(answer.findings), answer.note) != (
             change["result"], str(change["findings"] or 0), change["note"]) or (
-            change["grade"] is not None and str(answer.grade) != str(change["grade"]))
+            change["grade"] is not None and _grade_differs(answer.grade, change["grade"]))
     return [c for c in posted if differs(c)]
+
+
+def _grade_differs(stored, posted) -> bool:
+    """20.00 as stored and "20" as posted are the same grade."""
+    try:
+        return stored is None or Decimal(str(posted)) != stored
+    except InvalidOperation:
+        return True  # not a number: let the service refuse it with its message
 
 
 def _sheet(inspection) -> dict:

@@ -153,8 +153,8 @@ class Difference:
     id: int
     name: str
     published_rank: int | None
-    live_rank: int | None
     published_score: Decimal | None
+    live_rank: int | None
     live_score: Decimal | None
     published_inspections: int
     live_inspections: int
@@ -186,7 +186,7 @@ def amendments_since(publication: RankingPublication, subject: Subject, period: 
 
     stmt = (sa.select(AuditEvent, Inspection).join(Inspection, sa.and_(
         AuditEvent.entity_type == "inspection", AuditEvent.entity_id == Inspection.id))
-        .where(AuditEvent.action == "amend", AuditEvent.at > publication.published_at,
+        .where(AuditEvent.action == "amend", AuditEvent.at >= publication.published_at,
                *subject.filters(Inspection), Inspection.planned_date.between(period.start, period.end))
         .options(joinedload(AuditEvent.actor)).order_by(AuditEvent.at, AuditEvent.id))
     return list(db.session.execute(stmt))
