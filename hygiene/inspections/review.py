@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -119,7 +120,9 @@ def inspection_amend(*, scope: Scope, user: User, inspection: Inspection, change
 
 
 def _score_of(inspection: Inspection) -> dict[str, str]:
-    return {f: str(getattr(inspection, f)) for f in SCORE_FIELDS}
+    """The score fields as text, points with two decimals as the database keeps them."""
+    return {f: f"{value:.2f}" if isinstance(value := getattr(inspection, f), Decimal) else str(value)
+            for f in SCORE_FIELDS}
 
 
 def _answers_of(inspection: Inspection, item_ids: set[int]) -> dict[str, dict]:

@@ -276,8 +276,8 @@ def test_the_page_says_which_villages_differ_from_the_publication_and_how_to_cor
     page = client.get("/rankings/?period=2026-10").text
     block = page[page.index('id="differs"'):page.index("</section>", page.index('id="differs"'))]
     assert "与公布结果不一致" in page and "甲一村" in block and "甲二村" not in block
-    # the sheet's other items were never answered in these rows, so the amended score is 14.3
-    assert "第1名 · 85.00" in block and "52.15" in block         # published → live mean
+    # the sheet's other items were never answered in these rows, so the amended score is 14.30
+    assert "第1名 · 85.00" in block and "52.15" in block and "80.00 → 14.30" in block
     assert "补录垃圾问题" in block and 'href="#publish"' in block  # why, and the way to a correction
     login("inspector_a")
     reader = client.get("/rankings/?period=2026-10").text
