@@ -310,5 +310,9 @@ def _follow_up(order: RectificationOrder, user: User, now: datetime) -> Rectific
                                  note=order.reinspection_note or item.note,
                                  points_lost=item.points_lost, severity=item.severity))
     db.session.flush()
+    db.session.refresh(follow)
+    audit_record(actor_id=user.id, action="issue", record=follow, township_id=follow.township_id,
+                 after={"number": follow.display_number, "deadline": follow.deadline.isoformat(),
+                        "items": _items_text(follow), "follows": order.display_number})
     return follow
 

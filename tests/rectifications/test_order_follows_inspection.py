@@ -117,3 +117,21 @@ def test_a_withdrawn_order_does_not_count_in_the_on_time_share(order, ctx, world
     for computed in (ranking, units):
         assert all(r.candidate.components.get("rectification") is None for r in computed.rows)
     assert the_order(order.id).deadline == date(2026, 12, 7)
+
+
+def test_a_follow_up_order_is_audited_as_issued(order, ctx, world):
+    from flask import current_app
+
+    from hygiene.media import FileSystemStore, PhotoLimits
+    from tests.inspections.conftest import jpeg
+
+    unit = db.session.get(User, world.user_unit_a1)
+    store = FileSystemStore(current_app.config["UPLOAD_DIR"])
+    services.order_submit_evidence(scope=Scope.of(unit), user=unit, order=the_order(order.id), note="已清理",
+                                   photos=[("a.jpg", jpeg(pattern=3))], store=store, limits=PhotoLimits(), now=LATER)
+    inspector = db.session.get(User, world.user_inspector_a)
+    follow = services.order_reinspect(scope=Scope.of(inspector), user=inspector, order=the_order(order.id),
+                                      passed=False, note="仍有垃圾", photos=[], store=store, limits=PhotoLimits(),
+                                      now=LATER)
+    [issued] = events(follow.id, "issue")
+    assert issued.after["follows"] == "〔2026〕第1号" and "地面整洁" in issued.after["items"]
