@@ -26,7 +26,10 @@ class LoginForm(FlaskForm):
 class UserForm(FlaskForm):
     username = StringField(_l("User name"))
     display_name = StringField(_l("Full name"))
-    phone = StringField(_l("Phone"))
+    phone = StringField(_l("Mobile phone"))
+    email = StringField(_l("E-mail"))
+    notify_by_email = BooleanField(_l("Notifications by e-mail"), default=True)
+    notify_by_sms = BooleanField(_l("Notifications by text message"), default=True)
     role = SelectField(_l("Role"), choices=[], validate_choice=False)
     township_id = SelectField(_l("Township"), choices=[], validate_choice=False, coerce=str)
     village_id = SelectField(_l("Village / community"), choices=[], validate_choice=False, coerce=str)
@@ -43,3 +46,13 @@ class UserForm(FlaskForm):
         self.village_id.choices = blank + [(str(v.id), v.name) for v in visible_villages(scope)]
         self.unit_id.choices = blank + [(str(u.id), f"{u.village.name} · {u.name}")
                                         for u in visible_units(scope)]
+
+
+class ContactForm(FlaskForm):
+    """A user's own contact details and the channels they want notifications on."""
+
+    phone = StringField(_l("Mobile phone"))
+    email = StringField(_l("E-mail"))
+    notify_by_email = BooleanField(_l("Send me notifications by e-mail"))
+    notify_by_sms = BooleanField(_l("Send me notifications by text message"))
+    submit = SubmitField(_l("Save"))

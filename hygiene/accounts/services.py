@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from hygiene.accounts.contact import normalise_email, normalise_mobile
 from hygiene.accounts.models import Role, User
 from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record, changed_fields, snapshot
@@ -11,11 +12,12 @@ from hygiene.clock import now_utc
 from hygiene.errors import DomainError, Forbidden, InvalidFields, NotFound
 from hygiene.extensions import db
 from hygiene.places.models import Township, Unit, Village
-from hygiene.places.rules import clean_text, normalise_phone
+from hygiene.places.rules import clean_text
 
 MIN_PASSWORD_LENGTH = 8
+CONTACT_FIELDS = ("phone", "email", "notify_by_email", "notify_by_sms")
 AUDITED_FIELDS = ("username", "display_name", "phone", "role", "township_id", "village_id",
-                  "unit_id")
+                  "unit_id", "email", "notify_by_email", "notify_by_sms")
 
 
 class UserInvalid(InvalidFields):
@@ -90,6 +92,43 @@ def user_set_active(*, scope: Scope, actor_id: int | None, user: User, active: b
     return user
 
 
+def contact_values(data: dict, errors: dict[str, str]) -> dict:
+    """The contact details and wanted channels from a form; a bad address or number goes to
+    `errors` beside its field (the typed value is kept so the form shows it again)."""
+    raw_phone, raw_email = clean_text(data.get("phone")), clean_text(data.get("email"))
+    phone, email = normalise_mobile(raw_phone), normalise_email(raw_email)
+    if phone is None:
+        errors["phone"] = _("“%(value)s” is not a mobile number: 11 digits starting with 1, "
+                            "such as 13800138000.", value=raw_phone)
+    if email is None:
+        errors["email"] = _("“%(value)s” is not an e-mail address; it should look like "
+                            "name@example.com.", value=raw_email)
+    return {"phone": raw_phone if phone is None else phone,
+            "email": raw_email if email is None else email,
+            "notify_by_email": bool(data.get("notify_by_email")),
+            "notify_by_sms": bool(data.get("notify_by_sms"))}
+
+
+def contact_update(*, scope: Scope, actor_id: int, user: User, data: dict) -> User:
+    """Set a user's phone, e-mail and wanted channels: users their own, admins those they manage."""
+    if user.id != actor_id and db.session.scalar(
+            sa.select(User.id).where(User.id == user.id, user_scope_clause(scope))) is None:
+        raise NotFound("user not found")
+    errors: dict[str, str] = {}
+    values = contact_values(data, errors)
+    if errors:
+        raise UserInvalid(errors)
+    before = snapshot(user, CONTACT_FIELDS)
+    for name, value in values.items():
+        setattr(user, name, value)
+    changes = changed_fields(before, snapshot(user, CONTACT_FIELDS))
+    if changes:
+        audit_record(actor_id=actor_id, action="update", record=user, township_id=user.township_id,
+                     before={k: v[0] for k, v in changes.items()},
+                     after={k: v[1] for k, v in changes.items()})
+    return user
+
+
 def _password_errors(password: str) -> dict[str, str]:
     if len(password) < MIN_PASSWORD_LENGTH:
         return {"password": _("The password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)}
@@ -103,17 +142,12 @@ def _validate(scope: Scope, data: dict, existing: User | None) -> dict:
     values = {
         "username": clean_text(data.get("username")),
         "display_name": clean_text(data.get("display_name")),
-        "phone": clean_text(data.get("phone")),
         "role": clean_text(data.get("role")),
+        **contact_values(data, errors),
     }
     for name in ("username", "display_name"):
         if not values[name]:
             errors[name] = _("This field is required.")
-    if values["phone"]:
-        values["phone"] = normalise_phone(values["phone"]) or values["phone"]
-        if not normalise_phone(values["phone"]):
-            errors["phone"] = _("“%(value)s” is not a valid phone number (11-digit mobile or "
-                                "landline with area code).", value=values["phone"])
     if values["role"] not in set(Role):
         errors["role"] = _("Choose a value from the list.")
     else:

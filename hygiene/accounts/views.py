@@ -8,12 +8,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
 from hygiene.accounts import services
-from hygiene.accounts.forms import ROLE_LABELS, LoginForm, UserForm
+from hygiene.accounts.forms import ROLE_LABELS, ContactForm, LoginForm, UserForm
 from hygiene.accounts.models import User
 from hygiene.audit.queries import events_for
-from hygiene.core.web import apply_errors, page_number, require_admin, safe_next
+from hygiene.core.web import apply_errors, current_scope, page_number, require_admin, safe_next
 from hygiene.errors import DomainError
 from hygiene.extensions import db
+from hygiene.notifications.services import receivable_channels
 
 bp = Blueprint("accounts", __name__)
 
@@ -50,6 +51,27 @@ def logout():
 def language(code: str):
     session["lang"] = code
     return redirect(safe_next(url_for("core.dashboard")))
+
+
+@bp.route("/account/contact", methods=["GET", "POST"])
+@login_required
+def my_contact():
+    """Everyone keeps their own phone, e-mail and channels; no user id in the URL to change."""
+    form = ContactForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            services.contact_update(scope=current_scope(), actor_id=current_user.id, user=current_user._get_current_object(),
+                                    data=form.data)
+        except services.UserInvalid as error:
+            db.session.rollback()
+            apply_errors(form, error.errors)
+        else:
+            db.session.commit()
+            flash(_("Your contact details are saved."), "success")
+            return redirect(url_for(".my_contact"), 303)
+    failed = request.method == "POST" and (form.errors or form.form_errors)
+    return render_template("accounts/contact.html", form=form,
+                           channels=receivable_channels(current_user)), 422 if failed else 200
 
 
 @bp.get("/users/")

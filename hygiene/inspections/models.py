@@ -118,6 +118,11 @@ class Inspection(db.Model):
     def is_overdue(self, today: date) -> bool:
         return self.status in self.OPEN and self.due_date < today
 
+    @property
+    def is_sent_back(self) -> bool:
+        """Open again after a submission: the office sent it back to be corrected."""
+        return self.status in self.OPEN and self.submitted_at is not None
+
     def __str__(self) -> str:
         return f"{self.target_label} {self.planned_date:%Y-%m-%d}"
 

@@ -1,7 +1,8 @@
 """Reads of inspections, always through the reader's scope."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -57,7 +58,8 @@ def inspector_agenda(*, scope: Scope, user_id: int, today: date) -> dict[str, li
         Inspection.status.in_(Inspection.OPEN), Inspection.planned_date <= week_end)
     rows = list(db.session.scalars(open_mine.order_by(None).order_by(
         Inspection.due_date, Inspection.target_label)))
-    return {"due_now": [i for i in rows if i.planned_date <= today],
+    # what the office sent back comes first: it was already done once and waits on a correction
+    return {"due_now": sorted((i for i in rows if i.planned_date <= today), key=lambda i: not i.is_sent_back),
             "this_week": [i for i in rows if i.planned_date > today]}
 
 
@@ -83,3 +85,51 @@ def flagged_photo_counts(inspection_ids: list[int]) -> dict[int, int]:
         if flags:
             counts[inspection_id] = counts.get(inspection_id, 0) + 1
     return counts
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    item: str
+    before: dict
+    after: dict
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """One amendment of a published inspection, read back from the audit trail."""
+
+    at: datetime
+    by: str
+    reason: str
+    score_before: dict
+    score_after: dict
+    answers: list[AnswerChange]
+
+
+def amendment_history(inspection: Inspection) -> list[Amendment]:
+    """Every amendment of the inspection, oldest first: who, when, why, old and new score and answers."""
+    from hygiene.audit.models import AuditEvent
+
+    stmt = (sa.select(AuditEvent).options(joinedload(AuditEvent.actor))
+            .where(AuditEvent.entity_type == "inspection", AuditEvent.entity_id == inspection.id,
+                   AuditEvent.action == "amend").order_by(AuditEvent.at, AuditEvent.id))
+    texts = {str(item.id): item.text for item in inspection.version.items}
+    history = []
+    for event in db.session.scalars(stmt):
+        before, after = event.before or {}, event.after or {}
+        old, new = before.get("answers") or {}, after.get("answers") or {}
+        answers = [AnswerChange(texts.get(key, key), _answer(old.get(key)), _answer(new.get(key)))
+                   for key in sorted(set(old) | set(new), key=lambda k: list(texts).index(k) if k in texts else 0)]
+        history.append(Amendment(event.at, event.actor.display_name if event.actor else "", after.get("reason", ""),
+                                 before.get("score") or {}, after.get("score") or {}, answers))
+    return history
+
+
+def _answer(value) -> dict:
+    """An answer as the audit trail kept it; early entries kept (result, findings, grade) only."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, list | tuple):
+        result, findings, grade = (list(value) + [None, 0, None])[:3]
+        return {"result": result, "findings": findings, "grade": None if grade == "None" else grade, "note": ""}
+    return {}

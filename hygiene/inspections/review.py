@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -9,10 +10,13 @@ from flask_babel import gettext as _
 from hygiene.accounts.models import User
 from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
+from hygiene.clock import now_utc
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
+from hygiene.inspections import notices
 from hygiene.inspections.fieldwork import answer_write, inspection_score
 from hygiene.inspections.models import Inspection, Photo
+from hygiene.rectifications.services import order_issue_for_inspection, orders_withdraw_for_inspection
 
 SCORE_FIELDS = ("score", "earned", "possible", "vetoed", "passed", "grade")
 
@@ -22,12 +26,22 @@ def _check_reviewer(scope: Scope, inspection: Inspection) -> None:
         raise Forbidden(_("Only the hygiene office reviews inspections."))
 
 
-def _transition(inspection: Inspection, allowed: tuple[str, ...], target: str) -> str:
-    if inspection.status not in allowed:
-        raise DomainError(_("An inspection that is “%(status)s” cannot be changed this way.",
-                            status=inspection.status))
-    before, inspection.status = inspection.status, target
-    return before
+def _transition(inspection: Inspection, allowed: tuple[str, ...], target: str) -> str | None:
+    """Move the inspection to `target` in one conditional UPDATE, so of two identical requests
+    at the same moment only one goes through. Returns the status before, or None when a request
+    just like this one got there first (a double tap: nothing more to do)."""
+    before = inspection.status
+    if before in allowed:
+        claimed = db.session.execute(sa.update(Inspection).where(
+            Inspection.id == inspection.id, Inspection.status == before).values(status=target)
+            .execution_options(synchronize_session=False)).rowcount
+        db.session.refresh(inspection)
+        if claimed:
+            return before
+    if inspection.status == target:
+        return None
+    raise DomainError(_("An inspection that is “%(status)s” cannot be changed this way.",
+                        status=inspection.status))
 
 
 class FlaggedPublish(DomainError):
@@ -57,6 +71,8 @@ def inspection_publish(*, scope: Scope, actor_id: int, inspection: Inspection, n
     if flagged and not flag_reason:
         raise FlaggedPublish(flagged)
     before = _transition(inspection, ("submitted",), "published")
+    if before is None:
+        return
     inspection.published_at, inspection.published_by_id = now, actor_id
     after = {"status": "published", "score": str(inspection.score)}
     if flagged:
@@ -65,38 +81,55 @@ def inspection_publish(*, scope: Scope, actor_id: int, inspection: Inspection, n
                  township_id=inspection.township_id, before={"status": before}, after=after)
 
 
-def inspection_send_back(*, scope: Scope, actor_id: int, inspection: Inspection, comment: str) -> None:
-    """Return a submitted inspection to its inspectors with the reviewer's comment."""
+def inspection_send_back(*, scope: Scope, actor_id: int, inspection: Inspection, comment: str,
+                         now: datetime | None = None) -> None:
+    """Return a submitted inspection to its inspectors with the reviewer's comment; they are told.
+
+    Its order (if any) stands meanwhile; the re-submission brings it in line."""
     _check_reviewer(scope, inspection)
     comment = (comment or "").strip()
     if not comment:
         raise DomainError(_("Say what needs to change before sending it back."), field="comment")
     before = _transition(inspection, ("submitted",), "in_progress")
+    if before is None:
+        return
     inspection.review_comment, inspection.submission_key = comment, None
     audit_record(actor_id=actor_id, action="send_back", record=inspection,
                  township_id=inspection.township_id, before={"status": before},
                  after={"status": "in_progress", "comment": comment})
+    notices.tell_sent_back(inspection, now or now_utc())
 
 
-def inspection_cancel(*, scope: Scope, actor_id: int, inspection: Inspection, reason: str) -> None:
-    """Cancel an inspection that has not been submitted."""
+def inspection_cancel(*, scope: Scope, actor_id: int, inspection: Inspection, reason: str,
+                      now: datetime | None = None) -> None:
+    """Cancel an inspection that has not been submitted; an order it issued before it was
+    sent back is withdrawn and its recipient told."""
     _check_reviewer(scope, inspection)
     before = _transition(inspection, Inspection.OPEN, "cancelled")
+    if before is None:
+        return
+    reason = (reason or "").strip()
     audit_record(actor_id=actor_id, action="cancel", record=inspection,
                  township_id=inspection.township_id, before={"status": before},
-                 after={"status": "cancelled", "reason": (reason or "").strip()})
+                 after={"status": "cancelled", "reason": reason})
+    why = (_("The inspection was cancelled: %(reason)s", reason=reason) if reason
+           else _("The inspection was cancelled."))
+    orders_withdraw_for_inspection(inspection=inspection, actor_id=actor_id, reason=why, now=now or now_utc())
 
 
 def inspection_amend(*, scope: Scope, user: User, inspection: Inspection, changes: list[dict],
-                     reason: str) -> None:
-    """Change answers of a published inspection; the audit trail keeps the old answers and score."""
+                     reason: str, now: datetime | None = None) -> None:
+    """Change answers of a published inspection. The audit trail keeps the old and new score and
+    answers with the reason (the inspection page shows them); an open order follows the change."""
     _check_reviewer(scope, inspection)
     if inspection.status != "published":
         raise DomainError(_("Only published inspections are amended; edit others directly."))
     if not (reason or "").strip():
         raise DomainError(_("An amendment needs a reason."), field="reason")
-    old_answers = {a.item_id: (a.result, a.findings, str(a.grade)) for a in inspection.answers}
-    old_score = {f: str(getattr(inspection, f)) for f in SCORE_FIELDS}
+    if not changes:
+        raise DomainError(_("No answer was changed; the inspection stands as it is."))
+    changed_ids = {int(c["item_id"]) for c in changes}
+    before = {"score": _score_of(inspection), "answers": _answers_of(inspection, changed_ids)}
     for change in changes:
         answer_write(inspection=inspection, **change)
     db.session.flush()
@@ -105,10 +138,27 @@ def inspection_amend(*, scope: Scope, user: User, inspection: Inspection, change
     for field in SCORE_FIELDS:
         setattr(inspection, field, getattr(result, field))
     audit_record(actor_id=user.id, action="amend", record=inspection,
-                 township_id=inspection.township_id,
-                 before={"score": old_score, "answers": {str(k): v for k, v in old_answers.items()
-                                                         if k in {int(c["item_id"]) for c in changes}}},
-                 after={"score": {f: str(getattr(inspection, f)) for f in SCORE_FIELDS},
-                        "answers": {str(c["item_id"]): (c.get("result"), c.get("findings"),
-                                                        str(c.get("grade"))) for c in changes},
+                 township_id=inspection.township_id, before=before,
+                 after={"score": _score_of(inspection), "answers": _answers_of(inspection, changed_ids),
                         "reason": reason.strip()})
+    order_issue_for_inspection(inspection=inspection, actor_id=user.id, now=now or now_utc())
+
+
+def _score_of(inspection: Inspection) -> dict[str, str]:
+    """The score fields as text, points with two decimals as the database keeps them."""
+    return {f: f"{value:.2f}" if isinstance(value := getattr(inspection, f), Decimal) else str(value)
+            for f in SCORE_FIELDS}
+
+
+def _answers_of(inspection: Inspection, item_ids: set[int]) -> dict[str, dict]:
+    """The answers of some items as the history shows them: item, result, findings, grade, note."""
+    answers = {a.item_id: a for a in inspection.answers}
+    shown = {}
+    for item in inspection.version.items:
+        if item.id in item_ids:
+            a = answers.get(item.id)
+            shown[str(item.id)] = {
+                "item": item.text, "result": a.result if a else None, "findings": a.findings if a else 0,
+                "grade": str(a.grade) if a and a.grade is not None else None, "note": a.note if a else "",
+                "earned": str(a.earned) if a and a.earned is not None else None}
+    return shown

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -56,6 +57,7 @@ def inspection_detail(inspection_id: int):
     inspection = queries.inspection_get(scope=scope, inspection_id=inspection_id)
     sheet = _sheet(inspection)
     return render_template("inspections/detail.html", **sheet, today=local_today(),
+                           amendments=queries.amendment_history(inspection),
                            show_scores=scope.sees_inspection_results(inspection),
                            can_review=scope.is_admin, can_fill=_can_fill(scope, inspection),
                            show_flags=scope.township_wide,
@@ -177,10 +179,10 @@ def review_action(inspection_id: int):
                                       now=now_utc(), flag_reason=request.form.get("flag_reason", ""))
         elif action == "send_back":
             review.inspection_send_back(scope=scope, actor_id=current_user.id,
-                                        inspection=inspection, comment=comment)
+                                        inspection=inspection, comment=comment, now=now_utc())
         elif action == "cancel":
             review.inspection_cancel(scope=scope, actor_id=current_user.id, inspection=inspection,
-                                     reason=comment)
+                                     reason=comment, now=now_utc())
         else:
             abort(400)
     except review.FlaggedPublish as flagged:
@@ -219,7 +221,7 @@ def amend(inspection_id: int):
         try:
             review.inspection_amend(scope=scope, user=current_user, inspection=inspection,
                                     changes=_changed(inspection, parse_answers(request.form, items)),
-                                    reason=request.form.get("reason", ""))
+                                    reason=request.form.get("reason", ""), now=now_utc())
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -238,8 +240,16 @@ def _changed(inspection, posted: list[dict]) -> list[dict]:
         answer = current.get(change["item_id"])
         return answer is None or (answer.result, str(answer.findings), answer.note) != (
             change["result"], str(change["findings"] or 0), change["note"]) or (
-            change["grade"] is not None and str(answer.grade) != str(change["grade"]))
+            change["grade"] is not None and _grade_differs(answer.grade, change["grade"]))
     return [c for c in posted if differs(c)]
+
+
+def _grade_differs(stored, posted) -> bool:
+    """20.00 as stored and "20" as posted are the same grade."""
+    try:
+        return stored is None or Decimal(str(posted)) != stored
+    except InvalidOperation:
+        return True  # not a number: let the service refuse it with its message
 
 
 def _sheet(inspection) -> dict:

@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any, Protocol
 
+from hygiene.accounts.contact import is_mobile
 from hygiene.accounts.models import User
 from hygiene.core.web import absolute_url
 from hygiene.notifications.models import ChannelName, Notification
@@ -34,13 +35,14 @@ class Channel(Protocol):
 
 
 def email_address(user: User) -> str:
-    """The user's e-mail address, '' when none (User gains its `email` column later)."""
-    return (getattr(user, "email", "") or "").strip()
+    """The user's e-mail address, '' when none."""
+    return (user.email or "").strip()
 
 
 def phone_number(user: User) -> str:
-    """The user's mobile number, '' when none."""
-    return (user.phone or "").strip()
+    """The user's mobile number, '' when none (a landline cannot take a text message)."""
+    phone = (user.phone or "").strip()
+    return phone if is_mobile(phone) else ""
 
 
 class InAppChannel:

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import LazyString
+from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -75,12 +75,12 @@ def row_key(*, kind: str, recipient_id: int, channel: str, dedupe_key: str) -> s
 
 
 def receivable_channels(user: User) -> set[str]:
-    """The channels this installation can reach the user on."""
+    """The channels this installation can reach the user on and the user wants (in-app always)."""
     enabled = channel_rules.enabled_channels(current_app.config)
     names = {ChannelName.IN_APP.value}
-    if ChannelName.EMAIL in enabled and channel_rules.email_address(user):
+    if ChannelName.EMAIL in enabled and user.notify_by_email and channel_rules.email_address(user):
         names.add(ChannelName.EMAIL.value)
-    if ChannelName.SMS in enabled and channel_rules.phone_number(user):
+    if ChannelName.SMS in enabled and user.notify_by_sms and channel_rules.phone_number(user):
         names.add(ChannelName.SMS.value)
     return names
 
@@ -111,6 +111,16 @@ def notify_many(specs: Iterable[NotifySpec]) -> int:
     rows = _outbox_rows([(key, *plan) for key, plan in planned.items() if key not in queued])
     return sum(_insert_many_once(rows[start:start + INSERT_CHUNK])
                for start in range(0, len(rows), INSERT_CHUNK))
+
+
+def tell(specs: Iterable[NotifySpec]) -> int:
+    """Queue the notifications of a domain event, in the same transaction as the event.
+
+    The texts (lazy strings) are written in the office's language, whatever language the person
+    who caused the event reads the site in; each row is queued once per occasion (dedupe key),
+    so a service that runs twice tells nobody twice. Returns rows added."""
+    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")):
+        return notify_many(specs)
 
 
 def digest_enqueue(

@@ -75,7 +75,8 @@ def rectification_on_time(subject: Subject, period: Period) -> dict[int, dict]:
     stmt = (sa.select(key, sa.func.count(), sa.func.count().filter(on_time),
                       sa.func.count().filter(order.status == "issued"),
                       sa.func.count().filter(order.status == "superseded"))
-            .where(*subject.filters(order), order.deadline.between(period.start, period.end))
+            .where(*subject.filters(order), order.deadline.between(period.start, period.end),
+                   order.status != "withdrawn")  # a withdrawn order asked nothing in the end
             .group_by(key))
     return {k: {"value": (Decimal(100) * good / total).quantize(Decimal("0.01")), "count": total,
                 "on_time": good, "overdue": late, "repeat": repeat}

@@ -46,7 +46,7 @@ TWO_DECIMALS, DAY, MINUTE = "0.00", "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
 INSPECTION_STATUS = {"planned": _l("Planned"), "in_progress": _l("In progress"), "submitted": _l("Submitted"),
                      "published": _l("Published"), "cancelled": _l("Cancelled")}
 ORDER_STATUS = {"issued": _l("Issued"), "evidence_submitted": _l("Fix reported"), "closed": _l("Closed"),
-                "superseded": _l("Not fixed, follow-up issued")}
+                "superseded": _l("Not fixed, follow-up issued"), "withdrawn": _l("Withdrawn")}
 RESULTS = {"pass": _l("Pass"), "fail": _l("Fail"), "na": _l("Not applicable")}
 REASONS = {"too_few_inspections": _l("Too few inspections"), "no_score": _l("No score")}
 

@@ -144,3 +144,49 @@ def _change(row: dict, old: dict | None) -> Change:
 
 def township_name(township_id: int) -> str:
     return db.session.scalar(sa.select(Township.name).where(Township.id == township_id)) or ""
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A candidate whose live figures are not what the standing publication shows."""
+
+    id: int
+    name: str
+    published_rank: int | None
+    published_score: Decimal | None
+    live_rank: int | None
+    live_score: Decimal | None
+    published_inspections: int
+    live_inspections: int
+
+
+def publication_differences(publication: RankingPublication, live: list[dict]) -> list[Difference]:
+    """The candidates whose rank, score or number of inspections moved since the publication,
+    in live order; one that appeared or left counts too."""
+    published = {row["id"]: row for row in publication.rows}
+    found = []
+    for row in live:
+        old = published.pop(row["id"], None) or {"rank": None, "score": None, "inspections": 0}
+        then = (old["rank"], _decimal(old["score"]), old["inspections"])
+        now = (row["rank"], _decimal(row["score"]), row["inspections"])
+        if then != now:
+            found.append(Difference(row["id"], row["name"], *then[:2], *now[:2], then[2], now[2]))
+    found += [Difference(old["id"], old["name"], old["rank"], _decimal(old["score"]), None, None,
+                         old["inspections"], 0) for old in published.values()]
+    return found
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def amendments_since(publication: RankingPublication, subject: Subject, period: Period) -> list:
+    """The amendments of the period's inspections made after the publication: why figures moved."""
+    from hygiene.audit.models import AuditEvent
+
+    stmt = (sa.select(AuditEvent, Inspection).join(Inspection, sa.and_(
+        AuditEvent.entity_type == "inspection", AuditEvent.entity_id == Inspection.id))
+        .where(AuditEvent.action == "amend", AuditEvent.at >= publication.published_at,
+               *subject.filters(Inspection), Inspection.planned_date.between(period.start, period.end))
+        .options(joinedload(AuditEvent.actor)).order_by(AuditEvent.at, AuditEvent.id))
+    return list(db.session.execute(stmt))

@@ -13,6 +13,7 @@ from hygiene.audit.services import audit_record
 from hygiene.errors import DomainError, Forbidden, InvalidFields
 from hygiene.extensions import db
 from hygiene.places.models import Unit, Village
+from hygiene.rankings import notices
 from hygiene.rankings.components import COMPONENTS, Subject
 from hygiene.rankings.maths import Candidate, Ranked, check_weights, rank
 from hygiene.rankings.models import RankingPublication, RankingSettings
@@ -114,6 +115,8 @@ def ranking_publish(*, scope: Scope, actor_id: int, subject: Subject, period: Pe
     if corrects is not None and not (note or "").strip():
         raise DomainError(_("Say what the correction corrects."), field="note")
     rows = [_snapshot_row(r) for r in ranking.rows]
+    if corrects is not None and rows == corrects.rows and (note or "").strip() == corrects.note:
+        return corrects  # the same correction again (a double tap, a resend): it is published
     ranked = [row for row in rows if row["rank"]]
     publication = RankingPublication(
         township_id=subject.township_id, subject=subject.key, period_key=period.key, published_at=now,
@@ -127,6 +130,7 @@ def ranking_publish(*, scope: Scope, actor_id: int, subject: Subject, period: Pe
     audit_record(actor_id=actor_id, action="publish", record=publication,
                  township_id=subject.township_id,
                  after={"period": period.key, "subject": subject.key, "corrects": publication.corrects_id})
+    notices.tell_published(publication, now)
     return publication
 
 

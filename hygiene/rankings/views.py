@@ -120,10 +120,13 @@ def _render_page(subject: Subject, period: Period, *, settings_form=None, publis
     """The live ranking with the pickers, the rules, and for admins the settings and publishing."""
     scope = current_scope()
     ranking = services.ranking_compute(subject=subject, period=period)
+    rows = queries.live_rows(ranking)
+    current = services.publication_current(township_id=subject.township_id, subject_key=subject.key,
+                                           period_key=period.key)
     return render_template(
-        "rankings/index.html", ranking=ranking, rows=queries.live_rows(ranking), args=_args(subject, period),
-        current=services.publication_current(township_id=subject.township_id, subject_key=subject.key,
-                                             period_key=period.key),
+        "rankings/index.html", ranking=ranking, rows=rows, args=_args(subject, period), current=current,
+        differences=queries.publication_differences(current, rows) if current else [],
+        amended=queries.amendments_since(current, subject, period) if current else [],
         publications=services.publications_of(township_id=subject.township_id), can_publish=scope.is_admin,
         settings_form=settings_form or (SettingsForm.of(ranking) if scope.is_admin else None),
         publish_form=publish_form or PublishForm(formdata=None),

@@ -12,6 +12,9 @@ from hygiene.clock import UTCDateTime, now_utc
 from hygiene.extensions import db
 
 OPEN_STATUSES = ("issued", "evidence_submitted")
+# every status an order can have; "withdrawn": its inspection was cancelled or corrected and
+# left nothing to put right (never overdue, not counted in rankings)
+STATUSES = (*OPEN_STATUSES, "closed", "superseded", "withdrawn")
 
 
 class RectificationOrder(db.Model):
@@ -57,6 +60,8 @@ class RectificationOrder(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     items: Mapped[list[OrderItem]] = relationship(order_by="OrderItem.id", back_populates="order")
     parent: Mapped[RectificationOrder | None] = relationship(remote_side=[id])

@@ -13,7 +13,7 @@ from hygiene.inspections.models import Inspection, Photo
 from hygiene.places.models import Village
 from hygiene.rectifications.models import OPEN_STATUSES, RectificationOrder
 
-FILTERS = ("open", "issued", "evidence_submitted", "overdue", "closed", "superseded")
+FILTERS = ("open", "issued", "evidence_submitted", "overdue", "closed", "superseded", "withdrawn")
 
 
 def order_clause(scope: Scope) -> sa.ColumnElement[bool]:

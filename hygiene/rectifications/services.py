@@ -20,6 +20,7 @@ from hygiene.extensions import db
 from hygiene.inspections.models import Answer, Inspection, Photo
 from hygiene.inspections.photos import photo_new
 from hygiene.media import PhotoLimits, PhotoStore, photo_intake
+from hygiene.rectifications import notices
 from hygiene.rectifications.models import OPEN_STATUSES, OrderItem, RectificationOrder
 from hygiene.rectifications.workdays import deadline_after, is_working_day, moved_to_working_day
 
@@ -41,19 +42,54 @@ def deadline_fields(issued_on: date, working_days: int) -> dict:
 
 def order_issue_for_inspection(*, inspection: Inspection, actor_id: int | None,
                                now: datetime) -> RectificationOrder | None:
-    """Issue one order listing the inspection's failed items (none when nothing failed).
+    """Keep the inspection's order in line with its failed items (None when nothing failed).
 
-    A re-submitted inspection (sent back by the office) updates its order while the
-    recipient has not acknowledged it yet; after that the order stands as issued."""
+    The first submission with failed items issues the order. A re-submission after a send back,
+    or an amendment, changes the items of the order while it is open (audited, and its recipient
+    told); when nothing is left to put right the order is withdrawn. A closed or superseded
+    order stands: its fix has been checked."""
     failed = _failed_answers(inspection)
     order = db.session.scalar(sa.select(RectificationOrder).where(
-        RectificationOrder.inspection_id == inspection.id, RectificationOrder.parent_id.is_(None)))
-    if order is not None:
-        if order.status == "issued" and order.acknowledged_at is None:
-            _replace_items(order, failed)
+        RectificationOrder.inspection_id == inspection.id, RectificationOrder.parent_id.is_(None),
+        RectificationOrder.status != "withdrawn").order_by(RectificationOrder.id.desc()).limit(1))
+    if order is None:
+        return _issue(inspection, failed, actor_id, now) if failed else None
+    if not order.is_open:
         return order
     if not failed:
-        return None
+        order_withdraw(order=order, actor_id=actor_id, now=now,
+                       reason=_("The inspection was corrected: nothing is left to put right."))
+    else:
+        _update_items(order, failed, actor_id, now)
+    return order
+
+
+def orders_withdraw_for_inspection(*, inspection: Inspection, actor_id: int | None, reason: str,
+                                   now: datetime) -> list[RectificationOrder]:
+    """Withdraw the open orders of an inspection that no longer stands (it was cancelled)."""
+    orders = list(db.session.scalars(sa.select(RectificationOrder).where(
+        RectificationOrder.inspection_id == inspection.id,
+        RectificationOrder.status.in_(OPEN_STATUSES)).order_by(RectificationOrder.id)))
+    for order in orders:
+        order_withdraw(order=order, actor_id=actor_id, now=now, reason=reason)
+    return orders
+
+
+def order_withdraw(*, order: RectificationOrder, actor_id: int | None, reason: str,
+                   now: datetime) -> None:
+    """Withdraw an open order with the reason shown on it; it never goes overdue or counts
+    in rankings, and its recipient is told once."""
+    if not order.is_open:
+        return
+    before = order.status
+    order.status, order.withdrawn_at, order.withdrawn_reason = "withdrawn", now, reason
+    audit_record(actor_id=actor_id, action="withdraw", record=order, township_id=order.township_id,
+                 before={"status": before}, after={"status": "withdrawn", "reason": reason})
+    notices.tell_withdrawn(order, responsible_users(order), now)
+
+
+def _issue(inspection: Inspection, failed: list[Answer], actor_id: int | None,
+           now: datetime) -> RectificationOrder:
     issued_on = local_today(now)
     order = RectificationOrder(
         township_id=inspection.township_id, village_id=inspection.village_id,
@@ -65,12 +101,32 @@ def order_issue_for_inspection(*, inspection: Inspection, actor_id: int | None,
     _replace_items(order, failed)
     audit_record(actor_id=actor_id, action="issue", record=order, township_id=order.township_id,
                  after={"number": order.display_number, "deadline": order.deadline.isoformat(),
-                        "items": len(failed)})
+                        "items": _items_text(order)})
+    notices.tell_issued(order, responsible_users(order), now)
     return order
 
 
 def _failed_answers(inspection: Inspection) -> list[Answer]:
     return [a for a in inspection.answers if a.earned is not None and a.earned < a.item.points]
+
+
+def _update_items(order: RectificationOrder, failed: list[Answer], actor_id: int | None,
+                  now: datetime) -> None:
+    """Replace the items when they differ from the failed answers; audit and tell the change."""
+    wanted = [(a.item_id, a.note, a.item.points - a.earned) for a in failed]
+    if [(i.item_id, i.note, i.points_lost) for i in order.items] == wanted:
+        return
+    before = _items_text(order)
+    _replace_items(order, failed)
+    event = audit_record(actor_id=actor_id, action="update", record=order, township_id=order.township_id,
+                         before={"items": before}, after={"items": _items_text(order)})
+    db.session.flush()
+    notices.tell_items_changed(order, responsible_users(order), event.id, now)
+
+
+def _items_text(order: RectificationOrder) -> str:
+    """The order's items as one line for the audit trail: 地面整洁（−40）；垃圾日产日清（−10）."""
+    return "；".join(f"{i.text}（−{i.points_lost.normalize():f}）" for i in order.items)
 
 
 def _replace_items(order: RectificationOrder, failed: list[Answer]) -> None:
@@ -223,6 +279,7 @@ def order_submit_evidence(*, scope: Scope, user: User, order: RectificationOrder
     audit_record(actor_id=user.id, action="evidence", record=order, township_id=order.township_id,
                  before={"status": before}, after={"status": order.status, "note": note,
                                                    "photos": len(photos)})
+    notices.tell_fix_reported(order, now)
 
 
 def _attach(order, purpose, filename, data, store, limits, user, now) -> Photo:
@@ -255,6 +312,7 @@ def order_reinspect(*, scope: Scope, user: User, order: RectificationOrder, pass
                  before={"status": "evidence_submitted"},
                  after={"status": order.status, "passed": passed,
                         "follow_up": follow_up.display_number if follow_up else None})
+    notices.tell_reinspected(order, responsible_users(order), follow_up, now)
     return follow_up
 
 
@@ -272,5 +330,9 @@ def _follow_up(order: RectificationOrder, user: User, now: datetime) -> Rectific
                                  note=order.reinspection_note or item.note,
                                  points_lost=item.points_lost, severity=item.severity))
     db.session.flush()
+    db.session.refresh(follow)
+    audit_record(actor_id=user.id, action="issue", record=follow, township_id=follow.township_id,
+                 after={"number": follow.display_number, "deadline": follow.deadline.isoformat(),
+                        "items": _items_text(follow), "follows": order.display_number})
     return follow
 

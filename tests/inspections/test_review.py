@@ -46,7 +46,7 @@ def test_an_amendment_changes_the_score_and_keeps_the_old_values(app, client, lo
     assert (amended.status, str(amended.score)) == ("published", "60.00")
     with app.app_context():
         event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "amend"))
-    assert event.before["score"]["score"] == "100.00" and event.after["score"]["score"] == "60.0"
+    assert event.before["score"]["score"] == "100.00" and event.after["score"]["score"] == "60.00"
     assert str(inspection.floor) in event.before["answers"] and event.after["reason"] == "复核发现地面不洁"
 
 

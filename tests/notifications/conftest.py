@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.inspections.conftest import inspection  # noqa: F401  (fixture, for the domain events)
+from tests.rectifications.conftest import order  # noqa: F401  (fixture, for the domain events)
+
 
 @pytest.fixture
 def emails(monkeypatch):

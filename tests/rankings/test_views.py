@@ -256,3 +256,29 @@ def test_the_live_page_and_explain_run_the_same_queries_for_2_or_10_rows(app, cl
         if day == 2:
             few = queries(f"/rankings/explain?period=2026-10&id={world.a2}")
     assert queries(f"/rankings/explain?period=2026-10&id={world.a2}") == few
+
+
+def test_the_page_says_which_villages_differ_from_the_publication_and_how_to_correct_it(app, client, login, world,
+                                                                                        sheet, october):
+    from hygiene.accounts.models import User
+    from hygiene.accounts.scope import Scope
+    from hygiene.inspections import review
+
+    login("admin_a")
+    publish(client, note="十月例行通报")
+    assert 'id="differs"' not in client.get("/rankings/?period=2026-10").text  # live equals published
+    with app.app_context():
+        admin = db.session.get(User, world.user_admin_a)
+        review.inspection_amend(scope=Scope.of(admin), user=admin, inspection=db.session.get(Inspection, october[1]),
+                                changes=[dict(item_id=sheet.refuse, result="fail", findings=4, grade=None, note="")],
+                                reason="补录垃圾问题")
+        db.session.commit()
+    page = client.get("/rankings/?period=2026-10").text
+    block = page[page.index('id="differs"'):page.index("</section>", page.index('id="differs"'))]
+    assert "与公布结果不一致" in page and "甲一村" in block and "甲二村" not in block
+    # the sheet's other items were never answered in these rows, so the amended score is 14.30
+    assert "第1名 · 85.00" in block and "52.15" in block and "80.00 → 14.30" in block
+    assert "补录垃圾问题" in block and 'href="#publish"' in block  # why, and the way to a correction
+    login("inspector_a")
+    reader = client.get("/rankings/?period=2026-10").text
+    assert 'id="differs"' in reader and "更正只能由爱卫办发布" in reader

@@ -15,8 +15,13 @@ def at(day: int, month: int = 12) -> datetime:
     return datetime(2026, month, day, 1, 0, tzinfo=UTC)
 
 
+SWEEP_KINDS = ("order_due", "order_overdue", "inspection_due", "digest")
+
+
 def outbox(kind=None):
-    stmt = sa.select(Notification.kind, Notification.recipient_id).order_by(Notification.id)
+    """What the sweeps queued (the order's issue is told at once, by the issue itself)."""
+    stmt = (sa.select(Notification.kind, Notification.recipient_id)
+            .where(Notification.kind.in_(SWEEP_KINDS)).order_by(Notification.id))
     if kind:
         stmt = stmt.where(Notification.kind == kind)
     return db.session.execute(stmt).all()
