@@ -12,6 +12,7 @@ from hygiene.inspections import scoring
 from hygiene.inspections.models import Answer, Inspection, Photo
 from tests.inspections.conftest import jpeg
 from tests.inspections.test_fill import all_pass, load
+from tests.rectifications.conftest import order  # noqa: F401  (fixture)
 
 
 def count(app, model) -> int:
@@ -233,3 +234,13 @@ def _fail_on_layout(name, **context):
     if name != "errors/plain.html":
         raise RuntimeError("the layout needs the database")
     return render_template(name, **context)
+
+
+def test_a_forbidden_step_on_an_order_is_a_403_page_not_a_flash(app, client, login, order):  # noqa: F811
+    from hygiene.rectifications.models import RectificationOrder
+
+    login("inspector_a")  # only the recipient acknowledges an order
+    response = client.post(f"/orders/{order.id}/acknowledge")
+    assert response.status_code == 403 and "error-page" in response.text
+    with app.app_context():
+        assert db.session.get(RectificationOrder, order.id).status == "issued"
