@@ -33,7 +33,8 @@
       var p = document.createElement("p");
       p.className = "save-state " + (state === "error" ? "error" : "muted");
       p.textContent = message;
-      fieldset.appendChild(p);
+      // beside the inputs it is about, not below the photos
+      fieldset.insertBefore(p, fieldset.querySelector("label.note"));
     }
   }
 
@@ -64,7 +65,7 @@
   });
 
   // A failed upload keeps the chosen photo in its input and says so beside it, with a retry.
-  function uploadProblem(label, message, retry) {
+  function uploadProblem(label, message, retry, file) {
     var box = label.parentNode;
     var old = box.querySelector(".upload-state");
     if (old) old.remove();
@@ -72,7 +73,12 @@
     var p = document.createElement("p");
     p.className = "upload-state error";
     p.setAttribute("role", "alert");
-    p.textContent = message + " ";
+    if (file && window.URL && URL.createObjectURL) {  // the photo waiting to be sent, seen
+      var img = document.createElement("img");
+      img.src = URL.createObjectURL(file); img.alt = file.name;
+      p.appendChild(img);
+    }
+    p.appendChild(document.createTextNode(message + " "));
     if (retry) {
       var button = document.createElement("button");
       button.type = "button";
@@ -101,7 +107,7 @@
     var limit = Number(form.dataset.photoMaxBytes);
     if (limit && file.size > limit) {
       input.value = "";  // never sent: it would be refused, and the form post with it too
-      uploadProblem(label, form.dataset.msgTooLarge.replace("{size}", (file.size / 1048576).toFixed(1)));
+      uploadProblem(label, form.dataset.msgTooLarge.replace("{size}", (Math.ceil(file.size / 104857.6) / 10).toFixed(1)));
       return;
     }
     var data = new FormData();
@@ -119,7 +125,8 @@
           // refused for what it is (not a photo, too large): sending it again would not help
           var refused = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
           if (refused) input.value = "";
-          uploadProblem(label, refused ? res.data.error : form.dataset.msgUploadFailed, refused ? null : again);
+          uploadProblem(label, refused ? res.data.error : form.dataset.msgUploadFailed,
+                        refused ? null : again, refused ? null : file);
           return;
         }
         input.value = "";  // uploaded: the final form post must not send it again
@@ -127,7 +134,7 @@
       })
       .catch(function () {
         label.classList.remove("busy");
-        uploadProblem(label, form.dataset.msgUploadFailed, again);
+        uploadProblem(label, form.dataset.msgUploadFailed, again, file);
       });
   }
 
