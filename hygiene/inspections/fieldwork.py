@@ -174,6 +174,11 @@ def photo_attach(*, scope: Scope, user: User, inspection: Inspection, item_id, f
     claim_for_writing(scope=scope, user=user, inspection=inspection, now=now)
     item = _item_of(inspection, item_id) if item_id not in (None, "") else None
     info = photo_intake(data, filename, store=store, limits=limits)
+    same = db.session.scalar(sa.select(Photo).where(
+        Photo.inspection_id == inspection.id, Photo.sha256 == info.sha256,
+        Photo.item_id == item.id if item else Photo.item_id.is_(None)).limit(1))
+    if same is not None:
+        return same  # the same photo sent again (a retry after a lost answer): kept once
     photo = Photo(
         inspection_id=inspection.id, item_id=item.id if item else None,
         township_id=inspection.township_id, target_kind=inspection.target_kind,

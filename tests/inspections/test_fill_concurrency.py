@@ -6,13 +6,14 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from io import BytesIO
 
 import pytest
 import sqlalchemy as sa
 
 from hygiene.audit.models import AuditEvent
 from hygiene.extensions import db
-from hygiene.inspections.models import Answer, Inspection
+from hygiene.inspections.models import Answer, Inspection, Photo
 from hygiene.rectifications.models import RectificationOrder
 from tests.inspections.test_fill import all_pass
 
@@ -121,3 +122,20 @@ def test_an_autosave_racing_a_submission_never_changes_it_afterwards(app, live, 
     # either the autosave came first and the submission counted it, or it was refused after
     assert done.status == "submitted"
     assert (statuses[1], floor, str(done.score)) in ((409, "pass", "100.00"), (200, "pass", "100.00"))
+
+
+def test_identical_photo_uploads_at_the_same_moment_keep_one_photo(app, live, login, inspection):
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    from tests.inspections.conftest import jpeg
+
+    cookie = session_cookie(login, "inspector_a")
+    photo = FileStorage(BytesIO(jpeg(pattern=9)), "IMG_2026..01.jpg", "photo", "image/jpeg")
+    boundary, body = encode_multipart(MultiDict({"photo": photo, "item_id": str(inspection.floor)}))
+    statuses = fire_at_once([urllib.request.Request(
+        f"{live}/inspections/{inspection.id}/photos", data=body, method="POST",
+        headers={"Cookie": f"session={cookie}", "Accept": "application/json",
+                 "Content-Type": f"multipart/form-data; boundary={boundary}"}) for _ in range(TWINS)])
+    assert statuses == [201] * TWINS
+    assert count(app, Photo) == 1
