@@ -83,12 +83,16 @@ def fill_form_save(*, scope: Scope, user: User, inspection: Inspection, answers:
     problems = _write_all(scope, user, inspection, answers, photos, staged, limits, now)
     if problems:
         raise PostRefused(problems)
-    staged.publish()
     if submit:
         db.session.flush()
         db.session.refresh(inspection)
-        fieldwork.inspection_submit(scope=scope, user=user, inspection=inspection,
-                                    submission_key=submission_key, now=now)
+        try:
+            fieldwork.inspection_submit(scope=scope, user=user, inspection=inspection,
+                                        submission_key=submission_key, now=now)
+        except fieldwork.SubmissionRefused:
+            staged.publish()  # the post is kept as a draft; only its submission is refused
+            raise
+    staged.publish()
 
 
 def _write_all(scope, user, inspection, answers, photos, staged, limits, now) -> dict:

@@ -244,3 +244,46 @@ def test_a_forbidden_step_on_an_order_is_a_403_page_not_a_flash(app, client, log
     assert response.status_code == 403 and "error-page" in response.text
     with app.app_context():
         assert db.session.get(RectificationOrder, order.id).status == "issued"
+
+
+def test_a_post_whose_submission_is_refused_keeps_its_photos_with_the_draft(app, client, login, inspection):
+    login("inspector_a")
+    form = all_pass(inspection, **{f"result_{inspection.veto}": "fail", "action": "submit",
+                                   f"result_{inspection.floor}": "fail",
+                                   f"photo_{inspection.veto}": (BytesIO(jpeg(pattern=10)), "v.jpg")})
+    response = client.post(f"/inspections/{inspection.id}/fill", data=form, content_type="multipart/form-data")
+    assert response.status_code == 422  # the failed floor item still needs its photo
+    with app.app_context():
+        photo = db.session.scalar(sa.select(Photo))
+    with client.get(f"/inspections/photos/{photo.id}/thumb") as thumb:
+        assert thumb.status_code == 200
+    assert load(app, inspection.id).status == "in_progress"
+
+
+def test_a_post_refused_at_submission_for_having_nothing_to_score_stores_no_file(app, client, login, world):
+    """Every item not applicable (no veto item on this sheet): refused whole, no file left behind."""
+    from datetime import date
+
+    from hygiene.accounts.models import Role, User
+    from hygiene.accounts.scope import Scope
+    from hygiene.checklists.services import template_save
+    from tests.inspections.helpers import SIMPLE_SHEET, simple_spec
+
+    with app.app_context():
+        sections = [{**SIMPLE_SHEET["sections"][0]}]
+        version = template_save(scope=Scope(Role.ADMIN, township_id=world.ta), actor_id=None,
+                                spec=simple_spec(code="no-veto", sections=sections))
+        target = Inspection(version_id=version.id, township_id=world.ta, village_id=world.a1,
+                            target_kind="unit", target_id=world.unit_a1, unit_id=world.unit_a1,
+                            target_label="a1饭店", planned_date=date(2026, 11, 23), due_date=date(2026, 11, 30),
+                            inspectors=[db.session.get(User, world.user_inspector_a)])
+        db.session.add(target)
+        db.session.commit()
+        target_id, items = target.id, [i.id for i in version.items]
+    login("inspector_a")
+    files_before = stored_files(app)
+    form = {f"result_{i}": "na" for i in items} | {"action": "submit", "submission_key": "n",
+                                                  "photo_general": (BytesIO(jpeg(pattern=11)), "g.jpg")}
+    response = client.post(f"/inspections/{target_id}/fill", data=form, content_type="multipart/form-data")
+    assert response.status_code == 422 and stored_files(app) == files_before
+    assert count(app, Photo) == count(app, Answer) == 0
