@@ -139,7 +139,7 @@ def _register_error_handlers(app: Flask) -> None:
 
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(NotFound, lambda _e: error_page(404))
-    app.register_error_handler(Forbidden, lambda _e: error_page(403))
+    app.register_error_handler(Forbidden, lambda error: error_page(403, error.message))
     app.register_error_handler(500, lambda _e: error_page(500))
 
 

@@ -119,7 +119,7 @@ def _fill(inspection, rng, quality, when, inspector) -> None:
         answer = Answer(inspection_id=inspection.id, item_id=item.id, updated_at=when,
                         result=scoring.FAIL if failed else scoring.PASS,
                         findings=rng.randint(1, 3) if failed and item.scoring == "deduction" else 0,
-                        grade=(item.points * _fraction(rng, failed)).quantize(item.points)
+                        grade=scoring.grade_scale(item.points).nearest(item.points * _fraction(rng, failed))
                         if item.scoring == "grade" else None,
                         note=rng.choice(FAULT_NOTES) if failed else "")
         answer.earned = scoring.item_earned(fieldwork.rule_of(item), fieldwork.answer_of(answer))

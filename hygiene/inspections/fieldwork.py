@@ -6,12 +6,14 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.dialects import postgresql, sqlite
 
 from hygiene.accounts.models import User
 from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.checklists.models import TemplateItem
-from hygiene.core.once import claim_once, is_repeat
+from hygiene.clock import now_utc
+from hygiene.core.once import is_repeat
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections import scoring
@@ -28,41 +30,75 @@ class SubmissionRefused(DomainError):
         self.problems = problems
 
 
-def check_can_fill(scope: Scope, user: User, inspection: Inspection) -> None:
-    """Assigned inspectors (and the township's admins) fill an open inspection."""
+class NotOpen(DomainError):
+    """The inspection can no longer be filled; the message names its real status."""
+
+
+def not_open_message(inspection: Inspection) -> str:
+    """Why an inspection that is not open cannot be filled, for its actual status."""
+    if inspection.status == "cancelled":
+        return _("This inspection was cancelled; it can no longer be filled.")
+    if inspection.status == "published":
+        return _("This inspection has been published; only the hygiene office can amend it.")
+    return _("This inspection has been submitted and can no longer be changed here.")
+
+
+def check_assigned(scope: Scope, user: User, inspection: Inspection) -> None:
+    """Assigned inspectors (and the township's admins) fill an inspection; others are refused."""
     assigned = any(u.id == user.id for u in inspection.inspectors)
     if not (assigned or (scope.is_admin and scope.covers_township(inspection.township_id))):
         raise Forbidden(_("This inspection is assigned to other inspectors."))
+
+
+def check_can_fill(scope: Scope, user: User, inspection: Inspection) -> None:
+    """The user may fill this inspection, and it is still open."""
+    check_assigned(scope, user, inspection)
     if inspection.status not in Inspection.OPEN:
-        raise DomainError(_("This inspection has been submitted and can no longer be changed here."))
+        raise NotOpen(not_open_message(inspection))
+
+
+def claim_for_writing(*, scope: Scope, user: User, inspection: Inspection, now: datetime) -> None:
+    """Lock the open inspection for this transaction and mark it started, or refuse it.
+
+    The conditional UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) before
+    anything is read for the write, so concurrent writes to one inspection run one after
+    another, and none lands after a submission or a cancellation."""
+    check_assigned(scope, user, inspection)
+    claimed = db.session.execute(sa.update(Inspection).where(
+        Inspection.id == inspection.id, Inspection.status.in_(Inspection.OPEN)).values(
+        status="in_progress").execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(inspection)
+    if not claimed:
+        raise NotOpen(not_open_message(inspection))
+    inspection.started_at = inspection.started_at or now
 
 
 def answer_save(*, scope: Scope, user: User, inspection: Inspection, item_id: int, result: str | None,
                 findings: object = 0, grade: object = None, note: str = "",
                 now: datetime) -> Answer:
     """Save one item's answer as a draft; the inspection moves to in progress."""
-    check_can_fill(scope, user, inspection)
-    answer = answer_write(inspection=inspection, item_id=item_id, result=result, findings=findings,
-                          grade=grade, note=note)
-    _mark_started(inspection, now)
-    return answer
+    claim_for_writing(scope=scope, user=user, inspection=inspection, now=now)
+    return answer_write(inspection=inspection, item_id=item_id, result=result, findings=findings,
+                        grade=grade, note=note, now=now)
 
 
 def answer_write(*, inspection: Inspection, item_id, result: str | None, findings: object = 0,
-                 grade: object = None, note: str = "") -> Answer:
-    """Validate and store one answer with its earned points; the caller checks who may write."""
+                 grade: object = None, note: str = "", now: datetime | None = None) -> Answer:
+    """Validate and store one answer with its earned points; the caller checks who may write.
+
+    An upsert, so two identical writes at the same moment leave one answer, never an error."""
     item = _item_of(inspection, item_id)
-    answer = db.session.scalar(sa.select(Answer).where(
-        Answer.inspection_id == inspection.id, Answer.item_id == item.id))
-    if answer is None:
-        answer = Answer(inspection_id=inspection.id, item_id=item.id)
-        db.session.add(answer)
-    answer.result = _result(result)
-    answer.findings = _findings(item, answer.result, findings)
-    answer.grade = _grade(item, grade)
-    answer.note = (note or "").strip()[:2000]
-    answer.earned = scoring.item_earned(rule_of(item), answer_of(answer))
-    return answer
+    values = {"result": _result(item, result)}
+    values |= {"findings": _findings(item, values["result"], findings), "grade": _grade(item, grade),
+               "note": (note or "").strip()[:2000], "updated_at": now or now_utc()}
+    values["earned"] = scoring.item_earned(rule_of(item), scoring.ItemAnswer(
+        values["result"], values["findings"], values["grade"]))
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
+    db.session.execute(insert(Answer).values(inspection_id=inspection.id, item_id=item.id, **values)
+                       .on_conflict_do_update(index_elements=["inspection_id", "item_id"], set_=values))
+    return db.session.scalar(sa.select(Answer).where(
+        Answer.inspection_id == inspection.id, Answer.item_id == item.id).execution_options(
+        populate_existing=True))
 
 
 def _item_of(inspection: Inspection, item_id) -> TemplateItem:
@@ -72,11 +108,13 @@ def _item_of(inspection: Inspection, item_id) -> TemplateItem:
     return item
 
 
-def _result(value) -> str | None:
+def _result(item: TemplateItem, value) -> str | None:
     if value in (None, ""):
         return None
     if value not in (scoring.PASS, scoring.FAIL, scoring.NOT_APPLICABLE):
         raise DomainError(_("Choose pass, fail or not applicable."))
+    if item.veto and value == scoring.NOT_APPLICABLE:
+        raise DomainError(_("A veto item must be checked: pass or fail."))
     return value
 
 
@@ -98,15 +136,17 @@ def _grade(item: TemplateItem, value) -> Decimal | None:
         grade = Decimal(str(value))
     except InvalidOperation:
         raise DomainError(_("The grade must be a number.")) from None
-    if not (grade.is_finite() and 0 <= grade <= item.points):
-        raise DomainError(_("The grade must be between 0 and %(points)s.", points=item.points))
+    scale = scoring.grade_scale(item.points)
+    if not scale.accepts(grade):
+        raise DomainError(_("The grade must be between 0 and %(points)s, in steps of %(step)s.",
+                            points=_plain(scale.max), step=_plain(scale.step)))
     return grade
 
 
-def _mark_started(inspection: Inspection, now: datetime) -> None:
-    if inspection.status == "planned":
-        inspection.status = "in_progress"
-    inspection.started_at = inspection.started_at or now
+def _plain(number: Decimal) -> str:
+    """A number as people write it: 20 rather than 20.00, 0.5 rather than 0.50."""
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def rule_of(item: TemplateItem) -> scoring.ItemRule:
@@ -130,9 +170,14 @@ def inspection_score(inspection: Inspection) -> scoring.ScoreResult:
 def photo_attach(*, scope: Scope, user: User, inspection: Inspection, item_id, filename: str,
                  data: bytes, store: PhotoStore, limits: PhotoLimits, now: datetime) -> Photo:
     """Take in a photo for an item (or the whole inspection) and flag what a reviewer should see."""
-    check_can_fill(scope, user, inspection)
+    claim_for_writing(scope=scope, user=user, inspection=inspection, now=now)
     item = _item_of(inspection, item_id) if item_id not in (None, "") else None
     info = photo_intake(data, filename, store=store, limits=limits)
+    same = db.session.scalar(sa.select(Photo).where(
+        Photo.inspection_id == inspection.id, Photo.sha256 == info.sha256,
+        Photo.item_id == item.id if item else Photo.item_id.is_(None)).limit(1))
+    if same is not None:
+        return same  # the same photo sent again (a retry after a lost answer): kept once
     photo = Photo(
         inspection_id=inspection.id, item_id=item.id if item else None,
         township_id=inspection.township_id, target_kind=inspection.target_kind,
@@ -141,7 +186,6 @@ def photo_attach(*, scope: Scope, user: User, inspection: Inspection, item_id, f
         gps_lat=info.gps_lat, gps_lon=info.gps_lon, uploaded_by_id=user.id, uploaded_at=now)
     flag_photo(photo, now)
     db.session.add(photo)
-    _mark_started(inspection, now)
     db.session.flush()
     return photo
 
@@ -172,25 +216,27 @@ def inspection_problems(inspection: Inspection) -> dict[int, str]:
 
 def inspection_submit(*, scope: Scope, user: User, inspection: Inspection, submission_key: str,
                       now: datetime) -> Inspection:
-    """Submit once: a repeat with the same key (double tap, retry) returns the first result."""
+    """Submit once: a repeat with the same key (double tap, retry, a twin request) returns the first."""
     if is_repeat(inspection, "submission_key", submission_key):
         return inspection
-    check_can_fill(scope, user, inspection)
+    try:
+        claim_for_writing(scope=scope, user=user, inspection=inspection, now=now)
+    except NotOpen:
+        if is_repeat(inspection, "submission_key", submission_key):
+            return inspection  # an identical request got the lock first and submitted it
+        raise
     problems = inspection_problems(inspection)
     if problems:
         raise SubmissionRefused(problems)
     result = inspection_score(inspection)
     if result.score is None:
         raise DomainError(_("Every item is marked not applicable; there is nothing to score."))
-    claimed = claim_once(
-        inspection, key_column="submission_key", key=submission_key,
-        allowed=Inspection.status.in_(Inspection.OPEN),
-        values=dict(status="submitted", submitted_at=now, submitted_by_id=user.id,
-                    score=result.score, earned=result.earned, possible=result.possible,
-                    vetoed=result.vetoed, passed=result.passed, grade=result.grade),
-        refused=_("This inspection has already been submitted."))
-    if not claimed:  # the same submission, sent twice at the same moment: the other one did it
-        return inspection
+    for field, value in dict(status="submitted", submission_key=submission_key, submitted_at=now,
+                             submitted_by_id=user.id, score=result.score, earned=result.earned,
+                             possible=result.possible, vetoed=result.vetoed, passed=result.passed,
+                             grade=result.grade).items():
+        setattr(inspection, field, value)
+    db.session.flush()
     audit_record(actor_id=user.id, action="submit", record=inspection,
                  township_id=inspection.township_id, before={"status": "in_progress"},
                  after={"status": "submitted", "score": str(result.score), "grade": result.grade})

@@ -8,10 +8,12 @@ takes the lowest band.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 PASS, FAIL, NOT_APPLICABLE = "pass", "fail", "na"
 HUNDRED = Decimal(100)
+GRADE_STEP = Decimal("0.5")
+FINE_GRADE_STEP = Decimal("0.01")  # for items whose points are no multiple of GRADE_STEP
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,32 @@ class ScoreResult:
     grade: str
     failed: tuple                       # keys of items that lost points
     unanswered: tuple                   # keys of items without an answer
+
+
+@dataclass(frozen=True)
+class GradeScale:
+    """The grades an item takes: from 0 to its points in steps of `step` (the input's min/max/step)."""
+
+    max: Decimal
+    step: Decimal
+    min: Decimal = Decimal(0)
+
+    def accepts(self, grade: Decimal) -> bool:
+        """True for exactly the values the form's number input lets through."""
+        return (grade.is_finite() and self.min <= grade <= self.max
+                and (grade - self.min) % self.step == 0)
+
+    def nearest(self, value: Decimal) -> Decimal:
+        """The highest accepted grade not above `value` (clamped to the scale)."""
+        steps = ((min(max(value, self.min), self.max) - self.min) / self.step).to_integral_value(ROUND_FLOOR)
+        return self.min + steps * self.step
+
+
+def grade_scale(points: Decimal) -> GradeScale:
+    """The one rule for valid grades, shared by validation, the HTML input and the demo."""
+    points = Decimal(points)
+    step = GRADE_STEP if points % GRADE_STEP == 0 else FINE_GRADE_STEP
+    return GradeScale(max=points, step=step)
 
 
 def item_earned(rule: ItemRule, answer: ItemAnswer) -> Decimal | None:

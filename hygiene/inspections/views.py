@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -14,13 +15,14 @@ from hygiene.clock import local_today, now_utc
 from hygiene.core.web import current_scope, page_number, photo_limits, photo_store
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
-from hygiene.inspections import fieldwork, queries, review
+from hygiene.inspections import fieldwork, formpost, queries, review, scoring
 from hygiene.inspections.forms import parse_answers, posted_photos
-from hygiene.inspections.models import Photo
+from hygiene.inspections.models import Inspection, Photo
 from hygiene.inspections.photos import photo_get, photo_uses
 from hygiene.places.queries import visible_villages
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
+bp.add_app_template_global(scoring.grade_scale, "grade_scale")
 
 
 @bp.before_request
@@ -68,55 +70,59 @@ def inspection_detail(inspection_id: int):
 def fill(inspection_id: int):
     scope = current_scope()
     inspection = queries.inspection_get(scope=scope, inspection_id=inspection_id)
-    if inspection.status in ("submitted", "published"):
-        return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
-    problems, status = {}, 200
+    fieldwork.check_assigned(scope, current_user, inspection)
     if request.method == "POST":
-        problems, status = _save_form(scope, inspection)
-        if status == 302:
-            return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
-    else:
-        fieldwork.check_can_fill(scope, current_user, inspection)
-    return render_template("inspections/fill.html", **_sheet(inspection), problems=problems,
-                           submission_key=uuid.uuid4().hex), status
+        return _save_form(scope, inspection)
+    if inspection.status not in Inspection.OPEN:
+        flash(fieldwork.not_open_message(inspection), "error")
+        return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
+    return _fill_page(inspection)
 
 
-def _save_form(scope, inspection) -> tuple[dict, int]:
-    """Save every posted answer and photo; submit when asked. Returns (problems, status)."""
+def _save_form(scope, inspection):
+    """Save the posted answers and photos (all or none); submit when asked."""
     items = [i.id for i in inspection.version.items]
+    answers, submit = parse_answers(request.form, items), request.form.get("action") == "submit"
     try:
-        for answer in parse_answers(request.form, items):
-            fieldwork.answer_save(scope=scope, user=current_user, inspection=inspection,
-                                  now=now_utc(), **answer)
-        for item_id, upload in posted_photos(request.files, items):
-            fieldwork.photo_attach(scope=scope, user=current_user, inspection=inspection,
-                                   item_id=item_id, filename=upload.filename, data=upload.read(),
-                                   store=photo_store(), limits=photo_limits(), now=now_utc())
-        if request.form.get("action") == "submit":
-            db.session.flush()
-            db.session.refresh(inspection)
-            fieldwork.inspection_submit(scope=scope, user=current_user, inspection=inspection,
-                                        submission_key=request.form.get("submission_key", ""),
-                                        now=now_utc())
+        formpost.fill_form_save(
+            scope=scope, user=current_user, inspection=inspection, answers=answers, submit=submit,
+            photos=[formpost.PostedPhoto(item_id, upload.filename, upload.read())
+                    for item_id, upload in posted_photos(request.files, items)],
+            submission_key=request.form.get("submission_key", ""), store=photo_store(),
+            limits=photo_limits(), now=now_utc())
+    except fieldwork.NotOpen as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".inspection_detail", inspection_id=inspection.id), 303)
     except fieldwork.SubmissionRefused as refused:
         db.session.commit()  # the answers are kept as a draft; only the submission is refused
         flash(refused.message, "error")
-        return refused.problems, 422
-    except DomainError as error:
+        return _fill_page(inspection, refused.problems), 422
+    except DomainError as error:  # nothing of the post is kept; show it as it was typed
         db.session.rollback()
         flash(error.message, "error")
-        return {}, 422
+        return _fill_page(inspection, getattr(error, "problems", {}), typed=answers), 422
     db.session.commit()
-    submitted = request.form.get("action") == "submit"
-    flash(_("Submitted. The hygiene office will review it.") if submitted else _("Draft saved."), "success")
-    return {}, 302 if submitted else 200
+    if submit:
+        flash(_("Submitted. The hygiene office will review it."), "success")
+        return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
+    flash(_("Draft saved."), "success")
+    return _fill_page(inspection)
+
+
+def _fill_page(inspection, problems: dict | None = None, typed: list[dict] = ()):
+    return render_template("inspections/fill.html", **_sheet(inspection, typed), problems=problems or {},
+                           submission_key=uuid.uuid4().hex,
+                           photo_max_bytes=photo_limits().max_bytes)
 
 
 @bp.post("/<int:inspection_id>/answers")
 def answer_autosave(inspection_id: int):
     scope = current_scope()
     inspection = queries.inspection_get(scope=scope, inspection_id=inspection_id)
-    data = request.get_json(silent=True) or {}
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return jsonify(error=_("The answer could not be read; please try again.")), 400
     try:
         fieldwork.answer_save(scope=scope, user=current_user, inspection=inspection, now=now_utc(),
                               item_id=data.get("item_id"), result=data.get("result"),
@@ -185,6 +191,8 @@ def review_action(inspection_id: int):
                                      reason=comment, now=now_utc())
         else:
             abort(400)
+    except Forbidden:
+        raise  # a 403 page, not a flash
     except review.FlaggedPublish as flagged:
         db.session.rollback()
         return _confirm_publish(scope, inspection, flagged)
@@ -216,20 +224,25 @@ def amend(inspection_id: int):
     inspection = queries.inspection_get(scope=scope, inspection_id=inspection_id)
     if not scope.is_admin or inspection.status != "published":
         abort(403 if not scope.is_admin else 404)
+    typed, status = [], 200
     if request.method == "POST":
         items = [i.id for i in inspection.version.items]
+        posted = parse_answers(request.form, items)
         try:
             review.inspection_amend(scope=scope, user=current_user, inspection=inspection,
-                                    changes=_changed(inspection, parse_answers(request.form, items)),
+                                    changes=_changed(inspection, posted),
                                     reason=request.form.get("reason", ""), now=now_utc())
+        except Forbidden:
+            raise
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
+            typed, status = posted, 422
         else:
             db.session.commit()
             flash(_("Amended; the old values are kept in the audit trail."), "success")
             return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
-    return render_template("inspections/amend.html", **_sheet(inspection), problems={})
+    return render_template("inspections/amend.html", **_sheet(inspection, typed), problems={}), status
 
 
 def _changed(inspection, posted: list[dict]) -> list[dict]:
@@ -252,9 +265,11 @@ def _grade_differs(stored, posted) -> bool:
         return True  # not a number: let the service refuse it with its message
 
 
-def _sheet(inspection) -> dict:
-    """What the detail, fill and amend pages all show: the sheet with answers and photos."""
+def _sheet(inspection, typed: list[dict] = ()) -> dict:
+    """What the detail, fill and amend pages all show: the sheet with answers and photos
+    (`typed`: answers of a refused post, shown as they were typed instead of the stored ones)."""
     answers = {a.item_id: a for a in inspection.answers}
+    answers |= {a["item_id"]: SimpleNamespace(**a) for a in typed}
     photos: dict = {}
     for photo in db.session.query(Photo).filter_by(inspection_id=inspection.id).order_by(Photo.id):
         photos.setdefault(photo.item_id, []).append(photo)
@@ -271,8 +286,10 @@ def _score_json(inspection) -> dict:
 
 
 def _json_error(error: DomainError):
-    """A refused autosave or upload: 403 for someone not assigned, 422 for bad input."""
-    return jsonify(error=error.message), 403 if isinstance(error, Forbidden) else 422
+    """A refused autosave or upload: 403 for someone not assigned, 409 for an inspection no
+    longer open, 422 for bad input."""
+    status = 403 if isinstance(error, Forbidden) else 409 if isinstance(error, fieldwork.NotOpen) else 422
+    return jsonify(error=error.message), status
 
 
 def _can_fill(scope, inspection) -> bool:

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from hygiene.clock import local_today, now_utc
 from hygiene.core.web import current_scope, page_number, photo_limits, photo_store
-from hygiene.errors import DomainError
+from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections.photos import photo_uses
 from hygiene.places.queries import visible_villages
@@ -53,6 +53,8 @@ def order_step(order_id: int, step: str):
     order = queries.order_get(scope=scope, order_id=order_id)
     try:
         message = _do_step(step, scope, order)
+    except Forbidden:
+        raise  # a 403 page, not a flash
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

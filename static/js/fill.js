@@ -33,20 +33,27 @@
       var p = document.createElement("p");
       p.className = "save-state " + (state === "error" ? "error" : "muted");
       p.textContent = message;
-      fieldset.appendChild(p);
+      // beside the inputs it is about, not below the photos
+      fieldset.insertBefore(p, fieldset.querySelector("label.note"));
     }
+  }
+
+  // The JSON of a response, or {error: ...} when it is none (a proxy's page, a cut connection).
+  function readJson(r) {
+    return r.json().catch(function () { return {error: "HTTP " + r.status}; })
+      .then(function (d) { return {ok: r.ok, status: r.status, data: d}; });
   }
 
   function save(fieldset) {
     fetch(form.dataset.autosave, {method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": token},
+      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token},
       body: JSON.stringify(itemValues(fieldset))})
-      .then(function (r) { return r.json().then(function (d) { return {ok: r.ok, data: d}; }); })
+      .then(readJson)
       .then(function (res) {
         if (res.ok) { showScore(res.data); setState(fieldset, "saved", ""); }
         else { setState(fieldset, "error", res.data.error); }
       })
-      .catch(function () { setState(fieldset, "error", form.dataset.offline || "未保存：网络不通，稍后点“保存草稿”。"); });
+      .catch(function () { setState(fieldset, "error", form.dataset.msgOffline); });
   }
 
   form.addEventListener("change", function (event) {
@@ -57,29 +64,78 @@
     timers[fieldset.dataset.item] = setTimeout(function () { save(fieldset); }, 300);
   });
 
+  // A failed upload keeps the chosen photo in its input and says so beside it, with a retry.
+  function uploadProblem(label, message, retry, file) {
+    var box = label.parentNode;
+    var old = box.querySelector(".upload-state");
+    if (old) old.remove();
+    if (!message) return;
+    var p = document.createElement("p");
+    p.className = "upload-state error";
+    p.setAttribute("role", "alert");
+    if (file && window.URL && URL.createObjectURL) {  // the photo waiting to be sent, seen
+      var img = document.createElement("img");
+      img.src = URL.createObjectURL(file); img.alt = file.name;
+      p.appendChild(img);
+    }
+    p.appendChild(document.createTextNode(message + " "));
+    if (retry) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "retry";
+      button.textContent = form.dataset.msgRetry;
+      button.addEventListener("click", retry);
+      p.appendChild(button);
+    }
+    label.parentNode.insertBefore(p, label.nextSibling);
+  }
+
+  function showPhoto(label, data) {
+    var strip = label.parentNode.querySelector(".photos");
+    if (!strip) { strip = document.createElement("div"); strip.className = "photos"; label.parentNode.insertBefore(strip, label); }
+    var a = document.createElement("a");
+    a.href = data.display; a.className = "thumb"; a.target = "_blank";
+    var img = document.createElement("img");
+    img.src = data.thumb; img.width = 96; img.height = 96; img.alt = "";
+    a.appendChild(img); strip.appendChild(a);
+  }
+
   function upload(input, fieldset) {
     if (!input.files.length) return;
-    var data = new FormData();
-    data.append("photo", input.files[0]);
-    if (fieldset) data.append("item_id", fieldset.dataset.item);
+    var file = input.files[0];
     var label = input.closest("label");
+    var limit = Number(form.dataset.photoMaxBytes);
+    if (limit && file.size > limit) {
+      input.value = "";  // never sent: it would be refused, and the form post with it too
+      uploadProblem(label, form.dataset.msgTooLarge.replace("{size}", (Math.ceil(file.size / 104857.6) / 10).toFixed(1)));
+      return;
+    }
+    var data = new FormData();
+    data.append("photo", file);
+    if (fieldset) data.append("item_id", fieldset.dataset.item);
+    var again = function () { upload(input, fieldset); };
     label.classList.add("busy");
+    uploadProblem(label, "");
     fetch(form.dataset.photos, {method: "POST", credentials: "same-origin",
-      headers: {"X-CSRFToken": token}, body: data})
-      .then(function (r) { return r.json().then(function (d) { return {ok: r.ok, data: d}; }); })
+      headers: {"X-CSRFToken": token, "Accept": "application/json"}, body: data})
+      .then(readJson)
       .then(function (res) {
         label.classList.remove("busy");
-        if (!res.ok) { alert(res.data.error); return; }
+        if (!res.ok) {
+          // refused for what it is (not a photo, too large): sending it again would not help
+          var refused = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
+          if (refused) input.value = "";
+          uploadProblem(label, refused ? res.data.error : form.dataset.msgUploadFailed,
+                        refused ? null : again, refused ? null : file);
+          return;
+        }
         input.value = "";  // uploaded: the final form post must not send it again
-        var strip = label.parentNode.querySelector(".photos");
-        if (!strip) { strip = document.createElement("div"); strip.className = "photos"; label.parentNode.insertBefore(strip, label); }
-        var a = document.createElement("a");
-        a.href = res.data.display; a.className = "thumb"; a.target = "_blank";
-        var img = document.createElement("img");
-        img.src = res.data.thumb; img.width = 96; img.height = 96; img.alt = "";
-        a.appendChild(img); strip.appendChild(a);
+        showPhoto(label, res.data);
       })
-      .catch(function () { label.classList.remove("busy"); });
+      .catch(function () {
+        label.classList.remove("busy");
+        uploadProblem(label, form.dataset.msgUploadFailed, again, file);
+      });
   }
 
   // A double tap must not send two submissions; the server would take only one anyway.
