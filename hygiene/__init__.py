@@ -17,6 +17,7 @@ def create_app(config_class: type | str | None = None) -> Flask:
     app = Flask(__name__, template_folder=os.path.join(ROOT, "templates"),
                 static_folder=os.path.join(ROOT, "static"), instance_path=os.path.join(ROOT, "instance"))
     app.config.from_object(_config_class(config_class))
+    _refuse_debugger(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -37,6 +38,15 @@ def _config_class(config_class: type | str | None) -> type:
     if hasattr(config_class, "check"):
         config_class.check()
     return config_class
+
+
+def _refuse_debugger(app: Flask) -> None:
+    """FLASK_DEBUG serves an interactive Python console to anyone: development only."""
+    from flask.helpers import get_debug_flag
+
+    if (app.debug or get_debug_flag()) and not app.config.get("ALLOW_DEBUGGER"):
+        raise RuntimeError("FLASK_DEBUG is set: the interactive debugger is allowed only with "
+                           "HYGIENE_CONFIG=development. Unset FLASK_DEBUG.")
 
 
 def _init_extensions(app: Flask) -> None:
@@ -71,10 +81,10 @@ def _select_locale() -> str:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
-    from hygiene.accounts.models import User
+def _load_user(cookie_id: str):
+    from hygiene.accounts.sessions import session_user
 
-    return db.session.get(User, int(user_id))
+    return session_user(cookie_id)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from hygiene.accounts.models import Role, User
 from hygiene.accounts.scope import Scope
+from hygiene.accounts.sessions import sessions_end_all
 from hygiene.audit.services import audit_record, changed_fields, snapshot
 from hygiene.clock import now_utc
 from hygiene.errors import DomainError, Forbidden, InvalidFields, NotFound
@@ -68,6 +69,7 @@ def user_update(*, scope: Scope, actor_id: int | None, user: User, data: dict) -
         setattr(user, name, value)
     if password:
         user.set_password(password)
+        sessions_end_all(user.id)  # a stolen or copied cookie stops working with the old password
     changes = changed_fields(before, snapshot(user, AUDITED_FIELDS))
     if password:
         changes["password"] = ("***", "*** (changed)")
@@ -84,10 +86,20 @@ def user_set_active(*, scope: Scope, actor_id: int | None, user: User, active: b
         raise DomainError(_("You cannot deactivate your own account."))
     if user.active != active:
         user.active = active
+        if not active:
+            sessions_end_all(user.id)
         audit_record(actor_id=actor_id, action="activate" if active else "deactivate",
                      record=user, township_id=user.township_id,
                      before={"active": not active}, after={"active": active})
     return user
+
+
+def user_sign_out_everywhere(*, actor_id: int | None, user: User) -> int:
+    """End every sign-in of a user, audited; return how many were ended."""
+    ended = sessions_end_all(user.id)
+    audit_record(actor_id=actor_id, action="sign_out_everywhere", record=user,
+                 township_id=user.township_id, after={"sessions_ended": ended})
+    return ended
 
 
 def _password_errors(password: str) -> dict[str, str]:

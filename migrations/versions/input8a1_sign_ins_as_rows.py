@@ -1,0 +1,41 @@
+"""sign-ins as rows: a cookie is good only while its sign-in lives
+
+Revision ID: input8a1
+Revises: 11b3ceb8242b
+Create Date: 2026-11-29 13:20:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+from hygiene.clock import UTCDateTime
+
+
+# revision identifiers, used by Alembic.
+revision = 'input8a1'
+down_revision = '11b3ceb8242b'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'user_session',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('token', sa.String(length=64), nullable=False),
+        sa.Column('created_at', UTCDateTime(), nullable=False),
+        sa.Column('ended_at', UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(['user_id'], ['user_account.id'],
+                                name=op.f('fk_user_session_user_id_user_account')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_user_session')),
+        sa.UniqueConstraint('token', name=op.f('uq_user_session_token')),
+    )
+    with op.batch_alter_table('user_session', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('user_session', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
+    op.drop_table('user_session')
