@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import Flask, has_request_context, request, session
 from werkzeug.exceptions import HTTPException
 
+from hygiene.core.input import init_app as input_init_app
 from hygiene.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -19,6 +20,7 @@ def create_app(config_class: type | str | None = None) -> Flask:
     app.config.from_object(_config_class(config_class))
     _refuse_debugger(app)
     _init_extensions(app)
+    input_init_app(app)  # the bounded <int:> converter must be in place before any route
     _register_blueprints(app)
     _register_cli(app)
     _register_error_handlers(app)
@@ -123,7 +125,7 @@ def _register_error_handlers(app: Flask) -> None:
 
     def http_error(error: HTTPException):
         status = error.code if error.code in (400, 403, 404, 405, 413) else None
-        return error_page(status) if status else error
+        return error_page(status, getattr(error, "user_message", None)) if status else error
 
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(NotFound, lambda _e: error_page(404))

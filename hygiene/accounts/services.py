@@ -9,6 +9,7 @@ from hygiene.accounts.scope import Scope
 from hygiene.accounts.sessions import sessions_end_all
 from hygiene.audit.services import audit_record, changed_fields, snapshot
 from hygiene.clock import now_utc
+from hygiene.core.input import db_int, too_long
 from hygiene.errors import DomainError, Forbidden, InvalidFields, NotFound
 from hygiene.extensions import db
 from hygiene.places.models import Township, Unit, Village
@@ -121,6 +122,7 @@ def _validate(scope: Scope, data: dict, existing: User | None) -> dict:
     for name in ("username", "display_name"):
         if not values[name]:
             errors[name] = _("This field is required.")
+    errors.update(too_long(User, values))
     if values["phone"]:
         values["phone"] = normalise_phone(values["phone"]) or values["phone"]
         if not normalise_phone(values["phone"]):
@@ -177,7 +179,7 @@ def _home_village(scope: Scope, township, raw_id, errors: dict[str, str]) -> int
 
 def _in_scope(model: type, raw_id: object, scope: Scope):
     try:
-        record_id = int(raw_id)
+        record_id = db_int(raw_id)
     except (TypeError, ValueError):
         return None
     return db.session.scalar(sa.select(model).where(model.id == record_id, scope.clause(model)))

@@ -32,6 +32,6 @@ def dashboard():
     return render_template("core/dashboard.html", **context)
 
 
-def error_page(status: int):
+def error_page(status: int, message: str | None = None):
     """Render the Chinese (or English) page for an HTTP error, never a stack trace."""
-    return render_template(f"errors/{status}.html"), status
+    return render_template(f"errors/{status}.html", message=message), status

@@ -8,6 +8,8 @@ from wtforms.validators import Optional
 
 from hygiene.checklists.forms import TARGET_KIND_LABELS, MultiCheckboxField, options
 from hygiene.clock import local_today
+from hygiene.core.input import fits
+from hygiene.inspections.models import InspectionPlan
 from hygiene.places.rules import UNIT_CATEGORIES
 
 TARGET_MODE_LABELS = {"all": _l("All targets the checklist is for"),
@@ -22,7 +24,7 @@ STATUS_LABELS = {"planned": _l("Planned"), "in_progress": _l("In progress"),
 
 
 class PlanForm(FlaskForm):
-    name = StringField(_l("Name"))
+    name = StringField(_l("Name"), validators=[fits(InspectionPlan.name)])
     template_id = SelectField(_l("Checklist"), choices=[], validate_choice=False)
     target_mode = RadioField(_l("What to inspect"), choices=options(TARGET_MODE_LABELS),
                              default="all", validate_choice=False)

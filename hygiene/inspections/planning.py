@@ -16,12 +16,13 @@ from hygiene.audit.services import audit_record
 from hygiene.checklists.models import ChecklistTemplate
 from hygiene.checklists.queries import template_visible_clause
 from hygiene.checklists.services import latest_version
+from hygiene.core.input import db_int, too_long
 from hygiene.errors import Forbidden, InvalidFields
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection, InspectionPlan, SampleDraw
 from hygiene.inspections.periods import RECURRENCES, Period, begun_periods
 from hygiene.places.models import Cleaner, Household, Unit, Village
-from hygiene.places.rules import UNIT_CATEGORIES
+from hygiene.places.rules import UNIT_CATEGORIES, clean_text
 
 TARGET_MODELS = {"village": Village, "unit": Unit, "household": Household, "cleaner": Cleaner}
 TARGET_MODES = ("list", "all", "category", "sample")
@@ -46,7 +47,7 @@ def plan_create(*, scope: Scope, actor_id: int | None, data: dict) -> Inspection
     errors: dict[str, str] = {}
     template = _template(scope, data.get("template_id"), errors)
     plan = InspectionPlan(
-        township_id=scope.township_id, name=(data.get("name") or "").strip(),
+        township_id=scope.township_id, name=clean_text(data.get("name")),
         template_id=template.id if template else None,
         target_mode=data.get("target_mode"), unit_category=data.get("unit_category") or None,
         target_ids=_int_list(data.get("target_ids")), sample_size=_int(data.get("sample_size")),
@@ -67,6 +68,7 @@ def plan_create(*, scope: Scope, actor_id: int | None, data: dict) -> Inspection
 def _check_plan(plan: InspectionPlan, template, scope: Scope, errors: dict[str, str]) -> None:
     if not plan.name:
         errors["name"] = _("This field is required.")
+    errors.update(too_long(InspectionPlan, {"name": plan.name}))
     if plan.recurrence not in RECURRENCES:
         errors["recurrence"] = _("Choose a value from the list.")
     if not isinstance(plan.start_date, date):
@@ -213,7 +215,7 @@ def target_label(record) -> str:
 
 def _int(value) -> int | None:
     try:
-        return int(value)
+        return db_int(value)
     except (TypeError, ValueError):
         return None
 

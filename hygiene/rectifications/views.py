@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hygiene.clock import local_today, now_utc
+from hygiene.core.input import db_int
 from hygiene.core.web import current_scope, page_number, photo_limits, photo_store
 from hygiene.errors import DomainError
 from hygiene.extensions import db
@@ -29,7 +30,7 @@ def _signed_in() -> None:
 def order_list():
     scope, today = current_scope(), local_today()
     filters = {"status": request.args.get("status", "open"),
-               "village_id": request.args.get("village_id", type=int),
+               "village_id": request.args.get("village_id", type=db_int),
                "due_before": _date_arg("due_before")}
     page = db.paginate(queries.order_list_stmt(scope=scope, today=today, **filters),
                        page=page_number(), per_page=25, error_out=False)
