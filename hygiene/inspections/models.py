@@ -41,6 +41,8 @@ class InspectionPlan(db.Model):
     end_date: Mapped[date | None] = mapped_column()
     days_allowed: Mapped[int] = mapped_column(default=7)
     cross_check: Mapped[bool] = mapped_column(default=False)
+    # periods already over when the plan was made are inspected only when the office chose so
+    backfill: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import Optional
 
 from hygiene.checklists.forms import TARGET_KIND_LABELS, MultiCheckboxField, options
@@ -37,6 +37,8 @@ class PlanForm(FlaskForm):
     end_date = DateField(_l("End date (optional)"), validators=[Optional()])
     days_allowed = StringField(_l("Days to complete each round"), default="7")
     cross_check = BooleanField(_l("Cross-check"))
+    backfill = BooleanField(_l("Also inspect the periods that are already over"))
+    backfill_count = HiddenField()  # the count of those inspections the office has been shown
     inspector_ids = MultiCheckboxField(_l("Inspectors"), choices=[], validate_choice=False)
 
     def prepare(self, *, templates, inspectors) -> None:

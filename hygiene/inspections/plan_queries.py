@@ -59,6 +59,12 @@ def plan_periods(plan: InspectionPlan) -> list[dict]:
     return list(periods.values())
 
 
+def plan_untouched(plan: InspectionPlan) -> int:
+    """How many of the plan's inspections nobody has started (what withdrawing would cancel)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Inspection)
+                             .where(*planning.untouched_clause(plan))) or 0
+
+
 def plan_draws(plan: InspectionPlan) -> list[tuple[SampleDraw, list[str]]]:
     """The plan's recorded random draws, newest first, each with its chosen targets' names."""
     draws = list(db.session.scalars(sa.select(SampleDraw).where(SampleDraw.plan_id == plan.id)

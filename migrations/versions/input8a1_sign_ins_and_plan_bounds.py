@@ -1,4 +1,4 @@
-"""sign-ins as rows: a cookie is good only while its sign-in lives
+"""sign-ins as rows; plans make past periods only when chosen
 
 Revision ID: input8a1
 Revises: 11b3ceb8242b
@@ -33,9 +33,13 @@ def upgrade():
     )
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
+    with op.batch_alter_table('inspection_plan', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('backfill', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('inspection_plan', schema=None) as batch_op:
+        batch_op.drop_column('backfill')
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
     op.drop_table('user_session')
