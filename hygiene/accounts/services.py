@@ -103,9 +103,20 @@ def user_sign_out_everywhere(*, actor_id: int | None, user: User) -> int:
     return ended
 
 
-def _password_errors(password: str) -> dict[str, str]:
+COMMON_PASSWORDS = frozenset({"password", "password1", "passw0rd", "12345678", "123456789",
+                              "1234567890", "qwertyuiop", "qwerty123", "abc12345", "admin123",
+                              "admin1234", "administrator", "iloveyou", "11111111", "88888888",
+                              "66666666", "a1234567", "woaini1314", "1qaz2wsx", "qwer1234"})
+
+
+def _password_errors(password: str, username: str = "") -> dict[str, str]:
     if len(password) < MIN_PASSWORD_LENGTH:
         return {"password": _("The password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)}
+    lowered = password.lower()
+    if (lowered in COMMON_PASSWORDS or password.isdigit() or len(set(password)) < 4
+            or (username and username.lower() in lowered)):
+        return {"password": _("This password is too easy to guess (a common password, only "
+                              "digits, or the user name). Choose another.")}
     return {}
 
 
@@ -135,7 +146,7 @@ def _validate(scope: Scope, data: dict, existing: User | None) -> dict:
     if values["username"] and _username_taken(values["username"], existing):
         errors["username"] = _("The user name “%(name)s” is taken.", name=values["username"])
     if existing is None or data.get("password"):
-        errors.update(_password_errors(data.get("password") or ""))
+        errors.update(_password_errors(data.get("password") or "", values["username"]))
     if errors:
         raise UserInvalid(errors)
     return values
