@@ -11,6 +11,7 @@ from hygiene.accounts.models import User
 from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.checklists.models import TemplateItem
+from hygiene.core.input import MAX_DB_INT
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections import scoring
@@ -19,6 +20,7 @@ from hygiene.media import REUSED_PHOTO_DISTANCE, PhotoLimits, PhotoStore, percep
 
 OLD_PHOTO_AFTER = timedelta(days=3)
 REUSE_WINDOW = timedelta(days=365)
+NOTE_MAX_CHARS = 2000  # a note longer than a page is refused with a message, never cut silently
 
 
 class SubmissionRefused(DomainError):
@@ -61,13 +63,23 @@ def answer_write(*, inspection: Inspection, item_id, result: str | None, finding
     answer.result = _result(result)
     answer.findings = _findings(item, answer.result, findings)
     answer.grade = _grade(item, grade)
-    answer.note = (note or "").strip()[:2000]
+    answer.note = _note(note)
     answer.earned = scoring.item_earned(rule_of(item), answer_of(answer))
     return answer
 
 
+def _note(value) -> str:
+    """A note as typed; one longer than NOTE_MAX_CHARS is refused with a message, never cut."""
+    note = (value or "").strip()
+    if len(note) > NOTE_MAX_CHARS:
+        raise DomainError(_("A note may hold at most %(max)d characters; this one has %(n)d. "
+                            "Shorten it.", max=NOTE_MAX_CHARS, n=len(note)))
+    return note
+
+
 def _item_of(inspection: Inspection, item_id) -> TemplateItem:
-    item = db.session.get(TemplateItem, int(item_id)) if str(item_id).isdigit() else None
+    item = db.session.get(TemplateItem, int(item_id)) if str(item_id).isdigit() \
+        and int(item_id) <= MAX_DB_INT else None
     if item is None or item.version_id != inspection.version_id:
         raise DomainError(_("That item is not on this checklist."))
     return item
