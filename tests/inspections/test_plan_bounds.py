@@ -160,3 +160,27 @@ def test_the_agenda_loads_a_bounded_number_of_rows(app, client, world, login, sh
     page = client.get("/inspections/agenda").text
     assert page.count("agenda-item") == 5 and "and 7 more" in page
     assert ">12<" in client.get("/").text  # the tile counts them all
+
+
+def test_two_withdrawals_at_the_same_moment_cancel_each_inspection_once(app, world, sheet):  # noqa: F811
+    import threading
+
+    from tests.conftest import PASSWORD
+
+    plan_id, _begun = started_inspection(app, world, sheet)
+    clients = [app.test_client() for _ in range(2)]
+    for c in clients:
+        assert c.post("/login", data={"username": "admin_a", "password": PASSWORD}).status_code == 302
+    barrier, codes = threading.Barrier(2), []
+
+    def withdraw(c):
+        barrier.wait()
+        codes.append(c.post(f"/plans/{plan_id}/withdraw").status_code)
+
+    threads = [threading.Thread(target=withdraw, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert codes == [302, 302]
+    assert inspections(app, status="cancelled") == 1 and inspections(app) == 2
