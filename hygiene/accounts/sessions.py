@@ -6,8 +6,10 @@ row of the user, on every device."""
 from __future__ import annotations
 
 import hmac
+from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from hygiene.accounts.models import User, UserSession
 from hygiene.clock import now_utc
@@ -15,7 +17,11 @@ from hygiene.extensions import db
 
 
 def session_start(user: User) -> UserSession:
-    """Open a sign-in for `user` and bind its token to the user object for login_user()."""
+    """Open a sign-in for `user` and bind its token to the user object for login_user();
+    the user's ended or expired sign-ins are forgotten on the way, so the table stays small."""
+    expired = now_utc() - current_app.config["REMEMBER_COOKIE_DURATION"] - timedelta(days=1)
+    db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id, sa.or_(
+        UserSession.ended_at.is_not(None), UserSession.created_at < expired)))
     row = UserSession(user_id=user.id)
     db.session.add(row)
     db.session.flush()

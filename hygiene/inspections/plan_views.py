@@ -12,7 +12,7 @@ from hygiene.checklists.forms import TARGET_KIND_LABELS, TARGET_KIND_PLURALS
 from hygiene.clock import local_today
 from hygiene.core.web import apply_errors, current_scope, page_number, require_admin, require_office
 from hygiene.extensions import db
-from hygiene.inspections import planning, queries
+from hygiene.inspections import plan_withdrawal, planning, queries
 from hygiene.inspections.models import InspectionPlan
 from hygiene.inspections.plan_forms import RECURRENCE_LABELS, STATUS_LABELS, TARGET_MODE_LABELS, PlanForm
 from hygiene.inspections.plan_queries import (
@@ -104,7 +104,7 @@ def plan_withdraw(plan_id: int):
     """Withdraw every untouched inspection of a plan in one step, and pause it."""
     scope = require_admin()
     plan = plan_get(scope=scope, plan_id=plan_id)
-    withdrawn = planning.plan_withdraw(scope=scope, actor_id=current_user.id, plan=plan)
+    withdrawn = plan_withdrawal.plan_withdraw(scope=scope, actor_id=current_user.id, plan=plan)
     db.session.commit()
     flash(_("%(n)d untouched inspections were withdrawn; the plan is paused. Inspections already "
             "started stay as they are.", n=withdrawn), "success")

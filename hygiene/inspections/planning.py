@@ -20,7 +20,7 @@ from hygiene.clock import local_today, to_local
 from hygiene.core.input import db_int, too_long
 from hygiene.errors import DomainError, Forbidden, InvalidFields
 from hygiene.extensions import db
-from hygiene.inspections.models import Answer, Inspection, InspectionPlan, Photo, SampleDraw
+from hygiene.inspections.models import Inspection, InspectionPlan, SampleDraw
 from hygiene.inspections.periods import RECURRENCES, Period, begun_periods
 from hygiene.places.models import Cleaner, Household, Unit, Village
 from hygiene.places.rules import UNIT_CATEGORIES, clean_text
@@ -304,24 +304,3 @@ def plan_set_active(*, scope: Scope, actor_id: int | None, plan: InspectionPlan,
         audit_record(actor_id=actor_id, action="activate" if active else "deactivate", record=plan,
                      township_id=plan.township_id, before={"active": not active}, after={"active": active})
 
-
-def plan_withdraw(*, scope: Scope, actor_id: int | None, plan: InspectionPlan) -> int:
-    """Cancel, in one statement, every inspection of a plan nobody has touched (still planned,
-    no answer, no photo) and pause the plan; audited. Returns how many were withdrawn."""
-    if not (scope.is_admin and scope.covers_township(plan.township_id)):
-        raise Forbidden(_("Plans are made by a township's hygiene office."))
-    withdrawn = db.session.execute(
-        sa.update(Inspection).where(*untouched_clause(plan)).values(status="cancelled")
-        .execution_options(synchronize_session=False)).rowcount or 0
-    was_active, plan.active = plan.active, False
-    if withdrawn or was_active:
-        audit_record(actor_id=actor_id, action="withdraw", record=plan, township_id=plan.township_id,
-                     before={"active": was_active}, after={"active": False, "withdrawn": withdrawn})
-    return withdrawn
-
-
-def untouched_clause(plan: InspectionPlan) -> list[sa.ColumnElement[bool]]:
-    """The plan's inspections that nobody has started: planned, nothing answered or photographed."""
-    return [Inspection.plan_id == plan.id, Inspection.status == "planned",
-            ~sa.exists().where(Answer.inspection_id == Inspection.id),
-            ~sa.exists().where(Photo.inspection_id == Inspection.id)]

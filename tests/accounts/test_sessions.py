@@ -126,3 +126,13 @@ def test_production_remember_cookie_is_secure_and_same_site(monkeypatch):
     settings = create_app(config.ProductionConfig).config
     assert settings["REMEMBER_COOKIE_SECURE"] is True and settings["SESSION_COOKIE_SECURE"] is True
     assert settings["REMEMBER_COOKIE_SAMESITE"] == "Lax" and settings["REMEMBER_COOKIE_HTTPONLY"]
+
+
+def test_ended_sign_ins_are_forgotten_at_the_next_sign_in(app, world):
+    for _ in range(3):
+        sign_in(app.test_client()).post("/logout")
+    sign_in(app.test_client())
+    with app.app_context():
+        rows = db.session.scalars(sa.select(UserSession).where(
+            UserSession.user_id == world.user_inspector_a)).all()
+        assert len(rows) == 1 and rows[0].ended_at is None
