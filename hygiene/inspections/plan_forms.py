@@ -39,6 +39,7 @@ class PlanForm(FlaskForm):
     cross_check = BooleanField(_l("Cross-check"))
     backfill = BooleanField(_l("Also inspect the periods that are already over"))
     backfill_count = HiddenField()  # the count of those inspections the office has been shown
+    request_key = HiddenField()  # one per form shown: sending it twice makes one plan
     inspector_ids = MultiCheckboxField(_l("Inspectors"), choices=[], validate_choice=False)
 
     def prepare(self, *, templates, inspectors) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import calendar
+import secrets
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -54,6 +55,7 @@ def plan_new():
     form = PlanForm(data={"template_id": request.args.get("template_id", "")}
                     if request.method == "GET" else None)
     form.prepare(templates=templates, inspectors=inspectors)
+    form.request_key.data = form.request_key.data or secrets.token_hex(16)
     confirm = None
     if "show_targets" not in request.form and form.validate_on_submit():
         try:

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from hygiene.accounts.models import Role, User
 from hygiene.accounts.scope import Scope
@@ -69,6 +70,9 @@ def plan_create(*, scope: Scope, actor_id: int | None, data: dict, today: date |
     if not scope.is_admin or scope.township_id is None:
         raise Forbidden(_("Plans are made by a township's hygiene office."))
     today = today or local_today()
+    key = clean_text(data.get("request_key"))[:64] or None
+    if key and (made := _plan_of_key(scope, key)) is not None:
+        return made  # the same form sent again: the plan it made
     errors: dict[str, str] = {}
     template = _template(scope, data.get("template_id"), errors)
     plan = InspectionPlan(
@@ -86,11 +90,24 @@ def plan_create(*, scope: Scope, actor_id: int | None, data: dict, today: date |
         raise PlanInvalid(errors)
     if plan.backfill:
         _check_backfill(plan, template, today, confirm_past)
-    plan.inspectors = inspectors
-    db.session.add(plan)
+    plan.inspectors, plan.request_key = inspectors, key
+    try:
+        with db.session.begin_nested():
+            db.session.add(plan)
+            db.session.flush()
+    except IntegrityError:  # the same form at the same moment: the other request made it
+        made = _plan_of_key(scope, key) if key else None
+        if made is None:
+            raise
+        return made
     audit_record(actor_id=actor_id, action="create", record=plan, township_id=plan.township_id,
                  after={"name": plan.name, "mode": plan.target_mode, "recurrence": plan.recurrence})
     return plan
+
+
+def _plan_of_key(scope: Scope, key: str) -> InspectionPlan | None:
+    return db.session.scalar(sa.select(InspectionPlan).where(
+        InspectionPlan.request_key == key, InspectionPlan.township_id == scope.township_id))
 
 
 def _check_plan(plan: InspectionPlan, template, scope: Scope, errors: dict[str, str],

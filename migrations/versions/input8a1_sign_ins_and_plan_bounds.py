@@ -35,10 +35,14 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
     with op.batch_alter_table('inspection_plan', schema=None) as batch_op:
         batch_op.add_column(sa.Column('backfill', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('request_key', sa.String(length=64), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_inspection_plan_request_key'), ['request_key'])
 
 
 def downgrade():
     with op.batch_alter_table('inspection_plan', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_inspection_plan_request_key'), type_='unique')
+        batch_op.drop_column('request_key')
         batch_op.drop_column('backfill')
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_session_user_id'))

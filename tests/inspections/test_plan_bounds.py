@@ -184,3 +184,42 @@ def test_two_withdrawals_at_the_same_moment_cancel_each_inspection_once(app, wor
         t.join()
     assert codes == [302, 302]
     assert inspections(app, status="cancelled") == 1 and inspections(app) == 2
+
+
+def test_a_plan_form_sent_twice_makes_one_plan(app, client, world, login, sheet):  # noqa: F811
+    import re
+
+    english(client, "admin_a", login)
+    key = re.search(r'name="request_key" type="hidden" value="([0-9a-f]{32})"',
+                    client.get("/plans/new").text).group(1)
+    data = plan_form(world, sheet, request_key=key)
+    first, second = client.post("/plans/new", data=data), client.post("/plans/new", data=data)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert plans(app) == 1 and inspections(app) == 2
+    other = client.get("/plans/new").text
+    assert key not in other  # every form shown gets its own key
+
+
+def test_the_same_plan_form_at_the_same_moment_makes_one_plan(app, world, sheet):  # noqa: F811
+    import threading
+
+    from tests.conftest import PASSWORD
+
+    clients = [app.test_client() for _ in range(3)]
+    for c in clients:
+        assert c.post("/login", data={"username": "admin_a", "password": PASSWORD}).status_code == 302
+    data = plan_form(world, sheet, request_key="f" * 32)
+    barrier, codes = threading.Barrier(len(clients)), []
+
+    def save(c):
+        barrier.wait()
+        codes.append(c.post("/plans/new", data=data).status_code)
+
+    threads = [threading.Thread(target=save, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert codes == [302] * len(clients)
+    assert plans(app) == 1 and inspections(app) == 2
