@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import os
+import secrets
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-DEV_SECRET = "dev-only-not-secret"
+DEV_SECRET = "dev-only-not-secret"  # refused everywhere: a key anyone can read forges sessions
+MIN_SECRET_LENGTH = 24
 
 
 def normalise_database_url(url: str | None) -> str | None:
@@ -18,8 +21,25 @@ def normalise_database_url(url: str | None) -> str | None:
     return url
 
 
+def instance_secret_key(folder: Path) -> str:
+    """The random key of this installation, made once and kept in <folder>/secret_key (0600)."""
+    path = folder / "secret_key"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def weak_secret(key: str) -> bool:
+    return not key or key == DEV_SECRET or len(key) < MIN_SECRET_LENGTH
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL")) or (
         f"sqlite:///{BASE_DIR / 'instance' / 'hygiene.db'}"
     )
@@ -61,11 +81,30 @@ class Config:
     PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    ALLOW_DEBUGGER = False  # only the development configuration may serve Werkzeug's debugger
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start without a real secret key (the development config makes its own)."""
+        if weak_secret(cls.SECRET_KEY):
+            raise RuntimeError(
+                f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} "
+                "characters (e.g. python -c 'import secrets; print(secrets.token_hex(32))').")
     WTF_CSRF_TIME_LIMIT = None
 
 
 class DevelopmentConfig(Config):
     DEMO_MODE = os.environ.get("HYGIENE_DEMO", "1") == "1"
+    ALLOW_DEBUGGER = True
+
+    @classmethod
+    def check(cls) -> None:
+        """Without SECRET_KEY, use this installation's own random key from instance/."""
+        cls.SECRET_KEY = os.environ.get("SECRET_KEY") or instance_secret_key(BASE_DIR / "instance")
+        super().check()
 
 
 class TestConfig(Config):
@@ -81,21 +120,22 @@ class TestConfig(Config):
     SMS_GATEWAY = "logging"
     PUBLIC_PAGE_CACHE_SECONDS = 0  # tests see every render; the cache has tests of its own
 
+    @classmethod
+    def check(cls) -> None:
+        """Tests sign with their own fixed key."""
+
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = os.environ.get("HYGIENE_INSECURE_COOKIES", "0") != "1"
     # production sits behind one HTTPS proxy (nginx) that sets X-Forwarded-For and -Proto
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "1"))
     PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "1"))
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     # production runs `flask --app hygiene scheduler` as its own process
     SCHEDULER_EMBEDDED = os.environ.get("SCHEDULER_EMBEDDED", "0") == "1"
 
     @classmethod
     def check(cls) -> None:
-        """Refuse to start with a missing or development secret key."""
-        key = os.environ.get("SECRET_KEY", "")
-        if not key or key == DEV_SECRET or len(key) < 24:
-            raise RuntimeError(
-                "SECRET_KEY must be set to a random value of at least 24 characters "
-                "in production (e.g. python -c 'import secrets; print(secrets.token_hex(32))')."
-            )
+        """Refuse to start with a missing or development secret key (read at start-up)."""
+        cls.SECRET_KEY = os.environ.get("SECRET_KEY", "")
+        super().check()

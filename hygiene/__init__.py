@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Flask, has_request_context, request, session
 from werkzeug.exceptions import HTTPException
 
+from hygiene.core.input import init_app as input_init_app
 from hygiene.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -20,7 +21,9 @@ def create_app(config_class: type | str | None = None) -> Flask:
     app.config.from_object(_config_class(config_class))
     _trust_proxy_headers(app)
     _check_timezone(app)
+    _refuse_debugger(app)
     _init_extensions(app)
+    input_init_app(app)  # the bounded <int:> converter must be in place before any route
     _register_blueprints(app)
     _register_cli(app)
     _register_error_handlers(app)
@@ -61,6 +64,15 @@ def _check_timezone(app: Flask) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
 
 
+def _refuse_debugger(app: Flask) -> None:
+    """FLASK_DEBUG serves an interactive Python console to anyone: development only."""
+    from flask.helpers import get_debug_flag
+
+    if (app.debug or get_debug_flag()) and not app.config.get("ALLOW_DEBUGGER"):
+        raise RuntimeError("FLASK_DEBUG is set: the interactive debugger is allowed only with "
+                           "HYGIENE_CONFIG=development. Unset FLASK_DEBUG.")
+
+
 def _init_extensions(app: Flask) -> None:
     from hygiene import models  # noqa: F401  (every table registered before migrations look)
 
@@ -93,10 +105,10 @@ def _select_locale() -> str:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
-    from hygiene.accounts.models import User
+def _load_user(cookie_id: str):
+    from hygiene.accounts.sessions import session_user
 
-    return db.session.get(User, int(user_id))
+    return session_user(cookie_id)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -122,10 +134,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from hygiene.cli import checklists_group, demo_command, plans_group
+    from hygiene.cli import checklists_group, demo_command, plans_group, users_group
     from hygiene.scheduler import scheduler_command, serve_command
 
-    for command in (demo_command, checklists_group, plans_group, scheduler_command, serve_command):
+    for command in (demo_command, checklists_group, plans_group, users_group, scheduler_command,
+                    serve_command):
         app.cli.add_command(command)
 
 
@@ -135,7 +148,7 @@ def _register_error_handlers(app: Flask) -> None:
 
     def http_error(error: HTTPException):
         status = error.code if error.code in (400, 403, 404, 405, 413) else None
-        return error_page(status) if status else error
+        return error_page(status, getattr(error, "user_message", None)) if status else error
 
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(NotFound, lambda _e: error_page(404))

@@ -61,3 +61,46 @@ def plans_generate(on) -> None:
     count = plans_generate_due(today=on.date() if on else local_today())
     db.session.commit()
     click.echo(f"{count} inspections made.")
+
+
+@click.group("users")
+def users_group() -> None:
+    """User accounts."""
+
+
+@users_group.command("create-admin")
+@click.argument("username")
+@click.option("--name", "display_name", default="", help="Full name (default: the user name).")
+@click.option("--township", default="", help="Bind to this township (by name); default: the whole county.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@with_appcontext
+def users_create_admin(username: str, display_name: str, township: str, password_stdin: bool) -> None:
+    """Create an administrator, e.g. the first one of a new installation (asks for the password)."""
+    import sys
+
+    import sqlalchemy as sa
+
+    from hygiene.accounts.models import Role
+    from hygiene.accounts.scope import Scope
+    from hygiene.accounts.services import UserInvalid, user_create
+    from hygiene.places.models import Township
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    township_id = None
+    if township:
+        township_id = db.session.scalar(sa.select(Township.id).where(Township.name == township))
+        if township_id is None:
+            raise click.ClickException(f"No township named {township!r}.")
+    try:
+        user = user_create(scope=Scope.county(), actor_id=None, data={
+            "username": username, "display_name": display_name or username, "role": Role.ADMIN.value,
+            "township_id": township_id, "password": password})
+    except UserInvalid as error:
+        db.session.rollback()
+        raise click.ClickException(" ".join(error.errors.values())) from error
+    db.session.commit()
+    where = f"township {township}" if township else "the whole county"
+    click.echo(f"Administrator {user.username} created for {where}.")

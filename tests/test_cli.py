@@ -27,7 +27,7 @@ def test_plans_generate_makes_due_inspections_once(app, world):
         plan_create(scope=scope, actor_id=None, data={
             "name": "周检", "template_id": version.template_id, "target_mode": "all",
             "recurrence": "weekly", "start_date": date(2026, 11, 2), "days_allowed": 3,
-            "inspector_ids": [world.user_inspector_a]})
+            "inspector_ids": [world.user_inspector_a], "backfill": True})
         db.session.commit()
     runner = app.test_cli_runner()
     assert "6 inspections made" in runner.invoke(args=["plans", "generate", "--date", "2026-11-18"]).output

@@ -4,9 +4,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Length
 
-from hygiene.accounts.models import Role
+from hygiene.accounts.models import Role, User
+from hygiene.core.input import fits
+
+MAX_PASSWORD_LENGTH = 128  # hashing a megabyte "password" costs the server, helps nobody
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Administrator (hygiene office)"),
@@ -17,24 +20,26 @@ ROLE_LABELS = {
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("User name"), validators=[InputRequired(_l("Enter your user name."))])
-    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
+    username = StringField(_l("User name"), validators=[InputRequired(_l("Enter your user name.")),
+                                                        fits(User.username)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password.")),
+                                                        Length(max=MAX_PASSWORD_LENGTH, message=_l("At most %(max)d characters."))])
     remember = BooleanField(_l("Keep me signed in on this device"))
     submit = SubmitField(_l("Sign in"))
 
 
 class UserForm(FlaskForm):
-    username = StringField(_l("User name"))
-    display_name = StringField(_l("Full name"))
-    phone = StringField(_l("Mobile phone"))
-    email = StringField(_l("E-mail"))
+    username = StringField(_l("User name"), validators=[fits(User.username)])
+    display_name = StringField(_l("Full name"), validators=[fits(User.display_name)])
+    phone = StringField(_l("Mobile phone"), validators=[fits(User.phone)])
+    email = StringField(_l("E-mail"), validators=[fits(User.email)])
     notify_by_email = BooleanField(_l("Notifications by e-mail"), default=True)
     notify_by_sms = BooleanField(_l("Notifications by text message"), default=True)
     role = SelectField(_l("Role"), choices=[], validate_choice=False)
     township_id = SelectField(_l("Township"), choices=[], validate_choice=False, coerce=str)
     village_id = SelectField(_l("Village / community"), choices=[], validate_choice=False, coerce=str)
     unit_id = SelectField(_l("Unit"), choices=[], validate_choice=False, coerce=str)
-    password = PasswordField(_l("Password"))
+    password = PasswordField(_l("Password"), validators=[Length(max=MAX_PASSWORD_LENGTH, message=_l("At most %(max)d characters."))])
     submit = SubmitField(_l("Save"))
 
     def prepare(self, scope) -> None:
@@ -51,8 +56,8 @@ class UserForm(FlaskForm):
 class ContactForm(FlaskForm):
     """A user's own contact details and the channels they want notifications on."""
 
-    phone = StringField(_l("Mobile phone"))
-    email = StringField(_l("E-mail"))
+    phone = StringField(_l("Mobile phone"), validators=[fits(User.phone)])
+    email = StringField(_l("E-mail"), validators=[fits(User.email)])
     notify_by_email = BooleanField(_l("Send me notifications by e-mail"))
     notify_by_sms = BooleanField(_l("Send me notifications by text message"))
     submit = SubmitField(_l("Save"))

@@ -1,6 +1,7 @@
 """Users and their roles."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -46,9 +47,17 @@ class User(UserMixin, db.Model):
     village: Mapped[Village | None] = relationship()
     unit: Mapped[Unit | None] = relationship()
 
+    # the sign-in this user object was loaded for (set by accounts.sessions), part of get_id()
+    session_token: str = ""
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        """What the session and the remember cookie carry: the user and their sign-in's token,
+        so ending the sign-in on the server ends both cookies, copies included."""
+        return f"{self.id}:{self.session_token}"
 
     @property
     def name(self) -> str:
@@ -63,3 +72,19 @@ class User(UserMixin, db.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.username})"
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class UserSession(db.Model):
+    """One sign-in of a user on one device; a cookie is good only while its row is not ended."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

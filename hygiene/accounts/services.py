@@ -7,8 +7,10 @@ from flask_babel import gettext as _
 from hygiene.accounts.contact import normalise_email, normalise_mobile
 from hygiene.accounts.models import Role, User
 from hygiene.accounts.scope import Scope
+from hygiene.accounts.sessions import sessions_end_all
 from hygiene.audit.services import audit_record, changed_fields, snapshot
 from hygiene.clock import now_utc
+from hygiene.core.input import db_int, too_long
 from hygiene.errors import DomainError, Forbidden, InvalidFields, NotFound
 from hygiene.extensions import db
 from hygiene.places.models import Township, Unit, Village
@@ -70,6 +72,7 @@ def user_update(*, scope: Scope, actor_id: int | None, user: User, data: dict) -
         setattr(user, name, value)
     if password:
         user.set_password(password)
+        sessions_end_all(user.id)  # a stolen or copied cookie stops working with the old password
     changes = changed_fields(before, snapshot(user, AUDITED_FIELDS))
     if password:
         changes["password"] = ("***", "*** (changed)")
@@ -86,6 +89,8 @@ def user_set_active(*, scope: Scope, actor_id: int | None, user: User, active: b
         raise DomainError(_("You cannot deactivate your own account."))
     if user.active != active:
         user.active = active
+        if not active:
+            sessions_end_all(user.id)
         audit_record(actor_id=actor_id, action="activate" if active else "deactivate",
                      record=user, township_id=user.township_id,
                      before={"active": not active}, after={"active": active})
@@ -116,6 +121,7 @@ def contact_update(*, scope: Scope, actor_id: int, user: User, data: dict) -> Us
         raise NotFound("user not found")
     errors: dict[str, str] = {}
     values = contact_values(data, errors)
+    errors.update(too_long(User, values))
     if errors:
         raise UserInvalid(errors)
     before = snapshot(user, CONTACT_FIELDS)
@@ -129,9 +135,28 @@ def contact_update(*, scope: Scope, actor_id: int, user: User, data: dict) -> Us
     return user
 
 
-def _password_errors(password: str) -> dict[str, str]:
+def user_sign_out_everywhere(*, actor_id: int | None, user: User) -> int:
+    """End every sign-in of a user, audited; return how many were ended."""
+    ended = sessions_end_all(user.id)
+    audit_record(actor_id=actor_id, action="sign_out_everywhere", record=user,
+                 township_id=user.township_id, after={"sessions_ended": ended})
+    return ended
+
+
+COMMON_PASSWORDS = frozenset({"password", "password1", "passw0rd", "12345678", "123456789",
+                              "1234567890", "qwertyuiop", "qwerty123", "abc12345", "admin123",
+                              "admin1234", "administrator", "iloveyou", "11111111", "88888888",
+                              "66666666", "a1234567", "woaini1314", "1qaz2wsx", "qwer1234"})
+
+
+def _password_errors(password: str, username: str = "") -> dict[str, str]:
     if len(password) < MIN_PASSWORD_LENGTH:
         return {"password": _("The password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)}
+    lowered = password.lower()
+    if (lowered in COMMON_PASSWORDS or password.isdigit() or len(set(password)) < 4
+            or (username and username.lower() in lowered)):
+        return {"password": _("This password is too easy to guess (a common password, only "
+                              "digits, or the user name). Choose another.")}
     return {}
 
 
@@ -148,6 +173,7 @@ def _validate(scope: Scope, data: dict, existing: User | None) -> dict:
     for name in ("username", "display_name"):
         if not values[name]:
             errors[name] = _("This field is required.")
+    errors.update(too_long(User, values))
     if values["role"] not in set(Role):
         errors["role"] = _("Choose a value from the list.")
     else:
@@ -155,7 +181,7 @@ def _validate(scope: Scope, data: dict, existing: User | None) -> dict:
     if values["username"] and _username_taken(values["username"], existing):
         errors["username"] = _("The user name “%(name)s” is taken.", name=values["username"])
     if existing is None or data.get("password"):
-        errors.update(_password_errors(data.get("password") or ""))
+        errors.update(_password_errors(data.get("password") or "", values["username"]))
     if errors:
         raise UserInvalid(errors)
     return values
@@ -199,7 +225,7 @@ def _home_village(scope: Scope, township, raw_id, errors: dict[str, str]) -> int
 
 def _in_scope(model: type, raw_id: object, scope: Scope):
     try:
-        record_id = int(raw_id)
+        record_id = db_int(raw_id)
     except (TypeError, ValueError):
         return None
     return db.session.scalar(sa.select(model).where(model.id == record_id, scope.clause(model)))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
-from hygiene.accounts import services
+from hygiene.accounts import services, sessions
 from hygiene.accounts.forms import ROLE_LABELS, ContactForm, LoginForm, UserForm
 from hygiene.accounts.models import User
 from hygiene.audit.queries import events_for
@@ -27,6 +27,7 @@ def login():
     if form.validate_on_submit():
         user = services.user_authenticate(username=form.username.data, password=form.password.data)
         if user is not None:
+            sessions.session_start(user)
             db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(url_for("core.dashboard")))
@@ -39,9 +40,14 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    """End this sign-in on the server too: its session and remember cookies, copies included."""
+    if current_user.is_authenticated:
+        sessions.session_end(current_user.session_token)
+        db.session.commit()
     logout_user()
     language = session.get("lang")
     session.clear()  # nothing of one user's session (flashes, drafts) reaches the next
+    session["_remember"] = "clear"  # Flask-Login's order to delete the remember cookie, which clear() dropped
     if language:
         session["lang"] = language
     return redirect(url_for(".login"))
@@ -150,6 +156,20 @@ def user_set_active(user_id: int):
     else:
         db.session.commit()
         flash(_("Saved “%(name)s”.", name=str(user)), "success")
+    return redirect(url_for(".user_detail", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+@login_required
+def user_sessions_end(user_id: int):
+    """Sign a user out on every device (a lost phone, a shared PC left signed in)."""
+    scope = require_admin()
+    user = services.user_get(scope=scope, user_id=user_id)
+    services.user_sign_out_everywhere(actor_id=current_user.id, user=user)
+    db.session.commit()
+    flash(_("“%(name)s” is signed out on every device.", name=str(user)), "success")
+    if user.id == current_user.id:
+        return redirect(url_for(".login"))
     return redirect(url_for(".user_detail", user_id=user.id))
 
 

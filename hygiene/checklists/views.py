@@ -14,6 +14,7 @@ from hygiene.checklists import forms, services
 from hygiene.checklists.models import ChecklistTemplate, TemplateVersion
 from hygiene.checklists.queries import editable, template_list_stmt, version_load, version_uses
 from hygiene.checklists.spec import SpecError, TemplateSpec, parse_template
+from hygiene.core.input import db_int
 from hygiene.core.web import current_scope, page_number, require_admin, require_office
 from hygiene.errors import DomainError
 from hygiene.extensions import db
@@ -41,7 +42,7 @@ def template_list():
 def template_detail(template_id: int):
     scope = current_scope()
     template = services.template_get(scope=scope, template_id=template_id)
-    version = version_load(template, request.args.get("version", type=int))
+    version = version_load(template, request.args.get("version", type=db_int))
     return render_template("checklists/detail.html", template=template, version=version,
                            uses=version_uses(version), editable=editable(scope, template),
                            can_copy=scope.is_admin, **_labels())
@@ -50,7 +51,7 @@ def template_detail(template_id: int):
 @bp.get("/<int:template_id>/export.yaml")
 def template_export(template_id: int):
     template = services.template_get(scope=current_scope(), template_id=template_id)
-    version = version_load(template, request.args.get("version", type=int))
+    version = version_load(template, request.args.get("version", type=db_int))
     return Response(services.template_export(version), mimetype="application/x-yaml", headers={
         "Content-Disposition": download_disposition(template, version)})
 

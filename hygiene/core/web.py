@@ -51,8 +51,9 @@ def safe_next(default: str) -> str:
 
 
 def page_number() -> int:
-    """The requested page, 1 when missing or nonsense."""
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    """The requested page, 1 when missing or nonsense (or beyond any list's length)."""
+    page = request.args.get("page", 1, type=int) or 1
+    return page if 1 <= page <= 1_000_000 else 1
 
 
 def photo_store():

@@ -45,9 +45,9 @@ def demo_inspections(*, township_id: int, today: date, seed: int = 7) -> int:
         ("岁末年初环境卫生整治检查", "hygienic_village",
          {"target_mode": "all", "recurrence": "once", "start_date": today + timedelta(days=3)}),
     ]:
-        plan = planning.plan_create(scope=scope, actor_id=admin.id, data={
+        plan = planning.plan_create(scope=scope, actor_id=admin.id, today=today, data={
             "name": name, "template_id": _template_id(code), "start_date": start, "days_allowed": 10,
-            "inspector_ids": [inspector.id, admin.id], **extra})
+            "inspector_ids": [inspector.id, admin.id], "backfill": True, **extra})
         db.session.flush()
         planning.plan_generate(plan=plan, today=today)
     inspections = db.session.scalars(sa.select(Inspection).where(

@@ -13,6 +13,7 @@ from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.checklists.models import TemplateItem
 from hygiene.clock import now_utc
+from hygiene.core.input import MAX_DB_INT
 from hygiene.core.once import is_repeat
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
@@ -20,6 +21,8 @@ from hygiene.inspections import scoring
 from hygiene.inspections.models import Answer, Inspection, Photo
 from hygiene.inspections.photos import flag_photo
 from hygiene.media import PhotoLimits, PhotoStore, photo_intake
+
+NOTE_MAX_CHARS = 2000  # a note longer than a page is refused with a message, never cut silently
 
 
 class SubmissionRefused(DomainError):
@@ -90,7 +93,7 @@ def answer_write(*, inspection: Inspection, item_id, result: str | None, finding
     item = _item_of(inspection, item_id)
     values = {"result": _result(item, result)}
     values |= {"findings": _findings(item, values["result"], findings), "grade": _grade(item, grade),
-               "note": (note or "").strip()[:2000], "updated_at": now or now_utc()}
+               "note": _note(note), "updated_at": now or now_utc()}
     values["earned"] = scoring.item_earned(rule_of(item), scoring.ItemAnswer(
         values["result"], values["findings"], values["grade"]))
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
@@ -101,8 +104,18 @@ def answer_write(*, inspection: Inspection, item_id, result: str | None, finding
         populate_existing=True))
 
 
+def _note(value) -> str:
+    """A note as typed; one longer than NOTE_MAX_CHARS is refused with a message, never cut."""
+    note = (value or "").strip()
+    if len(note) > NOTE_MAX_CHARS:
+        raise DomainError(_("A note may hold at most %(max)d characters; this one has %(n)d. "
+                            "Shorten it.", max=NOTE_MAX_CHARS, n=len(note)))
+    return note
+
+
 def _item_of(inspection: Inspection, item_id) -> TemplateItem:
-    item = db.session.get(TemplateItem, int(item_id)) if str(item_id).isdigit() else None
+    item = db.session.get(TemplateItem, int(item_id)) if str(item_id).isdigit() \
+        and int(item_id) <= MAX_DB_INT else None
     if item is None or item.version_id != inspection.version_id:
         raise DomainError(_("That item is not on this checklist."))
     return item

@@ -41,6 +41,10 @@ class InspectionPlan(db.Model):
     end_date: Mapped[date | None] = mapped_column()
     days_allowed: Mapped[int] = mapped_column(default=7)
     cross_check: Mapped[bool] = mapped_column(default=False)
+    # periods already over when the plan was made are inspected only when the office chose so
+    backfill: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # the form's one-time key: a double-tapped or resent "Save" finds the plan it already made
+    request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))

@@ -35,13 +35,18 @@ def next_period_start(recurrence: str, start: date) -> date:
 
 
 def begun_periods(*, recurrence: str, start: date, end: date | None, days_allowed: int,
-                  today: date) -> list[Period]:
-    """Every period of a plan that has begun by `today` (a one-off plan has exactly one)."""
+                  today: date, since: date | None = None) -> list[Period]:
+    """Every period of a plan that has begun by `today` (a one-off plan has exactly one).
+
+    With `since`, none that was over by then: a recurring plan starts with the period that
+    holds `since`, a one-off is kept while its days to complete last (the loop starts there,
+    so a start date centuries back costs nothing)."""
     if start > today:
         return []
     if recurrence == "once":
-        return [Period(start, start, start + timedelta(days=days_allowed - 1))]
-    periods, current = [], period_start(recurrence, start)
+        period = Period(start, start, start + timedelta(days=days_allowed - 1))
+        return [period] if since is None or period.due >= since else []
+    periods, current = [], period_start(recurrence, max(start, since or start))
     while current <= today and (end is None or current <= end):
         planned = max(current, start)
         periods.append(Period(current, planned, planned + timedelta(days=days_allowed - 1)))

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import Optional
 
 from hygiene.checklists.forms import TARGET_KIND_LABELS, MultiCheckboxField, options
 from hygiene.clock import local_today
+from hygiene.core.input import fits
+from hygiene.inspections.models import InspectionPlan
 from hygiene.places.rules import UNIT_CATEGORIES
 
 TARGET_MODE_LABELS = {"all": _l("All targets the checklist is for"),
@@ -22,7 +24,7 @@ STATUS_LABELS = {"planned": _l("Planned"), "in_progress": _l("In progress"),
 
 
 class PlanForm(FlaskForm):
-    name = StringField(_l("Name"))
+    name = StringField(_l("Name"), validators=[fits(InspectionPlan.name)])
     template_id = SelectField(_l("Checklist"), choices=[], validate_choice=False)
     target_mode = RadioField(_l("What to inspect"), choices=options(TARGET_MODE_LABELS),
                              default="all", validate_choice=False)
@@ -35,6 +37,9 @@ class PlanForm(FlaskForm):
     end_date = DateField(_l("End date (optional)"), validators=[Optional()])
     days_allowed = StringField(_l("Days to complete each round"), default="7")
     cross_check = BooleanField(_l("Cross-check"))
+    backfill = BooleanField(_l("Also inspect the periods that are already over"))
+    backfill_count = HiddenField()  # the count of those inspections the office has been shown
+    request_key = HiddenField()  # one per form shown: sending it twice makes one plan
     inspector_ids = MultiCheckboxField(_l("Inspectors"), choices=[], validate_choice=False)
 
     def prepare(self, *, templates, inspectors) -> None:

@@ -12,7 +12,7 @@ from hygiene.checklists.models import ChecklistTemplate
 from hygiene.checklists.queries import template_visible_clause
 from hygiene.errors import NotFound
 from hygiene.extensions import db
-from hygiene.inspections import planning
+from hygiene.inspections import plan_withdrawal, planning
 from hygiene.inspections.models import Inspection, InspectionPlan, SampleDraw
 from hygiene.places.models import Village
 from hygiene.places.rules import UNIT_CATEGORIES
@@ -57,6 +57,12 @@ def plan_periods(plan: InspectionPlan) -> list[dict]:
         row["total"] += n
         row["planned"], row["due"] = min(row["planned"], planned), max(row["due"], due)
     return list(periods.values())
+
+
+def plan_untouched(plan: InspectionPlan) -> int:
+    """How many of the plan's inspections nobody has started (what withdrawing would cancel)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Inspection)
+                             .where(*plan_withdrawal.untouched_clause(plan))) or 0
 
 
 def plan_draws(plan: InspectionPlan) -> list[tuple[SampleDraw, list[str]]]:

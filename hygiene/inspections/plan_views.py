@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import calendar
+import secrets
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -12,7 +13,7 @@ from hygiene.checklists.forms import TARGET_KIND_LABELS, TARGET_KIND_PLURALS
 from hygiene.clock import local_today
 from hygiene.core.web import apply_errors, current_scope, page_number, require_admin, require_office
 from hygiene.extensions import db
-from hygiene.inspections import planning, queries
+from hygiene.inspections import plan_withdrawal, planning, queries
 from hygiene.inspections.models import InspectionPlan
 from hygiene.inspections.plan_forms import RECURRENCE_LABELS, STATUS_LABELS, TARGET_MODE_LABELS, PlanForm
 from hygiene.inspections.plan_queries import (
@@ -22,6 +23,7 @@ from hygiene.inspections.plan_queries import (
     plan_get,
     plan_list_stmt,
     plan_periods,
+    plan_untouched,
     target_groups,
     template_choices,
 )
@@ -53,16 +55,22 @@ def plan_new():
     form = PlanForm(data={"template_id": request.args.get("template_id", "")}
                     if request.method == "GET" else None)
     form.prepare(templates=templates, inspectors=inspectors)
+    form.request_key.data = form.request_key.data or secrets.token_hex(16)
+    confirm = None
     if "show_targets" not in request.form and form.validate_on_submit():
         try:
-            plan = planning.plan_create(scope=scope, actor_id=current_user.id, data=form.data)
+            plan = planning.plan_create(scope=scope, actor_id=current_user.id, data=form.data,
+                                        today=local_today(), confirm_past=form.backfill_count.data or "")
+        except planning.PlanNeedsConfirmation as need:
+            form.backfill_count.data, confirm = str(need.inspections), need.message
         except planning.PlanInvalid as error:
             apply_errors(form, error.errors)
         else:
             return _made(plan, created=True)
     template = form.chosen_template(templates)
-    return render_template("plans/form.html", form=form, template=template,
-                           targets=target_groups(scope, template), **_labels()), _status(form)
+    return render_template("plans/form.html", form=form, template=template, confirm=confirm,
+                           targets=target_groups(scope, template), max_back=planning.MAX_BACKFILL_DAYS,
+                           **_labels()), _status(form)
 
 
 @bp.get("/<int:plan_id>")
@@ -70,6 +78,7 @@ def plan_detail(plan_id: int):
     scope = current_scope()
     plan = plan_get(scope=scope, plan_id=plan_id)
     return render_template("plans/detail.html", plan=plan, periods=plan_periods(plan),
+                           untouched=plan_untouched(plan),
                            draws=plan_draws(plan), chosen=plan_chosen(plan),
                            can_edit=scope.is_admin, **_labels())
 
@@ -92,6 +101,18 @@ def plan_set_active(plan_id: int):
     return redirect(url_for(".plan_detail", plan_id=plan.id))
 
 
+@bp.post("/<int:plan_id>/withdraw")
+def plan_withdraw(plan_id: int):
+    """Withdraw every untouched inspection of a plan in one step, and pause it."""
+    scope = require_admin()
+    plan = plan_get(scope=scope, plan_id=plan_id)
+    withdrawn = plan_withdrawal.plan_withdraw(scope=scope, actor_id=current_user.id, plan=plan)
+    db.session.commit()
+    flash(_("%(n)d untouched inspections were withdrawn; the plan is paused. Inspections already "
+            "started stay as they are.", n=withdrawn), "success")
+    return redirect(url_for(".plan_detail", plan_id=plan.id))
+
+
 @bp.get("/calendar")
 def plan_calendar():
     scope, today = current_scope(), local_today()
@@ -105,10 +126,15 @@ def plan_calendar():
 
 def _made(plan: InspectionPlan, *, created: bool):
     """Make the due inspections of a (new) plan, commit, and say how many were made."""
-    made = planning.plan_generate(plan=plan, today=local_today())
+    today = local_today()
+    made = planning.plan_generate(plan=plan, today=today)
     db.session.commit()
     if created:
         flash(_("Saved the plan “%(name)s”.", name=plan.name), "success")
+        skipped = 0 if plan.backfill else planning.past_round(plan, plan.template, today)[0]
+        if skipped:
+            flash(_("%(n)d periods were already over when the plan was made; they get no "
+                    "inspections.", n=skipped), "success")
     if made:
         flash(_("%(n)d inspections were made for the periods that have begun.", n=made), "success")
     else:

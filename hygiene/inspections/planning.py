@@ -5,10 +5,11 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from hygiene.accounts.models import Role, User
 from hygiene.accounts.scope import Scope
@@ -16,19 +17,39 @@ from hygiene.audit.services import audit_record
 from hygiene.checklists.models import ChecklistTemplate
 from hygiene.checklists.queries import template_visible_clause
 from hygiene.checklists.services import latest_version
-from hygiene.errors import Forbidden, InvalidFields
+from hygiene.clock import local_today, to_local
+from hygiene.core.input import db_int, too_long
+from hygiene.errors import DomainError, Forbidden, InvalidFields
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection, InspectionPlan, SampleDraw
 from hygiene.inspections.periods import RECURRENCES, Period, begun_periods
 from hygiene.places.models import Cleaner, Household, Unit, Village
-from hygiene.places.rules import UNIT_CATEGORIES
+from hygiene.places.rules import UNIT_CATEGORIES, clean_text
 
 TARGET_MODELS = {"village": Village, "unit": Unit, "household": Household, "cleaner": Cleaner}
 TARGET_MODES = ("list", "all", "category", "sample")
 
 
+# A plan's start may lie a year back at most, and the periods already over that the office
+# chooses to inspect after all make at most this many inspections (a mistyped 2016 or 0001
+# once made thousands, or 1.27 million, in one request).
+MAX_BACKFILL_DAYS = 366
+MAX_BACKFILL_INSPECTIONS = 2000
+
+
 class PlanInvalid(InvalidFields):
     """A plan is wrong."""
+
+
+class PlanNeedsConfirmation(DomainError):
+    """Periods already over would be inspected: the office confirms the count first."""
+
+    def __init__(self, periods: int, inspections: int):
+        super().__init__(_("The start date lies in the past: %(periods)d periods are already over "
+                           "and would get %(n)d inspections. Press “Save the plan” again to make "
+                           "them, or untick the box to start with the current period.",
+                           periods=periods, n=inspections))
+        self.periods, self.inspections = periods, inspections
 
 
 @dataclass(frozen=True)
@@ -39,38 +60,68 @@ class Target:
     label: str
 
 
-def plan_create(*, scope: Scope, actor_id: int | None, data: dict) -> InspectionPlan:
-    """Create a plan after checking every field; raises PlanInvalid with all problems."""
+def plan_create(*, scope: Scope, actor_id: int | None, data: dict, today: date | None = None,
+                confirm_past: str | None = None) -> InspectionPlan:
+    """Create a plan after checking every field; raises PlanInvalid with all problems.
+
+    With data["backfill"], periods already over are inspected too: a caller that shows the
+    office a form passes the count the office confirmed as `confirm_past` ("" before it has
+    seen one), and gets PlanNeedsConfirmation while it differs."""
     if not scope.is_admin or scope.township_id is None:
         raise Forbidden(_("Plans are made by a township's hygiene office."))
+    today = today or local_today()
+    key = clean_text(data.get("request_key"))[:64] or None
+    if key and (made := _plan_of_key(scope, key)) is not None:
+        return made  # the same form sent again: the plan it made
     errors: dict[str, str] = {}
     template = _template(scope, data.get("template_id"), errors)
     plan = InspectionPlan(
-        township_id=scope.township_id, name=(data.get("name") or "").strip(),
+        township_id=scope.township_id, name=clean_text(data.get("name")),
         template_id=template.id if template else None,
         target_mode=data.get("target_mode"), unit_category=data.get("unit_category") or None,
         target_ids=_int_list(data.get("target_ids")), sample_size=_int(data.get("sample_size")),
         recurrence=data.get("recurrence"), start_date=data.get("start_date"),
         end_date=data.get("end_date") or None, days_allowed=_int(data.get("days_allowed")) or 0,
-        cross_check=bool(data.get("cross_check")), created_by_id=actor_id)
-    _check_plan(plan, template, scope, errors)
+        cross_check=bool(data.get("cross_check")), backfill=bool(data.get("backfill")),
+        created_by_id=actor_id)
+    _check_plan(plan, template, scope, errors, today)
     inspectors = _inspectors(scope, data.get("inspector_ids"), errors)
     if errors:
         raise PlanInvalid(errors)
-    plan.inspectors = inspectors
-    db.session.add(plan)
+    if plan.backfill:
+        _check_backfill(plan, template, today, confirm_past)
+    plan.inspectors, plan.request_key = inspectors, key
+    try:
+        with db.session.begin_nested():
+            db.session.add(plan)
+            db.session.flush()
+    except IntegrityError:  # the same form at the same moment: the other request made it
+        made = _plan_of_key(scope, key) if key else None
+        if made is None:
+            raise
+        return made
     audit_record(actor_id=actor_id, action="create", record=plan, township_id=plan.township_id,
                  after={"name": plan.name, "mode": plan.target_mode, "recurrence": plan.recurrence})
     return plan
 
 
-def _check_plan(plan: InspectionPlan, template, scope: Scope, errors: dict[str, str]) -> None:
+def _plan_of_key(scope: Scope, key: str) -> InspectionPlan | None:
+    return db.session.scalar(sa.select(InspectionPlan).where(
+        InspectionPlan.request_key == key, InspectionPlan.township_id == scope.township_id))
+
+
+def _check_plan(plan: InspectionPlan, template, scope: Scope, errors: dict[str, str],
+                today: date) -> None:
     if not plan.name:
         errors["name"] = _("This field is required.")
+    errors.update(too_long(InspectionPlan, {"name": plan.name}))
     if plan.recurrence not in RECURRENCES:
         errors["recurrence"] = _("Choose a value from the list.")
     if not isinstance(plan.start_date, date):
         errors["start_date"] = _("Enter a date.")
+    elif plan.start_date < today - timedelta(days=MAX_BACKFILL_DAYS):
+        errors["start_date"] = _("The start date may lie at most a year back (not before "
+                                 "%(date)s).", date=(today - timedelta(days=MAX_BACKFILL_DAYS)).isoformat())
     elif plan.end_date and plan.end_date < plan.start_date:
         errors["end_date"] = _("The end date is before the start date.")
     if not 1 <= plan.days_allowed <= 90:
@@ -91,6 +142,35 @@ def _check_targets(plan, template, scope: Scope, errors: dict[str, str]) -> None
             errors["unit_category"] = _("Choose a unit category (the checklist must be for units).")
     if plan.target_mode == "sample" and not (plan.sample_size and plan.sample_size > 0):
         errors["sample_size"] = _("How many targets should be drawn?")
+
+
+def _check_backfill(plan: InspectionPlan, template, today: date, confirm_past: str | None) -> None:
+    periods, inspections = past_round(plan, template, today)
+    if inspections > MAX_BACKFILL_INSPECTIONS:
+        raise PlanInvalid({"backfill": _(
+            "The periods already over would get %(n)d inspections, more than %(max)d at once. "
+            "Choose a later start date.", n=inspections, max=MAX_BACKFILL_INSPECTIONS)})
+    if confirm_past is not None and inspections and confirm_past != str(inspections):
+        raise PlanNeedsConfirmation(periods, inspections)
+
+
+def past_round(plan: InspectionPlan, template, today: date) -> tuple[int, int]:
+    """The periods of a plan already over by `today` (before the current one), and how many
+    inspections they would get."""
+    dates = dict(recurrence=plan.recurrence, start=plan.start_date, end=plan.end_date,
+                 days_allowed=plan.days_allowed, today=today)
+    past = len(begun_periods(**dates)) - len(begun_periods(**dates, since=today))
+    return past, past * _per_period(plan, template) if past else 0
+
+
+def _per_period(plan: InspectionPlan, template) -> int:
+    """How many targets one period of the plan inspects, by today's register."""
+    if plan.target_mode == "list":
+        return len(plan.target_ids)
+    categories = [plan.unit_category] if plan.unit_category else template.unit_categories
+    population = len(_population(template.applies_to, Scope(Role.ADMIN, township_id=plan.township_id),
+                                 categories=categories or None))
+    return min(plan.sample_size or 0, population) if plan.target_mode == "sample" else population
 
 
 def _template(scope: Scope, raw_id, errors: dict[str, str]):
@@ -118,11 +198,19 @@ def plan_generate(*, plan: InspectionPlan, today: date) -> int:
         return 0
     made = 0
     for period in begun_periods(recurrence=plan.recurrence, start=plan.start_date,
-                                end=plan.end_date, days_allowed=plan.days_allowed, today=today):
+                                end=plan.end_date, days_allowed=plan.days_allowed, today=today,
+                                since=None if plan.backfill else made_on(plan, today)):
         if _period_exists(plan, period):
             continue
         made += _make_period(plan, period)
     return made
+
+
+def made_on(plan: InspectionPlan, today: date) -> date:
+    """The business day the plan was made: periods over by then are not inspected (unless
+    the office chose backfill)."""
+    created = to_local(plan.created_at).date() if plan.created_at else today
+    return min(created, today)
 
 
 def plans_generate_due(*, today: date) -> int:
@@ -213,7 +301,7 @@ def target_label(record) -> str:
 
 def _int(value) -> int | None:
     try:
-        return int(value)
+        return db_int(value)
     except (TypeError, ValueError):
         return None
 
@@ -232,3 +320,4 @@ def plan_set_active(*, scope: Scope, actor_id: int | None, plan: InspectionPlan,
         plan.active = active
         audit_record(actor_id=actor_id, action="activate" if active else "deactivate", record=plan,
                      township_id=plan.township_id, before={"active": not active}, after={"active": active})
+

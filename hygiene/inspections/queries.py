@@ -51,16 +51,25 @@ def inspection_list_stmt(*, scope: Scope, today: date, status: str = "", village
     return stmt.order_by(Inspection.planned_date.desc(), Inspection.target_label, Inspection.id)
 
 
-def inspector_agenda(*, scope: Scope, user_id: int, today: date) -> dict[str, list[Inspection]]:
-    """An inspector's open work: due or overdue today, and the rest of this week."""
+AGENDA_LIMIT = 100  # a phone shows this many; the rest are counted and on the list pages
+
+
+def inspector_agenda(*, scope: Scope, user_id: int, today: date) -> dict:
+    """An inspector's open work: due or overdue today, and the rest of this week; at most
+    AGENDA_LIMIT rows are loaded, the totals are counted in SQL."""
     week_end = today + timedelta(days=6 - today.weekday())
     open_mine = inspection_list_stmt(scope=scope, today=today, assigned_to=user_id).where(
         Inspection.status.in_(Inspection.OPEN), Inspection.planned_date <= week_end)
     rows = list(db.session.scalars(open_mine.order_by(None).order_by(
-        Inspection.due_date, Inspection.target_label)))
+        Inspection.due_date, Inspection.target_label, Inspection.id).limit(AGENDA_LIMIT)))
+    now = sa.case((Inspection.planned_date <= today, True), else_=False)
+    totals = dict(db.session.execute(
+        open_mine.with_only_columns(now, sa.func.count()).group_by(now).order_by(None)).all())
     # what the office sent back comes first: it was already done once and waits on a correction
-    return {"due_now": sorted((i for i in rows if i.planned_date <= today), key=lambda i: not i.is_sent_back),
-            "this_week": [i for i in rows if i.planned_date > today]}
+    due_now = sorted((i for i in rows if i.planned_date <= today), key=lambda i: not i.is_sent_back)
+    this_week = [i for i in rows if i.planned_date > today]
+    return {"due_now": due_now, "this_week": this_week,
+            "due_now_total": totals.get(True, 0), "this_week_total": totals.get(False, 0)}
 
 
 def calendar_counts(*, scope: Scope, first: date, last: date) -> dict[date, dict[str, int]]:

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from hygiene import media
 from hygiene.clock import local_today, now_utc
+from hygiene.core.input import db_int
 from hygiene.core.web import current_scope, page_number, photo_limits, photo_store
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
@@ -35,7 +36,7 @@ def _signed_in() -> None:
 def inspection_list():
     scope, today = current_scope(), local_today()
     filters = {"status": request.args.get("status", ""),
-               "village_id": request.args.get("village_id", type=int),
+               "village_id": request.args.get("village_id", type=db_int),
                "start": _date_arg("start"), "end": _date_arg("end"),
                "assigned_to": current_user.id if request.args.get("mine") else None}
     stmt = queries.inspection_list_stmt(scope=scope, today=today, **filters)

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user, login_required
 
 from hygiene.clock import now_utc
+from hygiene.core.input import db_int
 from hygiene.core.web import page_number
 from hygiene.extensions import db
 from hygiene.notifications.queries import inbox_stmt, unread_count
@@ -35,9 +36,9 @@ def inbox():
 @login_required
 def mark_read_upto():
     notifications_mark_read_upto(user_id=current_user.id, now=now_utc(),
-                                 upto_id=request.form.get("upto", 0, type=int))
+                                 upto_id=request.form.get("upto", 0, type=db_int))
     db.session.commit()
-    return redirect(url_for(".inbox", page=request.form.get("page", 1, type=int)))
+    return redirect(url_for(".inbox", page=request.form.get("page", 1, type=db_int)))
 
 
 @bp.post("/<int:notification_id>/read")
@@ -48,4 +49,4 @@ def mark_read(notification_id: int):
     db.session.commit()
     if request.form.get("open") and row.link:
         return redirect(row.link)
-    return redirect(url_for(".inbox", page=request.form.get("page", 1, type=int)))
+    return redirect(url_for(".inbox", page=request.form.get("page", 1, type=db_int)))

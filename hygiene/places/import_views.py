@@ -35,6 +35,8 @@ IMPORT_KINDS = (UNITS, HOUSEHOLDS, CLEANERS, VILLAGES)
 SLUGS = [kind.slug for kind in IMPORT_KINDS]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STALE_AFTER = 24 * 3600  # seconds an uploaded file waits for its confirmation
+PREVIEW_PROBLEMS = 100  # bad rows listed by name; the rest are counted
+PREVIEW_ROWS = 200      # rows shown in the preview table; all are checked
 
 
 class UploadForm(FlaskForm):
@@ -126,7 +128,7 @@ def _start_page(form: UploadForm, status: int = 200):
 def _preview(plan: importer.ImportPlan, token: str | None, status: int):
     form = ConfirmForm(formdata=None, data={"kind": plan.kind.slug, "token": token or ""})
     return render_template("places/import_preview.html", plan=plan, form=form, token=token,
-                           rules=rules), status
+                           rules=rules, max_problems=PREVIEW_PROBLEMS, max_rows=PREVIEW_ROWS), status
 
 
 def _refused(kind: Kind, path: Path, problem: importer.ImportPlan | str):

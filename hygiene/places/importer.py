@@ -9,6 +9,7 @@ import csv
 import io
 import re
 import warnings
+import zipfile
 from collections import defaultdict
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -26,6 +27,11 @@ from hygiene.places.kinds import Kind
 from hygiene.places.models import Township, Village
 
 FILE_TYPES = ("xlsx", "csv")
+# A cell longer than any register column is wrong anyway: only this much of it is read, so the
+# row fails its length check with a short message instead of echoing a megabyte back.
+MAX_CELL_CHARS = 300
+# What the parts of an .xlsx may unpack to: a zip squeezes one huge cell into a small file.
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 
 
 class ImportFileError(DomainError):
@@ -133,7 +139,18 @@ def read_table(filename: str, data: bytes, *, max_rows: int) -> Table:
                                 "spreadsheet, or save it again from Excel.", type=ext.upper())) from error
 
 
+def _check_unpacked(data: bytes) -> None:
+    """Refuse a workbook whose parts unpack to more than MAX_UNPACKED_BYTES, before reading it."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(part.file_size for part in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(_("The workbook unpacks to %(size)d MB, more than %(max)d MB: it holds "
+                                "far more than a register. Check for very long cells, or split it.",
+                                size=unpacked // 2**20, max=MAX_UNPACKED_BYTES // 2**20))
+
+
 def _xlsx_lines(data: bytes):
+    _check_unpacked(data)
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheet = book.worksheets[0]
@@ -152,7 +169,11 @@ def _csv_lines(data: bytes):
         text = data.decode("gb18030")
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    except csv.Error as error:  # a field beyond csv's own limit (128 KB): far beyond any column
+        raise ImportFileError(_("A cell of the file is far longer than any register field "
+                                "(at most %(n)d characters are read).", n=MAX_CELL_CHARS)) from error
 
 
 def _table(lines, max_rows: int) -> Table:
@@ -174,10 +195,13 @@ def _table(lines, max_rows: int) -> Table:
 
 
 def cell_text(value: object) -> str:
-    """A cell as text: 13800138000.0 becomes "13800138000", None becomes "", spaces go."""
+    """A cell as text: 13800138000.0 becomes "13800138000", None becomes "", spaces go; at
+    most MAX_CELL_CHARS (+1, so that a longer cell still fails its column's length check)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return rules.clean_text(value)
+    if value is None:
+        return ""
+    return rules.clean_text(str(value)[:MAX_CELL_CHARS * 2])[:MAX_CELL_CHARS + 1]
 
 
 def import_plan(*, kind: Kind, scope: Scope, table: Table) -> ImportPlan:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 
@@ -46,12 +47,19 @@ TOWNSHIP_KINDS: dict[str, object] = {"township": _l("Township"), "street": _l("S
 TOWNSHIP_KIND_ALIASES = {"乡": "township", "镇": "township", "乡镇": "township", "街道": "street"}
 
 
+# zero-width spaces and joiners, the word joiner, the BOM and soft hyphen: pasted from chat
+# apps and web pages, invisible, and they make "东山村" and "东山\u200b村" two names
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"))
+
+
 def clean_text(value: object) -> str:
-    """Trim a value the way a person means it: no surrounding or doubled whitespace."""
+    """Text the way a person means it: one form of each character (NFKC: full-width letters
+    and digits become plain ones), no invisible characters, no surrounding or doubled spaces.
+    Every name and text field of the register and of users goes through here."""
     if value is None:
         return ""
-    text = str(value).replace("\u3000", " ").strip()
-    return re.sub(r"\s+", " ", text)
+    text = unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def normalise_phone(value: object) -> str | None:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record, changed_fields, snapshot
+from hygiene.core.input import db_int
 from hygiene.errors import Forbidden, InvalidFields
 from hygiene.extensions import db
 from hygiene.places import rules
@@ -89,7 +90,7 @@ def record_validate(*, kind: Kind, scope: Scope, data: dict, existing: Any = Non
 def _clean_field(kind: Kind, name: str, raw: object, errors: dict[str, str]) -> object:
     if name.endswith("_id"):
         try:
-            return int(raw) if raw not in (None, "") else None
+            return db_int(raw) if raw not in (None, "") else None
         except (TypeError, ValueError):
             errors[name] = _("Choose a value from the list.")
             return None

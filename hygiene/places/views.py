@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hygiene.audit.queries import events_for
+from hygiene.core.input import db_int
 from hygiene.core.web import apply_errors, current_scope, page_number
 from hygiene.extensions import db
 from hygiene.places import queries, rules, services
@@ -28,8 +29,8 @@ def record_list(slug: str):
     filters = {
         "q": request.args.get("q", "").strip(),
         "status": request.args.get("status", "active"),
-        "township_id": request.args.get("township_id", type=int),
-        "village_id": request.args.get("village_id", type=int),
+        "township_id": request.args.get("township_id", type=db_int),
+        "village_id": request.args.get("village_id", type=db_int),
         "category": request.args.get("category") or None,
     }
     stmt = queries.record_list_stmt(kind=kind, scope=scope, **filters)

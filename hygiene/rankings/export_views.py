@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from hygiene.clock import local_today, now_utc
+from hygiene.core.input import db_int
 from hygiene.core.views import error_page
 from hygiene.core.web import current_scope, require_office
 from hygiene.errors import DomainError
@@ -43,7 +44,7 @@ def ranking_publication(publication_id: int):
 def ranking_live():
     """The ranking as it stands, for the office to check before publishing."""
     scope = require_office()
-    township_id = scope.township_id or request.args.get("township_id", type=int)
+    township_id = scope.township_id or request.args.get("township_id", type=db_int)
     if township_id is None or not scope.covers_township(township_id):
         abort(404)
     try:
@@ -68,7 +69,7 @@ def inspections():
         return _bad_request(error.message)
     rows, answers = exports.inspection_rows(
         scope=current_scope(), today=today, start=start, end=end, status=request.args.get("status", ""),
-        village_id=request.args.get("village_id", type=int))
+        village_id=request.args.get("village_id", type=db_int))
     name = _("Inspections %(start)s to %(end)s", start=start.isoformat(), end=end.isoformat())
     return _xlsx(exports.workbook(exports.inspection_sheets(rows, answers)),
                  f"inspections-{start.isoformat()}-{end.isoformat()}.xlsx", name)
@@ -78,7 +79,7 @@ def inspections():
 def orders():
     today = local_today()
     rows = exports.order_rows(scope=current_scope(), today=today, status=request.args.get("status", ""),
-                              village_id=request.args.get("village_id", type=int))
+                              village_id=request.args.get("village_id", type=db_int))
     name = _("Rectification orders %(date)s", date=today.isoformat())
     return _xlsx(exports.workbook(exports.order_sheets(rows)), f"orders-{today.isoformat()}.xlsx", name)
 

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hygiene.clock import local_today, now_utc
+from hygiene.core.input import db_int
 from hygiene.core.web import apply_errors, current_scope, require_admin, require_office
 from hygiene.errors import DomainError, Forbidden, NotFound
 from hygiene.extensions import db
@@ -88,7 +89,7 @@ def ranking_publish():
 @bp.get("/explain")
 def explain():
     subject, period = _selection()
-    candidate_id = request.args.get("id", type=int) or abort(400)
+    candidate_id = request.args.get("id", type=db_int) or abort(400)
     ranking = services.ranking_compute(subject=subject, period=period)
     row = next((r for r in ranking.rows if r.candidate.id == candidate_id), None) or abort(404)
     inspections = queries.explain_inspections(subject=subject, period=period, candidate_id=candidate_id)
@@ -153,7 +154,7 @@ def _township_id() -> int:
     if scope.township_id is not None:
         return scope.township_id
     ids = [t.id for t in visible_townships(scope)]
-    wanted = request.args.get("township_id", type=int)
+    wanted = request.args.get("township_id", type=db_int)
     if wanted in ids or (wanted is None and ids):
         return wanted or ids[0]
     abort(404)

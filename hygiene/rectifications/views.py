@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hygiene.clock import local_today, now_utc
+from hygiene.core.input import db_int
 from hygiene.core.web import current_scope, page_number, photo_limits, photo_store
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
@@ -90,7 +91,7 @@ def _do_step(step: str, scope, order) -> str:
 def _list_filters() -> dict:
     """The orders list's filters from the query string (the batch print uses the same)."""
     return {"status": request.args.get("status", "open"),
-            "village_id": request.args.get("village_id", type=int),
+            "village_id": request.args.get("village_id", type=db_int),
             "due_before": _date_arg("due_before"), "issued_in": _month_arg("issued_in")}
 
 

@@ -30,7 +30,7 @@ def setup(world, ctx):
 def plan_data(world, template, **extra):
     return {"name": "月度检查", "template_id": template.id, "target_mode": "all",
             "recurrence": "monthly", "start_date": date(2026, 10, 10), "days_allowed": 10,
-            "inspector_ids": [world.user_inspector_a], **extra}
+            "inspector_ids": [world.user_inspector_a], "backfill": True, **extra}
 
 
 def test_a_monthly_plan_makes_each_begun_months_inspections_once(world, setup):

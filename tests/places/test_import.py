@@ -363,3 +363,55 @@ def test_a_template_of_an_unknown_kind_or_type_is_not_found(world, login):
     client = signed_in(login)
     for url in ("/register/import/template/townships.xlsx", "/register/import/template/units.xls"):
         assert client.get(url).status_code == 404, url
+
+
+# --- bounds: one huge cell, a huge error report ----------------------------------------------
+
+def with_huge_cells(data: bytes, placeholder: str, size: int) -> bytes:
+    """The workbook with every `placeholder` cell grown to `size` characters (beyond what
+    openpyxl or Excel would write, as a crafted or broken file can)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for part in source.infolist():
+            content = source.read(part)
+            target.writestr(part, content.replace(placeholder.encode(), b"z" * size))
+    return out.getvalue()
+
+
+def test_one_huge_cell_is_a_short_row_message_not_a_huge_page(world, login, app):
+    data = with_huge_cells(xlsx(UNIT_HEADER, ["甲一村", "HUGE", "餐饮", "HUGE", "", "HUGE"]),
+                           "HUGE", 5_000_000)
+    assert len(data) < 200_000  # small on disk: the zip squeezes it
+    response = upload(signed_in(login), "units", "u.xlsx", data)
+    assert response.status_code == 422
+    assert len(response.data) < 100_000
+    found = problems(response)
+    assert "Name: At most 100 characters." in found[2] and "Address: At most 200 characters." in found[2]
+    assert count(app, Unit) == 3
+
+
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_before_reading(world, login, app,
+                                                                            monkeypatch):
+    monkeypatch.setattr(importer, "MAX_UNPACKED_BYTES", 100_000)
+    data = with_huge_cells(xlsx(UNIT_HEADER, ["甲一村", "HUGE", "餐饮", "", "", ""]), "HUGE", 200_000)
+    monkeypatch.setattr(importer, "load_workbook", lambda *_a, **_k: pytest.fail("read anyway"))
+    response = upload(signed_in(login), "units", "u.xlsx", data)
+    assert response.status_code == 422 and "unpacks to" in response.text
+
+
+def test_a_csv_cell_beyond_the_csv_limit_gets_a_message(world, login):
+    response = upload(signed_in(login), "units", "u.csv",
+                      csv_bytes(UNIT_HEADER, ["甲一村", "x" * 200_000, "餐饮", "", "", ""]))
+    assert response.status_code == 422 and "far longer than any register field" in response.text
+
+
+def test_the_error_report_names_a_hundred_rows_and_counts_the_rest(world, login, app):
+    rows = [["无此村", f"饭店{i}", "餐饮", "", "", ""] for i in range(250)]
+    response = upload(signed_in(login), "units", "u.xlsx", xlsx(UNIT_HEADER, *rows))
+    assert response.status_code == 422
+    assert len(problems(response)) == 100
+    assert "and 150 more rows with problems" in response.text
+    assert "The first 200 rows are shown; 50 more" in response.text

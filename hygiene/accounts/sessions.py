@@ -1,0 +1,59 @@
+"""Sign-ins as server-side rows: a session or remember cookie is good only while its row lives.
+
+Each sign-in gets a fresh random token that User.get_id() puts into both cookies; signing out
+ends that row, so a copied cookie dies with it; a password change or deactivation ends every
+row of the user, on every device."""
+from __future__ import annotations
+
+import hmac
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from hygiene.accounts.models import User, UserSession
+from hygiene.clock import now_utc
+from hygiene.extensions import db
+
+
+def session_start(user: User) -> UserSession:
+    """Open a sign-in for `user` and bind its token to the user object for login_user();
+    the user's ended or expired sign-ins are forgotten on the way, so the table stays small."""
+    expired = now_utc() - current_app.config["REMEMBER_COOKIE_DURATION"] - timedelta(days=1)
+    db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id, sa.or_(
+        UserSession.ended_at.is_not(None), UserSession.created_at < expired)))
+    row = UserSession(user_id=user.id)
+    db.session.add(row)
+    db.session.flush()
+    user.session_token = row.token
+    return row
+
+
+def session_user(cookie_id: str) -> User | None:
+    """The active user of a live sign-in named by a cookie's "<user id>:<token>", else None."""
+    user_id, _sep, token = (cookie_id or "").partition(":")
+    if not (user_id.isdigit() and token) or len(user_id) > 10:
+        return None
+    row = db.session.scalar(sa.select(UserSession).where(
+        UserSession.token == token, UserSession.ended_at.is_(None)))
+    if row is None or not hmac.compare_digest(str(row.user_id), user_id):
+        return None
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    user.session_token = token
+    return user
+
+
+def session_end(token: str) -> None:
+    """End one sign-in (signing out)."""
+    if token:
+        db.session.execute(sa.update(UserSession).where(
+            UserSession.token == token, UserSession.ended_at.is_(None)).values(ended_at=now_utc()))
+
+
+def sessions_end_all(user_id: int) -> int:
+    """End every sign-in of a user (password changed, deactivated, "sign out everywhere")."""
+    result = db.session.execute(sa.update(UserSession).where(
+        UserSession.user_id == user_id, UserSession.ended_at.is_(None)).values(ended_at=now_utc()))
+    return result.rowcount or 0
