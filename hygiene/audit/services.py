@@ -28,11 +28,15 @@ def audit_record(
     township_id: int | None,
     before: dict | None = None,
     after: dict | None = None,
+    at: datetime | None = None,
 ) -> AuditEvent:
-    """Add an audit event for a change of `record`; the caller's transaction commits it."""
+    """Add an audit event for a change of `record`; the caller's transaction commits it.
+
+    `at` is the `now` the service was given (so the trail says when the change happened, also
+    for a job or the demo replaying a day); without one, the wall clock."""
     db.session.flush()  # the record needs its id before it is named in the trail
     event = AuditEvent(
-        at=now_utc(),
+        at=at or now_utc(),
         actor_id=actor_id,
         action=action,
         entity_type=type(record).__tablename__,

@@ -208,7 +208,7 @@ def inspection_submit(*, scope: Scope, user: User, inspection: Inspection, submi
         if inspection.submission_key == submission_key:
             return inspection
         raise DomainError(_("This inspection has already been submitted."))
-    audit_record(actor_id=user.id, action="submit", record=inspection,
+    audit_record(actor_id=user.id, action="submit", record=inspection, at=now,
                  township_id=inspection.township_id, before={"status": "in_progress"},
                  after={"status": "submitted", "score": str(result.score), "grade": result.grade})
     from hygiene.rectifications.services import order_issue_for_inspection

@@ -34,7 +34,7 @@ def inspection_publish(*, scope: Scope, actor_id: int, inspection: Inspection, n
     _check_reviewer(scope, inspection)
     before = _transition(inspection, ("submitted",), "published")
     inspection.published_at, inspection.published_by_id = now, actor_id
-    audit_record(actor_id=actor_id, action="publish", record=inspection,
+    audit_record(actor_id=actor_id, action="publish", record=inspection, at=now,
                  township_id=inspection.township_id, before={"status": before},
                  after={"status": "published", "score": str(inspection.score)})
 
