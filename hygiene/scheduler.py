@@ -48,7 +48,7 @@ __all__ = ["JOBS", "Job", "acquire_scheduler_lock", "build_scheduler", "start_em
 class Job:
     id: str
     trigger: BaseTrigger
-    func: Callable[..., str]
+    func: Callable[..., dict[str, int]]
     title: str
     schedule: str
 

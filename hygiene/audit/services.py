@@ -35,6 +35,7 @@ def audit_record(
     `at` is the `now` the service was given (so the trail says when the change happened, also
     for a job or the demo replaying a day); without one, the wall clock."""
     db.session.flush()  # the record needs its id before it is named in the trail
+    label_key, label_params = record.audit_label() if hasattr(record, "audit_label") else (None, None)
     event = AuditEvent(
         at=at or now_utc(),
         actor_id=actor_id,
@@ -42,6 +43,8 @@ def audit_record(
         entity_type=type(record).__tablename__,
         entity_id=getattr(record, "id", None),
         entity_label=str(record)[:200],
+        label_key=label_key,
+        label_params=label_params,
         township_id=township_id,
         before=before,
         after=after,
