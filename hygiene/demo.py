@@ -81,18 +81,18 @@ def _date_the_setup(loading: datetime, days: list[date]) -> None:
     loading is the set-up."""
     events = db.session.execute(sa.select(AuditEvent.id, AuditEvent.entity_type).where(
         AuditEvent.at >= loading).order_by(AuditEvent.id)).all()
-    batches: list[str] = list(dict.fromkeys(kind for _id, kind in events))
     slots = [datetime.combine(day, time(hour, 5 * index), LOCAL_TZ)
              for day in days for index, hour in enumerate((9, 10, 14, 15))]
-    seen: dict[str, int] = {}
+    batch_start = {kind: slots[n % len(slots)]
+                   for n, kind in enumerate(dict.fromkeys(kind for _id, kind in events))}
+    in_batch: dict[str, int] = {}
     rows = []
     for event_id, kind in events:
-        seen[kind] = seen.get(kind, -1) + 1
-        rows.append({"id": event_id, "at": slots[batches.index(kind) % len(slots)] + timedelta(seconds=7 * seen[kind])})
+        in_batch[kind] = in_batch.get(kind, -1) + 1
+        rows.append({"id": event_id, "at": batch_start[kind] + timedelta(seconds=7 * in_batch[kind])})
     db.session.execute(sa.update(AuditEvent), rows)
-    db.session.execute(sa.update(TemplateVersion).where(TemplateVersion.created_at >= loading)
-                       .values(created_at=slots[min(batches.index("checklist_template"), len(slots) - 1)]
-                               if "checklist_template" in batches else slots[0]))
+    db.session.execute(sa.update(TemplateVersion).where(TemplateVersion.created_at >= loading).values(
+        created_at=batch_start.get("checklist_template", slots[0])))
 
 
 def _demo_units(rng, scope, villages) -> list:

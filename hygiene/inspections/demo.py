@@ -60,14 +60,15 @@ def demo_inspections(*, township_id: int, today: date, seed: int = 7) -> int:
     _plans(Scope.of(admin), admin, inspector, today, restaurant)
     inspections = db.session.scalars(sa.select(Inspection).where(
         Inspection.township_id == township_id).order_by(Inspection.planned_date, Inspection.id)).all()
-    fates = _fates(inspections, rng, today, home, restaurant)
+    fates = _fates(inspections, rng, today, home)
     quality = {v: rng.uniform(0.86, 0.99) for v in sorted({i.village_id for i in inspections})}
     quality[home] = 0.87  # the demo village has things to put right, whatever the dice say
     for fate in sorted((f for f in fates if f.started or f.submitted),
                        key=lambda f: f.started or f.submitted):
-        complaint = fate.inspection.plan.target_mode == "list"  # the restaurant had it coming
-        _play_out(fate, rng, 0.5 if complaint else quality[fate.inspection.village_id], admin, inspector)
-    _work_the_orders(rng, today, township_id, home, restaurant, admin, inspector)
+        # the complaint was right: the restaurant fails about half of the sheet
+        _play_out(fate, rng, 0.5 if _complaint(fate.inspection) else quality[fate.inspection.village_id],
+                  admin, inspector)
+    _work_the_orders(rng, today, township_id, home, admin, inspector)
     return len(inspections)
 
 
@@ -98,10 +99,16 @@ def _plans(scope, admin, inspector, today: date, restaurant: int) -> None:
         planning.plan_generate(plan=plan, today=max(today, plan.start_date))
 
 
-def _fates(inspections, rng, today: date, home: int, restaurant: int) -> list[Fate]:
-    """Decide how far each inspection got, then who waits for review and whose photo is reused."""
+def _complaint(inspection: Inspection) -> bool:
+    """The complaint check of the demo restaurant: the one plan with a list of targets."""
+    return inspection.plan is not None and inspection.plan.target_mode == "list"
+
+
+def _fates(inspections, rng, today: date, home: int) -> list[Fate]:
+    """Decide how far each inspection got, then who waits for review and whose photo is reused.
+    The restaurant's complaint check was done a week ago and published the next working day."""
     fates = [_fate(i, rng, today) for i in inspections]
-    complaint = next(f for f in fates if f.inspection.unit_id == restaurant and f.inspection.plan.recurrence == "once")
+    complaint = next(f for f in fates if _complaint(f.inspection))
     complaint.started = None
     complaint.submitted = _moment(rng, _working_days(complaint.inspection.planned_date, today)[0])
     complaint.published = _moment(rng, _working_days_after(complaint.submitted.date(), 1))
@@ -185,18 +192,17 @@ def _old_photo(inspection, inspector, when: datetime, taken: datetime) -> None:
                            now=when)
 
 
-def _work_the_orders(rng, today: date, township_id: int, home: int, restaurant: int, admin, inspector) -> None:
+def _work_the_orders(rng, today: date, township_id: int, home: int, admin, inspector) -> None:
     """Most orders are put right and pass re-inspection; some fail it, some run late. In the demo
     village the latest late order stays open and the one before waits for re-inspection; the
     restaurant's complaint order is still open."""
     orders = db.session.scalars(sa.select(RectificationOrder).where(
         RectificationOrder.township_id == township_id).order_by(RectificationOrder.issued_at)).all()
-    home_orders = [o for o in orders if o.village_id == home and o.inspection.plan.target_mode != "list"]
+    home_orders = [o for o in orders if o.village_id == home and not _complaint(o.inspection)]
     late = [o for o in home_orders if o.deadline < today][-1:]
     waiting = [o for o in home_orders if o not in late and o.issued_on < today][-1:]
     for order in orders:
-        if order.inspection.plan.target_mode == "list" or order in late or (
-                order not in waiting and rng.random() < 0.1):
+        if _complaint(order.inspection) or order in late or (order not in waiting and rng.random() < 0.1):
             continue  # left open: overdue once its deadline has passed
         # villages without an account report by phone; the office records it for them
         contact = (rectifications.responsible_users(order) or [admin])[0]
