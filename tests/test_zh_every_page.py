@@ -193,6 +193,8 @@ def page_urls(app, values: dict[str, list]) -> Iterator[str]:
                     continue
                 fixed["record_id"] = values["records"][slug]
             open_args = sorted(rule.arguments - set(fixed))
+            unknown = [a for a in open_args if a not in values]
+            assert not unknown, f"no value for {unknown} of {rule.rule}: add one to scoped_values()"
             if any(not values[a] for a in open_args):
                 continue
             varying = max(open_args, key=lambda a: len(values[a]), default=None)
