@@ -107,3 +107,13 @@ def test_the_jobs_page_shows_the_results_in_chinese(app, world, login, client):
     page = login("admin_a").get("/admin/jobs/").get_data(as_text=True)
     assert "已发送 0 条" in page and "生成检查任务 0 项" in page and "新增逾期整改通知 0 份" in page
     assert "sent" not in page and "newly overdue" not in page and "queued" not in page
+
+
+def test_the_jobs_page_counts_runs_in_english_too(app, world, login, client):
+    from hygiene.notifications.jobs import dispatch_notifications, run_job
+
+    assert run_job(app, "dispatch_notifications", dispatch_notifications)
+    login("admin_a")
+    client.get("/language/en")
+    page = client.get("/admin/jobs/").get_data(as_text=True)
+    assert "1 run, last on" in page and "0 sent · 0 failed" in page
