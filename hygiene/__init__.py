@@ -86,6 +86,7 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+            sa.event.listen(db.engine, "savepoint", _begin_before_savepoint)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -95,6 +96,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _begin_before_savepoint(conn, _name) -> None:
+    """pysqlite opens no transaction for reads, so a SAVEPOINT could be the outermost one, and
+    SQLite commits when the outermost savepoint is released: half a request's work would be
+    committed. Open the request's transaction first, so a savepoint stays inside it."""
+    dbapi_connection = conn.connection.dbapi_connection
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")
 
 
 def _select_locale() -> str:

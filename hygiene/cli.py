@@ -13,6 +13,7 @@ from hygiene.extensions import db
 def demo_command(if_empty: bool) -> None:
     """Load the demo township (idempotent: a second run changes nothing)."""
     import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
 
     from hygiene.demo import DEMO_PASSWORD, demo_load
     from hygiene.places.models import Township
@@ -20,8 +21,13 @@ def demo_command(if_empty: bool) -> None:
     if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(Township)):
         click.echo("The register already has data; demo not loaded.")
         return
-    if demo_load():
+    try:
+        loaded = demo_load()
         db.session.commit()
+    except IntegrityError:  # a second `flask demo` started at the same moment got there first
+        db.session.rollback()
+        loaded = False
+    if loaded:
         click.echo(f"Demo data loaded. Sign in as admin, inspector, village or unit "
                    f"with password {DEMO_PASSWORD}.")
     else:

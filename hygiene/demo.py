@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import random
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from hygiene.accounts.models import Role
 from hygiene.accounts.scope import Scope
 from hygiene.accounts.services import user_create
+from hygiene.audit.models import AuditEvent
+from hygiene.checklists.models import TemplateVersion
+from hygiene.clock import local_today, local_zone, now_utc
 from hygiene.extensions import db
 from hygiene.places.kinds import CLEANERS, HOUSEHOLDS, TOWNSHIPS, UNITS, VILLAGES
 from hygiene.places.models import Township
@@ -46,7 +50,7 @@ def demo_load(*, seed: int = 2026) -> bool:
     """Build the demo township unless it exists; return True when anything was written."""
     if db.session.scalar(sa.select(Township.id).where(Township.name == TOWNSHIP_NAME)):
         return False
-    rng = random.Random(seed)
+    rng, loading, today = random.Random(seed), now_utc(), local_today()
     county = Scope(Role.ADMIN)
     township = record_create(kind=TOWNSHIPS, scope=county, actor_id=None, data={
         "name": TOWNSHIP_NAME, "kind": "township", "contact_name": "周爱卫",
@@ -58,14 +62,37 @@ def demo_load(*, seed: int = 2026) -> bool:
     _demo_households(rng, county, villages)
     _demo_cleaners(rng, county, villages)
     _demo_users(county, township, villages[0], units)
-    from hygiene.clock import local_today
-    from hygiene.inspections.demo import demo_inspections
+    from hygiene.inspections.demo import HISTORY_MONTHS, demo_inspections, months_back, working_days_back
 
-    demo_inspections(township_id=township.id, today=local_today())
+    demo_inspections(township_id=township.id, today=today)
     from hygiene.rankings.demo import demo_rankings
 
-    demo_rankings(township_id=township.id, today=local_today())
+    demo_rankings(township_id=township.id, today=today)
+    first_plan = months_back(today, HISTORY_MONTHS)
+    _date_the_setup(loading, [working_days_back(first_plan, n) for n in (3, 2, 1)])
     return True
+
+
+def _date_the_setup(loading: datetime, days: list[date]) -> None:
+    """Put the setting-up (register import, users, checklists, plans) on the working days before
+    the first plan, in office hours: each kind of record a batch of its own, seconds apart.
+
+    The played-out work carries its own times; what the services stamped with the clock while
+    loading is the set-up."""
+    events = db.session.execute(sa.select(AuditEvent.id, AuditEvent.entity_type).where(
+        AuditEvent.at >= loading).order_by(AuditEvent.id)).all()
+    slots = [datetime.combine(day, time(hour, 5 * index), local_zone())
+             for day in days for index, hour in enumerate((9, 10, 14, 15))]
+    batch_start = {kind: slots[n % len(slots)]
+                   for n, kind in enumerate(dict.fromkeys(kind for _id, kind in events))}
+    in_batch: dict[str, int] = {}
+    rows = []
+    for event_id, kind in events:
+        in_batch[kind] = in_batch.get(kind, -1) + 1
+        rows.append({"id": event_id, "at": batch_start[kind] + timedelta(seconds=7 * in_batch[kind])})
+    db.session.execute(sa.update(AuditEvent), rows)
+    db.session.execute(sa.update(TemplateVersion).where(TemplateVersion.created_at >= loading).values(
+        created_at=batch_start.get("checklist_template", slots[0])))
 
 
 def _demo_units(rng, scope, villages) -> list:

@@ -49,7 +49,7 @@ class Job:
     """A job runs either every `every` or daily at `at`, local time in the office's zone."""
 
     id: str
-    func: Callable[..., str]
+    func: Callable[..., dict[str, int]]
     title: str
     schedule: str
     every: timedelta | None = None

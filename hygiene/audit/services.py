@@ -28,16 +28,23 @@ def audit_record(
     township_id: int | None,
     before: dict | None = None,
     after: dict | None = None,
+    at: datetime | None = None,
 ) -> AuditEvent:
-    """Add an audit event for a change of `record`; the caller's transaction commits it."""
+    """Add an audit event for a change of `record`; the caller's transaction commits it.
+
+    `at` is the `now` the service was given (so the trail says when the change happened, also
+    for a job or the demo replaying a day); without one, the wall clock."""
     db.session.flush()  # the record needs its id before it is named in the trail
+    label_key, label_params = record.audit_label() if hasattr(record, "audit_label") else (None, None)
     event = AuditEvent(
-        at=now_utc(),
+        at=at or now_utc(),
         actor_id=actor_id,
         action=action,
         entity_type=type(record).__tablename__,
         entity_id=getattr(record, "id", None),
         entity_label=str(record)[:200],
+        label_key=label_key,
+        label_params=label_params,
         township_id=township_id,
         before=before,
         after=after,

@@ -250,7 +250,7 @@ def inspection_submit(*, scope: Scope, user: User, inspection: Inspection, submi
                              grade=result.grade).items():
         setattr(inspection, field, value)
     db.session.flush()
-    audit_record(actor_id=user.id, action="submit", record=inspection,
+    audit_record(actor_id=user.id, action="submit", record=inspection, at=now,
                  township_id=inspection.township_id, before={"status": "in_progress"},
                  after={"status": "submitted", "score": str(result.score), "grade": result.grade})
     from hygiene.rectifications.services import order_issue_for_inspection

@@ -202,7 +202,11 @@ def plan_generate(*, plan: InspectionPlan, today: date) -> int:
                                 since=None if plan.backfill else made_on(plan, today)):
         if _period_exists(plan, period):
             continue
-        made += _make_period(plan, period)
+        try:
+            with db.session.begin_nested():
+                made += _make_period(plan, period)
+        except IntegrityError:  # another request made this period at the same moment: it exists
+            continue
     return made
 
 

@@ -15,13 +15,13 @@ from hygiene.notifications.services import NotifySpec, notify_many
 REMIND_DAYS_BEFORE = (2, 0)
 
 
-def scan(*, now: datetime) -> str:
+def scan(*, now: datetime) -> dict[str, int]:
     """Queue a reminder to each inspector of an open inspection due in 2 days or today."""
     today = local_today(now)
     due = _open_due_on([today + timedelta(days=n) for n in REMIND_DAYS_BEFORE])
     specs = [spec for inspection in due for spec in _reminders(inspection, now, today)]
     notify_many(specs)
-    return f"{len(specs)} inspection reminders"
+    return {"inspection_reminders": len(specs)}
 
 
 def _reminders(inspection: Inspection, now: datetime, today: date) -> list[NotifySpec]:

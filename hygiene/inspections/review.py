@@ -77,7 +77,7 @@ def inspection_publish(*, scope: Scope, actor_id: int, inspection: Inspection, n
     after = {"status": "published", "score": str(inspection.score)}
     if flagged:
         after |= {"flagged_photos": [p.id for p in flagged], "flag_reason": flag_reason}
-    audit_record(actor_id=actor_id, action="publish", record=inspection,
+    audit_record(actor_id=actor_id, action="publish", record=inspection, at=now,
                  township_id=inspection.township_id, before={"status": before}, after=after)
 
 

@@ -1,7 +1,10 @@
 """The scheduler's heartbeat page for administrators."""
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, current_app, render_template
+from flask_babel import ngettext
 from flask_login import login_required
 
 from hygiene.clock import now_utc
@@ -11,6 +14,35 @@ from hygiene.scheduler import job_statuses, running_here, scheduler_alive
 
 bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs")
 
+# what a run's counts say, in the order the page lists them
+RESULT_WORDS = {
+    "sent": lambda n: ngettext("%(num)d sent", "%(num)d sent", n),
+    "failed": lambda n: ngettext("%(num)d failed", "%(num)d failed", n),
+    "unconfirmed": lambda n: ngettext("%(num)d e-mail unconfirmed (not resent)",
+                                      "%(num)d e-mails unconfirmed (not resent)", n),
+    "reminders": lambda n: ngettext("%(num)d deadline reminder queued", "%(num)d deadline reminders queued", n),
+    "newly_overdue": lambda n: ngettext("%(num)d order newly overdue", "%(num)d orders newly overdue", n),
+    "inspection_reminders": lambda n: ngettext("%(num)d inspection reminder queued",
+                                               "%(num)d inspection reminders queued", n),
+    "inspections_made": lambda n: ngettext("%(num)d inspection made", "%(num)d inspections made", n),
+    "digests_queued": lambda n: ngettext("%(num)d digest queued", "%(num)d digests queued", n),
+    "deadlines_settled": lambda n: ngettext("%(num)d provisional deadline settled",
+                                            "%(num)d provisional deadlines settled", n),
+    "deadlines_moved": lambda n: ngettext("%(num)d deadline moved", "%(num)d deadlines moved", n),
+}
+
+
+def result_lines(recorded: str) -> list[str]:
+    """A run's recorded counts in the reader's language; text recorded by older versions as is."""
+    try:
+        counts = json.loads(recorded)
+    except ValueError:
+        counts = None
+    if not isinstance(counts, dict):
+        return [recorded] if recorded else []
+    known = [RESULT_WORDS[key](counts[key]) for key in RESULT_WORDS if key in counts]
+    return known + [f"{key}: {value}" for key, value in counts.items() if key not in RESULT_WORDS]
+
 
 @bp.get("/")
 @login_required
@@ -19,4 +51,5 @@ def job_list():
     app, now = current_app._get_current_object(), now_utc()
     statuses = job_statuses(app, now=now)
     return render_template("scheduler/jobs.html", statuses=statuses, running=running_here(app),
-                           alive=scheduler_alive(statuses, now=now), unconfirmed=unconfirmed_count(scope))
+                           alive=scheduler_alive(statuses, now=now), unconfirmed=unconfirmed_count(scope),
+                           result_lines=result_lines)

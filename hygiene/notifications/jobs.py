@@ -1,13 +1,16 @@
 """The scheduled sweeps, each a thin call into domain services, and the heartbeat around them.
 
-A job function takes `now` and returns a one-line summary; `run_job` gives it an application
-context, commits once, and records the run (also a failed one) in `job_run`. A run is recorded
-as "running" before its work and counts only when it finished; a scheduler killed mid-run
-leaves "running" behind, which the next scheduler start records as "died" (record_dead_runs).
+A job function takes `now` and returns what it did as counts ({"sent": 3, "failed": 0});
+`run_job` gives it an application context, commits once, and records the run (also a failed
+one) in `job_run`, the counts as JSON, so the jobs page words them in the reader's language.
+A run is recorded as "running" before its work and counts only when it finished; a
+scheduler killed mid-run leaves "running" behind, which the next scheduler start records as
+"died" (record_dead_runs).
 """
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -31,7 +34,7 @@ MISSING = object()
 DIED = "died"
 
 
-def dispatch_notifications(*, now: datetime) -> str:
+def dispatch_notifications(*, now: datetime) -> dict[str, int]:
     """Send what is due, batch after batch while batches come back full."""
     sent = failed = unconfirmed = 0
     started = time.monotonic()
@@ -40,27 +43,26 @@ def dispatch_notifications(*, now: datetime) -> str:
         sent, failed = sent + result.sent, failed + result.failed
         unconfirmed += result.unconfirmed
         if result.handled < DISPATCH_BATCH or time.monotonic() - started > DISPATCH_BUDGET:
-            return f"sent {sent}, failed {failed}" + (f", unconfirmed {unconfirmed}" if unconfirmed else "")
+            return {"sent": sent, "failed": failed} | ({"unconfirmed": unconfirmed} if unconfirmed else {})
 
 
-def scan_deadlines(*, now: datetime) -> str:
+def scan_deadlines(*, now: datetime) -> dict[str, int]:
     """Queue reminders for rectification deadlines and inspections that come near or pass."""
-    parts = []
-    for label, target in (("rectifications", "hygiene.rectifications.jobs:scan_deadlines"),
-                          ("inspections", "hygiene.inspections.reminders:scan")):
+    counts: dict[str, int] = {}
+    for target in ("hygiene.rectifications.jobs:scan_deadlines", "hygiene.inspections.reminders:scan"):
         outcome = call_optional(target, now=now)
-        parts.append(f"{label}: {'not installed' if outcome is MISSING else outcome}")
-    return "; ".join(parts)
+        counts |= {} if outcome is MISSING else outcome
+    return counts
 
 
-def generate_inspections(*, now: datetime) -> str:
+def generate_inspections(*, now: datetime) -> dict[str, int]:
     """Make the inspections of every plan period that has begun (idempotent)."""
     from hygiene.inspections.planning import plans_generate_due
 
-    return f"{plans_generate_due(today=local_today(now))} inspections made"
+    return {"inspections_made": plans_generate_due(today=local_today(now))}
 
 
-def morning_digest(*, now: datetime) -> str:
+def morning_digest(*, now: datetime) -> dict[str, int]:
     """Queue each user's digest of what is due today, from the domains that provide items."""
     items: dict[int, list[str]] = {}
     for target in ("hygiene.rectifications.jobs:digest_items",
@@ -68,13 +70,13 @@ def morning_digest(*, now: datetime) -> str:
         found = call_optional(target, now=now)
         for user_id, lines in ({} if found is MISSING else found).items():
             items.setdefault(user_id, []).extend(lines)
-    return f"{digest_enqueue(now=now, items_by_user=items)} digests queued"
+    return {"digests_queued": digest_enqueue(now=now, items_by_user=items)}
 
 
-def recompute_deadlines(*, now: datetime) -> str:
+def recompute_deadlines(*, now: datetime) -> dict[str, int]:
     """Recompute provisional deadlines of the years the official calendar now knows."""
     outcome = call_optional("hygiene.rectifications.deadlines:recompute_provisional", now=now)
-    return "not installed" if outcome is MISSING else outcome
+    return {} if outcome is MISSING else outcome
 
 
 def call_optional(target: str, **kwargs: Any) -> Any:
@@ -92,7 +94,7 @@ def call_optional(target: str, **kwargs: Any) -> Any:
     return getattr(module, function)(**kwargs)
 
 
-def run_job(app: Flask, job_id: str, func: Callable[..., str],
+def run_job(app: Flask, job_id: str, func: Callable[..., dict[str, int]],
             clock: Callable[[], datetime] = now_utc) -> bool:
     """Run one job in its own app context with one commit, recording its heartbeat either way."""
     with app.app_context():
@@ -108,7 +110,7 @@ def run_job(app: Flask, job_id: str, func: Callable[..., str],
             _finished(job_id, clock(), error=f"{type(error).__name__}: {error}")
             db.session.commit()
             return False
-        _finished(job_id, clock(), result=str(result))
+        _finished(job_id, clock(), result=result if isinstance(result, str) else json.dumps(result))
         db.session.commit()
         log.debug("scheduled job %s: %s", job_id, result)  # the heartbeat row keeps it too
         return True

@@ -1,7 +1,7 @@
 """Demo rankings: the finished months of the demo township, published by its office."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 
@@ -13,22 +13,26 @@ from hygiene.extensions import db
 from hygiene.rankings.components import Subject
 from hygiene.rankings.periods import period_containing
 from hygiene.rankings.services import ranking_publish
+from hygiene.rectifications.workdays import add_working_days
 
 
 def demo_rankings(*, township_id: int, today: date) -> int:
-    """Publish the village ranking of the last two finished months.
+    """Publish the village ranking of the last three finished months, each on the fifth working
+    day of the next month (last month's only once that day has come).
 
     Restaurants are spot-checked about once a month, under the minimum of two inspections a
     period, so the demo publishes no unit ranking: it would list every unit as unranked."""
     admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
     last = period_containing("month", today).previous()
     published = 0
-    for period, subject in [(last.previous(), Subject(township_id, "villages")),
-                            (last, Subject(township_id, "villages"))]:
-        when = datetime.combine(period.end + timedelta(days=5), time(10), local_zone())
+    for period in (last.previous().previous(), last.previous(), last):
+        day = add_working_days(period.end, 5)
+        if day >= today:
+            continue  # the office publishes a month's ranking in the first week of the next
+        when = datetime.combine(day, time(10, 12 + 7 * published), local_zone())
         try:
-            ranking_publish(scope=Scope.of(admin), actor_id=admin.id, subject=subject, period=period,
-                            today=min(today, when.date()), now=when)
+            ranking_publish(scope=Scope.of(admin), actor_id=admin.id, subject=Subject(township_id, "villages"),
+                            period=period, today=day, now=when)
             published += 1
         except DomainError:
             continue  # a month without published inspections has nothing to publish

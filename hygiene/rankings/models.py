@@ -23,6 +23,10 @@ class RankingSettings(db.Model):
     def __str__(self) -> str:
         return f"ranking settings of township {self.township_id}"
 
+    def audit_label(self) -> tuple[str, dict]:
+        """How the audit trail names it, in the reader's language (hygiene/audit/labels.py)."""
+        return "ranking_settings", {}
+
 
 class RankingPublication(db.Model):
     """A frozen ranking of one period; a correction is a new publication that names this one."""
@@ -47,3 +51,7 @@ class RankingPublication(db.Model):
 
     def __str__(self) -> str:
         return f"ranking {self.subject} {self.period_key}"
+
+    def audit_label(self) -> tuple[str, dict]:
+        """How the audit trail names it, in the reader's language (hygiene/audit/labels.py)."""
+        return "ranking_publication", {"subject": self.subject, "period": self.period_key}

@@ -127,7 +127,7 @@ def ranking_publish(*, scope: Scope, actor_id: int, subject: Subject, period: Pe
         overdue_orders=_overdue_orders(subject, today))
     db.session.add(publication)
     db.session.flush()
-    audit_record(actor_id=actor_id, action="publish", record=publication,
+    audit_record(actor_id=actor_id, action="publish", record=publication, at=now,
                  township_id=subject.township_id,
                  after={"period": period.key, "subject": subject.key, "corrects": publication.corrects_id})
     notices.tell_published(publication, now)

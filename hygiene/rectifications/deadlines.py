@@ -24,7 +24,7 @@ from hygiene.rectifications.models import RectificationOrder
 from hygiene.rectifications.workdays import Deadline, deadline_after, moved_to_working_day
 
 
-def recompute_provisional(*, now: datetime) -> str:
+def recompute_provisional(*, now: datetime) -> dict[str, int]:
     """Recompute every provisional deadline the official calendar can now settle."""
     today, settled, moved = local_today(now), 0, []
     # locked (PostgreSQL) so an office changing a deadline meanwhile waits instead of being undone
@@ -45,7 +45,7 @@ def recompute_provisional(*, now: datetime) -> str:
         if order.deadline != before:
             moved.append((order, before))
     notify_many(_office_notices(moved, now))
-    return f"{settled} provisional deadlines settled, {len(moved)} moved"
+    return {"deadlines_settled": settled, "deadlines_moved": len(moved)}
 
 
 def recounted(order: RectificationOrder) -> Deadline:

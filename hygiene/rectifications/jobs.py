@@ -27,7 +27,7 @@ REMIND_DAYS_BEFORE = (3, 1)
 IDS_IN_CHUNK = 5000  # order ids per statement: they go into the SQL as text, so this bounds its length
 
 
-def scan_deadlines(*, now: datetime) -> str:
+def scan_deadlines(*, now: datetime) -> dict[str, int]:
     """Remind recipients 3 days and 1 day before a deadline; mark and escalate what is overdue."""
     today = local_today(now)
     due = _due_in(today, REMIND_DAYS_BEFORE)
@@ -38,7 +38,7 @@ def scan_deadlines(*, now: datetime) -> str:
     overdue = _mark_overdue(now, today)
     notify_many(_escalations(overdue, now))
     reminded = sum(len(users) for users in recipients.values())
-    return f"{reminded} reminders, {len(overdue)} newly overdue"
+    return {"reminders": reminded, "newly_overdue": len(overdue)}
 
 
 def _due_in(today: date, days: tuple[int, ...]) -> list[sa.Row]:

@@ -99,7 +99,7 @@ def _issue(inspection: Inspection, failed: list[Answer], actor_id: int | None,
         **deadline_fields(issued_on, deadline_days([a.item.severity for a in failed])))
     _number_and_add(order)
     _replace_items(order, failed)
-    audit_record(actor_id=actor_id, action="issue", record=order, township_id=order.township_id,
+    audit_record(actor_id=actor_id, action="issue", record=order, township_id=order.township_id, at=now,
                  after={"number": order.display_number, "deadline": order.deadline.isoformat(),
                         "items": _items_text(order)})
     notices.tell_issued(order, responsible_users(order), now)
@@ -245,7 +245,7 @@ def order_acknowledge(*, scope: Scope, user: User, order: RectificationOrder, no
         raise DomainError(_("This order is already closed."))
     if order.acknowledged_at is None:
         order.acknowledged_at, order.acknowledged_by_id = now, user.id
-        audit_record(actor_id=user.id, action="acknowledge", record=order,
+        audit_record(actor_id=user.id, action="acknowledge", record=order, at=now,
                      township_id=order.township_id, after={"acknowledged": True})
 
 
@@ -276,7 +276,7 @@ def order_submit_evidence(*, scope: Scope, user: User, order: RectificationOrder
         return
     for filename, data in photos:
         _attach(order, "evidence", filename, data, store, limits, user, now)
-    audit_record(actor_id=user.id, action="evidence", record=order, township_id=order.township_id,
+    audit_record(actor_id=user.id, action="evidence", record=order, township_id=order.township_id, at=now,
                  before={"status": before}, after={"status": order.status, "note": note,
                                                    "photos": len(photos)})
     notices.tell_fix_reported(order, now)
@@ -308,7 +308,7 @@ def order_reinspect(*, scope: Scope, user: User, order: RectificationOrder, pass
     order.reinspection_passed, order.reinspection_note = passed, (note or "").strip()
     order.status, order.closed_at = ("closed" if passed else "superseded"), now
     follow_up = None if passed else _follow_up(order, user, now)
-    audit_record(actor_id=user.id, action="reinspect", record=order, township_id=order.township_id,
+    audit_record(actor_id=user.id, action="reinspect", record=order, township_id=order.township_id, at=now,
                  before={"status": "evidence_submitted"},
                  after={"status": order.status, "passed": passed,
                         "follow_up": follow_up.display_number if follow_up else None})

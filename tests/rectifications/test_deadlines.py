@@ -1,4 +1,5 @@
 """Provisional deadlines: counted by the law past the published calendar, settled when it comes."""
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -47,7 +48,7 @@ def test_the_order_page_of_a_published_year_says_nothing_provisional(order, logi
 def test_recompute_waits_while_the_year_is_unpublished(order_2027, ctx):
     from hygiene.rectifications.deadlines import recompute_provisional
 
-    assert recompute_provisional(now=LATER) == "0 provisional deadlines settled, 0 moved"
+    assert recompute_provisional(now=LATER) == {"deadlines_settled": 0, "deadlines_moved": 0}
     assert db.session.get(RectificationOrder, order_2027).deadline_provisional
 
 
@@ -57,9 +58,9 @@ def test_when_the_calendar_knows_the_year_the_job_moves_the_deadline_audits_and_
 
     official_2027(monkeypatch)  # 5-11 Feb off, Saturday 20 Feb worked
     assert run_job(app, "recompute_deadlines", recompute_deadlines, clock=lambda: LATER)
-    assert _result(app, "recompute_deadlines") == "1 provisional deadlines settled, 1 moved"
+    assert _result(app, "recompute_deadlines") == {"deadlines_settled": 1, "deadlines_moved": 1}
     assert run_job(app, "recompute_deadlines", recompute_deadlines, clock=lambda: LATER)  # again
-    assert _result(app, "recompute_deadlines") == "0 provisional deadlines settled, 0 moved"
+    assert _result(app, "recompute_deadlines") == {"deadlines_settled": 0, "deadlines_moved": 0}
     with app.app_context():
         order = db.session.get(RectificationOrder, order_2027)
         assert (order.deadline, order.deadline_provisional) == (date(2027, 2, 18), False)
@@ -83,7 +84,7 @@ def test_a_deadline_the_calendar_does_not_change_is_settled_without_a_message(
     for day in (date(2027, 1, 1), *(date(2027, 2, n) for n in (5, 6, 7, 8))):
         monkeypatch.setitem(constants.holidays, day, "Spring Festival")  # exactly the law's days
     with app.app_context():
-        assert recompute_provisional(now=LATER) == "1 provisional deadlines settled, 0 moved"
+        assert recompute_provisional(now=LATER) == {"deadlines_settled": 1, "deadlines_moved": 0}
         db.session.commit()
         order = db.session.get(RectificationOrder, order_2027)
         assert (order.deadline, order.deadline_provisional) == (date(2027, 2, 15), False)
@@ -116,4 +117,4 @@ def _result(app, job_id):
     from hygiene.notifications.models import JobRun
 
     with app.app_context():
-        return db.session.scalar(sa.select(JobRun.last_result).where(JobRun.job_id == job_id))
+        return json.loads(db.session.scalar(sa.select(JobRun.last_result).where(JobRun.job_id == job_id)))

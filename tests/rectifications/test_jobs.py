@@ -42,7 +42,7 @@ def test_a_passed_deadline_marks_the_order_overdue_and_escalates_to_the_admin_on
     jobs.scan_deadlines(now=at(7))  # the deadline day itself is not overdue yet
     assert db.session.get(RectificationOrder, order.id).overdue_at is None
     result = jobs.scan_deadlines(now=at(8))
-    assert "1 newly overdue" in result
+    assert result["newly_overdue"] == 1
     assert db.session.get(RectificationOrder, order.id).overdue_at == at(8)
     jobs.scan_deadlines(now=at(9))
     assert outbox("order_overdue") == [("order_overdue", world.user_admin_a)]
@@ -92,7 +92,7 @@ def test_a_fix_reported_in_time_is_not_overdue_while_it_waits_for_reinspection(o
     order_submit_evidence(scope=Scope.of(contact), user=contact, order=row, note="已整改", photos=[],
                           store=FileSystemStore(current_app.config["UPLOAD_DIR"]), limits=PhotoLimits(),
                           now=at(3))
-    assert "0 newly overdue" in jobs.scan_deadlines(now=at(10))
+    assert jobs.scan_deadlines(now=at(10))["newly_overdue"] == 0
     assert not row.is_overdue(at(10).date()) and outbox("order_overdue") == []
 
 
@@ -121,7 +121,7 @@ def test_the_sweep_needs_no_more_statements_for_many_orders_than_for_one(order, 
     assert [statements_of_scan(count_queries, at(day)) for day in (4, 8)] == alone
     jobs.scan_deadlines(now=at(4))
     assert outbox("order_due") == [("order_due", world.user_unit_a1)] * 6
-    assert "6 newly overdue" in jobs.scan_deadlines(now=at(8))
+    assert jobs.scan_deadlines(now=at(8))["newly_overdue"] == 6
     assert outbox("order_overdue") == [("order_overdue", world.user_admin_a)] * 6
 
 
