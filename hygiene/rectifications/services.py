@@ -274,12 +274,24 @@ def order_submit_evidence(*, scope: Scope, user: User, order: RectificationOrder
         refused=_("This order is already closed."))
     if not claimed:
         return
-    for filename, data in photos:
-        _attach(order, "evidence", filename, data, store, limits, user, now)
+    _attach_all(order, "evidence", photos, store, limits, user, now)
     audit_record(actor_id=user.id, action="evidence", record=order, township_id=order.township_id, at=now,
                  before={"status": before}, after={"status": order.status, "note": note,
                                                    "photos": len(photos)})
     notices.tell_fix_reported(order, now)
+
+
+def _attach_all(order, purpose, photos, store, limits, user, now) -> None:
+    """Take every photo of the post, or none: files reach the store only once all are accepted."""
+    if not photos:
+        return
+    from hygiene.inspections.formpost import StagedStore
+
+    staged = StagedStore(store)
+    for filename, data in photos:
+        _attach(order, purpose, filename, data, staged, limits, user, now)
+    db.session.flush()
+    staged.publish()
 
 
 def _attach(order, purpose, filename, data, store, limits, user, now) -> Photo:
@@ -300,13 +312,21 @@ def order_reinspect(*, scope: Scope, user: User, order: RectificationOrder, pass
         raise Forbidden(_("Only inspectors and the office re-inspect."))
     if order.status == "issued":
         raise DomainError(_("No evidence has been submitted yet; re-inspect after the recipient reports the fix."))
-    if order.status != "evidence_submitted":
+    note, result = (note or "").strip(), "closed" if passed else "superseded"
+    # one conditional UPDATE: of a double tap or two identical posts at the same moment, one
+    # re-inspects (and issues the follow-up order); the others find it done and do nothing
+    claimed = db.session.execute(sa.update(RectificationOrder).where(
+        RectificationOrder.id == order.id, RectificationOrder.status == "evidence_submitted").values(
+        status=result, closed_at=now, reinspected_at=now, reinspected_by_id=user.id,
+        reinspection_passed=passed, reinspection_note=note).execution_options(
+        synchronize_session=False)).rowcount
+    db.session.refresh(order)
+    if not claimed:
+        if order.status == result and order.reinspected_by_id == user.id and order.reinspection_note == note:
+            return None if passed else db.session.scalar(sa.select(RectificationOrder).where(
+                RectificationOrder.parent_id == order.id))  # the same re-inspection, sent twice
         raise DomainError(_("This order is already closed."))
-    for filename, data in photos:
-        _attach(order, "reinspection", filename, data, store, limits, user, now)
-    order.reinspected_at, order.reinspected_by_id = now, user.id
-    order.reinspection_passed, order.reinspection_note = passed, (note or "").strip()
-    order.status, order.closed_at = ("closed" if passed else "superseded"), now
+    _attach_all(order, "reinspection", photos, store, limits, user, now)
     follow_up = None if passed else _follow_up(order, user, now)
     audit_record(actor_id=user.id, action="reinspect", record=order, township_id=order.township_id, at=now,
                  before={"status": "evidence_submitted"},

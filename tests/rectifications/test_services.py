@@ -98,8 +98,10 @@ def test_reinspecting_without_evidence_or_twice_is_refused_with_the_reason(order
         reinspect(order.id, passed=True)
     evidence(order.id)
     reinspect(order.id, passed=True)
+    reinspect(order.id, passed=True)  # the same re-inspection again (a resend): nothing more happens
+    assert the_order(order.id).status == "closed"
     with pytest.raises(DomainError, match="办结|closed"):
-        reinspect(order.id, passed=True)
+        reinspect(order.id, passed=False)  # a different verdict on a closed order
 
 
 def test_evidence_needs_a_note_or_a_photo(order, ctx):
