@@ -48,6 +48,12 @@ STATUSES = {
 }
 
 
+def status_label(status: str) -> str:
+    """An inspection's or order's status as its badges word it."""
+    label = STATUSES.get(status)
+    return str(label) if label is not None else status
+
+
 def label_text(key: str | None, params: dict | None, recorded: str) -> str:
     """The record's name from its key and parameters, else the text recorded with the event."""
     render = LABELS.get(key or "")
@@ -79,8 +85,8 @@ def value_text(name: str, value) -> str:
         return _("(changed)") if "changed" in str(value) else "***"
     if name == "role" and value in {r.value for r in Role}:
         return str(ROLE_LABELS[Role(value)])
-    if name == "status" and value in STATUSES:
-        return str(STATUSES[value])
+    if name == "status":
+        return status_label(value)
     if isinstance(value, list):
         return _(", ").join(str(v) for v in value)
     if isinstance(value, dict):

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from hygiene.accounts.models import User
 from hygiene.accounts.scope import Scope
+from hygiene.audit.labels import status_label
 from hygiene.audit.services import audit_record
 from hygiene.clock import now_utc
 from hygiene.errors import DomainError, Forbidden
@@ -41,7 +42,7 @@ def _transition(inspection: Inspection, allowed: tuple[str, ...], target: str) -
     if inspection.status == target:
         return None
     raise DomainError(_("An inspection that is “%(status)s” cannot be changed this way.",
-                        status=inspection.status))
+                        status=status_label(inspection.status)))
 
 
 class FlaggedPublish(DomainError):
