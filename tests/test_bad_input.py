@@ -82,3 +82,7 @@ def test_invisible_characters_never_reach_the_database(app, client, world, login
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.username == "zw_user"))
         assert user is not None and user.display_name == "张三"
+
+
+def test_chinese_punctuation_in_a_name_stays_as_typed():
+    assert clean_text("张记饭店（甲）：分店，二楼") == "张记饭店（甲）：分店，二楼"

@@ -50,15 +50,20 @@ TOWNSHIP_KIND_ALIASES = {"乡": "township", "镇": "township", "乡镇": "townsh
 # zero-width spaces and joiners, the word joiner, the BOM and soft hyphen: pasted from chat
 # apps and web pages, invisible, and they make "东山村" and "东山\u200b村" two names
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"))
+# full-width letters and digits (ＡＢＣ１２３) are plain ones typed with a Chinese input method;
+# full-width punctuation（甲）：，is how Chinese names are written and stays as it is
+_FULL_WIDTH_ALNUM = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                                       *range(0xFF41, 0xFF5B))}
+_PLAIN = {**_INVISIBLE, **_FULL_WIDTH_ALNUM, 0x3000: " "}
 
 
 def clean_text(value: object) -> str:
-    """Text the way a person means it: one form of each character (NFKC: full-width letters
-    and digits become plain ones), no invisible characters, no surrounding or doubled spaces.
-    Every name and text field of the register and of users goes through here."""
+    """Text the way a person means it: one form of each character (NFC), full-width letters and
+    digits as plain ones, no invisible characters, no surrounding or doubled spaces. Every name
+    and text field of the register and of users goes through here."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE)
+    text = unicodedata.normalize("NFC", str(value)).translate(_PLAIN)
     return re.sub(r"\s+", " ", text).strip()
 
 
