@@ -146,3 +146,20 @@ def count_queries(app):
             sa.event.remove(engine, "before_cursor_execute", before)
 
     return counting
+
+
+@pytest.fixture
+def live(app, db):
+    """The test application served on a free local port, one thread per request: for identical
+    requests fired at the same moment, as a phone's retry or a double tap sends them."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)

@@ -8,7 +8,6 @@ import urllib.parse
 import urllib.request
 from io import BytesIO
 
-import pytest
 import sqlalchemy as sa
 
 from hygiene.audit.models import AuditEvent
@@ -18,20 +17,6 @@ from hygiene.rectifications.models import RectificationOrder
 from tests.inspections.test_fill import all_pass
 
 TWINS = 4
-
-
-@pytest.fixture
-def live(app):
-    """The test application served on a free local port, one thread per request."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
 
 
 def session_cookie(login, username: str) -> str:

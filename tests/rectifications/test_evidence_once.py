@@ -8,9 +8,7 @@ import urllib.request
 import uuid
 from io import BytesIO
 
-import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 from hygiene.audit.models import AuditEvent
 from hygiene.extensions import db
@@ -73,18 +71,6 @@ def test_a_refused_report_keeps_nothing(app, client, login, order):
 
 
 # --- identical posts at the same moment, against a live server ---------------------------------
-
-@pytest.fixture
-def live(app, db):
-    """The test application served on a free local port, for real concurrent requests."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(10)
-
 
 def signed_in(base: str, username: str) -> urllib.request.OpenerDirector:
     """A browser-like opener (cookies, no redirects followed) signed in as `username`."""

@@ -13,7 +13,7 @@ from hygiene.audit.models import AuditEvent
 from hygiene.extensions import db
 from hygiene.rectifications.models import RectificationOrder
 from tests.inspections.conftest import jpeg
-from tests.rectifications.test_evidence_once import live, multipart, signed_in, status_of  # noqa: F401
+from tests.rectifications.test_evidence_once import multipart, signed_in, status_of
 
 
 def _files(app) -> set[str]:
@@ -50,7 +50,7 @@ def test_a_failed_reinspection_sent_twice_issues_one_follow_up_order(app, client
     assert all(follow.display_number in answer.text for answer in answers)
 
 
-def test_identical_reinspections_at_the_same_moment_issue_one_follow_up_order(app, client, login, live, order):  # noqa: F811
+def test_identical_reinspections_at_the_same_moment_issue_one_follow_up_order(app, client, login, live, order):
     _reported(client, login, order)
     opener = signed_in(live, "inspector_a")
     body, content_type = multipart({"result": "fail", "note": "仍有积水"}, [])
