@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from hygiene.accounts.models import Role, User
 from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
-from hygiene.clock import local_today
+from hygiene.clock import UTCDateTime, local_today
 from hygiene.core.once import claim_once, is_repeat
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
@@ -270,7 +270,8 @@ def order_submit_evidence(*, scope: Scope, user: User, order: RectificationOrder
         allowed=RectificationOrder.status.in_(OPEN_STATUSES),
         values=dict(status="evidence_submitted", evidence_note=note, evidence_at=now,
                     evidence_by_id=user.id,
-                    acknowledged_at=sa.func.coalesce(RectificationOrder.acknowledged_at, now)),
+                    acknowledged_at=sa.func.coalesce(RectificationOrder.acknowledged_at,
+                                                    sa.literal(now, UTCDateTime()))),
         refused=_("This order is already closed."))
     if not claimed:
         return

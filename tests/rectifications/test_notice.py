@@ -233,3 +233,15 @@ def test_the_batch_reads_the_same_number_of_queries_for_3_or_12_orders(app, worl
     with count_queries() as many:
         assert len(printed(client.get("/orders/notices?status=all&photos=1"))) == 12
     assert many[0] == few[0]
+
+
+def test_each_item_on_the_notice_says_how_many_points_it_lost(app, client, login, order):
+    """An item that was not failed outright (a partial grade) still says why it is on the notice."""
+    with app.app_context():
+        items = db.session.scalars(sa.select(OrderItem).where(OrderItem.order_id == order.id)
+                                   .order_by(OrderItem.id)).all()
+        items[0].note, items[0].points_lost = "", Decimal("0.5")
+        db.session.commit()
+    login("admin_a")
+    assert "（扣0.5分）" in client.get(f"/orders/{order.id}/notice").text
+    assert "（扣0.5分）" in client.get(f"/orders/{order.id}").text

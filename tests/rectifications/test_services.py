@@ -1,5 +1,5 @@
 """The life of a rectification order: issue, deadline, evidence, re-inspection, follow-up."""
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -150,3 +150,16 @@ def test_urgent_items_get_the_shortest_deadline(ctx, world, inspection):
     db.session.get(TemplateItem, inspection.floor).severity = "urgent"
     submit(inspection)
     assert db.session.scalar(sa.select(RectificationOrder.deadline)) == date(2026, 11, 25)
+
+
+def test_a_fix_reported_without_a_receipt_records_the_receipt_at_the_same_moment(order, ctx):
+    from zoneinfo import ZoneInfo
+
+    scope, account = user("unit_a1")
+    moment = datetime(2026, 11, 25, 15, 47, tzinfo=ZoneInfo("Asia/Shanghai"))  # a local time, as the demo passes
+    services.order_submit_evidence(scope=scope, user=account, order=the_order(order.id), note="已清理",
+                                   photos=[], store=None, limits=PhotoLimits(), now=moment)
+    db.session.flush()
+    db.session.expire_all()
+    row = the_order(order.id)
+    assert row.acknowledged_at == row.evidence_at == moment
