@@ -46,8 +46,10 @@ class PlanNeedsConfirmation(DomainError):
 
     def __init__(self, periods: int, inspections: int):
         super().__init__(_("The start date lies in the past: %(periods)d periods are already over "
-                           "and would get %(n)d inspections. Press “Save the plan” again to make "
-                           "them, or untick the box to start with the current period.",
+                           "and would get %(n)d inspections. Their time to complete has passed, so they show as "
+                           "overdue on the inspectors' agendas at once: use this to record inspections done "
+                           "on paper. Press “Save the plan” again to make them, or untick the box to start "
+                           "with the current period.",
                            periods=periods, n=inspections))
         self.periods, self.inspections = periods, inspections
 

@@ -60,6 +60,7 @@ def test_past_periods_are_made_only_after_the_office_saw_the_count(app, client, 
     first = client.post("/plans/new", data=data)
     assert first.status_code == 200
     assert "3 periods are already over and would get 6 inspections" in first.text
+    assert "show as overdue" in first.text  # the office knows what the backfill will look like
     assert 'name="backfill_count" type="hidden" value="6"' in first.text
     assert plans(app) == 0 and inspections(app) == 0
     wrong = client.post("/plans/new", data=data | {"backfill_count": "5"})  # another start, say
