@@ -63,8 +63,9 @@ def demo_inspections(*, township_id: int, today: date, seed: int = 7) -> int:
     fates = _fates(inspections, rng, today, home)
     quality = {v: rng.uniform(0.86, 0.99) for v in sorted({i.village_id for i in inspections})}
     quality[home] = 0.87  # the demo village has things to put right, whatever the dice say
+    # played out in the order of submission, so orders are numbered in the order they were issued
     for fate in sorted((f for f in fates if f.started or f.submitted),
-                       key=lambda f: f.started or f.submitted):
+                       key=lambda f: f.submitted or f.started):
         # the complaint was right: the restaurant fails about half of the sheet
         _play_out(fate, rng, 0.5 if _complaint(fate.inspection) else quality[fate.inspection.village_id],
                   admin, inspector)
@@ -219,7 +220,8 @@ def _work_the_orders(rng, today: date, township_id: int, home: int, admin, inspe
         checked = _moment(rng, _working_days_after(fixed.date(), rng.randint(1, 3)))
         if order not in waiting and checked.date() < today and rng.random() < 0.85:
             rectifications.order_reinspect(scope=Scope.of(inspector), user=inspector, order=order,
-                                           passed=rng.random() < 0.9, note="复查", photos=[], store=None,
+                                           passed=(passed := rng.random() < 0.9), photos=[], store=None,
+                                           note="现场复查，已整改到位" if passed else "现场复查，整改不到位",
                                            limits=PhotoLimits(), now=checked)
 
 
