@@ -13,6 +13,7 @@ from hygiene.extensions import db
 from hygiene.inspections.models import Inspection, Photo, inspection_inspector
 
 STATUSES = ("planned", "in_progress", "submitted", "published", "cancelled", "overdue")
+LIST_FILTERS = (*STATUSES, "sent_back")
 
 
 def inspection_clause(scope: Scope) -> sa.ColumnElement[bool]:
@@ -37,6 +38,8 @@ def inspection_list_stmt(*, scope: Scope, today: date, status: str = "", village
             .options(selectinload(Inspection.inspectors), joinedload(Inspection.version)))
     if status == "overdue":
         stmt = stmt.where(Inspection.status.in_(Inspection.OPEN), Inspection.due_date < today)
+    elif status == "sent_back":
+        stmt = stmt.where(Inspection.status.in_(Inspection.OPEN), Inspection.submitted_at.is_not(None))
     elif status in STATUSES:
         stmt = stmt.where(Inspection.status == status)
     if village_id:

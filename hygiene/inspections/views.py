@@ -35,7 +35,8 @@ def _signed_in() -> None:
 @bp.get("/")
 def inspection_list():
     scope, today = current_scope(), local_today()
-    filters = {"status": request.args.get("status", ""),
+    status = request.args.get("status", "")
+    filters = {"status": status if status in queries.LIST_FILTERS else "",  # unknown: all, as the menu says
                "village_id": request.args.get("village_id", type=db_int),
                "start": _date_arg("start"), "end": _date_arg("end"),
                "assigned_to": current_user.id if request.args.get("mine") else None}

@@ -90,7 +90,8 @@ def _do_step(step: str, scope, order) -> str:
 
 def _list_filters() -> dict:
     """The orders list's filters from the query string (the batch print uses the same)."""
-    return {"status": request.args.get("status", "open"),
+    status = request.args.get("status", "open")
+    return {"status": status if status in (*queries.FILTERS, "all") else "open",  # unknown: the default
             "village_id": request.args.get("village_id", type=db_int),
             "due_before": _date_arg("due_before"), "issued_in": _month_arg("issued_in")}
 

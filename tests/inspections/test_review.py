@@ -114,3 +114,21 @@ def test_inspection_lists_cost_the_same_queries_for_10_or_100_rows(app, client, 
                 assert client.get(url).status_code == 200
             counts.append((url, queries[0]))
     assert counts[:2] == counts[2:], counts
+
+
+def test_the_list_filters_sent_back_inspections_and_ignores_unknown_filters(app, client, login, inspection):
+    submitted(client, login, inspection)
+    path = f"/inspections/{inspection.id}"
+    assert path not in client.get("/inspections/?status=sent_back").text
+    client.post(f"/inspections/{inspection.id}/review", data={"action": "send_back", "comment": "照片不清楚"})
+    assert path in client.get("/inspections/?status=sent_back").text
+    unknown = client.get("/inspections/?status=returned").text  # a filter the menu does not offer
+    assert path in unknown  # the whole list, as "All statuses" says
+    assert "selected" not in unknown.split('name="status"')[1].split("</select>")[0]
+
+
+def test_the_orders_list_answers_an_unknown_filter_with_its_default(app, client, login, inspection):
+    login("admin_a")
+    page = client.get("/orders/?status=reported").text
+    menu = page.split('name="status"')[1].split("</select>")[0]
+    assert 'value="open" selected' in menu
