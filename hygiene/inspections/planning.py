@@ -144,6 +144,11 @@ def _check_targets(plan, template, scope: Scope, errors: dict[str, str]) -> None
             errors["unit_category"] = _("Choose a unit category (the checklist must be for units).")
     if plan.target_mode == "sample" and not (plan.sample_size and plan.sample_size > 0):
         errors["sample_size"] = _("How many targets should be drawn?")
+    elif plan.target_mode == "sample" and "unit_category" not in errors:
+        population = _population_size(plan, template)
+        if plan.sample_size > population:
+            errors["sample_size"] = _("There are only %(n)d targets to draw from: draw at most that many, "
+                                      "or inspect them all.", n=population)
 
 
 def _check_backfill(plan: InspectionPlan, template, today: date, confirm_past: str | None) -> None:
@@ -169,10 +174,15 @@ def _per_period(plan: InspectionPlan, template) -> int:
     """How many targets one period of the plan inspects, by today's register."""
     if plan.target_mode == "list":
         return len(plan.target_ids)
-    categories = [plan.unit_category] if plan.unit_category else template.unit_categories
-    population = len(_population(template.applies_to, Scope(Role.ADMIN, township_id=plan.township_id),
-                                 categories=categories or None))
+    population = _population_size(plan, template)
     return min(plan.sample_size or 0, population) if plan.target_mode == "sample" else population
+
+
+def _population_size(plan: InspectionPlan, template) -> int:
+    """How many active targets of the plan's kind (and category) its township has."""
+    categories = [plan.unit_category] if plan.unit_category else template.unit_categories
+    return len(_population(template.applies_to, Scope(Role.ADMIN, township_id=plan.township_id),
+                           categories=categories or None))
 
 
 def _template(scope: Scope, raw_id, errors: dict[str, str]):

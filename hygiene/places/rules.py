@@ -49,7 +49,9 @@ TOWNSHIP_KIND_ALIASES = {"乡": "township", "镇": "township", "乡镇": "townsh
 
 # zero-width spaces and joiners, the word joiner, the BOM and soft hyphen: pasted from chat
 # apps and web pages, invisible, and they make "东山村" and "东山\u200b村" two names
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"))
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+                                     # direction marks and overrides: they turn text around unseen
+                                     "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 # full-width letters and digits (ＡＢＣ１２３) are plain ones typed with a Chinese input method;
 # full-width punctuation（甲）：，is how Chinese names are written and stays as it is
 _FULL_WIDTH_ALNUM = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),

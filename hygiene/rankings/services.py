@@ -54,6 +54,8 @@ def settings_save(*, scope: Scope, actor_id: int, township_id: int, data: dict) 
     for key, value in weights.items():
         if value < 0 and f"weight_{key}" not in errors:
             errors[f"weight_{key}"] = _("A weight cannot be negative.")
+        elif value > MAX_WEIGHT:
+            errors[f"weight_{key}"] = _("A weight is at most %(max)d.", max=MAX_WEIGHT)
     if not errors and check_weights(weights):
         errors["weights"] = _("Weights must not be negative, and at least one must be above zero.")
     minimum, size = _whole(data.get("min_inspections"), 1, 50), _whole(data.get("list_size"), 1, 20)
@@ -170,6 +172,9 @@ def publication_current(*, township_id: int, subject_key: str, period_key: str) 
 def _check_office(scope: Scope, township_id: int) -> None:
     if not (scope.is_admin and scope.covers_township(township_id)):
         raise Forbidden(_("Only the hygiene office publishes rankings."))
+
+
+MAX_WEIGHT = 1000  # weights are shares (90 and 10 by default); beyond this is a typing slip
 
 
 def _decimal(raw, field: str, errors: dict[str, str]) -> Decimal:

@@ -96,3 +96,18 @@ def test_a_list_plan_refuses_targets_of_another_township(world, setup):
         planning.plan_create(scope=scope, actor_id=None, data=plan_data(
             world, template, target_mode="list", target_ids=[world.unit_a1, world.unit_b1]))
     assert "target_ids" in error.value.errors
+
+
+def test_a_sample_larger_than_its_population_is_refused_with_the_population(world, setup):
+    scope, template = setup
+    with pytest.raises(planning.PlanInvalid) as error:
+        planning.plan_create(scope=scope, actor_id=None, data=plan_data(
+            world, template, target_mode="sample", sample_size=99999, recurrence="once"))
+    assert "99999" not in error.value.errors["sample_size"] and "10" in error.value.errors["sample_size"]
+
+
+def test_a_name_of_direction_marks_only_is_no_name(world, setup):
+    scope, template = setup
+    with pytest.raises(planning.PlanInvalid) as error:
+        planning.plan_create(scope=scope, actor_id=None, data=plan_data(world, template, name="\u202e\u202e"))
+    assert "name" in error.value.errors

@@ -67,7 +67,8 @@ def test_orders_due_in_the_period_weigh_ten_percent(world, october):
 def test_weights_that_are_negative_or_add_up_to_zero_are_refused(world, ctx):
     for weights in ({"weight_inspections": "-1", "weight_rectification": "5"},
                     {"weight_inspections": "0", "weight_rectification": "0"},
-                    {"weight_inspections": "abc", "weight_rectification": "1"}):
+                    {"weight_inspections": "abc", "weight_rectification": "1"},
+                    {"weight_inspections": "1e308", "weight_rectification": "1"}):
         with pytest.raises(services.RankingInvalid):
             services.settings_save(scope=admin(world), actor_id=world.user_admin_a, township_id=world.ta,
                                    data={**weights, "min_inspections": "2", "list_size": "3"})
