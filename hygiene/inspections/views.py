@@ -203,7 +203,10 @@ def review_action(inspection_id: int):
         flash(error.message, "error")
         return redirect(url_for(".inspection_detail", inspection_id=inspection.id)), 303
     db.session.commit()
-    flash(_("Done."), "success")
+    flash({"publish": _("Published: the score now counts, and %(target)s can see the result.",
+                        target=inspection.target_label),
+           "send_back": _("Sent back to the inspectors with your comment; they have been told."),
+           "cancel": _("The inspection is cancelled.")}[action], "success")
     return redirect(url_for(".inspection_detail", inspection_id=inspection.id)), 303
 
 

@@ -20,6 +20,7 @@ def test_admin_publishes_and_the_village_then_sees_the_score(app, client, login,
     submitted(client, login, inspection)
     assert client.post(f"/inspections/{inspection.id}/review", data={"action": "publish"}).status_code == 303
     assert load(app, inspection.id).status == "published"
+    assert "已发布：得分计入排名" in client.get(f"/inspections/{inspection.id}").text  # says what happened
     login("village_a1")
     assert 'id="score"' in client.get(f"/inspections/{inspection.id}").text
 
