@@ -164,6 +164,7 @@ def test_the_office_prints_the_listed_orders_one_notice_per_page_by_number(app, 
     assert printed(by_village) == ["〔2026〕第2号"]
     with_photos = client.get("/orders/notices?status=all&photos=1")
     assert with_photos.text.count('<section class="annex') == 3  # the orders share the floor's photo
+    assert "另附照片附件页" in with_photos.text and "每份一页" not in with_photos.text
 
 
 def test_the_orders_list_links_each_notice_and_the_batch_with_its_filters(app, world, client, login, order):
