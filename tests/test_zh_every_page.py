@@ -66,7 +66,7 @@ def english_words(html: str, names: set[str]) -> list[str]:
         text = part.strip()
         if text in names:
             continue  # a table cell or label holding only a user name
-        text = re.sub(r"\((?:" + "|".join(map(re.escape, names)) + r")\)", " ", text)
+        text = re.sub(r"[(（](?:" + "|".join(map(re.escape, names)) + r")[)）]", " ", text)
         text = CODE_LIKE.sub(" ", text)
         words += [w for w in WORD.findall(text) if w not in ALLOWED]
     return words

@@ -49,7 +49,8 @@ class PlanForm(FlaskForm):
             for t in templates]
         self.unit_category.choices = [SelectChoice("", "—"), *options(UNIT_CATEGORIES)]
         self.inspector_ids.choices = [
-            SelectChoice(str(u.id), f"{u.display_name} · {u.village.name}" if u.village else u.display_name)
+            SelectChoice(str(u.id), f"{u.display_name}（{u.username}）"
+                         + (f" · {u.village.name}" if u.village else ""))
             for u in inspectors]
 
     def chosen_template(self, templates):

@@ -55,12 +55,14 @@ def inspection_list_stmt(*, scope: Scope, today: date, status: str = "", village
 
 
 AGENDA_LIMIT = 100  # a phone shows this many; the rest are counted and on the list pages
+AGENDA_DAYS_AHEAD = 7
 
 
 def inspector_agenda(*, scope: Scope, user_id: int, today: date) -> dict:
-    """An inspector's open work: due or overdue today, and the rest of this week; at most
-    AGENDA_LIMIT rows are loaded, the totals are counted in SQL."""
-    week_end = today + timedelta(days=6 - today.weekday())
+    """An inspector's open work: due or overdue today, and what is planned in the coming seven
+    days (on a Friday that is next week too); at most AGENDA_LIMIT rows are loaded, the totals
+    are counted in SQL."""
+    week_end = today + timedelta(days=AGENDA_DAYS_AHEAD)
     open_mine = inspection_list_stmt(scope=scope, today=today, assigned_to=user_id).where(
         Inspection.status.in_(Inspection.OPEN), Inspection.planned_date <= week_end)
     rows = list(db.session.scalars(open_mine.order_by(None).order_by(

@@ -86,7 +86,7 @@ def test_show_targets_lists_the_checklists_targets_without_saving(app, client, w
     assert "Choose the checklist first" in client.get("/plans/new").text
     page = client.post("/plans/new", data=plan_form(world, sheet, show_targets="1")).text
     assert f'value="{world.unit_a1}"' in page and "a2饭店" in page and "b1饭店" not in page
-    assert "甲一村干部 · 甲一村" in page  # an inspector's home village, for cross-checks
+    assert "甲一村干部（cadre_a1） · 甲一村" in page  # an inspector's home village, for cross-checks
     assert count(app, InspectionPlan) == 0
 
 
