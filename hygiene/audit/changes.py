@@ -2,12 +2,17 @@
 (when the event kept one) and the new, in the reader's language."""
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from hygiene.audit.labels import field_label, value_text
 from hygiene.audit.models import AuditEvent
+from hygiene.extensions import db
+from hygiene.places.models import Township, Unit, Village
 
 # a record made or imported shows its name in the trail; its first values are on its page
 _NOTHING_TO_COMPARE = ("create", "import")
@@ -20,17 +25,44 @@ class Change:
     after: str
 
 
-def event_changes(event: AuditEvent) -> list[Change]:
+# fields that keep the id of a place: the trail shows the place's name
+_PLACES = {"township_id": Township, "village_id": Village, "unit_id": Unit}
+
+
+def events_changes(events: Sequence[AuditEvent]) -> list[list[Change]]:
+    """The changes of each event, worded; the places they name are read in one query per kind."""
+    names = _place_names(events)
+    return [event_changes(event, names) for event in events]
+
+
+def event_changes(event: AuditEvent, names: dict[str, dict] | None = None) -> list[Change]:
     """The changes of one event, worded; empty when there is nothing to show."""
     before, after = event.before or {}, event.after or {}
+
+    def text(key, value):
+        return value_text(key, value, names)
+
     if event.action == "amend":
         return _amendment(before, after)
     if event.action in _NOTHING_TO_COMPARE:
         return []
     if event.action == "update":
-        return [Change(field_label(k), value_text(k, before.get(k)), value_text(k, v)) for k, v in after.items()]
-    return [Change(field_label(k), value_text(k, before[k]) if k in before else None, value_text(k, v))
+        return [Change(field_label(k), text(k, before.get(k)), text(k, v)) for k, v in after.items()]
+    return [Change(field_label(k), text(k, before[k]) if k in before else None, text(k, v))
             for k, v in after.items() if not isinstance(v, dict) and v is not None and v != ""]
+
+
+def _place_names(events: Sequence[AuditEvent]) -> dict[str, dict]:
+    """{field: {id: name}} of the places the events' changes refer to by id."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for event in events:
+        for values in (event.before or {}, event.after or {}):
+            for field in _PLACES.keys() & values.keys():
+                if isinstance(values[field], int):
+                    wanted[field].add(values[field])
+    return {field: dict(db.session.execute(sa.select(_PLACES[field].id, _PLACES[field].name)
+                                           .where(_PLACES[field].id.in_(ids))).all())
+            for field, ids in wanted.items()}
 
 
 def _amendment(before: dict, after: dict) -> list[Change]:

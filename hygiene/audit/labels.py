@@ -100,11 +100,13 @@ def field_label(name: str) -> str:
     return str(label) if label is not None else name
 
 
-def value_text(name: str, value) -> str:
+def value_text(name: str, value, names: dict[str, dict] | None = None) -> str:
     """A recorded value as a reader understands it: yes/no, the label of a code, a month, weights
-    by name, how many photos."""
+    by name, how many photos; a place's id by its name when `names` ({field: {id: name}}) has it."""
     if value is None or value == "":
         return "—"
+    if names and value in names.get(name, {}):
+        return names[name][value]
     worded = _VALUES.get(name)
     if worded is not None:
         return worded(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
-from hygiene.audit.changes import event_changes
+from hygiene.audit.changes import events_changes
 from hygiene.audit.labels import RECORD_TYPES, field_label, value_text
 from hygiene.audit.queries import events_stmt
 from hygiene.core.web import page_number, require_admin
@@ -14,7 +14,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 # the trail's table (macros.html) is on many pages: changed fields and values in the reader's language
 bp.add_app_template_global(field_label, "audit_field")
 bp.add_app_template_global(value_text, "audit_value")
-bp.add_app_template_global(event_changes, "audit_changes")
+bp.add_app_template_global(events_changes, "audit_changes")
 
 
 @bp.get("/")
