@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection, Photo
+from tests.inspections.test_fill import all_pass
 from tests.inspections.test_plan_views import plan_form, the_plan
 from tests.inspections.test_review import submitted
 
@@ -93,3 +94,42 @@ def test_the_trail_filter_offers_plans_and_rankings_and_ignores_an_unknown_type(
         total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
     everything = client.get("/audit/?type=nonsense")
     assert everything.status_code == 200 and f"共{total}条" in everything.text
+
+
+def test_an_amendment_in_the_trail_words_results_and_shows_a_changed_grade(client, login, inspection):
+    submitted(client, login, inspection)
+    client.post(f"/inspections/{inspection.id}/review", data={"action": "publish"})
+    form = all_pass(inspection, **{f"grade_{inspection.records}": "15", f"result_{inspection.refuse}": "na",
+                                   "reason": "复核台账"})
+    assert client.post(f"/inspections/{inspection.id}/amend", data=form).status_code == 302
+    for url in ("/audit/", f"/inspections/{inspection.id}", "/"):
+        trail = client.get(url).text
+        trail = trail[trail.index('class="table audit"'):]
+        assert "<del>合格 · 给 20 分</del> → <ins>合格 · 给 15 分</ins>" in trail, url
+        assert "<del>合格</del> → <ins>不适用</ins>" in trail, url
+        assert "pass" not in trail and ">na<" not in trail, url
+
+
+@pytest.mark.parametrize("url", ["/audit/", "/"])
+def test_naming_places_in_the_trail_keeps_the_query_count_flat(app, client, world, login, count_queries, url):
+    from hygiene.audit.models import AuditEvent
+
+    def add(n):
+        with app.app_context():
+            for i in range(n):
+                village, unit = (world.a1, world.unit_a1) if i % 2 else (world.a2, world.unit_a2)
+                db.session.add(AuditEvent(action="update", entity_type="user_account", entity_label=f"u{i}",
+                                          township_id=world.ta, before={"village_id": village, "unit_id": None},
+                                          after={"village_id": world.a1, "unit_id": unit,
+                                                 "township_id": world.ta}))
+            db.session.commit()
+
+    login("admin_a")
+    add(10)
+    with count_queries() as small:
+        page = client.get(url).text
+    assert "甲二村" in page and "a2饭店" in page
+    add(90)
+    with count_queries() as large:
+        client.get(url)
+    assert large[0] == small[0]
