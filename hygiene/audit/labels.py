@@ -68,6 +68,16 @@ RECORD_TYPES: dict[str, RecordType] = {
 }
 
 
+# what was done, as the trail's "What" column says it
+ACTIONS = {
+    "create": _l("created"), "update": _l("changed"), "deactivate": _l("deactivated"),
+    "activate": _l("reactivated"), "import": _l("imported"), "submit": _l("submitted"),
+    "publish": _l("published"), "send_back": _l("sent back"), "cancel": _l("cancelled"),
+    "amend": _l("amended"), "issue": _l("issued"), "acknowledge": _l("confirmed receipt"),
+    "evidence": _l("reported the fix"), "reinspect": _l("re-inspected"), "withdraw": _l("withdrew"),
+    "sign_out_everywhere": _l("signed out everywhere"), "withdraw_untouched": _l("withdrew untouched inspections"),
+}
+
 # inspection and order statuses, as their lists and badges word them
 STATUSES = {
     "planned": _l("Planned"), "in_progress": _l("In progress"), "submitted": _l("Submitted"),
@@ -92,6 +102,12 @@ def label_text(key: str | None, params: dict | None, recorded: str) -> str:
         return render(**(params or {}))
     except (TypeError, ValueError, KeyError):  # parameters of an older shape: keep what was recorded
         return recorded
+
+
+def action_label(action: str) -> str:
+    """What an event did, in words (the action's own name when it has none)."""
+    label = ACTIONS.get(action)
+    return str(label) if label is not None else action
 
 
 def field_label(name: str) -> str:

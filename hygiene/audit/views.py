@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from hygiene.audit.changes import events_changes
-from hygiene.audit.labels import RECORD_TYPES, field_label, value_text
+from hygiene.audit.labels import RECORD_TYPES, action_label, field_label, value_text
 from hygiene.audit.queries import events_stmt
 from hygiene.core.web import page_number, require_admin
 from hygiene.extensions import db
@@ -15,6 +15,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 bp.add_app_template_global(field_label, "audit_field")
 bp.add_app_template_global(value_text, "audit_value")
 bp.add_app_template_global(events_changes, "audit_changes")
+bp.add_app_template_global(action_label, "audit_action")
 
 
 @bp.get("/")

@@ -190,3 +190,26 @@ def test_a_place_named_by_id_reads_as_its_name(app, world, zh):
     event = SimpleNamespace(action="update", before={"village_id": world.a1}, after={"village_id": world.a2})
     [[change]] = events_changes([event])
     assert (change.field, change.before, change.after) == ("村/社区", "甲一村", "甲二村")
+
+
+def written_actions() -> set[str]:
+    """Every action= of every audit_record call under hygiene/ (each branch of a conditional)."""
+    actions = set()
+    for path in sorted(SOURCE.rglob("*.py")):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(call, ast.Call) and ast.unparse(call.func) == "audit_record":
+                for kw in call.keywords:
+                    if kw.arg == "action":
+                        found = {n.value for n in ast.walk(kw.value) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+                        assert found, f"{path}:{call.lineno}: an action the test cannot read"
+                        actions |= found
+    return actions
+
+
+def test_every_action_written_to_the_trail_is_worded_in_chinese(zh):
+    from hygiene.audit.labels import action_label
+
+    actions = written_actions()
+    assert {"create", "amend", "withdraw_untouched", "sign_out_everywhere", "deactivate"} <= actions
+    unworded = {a: action_label(a) for a in actions if LATIN.search(action_label(a))}
+    assert not unworded, f"actions without words in hygiene/audit/labels.py ACTIONS: {unworded}"
