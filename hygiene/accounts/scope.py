@@ -45,6 +45,12 @@ class Scope:
     def can_edit_register(self) -> bool:
         return self.role is Role.ADMIN
 
+    @property
+    def sees_audit_trail(self) -> bool:
+        """True for the office (admins), who read a record's history on its page and the whole
+        trail; inspectors and contacts see a record's current state only."""
+        return self.role is Role.ADMIN
+
     def clause(self, model: type) -> sa.ColumnElement[bool]:
         """A WHERE clause that keeps only the rows of `model` this scope may read."""
         if self.is_county_admin:

@@ -18,11 +18,11 @@ def events_for(record: object, limit: int = 50) -> list[AuditEvent]:
     return list(db.session.scalars(stmt))
 
 
-def events_stmt(scope: Scope, *, entity_type: str | None = None) -> sa.Select:
-    """All changes an administrator may read, newest first."""
+def events_stmt(scope: Scope, *, entity_types: tuple[str, ...] | None = None) -> sa.Select:
+    """All changes an administrator may read, newest first; of some kinds of record only."""
     stmt = sa.select(AuditEvent).options(joinedload(AuditEvent.actor))
     if not scope.is_county_admin:
         stmt = stmt.where(AuditEvent.township_id == scope.township_id)
-    if entity_type:
-        stmt = stmt.where(AuditEvent.entity_type == entity_type)
+    if entity_types:
+        stmt = stmt.where(AuditEvent.entity_type.in_(entity_types))
     return stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
-from hygiene.audit.labels import field_label, value_text
+from hygiene.audit.changes import events_changes
+from hygiene.audit.labels import RECORD_TYPES, action_label, field_label, value_text
 from hygiene.audit.queries import events_stmt
 from hygiene.core.web import page_number, require_admin
 from hygiene.extensions import db
@@ -13,13 +14,16 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 # the trail's table (macros.html) is on many pages: changed fields and values in the reader's language
 bp.add_app_template_global(field_label, "audit_field")
 bp.add_app_template_global(value_text, "audit_value")
+bp.add_app_template_global(events_changes, "audit_changes")
+bp.add_app_template_global(action_label, "audit_action")
 
 
 @bp.get("/")
 @login_required
 def event_list():
     scope = require_admin()
-    entity_type = request.args.get("type") or None
-    page = db.paginate(events_stmt(scope, entity_type=entity_type), page=page_number(),
+    record_type = request.args.get("type") or None
+    entity_types = RECORD_TYPES[record_type].entity_types if record_type in RECORD_TYPES else None
+    page = db.paginate(events_stmt(scope, entity_types=entity_types), page=page_number(),
                        per_page=50, error_out=False)
-    return render_template("audit/list.html", page=page, entity_type=entity_type)
+    return render_template("audit/list.html", page=page, entity_type=record_type, record_types=RECORD_TYPES)

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from hygiene.audit.queries import events_for
 from hygiene.checklists.forms import TARGET_KIND_LABELS, TARGET_KIND_PLURALS
 from hygiene.clock import local_today
 from hygiene.core.web import apply_errors, current_scope, page_number, require_admin, require_office
@@ -80,7 +81,8 @@ def plan_detail(plan_id: int):
     return render_template("plans/detail.html", plan=plan, periods=plan_periods(plan),
                            untouched=plan_untouched(plan),
                            draws=plan_draws(plan), chosen=plan_chosen(plan),
-                           can_edit=scope.is_admin, **_labels())
+                           can_edit=scope.is_admin, **_labels(),
+                           events=events_for(plan) if scope.sees_audit_trail else [])
 
 
 @bp.post("/<int:plan_id>/generate")

@@ -122,6 +122,7 @@ class Amendment:
 
 def amendment_history(inspection: Inspection) -> list[Amendment]:
     """Every amendment of the inspection, oldest first: who, when, why, old and new score and answers."""
+    from hygiene.audit.changes import recorded_answer
     from hygiene.audit.models import AuditEvent
 
     stmt = (sa.select(AuditEvent).options(joinedload(AuditEvent.actor))
@@ -132,18 +133,8 @@ def amendment_history(inspection: Inspection) -> list[Amendment]:
     for event in db.session.scalars(stmt):
         before, after = event.before or {}, event.after or {}
         old, new = before.get("answers") or {}, after.get("answers") or {}
-        answers = [AnswerChange(texts.get(key, key), _answer(old.get(key)), _answer(new.get(key)))
+        answers = [AnswerChange(texts.get(key, key), recorded_answer(old.get(key)), recorded_answer(new.get(key)))
                    for key in sorted(set(old) | set(new), key=lambda k: list(texts).index(k) if k in texts else 0)]
         history.append(Amendment(event.at, event.actor.display_name if event.actor else "", after.get("reason", ""),
                                  before.get("score") or {}, after.get("score") or {}, answers))
     return history
-
-
-def _answer(value) -> dict:
-    """An answer as the audit trail kept it; early entries kept (result, findings, grade) only."""
-    if isinstance(value, dict):
-        return value
-    if isinstance(value, list | tuple):
-        result, findings, grade = (list(value) + [None, 0, None])[:3]
-        return {"result": result, "findings": findings, "grade": None if grade == "None" else grade, "note": ""}
-    return {}

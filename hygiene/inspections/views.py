@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hygiene import media
+from hygiene.audit.queries import events_for
 from hygiene.clock import local_today, now_utc
 from hygiene.core.input import db_int
 from hygiene.core.web import current_scope, page_number, photo_limits, photo_store
@@ -65,7 +66,8 @@ def inspection_detail(inspection_id: int):
                            show_scores=scope.sees_inspection_results(inspection),
                            can_review=scope.is_admin, can_fill=_can_fill(scope, inspection),
                            show_flags=scope.township_wide,
-                           uses=_uses(sheet["photos"], scope) if scope.township_wide else {})
+                           uses=_uses(sheet["photos"], scope) if scope.township_wide else {},
+                           events=events_for(inspection) if scope.sees_audit_trail else [])
 
 
 @bp.route("/<int:inspection_id>/fill", methods=["GET", "POST"])

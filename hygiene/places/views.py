@@ -47,7 +47,7 @@ def record_detail(slug: str, record_id: int):
     kind, scope = KINDS[slug], current_scope()
     record = queries.record_get(kind=kind, scope=scope, record_id=record_id)
     return render_template("places/detail.html", kind=kind, record=record, rules=rules,
-                           events=events_for(record) if scope.is_admin else [],
+                           events=events_for(record) if scope.sees_audit_trail else [],
                            can_edit=scope.can_edit_register)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from hygiene.accounts.models import Role, User
@@ -11,6 +12,7 @@ from hygiene.extensions import db
 from hygiene.notifications.services import NotifySpec, tell
 from hygiene.places.models import Unit, Village
 from hygiene.rankings.models import RankingPublication
+from hygiene.rankings.wording import period_label
 
 
 def tell_published(publication: RankingPublication, now: datetime) -> None:
@@ -21,8 +23,9 @@ def tell_published(publication: RankingPublication, now: datetime) -> None:
     link = f"/public/{publication.township_id}/{publication.period_key}/"
     if publication.subject != "villages":
         link += f"?subject={publication.subject}"
-    subject = (_l("Ranking of %(period)s corrected", period=publication.period_key) if publication.corrects_id
-               else _l("Ranking of %(period)s published", period=publication.period_key))
+    period = LazyString(period_label, publication.period_key)  # worded in the recipients' language
+    subject = (_l("Ranking of %(period)s corrected", period=period) if publication.corrects_id
+               else _l("Ranking of %(period)s published", period=period))
     tell(NotifySpec(recipient=user, kind="ranking_published", subject=subject,
                     body=_place(rows.get(candidate_id)), dedupe_key=str(publication.id),
                     send_after=now, link=link)

@@ -131,7 +131,8 @@ def ranking_publish(*, scope: Scope, actor_id: int, subject: Subject, period: Pe
     db.session.flush()
     audit_record(actor_id=actor_id, action="publish", record=publication, at=now,
                  township_id=subject.township_id,
-                 after={"period": period.key, "subject": subject.key, "corrects": publication.corrects_id})
+                 after={"period": period.key, "subject": subject.key, "corrects": publication.corrects_id,
+                        "note": publication.note})
     notices.tell_published(publication, now)
     return publication
 

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from hygiene.audit.queries import events_for
 from hygiene.clock import local_today, now_utc
 from hygiene.core.input import db_int
 from hygiene.core.web import current_scope, page_number, photo_limits, photo_store
@@ -45,7 +46,8 @@ def order_detail(order_id: int):
     return render_template("rectifications/detail.html", order=order, today=local_today(),
                            photos=photos, scope=scope, evidence_key=uuid.uuid4().hex,
                            uses=photo_uses([p for group in photos.values() for p in group], scope)
-                           if scope.township_wide else {})
+                           if scope.township_wide else {},
+                           events=events_for(order) if scope.sees_audit_trail else [])
 
 
 @bp.post("/<int:order_id>/<any(acknowledge,evidence,reinspect,deadline):step>")
