@@ -1,8 +1,8 @@
 """The notification jobs: send the outbox every minute, and the morning digest at 07:30."""
 from __future__ import annotations
 
-import time as monotonic_clock
 from datetime import datetime, time, timedelta
+from time import monotonic
 
 from flask_babel import lazy_gettext as _l
 
@@ -18,12 +18,12 @@ DISPATCH_BUDGET = 45  # seconds one dispatch run may keep draining full batches
 def dispatch_notifications(*, now: datetime) -> dict[str, int]:
     """Send what is due, batch after batch while batches come back full."""
     sent = failed = unconfirmed = 0
-    started = monotonic_clock.monotonic()
+    started = monotonic()
     while True:
         result = dispatch_due(now=now, worker_id=worker_name(), batch=DISPATCH_BATCH)
         sent, failed = sent + result.sent, failed + result.failed
         unconfirmed += result.unconfirmed
-        if result.handled < DISPATCH_BATCH or monotonic_clock.monotonic() - started > DISPATCH_BUDGET:
+        if result.handled < DISPATCH_BATCH or monotonic() - started > DISPATCH_BUDGET:
             return {"sent": sent, "failed": failed} | ({"unconfirmed": unconfirmed} if unconfirmed else {})
 
 
