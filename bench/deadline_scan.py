@@ -46,8 +46,8 @@ from hygiene.extensions import db  # noqa: E402
 from hygiene.inspections.models import Inspection  # noqa: E402
 from hygiene.notifications.models import Notification  # noqa: E402
 from hygiene.places.models import Township, Unit, Village  # noqa: E402
-from hygiene.rectifications.jobs import scan_deadlines  # noqa: E402
 from hygiene.rectifications.models import OrderItem, RectificationOrder  # noqa: E402
+from hygiene.rectifications.reminders import scan_deadlines  # noqa: E402
 from hygiene.rectifications.workdays import is_working_day  # noqa: E402
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/benchdb"

@@ -12,6 +12,8 @@ from hygiene.core.input import init_app as input_init_app
 from hygiene.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# every domain module that declares scheduled jobs; a missing one stops the start (scheduler/registry.py)
+JOB_MODULES = ("hygiene.notifications.jobs", "hygiene.rectifications.jobs", "hygiene.inspections.jobs")
 
 
 def create_app(config_class: type | str | None = None) -> Flask:
@@ -26,6 +28,7 @@ def create_app(config_class: type | str | None = None) -> Flask:
     input_init_app(app)  # the bounded <int:> converter must be in place before any route
     _register_blueprints(app)
     _register_cli(app)
+    _register_jobs()
     _register_error_handlers(app)
     _register_template_helpers(app)
     return app
@@ -128,7 +131,6 @@ def _register_blueprints(app: Flask) -> None:
     from hygiene.core.views import bp as core_bp
     from hygiene.inspections.plan_views import bp as plans_bp
     from hygiene.inspections.views import bp as inspections_bp
-    from hygiene.notifications.job_views import bp as jobs_bp
     from hygiene.notifications.views import bp as notifications_bp
     from hygiene.places.import_views import bp as import_bp
     from hygiene.places.views import bp as places_bp
@@ -137,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     from hygiene.rankings.views import bp as rankings_bp
     from hygiene.rectifications.views import bp as orders_bp
     from hygiene.rectifications.views import public as order_link_bp
+    from hygiene.scheduler.views import bp as jobs_bp
 
     for blueprint in (core_bp, accounts_bp, places_bp, import_bp, audit_bp, checklists_bp,
                       plans_bp, inspections_bp, orders_bp, order_link_bp, notifications_bp, jobs_bp, rankings_bp, public_bp, exports_bp):
@@ -145,11 +148,18 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from hygiene.cli import checklists_group, demo_command, plans_group, users_group
-    from hygiene.scheduler import scheduler_command, serve_command
+    from hygiene.scheduler.cli import scheduler_command, serve_command
 
     for command in (demo_command, checklists_group, plans_group, users_group, scheduler_command,
                     serve_command):
         app.cli.add_command(command)
+
+
+def _register_jobs() -> None:
+    """Import each domain's jobs.py, so its jobs register; a wrong declaration stops the start."""
+    from hygiene.scheduler import load_job_modules
+
+    load_job_modules(JOB_MODULES)
 
 
 def _register_error_handlers(app: Flask) -> None:

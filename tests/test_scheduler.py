@@ -11,7 +11,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from hygiene.accounts.models import User
@@ -23,7 +22,7 @@ HOLD_LOCK = """
 import sys, time
 from config import TestConfig
 from hygiene import create_app
-from hygiene.notifications.lock import acquire_scheduler_lock
+from hygiene.scheduler.lock import acquire_scheduler_lock
 
 class Config(TestConfig):
     SQLALCHEMY_DATABASE_URI = sys.argv[1]
@@ -35,20 +34,20 @@ time.sleep(60)
 
 
 def job(job_id):
-    from hygiene.scheduler import JOBS
+    from hygiene.scheduler import registered_job
 
-    return next(j for j in JOBS if j.id == job_id)
+    return registered_job(job_id)
 
 
 def heartbeat(app, job_id):
-    from hygiene.notifications.models import JobRun
+    from hygiene.scheduler.models import JobRun
 
     with app.app_context():
         return db.session.scalar(sa.select(JobRun).where(JobRun.job_id == job_id))
 
 
 def test_a_job_run_records_its_heartbeat_and_a_failure_keeps_its_error(app, db):
-    from hygiene.notifications.jobs import run_job
+    from hygiene.scheduler.runner import run_job
 
     def broken(*, now):
         db.session.add(User(username="half-done", display_name="x", password_hash="x", role="admin"))
@@ -66,21 +65,17 @@ def test_a_job_run_records_its_heartbeat_and_a_failure_keeps_its_error(app, db):
         assert db.session.scalar(sa.select(User).where(User.username == "half-done")) is None
 
 
-def test_the_sweeps_run_before_the_other_domains_provide_their_scans(app, db):
-    from hygiene.notifications.jobs import MISSING, call_optional, generate_inspections, scan_deadlines
-
-    assert call_optional("hygiene.no_such_domain.jobs:scan", now=T0) is MISSING
-    with pytest.raises(AttributeError):
-        call_optional("hygiene.clock:no_such_function")
+def test_the_hourly_scan_runs_the_sweeps_of_both_domains_under_one_id(app, db):
     with app.app_context():
-        summary = scan_deadlines(now=T0)
+        summary = job("scan_deadlines").func(now=T0)
         assert set(summary) == {"reminders", "newly_overdue", "inspection_reminders"}
-        assert generate_inspections(now=T0) == {"inspections_made": 0}
+        assert job("generate_inspections").func(now=T0) == {"inspections_made": 0}
 
 
 def test_the_dispatch_job_sends_what_is_due(app, world):
-    from hygiene.notifications.jobs import dispatch_notifications, run_job
+    from hygiene.notifications.jobs import dispatch_notifications
     from hygiene.notifications.services import notify
+    from hygiene.scheduler.runner import run_job
 
     with app.app_context():
         notify(recipient=db.session.get(User, world.user_admin_a), kind="digest", subject="今日待办",
@@ -91,13 +86,14 @@ def test_the_dispatch_job_sends_what_is_due(app, world):
 
 
 def test_the_scheduler_runs_in_beijing_time_with_safe_job_defaults(app, db):
-    from hygiene.scheduler import JOBS, build_scheduler
+    from hygiene.scheduler import registered_jobs
+    from hygiene.scheduler.scheduling import build_scheduler
 
     scheduler = build_scheduler(app, now=T0)
     scheduler.start(paused=True)
     try:
         assert str(scheduler.timezone) == "Asia/Shanghai"
-        assert {j.id for j in scheduler.get_jobs()} == {j.id for j in JOBS}
+        assert {j.id for j in scheduler.get_jobs()} == {j.id for j in registered_jobs()}
         dispatch = scheduler.get_job("dispatch_notifications")
         assert (dispatch.coalesce, dispatch.max_instances, dispatch.misfire_grace_time) == (True, 1, 300)
         assert all(str(j.trigger.timezone) == "Asia/Shanghai" for j in scheduler.get_jobs())
@@ -107,14 +103,14 @@ def test_the_scheduler_runs_in_beijing_time_with_safe_job_defaults(app, db):
 
 def finished_at(moment):
     """A heartbeat whose last run started and finished at `moment`."""
-    from hygiene.notifications.models import JobRun
+    from hygiene.scheduler.models import JobRun
 
     return JobRun(last_started_at=moment, last_finished_at=moment, last_status="ok", deaths=0)
 
 
 def test_at_start_sweeps_run_once_and_daily_jobs_only_when_their_time_passed_unrun(app, db):
     from hygiene.clock import zone_named
-    from hygiene.scheduler import catch_up_due
+    from hygiene.scheduler.runner import catch_up_due
 
     beijing = zone_named("Asia/Shanghai")
     beijing_0200 = datetime(2026, 3, 1, 18, 0, tzinfo=UTC)
@@ -134,8 +130,8 @@ def test_at_start_sweeps_run_once_and_daily_jobs_only_when_their_time_passed_unr
 
 
 def test_missed_jobs_are_due_at_once_when_the_scheduler_is_built(app, db):
-    from hygiene.notifications.jobs import run_job
-    from hygiene.scheduler import build_scheduler
+    from hygiene.scheduler.runner import run_job
+    from hygiene.scheduler.scheduling import build_scheduler
 
     run_job(app, "generate_inspections", lambda *, now: "", clock=lambda: T0)  # ran today 09:00
     scheduler = build_scheduler(app, now=T0 + timedelta(hours=1))
@@ -149,7 +145,7 @@ def test_missed_jobs_are_due_at_once_when_the_scheduler_is_built(app, db):
 
 
 def test_a_second_scheduler_cannot_take_the_lock_until_the_first_lets_go(app):
-    from hygiene.notifications.lock import acquire_scheduler_lock
+    from hygiene.scheduler.lock import acquire_scheduler_lock
 
     first = acquire_scheduler_lock(app)
     assert first is not None
@@ -163,7 +159,7 @@ def test_a_second_scheduler_cannot_take_the_lock_until_the_first_lets_go(app):
 
 
 def test_the_file_lock_lies_beside_the_sqlite_database(app, tmp_path):
-    from hygiene.notifications.lock import lock_path
+    from hygiene.scheduler.lock import lock_path
 
     url = sa.engine.make_url(f"sqlite:///{tmp_path}/hygiene.db")
     assert lock_path(app, url) == f"{tmp_path}/hygiene.db.scheduler.lock"
@@ -171,7 +167,7 @@ def test_the_file_lock_lies_beside_the_sqlite_database(app, tmp_path):
 
 
 def test_a_lock_holder_killed_with_sigkill_leaves_the_lock_free(app):
-    from hygiene.notifications.lock import acquire_scheduler_lock
+    from hygiene.scheduler.lock import acquire_scheduler_lock
 
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, url], cwd=ROOT, stdout=subprocess.PIPE,
@@ -208,7 +204,7 @@ def test_the_embedded_scheduler_catches_up_at_start_and_a_second_one_does_not_st
     from hygiene.clock import now_utc
     from hygiene.notifications.models import Notification
     from hygiene.notifications.services import notify
-    from hygiene.scheduler import running_here, start_embedded, stop_scheduler
+    from hygiene.scheduler.scheduling import running_here, start_embedded, stop_scheduler
 
     with app.app_context():
         notify(recipient=db.session.get(User, world.user_admin_a), kind="digest", subject="今日待办",
@@ -241,8 +237,8 @@ def _second_app(app):
 
 
 def test_the_scheduler_command_refuses_to_start_beside_another_scheduler(app, db):
-    from hygiene.notifications.lock import acquire_scheduler_lock
-    from hygiene.scheduler import scheduler_command
+    from hygiene.scheduler.cli import scheduler_command
+    from hygiene.scheduler.lock import acquire_scheduler_lock
 
     held = acquire_scheduler_lock(app)
     try:

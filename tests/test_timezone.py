@@ -30,7 +30,7 @@ def test_business_dates_and_display_follow_the_configured_zone(app, berlin):
 
 
 def test_the_scheduler_fires_the_daily_jobs_at_local_time_in_the_configured_zone(app, db, berlin):
-    from hygiene.scheduler import build_scheduler
+    from hygiene.scheduler.scheduling import build_scheduler
 
     scheduler = build_scheduler(app, now=EVENING_UTC)
     scheduler.start(paused=True)
@@ -67,9 +67,10 @@ def test_a_zone_that_does_not_exist_stops_the_start_with_its_name():
 
 def test_catching_up_counts_the_day_in_the_configured_zone(app, db):
     from hygiene.clock import zone_named
-    from hygiene.scheduler import JOBS, catch_up_due
+    from hygiene.scheduler import registered_job
+    from hygiene.scheduler.runner import catch_up_due
 
-    digest = next(job for job in JOBS if job.id == "morning_digest")
+    digest = registered_job("morning_digest")
     berlin = zone_named("Europe/Berlin")
     # 18:00 in Berlin (already tomorrow in Beijing): today's 07:30 digest never ran, so it runs now
     assert catch_up_due(digest, None, datetime(2026, 3, 2, 17, 0, tzinfo=UTC), berlin)

@@ -81,9 +81,10 @@ def test_values_read_as_words(app, zh):
 
 
 def test_job_results_are_counts_worded_at_display(app, world):
-    from hygiene.notifications.job_views import result_lines
-    from hygiene.notifications.jobs import dispatch_notifications, run_job
-    from hygiene.notifications.models import JobRun
+    from hygiene.notifications.jobs import dispatch_notifications
+    from hygiene.scheduler.models import JobRun
+    from hygiene.scheduler.runner import run_job
+    from hygiene.scheduler.views import result_lines
 
     assert run_job(app, "dispatch_notifications", dispatch_notifications)
     with app.app_context():
@@ -99,10 +100,10 @@ def test_job_results_are_counts_worded_at_display(app, world):
 
 
 def test_the_jobs_page_shows_the_results_in_chinese(app, world, login, client):
-    from hygiene.notifications.jobs import run_job
-    from hygiene.scheduler import JOBS
+    from hygiene.scheduler import registered_jobs
+    from hygiene.scheduler.runner import run_job
 
-    for job in JOBS:
+    for job in registered_jobs():
         assert run_job(app, job.id, job.func)
     page = login("admin_a").get("/admin/jobs/").get_data(as_text=True)
     assert "已发送 0 条" in page and "生成检查任务 0 项" in page and "新增逾期整改通知 0 份" in page
@@ -110,7 +111,8 @@ def test_the_jobs_page_shows_the_results_in_chinese(app, world, login, client):
 
 
 def test_the_jobs_page_counts_runs_in_english_too(app, world, login, client):
-    from hygiene.notifications.jobs import dispatch_notifications, run_job
+    from hygiene.notifications.jobs import dispatch_notifications
+    from hygiene.scheduler.runner import run_job
 
     assert run_job(app, "dispatch_notifications", dispatch_notifications)
     login("admin_a")

@@ -76,15 +76,15 @@ def english_words(html: str, names: set[str]) -> list[str]:
 def demo_site(app):
     """The demo township with one run of every scheduled job; emptied after the module."""
     from hygiene.demo import demo_load
-    from hygiene.notifications.jobs import run_job
-    from hygiene.scheduler import JOBS
+    from hygiene.scheduler import registered_jobs
+    from hygiene.scheduler.runner import run_job
 
     with app.app_context():
         assert demo_load()
         db.session.commit()
         _office_edits()
         db.session.commit()
-    for job in JOBS:
+    for job in registered_jobs():
         assert run_job(app, job.id, job.func), job.id
     yield app
     with app.app_context():

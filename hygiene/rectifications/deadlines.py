@@ -19,8 +19,8 @@ from hygiene.audit.services import audit_record
 from hygiene.clock import local_today
 from hygiene.extensions import db
 from hygiene.notifications.services import NotifySpec, notify_many
-from hygiene.rectifications.jobs import _township_admins
 from hygiene.rectifications.models import RectificationOrder
+from hygiene.rectifications.reminders import admins_by_township
 from hygiene.rectifications.workdays import Deadline, deadline_after, moved_to_working_day
 
 
@@ -60,7 +60,7 @@ def _office_notices(moved: list[tuple[RectificationOrder, date]], now: datetime)
     by_township: dict[int, list[tuple[RectificationOrder, date]]] = {}
     for order, before in moved:
         by_township.setdefault(order.township_id, []).append((order, before))
-    admins = _township_admins(set(by_township))
+    admins = admins_by_township(set(by_township))
     for township_id, orders in by_township.items():
         lines = "\n".join(f"{order.display_number} {order.target_label}: {before.isoformat()} → "
                           f"{order.deadline.isoformat()}" for order, before in orders)

@@ -8,15 +8,15 @@ from playwright.sync_api import expect
 
 def test_a_job_that_died_midway_shows_on_the_jobs_page(page, sign_in, shot, db_query):
     from hygiene.clock import now_utc
-    from hygiene.notifications import jobs
+    from hygiene.scheduler import runner
 
     def die_midway(session):
         started = now_utc() - timedelta(minutes=20)
-        jobs._started("morning_digest", started - timedelta(days=1))  # yesterday's run finished
-        jobs._finished("morning_digest", started - timedelta(days=1), result="12 digests queued")
-        jobs._started("morning_digest", started)  # what run_job records before the work
+        runner._started("morning_digest", started - timedelta(days=1))  # yesterday's run finished
+        runner._finished("morning_digest", started - timedelta(days=1), result="12 digests queued")
+        runner._started("morning_digest", started)  # what run_job records before the work
         session.commit()  # ... and then the process is killed: the next start finds it
-        jobs.record_dead_runs(now_utc())
+        runner.record_dead_runs(now_utc())
         session.commit()
 
     db_query(die_midway)

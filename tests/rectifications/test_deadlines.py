@@ -54,7 +54,10 @@ def test_recompute_waits_while_the_year_is_unpublished(order_2027, ctx):
 
 def test_when_the_calendar_knows_the_year_the_job_moves_the_deadline_audits_and_tells_the_office_once(
         app, order_2027, world, monkeypatch):
-    from hygiene.notifications.jobs import recompute_deadlines, run_job
+    from hygiene.scheduler import registered_job
+    from hygiene.scheduler.runner import run_job
+
+    recompute_deadlines = registered_job("recompute_deadlines").func
 
     official_2027(monkeypatch)  # 5-11 Feb off, Saturday 20 Feb worked
     assert run_job(app, "recompute_deadlines", recompute_deadlines, clock=lambda: LATER)
@@ -114,7 +117,7 @@ def test_a_deadline_the_office_set_by_hand_in_an_unpublished_year_is_provisional
 
 
 def _result(app, job_id):
-    from hygiene.notifications.models import JobRun
+    from hygiene.scheduler.models import JobRun
 
     with app.app_context():
         return json.loads(db.session.scalar(sa.select(JobRun.last_result).where(JobRun.job_id == job_id)))

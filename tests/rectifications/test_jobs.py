@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from hygiene.extensions import db
-from hygiene.inspections import reminders
+from hygiene.inspections import reminders as inspection_reminders
 from hygiene.notifications.models import Notification
-from hygiene.rectifications import jobs
+from hygiene.rectifications import reminders
 from hygiene.rectifications.models import RectificationOrder
 
 
@@ -29,43 +29,43 @@ def outbox(kind=None):
 
 def test_the_recipient_is_reminded_three_days_and_one_day_before_once_each(order, ctx, world):
     # the order's deadline is Monday 7 December
-    jobs.scan_deadlines(now=at(3))
+    reminders.scan_deadlines(now=at(3))
     assert outbox("order_due") == []
-    jobs.scan_deadlines(now=at(4))
-    jobs.scan_deadlines(now=at(4))  # a second run of the same sweep
+    reminders.scan_deadlines(now=at(4))
+    reminders.scan_deadlines(now=at(4))  # a second run of the same sweep
     assert outbox("order_due") == [("order_due", world.user_unit_a1)]
-    jobs.scan_deadlines(now=at(6))
+    reminders.scan_deadlines(now=at(6))
     assert outbox("order_due") == [("order_due", world.user_unit_a1)] * 2
 
 
 def test_a_passed_deadline_marks_the_order_overdue_and_escalates_to_the_admin_once(order, ctx, world):
-    jobs.scan_deadlines(now=at(7))  # the deadline day itself is not overdue yet
+    reminders.scan_deadlines(now=at(7))  # the deadline day itself is not overdue yet
     assert db.session.get(RectificationOrder, order.id).overdue_at is None
-    result = jobs.scan_deadlines(now=at(8))
+    result = reminders.scan_deadlines(now=at(8))
     assert result["newly_overdue"] == 1
     assert db.session.get(RectificationOrder, order.id).overdue_at == at(8)
-    jobs.scan_deadlines(now=at(9))
+    reminders.scan_deadlines(now=at(9))
     assert outbox("order_overdue") == [("order_overdue", world.user_admin_a)]
 
 
 def test_a_closed_order_is_neither_reminded_nor_escalated(order, ctx, world):
     db.session.get(RectificationOrder, order.id).status = "closed"
     for day in (4, 6, 8):
-        jobs.scan_deadlines(now=at(day))
+        reminders.scan_deadlines(now=at(day))
     assert outbox() == []
 
 
 def test_inspectors_are_reminded_two_days_before_and_on_the_day(inspection, ctx, world):
     # the inspection is due on 30 November
     for day in (27, 28, 28, 29, 30):
-        reminders.scan(now=at(day, 11))
+        inspection_reminders.scan(now=at(day, 11))
     assert outbox("inspection_due") == [("inspection_due", world.user_inspector_a)] * 2
 
 
 def test_the_morning_digest_lists_what_is_due_today(order, ctx, world):
-    items = jobs.digest_items(now=at(7))
+    items = reminders.digest_items(now=at(7))
     assert world.user_unit_a1 in items and "〔2026〕第1号" in items[world.user_unit_a1][0]
-    overdue = jobs.digest_items(now=at(8))
+    overdue = reminders.digest_items(now=at(8))
     assert world.user_admin_a in overdue
 
 
@@ -73,7 +73,7 @@ def test_from_failed_item_to_the_bell_of_the_admin(order, ctx, world, app):
     from hygiene.notifications.dispatch import dispatch_due
     from hygiene.notifications.queries import unread_count
 
-    jobs.scan_deadlines(now=at(8))
+    reminders.scan_deadlines(now=at(8))
     db.session.commit()
     assert dispatch_due(now=at(8), worker_id="test").sent >= 1
     assert unread_count(world.user_admin_a, now=at(8)) == 1
@@ -92,7 +92,7 @@ def test_a_fix_reported_in_time_is_not_overdue_while_it_waits_for_reinspection(o
     order_submit_evidence(scope=Scope.of(contact), user=contact, order=row, note="已整改", photos=[],
                           store=FileSystemStore(current_app.config["UPLOAD_DIR"]), limits=PhotoLimits(),
                           now=at(3))
-    assert jobs.scan_deadlines(now=at(10))["newly_overdue"] == 0
+    assert reminders.scan_deadlines(now=at(10))["newly_overdue"] == 0
     assert not row.is_overdue(at(10).date()) and outbox("order_overdue") == []
 
 
@@ -110,7 +110,7 @@ def copy_order(order_id: int, copies: int) -> None:
 
 def statements_of_scan(count_queries, now) -> int:
     with count_queries() as statements:
-        jobs.scan_deadlines(now=now)
+        reminders.scan_deadlines(now=now)
     db.session.rollback()
     return statements[0]
 
@@ -119,9 +119,9 @@ def test_the_sweep_needs_no_more_statements_for_many_orders_than_for_one(order, 
     alone = [statements_of_scan(count_queries, at(day)) for day in (4, 8)]
     copy_order(order.id, 5)
     assert [statements_of_scan(count_queries, at(day)) for day in (4, 8)] == alone
-    jobs.scan_deadlines(now=at(4))
+    reminders.scan_deadlines(now=at(4))
     assert outbox("order_due") == [("order_due", world.user_unit_a1)] * 6
-    assert jobs.scan_deadlines(now=at(8))["newly_overdue"] == 6
+    assert reminders.scan_deadlines(now=at(8))["newly_overdue"] == 6
     assert outbox("order_overdue") == [("order_overdue", world.user_admin_a)] * 6
 
 

@@ -14,7 +14,7 @@ from hygiene.notifications.models import Notification
 from hygiene.rankings import services as rankings
 from hygiene.rankings.components import Subject
 from hygiene.rankings.periods import parse_period
-from hygiene.rectifications import jobs, services
+from hygiene.rectifications import reminders, services
 from hygiene.rectifications.models import RectificationOrder
 from tests.rectifications.conftest import ISSUED, submit
 
@@ -71,7 +71,7 @@ def test_an_all_pass_resubmission_withdraws_the_order_which_then_never_goes_over
     assert events(order.id, "withdraw")[0].after["status"] == "withdrawn"
     assert [who for who, _body in told("order_withdrawn")] == [world.user_unit_a1]
     for day in (4, 7, 8, 20):  # before, on and long after the old deadline (7 Dec)
-        jobs.scan_deadlines(now=datetime(2026, 12, day, 1, tzinfo=UTC))
+        reminders.scan_deadlines(now=datetime(2026, 12, day, 1, tzinfo=UTC))
     assert the_order(order.id).overdue_at is None
     assert told("order_due") == [] and told("order_overdue") == []
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RectificationOrder)) == 1

@@ -3,7 +3,7 @@ from tests.notifications.support import T0
 
 
 def test_admins_see_every_job_with_its_last_run_and_error(app, world, login):
-    from hygiene.notifications.jobs import run_job
+    from hygiene.scheduler.runner import run_job
 
     def broken(*, now):
         raise RuntimeError("数据库连接失败")

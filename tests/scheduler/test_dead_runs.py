@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from hygiene.extensions import db
-from hygiene.notifications.models import JobRun
+from hygiene.scheduler.models import JobRun
 from tests.notifications.support import T0
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +21,7 @@ import sys, time
 from datetime import datetime
 from config import TestConfig
 from hygiene import create_app
-from hygiene.notifications.jobs import run_job
+from hygiene.scheduler.runner import run_job
 
 class Config(TestConfig):
     SQLALCHEMY_DATABASE_URI = sys.argv[1]
@@ -57,7 +57,7 @@ def heartbeat(app, job_id):
 
 
 def next_runs(app, now):
-    from hygiene.scheduler import build_scheduler
+    from hygiene.scheduler.scheduling import build_scheduler
 
     scheduler = build_scheduler(app, now=now)
     scheduler.start(paused=True)
@@ -68,7 +68,7 @@ def next_runs(app, now):
 
 
 def test_a_digest_killed_midway_is_rerun_once_at_the_next_start_and_the_page_says_so(app, world, login):
-    from hygiene.notifications.jobs import run_job
+    from hygiene.scheduler.runner import run_job
 
     run_job(app, "morning_digest", lambda *, now: "3 digests queued", clock=lambda: DIGEST_FIRED - timedelta(days=1))
     kill_during(app, "morning_digest", DIGEST_FIRED + timedelta(seconds=2))
@@ -88,7 +88,7 @@ def test_a_digest_killed_midway_is_rerun_once_at_the_next_start_and_the_page_say
 
 
 def test_a_run_that_dies_again_on_its_retry_is_not_retried_a_third_time(app, world, login):
-    from hygiene.notifications.jobs import run_job
+    from hygiene.scheduler.runner import run_job
 
     generated = T0 - timedelta(hours=7, minutes=55)  # 01:05 in Beijing
     run_job(app, "generate_inspections", lambda *, now: "0 inspections made",
@@ -104,7 +104,7 @@ def test_a_run_that_dies_again_on_its_retry_is_not_retried_a_third_time(app, wor
 
 
 def test_a_finished_run_clears_nothing_it_should_not(app, db):
-    from hygiene.notifications.jobs import record_dead_runs, run_job
+    from hygiene.scheduler.runner import record_dead_runs, run_job
 
     run_job(app, "scan_deadlines", lambda *, now: "ok", clock=lambda: T0)
     with app.app_context():

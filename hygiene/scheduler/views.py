@@ -1,4 +1,4 @@
-"""The scheduler's heartbeat page for administrators."""
+"""The scheduler's heartbeat page for administrators: /admin/jobs."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,8 @@ from flask_login import login_required
 from hygiene.clock import now_utc
 from hygiene.core.web import require_admin
 from hygiene.notifications.queries import unconfirmed_count
-from hygiene.scheduler import job_statuses, running_here, scheduler_alive
+from hygiene.scheduler.scheduling import running_here
+from hygiene.scheduler.status import job_statuses, scheduler_alive
 
 bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs")
 

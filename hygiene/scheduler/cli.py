@@ -1,0 +1,72 @@
+"""The `scheduler` and `serve` commands: the scheduler as a process of its own, or embedded."""
+from __future__ import annotations
+
+import logging
+import signal
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from hygiene.scheduler.lock import acquire_scheduler_lock
+from hygiene.scheduler.scheduling import (
+    EXTENSION,
+    Running,
+    build_scheduler,
+    database_label,
+    start_embedded,
+    stop_scheduler,
+)
+
+
+def _log_to_stderr() -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def _exit_on_sigterm(_signum, _frame) -> None:
+    raise SystemExit(0)
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduled jobs in this process (production: exactly one per database)."""
+    app = current_app._get_current_object()
+    _log_to_stderr()
+    lock = acquire_scheduler_lock(app)
+    if lock is None:
+        raise click.ClickException(
+            f"another scheduler holds the lock for {database_label(app)}; this one does not start.")
+    scheduler = build_scheduler(app, blocking=True)
+    app.extensions[EXTENSION] = Running(scheduler, lock, "process")
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    click.echo(f"Scheduler running for {database_label(app)}; stop with Ctrl+C or SIGTERM.")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        stop_scheduler(app)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--scheduler/--no-scheduler", "with_scheduler", default=None,
+              help="Run the scheduler in this process (default: the SCHEDULER_EMBEDDED setting).")
+@with_appcontext
+def serve_command(host: str, port: int, with_scheduler: bool | None) -> None:
+    """Serve the web application in one process, with the scheduler embedded (the laptop mode)."""
+    from werkzeug.serving import run_simple
+
+    app = current_app._get_current_object()
+    _log_to_stderr()
+    if with_scheduler is None:
+        with_scheduler = app.config.get("SCHEDULER_EMBEDDED", True)
+    if with_scheduler and start_embedded(app) is None:
+        click.echo("Scheduler not started here: another process runs it for this database.", err=True)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so atexit stops the scheduler cleanly
+    # No reloader: it would fork a second process, and with it a second scheduler.
+    run_simple(host, port, app, use_reloader=False, use_debugger=app.debug, threaded=True)

@@ -1,0 +1,113 @@
+"""Running a job and keeping its record: the heartbeat, catching up at start, runs that died.
+
+A job function (declared by its domain, see registry.py) takes `now` and returns what it did
+as counts ({"sent": 3, "failed": 0}); `run_job` gives it an application context, commits once, and records the run (also a failed
+one) in `job_run`, the counts as JSON, so the jobs page words them in the reader's language.
+A run is recorded as "running" before its work and counts only when it finished; a
+scheduler killed mid-run leaves "running" behind, which the next scheduler start records as
+"died" (record_dead_runs).
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime, time, timedelta, tzinfo
+
+import sqlalchemy as sa
+from flask import Flask
+
+from hygiene.clock import now_utc
+from hygiene.extensions import db
+from hygiene.notifications.dispatch import worker_name
+from hygiene.scheduler.models import JobRun
+from hygiene.scheduler.registry import Job
+
+log = logging.getLogger(__name__)
+
+DIED = "died"
+
+
+def run_job(app: Flask, job_id: str, func: Callable[..., dict[str, int]],
+            clock: Callable[[], datetime] = now_utc) -> bool:
+    """Run one job in its own app context with one commit, recording its heartbeat either way."""
+    with app.app_context():
+        now = clock()
+        _started(job_id, now)
+        db.session.commit()
+        try:
+            result = func(now=now)
+            db.session.commit()
+        except Exception as error:
+            db.session.rollback()
+            log.exception("scheduled job %s failed", job_id)
+            _finished(job_id, clock(), error=f"{type(error).__name__}: {error}")
+            db.session.commit()
+            return False
+        _finished(job_id, clock(), result=result if isinstance(result, str) else json.dumps(result))
+        db.session.commit()
+        log.debug("scheduled job %s: %s", job_id, result)  # the heartbeat row keeps it too
+        return True
+
+
+def job_runs() -> dict[str, JobRun]:
+    """Every job's heartbeat by job id."""
+    return {run.job_id: run for run in db.session.scalars(sa.select(JobRun))}
+
+
+def record_dead_runs(now: datetime) -> int:
+    """Mark every run still "running" as died; call it only holding the scheduler lock.
+
+    With the lock held no other scheduler runs, so such a run's process was killed mid-job.
+    `deaths` counts the deaths in a row: catch-up retries a dead run once (deaths == 1).
+    """
+    dead = list(db.session.scalars(sa.select(JobRun).where(JobRun.last_status == "running")))
+    for run in dead:
+        run.last_status, run.deaths, run.last_died_at = DIED, run.deaths + 1, run.last_started_at
+        log.warning("scheduled job %s died during its run started at %s", run.job_id, run.last_started_at)
+    db.session.flush()
+    return len(dead)
+
+
+def _started(job_id: str, now: datetime) -> None:
+    run = db.session.scalar(sa.select(JobRun).where(JobRun.job_id == job_id))
+    if run is None:
+        run = JobRun(job_id=job_id, runs=0, deaths=0)
+        db.session.add(run)
+    run.last_started_at, run.last_status, run.worker = now, "running", worker_name()
+
+
+def _finished(job_id: str, now: datetime, *, result: str = "", error: str = "") -> None:
+    run = db.session.scalar(sa.select(JobRun).where(JobRun.job_id == job_id))
+    run.last_finished_at, run.runs, run.deaths = now, run.runs + 1, 0  # a run counts once finished
+    run.last_status = "error" if error else "ok"
+    run.last_result = result[:2000]
+    if error:
+        run.last_error, run.last_error_at = error[:4000], now
+
+
+def catch_up_due(job: Job, run: JobRun | None, now: datetime, zone: tzinfo) -> bool:
+    """Run at start? Sweeps on an interval always; a daily job when its last fire time passed
+    without a run that finished, except that a run that died is retried once, not forever.
+
+    Only a finished run counts (a run is recorded as started before its work, and a scheduler
+    killed mid-run leaves it "running", which record_dead_runs turns into "died"). Coalescing
+    means days of downtime cost one run; a daily job never run before counts from today's
+    midnight, so a 02:00 start sends no 07:30 digest.
+    """
+    if job.every is not None:
+        return True
+    fire = last_fire_time(job, now, zone)
+    finished = run.last_finished_at if run else None
+    if finished is not None and finished >= fire:
+        return False
+    if run is not None and run.last_status == DIED and run.last_started_at >= fire:
+        return run.deaths == 1  # this fire time's run died once: one more try
+    return fire >= (finished or datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone))
+
+
+def last_fire_time(job: Job, now: datetime, zone: tzinfo) -> datetime:
+    """The daily job's latest fire time at or before `now`."""
+    today = now.astimezone(zone).date()
+    fire = datetime.combine(today, job.at, tzinfo=zone)
+    return fire if fire <= now else datetime.combine(today - timedelta(days=1), job.at, tzinfo=zone)
