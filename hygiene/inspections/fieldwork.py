@@ -20,7 +20,8 @@ from hygiene.extensions import db
 from hygiene.inspections import scoring
 from hygiene.inspections.models import Answer, Inspection, Photo
 from hygiene.inspections.photos import flag_photo
-from hygiene.media import PhotoLimits, PhotoStore, photo_intake
+from hygiene.media.intake import PhotoLimits, photo_intake
+from hygiene.media.store import PhotoStore
 
 NOTE_MAX_CHARS = 2000  # a note longer than a page is refused with a message, never cut silently
 

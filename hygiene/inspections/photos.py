@@ -11,7 +11,7 @@ from hygiene.accounts.scope import Scope
 from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection, Photo
-from hygiene.media import REUSED_PHOTO_DISTANCE, PhotoInfo, perceptual_distance
+from hygiene.media.intake import REUSED_PHOTO_DISTANCE, PhotoInfo, perceptual_distance
 from hygiene.rectifications.models import RectificationOrder
 
 OLD_PHOTO_AFTER = timedelta(days=3)

@@ -19,7 +19,8 @@ from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections.models import Answer, Inspection, Photo
 from hygiene.inspections.photos import photo_new
-from hygiene.media import PhotoLimits, PhotoStore, photo_intake
+from hygiene.media.intake import PhotoLimits, photo_intake
+from hygiene.media.store import PhotoStore, StagedStore
 from hygiene.rectifications import notices
 from hygiene.rectifications.models import OPEN_STATUSES, OrderItem, RectificationOrder
 from hygiene.rectifications.workdays import deadline_after, is_working_day, moved_to_working_day
@@ -285,8 +286,6 @@ def _attach_all(order, purpose, photos, store, limits, user, now) -> None:
     """Take every photo of the post, or none: files reach the store only once all are accepted."""
     if not photos:
         return
-    from hygiene.inspections.formpost import StagedStore
-
     staged = StagedStore(store)
     for filename, data in photos:
         _attach(order, purpose, filename, data, staged, limits, user, now)
