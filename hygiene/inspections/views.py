@@ -18,8 +18,10 @@ from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork, formpost, queries, review, scoring
 from hygiene.inspections.forms import parse_answers, posted_photos
-from hygiene.inspections.models import Inspection, Photo
-from hygiene.inspections.photos import photo_get, photo_uses
+from hygiene.inspections.models import Inspection
+from hygiene.media.models import Photo
+from hygiene.media.reuse import photo_uses
+from hygiene.media.services import photo_get
 from hygiene.places.queries import visible_villages
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")

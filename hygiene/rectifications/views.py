@@ -13,7 +13,7 @@ from hygiene.core.input import db_int
 from hygiene.core.web import current_scope, page_number, photo_limits, photo_store
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
-from hygiene.inspections.photos import photo_uses
+from hygiene.media.reuse import photo_uses
 from hygiene.places.queries import visible_villages
 from hygiene.rectifications import queries, services
 from hygiene.rectifications.notice import notices_for

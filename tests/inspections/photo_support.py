@@ -12,8 +12,9 @@ from hygiene.accounts.models import User
 from hygiene.accounts.scope import Scope
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork
-from hygiene.inspections.models import Inspection, Photo
+from hygiene.inspections.models import Inspection
 from hygiene.media.intake import PhotoLimits
+from hygiene.media.models import Photo
 from hygiene.media.store import FileSystemStore
 from hygiene.rectifications import services
 from hygiene.rectifications.models import RectificationOrder

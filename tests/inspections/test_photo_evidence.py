@@ -5,8 +5,9 @@ import sqlalchemy as sa
 from hygiene.accounts.scope import Scope
 from hygiene.audit.models import AuditEvent
 from hygiene.extensions import db
-from hygiene.inspections.models import Inspection, Photo
-from hygiene.inspections.photos import photo_uses
+from hygiene.inspections.models import Inspection
+from hygiene.media.models import Photo
+from hygiene.media.reuse import photo_uses
 from tests.inspections.photo_support import inspection_of, photo_on, report_fix, user
 from tests.rectifications.conftest import order, submit  # noqa: F401  (fixture)
 
