@@ -1,4 +1,4 @@
-"""A store in a fresh folder for each photo test; no application."""
+"""A store in a fresh folder for each intake and store test (no application)."""
 import pytest
 
 from hygiene.media.store import FileSystemStore

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from hygiene.media.intake import photo_intake
-from hygiene.media.store import DISPLAY, MARKER, ORIGINAL, THUMB, photo_key
+from hygiene.media.store import DISPLAY, MARKER, ORIGINAL, THUMB, FileSystemStore, StagedStore, photo_key
 from tests.media.images import encode, scene, stored_files
 
 # --- the store ---------------------------------------------------------------------------------
@@ -70,3 +70,31 @@ def test_photo_keys_are_content_addressed():
             photo_key(bad, DISPLAY)
     with pytest.raises(ValueError):
         photo_key(sha, "other.jpg")
+
+
+class RecordingStore(FileSystemStore):
+    """A filesystem store that records the order of its puts."""
+
+    def __init__(self, root):
+        super().__init__(root)
+        self.puts = []
+
+    def put(self, key, data):
+        self.puts.append(key)
+        super().put(key, data)
+
+
+def test_a_staged_post_reaches_the_store_only_when_published_markers_last(root):
+    target = RecordingStore(root)
+    staged = StagedStore(target)
+    info = photo_intake(encode(scene(22)), "a.jpg", store=staged)
+    display = photo_key(info.sha256, DISPLAY)
+    assert staged.exists(display) and not target.exists(display) and stored_files(root) == []
+    assert staged.path_or_none(display) is None  # nothing on disk to send yet
+    with staged.open(display) as f:
+        assert f.read().startswith(b"\xff\xd8")  # a JPEG, read back from memory
+
+    staged.publish()
+    assert target.exists(display) and staged.staged == {}
+    assert len(target.puts) == 4 and target.puts[-1] == photo_key(info.sha256, MARKER)
+    assert photo_intake(encode(scene(22)), "a.jpg", store=StagedStore(target)).already_stored

@@ -83,3 +83,20 @@ def report_fix(order_id: int, *, pattern: int, username: str = "village_a1", key
 
 def ids(**values) -> SimpleNamespace:
     return SimpleNamespace(**values)
+
+
+def a2_inspection(app, order, status="planned") -> int:
+    with app.app_context():
+        return inspection_of(order.inspection.id, township_id=db.session.get(
+            Inspection, order.inspection.id).township_id, village_id=_world_a2(), unit_id=_unit_a2(),
+            label="甲二村 · a2饭店", status=status)
+
+
+def _world_a2() -> int:
+    from hygiene.places.models import Village
+    return db.session.scalar(sa.select(Village.id).where(Village.name == "甲二村"))
+
+
+def _unit_a2() -> int:
+    from hygiene.places.models import Unit
+    return db.session.scalar(sa.select(Unit.id).where(Unit.name == "a2饭店"))
