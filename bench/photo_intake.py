@@ -36,7 +36,8 @@ if str(ROOT) not in sys.path:
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
 from bench._timing import interleaved_times  # noqa: E402
-from hygiene.media import FileSystemStore, photo_intake  # noqa: E402
+from hygiene.media.intake import photo_intake  # noqa: E402
+from hygiene.media.store import FileSystemStore  # noqa: E402
 
 RUNS = 7
 SIZE = (4000, 3000)

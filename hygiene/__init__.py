@@ -131,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from hygiene.core.views import bp as core_bp
     from hygiene.inspections.plan_views import bp as plans_bp
     from hygiene.inspections.views import bp as inspections_bp
+    from hygiene.media.views import bp as media_bp
     from hygiene.notifications.views import bp as notifications_bp
     from hygiene.places.import_views import bp as import_bp
     from hygiene.places.views import bp as places_bp
@@ -142,7 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     from hygiene.scheduler.views import bp as jobs_bp
 
     for blueprint in (core_bp, accounts_bp, places_bp, import_bp, audit_bp, checklists_bp,
-                      plans_bp, inspections_bp, orders_bp, order_link_bp, notifications_bp, jobs_bp, rankings_bp, public_bp, exports_bp):
+                      plans_bp, inspections_bp, media_bp, orders_bp, order_link_bp, notifications_bp, jobs_bp, rankings_bp, public_bp, exports_bp):
         app.register_blueprint(blueprint)
 
 

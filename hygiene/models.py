@@ -2,7 +2,8 @@
 from hygiene.accounts.models import User, UserSession  # noqa: F401
 from hygiene.audit.models import AuditEvent  # noqa: F401
 from hygiene.checklists.models import ChecklistTemplate, TemplateItem, TemplateSection, TemplateVersion  # noqa: F401
-from hygiene.inspections.models import Answer, Inspection, InspectionPlan, Photo, SampleDraw  # noqa: F401
+from hygiene.inspections.models import Answer, Inspection, InspectionPlan, SampleDraw  # noqa: F401
+from hygiene.media.models import Photo  # noqa: F401
 from hygiene.notifications.models import Notification  # noqa: F401
 from hygiene.places.models import Cleaner, Household, Township, Unit, Village  # noqa: F401
 from hygiene.rankings.models import RankingPublication, RankingSettings  # noqa: F401

@@ -52,7 +52,8 @@ def elsewhere(app, world):
     from hygiene.accounts.models import Role
     from hygiene.accounts.scope import Scope
     from hygiene.checklists.services import template_save
-    from hygiene.inspections.models import Inspection, InspectionPlan, Photo
+    from hygiene.inspections.models import Inspection, InspectionPlan
+    from hygiene.media.models import Photo
     from hygiene.rectifications.models import RectificationOrder
     from tests.inspections.helpers import simple_spec
 

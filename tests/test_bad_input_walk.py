@@ -75,7 +75,8 @@ class Forms(HTMLParser):
 @pytest.fixture
 def own(app, world, elsewhere):  # noqa: F811
     """Ids of records inside township A, for the walk to open and post to."""
-    from hygiene.inspections.models import InspectionPlan, Photo
+    from hygiene.inspections.models import InspectionPlan
+    from hygiene.media.models import Photo
     from hygiene.rectifications.models import RectificationOrder
 
     with app.app_context():

@@ -29,8 +29,9 @@ def _role_work(db, today: date) -> dict[str, dict]:
     """What each demo account's home page and lists count on `today`."""
     from hygiene.accounts.scope import Scope
     from hygiene.core.dashboard import open_orders, recent_published, work_counts
-    from hygiene.inspections.models import Inspection, Photo
+    from hygiene.inspections.models import Inspection
     from hygiene.inspections.queries import inspection_clause, inspector_agenda
+    from hygiene.media.models import Photo
     from hygiene.rectifications.models import RectificationOrder
     from hygiene.rectifications.queries import order_clause
 

@@ -134,8 +134,9 @@ def scoped_values(username: str | None) -> dict[str, list]:
     from hygiene.accounts.models import User
     from hygiene.accounts.scope import Scope
     from hygiene.checklists.models import ChecklistTemplate
-    from hygiene.inspections.models import Inspection, InspectionPlan, Photo
+    from hygiene.inspections.models import Inspection, InspectionPlan
     from hygiene.inspections.queries import inspection_clause
+    from hygiene.media.models import Photo
     from hygiene.notifications.models import Notification
     from hygiene.places.kinds import KINDS
     from hygiene.rankings.models import RankingPublication

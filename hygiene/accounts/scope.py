@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from hygiene.accounts.models import Role, User
-from hygiene.inspections.models import Inspection, Photo
+from hygiene.inspections.models import Inspection
+from hygiene.media.models import Photo
 from hygiene.places.models import Cleaner, Household, Township, Unit, Village
 from hygiene.rectifications.models import OrderItem, RectificationOrder
 

@@ -60,7 +60,7 @@ def photo_store():
     """The configured photo store (files under UPLOAD_DIR)."""
     from flask import current_app
 
-    from hygiene.media import FileSystemStore
+    from hygiene.media.store import FileSystemStore
 
     return FileSystemStore(current_app.config["UPLOAD_DIR"])
 
@@ -69,7 +69,7 @@ def photo_limits():
     """Photo size and pixel limits, from the configuration where it sets them."""
     from flask import current_app
 
-    from hygiene.media import PhotoLimits
+    from hygiene.media.intake import PhotoLimits
 
     defaults = PhotoLimits()
     return PhotoLimits(max_bytes=current_app.config.get("PHOTO_MAX_BYTES", defaults.max_bytes),

@@ -23,7 +23,8 @@ from hygiene.clock import local_zone
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork, planning, review, scoring
 from hygiene.inspections.models import Answer, Inspection
-from hygiene.media import FileSystemStore, PhotoLimits
+from hygiene.media.intake import PhotoLimits
+from hygiene.media.store import FileSystemStore
 from hygiene.rectifications import services as rectifications
 from hygiene.rectifications.models import RectificationOrder
 from hygiene.rectifications.workdays import is_working_day

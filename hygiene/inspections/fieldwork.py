@@ -18,9 +18,11 @@ from hygiene.core.once import is_repeat
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections import scoring
-from hygiene.inspections.models import Answer, Inspection, Photo
-from hygiene.inspections.photos import flag_photo
-from hygiene.media import PhotoLimits, PhotoStore, photo_intake
+from hygiene.inspections.models import Answer, Inspection
+from hygiene.media.intake import PhotoLimits, photo_intake
+from hygiene.media.models import Photo
+from hygiene.media.services import photo_new
+from hygiene.media.store import PhotoStore
 
 NOTE_MAX_CHARS = 2000  # a note longer than a page is refused with a message, never cut silently
 
@@ -191,13 +193,9 @@ def photo_attach(*, scope: Scope, user: User, inspection: Inspection, item_id, f
         Photo.item_id == item.id if item else Photo.item_id.is_(None)).limit(1))
     if same is not None:
         return same  # the same photo sent again (a retry after a lost answer): kept once
-    photo = Photo(
-        inspection_id=inspection.id, item_id=item.id if item else None,
-        township_id=inspection.township_id, target_kind=inspection.target_kind,
-        target_id=inspection.target_id, sha256=info.sha256, phash=info.phash, width=info.width,
-        height=info.height, size_bytes=info.size_bytes, taken_at=info.taken_at,
-        gps_lat=info.gps_lat, gps_lon=info.gps_lon, uploaded_by_id=user.id, uploaded_at=now)
-    flag_photo(photo, now)
+    photo = photo_new(info, uploaded_by_id=user.id, now=now, inspection_id=inspection.id,
+                      item_id=item.id if item else None, township_id=inspection.township_id,
+                      target_kind=inspection.target_kind, target_id=inspection.target_id)
     db.session.add(photo)
     db.session.flush()
     return photo

@@ -1,11 +1,8 @@
 """The field form posted in one piece (no script): all its answers and photos, or none of them."""
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import BinaryIO
 
 from flask_babel import gettext as _
 
@@ -15,7 +12,8 @@ from hygiene.errors import DomainError
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork
 from hygiene.inspections.models import Inspection
-from hygiene.media import MARKER, PhotoLimits, PhotoStore
+from hygiene.media.intake import PhotoLimits
+from hygiene.media.store import PhotoStore, StagedStore
 
 
 class PostRefused(DomainError):
@@ -32,39 +30,6 @@ class PostedPhoto:
     item_id: int | None
     filename: str
     data: bytes
-
-
-class StagedStore(PhotoStore):
-    """Holds a post's photo files in memory and reads through to the real store; `publish`
-    writes them there, files before markers, once the whole post is accepted."""
-
-    def __init__(self, target: PhotoStore):
-        self.target = target
-        self.staged: dict[str, bytes] = {}
-
-    def exists(self, key: str) -> bool:
-        return self._staged_visible(key) or self.target.exists(key)
-
-    def put(self, key: str, data: bytes) -> None:
-        self.staged[key] = data
-
-    def open(self, key: str) -> BinaryIO:
-        if self._staged_visible(key):
-            return io.BytesIO(self.staged[key])
-        return self.target.open(key)
-
-    def path_or_none(self, key: str) -> Path | None:
-        return None if self._staged_visible(key) else self.target.path_or_none(key)
-
-    def publish(self) -> None:
-        """Put every staged file into the real store; each folder's marker goes last."""
-        for key in sorted(self.staged, key=lambda k: k.endswith("/" + MARKER)):
-            self.target.put(key, self.staged[key])
-        self.staged.clear()
-
-    def _staged_visible(self, key: str) -> bool:
-        folder = key.rpartition("/")[0]
-        return key in self.staged and f"{folder}/{MARKER}" in self.staged
 
 
 def fill_form_save(*, scope: Scope, user: User, inspection: Inspection, answers: list[dict],

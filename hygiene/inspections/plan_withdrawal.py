@@ -8,7 +8,8 @@ from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.errors import Forbidden
 from hygiene.extensions import db
-from hygiene.inspections.models import Answer, Inspection, InspectionPlan, Photo
+from hygiene.inspections.models import Answer, Inspection, InspectionPlan
+from hygiene.media.models import Photo
 
 
 def plan_withdraw(*, scope: Scope, actor_id: int | None, plan: InspectionPlan) -> int:

@@ -10,7 +10,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from hygiene.accounts.scope import Scope
 from hygiene.errors import NotFound
 from hygiene.extensions import db
-from hygiene.inspections.models import Inspection, Photo, inspection_inspector
+from hygiene.inspections.models import Inspection, inspection_inspector
+from hygiene.media.models import Photo
 
 STATUSES = ("planned", "in_progress", "submitted", "published", "cancelled", "overdue")
 LIST_FILTERS = (*STATUSES, "sent_back")

@@ -16,7 +16,8 @@ from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections import notices
 from hygiene.inspections.fieldwork import answer_write, inspection_score
-from hygiene.inspections.models import Inspection, Photo
+from hygiene.inspections.models import Inspection
+from hygiene.media.models import Photo
 from hygiene.rectifications.services import order_issue_for_inspection, orders_withdraw_for_inspection
 
 SCORE_FIELDS = ("score", "earned", "possible", "vetoed", "passed", "grade")

@@ -1,4 +1,5 @@
-"""Inspection pages: lists, the inspector's agenda, the field form, photos, review."""
+"""Inspection pages: lists, the inspector's agenda, the field form, photo uploads, review
+(photo downloads: hygiene/media/views.py)."""
 from __future__ import annotations
 
 import uuid
@@ -6,11 +7,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from hygiene import media
 from hygiene.audit.queries import events_for
 from hygiene.clock import local_today, now_utc
 from hygiene.core.input import db_int
@@ -19,8 +19,9 @@ from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork, formpost, queries, review, scoring
 from hygiene.inspections.forms import parse_answers, posted_photos
-from hygiene.inspections.models import Inspection, Photo
-from hygiene.inspections.photos import photo_get, photo_uses
+from hygiene.inspections.models import Inspection
+from hygiene.media.models import Photo
+from hygiene.media.reuse import photo_uses
 from hygiene.places.queries import visible_villages
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
@@ -156,26 +157,8 @@ def photo_upload(inspection_id: int):
         return _json_error(error)
     db.session.commit()
     return jsonify(id=photo.id, flags=photo.flags,
-                   thumb=url_for(".photo_file", photo_id=photo.id, size="thumb"),
-                   display=url_for(".photo_file", photo_id=photo.id, size="display")), 201
-
-
-@bp.get("/photos/<int:photo_id>/<any(thumb,display,original):size>")
-def photo_file(photo_id: int, size: str):
-    scope = current_scope()
-    photo = photo_get(scope=scope, photo_id=photo_id)  # the records' rule, in Scope
-    if size == "original" and not scope.is_admin:
-        abort(404)  # the original keeps its EXIF (GPS): evidence for the office only
-    return send_photo(photo, size)
-
-
-def send_photo(photo: Photo, size: str):
-    """Send one stored copy of a photo; content-addressed, so it never changes."""
-    name = {"thumb": media.THUMB, "display": media.DISPLAY, "original": media.ORIGINAL}[size]
-    stream = photo_store().open(media.photo_key(photo.sha256, name))
-    response = send_file(stream, mimetype="image/jpeg", max_age=31536000)
-    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
-    return response
+                   thumb=url_for("media.photo_file", photo_id=photo.id, size="thumb"),
+                   display=url_for("media.photo_file", photo_id=photo.id, size="display")), 201
 
 
 @bp.post("/<int:inspection_id>/review")

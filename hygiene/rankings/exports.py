@@ -29,8 +29,9 @@ from hygiene.checklists.models import TemplateItem, TemplateSection, TemplateVer
 from hygiene.clock import to_local
 from hygiene.errors import DomainError
 from hygiene.extensions import db
-from hygiene.inspections.models import Answer, Inspection, Photo, inspection_inspector
+from hygiene.inspections.models import Answer, Inspection, inspection_inspector
 from hygiene.inspections.queries import inspection_list_stmt
+from hygiene.media.models import Photo
 from hygiene.places.models import Village
 from hygiene.rankings.components import COMPONENTS
 from hygiene.rankings.forms import subject_label

@@ -12,7 +12,8 @@ from hygiene.accounts.scope import Scope
 from hygiene.checklists.models import TemplateItem
 from hygiene.errors import NotFound
 from hygiene.extensions import db
-from hygiene.inspections.models import Answer, Inspection, Photo
+from hygiene.inspections.models import Answer, Inspection
+from hygiene.media.models import Photo
 from hygiene.places.models import Township
 from hygiene.rankings.components import Subject
 from hygiene.rankings.models import RankingPublication

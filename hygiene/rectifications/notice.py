@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import segno
 
 from hygiene.core.web import public_url
-from hygiene.inspections.models import Photo
+from hygiene.media.models import Photo
 from hygiene.rectifications.models import OrderItem, RectificationOrder
 from hygiene.rectifications.queries import orders_item_photos
 

@@ -9,7 +9,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from hygiene.accounts.scope import Scope
 from hygiene.errors import NotFound
 from hygiene.extensions import db
-from hygiene.inspections.models import Inspection, Photo
+from hygiene.inspections.models import Inspection
+from hygiene.media.models import Photo
 from hygiene.places.models import Village
 from hygiene.rectifications.models import OPEN_STATUSES, RectificationOrder
 

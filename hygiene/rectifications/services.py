@@ -17,9 +17,10 @@ from hygiene.clock import UTCDateTime, local_today
 from hygiene.core.once import claim_once, is_repeat
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
-from hygiene.inspections.models import Answer, Inspection, Photo
-from hygiene.inspections.photos import photo_new
-from hygiene.media import PhotoLimits, PhotoStore, photo_intake
+from hygiene.inspections.models import Answer, Inspection
+from hygiene.media.intake import PhotoLimits
+from hygiene.media.services import photos_attach
+from hygiene.media.store import PhotoStore
 from hygiene.rectifications import notices
 from hygiene.rectifications.models import OPEN_STATUSES, OrderItem, RectificationOrder
 from hygiene.rectifications.workdays import deadline_after, is_working_day, moved_to_working_day
@@ -283,25 +284,11 @@ def order_submit_evidence(*, scope: Scope, user: User, order: RectificationOrder
 
 
 def _attach_all(order, purpose, photos, store, limits, user, now) -> None:
-    """Take every photo of the post, or none: files reach the store only once all are accepted."""
-    if not photos:
-        return
-    from hygiene.inspections.formpost import StagedStore
-
-    staged = StagedStore(store)
-    for filename, data in photos:
-        _attach(order, purpose, filename, data, staged, limits, user, now)
-    db.session.flush()
-    staged.publish()
-
-
-def _attach(order, purpose, filename, data, store, limits, user, now) -> Photo:
-    info = photo_intake(data, filename, store=store, limits=limits)
-    photo = photo_new(info, uploaded_by_id=user.id, now=now, order_id=order.id, purpose=purpose,
-                      township_id=order.township_id, target_kind=order.target_kind,
-                      target_id=order.target_id)
-    db.session.add(photo)
-    return photo
+    """Take every photo of the post, or none (the media service stages them until all are in)."""
+    if photos:
+        photos_attach(photos, store=store, limits=limits, uploaded_by_id=user.id, now=now,
+                      order_id=order.id, purpose=purpose, township_id=order.township_id,
+                      target_kind=order.target_kind, target_id=order.target_id)
 
 
 def order_reinspect(*, scope: Scope, user: User, order: RectificationOrder, passed: bool, note: str,

@@ -14,7 +14,8 @@ from hygiene.core.input import db_int
 from hygiene.core.web import current_scope, page_number, photo_limits, photo_store
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
-from hygiene.inspections.photos import photo_uses
+from hygiene.media.download import send_photo
+from hygiene.media.reuse import photo_uses
 from hygiene.places.queries import visible_villages
 from hygiene.rectifications import queries, services
 from hygiene.rectifications.notice import notices_for
@@ -157,8 +158,6 @@ def order_short_link(token: str):
 @public.get("/o/<token>/photos/<int:photo_id>")
 def order_short_link_photo(token: str, photo_id: int):
     """A display copy of one of the notice's photos (metadata stripped), for the short link."""
-    from hygiene.inspections.views import send_photo
-
     order = queries.order_by_token(token) if token.replace("-", "").replace("_", "").isalnum() else abort(404)
     photo = next((p for group in queries.order_photos(order).values() for p in group if p.id == photo_id), None)
     return send_photo(photo, "display") if photo else abort(404)

@@ -27,7 +27,8 @@ NOTES = ["后厨地面有积水，排水沟盖板缺失，墙角有霉斑", "垃
 def _order_with(session, items: int, photos_per_item: int, issued_on: date = date(2026, 11, 23)) -> int:
     """A new order in the demo township with `items` failed items, each with its photos."""
     from hygiene.checklists.models import TemplateItem
-    from hygiene.inspections.models import Inspection, Photo
+    from hygiene.inspections.models import Inspection
+    from hygiene.media.models import Photo
     from hygiene.rectifications.models import OrderItem, RectificationOrder
 
     old = session.scalars(sa.select(Photo).where(Photo.purpose == "inspection", Photo.order_id.is_(None))

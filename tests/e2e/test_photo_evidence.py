@@ -13,7 +13,8 @@ def _flagged_submission(viewport):
     def make(session):
         from hygiene.accounts.models import User
         from hygiene.clock import local_today, now_utc
-        from hygiene.inspections.models import Inspection, Photo
+        from hygiene.inspections.models import Inspection
+        from hygiene.media.models import Photo
         from hygiene.places.models import Village
 
         earlier = session.scalar(sa.select(Photo).where(Photo.inspection_id.is_not(None)).order_by(Photo.id))
@@ -37,7 +38,8 @@ def _flagged_submission(viewport):
 
 def _flagged_evidence(session):
     """Evidence on an order waiting for re-inspection that repeats another village's photo."""
-    from hygiene.inspections.models import Inspection, Photo
+    from hygiene.inspections.models import Inspection
+    from hygiene.media.models import Photo
     from hygiene.rectifications.models import RectificationOrder
 
     order = session.scalar(sa.select(RectificationOrder).where(
@@ -52,7 +54,7 @@ def _flagged_evidence(session):
 
 def _copy(photo, **record):
     from hygiene.clock import now_utc
-    from hygiene.inspections.models import Photo
+    from hygiene.media.models import Photo
 
     return Photo(sha256=photo.sha256, phash=photo.phash, width=photo.width, height=photo.height,
                  size_bytes=photo.size_bytes, uploaded_at=now_utc(), flags=["reused"],

@@ -5,7 +5,8 @@ import sqlalchemy as sa
 
 from hygiene.audit.models import AuditEvent
 from hygiene.extensions import db
-from hygiene.inspections.models import Answer, Inspection, Photo
+from hygiene.inspections.models import Answer, Inspection
+from hygiene.media.models import Photo
 from tests.inspections.conftest import jpeg
 
 

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 
 from hygiene.audit.models import AuditEvent
 from hygiene.extensions import db
-from hygiene.inspections.models import Answer, Inspection, Photo
+from hygiene.inspections.models import Answer, Inspection
+from hygiene.media.models import Photo
 from hygiene.rectifications.models import RectificationOrder
 from tests.inspections.test_fill import all_pass
 

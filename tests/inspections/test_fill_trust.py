@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from hygiene.extensions import db
 from hygiene.inspections import scoring
-from hygiene.inspections.models import Answer, Inspection, Photo
+from hygiene.inspections.models import Answer, Inspection
+from hygiene.media.models import Photo
 from tests.inspections.conftest import jpeg
 from tests.inspections.test_fill import all_pass, load
 from tests.rectifications.conftest import order  # noqa: F401  (fixture)

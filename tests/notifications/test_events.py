@@ -11,7 +11,8 @@ from hygiene.errors import DomainError
 from hygiene.extensions import db
 from hygiene.inspections import review
 from hygiene.inspections.models import Inspection
-from hygiene.media import FileSystemStore, PhotoLimits
+from hygiene.media.intake import PhotoLimits
+from hygiene.media.store import FileSystemStore
 from hygiene.notifications.models import Notification
 from hygiene.rankings import services as rankings
 from hygiene.rankings.components import Subject

@@ -12,7 +12,8 @@ from hygiene.accounts.models import Role
 from hygiene.accounts.scope import Scope
 from hygiene.checklists.services import template_save
 from hygiene.extensions import db
-from hygiene.inspections.models import Answer, Inspection, Photo
+from hygiene.inspections.models import Answer, Inspection
+from hygiene.media.models import Photo
 from hygiene.places.models import Village
 from hygiene.rankings.models import RankingPublication, RankingSettings
 from tests.inspections.helpers import simple_spec

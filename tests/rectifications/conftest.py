@@ -11,7 +11,8 @@ from hygiene.accounts.scope import Scope
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork
 from hygiene.inspections.models import Inspection
-from hygiene.media import FileSystemStore, PhotoLimits
+from hygiene.media.intake import PhotoLimits
+from hygiene.media.store import FileSystemStore
 from hygiene.rectifications.models import RectificationOrder
 from tests.inspections.conftest import inspection, jpeg  # noqa: F401  (fixture)
 

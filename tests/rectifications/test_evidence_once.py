@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from hygiene.audit.models import AuditEvent
 from hygiene.extensions import db
-from hygiene.inspections.models import Photo
+from hygiene.media.models import Photo
 from hygiene.rectifications.models import RectificationOrder
 from tests.conftest import PASSWORD
 from tests.inspections.conftest import jpeg

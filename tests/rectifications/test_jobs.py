@@ -84,7 +84,8 @@ def test_a_fix_reported_in_time_is_not_overdue_while_it_waits_for_reinspection(o
 
     from hygiene.accounts.models import User
     from hygiene.accounts.scope import Scope
-    from hygiene.media import FileSystemStore, PhotoLimits
+    from hygiene.media.intake import PhotoLimits
+    from hygiene.media.store import FileSystemStore
     from hygiene.rectifications.services import order_submit_evidence
 
     contact = db.session.get(User, world.user_unit_a1)

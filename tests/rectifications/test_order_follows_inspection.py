@@ -122,7 +122,8 @@ def test_a_withdrawn_order_does_not_count_in_the_on_time_share(order, ctx, world
 def test_a_follow_up_order_is_audited_as_issued(order, ctx, world):
     from flask import current_app
 
-    from hygiene.media import FileSystemStore, PhotoLimits
+    from hygiene.media.intake import PhotoLimits
+    from hygiene.media.store import FileSystemStore
     from tests.inspections.conftest import jpeg
 
     unit = db.session.get(User, world.user_unit_a1)

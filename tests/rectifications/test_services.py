@@ -9,8 +9,9 @@ from hygiene.accounts.models import User
 from hygiene.accounts.scope import Scope
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
-from hygiene.inspections.models import Photo
-from hygiene.media import FileSystemStore, PhotoLimits
+from hygiene.media.intake import PhotoLimits
+from hygiene.media.models import Photo
+from hygiene.media.store import FileSystemStore
 from hygiene.rectifications import services
 from hygiene.rectifications.models import RectificationOrder
 from tests.inspections.conftest import jpeg

@@ -7,9 +7,10 @@ import sqlalchemy as sa
 
 from hygiene.accounts.scope import Scope
 from hygiene.extensions import db
-from hygiene.inspections.models import Inspection, Photo
+from hygiene.inspections.models import Inspection
+from hygiene.media.models import Photo
 from tests.inspections.conftest import inspection  # noqa: F401  (fixture)
-from tests.inspections.photo_support import inspection_of, photo_on, report_fix, user
+from tests.media.support import inspection_of, photo_on, report_fix, user
 from tests.rectifications.conftest import order  # noqa: F401  (fixture)
 
 

@@ -12,8 +12,10 @@ from hygiene.accounts.models import User
 from hygiene.accounts.scope import Scope
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork
-from hygiene.inspections.models import Inspection, Photo
-from hygiene.media import FileSystemStore, PhotoLimits
+from hygiene.inspections.models import Inspection
+from hygiene.media.intake import PhotoLimits
+from hygiene.media.models import Photo
+from hygiene.media.store import FileSystemStore
 from hygiene.rectifications import services
 from hygiene.rectifications.models import RectificationOrder
 from tests.inspections.conftest import jpeg
@@ -81,3 +83,20 @@ def report_fix(order_id: int, *, pattern: int, username: str = "village_a1", key
 
 def ids(**values) -> SimpleNamespace:
     return SimpleNamespace(**values)
+
+
+def a2_inspection(app, order, status="planned") -> int:
+    with app.app_context():
+        return inspection_of(order.inspection.id, township_id=db.session.get(
+            Inspection, order.inspection.id).township_id, village_id=_world_a2(), unit_id=_unit_a2(),
+            label="甲二村 · a2饭店", status=status)
+
+
+def _world_a2() -> int:
+    from hygiene.places.models import Village
+    return db.session.scalar(sa.select(Village.id).where(Village.name == "甲二村"))
+
+
+def _unit_a2() -> int:
+    from hygiene.places.models import Unit
+    return db.session.scalar(sa.select(Unit.id).where(Unit.name == "a2饭店"))

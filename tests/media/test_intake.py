@@ -1,111 +1,24 @@
-"""Photo intake: refusals that store nothing, upright metadata-free copies, EXIF evidence, dedupe,
-perceptual hashes and an all-or-nothing store. No application: images are made here with Pillow."""
+"""Photo intake: refusals that store nothing, upright metadata-free copies, dedupe and perceptual
+hashes. No application: images are made here with Pillow."""
 from __future__ import annotations
 
-import hashlib
 import io
-import os
-import random
-import struct
 import warnings
-import zlib
-from datetime import UTC, datetime
 
 import pytest
 from PIL import Image, ImageCms, ImageDraw
-from PIL.TiffImagePlugin import IFDRational
 
 from hygiene.errors import DomainError
-from hygiene.media import (
-    DISPLAY,
-    MARKER,
-    ORIGINAL,
+from hygiene.media.intake import (
     REUSED_PHOTO_DISTANCE,
-    THUMB,
-    FileSystemStore,
     PhotoLimits,
     PhotoRejected,
     _decode,
     perceptual_distance,
     photo_intake,
-    photo_key,
 )
-
-# --- making images ---------------------------------------------------------------------------
-
-
-def encode(image: Image.Image, fmt: str = "JPEG", **params) -> bytes:
-    out = io.BytesIO()
-    image.save(out, fmt, **params)
-    return out.getvalue()
-
-
-def scene(seed: int, size=(800, 600)) -> Image.Image:
-    """A photo-like picture: a gradient sky, ground and a few shapes placed by the seed."""
-    rng = random.Random(seed)
-    w, h = size
-    sky = Image.linear_gradient("L").resize(size)
-    image = Image.merge("RGB", (sky, sky.point(lambda v: 255 - v // 2), Image.new("L", size, 200)))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, h * 2 // 3, w, h), fill=(90, 120, 60))
-    for _ in range(6):
-        x, y, r = rng.randrange(w), rng.randrange(h), rng.randrange(30, 140)
-        colour = tuple(rng.randrange(256) for _ in range(3))
-        (draw.ellipse if rng.random() < 0.5 else draw.rectangle)((x - r, y - r, x + r, y + r), fill=colour)
-    return image
-
-
-def exif_with(orientation=None, taken=None, offset=None, gps=None) -> Image.Exif:
-    exif = Image.Exif()
-    if orientation:
-        exif[0x0112] = orientation
-    if taken:
-        exif.get_ifd(0x8769)[0x9003] = taken
-    if offset:
-        exif.get_ifd(0x8769)[0x9011] = offset
-    if gps:
-        exif.get_ifd(0x8825).update(gps)
-    return exif
-
-
-def dms(d, m, s):
-    return tuple(IFDRational(v) for v in (d, m, s))
-
-
-def png_header_only(width: int, height: int) -> bytes:
-    """A PNG claiming width x height grey pixels with a tiny IDAT (a decompression-bomb shape)."""
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-            + chunk(b"IEND", b""))
-
-
-@pytest.fixture
-def root(tmp_path):
-    return tmp_path / "uploads"
-
-
-@pytest.fixture
-def store(root):
-    return FileSystemStore(root)
-
-
-def read(store, info, name=DISPLAY) -> Image.Image:
-    with store.open(photo_key(info.sha256, name)) as f:
-        image = Image.open(io.BytesIO(f.read()))
-        image.load()
-    return image
-
-
-def is_red(pixel) -> bool:
-    r, g, b = pixel[:3]
-    return r > 200 and g < 60 and b < 60
-
-
-def stored_files(root) -> list:
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
-
+from hygiene.media.store import DISPLAY, MARKER, ORIGINAL, THUMB, FileSystemStore, photo_key
+from tests.media.images import dms, encode, exif_with, is_red, png_header_only, read, scene, stored_files
 
 # --- a good photo ------------------------------------------------------------------------------
 
@@ -124,26 +37,6 @@ def test_orientation_6_turns_the_copies_upright(store):
     assert read(store, info, THUMB).size == (160, 320)
 
 
-def test_capture_time_is_office_time_unless_exif_gives_an_offset(store):
-    local = photo_intake(encode(scene(1), exif=exif_with(taken="2024:05:01 09:30:00")), "a.jpg", store=store)
-    assert local.taken_at == datetime(2024, 5, 1, 1, 30, tzinfo=UTC)
-    assert local.taken_at.tzinfo is UTC
-
-    abroad = photo_intake(encode(scene(2), exif=exif_with(taken="2024:05:01 09:30:00", offset="+02:00")),
-                          "b.jpg", store=store)
-    assert abroad.taken_at == datetime(2024, 5, 1, 7, 30, tzinfo=UTC)
-
-
-def test_gps_position_is_read_as_signed_degrees(store):
-    north_east = {1: "N", 2: dms(30, 15, 30), 3: "E", 4: (IFDRational(120), IFDRational(30),
-                                                          IFDRational(1234, 100))}
-    info = photo_intake(encode(scene(1), exif=exif_with(gps=north_east)), "a.jpg", store=store)
-    assert info.gps_lat == pytest.approx(30.2583333, abs=1e-6)
-    assert info.gps_lon == pytest.approx(120.5 + 12.34 / 3600, abs=1e-6)
-
-    south_west = {1: "S", 2: dms(33, 52, 0), 3: "W", 4: dms(70, 40, 0)}
-    info = photo_intake(encode(scene(2), exif=exif_with(gps=south_west)), "b.jpg", store=store)
-    assert (info.gps_lat, info.gps_lon) == (pytest.approx(-33.8666667), pytest.approx(-70.6666667))
 
 
 def test_the_copies_carry_no_metadata_and_the_original_is_kept_as_is(store):
@@ -372,129 +265,3 @@ def test_perceptual_distance_counts_differing_bits():
     assert perceptual_distance("0000000000000000", "0000000000000000") == 0
     assert perceptual_distance("0000000000000000", "ffffffffffffffff") == 64
     assert perceptual_distance("00000000000000ff", "000000000000000f") == 4
-
-
-# --- broken EXIF -------------------------------------------------------------------------------
-
-
-BROKEN_GPS = {
-    "unknown ref": {1: "X", 2: dms(30, 0, 0), 3: "E", 4: dms(120, 0, 0)},
-    "missing ref": {2: dms(30, 0, 0), 3: "E", 4: dms(120, 0, 0)},
-    "missing longitude": {1: "N", 2: dms(30, 0, 0)},
-    "zero denominator": {1: "N", 2: (IFDRational(30), IFDRational(1, 0), IFDRational(0)), 3: "E",
-                         4: dms(120, 0, 0)},
-    "two parts": {1: "N", 2: (IFDRational(30), IFDRational(5)), 3: "E", 4: dms(120, 0, 0)},
-    "latitude 95": {1: "N", 2: dms(95, 0, 0), 3: "E", 4: dms(120, 0, 0)},
-    "minutes 75": {1: "N", 2: dms(30, 75, 0), 3: "E", 4: dms(120, 0, 0)},
-    "one rational for degrees": {1: "N", 2: IFDRational(30), 3: "E", 4: dms(120, 0, 0)},
-    "null island": {1: "N", 2: dms(0, 0, 0), 3: "E", 4: dms(0, 0, 0)},
-}
-
-
-@pytest.mark.parametrize("gps", BROKEN_GPS.values(), ids=BROKEN_GPS.keys())
-def test_broken_gps_is_no_position(store, gps):
-    info = photo_intake(encode(scene(19), exif=exif_with(gps=gps)), "a.jpg", store=store)
-    assert (info.gps_lat, info.gps_lon) == (None, None)
-
-
-@pytest.mark.parametrize("taken, offset, expected", [
-    ("garbage", None, None),
-    ("0000:00:00 00:00:00", None, None),
-    ("    :  :     :  :  ", None, None),
-    ("2024:02:30 10:00:00", None, None),
-    ("2024-05-01 09:30:00", None, datetime(2024, 5, 1, 1, 30, tzinfo=UTC)),
-    ("2024:05:01 09:30:00\0", "+25:00", datetime(2024, 5, 1, 1, 30, tzinfo=UTC)),
-    ("2024:05:01 09:30:00", "-05:00", datetime(2024, 5, 1, 14, 30, tzinfo=UTC)),
-])
-def test_capture_time_edge_cases(store, taken, offset, expected):
-    info = photo_intake(encode(scene(20), exif=exif_with(taken=taken, offset=offset)), "a.jpg", store=store)
-    assert info.taken_at == expected
-
-
-@pytest.mark.parametrize("orientation", [0, 9, 300])
-def test_a_bad_orientation_counts_as_upright(store, orientation):
-    info = photo_intake(encode(Image.new("RGB", (40, 20)), exif=exif_with(orientation=orientation)),
-                        "a.jpg", store=store)
-    assert (info.width, info.height) == (40, 20)
-
-
-@pytest.mark.parametrize("warning_action", ["error", "always"])
-def test_corrupted_exif_blocks_never_refuse_the_photo_nor_warn(store, warning_action):
-    """Under "error" (as pytest runs) nothing escapes; under "always" (as production) nothing
-    reaches the logs either."""
-    full = exif_with(orientation=6, taken="2024:05:01 09:30:00", offset="+08:00",
-                     gps={1: "N", 2: dms(30, 15, 30), 3: "E", 4: dms(120, 30, 0)}).tobytes()
-    picture = Image.new("RGB", (32, 24), (20, 140, 60))
-    rng = random.Random(2024)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter(warning_action)
-        for _ in range(150):
-            block = bytearray(full)
-            for _ in range(rng.randrange(1, 8)):
-                block[rng.randrange(6, len(block))] = rng.randrange(256)
-            block = bytes(block[: rng.choice([len(block), rng.randrange(8, len(block))])])
-            info = photo_intake(encode(picture, exif=block), "a.jpg", store=store)
-            assert (info.width, info.height) in ((32, 24), (24, 32))
-    assert caught == []
-
-
-# --- the store ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("failing_call", [1, 2, 3, 4])
-def test_a_crash_mid_write_leaves_no_visible_part_and_a_retry_completes(root, store, monkeypatch,
-                                                                       failing_call):
-    data = encode(scene(21))
-    real_replace, calls = os.replace, []
-
-    def crashing_replace(src, dst):
-        calls.append(dst)
-        if len(calls) == failing_call:
-            raise OSError("disk full (simulated)")
-        real_replace(src, dst)
-
-    monkeypatch.setattr(os, "replace", crashing_replace)
-    with pytest.raises(OSError, match="simulated"):
-        photo_intake(data, "a.jpg", store=store)
-    monkeypatch.setattr(os, "replace", real_replace)
-
-    sha = hashlib.sha256(data).hexdigest()
-    for name in (ORIGINAL, DISPLAY, THUMB, MARKER):
-        key = photo_key(sha, name)
-        assert not store.exists(key) and store.path_or_none(key) is None
-        with pytest.raises(FileNotFoundError):
-            store.open(key)
-    assert not [p for p in stored_files(root) if p.name.endswith(".tmp")]
-
-    info = photo_intake(data, "a.jpg", store=store)
-    assert not info.already_stored
-    assert all(store.exists(photo_key(sha, name)) for name in (ORIGINAL, DISPLAY, THUMB, MARKER))
-
-
-def test_a_key_is_visible_only_once_its_folder_is_committed(store):
-    key = "ab/set/original"
-    store.put(key, b"one")
-    assert not store.exists(key) and store.path_or_none(key) is None
-    store.put("ab/set/" + MARKER, b"{}")
-    assert store.exists(key)
-    store.put(key, b"two")
-    with store.open(key) as f:
-        assert f.read() == b"two"
-
-
-@pytest.mark.parametrize("key", ["../x", "a/../../x", "/etc/passwd", "a//b", "a\\b", "C:/x", "", "a/./b",
-                                 "a/\0b"])
-def test_unsafe_keys_are_refused(store, key):
-    for call in (store.exists, store.open, store.path_or_none, lambda k: store.put(k, b"x")):
-        with pytest.raises(ValueError):
-            call(key)
-
-
-def test_photo_keys_are_content_addressed():
-    sha = "ab" + "0" * 62
-    assert photo_key(sha, DISPLAY) == f"ab/{sha}/display.jpg"
-    for bad in ("../" + "0" * 61, "AB" + "0" * 62, "ab"):
-        with pytest.raises(ValueError):
-            photo_key(bad, DISPLAY)
-    with pytest.raises(ValueError):
-        photo_key(sha, "other.jpg")

@@ -1,5 +1,8 @@
 """Photos as evidence: every photo kept, of an inspection or an order, is checked against the
-others, and a flag says where else the same picture was used."""
+others, and a flag says where else the same picture was used.
+
+To name those records this module reads the inspection and order tables (the records a Photo's
+columns point at); a domain whose records get photos adds its record here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,24 +11,15 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from hygiene.accounts.scope import Scope
-from hygiene.errors import NotFound
 from hygiene.extensions import db
-from hygiene.inspections.models import Inspection, Photo
-from hygiene.media import REUSED_PHOTO_DISTANCE, PhotoInfo, perceptual_distance
+from hygiene.inspections.models import Inspection
+from hygiene.media.intake import REUSED_PHOTO_DISTANCE, perceptual_distance
+from hygiene.media.models import Photo
 from hygiene.rectifications.models import RectificationOrder
 
 OLD_PHOTO_AFTER = timedelta(days=3)
 REUSE_WINDOW = timedelta(days=365)
 USES_KEPT = 5  # earlier uses named on a flag; more than this adds nothing for the reviewer
-
-
-def photo_new(info: PhotoInfo, *, uploaded_by_id: int | None, now: datetime, **record) -> Photo:
-    """A Photo for `record` (inspection or order fields) from what intake learned, flagged."""
-    photo = Photo(sha256=info.sha256, phash=info.phash, width=info.width, height=info.height,
-                  size_bytes=info.size_bytes, taken_at=info.taken_at, gps_lat=info.gps_lat,
-                  gps_lon=info.gps_lon, uploaded_by_id=uploaded_by_id, uploaded_at=now, **record)
-    flag_photo(photo, now)
-    return photo
 
 
 def flag_photo(photo: Photo, now: datetime) -> None:
@@ -55,14 +49,6 @@ def earlier_uses(photo: Photo, now: datetime) -> list[int]:
         (row.target_kind, row.target_id) != (photo.target_kind, photo.target_id)
         and perceptual_distance(row.phash, photo.phash) <= REUSED_PHOTO_DISTANCE)]
     return found[:USES_KEPT]
-
-
-def photo_get(*, scope: Scope, photo_id: int) -> Photo:
-    """Load a photo the scope may see (the rule lives in Scope), or raise NotFound."""
-    photo = db.session.scalar(sa.select(Photo).where(Photo.id == photo_id, scope.clause(Photo)))
-    if photo is None:
-        raise NotFound("photo not found")
-    return photo
 
 
 @dataclass(frozen=True)

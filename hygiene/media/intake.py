@@ -1,46 +1,34 @@
 """Photo intake: refuse what is no readable photo, keep the rest under its SHA-256 (design.md, "Photos").
 
-Pure of Flask requests: callers pass the bytes, the store and the limits. Each photo is a set of
-files in one folder of the store: the original bytes (evidence, for admins only), a display copy,
-a thumbnail, and a marker written last; see `PhotoStore` for why the marker makes the set
-all-or-nothing.
+Pure of Flask requests: callers pass the bytes, the store and the limits. Intake verifies the
+upload (size, format, pixels, a full decode), turns it upright, makes a display copy and a
+thumbnail without metadata, hashes it (SHA-256 for the file, a difference hash for the picture)
+and puts the set into the store (`store.py`); the EXIF facts come from `exif.py`.
 """
 from __future__ import annotations
 
 import hashlib
 import io
 import json
-import math
-import os
 import re
-import secrets
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from PIL import Image, ImageCms
 
-from hygiene.clock import local_zone
 from hygiene.errors import DomainError
-
-__all__ = [
-    "DISPLAY", "MARKER", "ORIGINAL", "REUSED_PHOTO_DISTANCE", "THUMB", "FileSystemStore",
-    "PhotoInfo", "PhotoLimits", "PhotoRejected", "PhotoStore", "perceptual_distance",
-    "photo_intake", "photo_key",
-]
+from hygiene.media.exif import ExifFacts, read_facts
+from hygiene.media.store import DISPLAY, MARKER, ORIGINAL, THUMB, PhotoStore, photo_key
 
 # Two photos whose difference hashes differ in at most this many of 64 bits show, probably,
 # the same scene or the same photo re-sent (re-encoded, resized).
 REUSED_PHOTO_DISTANCE = 6
 
-ORIGINAL, DISPLAY, THUMB, MARKER = "original", "display.jpg", "thumb.jpg", "complete.json"
-_NAMES = (ORIGINAL, DISPLAY, THUMB, MARKER)
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 _PHASH = re.compile(r"[0-9a-f]{16}")
 
 # Only what phones and browsers produce: a short list keeps Pillow's rarer decoders (EPS runs
@@ -55,10 +43,7 @@ _BOMB = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 _DISPLAY_QUALITY, _THUMB_QUALITY = 82, 75
 _MB = 1024 * 1024
 
-# EXIF tags and IFDs used below (numbers from the EXIF 2.32 specification).
-_ORIENTATION, _EXIF_IFD, _GPS_IFD = 0x0112, 0x8769, 0x8825
-_DATETIME_ORIGINAL, _OFFSET_TIME_ORIGINAL = 0x9003, 0x9011
-_GPS_LAT_REF, _GPS_LAT, _GPS_LON_REF, _GPS_LON = 1, 2, 3, 4
+# EXIF orientation -> the turn that makes the picture upright (as ImageOps.exif_transpose)
 _TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
               4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
               6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
@@ -126,133 +111,6 @@ class PhotoInfo:
     already_stored: bool
 
 
-# --- the store ---------------------------------------------------------------------------------
-# The all-or-nothing rule: keys are grouped by folder into sets, and a set is committed by its
-# MARKER key. Writers put every other file of a set first and the marker last; `exists`, `open`
-# and `path_or_none` see a key only once the marker of its folder is stored. A crash between
-# two puts thus leaves files nobody sees (and the next upload of the same bytes rewrites them),
-# never a set a reader takes for whole. The marker also holds what is costly to recompute (the
-# phash), so a repeated upload needs no decoding.
-
-
-class PhotoStore(Protocol):
-    """Photo files by key; a folder's keys become visible together when its marker is put."""
-
-    def exists(self, key: str) -> bool:
-        """Return whether the key is stored and its set committed."""
-        ...
-
-    def put(self, key: str, data: bytes) -> None:
-        """Store the bytes atomically: a reader sees the old content or the new, never a mix."""
-        ...
-
-    def open(self, key: str) -> BinaryIO:
-        """Open a visible key for reading; FileNotFoundError if `exists` would say False."""
-        ...
-
-    def path_or_none(self, key: str) -> Path | None:
-        """Return a local path for a visible key (for sending files), or None."""
-        ...
-
-
-class FileSystemStore(PhotoStore):
-    """Photo files under one local directory (UPLOAD_DIR), each put written atomically and durably."""
-
-    def __init__(self, root: str | os.PathLike[str]):
-        self.root = Path(root)
-
-    def exists(self, key: str) -> bool:
-        """Return whether the key is stored and its set committed."""
-        return self._visible(key) is not None
-
-    def put(self, key: str, data: bytes) -> None:
-        """Write via a temporary file, fsync, rename and fsync of the folder."""
-        path = self._path(key)
-        _ensure_folder(path.parent)
-        _write_atomically(path, data)
-
-    def open(self, key: str) -> BinaryIO:
-        """Open a visible key for reading."""
-        path = self._visible(key)
-        if path is None:
-            raise FileNotFoundError(key)
-        return path.open("rb")
-
-    def path_or_none(self, key: str) -> Path | None:
-        """Return the file's path if the key is visible."""
-        return self._visible(key)
-
-    def _path(self, key: str) -> Path:
-        return self.root.joinpath(*_key_parts(key))
-
-    def _visible(self, key: str) -> Path | None:
-        path = self._path(key)
-        if path.is_file() and (path.parent / MARKER).is_file():
-            return path
-        return None
-
-
-def _key_parts(key: str) -> list[str]:
-    """Split a store key into path parts, refusing anything that could leave the store's root."""
-    parts = key.split("/") if isinstance(key, str) else [""]
-    if any(c in "".join(parts) for c in "\\\x00:") or any(p in ("", ".", "..") for p in parts):
-        raise ValueError(f"unsafe photo store key: {key!r}")
-    return parts
-
-
-def _ensure_folder(folder: Path) -> None:
-    """Create a folder and its missing parents, each new entry fsynced into its parent."""
-    if folder.is_dir():
-        return
-    _ensure_folder(folder.parent)
-    folder.mkdir(exist_ok=True)
-    _fsync_folder(folder.parent)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary sibling, fsync it, then rename it over `path`."""
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with open(temp, "xb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    # without this a power cut may forget the rename, and the marker could outlive the files
-    _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make renames and new entries in a folder durable (a no-op where folders cannot be fsynced)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def photo_key(sha256: str, name: str) -> str:
-    """Return the store key of one file of a photo: ORIGINAL, DISPLAY, THUMB or MARKER."""
-    if not _SHA256.fullmatch(sha256) or name not in _NAMES:
-        raise ValueError(f"bad photo key parts: {sha256!r}, {name!r}")
-    return f"{sha256[:2]}/{sha256}/{name}"
-
-
-# --- intake ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Facts:
-    orientation: int
-    taken_at: datetime | None
-    gps: tuple[float, float] | None
-
-
 @dataclass(frozen=True)
 class _Rendered:
     display: bytes
@@ -270,7 +128,7 @@ def photo_intake(data: bytes, filename: str, *, store: PhotoStore,
         width, height = image.size  # before draft mode shrinks it
         phash = _stored_phash(store, sha)
         rendered = None if phash else _decode_and_render(image, limits)
-        facts = _read_facts(image)
+        facts = read_facts(image)
     if rendered is not None:
         _store_set(store, sha, data, rendered)
     return _info(sha, data, image.format or "", (width, height), facts,
@@ -346,7 +204,7 @@ def _decode_and_render(image: Image.Image, limits: PhotoLimits) -> _Rendered:
     _decode(image, limits)
     # shrink first, so colour conversion and turning work on the small copy
     display = _srgb(_fit(_flatten(image), limits.display_side), image.info.get("icc_profile"))
-    display = _upright(display, _read_facts(image).orientation)
+    display = _upright(display, read_facts(image).orientation)
     thumb = _fit(display, limits.thumb_side)
     # the phash comes from the thumbnail: as good for near-duplicates, and nearly free
     return _Rendered(display=_jpeg(display, _DISPLAY_QUALITY), thumb=_jpeg(thumb, _THUMB_QUALITY),
@@ -442,7 +300,7 @@ def _store_set(store: PhotoStore, sha: str, data: bytes, rendered: _Rendered) ->
     store.put(photo_key(sha, MARKER), json.dumps({"version": 1, "phash": rendered.phash}).encode())
 
 
-def _info(sha: str, data: bytes, fmt: str, size: tuple[int, int], facts: _Facts, phash: str,
+def _info(sha: str, data: bytes, fmt: str, size: tuple[int, int], facts: ExifFacts, phash: str,
           *, already_stored: bool) -> PhotoInfo:
     """Assemble the PhotoInfo; width and height are swapped for quarter-turned orientations."""
     width, height = size if facts.orientation < 5 else size[::-1]
@@ -451,97 +309,3 @@ def _info(sha: str, data: bytes, fmt: str, size: tuple[int, int], facts: _Facts,
                      content_type=_CONTENT_TYPES.get(fmt, "application/octet-stream"),
                      taken_at=facts.taken_at, gps_lat=lat, gps_lon=lon, phash=phash,
                      already_stored=already_stored)
-
-
-# --- EXIF --------------------------------------------------------------------------------------
-# EXIF is untrusted, optional metadata: a malformed tag must cost that one fact, never the photo.
-# Pillow raises many exception types on broken blocks, hence the broad catch in _guarded.
-
-
-def _guarded(read: Callable[..., Any], *args: Any) -> Any:
-    """Return read(*args), or None if it fails on malformed metadata."""
-    try:
-        return read(*args)
-    except Exception:
-        return None
-
-
-def _read_facts(image: Image.Image) -> _Facts:
-    """Read orientation, capture time and position from the image's EXIF."""
-    exif = _guarded(image.getexif)
-    if exif is None:
-        return _Facts(orientation=1, taken_at=None, gps=None)
-    return _Facts(orientation=_guarded(_orientation, exif) or 1,
-                  taken_at=_guarded(_taken_at, exif), gps=_guarded(_gps, exif))
-
-
-def _orientation(exif: Image.Exif) -> int:
-    """Return the EXIF orientation 1-8; anything else counts as 1 (upright)."""
-    value = exif.get(_ORIENTATION)
-    return value if isinstance(value, int) and 1 <= value <= 8 else 1
-
-
-def _taken_at(exif: Image.Exif) -> datetime | None:
-    """Return DateTimeOriginal as aware UTC, read in its OffsetTimeOriginal or else office time."""
-    exif_ifd = exif.get_ifd(_EXIF_IFD)
-    text = _text(exif_ifd.get(_DATETIME_ORIGINAL))
-    local = _parse_exif_datetime(text[:19]) if text else None
-    if local is None:
-        return None
-    zone = _parse_offset(_text(exif_ifd.get(_OFFSET_TIME_ORIGINAL))) or local_zone()
-    return local.replace(tzinfo=zone).astimezone(UTC)
-
-
-def _parse_exif_datetime(text: str) -> datetime | None:
-    """Parse "YYYY:MM:DD HH:MM:SS" (some phones write dashes in the date); None if invalid."""
-    for pattern in ("%Y:%m:%d %H:%M:%S", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.strptime(text, pattern)
-        except ValueError:
-            continue
-    return None
-
-
-def _parse_offset(text: str | None) -> timezone | None:
-    """Parse an EXIF offset such as "+08:00"; None if absent or invalid."""
-    match = re.fullmatch(r"([+-])(\d\d):(\d\d)", text or "")
-    if not match or int(match[2]) > 14 or int(match[3]) > 59:
-        return None
-    delta = timedelta(hours=int(match[2]), minutes=int(match[3]))
-    return timezone(-delta if match[1] == "-" else delta)
-
-
-def _text(value: Any) -> str | None:
-    """Return an EXIF ASCII value as a stripped str (Pillow may give str or bytes), else None."""
-    if isinstance(value, bytes):
-        value = value.decode("ascii", "replace")
-    if not isinstance(value, str):
-        return None
-    return value.strip("\x00 ") or None
-
-
-def _gps(exif: Image.Exif) -> tuple[float, float] | None:
-    """Return (latitude, longitude) in signed degrees, or None if either is missing or bad."""
-    gps_ifd = exif.get_ifd(_GPS_IFD)
-    lat = _coordinate(gps_ifd.get(_GPS_LAT), gps_ifd.get(_GPS_LAT_REF), "N", "S", 90)
-    lon = _coordinate(gps_ifd.get(_GPS_LON), gps_ifd.get(_GPS_LON_REF), "E", "W", 180)
-    # 0,0 is what some phones write when they have no fix, not a place in this township
-    if lat is None or lon is None or (lat == 0 and lon == 0):
-        return None
-    return lat, lon
-
-
-def _coordinate(dms: Any, ref: Any, positive: str, negative: str, limit: int) -> float | None:
-    """Convert degrees/minutes/seconds rationals and an N/S or E/W ref to signed degrees."""
-    ref = (_text(ref) or "").upper()
-    try:
-        degrees, minutes, seconds = (float(x) for x in dms)
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-        return None
-    parts_ok = all(math.isfinite(x) and x >= 0 for x in (degrees, minutes, seconds))
-    if ref not in (positive, negative) or not parts_ok or minutes >= 60 or seconds >= 60:
-        return None
-    value = degrees + minutes / 60 + seconds / 3600
-    if value > limit:
-        return None
-    return round(-value if ref == negative else value, 7)

@@ -1,0 +1,42 @@
+"""The Photo: one picture attached to one record (an inspection item, an order's evidence or
+re-inspection); its files are stored once by SHA-256 and shared (`store.py`)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hygiene.clock import UTCDateTime, now_utc
+from hygiene.extensions import db
+
+
+class Photo(db.Model):
+    """A photo of an inspection item, or a rectification order's evidence or re-inspection;
+    the files are stored once by SHA-256 and shared."""
+
+    __tablename__ = "photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int | None] = mapped_column(sa.ForeignKey("inspection.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rectification_order.id"), index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(20), default="inspection")  # | evidence | reinspection
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("template_item.id"))
+    township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"))
+    target_kind: Mapped[str] = mapped_column(sa.String(20))
+    target_id: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    phash: Mapped[str] = mapped_column(sa.String(16))
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    size_bytes: Mapped[int] = mapped_column()
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    gps_lat: Mapped[float | None] = mapped_column(sa.Float)
+    gps_lon: Mapped[float | None] = mapped_column(sa.Float)
+    flags: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # ids of the earlier photos this one repeats (same file, or same scene for another target)
+    reuse_of: Mapped[list] = mapped_column(sa.JSON, default=list)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+
+    __table_args__ = (sa.Index("ix_photo_township_uploaded", "township_id", "uploaded_at"),)
