@@ -134,8 +134,8 @@ def answer_autosave(inspection_id: int):
         response, status = _json_error(error)
         if status == 422:  # the phone shows the score of what the server holds, not of what it refused
             response = jsonify(error=error.message, **_score_json(inspection),
-                               unsaved=_("Not saved. The score at the top counts this item as it "
-                                         "was last saved."))
+                               unsaved=_("%(error)s Not saved: the score at the top counts this item "
+                                         "as it was last saved.", error=error.message))
         return response, status
     db.session.commit()
     return jsonify(_score_json(inspection))

@@ -57,7 +57,7 @@
         // a refusal carries the score of what the server still holds: show that one
         if (res.data.score !== undefined) showScore(res.data);
         if (res.ok) { setState(fieldset, "saved", ""); }
-        else { setState(fieldset, "error", [res.data.error, res.data.unsaved].join(" ").trim()); }
+        else { setState(fieldset, "error", res.data.unsaved || res.data.error); }
       })
       .catch(function () { setState(fieldset, "error", form.dataset.msgOffline); });
   }
