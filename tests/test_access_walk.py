@@ -33,13 +33,14 @@ FOREIGN_RECORDS = {
 }
 # the printed notice's short link is public by design: it shows the notice and its display photos
 PUBLIC = {"accounts.login", "accounts.logout", "accounts.language", "static",
-          "order_link.order_short_link", "order_link.order_short_link_photo"}
+          "order_link.order_short_link", "order_link.order_short_link_photo",
+          "order_link.order_short_link_report"}
 # what every signed-in user may post about their own things; the fingerprint check below
 # proves such a post (aimed at another user's notification) changes nobody else's rows
 OWN = {"notifications.mark_read_upto"}
 # pages about the signed-in user alone, with no id in the URL: posting there changes the poster's
 # own contact details by design (tests/accounts/test_contact.py proves nobody else's change)
-SELF = {"accounts.my_contact"}
+SELF = {"accounts.my_contact", "accounts.my_password"}
 # the public ranking pages show every township's published rankings to anyone, by design
 PUBLIC |= {"public.township_list", "public.township_latest", "public.township_period", "public.village_page"}
 

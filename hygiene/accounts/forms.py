@@ -61,3 +61,18 @@ class ContactForm(FlaskForm):
     notify_by_email = BooleanField(_l("Send me notifications by e-mail"))
     notify_by_sms = BooleanField(_l("Send me notifications by text message"))
     submit = SubmitField(_l("Save"))
+
+
+class PasswordChangeForm(FlaskForm):
+    """A user's own new password: the current one first, the new one twice."""
+
+    current_password = PasswordField(_l("Current password"), validators=[
+        InputRequired(_l("Enter your current password.")),
+        Length(max=MAX_PASSWORD_LENGTH, message=_l("At most %(max)d characters."))])
+    new_password = PasswordField(_l("New password"), validators=[
+        InputRequired(_l("Enter a new password.")),
+        Length(max=MAX_PASSWORD_LENGTH, message=_l("At most %(max)d characters."))])
+    confirm_password = PasswordField(_l("New password again"), validators=[
+        InputRequired(_l("Enter the new password a second time.")),
+        Length(max=MAX_PASSWORD_LENGTH, message=_l("At most %(max)d characters."))])
+    submit = SubmitField(_l("Change password"))

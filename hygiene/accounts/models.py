@@ -64,14 +64,19 @@ class User(UserMixin, db.Model):
         return self.username
 
     def set_password(self, password: str) -> None:
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = password_hash_of(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.username})"
+
+
+def password_hash_of(password: str) -> str:
+    """The stored form of a password (salted, with the configured method)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return generate_password_hash(password, method=method)
 
 
 def new_session_token() -> str:

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from hygiene.accounts.contact import normalise_email, normalise_mobile
-from hygiene.accounts.models import Role, User
+from hygiene.accounts.models import Role, User, password_hash_of
 from hygiene.accounts.scope import Scope
 from hygiene.accounts.sessions import sessions_end_all
 from hygiene.audit.services import audit_record, changed_fields, snapshot
@@ -141,6 +141,37 @@ def user_sign_out_everywhere(*, actor_id: int | None, user: User) -> int:
     audit_record(actor_id=actor_id, action="sign_out_everywhere", record=user,
                  township_id=user.township_id, after={"sessions_ended": ended})
     return ended
+
+
+def password_change(*, user: User, current: str, new: str, confirm: str) -> bool:
+    """Set a user's own new password after checking the current one, audited; every sign-in
+    of the user ends (the caller opens a fresh one for this device). Returns False when the
+    same change was already made a moment ago (a double tap): nothing more is done."""
+    old_hash, wrong = user.password_hash, {"current_password": _(
+        "The current password is wrong. Nothing was changed.")}
+    if not user.check_password(current or ""):
+        raise UserInvalid(wrong)
+    weak = _password_errors(new or "", user.username).get("password")
+    errors = {"new_password": weak} if weak else {}
+    if not errors and new != confirm:
+        errors["confirm_password"] = _("The two new passwords differ. Type the same password twice.")
+    if not errors and new == current:
+        errors["new_password"] = _("The new password is the same as the current one. Choose another.")
+    if errors:
+        raise UserInvalid(errors)
+    # conditional on the hash just checked: of two identical requests at once, one changes it
+    changed = db.session.execute(sa.update(User).where(User.id == user.id, User.password_hash == old_hash)
+                                 .values(password_hash=password_hash_of(new))
+                                 .execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(user)
+    if not changed:
+        if user.check_password(new):
+            return False
+        raise UserInvalid(wrong)
+    sessions_end_all(user.id)  # a copied cookie dies with the old password
+    audit_record(actor_id=user.id, action="update", record=user, township_id=user.township_id,
+                 before={"password": "***"}, after={"password": "*** (changed)"})
+    return True
 
 
 COMMON_PASSWORDS = frozenset({"password", "password1", "passw0rd", "12345678", "123456789",

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
 from hygiene.accounts import services, sessions
-from hygiene.accounts.forms import ROLE_LABELS, ContactForm, LoginForm, UserForm
+from hygiene.accounts.forms import ROLE_LABELS, ContactForm, LoginForm, PasswordChangeForm, UserForm
 from hygiene.accounts.models import User
 from hygiene.audit.queries import events_for
 from hygiene.core.web import apply_errors, current_scope, page_number, require_admin, safe_next
@@ -78,6 +78,52 @@ def my_contact():
     failed = request.method == "POST" and (form.errors or form.form_errors)
     return render_template("accounts/contact.html", form=form,
                            channels=receivable_channels(current_user)), 422 if failed else 200
+
+
+PASSWORD_TRIES = 5  # wrong current passwords in one sign-in before it is ended
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def my_password():
+    """Change one's own password; every other sign-in ends, this device gets a fresh one."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.password_change(user=user, current=form.current_password.data,
+                                     new=form.new_password.data, confirm=form.confirm_password.data)
+        except services.UserInvalid as error:
+            db.session.rollback()
+            apply_errors(form, error.errors)
+            if "current_password" in error.errors and _too_many_wrong_passwords():
+                return _end_sign_in(_("The current password was wrong %(n)d times. Sign in again.",
+                                      n=PASSWORD_TRIES))
+        else:
+            remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            sessions.session_start(user)
+            db.session.commit()
+            login_user(user, remember=remember)  # this device stays signed in, with a new token
+            session.pop("password_tries", None)
+            flash(_("Your password is changed. You are signed out on every other device."), "success")
+            return redirect(url_for(".my_contact"), 303)
+    failed = request.method == "POST" and (form.errors or form.form_errors)
+    return render_template("accounts/password.html", form=form), 422 if failed else 200
+
+
+def _too_many_wrong_passwords() -> bool:
+    session["password_tries"] = session.get("password_tries", 0) + 1
+    return session["password_tries"] >= PASSWORD_TRIES
+
+
+def _end_sign_in(message: str):
+    """End this sign-in on the server (its copied cookies too) and send the user to sign in."""
+    sessions.session_end(current_user.session_token)
+    db.session.commit()
+    logout_user()
+    session.pop("password_tries", None)
+    flash(message, "error")
+    return redirect(url_for(".login")), 303
 
 
 @bp.get("/users/")

@@ -45,6 +45,10 @@ def safe_next(default: str) -> str:
     """The `next` target when it stays on this site, else `default`."""
     target = request.values.get("next", "")
     parts = urlsplit(target)
+    # browsers read a backslash as a slash ("/\\evil.example" is "//evil.example") and drop
+    # tabs and newlines, so neither may slip a second slash past the check
+    if any(c == "\\" or ord(c) < 32 or ord(c) == 127 for c in target):
+        return default
     if target.startswith("/") and not target.startswith("//") and not parts.netloc:
         return target
     return default

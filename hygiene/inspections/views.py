@@ -135,7 +135,12 @@ def answer_autosave(inspection_id: int):
                               note=data.get("note", ""))
     except DomainError as error:
         db.session.rollback()
-        return _json_error(error)
+        response, status = _json_error(error)
+        if status == 422:  # the phone shows the score of what the server holds, not of what it refused
+            response = jsonify(error=error.message, **_score_json(inspection),
+                               unsaved=_("%(error)s Not saved: the score at the top counts this item "
+                                         "as it was last saved.", error=error.message))
+        return response, status
     db.session.commit()
     return jsonify(_score_json(inspection))
 

@@ -12,7 +12,7 @@ from hygiene.audit.queries import events_for
 from hygiene.clock import local_today, now_utc
 from hygiene.core.input import db_int
 from hygiene.core.web import current_scope, page_number, photo_limits, photo_store
-from hygiene.errors import DomainError, Forbidden
+from hygiene.errors import DomainError, Forbidden, NotFound
 from hygiene.extensions import db
 from hygiene.media.download import send_photo
 from hygiene.media.reuse import photo_uses
@@ -150,9 +150,28 @@ def order_notices():
 @public.get("/o/<token>")
 def order_short_link(token: str):
     """The QR code on the paper notice opens this: the notice itself, no login needed."""
+    return _render_notice(_order_of_token(token), public=True)
+
+
+@public.get("/o/<token>/report")
+def order_short_link_report(token: str):
+    """The notice's "report the fix" button: the order's own page, through sign-in. The button
+    names only the token, so a visitor who is not signed in learns nothing new of the order."""
+    order = _order_of_token(token)
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login", next=request.path)), 303
+    try:
+        queries.order_get(scope=current_scope(), order_id=order.id)
+    except NotFound:
+        raise Forbidden(_("This notice is addressed to another village or unit. Sign in with the "
+                          "account of the village or unit it names to report the fix.")) from None
+    return redirect(url_for("orders.order_detail", order_id=order.id)), 303
+
+
+def _order_of_token(token: str):
     if not (8 <= len(token) <= 16 and token.replace("-", "").replace("_", "").isalnum()):
         abort(404)
-    return _render_notice(queries.order_by_token(token), public=True)
+    return queries.order_by_token(token)
 
 
 @public.get("/o/<token>/photos/<int:photo_id>")

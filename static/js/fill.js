@@ -27,6 +27,10 @@
 
   function setState(fieldset, state, message) {
     fieldset.dataset.state = state;
+    fieldset.querySelectorAll("input[type=number]").forEach(function (input) {
+      if (state === "error") input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    });
     var old = fieldset.querySelector(".save-state");
     if (old) old.remove();
     if (message) {
@@ -50,8 +54,10 @@
       body: JSON.stringify(itemValues(fieldset))})
       .then(readJson)
       .then(function (res) {
-        if (res.ok) { showScore(res.data); setState(fieldset, "saved", ""); }
-        else { setState(fieldset, "error", res.data.error); }
+        // a refusal carries the score of what the server still holds: show that one
+        if (res.data.score !== undefined) showScore(res.data);
+        if (res.ok) { setState(fieldset, "saved", ""); }
+        else { setState(fieldset, "error", res.data.unsaved || res.data.error); }
       })
       .catch(function () { setState(fieldset, "error", form.dataset.msgOffline); });
   }
@@ -137,6 +143,17 @@
         uploadProblem(label, form.dataset.msgUploadFailed, again, file);
       });
   }
+
+  // A link to an item (the list of what still needs attention), the browser's own validation
+  // bubble and a focused field must land below the sticky score bar and above the buttons.
+  function keepClearOfBars() {
+    var bar = form.querySelector(".scorebar"), actions = form.querySelector(".sticky-actions");
+    var root = document.documentElement.style;
+    if (bar) root.scrollPaddingTop = (bar.offsetHeight + 8) + "px";
+    if (actions) root.scrollPaddingBottom = (actions.offsetHeight + 8) + "px";
+  }
+  keepClearOfBars();
+  window.addEventListener("resize", keepClearOfBars);
 
   // A double tap must not send two submissions; the server would take only one anyway.
   form.addEventListener("submit", function (event) {

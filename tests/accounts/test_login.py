@@ -1,4 +1,5 @@
 """Signing in and out, landing pages, and the interface language."""
+import pytest
 import sqlalchemy as sa
 
 from hygiene.accounts.models import User
@@ -46,6 +47,21 @@ def test_next_only_redirects_within_the_site(client, world):
     client.post("/logout")
     response = client.post("/login?next=/register/units/", data=data)
     assert response.headers["Location"] == "/register/units/"
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example/x", "/\tevil.example", "\\\\evil.example", "/\n/evil.example",
+                                    "https://evil.example/", "javascript:alert(1)"])
+def test_next_refuses_what_a_browser_reads_as_another_site(client, world, target):
+    """Browsers read "/\\host" as "//host" and drop tabs and newlines."""
+    data = {"username": "admin_a", "password": "pw-12345678"}
+    response = client.post("/login", query_string={"next": target}, data=data)
+    assert response.headers["Location"] == "/"
+
+
+def test_next_leads_on_to_the_notice_report_link(client, world):
+    data = {"username": "admin_a", "password": "pw-12345678"}
+    response = client.post("/login?next=/o/AbC-12_xyz/report", data=data)
+    assert response.headers["Location"] == "/o/AbC-12_xyz/report"
 
 
 def test_pages_need_a_signed_in_user(client, world):

@@ -164,3 +164,75 @@ def test_the_demos_drafts_hold_only_grades_the_form_accepts(page, sign_in, db_qu
     page.goto(f"/inspections/{draft}/fill")
     assert page.locator("#fill-form").evaluate("form => form.checkValidity()") is True
     shot("demo-draft")
+
+
+def _below_the_score_bar(page, target) -> None:
+    """`target` is in view, its top below the sticky score bar's bottom and above the buttons."""
+    bar = page.locator(".scorebar").bounding_box()
+    box = target.bounding_box()
+    actions = page.locator(".sticky-actions").bounding_box()
+    assert box["y"] >= bar["y"] + bar["height"] - 1, (box, bar)
+    assert box["y"] + min(box["height"], 40) <= actions["y"] + 1, (box, actions)
+
+
+def test_a_link_in_the_list_of_what_needs_attention_shows_the_item_below_the_score_bar(
+        page, sign_in, db_query, shot, viewport):
+    _open_form(page, sign_in, db_query, f"面馆（{viewport}，跳转）")
+    page.locator("#submit-button").click()
+    page.wait_for_load_state()
+    links = page.locator(".form-error a[href^='#item-']")
+    expect(links.first).to_be_visible()
+    link = links.nth(min(3, links.count() - 1))
+    target = page.locator(link.get_attribute("href"))
+    link.click()
+    page.wait_for_timeout(300)
+    _below_the_score_bar(page, target.locator("legend"))
+    shot("anchor")
+
+
+def test_the_browsers_own_bubble_for_a_bad_grade_is_not_under_the_score_bar(
+        page, sign_in, db_query, shot, viewport):
+    _open_form(page, sign_in, db_query, f"粥铺（{viewport}，气泡）")
+    grade = page.locator("fieldset.item[data-scoring=grade] input[type=number]").last
+    with _autosaved(page):
+        grade.fill("1.7")
+        grade.dispatch_event("change")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.locator("#submit-button").click()
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.activeElement.name") == grade.get_attribute("name")
+    _below_the_score_bar(page, grade)
+
+
+def test_a_refused_grade_says_it_is_not_saved_and_the_score_stays_the_servers(
+        page, sign_in, db_query, shot, viewport):
+    inspection_id = _open_form(page, sign_in, db_query, f"包子铺（{viewport}，未保存）")
+    item = page.locator("fieldset.item[data-scoring=grade]").first
+    grade = item.locator("input[type=number]")
+    with _autosaved(page) as saved:
+        item.locator("label.choice-pass").click()
+    assert saved.value.status == 200
+    accepted = page.locator("#live-score").inner_text()
+    with _autosaved(page) as saved:
+        grade.fill("1.7")
+        grade.dispatch_event("change")
+    assert saved.value.status == 422
+    expect(item.locator(".save-state.error")).to_contain_text("未保存")
+    expect(grade).to_have_attribute("aria-invalid", "true")
+
+    def servers_score(session):
+        from hygiene.inspections import fieldwork
+        from hygiene.inspections.models import Inspection
+
+        return str(fieldwork.inspection_score(session.get(Inspection, inspection_id)).score)
+    expect(page.locator("#live-score")).to_have_text(db_query(servers_score))
+    assert page.locator("#live-score").inner_text() == accepted
+    shot("not-saved")
+    _item_shot(item, "not-saved", viewport)
+    with _autosaved(page) as saved:
+        grade.fill("1.5")
+        grade.dispatch_event("change")
+    assert saved.value.status == 200
+    expect(grade).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#live-score")).to_have_text(db_query(servers_score))
+    assert page.locator("#live-score").inner_text() != accepted

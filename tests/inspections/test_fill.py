@@ -61,6 +61,20 @@ def test_bad_autosave_input_is_refused_with_a_reason(client, login, inspection):
     assert bad_grade.status_code == 422 and "error" in bad_grade.json
 
 
+def test_a_refused_autosave_answers_with_the_score_of_what_is_saved(app, client, login, inspection):
+    """The phone shows the server's last accepted score, and says the refused value is not saved."""
+    login("inspector_a")
+    url = f"/inspections/{inspection.id}/answers"
+    client.post(url, json={"item_id": inspection.records, "result": "pass", "grade": "10"})
+    refused = client.post(url, json={"item_id": inspection.records, "result": "pass", "grade": "17.3"})
+    assert refused.status_code == 422
+    assert (refused.json["score"], refused.json["answered"]) == ("50.0", 1)  # 10 of 20, not 17.3
+    assert "17.3" not in refused.json["unsaved"] and "未保存" in refused.json["unsaved"]
+    assert refused.json["unsaved"].startswith(refused.json["error"])
+    with app.app_context():
+        assert str(db.session.scalar(sa.select(Answer.grade))) == "10.00"
+
+
 def test_submission_is_refused_at_the_items_that_lack_something(app, client, login, inspection):
     login("inspector_a")
     form = all_pass(inspection, **{f"result_{inspection.floor}": "fail", "action": "submit"})
