@@ -121,7 +121,7 @@ def value_text(name: str, value, names: dict[str, dict] | None = None) -> str:
     by name, how many photos; a place's id by its name when `names` ({field: {id: name}}) has it."""
     if value is None or value == "":
         return "—"
-    if names and value in names.get(name, {}):
+    if names and isinstance(value, int | str) and value in names.get(name, {}):
         return names[name][value]
     worded = _VALUES.get(name)
     if worded is not None:

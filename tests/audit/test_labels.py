@@ -213,3 +213,11 @@ def test_every_action_written_to_the_trail_is_worded_in_chinese(zh):
     assert {"create", "amend", "withdraw_untouched", "sign_out_everywhere", "deactivate"} <= actions
     unworded = {a: action_label(a) for a in actions if LATIN.search(action_label(a))}
     assert not unworded, f"actions without words in hygiene/audit/labels.py ACTIONS: {unworded}"
+
+
+def test_a_list_of_ids_under_a_place_field_is_worded_not_a_crash(app):
+    from hygiene.audit.labels import value_text
+
+    with app.test_request_context():
+        text = value_text("village_id", [1, 2], {"village_id": {1: "甲一村"}})
+    assert "1" in text and "2" in text
