@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hygiene.clock import UTCDateTime, now_utc
-from hygiene.extensions import db
+from hygiene.extensions import Model
 
 
 class RegisterRecord:
@@ -18,7 +18,7 @@ class RegisterRecord:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc, onupdate=now_utc)
 
 
-class Township(RegisterRecord, db.Model):
+class Township(RegisterRecord, Model):
     __tablename__ = "township"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,7 +37,7 @@ class Township(RegisterRecord, db.Model):
         return self.name
 
 
-class Village(RegisterRecord, db.Model):
+class Village(RegisterRecord, Model):
     __tablename__ = "village"
     __table_args__ = (sa.UniqueConstraint("township_id", "name"),)
 
@@ -64,7 +64,7 @@ class VillageRecord(RegisterRecord):
         return self.village.township_id
 
 
-class Unit(VillageRecord, db.Model):
+class Unit(VillageRecord, Model):
     __tablename__ = "unit"
     __table_args__ = (sa.UniqueConstraint("village_id", "name"),)
 
@@ -81,7 +81,7 @@ class Unit(VillageRecord, db.Model):
         return self.name
 
 
-class Household(VillageRecord, db.Model):
+class Household(VillageRecord, Model):
     __tablename__ = "household"
     __table_args__ = (sa.UniqueConstraint("village_id", "group_name", "head_name"),)
 
@@ -101,7 +101,7 @@ class Household(VillageRecord, db.Model):
         return f"{self.group_name} {self.head_name}".strip()
 
 
-class Cleaner(VillageRecord, db.Model):
+class Cleaner(VillageRecord, Model):
     __tablename__ = "cleaner"
     __table_args__ = (sa.UniqueConstraint("village_id", "name"),)
 
