@@ -69,7 +69,7 @@ def claim_for_writing(*, scope: Scope, user: User, inspection: Inspection, now: 
     anything is read for the write, so concurrent writes to one inspection run one after
     another, and none lands after a submission or a cancellation."""
     check_assigned(scope, user, inspection)
-    claimed = db.session.execute(sa.update(Inspection).where(
+    claimed = db.session.execute(sa.update(Inspection).where(  # type: ignore[attr-defined]  # DML gives a CursorResult, typed as Result
         Inspection.id == inspection.id, Inspection.status.in_(Inspection.OPEN)).values(
         status="in_progress").execution_options(synchronize_session=False)).rowcount
     db.session.refresh(inspection)

@@ -164,7 +164,7 @@ def notifications_mark_read_upto(*, user_id: int, upto_id: int, now: datetime) -
                Notification.send_after <= now)
         .values(read_at=now),
         execution_options={"synchronize_session": False})
-    return result.rowcount
+    return result.rowcount  # type: ignore[attr-defined]  # DML gives a CursorResult, typed as Result
 
 
 def _queued_keys(keys: list[str]) -> set[str]:

@@ -252,7 +252,7 @@ class _Parents:
 
     def __init__(self, kind: Kind, scope: Scope):
         self.kind = kind
-        model = Township if kind.parent == "township" else Village
+        model: type[Township | Village] = Township if kind.parent == "township" else Village
         self.by_name: dict[str, list] = defaultdict(list)
         load = (joinedload(Village.township),) if model is Village else ()
         for parent in db.session.scalars(sa.select(model).where(scope.clause(model)).options(*load)):

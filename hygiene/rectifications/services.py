@@ -303,7 +303,7 @@ def order_reinspect(*, scope: Scope, user: User, order: RectificationOrder, pass
     note, result = (note or "").strip(), "closed" if passed else "superseded"
     # one conditional UPDATE: of a double tap or two identical posts at the same moment, one
     # re-inspects (and issues the follow-up order); the others find it done and do nothing
-    claimed = db.session.execute(sa.update(RectificationOrder).where(
+    claimed = db.session.execute(sa.update(RectificationOrder).where(  # type: ignore[attr-defined]  # DML gives a CursorResult, typed as Result
         RectificationOrder.id == order.id, RectificationOrder.status == "evidence_submitted").values(
         status=result, closed_at=now, reinspected_at=now, reinspected_by_id=user.id,
         reinspection_passed=passed, reinspection_note=note).execution_options(
