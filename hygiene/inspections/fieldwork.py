@@ -99,7 +99,7 @@ def answer_write(*, inspection: Inspection, item_id, result: str | None, finding
     values["earned"] = scoring.item_earned(rule_of(item), scoring.ItemAnswer(
         values["result"], values["findings"], values["grade"]))
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
-    db.session.execute(insert(Answer).values(inspection_id=inspection.id, item_id=item.id, **values)
+    db.session.execute(insert(Answer).values(inspection_id=inspection.id, item_id=item.id, **values)  # type: ignore[attr-defined]  # both dialects' Insert have on_conflict_do_update
                        .on_conflict_do_update(index_elements=["inspection_id", "item_id"], set_=values))
     return db.session.scalar(sa.select(Answer).where(
         Answer.inspection_id == inspection.id, Answer.item_id == item.id).execution_options(

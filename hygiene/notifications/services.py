@@ -245,7 +245,7 @@ def _insert_many_once(rows: list[dict]) -> int:
     redo them one savepoint each so only the duplicates are dropped. Returns rows added."""
     try:
         with db.session.begin_nested():  # a Core insert: the ORM's per-row bookkeeping is not needed
-            db.session.execute(Notification.__table__.insert(), rows)
+            db.session.execute(Notification.__table__.insert(), rows)  # type: ignore[attr-defined]  # a Table, typed FromClause
     except IntegrityError:
         return sum(_insert_once(Notification(**row)) for row in rows)
     return len(rows)

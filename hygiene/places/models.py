@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -58,6 +59,8 @@ class VillageRecord(RegisterRecord):
     """A register record that belongs to one village."""
 
     village_id: Mapped[int] = mapped_column(sa.ForeignKey("village.id"), index=True)
+    if TYPE_CHECKING:
+        village: Mapped[Village]  # each subclass maps its own relationship
 
     @property
     def township_id(self) -> int:

@@ -81,9 +81,9 @@ def register_counts(scope: Scope) -> dict[str, int]:
     """Count active records of each kind in the scope, one query per kind."""
     from hygiene.places.kinds import KINDS
 
-    counts = {}
+    counts: dict[str, int] = {}
     for slug, kind in KINDS.items():
         stmt = (sa.select(sa.func.count()).select_from(kind.model)
                 .where(scope.clause(kind.model), kind.model.active.is_(True)))
-        counts[slug] = db.session.scalar(stmt)
+        counts[slug] = db.session.scalar(stmt) or 0
     return counts
