@@ -69,7 +69,7 @@ def _has_nul(value) -> bool:
 
 def refuse_nul() -> None:
     """No text anywhere may hold a NUL: PostgreSQL cannot store it, and no person types it."""
-    parts = [request.path, request.view_args or {}]
+    parts: list[object] = [request.path, request.view_args or {}]
     parts += [[k, *request.args.getlist(k)] for k in request.args]
     if request.method in ("POST", "PUT", "PATCH"):
         parts += [[k, *request.form.getlist(k)] for k in request.form]

@@ -76,7 +76,7 @@ def inspection_publish(*, scope: Scope, actor_id: int, inspection: Inspection, n
     if before is None:
         return
     inspection.published_at, inspection.published_by_id = now, actor_id
-    after: dict[str, object] = {"status": "published", "score": str(inspection.score)}
+    after = {"status": "published", "score": str(inspection.score)}
     if flagged:
         after |= {"flagged_photos": [p.id for p in flagged], "flag_reason": flag_reason}
     audit_record(actor_id=actor_id, action="publish", record=inspection, at=now,
