@@ -10,12 +10,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed-run: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+# requirements*.txt hold the ranges people edit; constraints.txt pins the versions the suite ran with.
+$(VENV)/.installed-run: requirements.txt constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
 	touch $@
 
-$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-test.txt
+$(VENV)/.installed-test: requirements.txt requirements-test.txt constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-test.txt -c constraints.txt
 	touch $@ $(VENV)/.installed-run
 
 translations: $(VENV)/.installed-run
@@ -35,6 +36,7 @@ bench: $(VENV)/.installed-test translations
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check hygiene tests bench config.py
+	$(BIN)/mypy hygiene config.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/e2e/screenshots

@@ -56,7 +56,7 @@ def _trust_proxy_headers(app: Flask) -> None:
     if any(hops.values()):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, **{f"x_{name}": n for name, n in hops.items()})
+        app.wsgi_app = ProxyFix(app.wsgi_app, **{f"x_{name}": n for name, n in hops.items()})  # type: ignore[method-assign]  # how Werkzeug wraps the WSGI app
 
 
 def _check_timezone(app: Flask) -> None:

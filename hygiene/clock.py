@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from functools import cache
+from typing import overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
@@ -46,6 +47,10 @@ def local_today(now: datetime | None = None) -> date:
     return (now or now_utc()).astimezone(local_zone()).date()
 
 
+@overload
+def to_local(moment: datetime) -> datetime: ...
+@overload
+def to_local(moment: None) -> None: ...
 def to_local(moment: datetime | None) -> datetime | None:
     """Convert a stored UTC datetime to the office's zone for display."""
     if moment is None:

@@ -115,7 +115,7 @@ def _demo_units(rng, scope, villages) -> list:
 
 
 def _demo_households(rng, scope, villages) -> None:
-    seen = set()
+    seen: set[tuple] = set()
     while len(seen) < 300:
         village, group, head = rng.choice(villages), rng.choice(GROUPS), _person(rng)
         if (village.id, group, head) in seen:

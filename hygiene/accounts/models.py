@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hygiene.clock import UTCDateTime, now_utc
-from hygiene.extensions import db
+from hygiene.extensions import Model
 from hygiene.places.models import Township, Unit, Village
 
 
@@ -23,7 +23,7 @@ class Role(StrEnum):
     UNIT_CONTACT = "unit_contact"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,7 +83,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One sign-in of a user on one device; a cookie is good only while its row is not ended."""
 
     __tablename__ = "user_session"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -52,7 +53,7 @@ class Scope:
         trail; inspectors and contacts see a record's current state only."""
         return self.role is Role.ADMIN
 
-    def clause(self, model: type) -> sa.ColumnElement[bool]:
+    def clause(self, model: type[Any]) -> sa.ColumnElement[bool]:
         """A WHERE clause that keeps only the rows of `model` this scope may read."""
         if self.is_county_admin:
             return sa.true()
@@ -70,7 +71,7 @@ class Scope:
             return self._work_record_clause(model)
         raise TypeError(f"no scope rule for {model.__name__}")
 
-    def _work_record_clause(self, model: type) -> sa.ColumnElement[bool]:
+    def _work_record_clause(self, model: type[Any]) -> sa.ColumnElement[bool]:
         """Inspections, orders and the like: staff read their township's, contacts their own."""
         if self.township_wide:
             return model.township_id == self.township_id
@@ -80,7 +81,7 @@ class Scope:
             return model.unit_id == self.unit_id
         return sa.false()
 
-    def _village_record_clause(self, model: type) -> sa.ColumnElement[bool]:
+    def _village_record_clause(self, model: type[Any]) -> sa.ColumnElement[bool]:
         if self.township_wide:
             villages = sa.select(Village.id).where(Village.township_id == self.township_id)
             return model.village_id.in_(villages)

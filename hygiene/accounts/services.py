@@ -1,6 +1,8 @@
 """Users: sign-in, creation, role bindings, deactivation and passwords."""
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -254,7 +256,7 @@ def _home_village(scope: Scope, township, raw_id, errors: dict[str, str]) -> int
     return village.id
 
 
-def _in_scope(model: type, raw_id: object, scope: Scope):
+def _in_scope(model: type[Any], raw_id: object, scope: Scope):
     try:
         record_id = db_int(raw_id)
     except (TypeError, ValueError):

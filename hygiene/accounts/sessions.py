@@ -56,4 +56,4 @@ def sessions_end_all(user_id: int) -> int:
     """End every sign-in of a user (password changed, deactivated, "sign out everywhere")."""
     result = db.session.execute(sa.update(UserSession).where(
         UserSession.user_id == user_id, UserSession.ended_at.is_(None)).values(ended_at=now_utc()))
-    return result.rowcount or 0
+    return result.rowcount or 0  # type: ignore[attr-defined]  # DML gives a CursorResult, typed as Result

@@ -26,7 +26,7 @@ class Change:
 
 
 # fields that keep the id of a place: the trail shows the place's name
-_PLACES = {"township_id": Township, "village_id": Village, "unit_id": Unit}
+_PLACES: dict[str, type[Township | Village | Unit]] = {"township_id": Township, "village_id": Village, "unit_id": Unit}
 
 
 def events_changes(events: Sequence[AuditEvent]) -> list[list[Change]]:

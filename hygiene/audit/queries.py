@@ -1,6 +1,8 @@
 """Reads of the audit trail."""
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
@@ -9,7 +11,7 @@ from hygiene.audit.models import AuditEvent
 from hygiene.extensions import db
 
 
-def events_for(record: object, limit: int = 50) -> list[AuditEvent]:
+def events_for(record: Any, limit: int = 50) -> list[AuditEvent]:
     """The newest changes of one record, newest first."""
     stmt = (sa.select(AuditEvent).options(joinedload(AuditEvent.actor))
             .where(AuditEvent.entity_type == type(record).__tablename__,

@@ -24,7 +24,7 @@ def audit_record(
     *,
     actor_id: int | None,
     action: str,
-    record: object,
+    record: Any,
     township_id: int | None,
     before: dict | None = None,
     after: dict | None = None,

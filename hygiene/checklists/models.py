@@ -8,12 +8,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hygiene.clock import UTCDateTime, now_utc
-from hygiene.extensions import db
+from hygiene.extensions import Model
 
 POINTS = sa.Numeric(7, 2)
 
 
-class ChecklistTemplate(db.Model):
+class ChecklistTemplate(Model):
     """A named checklist; what it asks lives in its versions, the newest being current."""
 
     __tablename__ = "checklist_template"
@@ -34,7 +34,7 @@ class ChecklistTemplate(db.Model):
         return self.name
 
 
-class TemplateVersion(db.Model):
+class TemplateVersion(Model):
     """One immutable version of a template: once an inspection uses it, it never changes."""
 
     __tablename__ = "template_version"
@@ -63,7 +63,7 @@ class TemplateVersion(db.Model):
         return f"{self.name} v{self.number}"
 
 
-class TemplateSection(db.Model):
+class TemplateSection(Model):
     __tablename__ = "template_section"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,7 +75,7 @@ class TemplateSection(db.Model):
         order_by="TemplateItem.position", back_populates="section", overlaps="items")
 
 
-class TemplateItem(db.Model):
+class TemplateItem(Model):
     __tablename__ = "template_item"
 
     id: Mapped[int] = mapped_column(primary_key=True)

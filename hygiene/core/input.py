@@ -3,6 +3,7 @@ and text longer than its column (checked in forms with limits read from the mode
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, request
@@ -37,7 +38,7 @@ def fits(column, message=None) -> Length:
                   message=message or _l("At most %(max)d characters."))
 
 
-def too_long(model: type, values: dict) -> dict[str, str]:
+def too_long(model: type[Any], values: dict) -> dict[str, str]:
     """Services' check of text against the model's column lengths (CLI and imports have no form)."""
     errors = {}
     for name, value in values.items():
@@ -68,7 +69,7 @@ def _has_nul(value) -> bool:
 
 def refuse_nul() -> None:
     """No text anywhere may hold a NUL: PostgreSQL cannot store it, and no person types it."""
-    parts = [request.path, request.view_args or {}]
+    parts: list[object] = [request.path, request.view_args or {}]
     parts += [[k, *request.args.getlist(k)] for k in request.args]
     if request.method in ("POST", "PUT", "PATCH"):
         parts += [[k, *request.form.getlist(k)] for k in request.form]

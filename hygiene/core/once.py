@@ -35,7 +35,7 @@ def claim_once(record: Any, *, key_column: str, key: str, allowed: sa.ColumnElem
     key = key or secrets.token_hex(16)
     model = type(record)
     column = getattr(model, key_column)
-    claimed = db.session.execute(
+    claimed = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult, typed as Result
         sa.update(model)
         .where(model.id == record.id, allowed, sa.or_(column.is_(None), column != key))
         .values({key_column: key, **values})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -69,7 +70,7 @@ def claim_for_writing(*, scope: Scope, user: User, inspection: Inspection, now: 
     anything is read for the write, so concurrent writes to one inspection run one after
     another, and none lands after a submission or a cancellation."""
     check_assigned(scope, user, inspection)
-    claimed = db.session.execute(sa.update(Inspection).where(
+    claimed = db.session.execute(sa.update(Inspection).where(  # type: ignore[attr-defined]  # DML gives a CursorResult, typed as Result
         Inspection.id == inspection.id, Inspection.status.in_(Inspection.OPEN)).values(
         status="in_progress").execution_options(synchronize_session=False)).rowcount
     db.session.refresh(inspection)
@@ -93,17 +94,17 @@ def answer_write(*, inspection: Inspection, item_id, result: str | None, finding
 
     An upsert, so two identical writes at the same moment leave one answer, never an error."""
     item = _item_of(inspection, item_id)
-    values = {"result": _result(item, result)}
+    values: dict[str, Any] = {"result": _result(item, result)}
     values |= {"findings": _findings(item, values["result"], findings), "grade": _grade(item, grade),
                "note": _note(note), "updated_at": now or now_utc()}
     values["earned"] = scoring.item_earned(rule_of(item), scoring.ItemAnswer(
         values["result"], values["findings"], values["grade"]))
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
-    db.session.execute(insert(Answer).values(inspection_id=inspection.id, item_id=item.id, **values)
+    db.session.execute(insert(Answer).values(inspection_id=inspection.id, item_id=item.id, **values)  # type: ignore[attr-defined]  # both dialects' Insert have on_conflict_do_update
                        .on_conflict_do_update(index_elements=["inspection_id", "item_id"], set_=values))
-    return db.session.scalar(sa.select(Answer).where(
+    return db.session.scalars(sa.select(Answer).where(
         Answer.inspection_id == inspection.id, Answer.item_id == item.id).execution_options(
-        populate_existing=True))
+        populate_existing=True)).one()
 
 
 def _note(value) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hygiene.checklists.models import POINTS, ChecklistTemplate, TemplateItem, TemplateVersion
 from hygiene.clock import UTCDateTime, now_utc
-from hygiene.extensions import db
+from hygiene.extensions import Model, db
 
 plan_inspector = sa.Table(
     "plan_inspector", db.metadata,
@@ -23,7 +23,7 @@ inspection_inspector = sa.Table(
 )
 
 
-class InspectionPlan(db.Model):
+class InspectionPlan(Model):
     """What to inspect, with which checklist, how often, and by whom."""
 
     __tablename__ = "inspection_plan"
@@ -56,7 +56,7 @@ class InspectionPlan(db.Model):
         return self.name
 
 
-class SampleDraw(db.Model):
+class SampleDraw(Model):
     """A recorded random draw (不定期抽查): the population, the seed and what was chosen."""
 
     __tablename__ = "sample_draw"
@@ -71,7 +71,7 @@ class SampleDraw(db.Model):
     drawn_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
 
 
-class Inspection(db.Model):
+class Inspection(Model):
     """One check of one target with one checklist version."""
 
     __tablename__ = "inspection"
@@ -131,7 +131,7 @@ class Inspection(db.Model):
         return f"{self.target_label} {self.planned_date:%Y-%m-%d}"
 
 
-class Answer(db.Model):
+class Answer(Model):
     __tablename__ = "answer"
     __table_args__ = (sa.UniqueConstraint("inspection_id", "item_id"),)
 

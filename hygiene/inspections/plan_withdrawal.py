@@ -17,7 +17,7 @@ def plan_withdraw(*, scope: Scope, actor_id: int | None, plan: InspectionPlan) -
     no answer, no photo) and pause the plan; audited. Returns how many were withdrawn."""
     if not (scope.is_admin and scope.covers_township(plan.township_id)):
         raise Forbidden(_("Plans are made by a township's hygiene office."))
-    withdrawn = db.session.execute(
+    withdrawn = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult, typed as Result
         sa.update(Inspection).where(*untouched_clause(plan)).values(status="cancelled")
         .execution_options(synchronize_session=False)).rowcount or 0
     was_active, plan.active = plan.active, False

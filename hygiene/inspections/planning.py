@@ -6,6 +6,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -26,7 +27,7 @@ from hygiene.inspections.periods import RECURRENCES, Period, begun_periods
 from hygiene.places.models import Cleaner, Household, Unit, Village
 from hygiene.places.rules import UNIT_CATEGORIES, clean_text
 
-TARGET_MODELS = {"village": Village, "unit": Unit, "household": Household, "cleaner": Cleaner}
+TARGET_MODELS: dict[str, type[Any]] = {"village": Village, "unit": Unit, "household": Household, "cleaner": Cleaner}
 TARGET_MODES = ("list", "all", "category", "sample")
 
 

@@ -69,7 +69,7 @@ def inspector_agenda(*, scope: Scope, user_id: int, today: date) -> dict:
     rows = list(db.session.scalars(open_mine.order_by(None).order_by(
         Inspection.due_date, Inspection.target_label, Inspection.id).limit(AGENDA_LIMIT)))
     now = sa.case((Inspection.planned_date <= today, True), else_=False)
-    totals = dict(db.session.execute(
+    totals: dict[bool, int] = dict(db.session.execute(
         open_mine.with_only_columns(now, sa.func.count()).group_by(now).order_by(None)).all())
     # what the office sent back comes first: it was already done once and waits on a correction
     due_now = sorted((i for i in rows if i.planned_date <= today), key=lambda i: not i.is_sent_back)

@@ -34,7 +34,7 @@ def _transition(inspection: Inspection, allowed: tuple[str, ...], target: str) -
     just like this one got there first (a double tap: nothing more to do)."""
     before = inspection.status
     if before in allowed:
-        claimed = db.session.execute(sa.update(Inspection).where(
+        claimed = db.session.execute(sa.update(Inspection).where(  # type: ignore[attr-defined]  # DML gives a CursorResult, typed as Result
             Inspection.id == inspection.id, Inspection.status == before).values(status=target)
             .execution_options(synchronize_session=False)).rowcount
         db.session.refresh(inspection)

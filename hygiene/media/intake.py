@@ -258,7 +258,7 @@ def _srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
         return image
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        return ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
+        return ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")  # type: ignore[return-value]  # None only in place
     except Exception:  # a broken profile costs colour accuracy, not the photo
         return image
 

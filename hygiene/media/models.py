@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hygiene.clock import UTCDateTime, now_utc
-from hygiene.extensions import db
+from hygiene.extensions import Model
 
 
-class Photo(db.Model):
+class Photo(Model):
     """A photo of an inspection item, or a rectification order's evidence or re-inspection;
     the files are stored once by SHA-256 and shared."""
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -81,7 +82,7 @@ def photo_uses(photos: list[Photo], scope: Scope) -> dict[int, list[PhotoUse]]:
     return uses
 
 
-def _records(model: type, scope: Scope, ids: set) -> dict[int, PhotoUse]:
+def _records(model: type[Any], scope: Scope, ids: set) -> dict[int, PhotoUse]:
     """Name the records by id; `linked` when the scope may open them."""
     ids.discard(None)
     if not ids:

@@ -104,7 +104,7 @@ class EmailChannel:
             raise
         _quit_quietly(smtp)  # the message is accepted: a slow or failed QUIT changes nothing
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self) -> _TrackedSMTP | _TrackedSMTP_SSL:
         host, port = self.settings.host, self.settings.port
         if self.settings.use_ssl:
             return _TrackedSMTP_SSL(host, port, timeout=SMTP_TIMEOUT, context=ssl.create_default_context())
@@ -139,12 +139,12 @@ class _TracksMessage:
     def data(self, msg):
         self._in_data = True
         try:
-            return super().data(msg)
+            return super().data(msg)  # type: ignore[misc]  # a mixin: smtplib.SMTP follows it in the bases
         finally:
             self._in_data = False
 
     def send(self, s):
-        super().send(s)  # a payload cut off midway lacks its final dot: the server drops it
+        super().send(s)  # type: ignore[misc]  # (a mixin) a payload cut off midway lacks its final dot: the server drops it
         if self._in_data and isinstance(s, bytes | bytearray):
             self.message_sent = True
 

@@ -107,11 +107,11 @@ def _claim(session: Session, *, now: datetime, worker_id: str, batch: int) -> li
         due = due.with_for_update(skip_locked=True)  # a second worker takes other rows, no wait
     # A materialised CTE picks the batch once; as a plain IN (subquery) PostgreSQL may rescan it
     # and, skipping the rows it has just locked, claim far more than `batch`.
-    due = due.cte("due").prefix_with("MATERIALIZED", dialect="postgresql")
+    batch_cte = due.cte("due").prefix_with("MATERIALIZED", dialect="postgresql")
     # The claimable condition is repeated on the UPDATE itself: whatever the CTE saw, a row
     # another worker claimed meanwhile no longer matches (SQLite: one writer at a time;
     # PostgreSQL: the condition is re-checked on the locked row).
-    claim = (sa.update(Notification).where(Notification.id.in_(sa.select(due.c.id)), _claimable(now))
+    claim = (sa.update(Notification).where(Notification.id.in_(sa.select(batch_cte.c.id)), _claimable(now))
              .values(claimed_by=worker_id, claimed_until=now + CLAIM_TTL)
              .returning(Notification.id))
     ids = sorted(session.scalars(claim, execution_options={"synchronize_session": False}))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hygiene.accounts.models import User
 from hygiene.clock import UTCDateTime, now_utc
-from hygiene.extensions import db
+from hygiene.extensions import Model
 
 
 class ChannelName(StrEnum):
@@ -18,7 +18,7 @@ class ChannelName(StrEnum):
     SMS = "sms"
 
 
-class Notification(db.Model):
+class Notification(Model):
     """One message to one user over one channel; the row is the outbox entry and its receipt.
 
     Due means `sent_at IS NULL AND next_attempt_at <= now`: `next_attempt_at` starts at

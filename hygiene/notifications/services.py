@@ -164,7 +164,7 @@ def notifications_mark_read_upto(*, user_id: int, upto_id: int, now: datetime) -
                Notification.send_after <= now)
         .values(read_at=now),
         execution_options={"synchronize_session": False})
-    return result.rowcount
+    return result.rowcount  # type: ignore[attr-defined]  # DML gives a CursorResult, typed as Result
 
 
 def _queued_keys(keys: list[str]) -> set[str]:
@@ -245,7 +245,7 @@ def _insert_many_once(rows: list[dict]) -> int:
     redo them one savepoint each so only the duplicates are dropped. Returns rows added."""
     try:
         with db.session.begin_nested():  # a Core insert: the ORM's per-row bookkeeping is not needed
-            db.session.execute(Notification.__table__.insert(), rows)
+            db.session.execute(Notification.__table__.insert(), rows)  # type: ignore[attr-defined]  # a Table, typed FromClause
     except IntegrityError:
         return sum(_insert_once(Notification(**row)) for row in rows)
     return len(rows)

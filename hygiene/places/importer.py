@@ -177,7 +177,7 @@ def _csv_lines(data: bytes):
 
 
 def _table(lines, max_rows: int) -> Table:
-    header, rows = None, []
+    header, rows = None, []  # type: list[str] | None, list[tuple[int, list[str]]]
     for number, line in enumerate(lines, start=1):
         cells = [cell_text(value) for value in line]
         if not any(cells):
@@ -212,7 +212,7 @@ def import_plan(*, kind: Kind, scope: Scope, table: Table) -> ImportPlan:
     kept = [row for row in rows if not _is_example(kind, row)]
     if not kept:
         raise ImportFileError(_("The file has no data rows under the header row."))
-    parents, seen = _Parents(kind, scope), {}
+    parents, seen = _Parents(kind, scope), {}  # type: _Parents, dict[tuple, int]
     for row in kept:
         _check_row(kind, scope, parents, row)
         _check_repeat(kind, row, seen)
@@ -228,7 +228,7 @@ def _map_header(kind: Kind, header: list[str]):
     """Find our columns in the header row; name the required ones that are missing."""
     known = (*LAYOUTS[kind.slug], *((_TOWNSHIP,) if kind.parent == "village" else ()))
     names = {_normal(n): c for c in known for n in (c.header, c.label, *c.aliases)}
-    positions, ignored = {}, []
+    positions, ignored = {}, []  # type: dict[str, int], list[str]
     for i, text in enumerate(header):
         column = names.get(_normal(text))
         if column is None:
@@ -252,7 +252,7 @@ class _Parents:
 
     def __init__(self, kind: Kind, scope: Scope):
         self.kind = kind
-        model = Township if kind.parent == "township" else Village
+        model: type[Township | Village] = Township if kind.parent == "township" else Village
         self.by_name: dict[str, list] = defaultdict(list)
         load = (joinedload(Village.township),) if model is Village else ()
         for parent in db.session.scalars(sa.select(model).where(scope.clause(model)).options(*load)):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
@@ -19,7 +20,7 @@ class Column:
 @dataclass(frozen=True)
 class Kind:
     slug: str
-    model: type
+    model: type[Any]  # any register model: columns are read by name
     label: object
     plural: object
     fields: tuple[str, ...]          # what a form or an import row may set

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hygiene.clock import UTCDateTime, now_utc
-from hygiene.extensions import db
+from hygiene.extensions import Model
 
 
 class RegisterRecord:
@@ -18,7 +19,7 @@ class RegisterRecord:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc, onupdate=now_utc)
 
 
-class Township(RegisterRecord, db.Model):
+class Township(RegisterRecord, Model):
     __tablename__ = "township"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,7 +38,7 @@ class Township(RegisterRecord, db.Model):
         return self.name
 
 
-class Village(RegisterRecord, db.Model):
+class Village(RegisterRecord, Model):
     __tablename__ = "village"
     __table_args__ = (sa.UniqueConstraint("township_id", "name"),)
 
@@ -58,13 +59,15 @@ class VillageRecord(RegisterRecord):
     """A register record that belongs to one village."""
 
     village_id: Mapped[int] = mapped_column(sa.ForeignKey("village.id"), index=True)
+    if TYPE_CHECKING:
+        village: Mapped[Village]  # each subclass maps its own relationship
 
     @property
     def township_id(self) -> int:
         return self.village.township_id
 
 
-class Unit(VillageRecord, db.Model):
+class Unit(VillageRecord, Model):
     __tablename__ = "unit"
     __table_args__ = (sa.UniqueConstraint("village_id", "name"),)
 
@@ -81,7 +84,7 @@ class Unit(VillageRecord, db.Model):
         return self.name
 
 
-class Household(VillageRecord, db.Model):
+class Household(VillageRecord, Model):
     __tablename__ = "household"
     __table_args__ = (sa.UniqueConstraint("village_id", "group_name", "head_name"),)
 
@@ -101,7 +104,7 @@ class Household(VillageRecord, db.Model):
         return f"{self.group_name} {self.head_name}".strip()
 
 
-class Cleaner(VillageRecord, db.Model):
+class Cleaner(VillageRecord, Model):
     __tablename__ = "cleaner"
     __table_args__ = (sa.UniqueConstraint("village_id", "name"),)
 

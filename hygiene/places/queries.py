@@ -1,6 +1,8 @@
 """Reads of the register, always through the reader's scope."""
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from hygiene.accounts.scope import Scope
@@ -10,7 +12,7 @@ from hygiene.places.kinds import Kind
 from hygiene.places.models import Township, Unit, Village
 
 
-def record_get(*, kind: Kind, scope: Scope, record_id: int) -> object:
+def record_get(*, kind: Kind, scope: Scope, record_id: int) -> Any:
     """Load one record the scope may read, or raise NotFound (also for other villages' ids)."""
     stmt = sa.select(kind.model).where(kind.model.id == record_id, scope.clause(kind.model))
     record = db.session.scalar(stmt)
@@ -79,9 +81,9 @@ def register_counts(scope: Scope) -> dict[str, int]:
     """Count active records of each kind in the scope, one query per kind."""
     from hygiene.places.kinds import KINDS
 
-    counts = {}
+    counts: dict[str, int] = {}
     for slug, kind in KINDS.items():
         stmt = (sa.select(sa.func.count()).select_from(kind.model)
                 .where(scope.clause(kind.model), kind.model.active.is_(True)))
-        counts[slug] = db.session.scalar(stmt)
+        counts[slug] = db.session.scalar(stmt) or 0
     return counts

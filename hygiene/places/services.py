@@ -124,7 +124,7 @@ def _check_parent(kind: Kind, scope: Scope, values: dict, existing: Any,
     """Check the parent village or township exists in scope; return the record's township id."""
     if kind.parent is None:
         return None
-    parent_model = Township if kind.parent == "township" else Village
+    parent_model: type[Any] = Township if kind.parent == "township" else Village
     parent_id = values.get(kind.parent_attr)
     parent = db.session.scalar(sa.select(parent_model).where(
         parent_model.id == parent_id, scope.clause(parent_model))) if parent_id else None

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hygiene.clock import UTCDateTime, now_utc
-from hygiene.extensions import db
+from hygiene.extensions import Model
 
 
-class RankingSettings(db.Model):
+class RankingSettings(Model):
     __tablename__ = "ranking_settings"
 
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"), primary_key=True)
@@ -28,7 +28,7 @@ class RankingSettings(db.Model):
         return "ranking_settings", {}
 
 
-class RankingPublication(db.Model):
+class RankingPublication(Model):
     """A frozen ranking of one period; a correction is a new publication that names this one."""
 
     __tablename__ = "ranking_publication"

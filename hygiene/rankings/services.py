@@ -65,6 +65,7 @@ def settings_save(*, scope: Scope, actor_id: int, township_id: int, data: dict) 
         errors["list_size"] = _("Enter a whole number from 1 to 20.")
     if errors:
         raise RankingInvalid(errors)
+    assert minimum is not None and size is not None  # checked above
     settings = db.session.get(RankingSettings, township_id) or RankingSettings(township_id=township_id)
     before = dict(settings.weights or {}), settings.min_inspections
     settings.weights = {k: str(v) for k, v in weights.items()}

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hygiene.checklists.models import POINTS
 from hygiene.clock import UTCDateTime, now_utc
-from hygiene.extensions import db
+from hygiene.extensions import Model
 
 OPEN_STATUSES = ("issued", "evidence_submitted")
 # every status an order can have; "withdrawn": its inspection was cancelled or corrected and
@@ -17,7 +17,7 @@ OPEN_STATUSES = ("issued", "evidence_submitted")
 STATUSES = (*OPEN_STATUSES, "closed", "superseded", "withdrawn")
 
 
-class RectificationOrder(db.Model):
+class RectificationOrder(Model):
     __tablename__ = "rectification_order"
     __table_args__ = (
         sa.UniqueConstraint("township_id", "year", "number"),
@@ -90,7 +90,7 @@ class RectificationOrder(db.Model):
         return f"{self.display_number} {self.target_label}"
 
 
-class OrderItem(db.Model):
+class OrderItem(Model):
     """One failed checklist item the order asks to put right."""
 
     __tablename__ = "rectification_item"

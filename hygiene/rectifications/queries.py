@@ -75,7 +75,7 @@ def orders_for_print(*, scope: Scope, today: date, limit: int, **filters) -> tup
     """The listed orders (same filters, same scope) by number, for printing their notices
     together; none when more than `limit` match. Returns the orders and how many matched."""
     stmt = order_list_stmt(scope=scope, today=today, **filters).order_by(None)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
     if total > limit:
         return [], total
     model = RectificationOrder

@@ -69,7 +69,7 @@ def _item_counts(order_ids: list[int]) -> Callable[[], dict[int, int]]:
 
 def _display_number(order: sa.Row) -> str:
     """The order's number as the model shows it, for a plain row."""
-    return RectificationOrder.display_number.fget(order)
+    return RectificationOrder.display_number.fget(order)  # type: ignore[attr-defined]  # a property, read on the class
 
 
 def _reminders(order: sa.Row, users: list[User], counts: Callable[[], dict[int, int]],

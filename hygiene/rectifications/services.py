@@ -187,7 +187,7 @@ def responsible_users(order: RectificationOrder) -> list[User]:
     return responsible_users_for([order])[order.id]
 
 
-def responsible_users_for(orders: Iterable[RectificationOrder]) -> dict[int, list[User]]:
+def responsible_users_for(orders: Iterable[RectificationOrder | sa.Row]) -> dict[int, list[User]]:
     """The responsible users of each order by order id, in one query per 5,000 orders.
 
     The rule: the active users bound to the order's unit; when there are none (or no unit),
@@ -211,7 +211,7 @@ def _responsible_in(orders: list) -> dict[int, list[User]]:
             by_unit.setdefault(user.unit_id, []).append(user)
         if user.role == Role.VILLAGE_CONTACT.value and user.village_id in villages:
             by_village.setdefault(user.village_id, []).append(user)
-    return {o.id: list(by_unit.get(o.unit_id) or by_village.get(o.village_id, ())) for o in orders}
+    return {o.id: list(by_unit.get(o.unit_id) or by_village.get(o.village_id) or ()) for o in orders}
 
 
 def _candidates(units: set[int], villages: set[int]) -> sa.Select:
@@ -303,7 +303,7 @@ def order_reinspect(*, scope: Scope, user: User, order: RectificationOrder, pass
     note, result = (note or "").strip(), "closed" if passed else "superseded"
     # one conditional UPDATE: of a double tap or two identical posts at the same moment, one
     # re-inspects (and issues the follow-up order); the others find it done and do nothing
-    claimed = db.session.execute(sa.update(RectificationOrder).where(
+    claimed = db.session.execute(sa.update(RectificationOrder).where(  # type: ignore[attr-defined]  # DML gives a CursorResult, typed as Result
         RectificationOrder.id == order.id, RectificationOrder.status == "evidence_submitted").values(
         status=result, closed_at=now, reinspected_at=now, reinspected_by_id=user.id,
         reinspection_passed=passed, reinspection_note=note).execution_options(

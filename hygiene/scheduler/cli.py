@@ -33,7 +33,7 @@ def _exit_on_sigterm(_signum, _frame) -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run the scheduled jobs in this process (production: exactly one per database)."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is a proxy, typed as Flask
     _log_to_stderr()
     lock = acquire_scheduler_lock(app)
     if lock is None:
@@ -61,7 +61,7 @@ def serve_command(host: str, port: int, with_scheduler: bool | None) -> None:
     """Serve the web application in one process, with the scheduler embedded (the laptop mode)."""
     from werkzeug.serving import run_simple
 
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is a proxy, typed as Flask
     _log_to_stderr()
     if with_scheduler is None:
         with_scheduler = app.config.get("SCHEDULER_EMBEDDED", True)

@@ -19,7 +19,7 @@ from hygiene.extensions import db
 try:
     import fcntl
 except ImportError:  # Windows
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]  # no fcntl on Windows: msvcrt locks instead
     import msvcrt
 
 log = logging.getLogger(__name__)

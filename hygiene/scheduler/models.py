@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hygiene.clock import UTCDateTime
-from hygiene.extensions import db
+from hygiene.extensions import Model
 
 
-class JobRun(db.Model):
+class JobRun(Model):
     """The heartbeat of one scheduled job: when it last ran, how it ended, how often it ran."""
 
     __tablename__ = "job_run"

@@ -92,7 +92,10 @@ def load_job_modules(module_names: Iterable[str], registry: Registry | None = No
 
 
 def _by_schedule(job: Job) -> tuple:
-    return (0, job.every, "") if job.every is not None else (1, timedelta(0), job.at.isoformat())
+    if job.every is not None:
+        return (0, job.every, "")
+    assert job.at is not None  # a job runs every so often or daily at a time
+    return (1, timedelta(0), job.at.isoformat())
 
 
 def _with_parts(job: Job, parts: list[JobFunction]) -> Job:

@@ -79,6 +79,7 @@ def _started(job_id: str, now: datetime) -> None:
 
 def _finished(job_id: str, now: datetime, *, result: str = "", error: str = "") -> None:
     run = db.session.scalar(sa.select(JobRun).where(JobRun.job_id == job_id))
+    assert run is not None  # _started wrote it
     run.last_finished_at, run.runs, run.deaths = now, run.runs + 1, 0  # a run counts once finished
     run.last_status = "error" if error else "ok"
     run.last_result = result[:2000]
@@ -101,7 +102,8 @@ def catch_up_due(job: Job, run: JobRun | None, now: datetime, zone: tzinfo) -> b
     finished = run.last_finished_at if run else None
     if finished is not None and finished >= fire:
         return False
-    if run is not None and run.last_status == DIED and run.last_started_at >= fire:
+    if run is not None and run.last_status == DIED and run.last_started_at is not None \
+            and run.last_started_at >= fire:
         return run.deaths == 1  # this fire time's run died once: one more try
     return fire >= (finished or datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone))
 
@@ -109,5 +111,6 @@ def catch_up_due(job: Job, run: JobRun | None, now: datetime, zone: tzinfo) -> b
 def last_fire_time(job: Job, now: datetime, zone: tzinfo) -> datetime:
     """The daily job's latest fire time at or before `now`."""
     today = now.astimezone(zone).date()
+    assert job.at is not None  # a daily job
     fire = datetime.combine(today, job.at, tzinfo=zone)
     return fire if fire <= now else datetime.combine(today - timedelta(days=1), job.at, tzinfo=zone)

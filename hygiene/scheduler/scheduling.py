@@ -40,6 +40,7 @@ def trigger_for(job: Job, zone: tzinfo) -> BaseTrigger:
     """Every `job.every`, or daily at `job.at` local time in the office's zone."""
     if job.every is not None:
         return IntervalTrigger(seconds=int(job.every.total_seconds()), timezone=zone)
+    assert job.at is not None  # a job runs every so often or daily at a time
     return CronTrigger(hour=job.at.hour, minute=job.at.minute, timezone=zone)
 
 

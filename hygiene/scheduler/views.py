@@ -49,7 +49,7 @@ def result_lines(recorded: str) -> list[str]:
 @login_required
 def job_list():
     scope = require_admin()
-    app, now = current_app._get_current_object(), now_utc()
+    app, now = current_app._get_current_object(), now_utc()  # type: ignore[attr-defined]  # current_app is a proxy, typed as Flask
     statuses = job_statuses(app, now=now)
     return render_template("scheduler/jobs.html", statuses=statuses, running=running_here(app),
                            alive=scheduler_alive(statuses, now=now), unconfirmed=unconfirmed_count(scope),
