@@ -164,7 +164,7 @@ def password_change(*, user: User, current: str, new: str, confirm: str) -> bool
     # conditional on the hash just checked: of two identical requests at once, one changes it
     changed = db.session.execute(sa.update(User).where(User.id == user.id, User.password_hash == old_hash)
                                  .values(password_hash=password_hash_of(new))
-                                 .execution_options(synchronize_session=False)).rowcount
+                                 .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]  # DML gives a CursorResult
     db.session.refresh(user)
     if not changed:
         if user.check_password(new):
