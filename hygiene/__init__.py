@@ -164,16 +164,17 @@ def _register_jobs() -> None:
 
 
 def _register_error_handlers(app: Flask) -> None:
-    from hygiene.core.views import error_page
-    from hygiene.errors import Forbidden, NotFound
+    from hygiene.core.error_page import error_page
+    from hygiene.errors import DomainError, NotFound
 
     def http_error(error: HTTPException):
         status = error.code if error.code in (400, 403, 404, 405, 413) else None
         return error_page(status, getattr(error, "user_message", None)) if status else error
 
     app.register_error_handler(HTTPException, http_error)
-    app.register_error_handler(NotFound, lambda _e: error_page(404))
-    app.register_error_handler(Forbidden, lambda error: error_page(403, error.message))
+    app.register_error_handler(NotFound, lambda _e: error_page(404))  # says nothing of what exists
+    # a refusal no view answered itself: 403 (Forbidden), 409, 422 with its message, never a 500
+    app.register_error_handler(DomainError, lambda error: error_page(error.status, error.message))
     app.register_error_handler(500, lambda _e: error_page(500))
 
 
@@ -199,6 +200,12 @@ def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def _globals():
         from flask_babel import get_locale
+        from werkzeug.local import LocalProxy
 
-        # Babel spells zh_CN as zh_Hans_CN; templates only need to know which of the two it is
-        return {"current_locale": "zh_CN" if get_locale().language == "zh" else "en"}
+        from hygiene.core.web import current_scope
+
+        # Babel spells zh_CN as zh_Hans_CN; templates only need to know which of the two it is.
+        # `scope`: templates ask it what to offer (menus, tabs); read only when a page uses it,
+        # so the plain error page never touches the user (nor the database)
+        return {"current_locale": "zh_CN" if get_locale().language == "zh" else "en",
+                "scope": LocalProxy(current_scope)}

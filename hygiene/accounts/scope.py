@@ -53,6 +53,44 @@ class Scope:
         trail; inspectors and contacts see a record's current state only."""
         return self.role is Role.ADMIN
 
+    # --- what the pages offer (menus, tabs, buttons): the templates ask these, never the role --
+
+    @property
+    def has_agenda(self) -> bool:
+        """Office staff are sent out on inspections, so they have an agenda."""
+        return self.township_wide
+
+    @property
+    def sees_office_menu(self) -> bool:
+        """Plans, rankings and checklists: the office's working pages."""
+        return self.township_wide
+
+    @property
+    def sees_admin_menu(self) -> bool:
+        """Users, the audit trail and the scheduled jobs: the administrator's pages."""
+        return self.role is Role.ADMIN
+
+    @property
+    def register_tabs(self) -> tuple[str, ...]:
+        """The register lists this scope opens, in menu order (townships: the county's
+        administrator; villages: office staff; a village contact starts at the units)."""
+        tabs: tuple[str, ...] = ("townships",) if self.is_county_admin else ()
+        tabs += ("villages",) if self.township_wide else ()
+        return (*tabs, "units", "households", "cleaners")
+
+    @property
+    def register_menu_entry(self) -> str | None:
+        """The register list the main menu leads to; None for a unit contact, who has one unit."""
+        if self.role is Role.UNIT_CONTACT:
+            return None
+        return "villages" if self.township_wide else "units"
+
+    @property
+    def reports_fixes(self) -> bool:
+        """Who is offered an open order's receipt and fix-report forms: its recipients (contacts)
+        and the office's administrators, who may act for them."""
+        return self.role in (Role.VILLAGE_CONTACT, Role.UNIT_CONTACT, Role.ADMIN)
+
     def clause(self, model: type[Any]) -> sa.ColumnElement[bool]:
         """A WHERE clause that keeps only the rows of `model` this scope may read."""
         if self.is_county_admin:

@@ -11,8 +11,16 @@ from hygiene.accounts import services, sessions
 from hygiene.accounts.forms import ROLE_LABELS, ContactForm, LoginForm, PasswordChangeForm, UserForm
 from hygiene.accounts.models import User
 from hygiene.audit.queries import events_for
-from hygiene.core.web import apply_errors, current_scope, page_number, require_admin, safe_next
-from hygiene.errors import DomainError
+from hygiene.core.web import (
+    apply_errors,
+    attempt,
+    current_scope,
+    form_step,
+    page_number,
+    require_admin,
+    safe_next,
+    show_refusal,
+)
 from hygiene.extensions import db
 from hygiene.notifications.services import receivable_channels
 
@@ -65,14 +73,12 @@ def my_contact():
     """Everyone keeps their own phone, e-mail and channels; no user id in the URL to change."""
     form = ContactForm(obj=current_user)
     if form.validate_on_submit():
-        try:
-            services.contact_update(scope=current_scope(), actor_id=current_user.id, user=current_user._get_current_object(),
-                                    data=form.data)
-        except services.UserInvalid as error:
-            db.session.rollback()
-            apply_errors(form, error.errors)
+        _user, error = attempt(lambda: services.contact_update(
+            scope=current_scope(), actor_id=current_user.id, user=current_user._get_current_object(),
+            data=form.data))
+        if error is not None:
+            show_refusal(form, error)
         else:
-            db.session.commit()
             flash(_("Your contact details are saved."), "success")
             return redirect(url_for(".my_contact"), 303)
     failed = request.method == "POST" and (form.errors or form.form_errors)
@@ -147,12 +153,11 @@ def user_new():
     form = UserForm()
     form.prepare(scope)
     if form.validate_on_submit():
-        try:
-            user = services.user_create(scope=scope, actor_id=current_user.id, data=form.data)
-        except services.UserInvalid as error:
-            apply_errors(form, error.errors)
+        user, error = attempt(lambda: services.user_create(scope=scope, actor_id=current_user.id,
+                                                           data=form.data))
+        if error is not None:
+            show_refusal(form, error)
         else:
-            db.session.commit()
             flash(_("Saved “%(name)s”.", name=str(user)), "success")
             return redirect(url_for(".user_detail", user_id=user.id))
     return _render_user_form(form, None)
@@ -169,12 +174,11 @@ def user_edit(user_id: int):
         for name in ("township_id", "village_id", "unit_id"):
             getattr(form, name).data = str(getattr(user, name) or "")
     if form.validate_on_submit():
-        try:
-            services.user_update(scope=scope, actor_id=current_user.id, user=user, data=form.data)
-        except services.UserInvalid as error:
-            apply_errors(form, error.errors)
+        _user, error = attempt(lambda: services.user_update(scope=scope, actor_id=current_user.id,
+                                                            user=user, data=form.data))
+        if error is not None:
+            show_refusal(form, error)
         else:
-            db.session.commit()
             flash(_("Saved “%(name)s”.", name=str(user)), "success")
             return redirect(url_for(".user_detail", user_id=user.id))
     return _render_user_form(form, user)
@@ -194,15 +198,10 @@ def user_detail(user_id: int):
 def user_set_active(user_id: int):
     scope = require_admin()
     user = services.user_get(scope=scope, user_id=user_id)
-    try:
-        services.user_set_active(scope=scope, actor_id=current_user.id, user=user,
-                                 active=request.form.get("active") == "1")
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Saved “%(name)s”.", name=str(user)), "success")
-    return redirect(url_for(".user_detail", user_id=user.id))
+    return form_step(lambda: services.user_set_active(scope=scope, actor_id=current_user.id, user=user,
+                                                      active=request.form.get("active") == "1"),
+                     done=lambda _user: _("Saved “%(name)s”.", name=str(user)),
+                     back=url_for(".user_detail", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/sessions/end")

@@ -90,7 +90,7 @@ def init_app(app: Flask) -> None:
 
 def _data_error(error: sa.exc.DataError):
     """A value the database refused (too long, out of range) that no form caught: say so, 400."""
-    from hygiene.core.views import error_page
+    from hygiene.core.error_page import error_page
     from hygiene.extensions import db
 
     db.session.rollback()

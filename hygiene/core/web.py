@@ -1,13 +1,22 @@
-"""Small helpers every blueprint uses: the current scope, safe redirects, form errors."""
+"""Small helpers every blueprint uses: the current scope, one write per request, safe
+redirects, form errors."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import abort, request
+from flask import abort, flash, g, redirect, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from hygiene.accounts.scope import Scope
+from hygiene.errors import DomainError, Forbidden, InvalidFields, NotFound
+from hygiene.extensions import db
+
+T = TypeVar("T")
 
 
 def current_scope() -> Scope:
@@ -29,6 +38,87 @@ def require_office() -> Scope:
     if not scope.township_wide:
         abort(403)
     return scope
+
+
+# --- one write per request --------------------------------------------------------------------
+# Forbidden and NotFound are never a flash: they go on to the app's 403 and 404 pages; any other
+# DomainError that a view does not answer itself becomes a 422 page (JSON for scripts). Those
+# handlers roll back first (hygiene/core/error_page.py), so nothing of a refused request is kept.
+
+
+@contextmanager
+def committing() -> Iterator[None]:
+    """Run the block as the request's one transaction: commit when it ends, roll back and let
+    the error go on (to the error handlers) when it fails."""
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+
+
+def attempt(step: Callable[[], T], *, passes: tuple[type[DomainError], ...] = ()
+            ) -> tuple[T, DomainError | None]:
+    """Run a step the user may get wrong: commit and return (result, None); on a refusal roll
+    back and return (None, error) for the view to show beside the form it re-renders (the
+    result is typed as T: a caller reads it only when there is no error).
+    Forbidden and NotFound are not refusals of the input: they go on to the 403/404 pages;
+    `passes`: other errors the view answers itself (rolled back, raised on)."""
+    answered_elsewhere: tuple[type[BaseException], ...] = (Forbidden, NotFound, *passes)
+    try:
+        result = step()
+    except answered_elsewhere:
+        db.session.rollback()
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        return cast(T, None), error
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return result, None
+
+
+def form_step(step: Callable[[], T], *, done: str | Callable[[T], str], back: str,
+              to: str | Callable[[T], str] | None = None, passes: tuple[type[DomainError], ...] = ()):
+    """A posted step of a page (publish, confirm, deactivate...): commit, flash `done` and go to
+    `to` (default: `back`); a refusal is rolled back, flashed, and goes `back` (303 both ways).
+    Scripts asking for JSON get {"error": ...} with 422 instead of the flash."""
+    from flask import jsonify
+
+    result, error = attempt(step, passes=passes)
+    if error is not None:
+        if wants_json():
+            return jsonify(error=error.message), 422
+        flash(error.message, "error")
+        return redirect(back, 303)
+    flash(done(result) if callable(done) else done, "success")
+    target = to(result) if callable(to) else to
+    return redirect(target or back, 303)
+
+
+def show_refusal(form: FlaskForm, error: DomainError) -> None:
+    """Put a refused step's messages on the form it re-renders: beside their fields, else on top."""
+    apply_errors(form, error.errors if isinstance(error, InvalidFields) else {error.field or "": error.message})
+
+
+def answers_json(view: Callable) -> Callable:
+    """Mark a view that scripts call (autosave, photo upload): its errors answer {"error": ...}
+    whatever the request looks like."""
+    @wraps(view)
+    def marked(*args, **kwargs):
+        g.answers_json = True
+        return view(*args, **kwargs)
+    return marked
+
+
+def wants_json() -> bool:
+    """True for script requests, which get {"error": ...} instead of a page: a view marked
+    with @answers_json, or a request that sends or asks for JSON."""
+    return (g.get("answers_json", False) or request.is_json
+            or request.accept_mimetypes.best == "application/json")
 
 
 def apply_errors(form: FlaskForm, errors: dict[str, str]) -> None:

@@ -39,6 +39,8 @@ class SubmissionRefused(DomainError):
 class NotOpen(DomainError):
     """The inspection can no longer be filled; the message names its real status."""
 
+    status = 409  # the request was right; the inspection moved on
+
 
 def not_open_message(inspection: Inspection) -> str:
     """Why an inspection that is not open cannot be filled, for its actual status."""

@@ -14,8 +14,17 @@ from flask_login import current_user, login_required
 from hygiene.audit.queries import events_for
 from hygiene.clock import local_today, now_utc
 from hygiene.core.input import db_int
-from hygiene.core.web import current_scope, page_number, photo_limits, photo_store
-from hygiene.errors import DomainError, Forbidden
+from hygiene.core.web import (
+    answers_json,
+    attempt,
+    committing,
+    current_scope,
+    form_step,
+    page_number,
+    photo_limits,
+    photo_store,
+)
+from hygiene.errors import DomainError
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork, formpost, queries, review, scoring
 from hygiene.inspections.forms import parse_answers, posted_photos
@@ -122,6 +131,7 @@ def _fill_page(inspection, problems: dict | None = None, typed: list[dict] = ())
 
 
 @bp.post("/<int:inspection_id>/answers")
+@answers_json
 def answer_autosave(inspection_id: int):
     scope = current_scope()
     inspection = queries.inspection_get(scope=scope, inspection_id=inspection_id)
@@ -129,38 +139,34 @@ def answer_autosave(inspection_id: int):
     if not isinstance(data, dict):
         return jsonify(error=_("The answer could not be read; please try again.")), 400
     try:
-        fieldwork.answer_save(scope=scope, user=current_user, inspection=inspection, now=now_utc(),
-                              item_id=data.get("item_id"), result=data.get("result"),
-                              findings=data.get("findings", 0), grade=data.get("grade"),
-                              note=data.get("note", ""))
+        with committing():  # a refusal: 403 not assigned, 409 no longer open, 422 bad input (JSON)
+            fieldwork.answer_save(scope=scope, user=current_user, inspection=inspection, now=now_utc(),
+                                  item_id=data.get("item_id"), result=data.get("result"),
+                                  findings=data.get("findings", 0), grade=data.get("grade"),
+                                  note=data.get("note", ""))
     except DomainError as error:
-        db.session.rollback()
-        response, status = _json_error(error)
-        if status == 422:  # the phone shows the score of what the server holds, not of what it refused
-            response = jsonify(error=error.message, **_score_json(inspection),
-                               unsaved=_("%(error)s Not saved: the score at the top counts this item "
-                                         "as it was last saved.", error=error.message))
-        return response, status
-    db.session.commit()
+        if error.status != 422:
+            raise
+        # the phone shows the score of what the server holds, not of what it refused
+        return jsonify(error=error.message, **_score_json(inspection),
+                       unsaved=_("%(error)s Not saved: the score at the top counts this item "
+                                 "as it was last saved.", error=error.message)), 422
     return jsonify(_score_json(inspection))
 
 
 @bp.post("/<int:inspection_id>/photos")
+@answers_json
 def photo_upload(inspection_id: int):
     scope = current_scope()
     inspection = queries.inspection_get(scope=scope, inspection_id=inspection_id)
     upload = request.files.get("photo")
     if upload is None or not upload.filename:
         return jsonify(error=_("Choose a photo first.")), 422
-    try:
+    with committing():
         photo = fieldwork.photo_attach(
             scope=scope, user=current_user, inspection=inspection, item_id=request.form.get("item_id"),
             filename=upload.filename, data=upload.read(), store=photo_store(),
             limits=photo_limits(), now=now_utc())
-    except DomainError as error:
-        db.session.rollback()
-        return _json_error(error)
-    db.session.commit()
     return jsonify(id=photo.id, flags=photo.flags,
                    thumb=url_for("media.photo_file", photo_id=photo.id, size="thumb"),
                    display=url_for("media.photo_file", photo_id=photo.id, size="display")), 201
@@ -171,33 +177,28 @@ def review_action(inspection_id: int):
     scope = current_scope()
     inspection = queries.inspection_get(scope=scope, inspection_id=inspection_id)
     action, comment = request.form.get("action"), request.form.get("comment", "")
-    try:
+    if action not in ("publish", "send_back", "cancel"):
+        abort(400)
+
+    def step():
         if action == "publish":
             review.inspection_publish(scope=scope, actor_id=current_user.id, inspection=inspection,
                                       now=now_utc(), flag_reason=request.form.get("flag_reason", ""))
         elif action == "send_back":
             review.inspection_send_back(scope=scope, actor_id=current_user.id,
                                         inspection=inspection, comment=comment, now=now_utc())
-        elif action == "cancel":
+        else:
             review.inspection_cancel(scope=scope, actor_id=current_user.id, inspection=inspection,
                                      reason=comment, now=now_utc())
-        else:
-            abort(400)
-    except Forbidden:
-        raise  # a 403 page, not a flash
-    except review.FlaggedPublish as flagged:
-        db.session.rollback()
+
+    try:
+        return form_step(step, back=url_for(".inspection_detail", inspection_id=inspection.id), done={
+            "publish": _("Published: the score now counts, and %(target)s can see the result.",
+                         target=inspection.target_label),
+            "send_back": _("Sent back to the inspectors with your comment; they have been told."),
+            "cancel": _("The inspection is cancelled.")}[action], passes=(review.FlaggedPublish,))
+    except review.FlaggedPublish as flagged:  # not refused: asks the reviewer to confirm
         return _confirm_publish(scope, inspection, flagged)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for(".inspection_detail", inspection_id=inspection.id)), 303
-    db.session.commit()
-    flash({"publish": _("Published: the score now counts, and %(target)s can see the result.",
-                        target=inspection.target_label),
-           "send_back": _("Sent back to the inspectors with your comment; they have been told."),
-           "cancel": _("The inspection is cancelled.")}[action], "success")
-    return redirect(url_for(".inspection_detail", inspection_id=inspection.id)), 303
 
 
 def _confirm_publish(scope, inspection, flagged: review.FlaggedPublish):
@@ -223,20 +224,14 @@ def amend(inspection_id: int):
     if request.method == "POST":
         items = [i.id for i in inspection.version.items]
         posted = parse_answers(request.form, items)
-        try:
-            review.inspection_amend(scope=scope, user=current_user, inspection=inspection,
-                                    changes=_changed(inspection, posted),
-                                    reason=request.form.get("reason", ""), now=now_utc())
-        except Forbidden:
-            raise
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            typed, status = posted, 422
-        else:
-            db.session.commit()
+        _done, error = attempt(lambda: review.inspection_amend(
+            scope=scope, user=current_user, inspection=inspection, changes=_changed(inspection, posted),
+            reason=request.form.get("reason", ""), now=now_utc()))
+        if error is None:
             flash(_("Amended; the old values are kept in the audit trail."), "success")
             return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
+        flash(error.message, "error")
+        typed, status = posted, 422
     return render_template("inspections/amend.html", **_sheet(inspection, typed), problems={}), status
 
 
@@ -278,13 +273,6 @@ def _score_json(inspection) -> dict:
     total = len(inspection.version.items)
     return {"score": str(result.score) if result.score is not None else None, "grade": result.grade,
             "vetoed": result.vetoed, "answered": total - len(result.unanswered), "total": total}
-
-
-def _json_error(error: DomainError):
-    """A refused autosave or upload: 403 for someone not assigned, 409 for an inspection no
-    longer open, 422 for bad input."""
-    status = 403 if isinstance(error, Forbidden) else 409 if isinstance(error, fieldwork.NotOpen) else 422
-    return jsonify(error=error.message), status
 
 
 def _can_fill(scope, inspection) -> bool:

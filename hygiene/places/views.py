@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from hygiene.audit.queries import events_for
 from hygiene.core.input import db_int
-from hygiene.core.web import apply_errors, current_scope, page_number
+from hygiene.core.web import attempt, current_scope, page_number, show_refusal
 from hygiene.extensions import db
 from hygiene.places import queries, rules, services
 from hygiene.places.forms import FORMS
@@ -59,13 +59,11 @@ def record_new(slug: str):
     form = FORMS[slug](data=request.args.to_dict() if request.method == "GET" else None)
     form.prepare(scope)
     if form.validate_on_submit():
-        try:
-            record = services.record_create(kind=kind, scope=scope, actor_id=current_user.id,
-                                            data=form.data)
-        except services.RecordInvalid as error:
-            apply_errors(form, error.errors)
+        record, error = attempt(lambda: services.record_create(kind=kind, scope=scope,
+                                                               actor_id=current_user.id, data=form.data))
+        if error is not None:
+            show_refusal(form, error)
         else:
-            db.session.commit()
             flash(_("Saved “%(name)s”.", name=str(record)), "success")
             return redirect(url_for(".record_detail", slug=slug, record_id=record.id))
     return render_template("places/form.html", kind=kind, form=form, record=None), _status(form)
@@ -80,14 +78,11 @@ def record_edit(slug: str, record_id: int):
     form = FORMS[slug](obj=record)
     form.prepare(scope)
     if form.validate_on_submit():
-        try:
-            services.record_update(kind=kind, scope=scope, actor_id=current_user.id,
-                                   record=record, data=form.data)
-        except services.RecordInvalid as error:
-            db.session.rollback()
-            apply_errors(form, error.errors)
+        _record, error = attempt(lambda: services.record_update(
+            kind=kind, scope=scope, actor_id=current_user.id, record=record, data=form.data))
+        if error is not None:
+            show_refusal(form, error)
         else:
-            db.session.commit()
             flash(_("Saved “%(name)s”.", name=str(record)), "success")
             return redirect(url_for(".record_detail", slug=slug, record_id=record.id))
     elif request.method == "GET" and kind.parent_attr:

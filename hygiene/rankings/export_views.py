@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from hygiene.clock import local_today, now_utc
+from hygiene.core.error_page import error_page
 from hygiene.core.input import db_int
-from hygiene.core.views import error_page
 from hygiene.core.web import current_scope, require_office
 from hygiene.errors import DomainError
 from hygiene.rankings import exports, queries

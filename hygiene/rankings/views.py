@@ -7,9 +7,7 @@ from flask_login import current_user, login_required
 
 from hygiene.clock import local_today, now_utc
 from hygiene.core.input import db_int
-from hygiene.core.web import apply_errors, current_scope, require_admin, require_office
-from hygiene.errors import DomainError, Forbidden, NotFound
-from hygiene.extensions import db
+from hygiene.core.web import attempt, current_scope, require_admin, require_office, show_refusal
 from hygiene.places.queries import visible_townships
 from hygiene.places.rules import UNIT_CATEGORIES
 from hygiene.rankings import forms, queries, services
@@ -48,14 +46,11 @@ def settings_update():
     subject, period = _selection()
     form = SettingsForm()
     if form.validate_on_submit():
-        try:
-            services.settings_save(scope=scope, actor_id=current_user.id, township_id=subject.township_id,
-                                   data=form.data)
-        except services.RankingInvalid as error:
-            db.session.rollback()
-            apply_errors(form, error.errors)
+        _settings, error = attempt(lambda: services.settings_save(
+            scope=scope, actor_id=current_user.id, township_id=subject.township_id, data=form.data))
+        if error is not None:
+            show_refusal(form, error)
         else:
-            db.session.commit()
             flash(_("Ranking settings saved."), "success")
             return redirect(_page_url(subject, period), 303)
     return _render_page(subject, period, settings_form=form), 422
@@ -69,17 +64,12 @@ def ranking_publish():
     if form.validate_on_submit():
         current = services.publication_current(township_id=subject.township_id, subject_key=subject.key,
                                                period_key=period.key)
-        try:
-            publication = services.ranking_publish(
-                scope=scope, actor_id=current_user.id, subject=subject, period=period, today=local_today(),
-                now=now_utc(), note=form.note.data or "", corrects=current)
-        except (Forbidden, NotFound):
-            raise
-        except DomainError as error:
-            db.session.rollback()
+        publication, error = attempt(lambda: services.ranking_publish(
+            scope=scope, actor_id=current_user.id, subject=subject, period=period, today=local_today(),
+            now=now_utc(), note=form.note.data or "", corrects=current))
+        if error is not None:
             flash(error.message, "error")
         else:
-            db.session.commit()
             forget_pages()  # this process shows it at once; others within PUBLIC_PAGE_CACHE_SECONDS
             flash(_("The ranking of %(period)s is published.", period=forms.period_label(period.key)), "success")
             return redirect(url_for(".publication_detail", publication_id=publication.id), 303)

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from hygiene.audit.queries import events_for
 from hygiene.clock import local_today, now_utc
 from hygiene.core.input import db_int
-from hygiene.core.web import current_scope, page_number, photo_limits, photo_store
+from hygiene.core.web import current_scope, form_step, page_number, photo_limits, photo_store
 from hygiene.errors import DomainError, Forbidden, NotFound
 from hygiene.extensions import db
 from hygiene.media.download import send_photo
@@ -46,6 +46,7 @@ def order_detail(order_id: int):
     photos = queries.order_photos(order)
     return render_template("rectifications/detail.html", order=order, today=local_today(),
                            photos=photos, scope=scope, evidence_key=uuid.uuid4().hex,
+                           can_report_fix=order.is_open and scope.reports_fixes,
                            uses=photo_uses([p for group in photos.values() for p in group], scope)
                            if scope.township_wide else {},
                            events=events_for(order) if scope.sees_audit_trail else [])
@@ -55,17 +56,8 @@ def order_detail(order_id: int):
 def order_step(order_id: int, step: str):
     scope = current_scope()
     order = queries.order_get(scope=scope, order_id=order_id)
-    try:
-        message = _do_step(step, scope, order)
-    except Forbidden:
-        raise  # a 403 page, not a flash
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for(".order_detail", order_id=order_id)), 303
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for(".order_detail", order_id=order_id)), 303
+    return form_step(lambda: _do_step(step, scope, order), done=lambda message: message,
+                     back=url_for(".order_detail", order_id=order_id))
 
 
 def _do_step(step: str, scope, order) -> str:

@@ -227,7 +227,7 @@ def test_when_the_error_page_itself_fails_a_plain_one_answers(client, login, ins
 
     monkeypatch.setattr(fieldwork, "answer_write", broken)
     login("inspector_a")
-    monkeypatch.setattr("hygiene.core.views.render_template", _fail_on_layout, raising=True)
+    monkeypatch.setattr("hygiene.core.error_page.render_template", _fail_on_layout, raising=True)
     response = client.post(f"/inspections/{inspection.id}/fill", data=all_pass(inspection, action="save"))
     assert response.status_code == 500 and "出错" in response.text and "<p class=\"code\">500" in response.text
 
