@@ -70,7 +70,19 @@ def demo_load(*, seed: int = 2026) -> bool:
     demo_rankings(township_id=township.id, today=today)
     first_plan = months_back(today, HISTORY_MONTHS)
     _date_the_setup(loading, [working_days_back(first_plan, n) for n in (3, 2, 1)])
+    _read_the_past(loading)
     return True
+
+
+def _read_the_past(loading: datetime) -> None:
+    """People read their messages as they came: what the months before told them in the app is
+    read; the last working days' messages are still waiting in the bell."""
+    from hygiene.notifications.models import ChannelName, Notification
+
+    db.session.execute(sa.update(Notification).where(
+        Notification.channel == ChannelName.IN_APP.value, Notification.read_at.is_(None),
+        Notification.send_after < loading - timedelta(days=3)).values(read_at=Notification.send_after)
+        .execution_options(synchronize_session=False))
 
 
 def _date_the_setup(loading: datetime, days: list[date]) -> None:

@@ -2,7 +2,7 @@
 and the trail's times are spread over the months, on working days in office hours."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -68,6 +68,12 @@ def test_the_demo_gives_every_role_work_on_any_date(app, db, today):
         assert demo_load()
         db.session.commit()
         work = _role_work(db, today)
+        from hygiene.notifications.models import Notification
+
+        # the bell holds the last days' messages, not four months of them
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
+            Notification.channel == "in_app", Notification.read_at.is_(None),
+            Notification.send_after < moment - timedelta(days=3))) == 0
         admin, inspector, village, unit = (work[k] for k in ("admin", "inspector", "village", "unit"))
 
         assert admin["to_review"] >= 3 and admin["flagged_for_review"] >= 2, admin
