@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -164,3 +164,23 @@ def _answers_of(inspection: Inspection, item_ids: set[int]) -> dict[str, dict]:
                 "grade": str(a.grade) if a and a.grade is not None else None, "note": a.note if a else "",
                 "earned": str(a.earned) if a and a.earned is not None else None}
     return shown
+
+
+def changed_answers(inspection: Inspection, posted: list[dict]) -> list[dict]:
+    """Only the items whose answer the reviewer actually changed."""
+    current = {a.item_id: a for a in inspection.answers}
+
+    def differs(change):
+        answer = current.get(change["item_id"])
+        return answer is None or (answer.result, str(answer.findings), answer.note) != (
+            change["result"], str(change["findings"] or 0), change["note"]) or (
+            change["grade"] is not None and _grade_differs(answer.grade, change["grade"]))
+    return [c for c in posted if differs(c)]
+
+
+def _grade_differs(stored, posted) -> bool:
+    """20.00 as stored and "20" as posted are the same grade."""
+    try:
+        return stored is None or Decimal(str(posted)) != stored
+    except InvalidOperation:
+        return True  # not a number: let the service refuse it with its message

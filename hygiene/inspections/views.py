@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -225,7 +224,7 @@ def amend(inspection_id: int):
         items = [i.id for i in inspection.version.items]
         posted = parse_answers(request.form, items)
         _done, error = attempt(lambda: review.inspection_amend(
-            scope=scope, user=current_user, inspection=inspection, changes=_changed(inspection, posted),
+            scope=scope, user=current_user, inspection=inspection, changes=review.changed_answers(inspection, posted),
             reason=request.form.get("reason", ""), now=now_utc()))
         if error is None:
             flash(_("Amended; the old values are kept in the audit trail."), "success")
@@ -233,26 +232,6 @@ def amend(inspection_id: int):
         flash(error.message, "error")
         typed, status = posted, 422
     return render_template("inspections/amend.html", **_sheet(inspection, typed), problems={}), status
-
-
-def _changed(inspection, posted: list[dict]) -> list[dict]:
-    """Only the items whose answer the reviewer actually changed."""
-    current = {a.item_id: a for a in inspection.answers}
-
-    def differs(change):
-        answer = current.get(change["item_id"])
-        return answer is None or (answer.result, str(answer.findings), answer.note) != (
-            change["result"], str(change["findings"] or 0), change["note"]) or (
-            change["grade"] is not None and _grade_differs(answer.grade, change["grade"]))
-    return [c for c in posted if differs(c)]
-
-
-def _grade_differs(stored, posted) -> bool:
-    """20.00 as stored and "20" as posted are the same grade."""
-    try:
-        return stored is None or Decimal(str(posted)) != stored
-    except InvalidOperation:
-        return True  # not a number: let the service refuse it with its message
 
 
 def _sheet(inspection, typed: list[dict] = ()) -> dict:
