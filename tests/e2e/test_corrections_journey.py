@@ -4,31 +4,11 @@ villages differ from the publication."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-
-def _new_inspection(viewport):
-    def make(session) -> int:
-        from hygiene.accounts.models import User
-        from hygiene.checklists.models import ChecklistTemplate
-        from hygiene.clock import local_today
-        from hygiene.inspections.models import Inspection
-        from hygiene.places.models import Village
-
-        template = session.scalar(sa.select(ChecklistTemplate).where(ChecklistTemplate.code == "village_environment"))
-        village = session.scalar(sa.select(Village).where(Village.name == "西河村"))
-        inspector = session.scalar(sa.select(User).where(User.username == "inspector"))
-        inspection = Inspection(
-            version_id=template.versions[-1].id, township_id=village.township_id, village_id=village.id,
-            target_kind="village", target_id=village.id, target_label=f"西河村（退回 {viewport}）",
-            planned_date=local_today(), due_date=local_today() + timedelta(days=5), inspectors=[inspector])
-        session.add(inspection)
-        session.commit()
-        return inspection.id
-    return make
+from tests.e2e.factories import new_village_inspection
 
 
 def _published_of_last_month(viewport):
@@ -51,7 +31,7 @@ def _as(page, sign_in, username):
 
 
 def test_a_sent_back_inspection_stands_out_in_the_agenda(page, sign_in, db_query, shot, viewport):
-    inspection_id = db_query(_new_inspection(viewport))
+    inspection_id = db_query(new_village_inspection("西河村", f"西河村（退回 {viewport}）"))
     _as(page, sign_in, "inspector")
     page.goto(f"/inspections/{inspection_id}/fill")
     items = page.locator("fieldset.item")

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from io import BytesIO
 
 import sqlalchemy as sa
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
+
+from tests.e2e.factories import new_village_inspection
 
 
 def _photo(seed: int) -> bytes:
@@ -16,27 +17,6 @@ def _photo(seed: int) -> bytes:
     buffer = BytesIO()
     image.save(buffer, "JPEG", quality=85)
     return buffer.getvalue()
-
-
-def _new_inspection(viewport):
-    def make(session) -> int:
-        from hygiene.accounts.models import User
-        from hygiene.checklists.models import ChecklistTemplate
-        from hygiene.clock import local_today
-        from hygiene.inspections.models import Inspection
-        from hygiene.places.models import Village
-
-        template = session.scalar(sa.select(ChecklistTemplate).where(ChecklistTemplate.code == "village_environment"))
-        village = session.scalar(sa.select(Village).where(Village.name == "东山村"))
-        inspector = session.scalar(sa.select(User).where(User.username == "inspector"))
-        inspection = Inspection(
-            version_id=template.versions[-1].id, township_id=village.township_id, village_id=village.id,
-            target_kind="village", target_id=village.id, target_label=f"东山村（{viewport}）",
-            planned_date=local_today(), due_date=local_today() + timedelta(days=5), inspectors=[inspector])
-        session.add(inspection)
-        session.commit()
-        return inspection.id
-    return make
 
 
 def _order_of(inspection_id):
@@ -54,7 +34,7 @@ def _as(page, sign_in, username):
 
 
 def test_a_whole_inspection_with_photos_to_a_closed_order(page, sign_in, db_query, shot, viewport):
-    inspection_id = db_query(_new_inspection(viewport))
+    inspection_id = db_query(new_village_inspection("东山村", f"东山村（{viewport}）"))
     _as(page, sign_in, "inspector")
     page.goto(f"/inspections/{inspection_id}/fill")
     items = page.locator("fieldset.item")
