@@ -22,6 +22,7 @@ from hygiene.rectifications.models import RectificationOrder
 
 DEFAULT_MIN_INSPECTIONS = 2   # one lucky check does not make a rank
 DEFAULT_LIST_SIZE = 3         # names on the red and on the black list
+MAX_WEIGHT = 1000  # weights are shares (90 and 10 by default); beyond this is a typing slip
 
 
 class RankingInvalid(InvalidFields):
@@ -174,9 +175,6 @@ def publication_current(*, township_id: int, subject_key: str, period_key: str) 
 def _check_office(scope: Scope, township_id: int) -> None:
     if not (scope.is_admin and scope.covers_township(township_id)):
         raise Forbidden(_("Only the hygiene office publishes rankings."))
-
-
-MAX_WEIGHT = 1000  # weights are shares (90 and 10 by default); beyond this is a typing slip
 
 
 def _decimal(raw, field: str, errors: dict[str, str]) -> Decimal:
