@@ -62,7 +62,7 @@ def plans_group() -> None:
 def plans_generate(on) -> None:
     """Make the inspections of every begun period that has none yet (safe to run repeatedly)."""
     from hygiene.clock import local_today
-    from hygiene.inspections.planning import plans_generate_due
+    from hygiene.inspections.plans.services import plans_generate_due
 
     count = plans_generate_due(today=on.date() if on else local_today())
     db.session.commit()

@@ -6,7 +6,7 @@ from hygiene.accounts.models import User
 from hygiene.extensions import db
 from hygiene.places.models import Village
 from hygiene.places.rules import clean_text
-from tests.inspections.test_plan_views import english, plan_form, sheet  # noqa: F401  (fixture)
+from tests.inspections.plans.test_views import english, plan_form, sheet  # noqa: F401  (fixture)
 
 
 def user_form(world, **extra):

@@ -18,7 +18,7 @@ def test_plans_generate_makes_due_inspections_once(app, world):
     from hygiene.accounts.models import Role
     from hygiene.accounts.scope import Scope
     from hygiene.checklists.services import template_save
-    from hygiene.inspections.planning import plan_create
+    from hygiene.inspections.plans.services import plan_create
     from tests.inspections.helpers import simple_spec
 
     with app.app_context():

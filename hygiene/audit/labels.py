@@ -175,7 +175,7 @@ def _category_labels() -> dict:
 
 def _plan_labels(which: str) -> Callable[[], dict]:
     def labels() -> dict:
-        from hygiene.inspections import plan_forms
+        from hygiene.inspections.plans import forms as plan_forms
 
         return getattr(plan_forms, which)
     return labels

@@ -21,8 +21,9 @@ from hygiene.checklists.models import ChecklistTemplate
 from hygiene.checklists.services import templates_install_builtin
 from hygiene.clock import local_zone
 from hygiene.extensions import db
-from hygiene.inspections import fieldwork, planning, review, scoring
+from hygiene.inspections import fieldwork, review, scoring
 from hygiene.inspections.models import Answer, Inspection
+from hygiene.inspections.plans import services as planning
 from hygiene.media.intake import PhotoLimits
 from hygiene.media.store import FileSystemStore
 from hygiene.rectifications import services as rectifications

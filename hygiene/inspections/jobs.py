@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from hygiene.clock import local_today
 from hygiene.inspections import reminders
-from hygiene.inspections.planning import plans_generate_due
+from hygiene.inspections.plans.services import plans_generate_due
 from hygiene.notifications.digest import digest_source
 from hygiene.scheduler import Job, register, register_part
 

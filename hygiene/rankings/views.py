@@ -14,7 +14,7 @@ from hygiene.rankings import forms, queries, services
 from hygiene.rankings.components import COMPONENTS, Subject
 from hygiene.rankings.forms import PublishForm, SettingsForm
 from hygiene.rankings.periods import Period, parse_period, period_containing
-from hygiene.rankings.public_views import forget_pages
+from hygiene.rankings.public.views import forget_pages
 
 bp = Blueprint("rankings", __name__, url_prefix="/rankings")
 

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection
 from hygiene.media.models import Photo
+from tests.inspections.plans.test_views import plan_form, the_plan
 from tests.inspections.test_fill import all_pass
-from tests.inspections.test_plan_views import plan_form, the_plan
 from tests.inspections.test_review import submitted
 
 HISTORY = 'id="history"'

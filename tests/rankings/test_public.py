@@ -15,7 +15,7 @@ from hygiene.rankings import services
 from hygiene.rankings.components import Subject
 from hygiene.rankings.models import RankingPublication, RankingSettings
 from hygiene.rankings.periods import parse_period
-from hygiene.rankings.public_views import forget_pages
+from hygiene.rankings.public.views import forget_pages
 from tests.inspections.helpers import simple_spec
 from tests.rankings.helpers import add_published
 
@@ -175,7 +175,7 @@ def test_public_pages_may_be_cached_and_set_no_cookie(client, world, october):
 
 def test_a_page_served_again_within_the_minute_runs_no_query(app, client, world, october, count_queries,
                                                               monkeypatch, request):
-    from hygiene.rankings.public_views import forget_pages
+    from hygiene.rankings.public.views import forget_pages
 
     monkeypatch.setitem(app.config, "PUBLIC_PAGE_CACHE_SECONDS", 60)
     request.addfinalizer(forget_pages)  # no page of this test may be served to another

@@ -8,8 +8,8 @@ from hygiene.accounts.models import Role, User
 from hygiene.accounts.scope import Scope
 from hygiene.checklists.services import template_save
 from hygiene.extensions import db
-from hygiene.inspections import planning
 from hygiene.inspections.models import Inspection, SampleDraw
+from hygiene.inspections.plans import services as planning
 from hygiene.places.models import Unit
 from tests.inspections.helpers import simple_spec
 

@@ -192,8 +192,8 @@ def test_a_paused_plan_makes_nothing_new_and_can_resume(app, client, login, worl
 
     from hygiene.audit.models import AuditEvent
     from hygiene.extensions import db
-    from hygiene.inspections import planning
     from hygiene.inspections.models import InspectionPlan
+    from hygiene.inspections.plans import services as planning
 
     login("admin_a")
     with app.app_context():

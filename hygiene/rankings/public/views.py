@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from hygiene.places.rules import UNIT_CATEGORIES
 from hygiene.rankings import charts
 from hygiene.rankings.forms import period_label
-from hygiene.rankings.public_queries import (
+from hygiene.rankings.public.queries import (
     VILLAGES,
     TownshipIssues,
     publication_snapshot,

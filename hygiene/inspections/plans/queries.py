@@ -12,8 +12,8 @@ from hygiene.checklists.models import ChecklistTemplate
 from hygiene.checklists.queries import template_visible_clause
 from hygiene.errors import NotFound
 from hygiene.extensions import db
-from hygiene.inspections import plan_withdrawal, planning
 from hygiene.inspections.models import Inspection, InspectionPlan, SampleDraw
+from hygiene.inspections.plans import services, withdrawal
 from hygiene.places.models import Village
 from hygiene.places.rules import UNIT_CATEGORIES
 
@@ -62,7 +62,7 @@ def plan_periods(plan: InspectionPlan) -> list[dict]:
 def plan_untouched(plan: InspectionPlan) -> int:
     """How many of the plan's inspections nobody has started (what withdrawing would cancel)."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(Inspection)
-                             .where(*plan_withdrawal.untouched_clause(plan))) or 0
+                             .where(*withdrawal.untouched_clause(plan))) or 0
 
 
 def plan_draws(plan: InspectionPlan) -> list[tuple[SampleDraw, list[str]]]:
@@ -83,11 +83,11 @@ def plan_chosen(plan: InspectionPlan) -> list[str]:
 
 
 def _target_names(kind: str, ids: set[int]) -> dict[int, str]:
-    model = planning.TARGET_MODELS[kind]
+    model = services.TARGET_MODELS[kind]
     stmt = sa.select(model).where(model.id.in_(ids))
     if model is not Village:
         stmt = stmt.options(joinedload(model.village))
-    return {r.id: planning.target_label(r) for r in db.session.scalars(stmt)}
+    return {r.id: services.target_label(r) for r in db.session.scalars(stmt)}
 
 
 def template_choices(scope: Scope) -> list[ChecklistTemplate]:
@@ -109,7 +109,7 @@ def target_groups(scope: Scope, template: ChecklistTemplate | None) -> list[tupl
     """The active targets a checklist can be used on, grouped by village: [(village, [(id, name)])]."""
     if template is None:
         return []
-    model = planning.TARGET_MODELS[template.applies_to]
+    model = services.TARGET_MODELS[template.applies_to]
     stmt = sa.select(model).where(scope.clause(model), model.active.is_(True))
     if model is Village:
         return [("", [(v.id, v.name) for v in db.session.scalars(stmt.order_by(Village.name))])]

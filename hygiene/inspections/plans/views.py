@@ -14,10 +14,11 @@ from hygiene.checklists.forms import TARGET_KIND_LABELS, TARGET_KIND_PLURALS
 from hygiene.clock import local_today
 from hygiene.core.web import apply_errors, current_scope, page_number, require_admin, require_office
 from hygiene.extensions import db
-from hygiene.inspections import plan_withdrawal, planning, queries
+from hygiene.inspections import queries
 from hygiene.inspections.models import InspectionPlan
-from hygiene.inspections.plan_forms import RECURRENCE_LABELS, STATUS_LABELS, TARGET_MODE_LABELS, PlanForm
-from hygiene.inspections.plan_queries import (
+from hygiene.inspections.plans import services, withdrawal
+from hygiene.inspections.plans.forms import RECURRENCE_LABELS, STATUS_LABELS, TARGET_MODE_LABELS, PlanForm
+from hygiene.inspections.plans.queries import (
     inspector_choices,
     plan_chosen,
     plan_draws,
@@ -50,7 +51,7 @@ def plan_list():
 @bp.route("/new", methods=["GET", "POST"])
 def plan_new():
     scope = require_admin()
-    if scope.township_id is None:  # planning.plan_create: plans belong to one township
+    if scope.township_id is None:  # services.plan_create: plans belong to one township
         abort(403)
     templates, inspectors = template_choices(scope), inspector_choices(scope)
     form = PlanForm(data={"template_id": request.args.get("template_id", "")}
@@ -60,17 +61,17 @@ def plan_new():
     confirm = None
     if "show_targets" not in request.form and form.validate_on_submit():
         try:
-            plan = planning.plan_create(scope=scope, actor_id=current_user.id, data=form.data,
+            plan = services.plan_create(scope=scope, actor_id=current_user.id, data=form.data,
                                         today=local_today(), confirm_past=form.backfill_count.data or "")
-        except planning.PlanNeedsConfirmation as need:
+        except services.PlanNeedsConfirmation as need:
             form.backfill_count.data, confirm = str(need.inspections), need.message
-        except planning.PlanInvalid as error:
+        except services.PlanInvalid as error:
             apply_errors(form, error.errors)
         else:
             return _made(plan, created=True)
     template = form.chosen_template(templates)
     return render_template("plans/form.html", form=form, template=template, confirm=confirm,
-                           targets=target_groups(scope, template), max_back=planning.MAX_BACKFILL_DAYS,
+                           targets=target_groups(scope, template), max_back=services.MAX_BACKFILL_DAYS,
                            **_labels()), _status(form)
 
 
@@ -96,7 +97,7 @@ def plan_set_active(plan_id: int):
     scope = require_admin()
     plan = plan_get(scope=scope, plan_id=plan_id)
     active = request.form.get("active") == "1"
-    planning.plan_set_active(scope=scope, actor_id=current_user.id, plan=plan, active=active)
+    services.plan_set_active(scope=scope, actor_id=current_user.id, plan=plan, active=active)
     db.session.commit()
     flash(_("The plan is running again.") if active else
           _("The plan is paused: it makes no new inspections."), "success")
@@ -108,7 +109,7 @@ def plan_withdraw(plan_id: int):
     """Withdraw every untouched inspection of a plan in one step, and pause it."""
     scope = require_admin()
     plan = plan_get(scope=scope, plan_id=plan_id)
-    withdrawn = plan_withdrawal.plan_withdraw(scope=scope, actor_id=current_user.id, plan=plan)
+    withdrawn = withdrawal.plan_withdraw(scope=scope, actor_id=current_user.id, plan=plan)
     db.session.commit()
     flash(_("%(n)d untouched inspections were withdrawn; the plan is paused. Inspections already "
             "started stay as they are.", n=withdrawn), "success")
@@ -129,11 +130,11 @@ def plan_calendar():
 def _made(plan: InspectionPlan, *, created: bool):
     """Make the due inspections of a (new) plan, commit, and say how many were made."""
     today = local_today()
-    made = planning.plan_generate(plan=plan, today=today)
+    made = services.plan_generate(plan=plan, today=today)
     db.session.commit()
     if created:
         flash(_("Saved the plan “%(name)s”.", name=plan.name), "success")
-        skipped = 0 if plan.backfill else planning.past_round(plan, plan.template, today)[0]
+        skipped = 0 if plan.backfill else services.past_round(plan, plan.template, today)[0]
         if skipped:
             flash(_("%(n)d periods were already over when the plan was made; they get no "
                     "inspections.", n=skipped), "success")

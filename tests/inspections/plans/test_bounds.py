@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from hygiene.audit.models import AuditEvent
 from hygiene.clock import local_today
 from hygiene.extensions import db
-from hygiene.inspections import planning, queries
+from hygiene.inspections import queries
 from hygiene.inspections.models import Answer, Inspection, InspectionPlan
-from tests.inspections.test_plan_views import english, plan_form, sheet  # noqa: F401  (fixture)
+from hygiene.inspections.plans import services as planning
+from tests.inspections.plans.test_views import english, plan_form, sheet  # noqa: F401  (fixture)
 
 
 def inspections(app, **where):
