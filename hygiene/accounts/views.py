@@ -16,7 +16,7 @@ from hygiene.core.web import (
     attempt,
     current_scope,
     form_step,
-    page_number,
+    paginated,
     require_admin,
     safe_next,
     show_refusal,
@@ -142,7 +142,7 @@ def user_list():
             .where(services.user_scope_clause(scope)).order_by(User.role, User.username))
     if q:
         stmt = stmt.where(sa.or_(User.username.ilike(f"%{q}%"), User.display_name.ilike(f"%{q}%")))
-    page = db.paginate(stmt, page=page_number(), per_page=20, error_out=False)
+    page = paginated(stmt, per_page=20)
     return render_template("accounts/users.html", page=page, q=q, roles=ROLE_LABELS)
 
 

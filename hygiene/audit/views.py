@@ -7,8 +7,7 @@ from flask_login import login_required
 from hygiene.audit.changes import events_changes
 from hygiene.audit.labels import RECORD_TYPES, action_label, field_label, value_text
 from hygiene.audit.queries import events_stmt
-from hygiene.core.web import page_number, require_admin
-from hygiene.extensions import db
+from hygiene.core.web import paginated, require_admin
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 # the trail's table (macros.html) is on many pages: changed fields and values in the reader's language
@@ -24,6 +23,5 @@ def event_list():
     scope = require_admin()
     record_type = request.args.get("type") or None
     entity_types = RECORD_TYPES[record_type].entity_types if record_type in RECORD_TYPES else None
-    page = db.paginate(events_stmt(scope, entity_types=entity_types), page=page_number(),
-                       per_page=50, error_out=False)
+    page = paginated(events_stmt(scope, entity_types=entity_types), per_page=50)
     return render_template("audit/list.html", page=page, entity_type=record_type, record_types=RECORD_TYPES)

@@ -15,7 +15,7 @@ from hygiene.checklists.models import ChecklistTemplate, TemplateVersion
 from hygiene.checklists.queries import editable, template_list_stmt, version_load, version_uses
 from hygiene.checklists.spec import SpecError, TemplateSpec, parse_template
 from hygiene.core.input import db_int
-from hygiene.core.web import current_scope, page_number, require_admin, require_office
+from hygiene.core.web import current_scope, paginated, require_admin, require_office
 from hygiene.errors import DomainError
 from hygiene.extensions import db
 from hygiene.places.rules import UNIT_CATEGORIES
@@ -34,7 +34,7 @@ def _office_only() -> None:
 @bp.get("/")
 def template_list():
     scope = current_scope()
-    page = db.paginate(template_list_stmt(scope), page=page_number(), per_page=20, error_out=False)
+    page = paginated(template_list_stmt(scope), per_page=20)
     return render_template("checklists/list.html", page=page, can_edit=scope.is_admin, **_labels())
 
 

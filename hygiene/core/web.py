@@ -144,6 +144,12 @@ def safe_next(default: str) -> str:
     return default
 
 
+def paginated(stmt, *, per_page: int = 20):
+    """One page of `stmt`'s rows for a list page: the `?page=` asked for (the first when missing
+    or nonsense; an empty page past the end, never an error)."""
+    return db.paginate(stmt, page=page_number(), per_page=per_page, error_out=False)
+
+
 def page_number() -> int:
     """The requested page, 1 when missing or nonsense (or beyond any list's length)."""
     page = request.args.get("page", 1, type=int) or 1

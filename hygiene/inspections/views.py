@@ -19,7 +19,7 @@ from hygiene.core.web import (
     committing,
     current_scope,
     form_step,
-    page_number,
+    paginated,
     photo_limits,
     photo_store,
 )
@@ -51,7 +51,7 @@ def inspection_list():
                "start": _date_arg("start"), "end": _date_arg("end"),
                "assigned_to": current_user.id if request.args.get("mine") else None}
     stmt = queries.inspection_list_stmt(scope=scope, today=today, **filters)
-    page = db.paginate(stmt, page=page_number(), per_page=25, error_out=False)
+    page = paginated(stmt, per_page=25)
     flagged = queries.flagged_photo_counts([i.id for i in page.items]) if scope.township_wide else None
     return render_template("inspections/list.html", page=page, filters=filters, today=today,
                            villages=visible_villages(scope) if scope.township_wide else [],

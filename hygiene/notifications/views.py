@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from hygiene.clock import now_utc
 from hygiene.core.input import db_int
-from hygiene.core.web import page_number
+from hygiene.core.web import paginated
 from hygiene.extensions import db
 from hygiene.notifications.queries import inbox_stmt, unread_count
 from hygiene.notifications.services import notification_mark_read, notifications_mark_read_upto
@@ -27,8 +27,7 @@ def _bell():
 @bp.get("/")
 @login_required
 def inbox():
-    page = db.paginate(inbox_stmt(current_user.id, now=now_utc()), page=page_number(),
-                       per_page=current_app.config.get("PAGE_SIZE", 20), error_out=False)
+    page = paginated(inbox_stmt(current_user.id, now=now_utc()), per_page=current_app.config.get("PAGE_SIZE", 20))
     return render_template("notifications/list.html", page=page)
 
 

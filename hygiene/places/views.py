@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from hygiene.audit.queries import events_for
 from hygiene.core.input import db_int
-from hygiene.core.web import attempt, current_scope, page_number, show_refusal
+from hygiene.core.web import attempt, current_scope, paginated, show_refusal
 from hygiene.extensions import db
 from hygiene.places import queries, rules, services
 from hygiene.places.forms import FORMS
@@ -34,7 +34,7 @@ def record_list(slug: str):
         "category": request.args.get("category") or None,
     }
     stmt = queries.record_list_stmt(kind=kind, scope=scope, **filters)
-    page = db.paginate(stmt, page=page_number(), per_page=20, error_out=False)
+    page = paginated(stmt, per_page=20)
     return render_template(
         "places/list.html", kind=kind, page=page, filters=filters, rules=rules,
         villages=queries.visible_villages(scope) if kind.parent == "village" else [],

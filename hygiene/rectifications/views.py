@@ -11,9 +11,8 @@ from flask_login import current_user, login_required
 from hygiene.audit.queries import events_for
 from hygiene.clock import local_today, now_utc
 from hygiene.core.input import db_int
-from hygiene.core.web import current_scope, form_step, page_number, photo_limits, photo_store
+from hygiene.core.web import current_scope, form_step, paginated, photo_limits, photo_store
 from hygiene.errors import DomainError, Forbidden, NotFound
-from hygiene.extensions import db
 from hygiene.media.download import send_photo
 from hygiene.media.reuse import photo_uses
 from hygiene.places.queries import visible_villages
@@ -33,8 +32,7 @@ def _signed_in() -> None:
 @bp.get("/")
 def order_list():
     scope, today, filters = current_scope(), local_today(), _list_filters()
-    page = db.paginate(queries.order_list_stmt(scope=scope, today=today, **filters),
-                       page=page_number(), per_page=25, error_out=False)
+    page = paginated(queries.order_list_stmt(scope=scope, today=today, **filters), per_page=25)
     return render_template("rectifications/list.html", page=page, filters=filters, today=today,
                            villages=visible_villages(scope) if scope.township_wide else [])
 
