@@ -190,7 +190,7 @@ def statement_kind(statement: str) -> str:
 
 def measure(app) -> dict:
     """Ranking of one township and of the county against the plain aggregates, medians of 5."""
-    from hygiene.rankings.periods import parse_period
+    from hygiene.core.periods import parse_period
 
     period, month = parse_period(YEAR), parse_period(MONTH)
     bounds = {"start": period.start, "end": period.end}
@@ -234,7 +234,7 @@ def with_indexes(app) -> dict[str, list[float]]:
 
 def explain(app) -> None:
     """Print EXPLAIN (ANALYZE, BUFFERS) of each statement one township's ranking runs (PostgreSQL)."""
-    from hygiene.rankings.periods import parse_period
+    from hygiene.core.periods import parse_period
 
     with app.app_context():
         ids = townships()
@@ -252,8 +252,8 @@ def publish(app) -> int:
     """Publish township 1's 2025 villages ranking; return the township id."""
     from hygiene.accounts.scope import Scope
     from hygiene.clock import now_utc
+    from hygiene.core.periods import parse_period
     from hygiene.rankings.components import Subject
-    from hygiene.rankings.periods import parse_period
     from hygiene.rankings.services import ranking_publish
 
     with app.app_context():

@@ -20,6 +20,7 @@ from hygiene.accounts.scope import Scope
 from hygiene.checklists.models import ChecklistTemplate
 from hygiene.checklists.services import templates_install_builtin
 from hygiene.clock import local_zone
+from hygiene.core.periods import add_months
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork, review, scoring
 from hygiene.inspections.models import Answer, Inspection
@@ -286,8 +287,7 @@ def _template_id(code: str) -> int:
 
 
 def months_back(today: date, months: int) -> date:
-    month = today.month - 1 - months
-    return date(today.year + month // 12, month % 12 + 1, 1)
+    return add_months(today, -months)
 
 
 def _working_days(first: date, last: date) -> list[date]:

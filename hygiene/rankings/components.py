@@ -13,9 +13,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from hygiene.core.periods import Period
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection
-from hygiene.rankings.periods import Period
 from hygiene.rectifications.models import RectificationOrder
 
 VILLAGE_TARGETS = ("village", "household", "cleaner")  # a unit is ranked within its category

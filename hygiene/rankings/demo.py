@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from hygiene.accounts.models import User
 from hygiene.accounts.scope import Scope
 from hygiene.clock import local_zone
+from hygiene.core.periods import period_containing
 from hygiene.errors import DomainError
 from hygiene.extensions import db
 from hygiene.rankings.components import Subject
-from hygiene.rankings.periods import period_containing
 from hygiene.rankings.services import ranking_publish
 from hygiene.rectifications.workdays import add_working_days
 

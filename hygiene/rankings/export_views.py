@@ -14,11 +14,11 @@ from flask_login import login_required
 from hygiene.clock import local_today, now_utc
 from hygiene.core.error_page import error_page
 from hygiene.core.input import db_int
+from hygiene.core.periods import period_containing
 from hygiene.core.web import current_scope, require_office
 from hygiene.errors import DomainError
 from hygiene.rankings import exports, queries
 from hygiene.rankings.forms import read_period, read_subject, subject_label
-from hygiene.rankings.periods import period_containing
 from hygiene.rankings.services import ranking_compute
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")

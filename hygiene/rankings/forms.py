@@ -7,11 +7,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 
+from hygiene.core.periods import Period, parse_period, period_containing
 from hygiene.places.rules import UNIT_CATEGORIES
 from hygiene.rankings.components import COMPONENTS, Subject
-from hygiene.rankings.periods import Period, parse_period, period_containing
 from hygiene.rankings.wording import period_label, subject_choices, subject_label  # noqa: F401 (the pages' names)
 
+# what a ranking spans (a week is too short to rank on)
 SPANS = {"month": _l("That month"), "quarter": _l("Its quarter"), "year": _l("Its year")}
 
 
@@ -35,7 +36,7 @@ def read_period(args, default: Period) -> Period:
                 raise ValueError(f"not a span: {span!r}")
             return period_containing(span, date.fromisoformat(f"{month}-01"))
         key = (args.get("period") or "").strip()
-        return parse_period(key) if key else default
+        return parse_period(key, kinds=tuple(SPANS)) if key else default
     except OverflowError as error:
         raise ValueError(str(error)) from None
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from hygiene.accounts.models import User
 from hygiene.accounts.scope import Scope
 from hygiene.checklists.models import TemplateItem
+from hygiene.core.periods import Period, parse_period
 from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.inspections.models import Answer, Inspection
@@ -17,7 +18,6 @@ from hygiene.media.models import Photo
 from hygiene.places.models import Township
 from hygiene.rankings.components import Subject
 from hygiene.rankings.models import RankingPublication
-from hygiene.rankings.periods import Period, parse_period
 from hygiene.rankings.services import Ranking, publication_current
 
 

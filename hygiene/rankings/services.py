@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
+from hygiene.core.periods import Period
 from hygiene.errors import DomainError, Forbidden, InvalidFields
 from hygiene.extensions import db
 from hygiene.places.models import Unit, Village
@@ -17,7 +18,6 @@ from hygiene.rankings import notices
 from hygiene.rankings.components import COMPONENTS, Subject
 from hygiene.rankings.maths import Candidate, Ranked, check_weights, rank
 from hygiene.rankings.models import RankingPublication, RankingSettings
-from hygiene.rankings.periods import Period
 from hygiene.rectifications.models import RectificationOrder
 
 DEFAULT_MIN_INSPECTIONS = 2   # one lucky check does not make a rank

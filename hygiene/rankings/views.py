@@ -7,13 +7,13 @@ from flask_login import current_user, login_required
 
 from hygiene.clock import local_today, now_utc
 from hygiene.core.input import db_int
+from hygiene.core.periods import Period, parse_period, period_containing
 from hygiene.core.web import attempt, current_scope, require_admin, require_office, show_refusal
 from hygiene.places.queries import visible_townships
 from hygiene.places.rules import UNIT_CATEGORIES
 from hygiene.rankings import forms, queries, services
 from hygiene.rankings.components import COMPONENTS, Subject
 from hygiene.rankings.forms import PublishForm, SettingsForm
-from hygiene.rankings.periods import Period, parse_period, period_containing
 from hygiene.rankings.public.views import forget_pages
 
 bp = Blueprint("rankings", __name__, url_prefix="/rankings")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from hygiene.core.periods import parse_period
 from hygiene.places.rules import UNIT_CATEGORIES
-from hygiene.rankings.periods import parse_period
 
 
 def subject_choices() -> list[tuple[str, str]]:

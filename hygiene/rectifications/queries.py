@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from hygiene.accounts.scope import Scope
+from hygiene.core.periods import add_months
 from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection
@@ -53,8 +54,7 @@ def order_list_stmt(*, scope: Scope, today: date, status: str = "", village_id: 
     if due_before:
         stmt = stmt.where(model.deadline <= due_before)
     if issued_in:
-        next_month = date(issued_in.year + issued_in.month // 12, issued_in.month % 12 + 1, 1)
-        stmt = stmt.where(model.issued_on >= issued_in, model.issued_on < next_month)
+        stmt = stmt.where(model.issued_on >= issued_in, model.issued_on < add_months(issued_in, 1))
     return stmt.order_by(model.status.in_(OPEN_STATUSES).desc(), model.deadline, model.id)
 
 

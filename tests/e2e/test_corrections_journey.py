@@ -14,8 +14,8 @@ from tests.e2e.factories import new_village_inspection
 def _published_of_last_month(viewport):
     def find(session):
         from hygiene.clock import local_today
+        from hygiene.core.periods import period_containing
         from hygiene.inspections.models import Inspection
-        from hygiene.rankings.periods import period_containing
 
         period = period_containing("month", local_today()).previous()
         ids = session.scalars(sa.select(Inspection.id).where(

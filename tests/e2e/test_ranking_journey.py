@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 
 def _last_month_and_township(session):
     from hygiene.clock import local_today
+    from hygiene.core.periods import period_containing
     from hygiene.places.models import Township
-    from hygiene.rankings.periods import period_containing
 
     township = session.scalar(sa.select(Township.id).where(Township.name == "清溪镇"))
     return period_containing("month", local_today()).previous().key, township
@@ -22,8 +22,8 @@ def _last_month_and_township(session):
 
 def _amend_every_published_inspection_of(period_key):
     def amend(session):
+        from hygiene.core.periods import parse_period
         from hygiene.inspections.models import Inspection
-        from hygiene.rankings.periods import parse_period
 
         period = parse_period(period_key)
         for inspection in session.scalars(sa.select(Inspection).where(

@@ -7,6 +7,7 @@ from flask import current_app
 
 from hygiene.accounts.models import Role, User
 from hygiene.accounts.scope import Scope
+from hygiene.core.periods import parse_period
 from hygiene.errors import DomainError
 from hygiene.extensions import db
 from hygiene.inspections import review
@@ -16,7 +17,6 @@ from hygiene.media.store import FileSystemStore
 from hygiene.notifications.models import Notification
 from hygiene.rankings import services as rankings
 from hygiene.rankings.components import Subject
-from hygiene.rankings.periods import parse_period
 from hygiene.rectifications import services
 from hygiene.rectifications.models import RectificationOrder
 from tests.inspections.conftest import jpeg

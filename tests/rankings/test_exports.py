@@ -13,13 +13,13 @@ from openpyxl import load_workbook
 from hygiene.accounts.models import Role, User
 from hygiene.accounts.scope import Scope
 from hygiene.checklists.models import TemplateItem
+from hygiene.core.periods import parse_period
 from hygiene.errors import DomainError
 from hygiene.extensions import db
 from hygiene.inspections.models import Answer, Inspection
 from hygiene.inspections.review import inspection_publish
 from hygiene.rankings import exports, services
 from hygiene.rankings.components import Subject
-from hygiene.rankings.periods import parse_period
 from hygiene.rectifications.models import RectificationOrder
 from tests.inspections.conftest import inspection  # noqa: F401  (fixture)
 from tests.rectifications.conftest import ISSUED, submit
@@ -267,3 +267,8 @@ def test_the_date_range_defaults_to_this_month_and_is_capped():
     assert exports.export_range(None, None, today=date(2026, 11, 23)) == (date(2026, 11, 1), date(2026, 11, 23))
     with pytest.raises(DomainError):
         exports.export_range("2026-01-01", "2027-01-02", today=date(2026, 11, 23))
+
+
+def test_a_week_is_not_a_ranking_period(client, login, world):
+    login("admin_a")
+    assert client.get("/exports/rankings/live.xlsx?period=2026-W44").status_code == 400

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hygiene.core.periods import parse_period, period_containing
 from hygiene.rankings.maths import Candidate, check_weights, rank, weighted_score
-from hygiene.rankings.periods import parse_period, period_containing
 
 W = {"inspections": D(90), "rectification": D(10)}
 

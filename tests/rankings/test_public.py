@@ -8,13 +8,13 @@ import sqlalchemy as sa
 from hygiene.accounts.models import Role
 from hygiene.accounts.scope import Scope
 from hygiene.checklists.services import template_save
+from hygiene.core.periods import parse_period
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection
 from hygiene.places.models import Township, Village
 from hygiene.rankings import services
 from hygiene.rankings.components import Subject
 from hygiene.rankings.models import RankingPublication, RankingSettings
-from hygiene.rankings.periods import parse_period
 from hygiene.rankings.public.views import forget_pages
 from tests.inspections.helpers import simple_spec
 from tests.rankings.helpers import add_published

@@ -7,13 +7,13 @@ import sqlalchemy as sa
 from hygiene.accounts.models import User
 from hygiene.accounts.scope import Scope
 from hygiene.audit.models import AuditEvent
+from hygiene.core.periods import parse_period
 from hygiene.extensions import db
 from hygiene.inspections import review
 from hygiene.inspections.models import Inspection
 from hygiene.notifications.models import Notification
 from hygiene.rankings import services as rankings
 from hygiene.rankings.components import Subject
-from hygiene.rankings.periods import parse_period
 from hygiene.rectifications import reminders, services
 from hygiene.rectifications.models import RectificationOrder
 from tests.rectifications.conftest import ISSUED, submit

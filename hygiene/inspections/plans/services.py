@@ -23,7 +23,7 @@ from hygiene.core.input import db_int, too_long
 from hygiene.errors import DomainError, Forbidden, InvalidFields
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection, InspectionPlan, SampleDraw
-from hygiene.inspections.periods import RECURRENCES, Period, begun_periods
+from hygiene.inspections.plans.rounds import RECURRENCES, PlanPeriod, begun_periods
 from hygiene.places.models import Cleaner, Household, Unit, Village
 from hygiene.places.rules import UNIT_CATEGORIES, clean_text
 
@@ -236,12 +236,12 @@ def plans_generate_due(*, today: date) -> int:
     return sum(plan_generate(plan=plan, today=today) for plan in plans)
 
 
-def _period_exists(plan: InspectionPlan, period: Period) -> bool:
+def _period_exists(plan: InspectionPlan, period: PlanPeriod) -> bool:
     return db.session.scalar(sa.select(Inspection.id).where(
         Inspection.plan_id == plan.id, Inspection.period_start == period.start).limit(1)) is not None
 
 
-def _make_period(plan: InspectionPlan, period: Period) -> int:
+def _make_period(plan: InspectionPlan, period: PlanPeriod) -> int:
     version = latest_version(plan.template)
     targets = plan_targets(plan, period)
     for target in targets:
@@ -263,7 +263,7 @@ def assign_inspectors(plan: InspectionPlan, target: Target) -> list[User]:
     return [u for u in plan.inspectors if u.village_id != target.village_id]
 
 
-def plan_targets(plan: InspectionPlan, period: Period) -> list[Target]:
+def plan_targets(plan: InspectionPlan, period: PlanPeriod) -> list[Target]:
     """The targets of one period: a fixed list, all, a category, or a recorded random draw."""
     kind = plan.template.applies_to
     scope = Scope(Role.ADMIN, township_id=plan.township_id)
@@ -277,7 +277,7 @@ def plan_targets(plan: InspectionPlan, period: Period) -> list[Target]:
     return [t for t in population if t.id in chosen]
 
 
-def sample_draw(plan: InspectionPlan, period: Period, population: list[int]) -> SampleDraw:
+def sample_draw(plan: InspectionPlan, period: PlanPeriod, population: list[int]) -> SampleDraw:
     """Draw plan.sample_size targets with a fresh recorded seed (or return the recorded draw)."""
     draw = db.session.scalar(sa.select(SampleDraw).where(
         SampleDraw.plan_id == plan.id, SampleDraw.period_start == period.start))

@@ -12,7 +12,8 @@ from flask_login import current_user, login_required
 from hygiene.audit.queries import events_for
 from hygiene.checklists.forms import TARGET_KIND_LABELS, TARGET_KIND_PLURALS
 from hygiene.clock import local_today
-from hygiene.core.web import apply_errors, current_scope, page_number, require_admin, require_office
+from hygiene.core.periods import add_months
+from hygiene.core.web import apply_errors, current_scope, paginated, require_admin, require_office
 from hygiene.extensions import db
 from hygiene.inspections import queries
 from hygiene.inspections.models import InspectionPlan
@@ -44,7 +45,7 @@ def _office_only() -> None:
 @bp.get("/")
 def plan_list():
     scope = current_scope()
-    page = db.paginate(plan_list_stmt(scope), page=page_number(), per_page=20, error_out=False)
+    page = paginated(plan_list_stmt(scope), per_page=20)
     return render_template("plans/list.html", page=page, can_edit=scope.is_admin, **_labels())
 
 
@@ -123,7 +124,7 @@ def plan_calendar():
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     counts = queries.calendar_counts(scope=scope, first=weeks[0][0], last=weeks[-1][-1])
     return render_template("plans/calendar.html", first=first, weeks=weeks, counts=counts,
-                           today=today, previous=_shift(first, -1), following=_shift(first, 1),
+                           today=today, previous=add_months(first, -1), following=add_months(first, 1),
                            statuses=STATUS_LABELS)
 
 
@@ -165,7 +166,3 @@ def month_start(text: str, today: date) -> date:
     except ValueError:
         return today.replace(day=1)
 
-
-def _shift(first: date, months: int) -> date:
-    index = first.year * 12 + first.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)

@@ -6,10 +6,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from hygiene.core.periods import parse_period
 from hygiene.extensions import db
 from hygiene.places.models import Township
 from hygiene.rankings.models import RankingPublication as Publication
-from hygiene.rankings.periods import parse_period
 
 VILLAGES = "villages"
 _KINDS = ("month", "quarter", "year")

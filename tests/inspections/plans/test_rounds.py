@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from hygiene.inspections.periods import begun_periods, next_period_start, period_start
+from hygiene.inspections.plans.rounds import begun_periods, next_period_start, period_start
 
 
 @pytest.mark.parametrize("recurrence, day, start", [
