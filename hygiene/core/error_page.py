@@ -3,6 +3,8 @@
 Not a view module, so any blueprint (and the app's error handlers) may use it."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import current_app, jsonify, render_template
 from flask_babel import gettext as _
 
@@ -17,18 +19,25 @@ def error_page(status: int, message: str = ""):
     signed-in user and the bell) never runs on it; should the page still fail, a plain one that
     needs no database answers. Script requests (JSON) get {"error": ...} instead of a page."""
     _discard_transaction()
-    message = message or _error_messages().get(status, "")
+    page = _page(status)
     if wants_json():
-        return jsonify(error=message or _error_titles().get(status, _("Something went wrong"))), status
+        return jsonify(error=message or page.message or page.title), status
+    shown = (message if page.shows_message else "") or page.message
     try:
-        page = status if status in _PAGES else 422  # other refusals (409) share the 422 page
-        return render_template(f"errors/{page}.html", message=message, status=status), status
+        return render_template("errors/page.html", status=status, title=page.title, message=shown,
+                               advice=page.advice if page.advice_always or not shown else ""), status
     except Exception:  # noqa: BLE001 - the last line of defence must not fail
         current_app.logger.exception("the %s page failed; answering the plain one", status)
-        return render_template("errors/plain.html", status=status, message=message), status
+        return render_template("errors/plain.html", status=status, message=message or page.message), status
 
 
-_PAGES = (400, 403, 404, 405, 413, 422, 500)
+@dataclass(frozen=True)
+class _Page:
+    title: str
+    advice: str = ""               # what to do next
+    message: str = ""              # said when the refusal brings no message of its own
+    advice_always: bool = False    # the advice also follows the refusal's own message
+    shows_message: bool = True     # False: the page never repeats a message (what is not found)
 
 
 def _discard_transaction() -> None:
@@ -38,18 +47,29 @@ def _discard_transaction() -> None:
         current_app.logger.exception("rollback before the error page failed")
 
 
-def _error_titles() -> dict[int, str]:
-    return {400: _("Bad request"), 403: _("Not allowed"), 404: _("Page not found"),
-            405: _("Wrong request method")}
-
-
-def _error_messages() -> dict[int, str]:
-    limits = photo_limits()
-    return {
-        413: _("The upload is larger than the %(limit)s MB the system takes at once (a photo may be at "
-               "most %(photo)s MB). Nothing of it was saved: go back, choose a smaller photo and send "
-               "again.", limit=current_app.config["MAX_CONTENT_LENGTH"] // 1048576,
-               photo=limits.max_bytes // 1048576),
-        500: _("The system could not finish this request. Nothing was half-saved; please try again, "
-               "and tell the hygiene office if it keeps happening."),
-    }
+def _page(status: int) -> _Page:
+    """The words of each error page; a refusal without a page of its own (409) reads as 422."""
+    if status == 400:
+        return _Page(_("Bad request"), _("The request could not be understood. If you were submitting a "
+                                         "form, go back and try again."))
+    if status == 403:
+        return _Page(_("Not allowed"), _("Your account may not open this page. Ask the hygiene office if "
+                                         "you need access."), advice_always=True)
+    if status == 404:
+        return _Page(_("Page not found"), _("This page does not exist, or it is not part of your area."),
+                     shows_message=False)
+    if status == 405:
+        return _Page(_("Wrong request method"), _("This page cannot be opened that way."), shows_message=False)
+    if status == 413:
+        limits = photo_limits()
+        return _Page(_("File too large"), _("The file is larger than the system accepts. Upload a smaller one."),
+                     message=_("The upload is larger than the %(limit)s MB the system takes at once (a photo "
+                               "may be at most %(photo)s MB). Nothing of it was saved: go back, choose a "
+                               "smaller photo and send again.",
+                               limit=current_app.config["MAX_CONTENT_LENGTH"] // 1048576,
+                               photo=limits.max_bytes // 1048576))
+    if status >= 500:
+        return _Page(_("Something went wrong"),
+                     message=_("The system could not finish this request. Nothing was half-saved; please try "
+                               "again, and tell the hygiene office if it keeps happening."))
+    return _Page(_("Not done"), _("Nothing was changed. Go back, correct it and try again."), advice_always=True)

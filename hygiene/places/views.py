@@ -1,7 +1,7 @@
 """The register pages: one set of list, detail, create, edit and deactivate views per kind."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -55,7 +55,7 @@ def record_detail(slug: str, record_id: int):
 def record_new(slug: str):
     kind, scope = KINDS[slug], current_scope()
     if not scope.can_edit_register:
-        return render_template("errors/403.html"), 403
+        abort(403)
     form = FORMS[slug](data=request.args.to_dict() if request.method == "GET" else None)
     form.prepare(scope)
     if form.validate_on_submit():
@@ -74,7 +74,7 @@ def record_edit(slug: str, record_id: int):
     kind, scope = KINDS[slug], current_scope()
     record = queries.record_get(kind=kind, scope=scope, record_id=record_id)
     if not scope.can_edit_register:
-        return render_template("errors/403.html"), 403
+        abort(403)
     form = FORMS[slug](obj=record)
     form.prepare(scope)
     if form.validate_on_submit():
