@@ -209,9 +209,18 @@ def test_a_refused_grade_says_it_is_not_saved_and_the_score_stays_the_servers(
     inspection_id = _open_form(page, sign_in, db_query, f"包子铺（{viewport}，未保存）")
     item = page.locator("fieldset.item[data-scoring=grade]").first
     grade = item.locator("input[type=number]")
+
+    def servers_score(session):
+        from hygiene.inspections import fieldwork
+        from hygiene.inspections.models import Inspection
+
+        return str(fieldwork.inspection_score(session.get(Inspection, inspection_id)).score)
+
     with _autosaved(page) as saved:
         item.locator("label.choice-pass").click()
     assert saved.value.status == 200
+    # the bar shows the score the save answered with once the page has read that answer
+    expect(page.locator("#live-score")).to_have_text(db_query(servers_score))
     accepted = page.locator("#live-score").inner_text()
     with _autosaved(page) as saved:
         grade.fill("1.7")
@@ -219,12 +228,6 @@ def test_a_refused_grade_says_it_is_not_saved_and_the_score_stays_the_servers(
     assert saved.value.status == 422
     expect(item.locator(".save-state.error")).to_contain_text("未保存")
     expect(grade).to_have_attribute("aria-invalid", "true")
-
-    def servers_score(session):
-        from hygiene.inspections import fieldwork
-        from hygiene.inspections.models import Inspection
-
-        return str(fieldwork.inspection_score(session.get(Inspection, inspection_id)).score)
     expect(page.locator("#live-score")).to_have_text(db_query(servers_score))
     assert page.locator("#live-score").inner_text() == accepted
     shot("not-saved")
