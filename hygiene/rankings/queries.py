@@ -13,6 +13,7 @@ from hygiene.checklists.models import TemplateItem
 from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.inspections.models import Answer, Inspection
+from hygiene.inspections.status import InspectionStatus
 from hygiene.media.models import Photo
 from hygiene.places.models import Township
 from hygiene.rankings.components import Subject
@@ -49,7 +50,7 @@ def explain_inspections(*, subject: Subject, period: Period, candidate_id: int) 
     """The published inspections a candidate's inspection score is the mean of, each with
     the items that lost points and their photos (three queries, whatever the count)."""
     stmt = (sa.select(Inspection)
-            .where(*subject.filters(Inspection), Inspection.status == "published",
+            .where(*subject.filters(Inspection), Inspection.status == InspectionStatus.PUBLISHED,
                    Inspection.planned_date.between(period.start, period.end),
                    subject.group_column(Inspection) == candidate_id)
             .options(joinedload(Inspection.version),

@@ -19,8 +19,10 @@ from hygiene.media.reuse import photo_uses
 from hygiene.places.queries import visible_villages
 from hygiene.rectifications import queries, services
 from hygiene.rectifications.notice import notices_for
+from hygiene.rectifications.status import LIST_FILTERS, OrderStatus
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
+bp.add_app_template_global(OrderStatus, "OrderStatus")  # links to a filtered list name the status by it
 public = Blueprint("order_link", __name__)
 
 
@@ -36,7 +38,8 @@ def order_list():
     page = db.paginate(queries.order_list_stmt(scope=scope, today=today, **filters),
                        page=page_number(), per_page=25, error_out=False)
     return render_template("rectifications/list.html", page=page, filters=filters, today=today,
-                           villages=visible_villages(scope) if scope.township_wide else [])
+                           villages=visible_villages(scope) if scope.township_wide else [],
+                           status_filters=LIST_FILTERS)
 
 
 @bp.get("/<int:order_id>")
@@ -86,7 +89,7 @@ def _do_step(step: str, scope, order) -> str:
 def _list_filters() -> dict:
     """The orders list's filters from the query string (the batch print uses the same)."""
     status = request.args.get("status", "open")
-    return {"status": status if status in (*queries.FILTERS, "all") else "open",  # unknown: the default
+    return {"status": status if status in LIST_FILTERS else "open",  # unknown: the default
             "village_id": request.args.get("village_id", type=db_int),
             "due_before": _date_arg("due_before"), "issued_in": _month_arg("issued_in")}
 
