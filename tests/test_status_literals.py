@@ -14,11 +14,12 @@ import pytest
 
 from hygiene.core.status import LabelledStatus
 from hygiene.inspections.status import InspectionStatus
+from hygiene.rankings.movement import Movement
 from hygiene.rectifications.status import OrderStatus
 from hygiene.scheduler.run_status import RunStatus
 
 ROOT = Path(__file__).resolve().parent.parent
-STATUS_SETS: tuple[type[LabelledStatus], ...] = (InspectionStatus, OrderStatus, RunStatus)
+STATUS_SETS: tuple[type[LabelledStatus], ...] = (InspectionStatus, OrderStatus, RunStatus, Movement)
 
 
 def _python_patterns(values: str) -> list[re.Pattern]:
@@ -100,6 +101,7 @@ def test_the_grep_finds_each_way_of_spelling_a_status(tmp_path, line):
     "{% if inspection.status == 'published' %}",
     "{{ {'issued': _('Issued')}[order.status] }}",
     "{{ url_for('orders.order_list', status='evidence_submitted') }}",
+    "{% if ch.status == 'up' %}",
 ])
 def test_the_grep_finds_a_status_in_a_template(tmp_path, text):
     (tmp_path / "hygiene").mkdir()
