@@ -14,6 +14,11 @@ from hygiene.extensions import babel, csrf, db, login_manager, migrate
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # every domain module that declares scheduled jobs; a missing one stops the start (scheduler/registry.py)
 JOB_MODULES = ("hygiene.notifications.jobs", "hygiene.rectifications.jobs", "hygiene.inspections.jobs")
+# each domain's words for the audit trail; their order is the order of the trail's filter menu
+AUDIT_LABEL_MODULES = ("hygiene.places.audit_labels", "hygiene.inspections.audit_labels",
+                       "hygiene.rectifications.audit_labels", "hygiene.inspections.plans.audit_labels",
+                       "hygiene.rankings.audit_labels", "hygiene.checklists.audit_labels",
+                       "hygiene.accounts.audit_labels")
 
 
 def create_app(config_class: type | str | None = None) -> Flask:
@@ -29,6 +34,7 @@ def create_app(config_class: type | str | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     _register_jobs()
+    _register_audit_labels()
     _register_error_handlers(app)
     _register_template_helpers(app)
     return app
@@ -161,6 +167,14 @@ def _register_jobs() -> None:
     from hygiene.scheduler import load_job_modules
 
     load_job_modules(JOB_MODULES)
+
+
+def _register_audit_labels() -> None:
+    """Import each domain's audit_labels.py, so the trail words its records (audit imports none)."""
+    import importlib
+
+    for module in AUDIT_LABEL_MODULES:
+        importlib.import_module(module)
 
 
 def _register_error_handlers(app: Flask) -> None:

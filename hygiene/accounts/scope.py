@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from hygiene.accounts.models import Role, User
 from hygiene.inspections.models import Inspection
+from hygiene.inspections.status import InspectionStatus
 from hygiene.media.models import Photo
 from hygiene.places.models import Cleaner, Household, Township, Unit, Village
 from hygiene.rectifications.models import OrderItem, RectificationOrder
@@ -136,11 +137,11 @@ class Scope:
 
     def sees_inspection_results(self, inspection: Inspection) -> bool:
         """True when the answers, score and photos of an inspection inside the scope are shown."""
-        return self.township_wide or inspection.status == "published"
+        return self.township_wide or inspection.is_published
 
     def inspection_results_clause(self) -> sa.ColumnElement[bool]:
         """Inspections whose answers, score and photos this scope may see (the rule above)."""
-        shown = sa.true() if self.township_wide else Inspection.status == "published"
+        shown = sa.true() if self.township_wide else Inspection.status == InspectionStatus.PUBLISHED
         return sa.and_(self.clause(Inspection), shown)
 
     def _photo_clause(self) -> sa.ColumnElement[bool]:

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from hygiene.audit.labels import field_label, value_text
+from hygiene.audit.labels import NAMED_IDS, field_label, value_text
 from hygiene.audit.models import AuditEvent
 from hygiene.extensions import db
-from hygiene.places.models import Township, Unit, Village
 
 # a record made or imported shows its name in the trail; its first values are on its page
 _NOTHING_TO_COMPARE = ("create", "import")
@@ -23,10 +22,6 @@ class Change:
     field: str
     before: str | None  # None: the event kept no old value
     after: str
-
-
-# fields that keep the id of a place: the trail shows the place's name
-_PLACES: dict[str, type[Township | Village | Unit]] = {"township_id": Township, "village_id": Village, "unit_id": Unit}
 
 
 def events_changes(events: Sequence[AuditEvent]) -> list[list[Change]]:
@@ -57,11 +52,11 @@ def _place_names(events: Sequence[AuditEvent]) -> dict[str, dict]:
     wanted: dict[str, set[int]] = defaultdict(set)
     for event in events:
         for values in (event.before or {}, event.after or {}):
-            for field in _PLACES.keys() & values.keys():
+            for field in NAMED_IDS.keys() & values.keys():
                 if isinstance(values[field], int):
                     wanted[field].add(values[field])
-    return {field: dict(db.session.execute(sa.select(_PLACES[field].id, _PLACES[field].name)
-                                           .where(_PLACES[field].id.in_(ids))).all())
+    return {field: dict(db.session.execute(sa.select(NAMED_IDS[field].id, NAMED_IDS[field].name)
+                                           .where(NAMED_IDS[field].id.in_(ids))).all())
             for field, ids in wanted.items()}
 
 

@@ -4,24 +4,20 @@ changed fields and values of an update, worded when the page is shown.
 Older events (recorded before the key existed) show the text they recorded."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+# Audit imports no domain: each domain words its own records, fields and codes by calling the
+# register_* functions below from its `audit_labels.py`, which create_app imports
+# (hygiene/__init__.py AUDIT_LABEL_MODULES, in the order of the trail's filter menu).
 
-def _ranking_publication(subject: str, period: str) -> str:
-    from hygiene.rankings.wording import period_label, subject_label
-
-    return _("Ranking of %(subject)s, %(period)s", subject=subject_label(subject), period=period_label(period))
-
-
-LABELS: dict[str, Callable[..., str]] = {
-    "ranking_publication": _ranking_publication,
-    "ranking_settings": lambda: _("Ranking settings"),
-}
+# record names kept as a key and parameters: the key's renderer, given the parameters
+LABELS: dict[str, Callable[..., str]] = {}
 
 FIELDS = {
     "name": _l("Name"), "kind": _l("Type"), "contact_name": _l("Contact person"),
@@ -53,19 +49,7 @@ class RecordType:
 
 
 # the audit trail's filter: the kinds of record it names, in the order of the menus
-RECORD_TYPES: dict[str, RecordType] = {
-    "township": RecordType(_l("Townships"), ("township",)),
-    "village": RecordType(_l("Villages and communities"), ("village",)),
-    "unit": RecordType(_l("Units"), ("unit",)),
-    "household": RecordType(_l("Households"), ("household",)),
-    "cleaner": RecordType(_l("Cleaners"), ("cleaner",)),
-    "inspection": RecordType(_l("Inspections"), ("inspection",)),
-    "rectification_order": RecordType(_l("Rectification orders"), ("rectification_order",)),
-    "inspection_plan": RecordType(_l("Inspection plans"), ("inspection_plan",)),
-    "ranking": RecordType(_l("Rankings"), ("ranking_publication", "ranking_settings")),
-    "checklist_template": RecordType(_l("Checklists"), ("checklist_template",)),
-    "user_account": RecordType(_l("Users"), ("user_account",)),
-}
+RECORD_TYPES: dict[str, RecordType] = {}
 
 
 # what was done, as the trail's "What" column says it
@@ -77,21 +61,6 @@ ACTIONS = {
     "evidence": _l("reported the fix"), "reinspect": _l("re-inspected"), "withdraw": _l("withdrew"),
     "sign_out_everywhere": _l("signed out everywhere"), "withdraw_untouched": _l("withdrew untouched inspections"),
 }
-
-# inspection and order statuses, as their lists and badges word them
-STATUSES = {
-    "planned": _l("Planned"), "in_progress": _l("In progress"), "submitted": _l("Submitted"),
-    "published": _l("Published"), "cancelled": _l("Cancelled"), "overdue": _l("Overdue"),
-    "issued": _l("Issued"), "evidence_submitted": _l("Fix reported"), "closed": _l("Closed"),
-    "superseded": _l("Not fixed, follow-up issued"), "withdrawn": _l("Withdrawn"),
-}
-
-
-def status_label(status: str) -> str:
-    """An inspection's or order's status as its badges word it."""
-    label = STATUSES.get(status)
-    return str(label) if label is not None else status
-
 
 def label_text(key: str | None, params: dict | None, recorded: str) -> str:
     """The record's name from its key and parameters, else the text recorded with the event."""
@@ -126,18 +95,15 @@ def value_text(name: str, value, names: dict[str, dict] | None = None) -> str:
     worded = _VALUES.get(name)
     if worded is not None:
         return worded(value)
+    if name in _CODES:
+        return _code_label(name, value) or str(value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list):
         return _(", ").join(str(v) for v in value)
     if isinstance(value, dict):
-        return _(", ").join(f"{_component(k)} {v}" for k, v in value.items())
+        return _(", ").join(f"{k} {v}" for k, v in value.items())
     return str(value)
-
-
-def _choice(labels: Callable[[], dict]) -> Callable[[object], str]:
-    """A code worded by its label (the code itself when it has none)."""
-    return lambda value: str(labels().get(value, value))
 
 
 def _count_of_photos(value) -> str:
@@ -155,58 +121,50 @@ def _yes_when_set(value) -> str:
     return _("Yes")
 
 
-def _role_labels() -> dict:
-    from hygiene.accounts.forms import ROLE_LABELS
-
-    return {role.value: label for role, label in ROLE_LABELS.items()}
-
-
-def _kind_labels() -> dict:
-    from hygiene.places.rules import TOWNSHIP_KINDS, VILLAGE_KINDS
-
-    return VILLAGE_KINDS | TOWNSHIP_KINDS
-
-
-def _category_labels() -> dict:
-    from hygiene.places.rules import UNIT_CATEGORIES
-
-    return UNIT_CATEGORIES
-
-
-def _plan_labels(which: str) -> Callable[[], dict]:
-    def labels() -> dict:
-        from hygiene.inspections.plans import forms as plan_forms
-
-        return getattr(plan_forms, which)
-    return labels
-
-
-def _period(value) -> str:
-    from hygiene.rankings.wording import period_label
-
-    try:
-        return period_label(str(value))
-    except ValueError:
-        return str(value)
-
-
-def _subject(value) -> str:
-    from hygiene.rankings.wording import subject_label
-
-    return subject_label(str(value))
-
-
-_VALUES: dict[str, Callable[[object], str]] = {
-    "password": _password, "status": lambda value: status_label(str(value)),
-    "role": _choice(_role_labels), "kind": _choice(_kind_labels), "category": _choice(_category_labels),
-    "mode": _choice(_plan_labels("TARGET_MODE_LABELS")),
-    "recurrence": _choice(_plan_labels("RECURRENCE_LABELS")),
-    "photos": _count_of_photos, "flagged_photos": _count_of_photos,
-    "period": _period, "subject": _subject, "corrects": _yes_when_set,
+_VALUES: dict[str, Callable[[Any], str]] = {
+    "password": _password, "photos": _count_of_photos, "flagged_photos": _count_of_photos,
+    "corrects": _yes_when_set,
 }
+# fields whose values are codes of a domain's set: {field: [labels of each set registered]}
+_CODES: dict[str, list[Callable[[], Mapping]]] = {}
+# fields that keep the id of a record: the trail shows its name (hygiene/audit/changes.py)
+NAMED_IDS: dict[str, Any] = {}
 
 
-def _component(key: str) -> str:
-    from hygiene.rankings.components import COMPONENTS
+def register_record_label(key: str, render: Callable[..., str]) -> None:
+    """Word the records saved with this label key: `render(**params)` names one."""
+    LABELS[key] = render
 
-    return next((str(c.label) for c in COMPONENTS if c.key == key), key)
+
+def register_record_type(key: str, label: object, entity_types: tuple[str, ...]) -> None:
+    """Offer a kind of record in the trail's filter (after those registered before it)."""
+    RECORD_TYPES[key] = RecordType(label, entity_types)
+
+
+def register_field_labels(labels: Mapping[str, object]) -> None:
+    """Label the fields a domain writes into the trail, as its forms say them."""
+    FIELDS.update(labels)
+
+
+def register_value_words(field: str, words: Callable[[Any], str]) -> None:
+    """Word a field's recorded values with `words(value)` (months, subjects, weights)."""
+    _VALUES[field] = words
+
+
+def register_value_labels(field: str, labels: Mapping | Callable[[], Mapping]) -> None:
+    """Word a field's codes by their labels; several domains may register sets for one field
+    (inspection and order statuses both under "status"). A callable is read when shown."""
+    _CODES.setdefault(field, []).append(labels if callable(labels) else lambda: labels)
+
+
+def register_named_ids(field: str, model: Any) -> None:
+    """A field that keeps a record's id: the trail reads `model`'s name for it."""
+    NAMED_IDS[field] = model
+
+
+def _code_label(field: str, value: object) -> str | None:
+    for labels in _CODES.get(field, ()):
+        label = labels().get(value)
+        if label is not None:
+            return str(label)
+    return None

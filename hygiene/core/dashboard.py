@@ -9,22 +9,24 @@ from hygiene.accounts.scope import Scope
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection
 from hygiene.inspections.queries import inspection_clause
-from hygiene.rectifications.models import OPEN_STATUSES, RectificationOrder
+from hygiene.inspections.status import InspectionStatus
+from hygiene.rectifications.models import RectificationOrder
 from hygiene.rectifications.queries import order_clause
+from hygiene.rectifications.status import OrderStatus
 
 
 def work_counts(scope: Scope, today: date) -> dict[str, int]:
     """Inspections waiting for review or overdue; orders open, overdue or waiting for re-inspection."""
     ins, order = Inspection, RectificationOrder
     inspections = db.session.execute(sa.select(
-        sa.func.count().filter(ins.status == "submitted"),
+        sa.func.count().filter(ins.status == InspectionStatus.SUBMITTED),
         sa.func.count().filter(ins.status.in_(ins.OPEN), ins.due_date < today),
         sa.func.count().filter(ins.status.in_(ins.OPEN), ins.planned_date <= today),
     ).where(inspection_clause(scope))).one()
     orders = db.session.execute(sa.select(
-        sa.func.count().filter(order.status.in_(OPEN_STATUSES)),
+        sa.func.count().filter(order.status.in_(order.OPEN)),
         sa.func.count().filter(order.overdue_clause(today)),
-        sa.func.count().filter(order.status == "evidence_submitted"),
+        sa.func.count().filter(order.status == OrderStatus.EVIDENCE_SUBMITTED),
     ).where(order_clause(scope))).one()
     return dict(zip(("to_review", "inspections_overdue", "inspections_due", "orders_open",
                      "orders_overdue", "orders_to_reinspect"), (*inspections, *orders), strict=True))
@@ -33,12 +35,12 @@ def work_counts(scope: Scope, today: date) -> dict[str, int]:
 def recent_published(scope: Scope, limit: int = 5) -> list[Inspection]:
     """The latest published inspections a contact may see."""
     return list(db.session.scalars(sa.select(Inspection).where(
-        inspection_clause(scope), Inspection.status == "published")
+        inspection_clause(scope), Inspection.status == InspectionStatus.PUBLISHED)
         .order_by(Inspection.published_at.desc()).limit(limit)))
 
 
 def open_orders(scope: Scope, limit: int = 10) -> list[RectificationOrder]:
     """A contact's open orders, soonest deadline first."""
     return list(db.session.scalars(sa.select(RectificationOrder).where(
-        order_clause(scope), RectificationOrder.status.in_(OPEN_STATUSES))
+        order_clause(scope), RectificationOrder.status.in_(RectificationOrder.OPEN))
         .order_by(RectificationOrder.deadline).limit(limit)))

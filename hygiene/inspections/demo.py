@@ -25,6 +25,7 @@ from hygiene.extensions import db
 from hygiene.inspections import fieldwork, review, scoring
 from hygiene.inspections.models import Answer, Inspection
 from hygiene.inspections.plans import services as planning
+from hygiene.inspections.status import InspectionStatus
 from hygiene.media.intake import PhotoLimits
 from hygiene.media.store import FileSystemStore
 from hygiene.rectifications import services as rectifications
@@ -229,7 +230,7 @@ def _work_the_orders(rng, today: date, township_id: int, home: int, admin, inspe
 
 
 def _fill(inspection, rng, quality, when, inspector) -> None:
-    inspection.status, inspection.started_at = "in_progress", when
+    inspection.status, inspection.started_at = InspectionStatus.IN_PROGRESS, when
     answers = []
     for item in inspection.version.items:
         failed = rng.random() > quality and not (item.veto and rng.random() < 0.97)

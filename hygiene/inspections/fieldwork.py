@@ -20,6 +20,7 @@ from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections import scoring
 from hygiene.inspections.models import Answer, Inspection
+from hygiene.inspections.status import START, SUBMIT
 from hygiene.media.intake import PhotoLimits, photo_intake
 from hygiene.media.models import Photo
 from hygiene.media.services import photo_new
@@ -44,9 +45,9 @@ class NotOpen(DomainError):
 
 def not_open_message(inspection: Inspection) -> str:
     """Why an inspection that is not open cannot be filled, for its actual status."""
-    if inspection.status == "cancelled":
+    if inspection.is_cancelled:
         return _("This inspection was cancelled; it can no longer be filled.")
-    if inspection.status == "published":
+    if inspection.is_published:
         return _("This inspection has been published; only the hygiene office can amend it.")
     return _("This inspection has been submitted and can no longer be changed here.")
 
@@ -61,7 +62,7 @@ def check_assigned(scope: Scope, user: User, inspection: Inspection) -> None:
 def check_can_fill(scope: Scope, user: User, inspection: Inspection) -> None:
     """The user may fill this inspection, and it is still open."""
     check_assigned(scope, user, inspection)
-    if inspection.status not in Inspection.OPEN:
+    if not inspection.is_open:
         raise NotOpen(not_open_message(inspection))
 
 
@@ -73,8 +74,8 @@ def claim_for_writing(*, scope: Scope, user: User, inspection: Inspection, now: 
     another, and none lands after a submission or a cancellation."""
     check_assigned(scope, user, inspection)
     claimed = db.session.execute(sa.update(Inspection).where(  # type: ignore[attr-defined]  # DML gives a CursorResult, typed as Result
-        Inspection.id == inspection.id, Inspection.status.in_(Inspection.OPEN)).values(
-        status="in_progress").execution_options(synchronize_session=False)).rowcount
+        Inspection.id == inspection.id, START.clause(Inspection.status)).values(
+        status=START.target).execution_options(synchronize_session=False)).rowcount
     db.session.refresh(inspection)
     if not claimed:
         raise NotOpen(not_open_message(inspection))
@@ -245,15 +246,15 @@ def inspection_submit(*, scope: Scope, user: User, inspection: Inspection, submi
     result = inspection_score(inspection)
     if result.score is None:
         raise DomainError(_("Every item is marked not applicable; there is nothing to score."))
-    for field, value in dict(status="submitted", submission_key=submission_key, submitted_at=now,
+    for field, value in dict(status=SUBMIT.target, submission_key=submission_key, submitted_at=now,
                              submitted_by_id=user.id, score=result.score, earned=result.earned,
                              possible=result.possible, vetoed=result.vetoed, passed=result.passed,
                              grade=result.grade).items():
         setattr(inspection, field, value)
     db.session.flush()
     audit_record(actor_id=user.id, action="submit", record=inspection, at=now,
-                 township_id=inspection.township_id, before={"status": "in_progress"},
-                 after={"status": "submitted", "score": str(result.score), "grade": result.grade})
+                 township_id=inspection.township_id, before={"status": START.target},  # claim_for_writing made it so
+                 after={"status": SUBMIT.target, "score": str(result.score), "grade": result.grade})
     from hygiene.rectifications.services import order_issue_for_inspection
 
     order_issue_for_inspection(inspection=inspection, actor_id=user.id, now=now)

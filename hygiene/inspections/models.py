@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hygiene.checklists.models import POINTS, ChecklistTemplate, TemplateItem, TemplateVersion
 from hygiene.clock import UTCDateTime, now_utc
 from hygiene.extensions import Model, db
+from hygiene.inspections.status import OPEN, InspectionStatus
 
 plan_inspector = sa.Table(
     "plan_inspector", db.metadata,
@@ -95,7 +96,7 @@ class Inspection(Model):
     period_start: Mapped[date | None] = mapped_column()
     planned_date: Mapped[date] = mapped_column(index=True)
     due_date: Mapped[date] = mapped_column()
-    status: Mapped[str] = mapped_column(sa.String(20), default="planned")
+    status: Mapped[str] = mapped_column(sa.String(20), default=InspectionStatus.PLANNED)
     score: Mapped[Decimal | None] = mapped_column(POINTS)
     earned: Mapped[Decimal | None] = mapped_column(POINTS)
     possible: Mapped[Decimal | None] = mapped_column(POINTS)
@@ -117,15 +118,36 @@ class Inspection(Model):
     inspectors = relationship("User", secondary=inspection_inspector, order_by="User.id")
     answers: Mapped[list[Answer]] = relationship(back_populates="inspection")
 
-    OPEN = ("planned", "in_progress")
+    OPEN = OPEN  # still to be filled (hygiene/inspections/status.py)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    @property
+    def is_submitted(self) -> bool:
+        """Submitted and waiting on the office's review."""
+        return self.status == InspectionStatus.SUBMITTED
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == InspectionStatus.PUBLISHED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == InspectionStatus.CANCELLED
+
+    @property
+    def status_label(self) -> str:
+        return InspectionStatus.label_of(self.status)
 
     def is_overdue(self, today: date) -> bool:
-        return self.status in self.OPEN and self.due_date < today
+        return self.is_open and self.due_date < today
 
     @property
     def is_sent_back(self) -> bool:
         """Open again after a submission: the office sent it back to be corrected."""
-        return self.status in self.OPEN and self.submitted_at is not None
+        return self.is_open and self.submitted_at is not None
 
     def __str__(self) -> str:
         return f"{self.target_label} {self.planned_date:%Y-%m-%d}"

@@ -11,10 +11,8 @@ from hygiene.accounts.scope import Scope
 from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection, inspection_inspector
+from hygiene.inspections.status import InspectionStatus
 from hygiene.media.models import Photo
-
-STATUSES = ("planned", "in_progress", "submitted", "published", "cancelled", "overdue")
-LIST_FILTERS = (*STATUSES, "sent_back")
 
 
 def inspection_clause(scope: Scope) -> sa.ColumnElement[bool]:
@@ -41,7 +39,7 @@ def inspection_list_stmt(*, scope: Scope, today: date, status: str = "", village
         stmt = stmt.where(Inspection.status.in_(Inspection.OPEN), Inspection.due_date < today)
     elif status == "sent_back":
         stmt = stmt.where(Inspection.status.in_(Inspection.OPEN), Inspection.submitted_at.is_not(None))
-    elif status in STATUSES:
+    elif InspectionStatus.known(status):
         stmt = stmt.where(Inspection.status == status)
     if village_id:
         stmt = stmt.where(Inspection.village_id == village_id)

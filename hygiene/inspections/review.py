@@ -9,14 +9,15 @@ from flask_babel import gettext as _
 
 from hygiene.accounts.models import User
 from hygiene.accounts.scope import Scope
-from hygiene.audit.labels import status_label
 from hygiene.audit.services import audit_record
 from hygiene.clock import now_utc
+from hygiene.core.status import Transition
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections import notices
 from hygiene.inspections.fieldwork import answer_write, inspection_score
 from hygiene.inspections.models import Inspection
+from hygiene.inspections.status import CANCEL, PUBLISH, SEND_BACK, InspectionStatus
 from hygiene.media.models import Photo
 from hygiene.rectifications.services import order_issue_for_inspection, orders_withdraw_for_inspection
 
@@ -28,22 +29,22 @@ def _check_reviewer(scope: Scope, inspection: Inspection) -> None:
         raise Forbidden(_("Only the hygiene office reviews inspections."))
 
 
-def _transition(inspection: Inspection, allowed: tuple[str, ...], target: str) -> str | None:
-    """Move the inspection to `target` in one conditional UPDATE, so of two identical requests
-    at the same moment only one goes through. Returns the status before, or None when a request
-    just like this one got there first (a double tap: nothing more to do)."""
+def _transition(inspection: Inspection, move: Transition[InspectionStatus]) -> str | None:
+    """Make the move in one conditional UPDATE, so of two identical requests at the same moment
+    only one goes through. Returns the status before, or None when a request just like this one
+    got there first (a double tap: nothing more to do)."""
     before = inspection.status
-    if before in allowed:
+    if move.allows(before):
         claimed = db.session.execute(sa.update(Inspection).where(  # type: ignore[attr-defined]  # DML gives a CursorResult, typed as Result
-            Inspection.id == inspection.id, Inspection.status == before).values(status=target)
+            Inspection.id == inspection.id, Inspection.status == before).values(status=move.target)
             .execution_options(synchronize_session=False)).rowcount
         db.session.refresh(inspection)
         if claimed:
             return before
-    if inspection.status == target:
+    if inspection.status == move.target:
         return None
     raise DomainError(_("An inspection that is “%(status)s” cannot be changed this way.",
-                        status=status_label(inspection.status)))
+                        status=inspection.status_label))
 
 
 class FlaggedPublish(DomainError):
@@ -68,15 +69,15 @@ def inspection_publish(*, scope: Scope, actor_id: int, inspection: Inspection, n
 
     With flagged photos the reviewer confirms with a reason, kept in the audit trail."""
     _check_reviewer(scope, inspection)
-    flagged = flagged_photos(inspection) if inspection.status == "submitted" else []
+    flagged = flagged_photos(inspection) if inspection.is_submitted else []
     flag_reason = (flag_reason or "").strip()[:1000]
     if flagged and not flag_reason:
         raise FlaggedPublish(flagged)
-    before = _transition(inspection, ("submitted",), "published")
+    before = _transition(inspection, PUBLISH)
     if before is None:
         return
     inspection.published_at, inspection.published_by_id = now, actor_id
-    after = {"status": "published", "score": str(inspection.score)}
+    after = {"status": PUBLISH.target, "score": str(inspection.score)}
     if flagged:
         after |= {"flagged_photos": [p.id for p in flagged], "flag_reason": flag_reason}
     audit_record(actor_id=actor_id, action="publish", record=inspection, at=now,
@@ -92,13 +93,13 @@ def inspection_send_back(*, scope: Scope, actor_id: int, inspection: Inspection,
     comment = (comment or "").strip()
     if not comment:
         raise DomainError(_("Say what needs to change before sending it back."), field="comment")
-    before = _transition(inspection, ("submitted",), "in_progress")
+    before = _transition(inspection, SEND_BACK)
     if before is None:
         return
     inspection.review_comment, inspection.submission_key = comment, None
     audit_record(actor_id=actor_id, action="send_back", record=inspection,
                  township_id=inspection.township_id, before={"status": before},
-                 after={"status": "in_progress", "comment": comment})
+                 after={"status": SEND_BACK.target, "comment": comment})
     notices.tell_sent_back(inspection, now or now_utc())
 
 
@@ -107,13 +108,13 @@ def inspection_cancel(*, scope: Scope, actor_id: int, inspection: Inspection, re
     """Cancel an inspection that has not been submitted; an order it issued before it was
     sent back is withdrawn and its recipient told."""
     _check_reviewer(scope, inspection)
-    before = _transition(inspection, Inspection.OPEN, "cancelled")
+    before = _transition(inspection, CANCEL)
     if before is None:
         return
     reason = (reason or "").strip()
     audit_record(actor_id=actor_id, action="cancel", record=inspection,
                  township_id=inspection.township_id, before={"status": before},
-                 after={"status": "cancelled", "reason": reason})
+                 after={"status": CANCEL.target, "reason": reason})
     why = (_("The inspection was cancelled: %(reason)s", reason=reason) if reason
            else _("The inspection was cancelled."))
     orders_withdraw_for_inspection(inspection=inspection, actor_id=actor_id, reason=why, now=now or now_utc())
@@ -124,7 +125,7 @@ def inspection_amend(*, scope: Scope, user: User, inspection: Inspection, change
     """Change answers of a published inspection. The audit trail keeps the old and new score and
     answers with the reason (the inspection page shows them); an open order follows the change."""
     _check_reviewer(scope, inspection)
-    if inspection.status != "published":
+    if not inspection.is_published:
         raise DomainError(_("Only published inspections are amended; edit others directly."))
     if not (reason or "").strip():
         raise DomainError(_("An amendment needs a reason."), field="reason")

@@ -27,12 +27,14 @@ from hygiene.errors import DomainError
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork, formpost, queries, review, scoring
 from hygiene.inspections.forms import parse_answers, posted_photos
-from hygiene.inspections.models import Inspection
+from hygiene.inspections.status import LIST_FILTERS, InspectionStatus
 from hygiene.media.models import Photo
 from hygiene.media.reuse import photo_uses
 from hygiene.places.queries import visible_villages
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
+# links to a filtered list name the status by its enum, never as a string (the dashboard's too)
+bp.add_app_template_global(InspectionStatus, "InspectionStatus")
 bp.add_app_template_global(scoring.grade_scale, "grade_scale")
 
 
@@ -46,7 +48,7 @@ def _signed_in() -> None:
 def inspection_list():
     scope, today = current_scope(), local_today()
     status = request.args.get("status", "")
-    filters = {"status": status if status in queries.LIST_FILTERS else "",  # unknown: all, as the menu says
+    filters = {"status": status if status in LIST_FILTERS else "",  # unknown: all, as the menu says
                "village_id": request.args.get("village_id", type=db_int),
                "start": _date_arg("start"), "end": _date_arg("end"),
                "assigned_to": current_user.id if request.args.get("mine") else None}
@@ -55,7 +57,7 @@ def inspection_list():
     flagged = queries.flagged_photo_counts([i.id for i in page.items]) if scope.township_wide else None
     return render_template("inspections/list.html", page=page, filters=filters, today=today,
                            villages=visible_villages(scope) if scope.township_wide else [],
-                           statuses=queries.STATUSES, scope=scope, flagged=flagged)
+                           status_filters=LIST_FILTERS, scope=scope, flagged=flagged)
 
 
 @bp.get("/agenda")
@@ -86,7 +88,7 @@ def fill(inspection_id: int):
     fieldwork.check_assigned(scope, current_user, inspection)
     if request.method == "POST":
         return _save_form(scope, inspection)
-    if inspection.status not in Inspection.OPEN:
+    if not inspection.is_open:
         flash(fieldwork.not_open_message(inspection), "error")
         return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
     return _fill_page(inspection)
@@ -217,7 +219,7 @@ def _uses(photos_by_item: dict, scope) -> dict:
 def amend(inspection_id: int):
     scope = current_scope()
     inspection = queries.inspection_get(scope=scope, inspection_id=inspection_id)
-    if not scope.is_admin or inspection.status != "published":
+    if not scope.is_admin or not inspection.is_published:
         abort(403 if not scope.is_admin else 404)
     typed, status = [], 200
     if request.method == "POST":

@@ -16,7 +16,9 @@ from flask_babel import lazy_gettext as _l
 from hygiene.core.periods import Period
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection
+from hygiene.inspections.status import InspectionStatus
 from hygiene.rectifications.models import RectificationOrder
+from hygiene.rectifications.status import FIX_REPORTED, OrderStatus
 
 VILLAGE_TARGETS = ("village", "household", "cleaner")  # a unit is ranked within its category
 
@@ -59,7 +61,7 @@ def inspection_mean(subject: Subject, period: Period) -> dict[int, dict]:
     """The mean score of the period's published inspections, and how many there were."""
     key = subject.group_column(Inspection)
     stmt = (sa.select(key, sa.func.avg(Inspection.score), sa.func.count())
-            .where(*subject.filters(Inspection), Inspection.status == "published",
+            .where(*subject.filters(Inspection), Inspection.status == InspectionStatus.PUBLISHED,
                    Inspection.planned_date.between(period.start, period.end))
             .group_by(key))
     return {k: {"value": Decimal(str(mean)).quantize(Decimal("0.01")), "count": n}
@@ -71,12 +73,12 @@ def rectification_on_time(subject: Subject, period: Period) -> dict[int, dict]:
     deadline and not failed at re-inspection); overdue and repeat orders count against."""
     order = RectificationOrder
     key = subject.group_column(order)
-    on_time = sa.and_(order.status.in_(("closed", "evidence_submitted")), order.overdue_at.is_(None))
+    on_time = sa.and_(order.status.in_(FIX_REPORTED), order.overdue_at.is_(None))
     stmt = (sa.select(key, sa.func.count(), sa.func.count().filter(on_time),
-                      sa.func.count().filter(order.status == "issued"),
-                      sa.func.count().filter(order.status == "superseded"))
+                      sa.func.count().filter(order.status == OrderStatus.ISSUED),
+                      sa.func.count().filter(order.status == OrderStatus.SUPERSEDED))
             .where(*subject.filters(order), order.deadline.between(period.start, period.end),
-                   order.status != "withdrawn")  # a withdrawn order asked nothing in the end
+                   order.status != OrderStatus.WITHDRAWN)  # a withdrawn order asked nothing in the end
             .group_by(key))
     return {k: {"value": (Decimal(100) * good / total).quantize(Decimal("0.01")), "count": total,
                 "on_time": good, "overdue": late, "repeat": repeat}

@@ -31,6 +31,8 @@ from hygiene.errors import DomainError
 from hygiene.extensions import db
 from hygiene.inspections.models import Answer, Inspection, inspection_inspector
 from hygiene.inspections.queries import inspection_list_stmt
+from hygiene.inspections.status import OVERDUE_LABEL as OVERDUE_INSPECTION
+from hygiene.inspections.status import InspectionStatus
 from hygiene.media.models import Photo
 from hygiene.places.models import Village
 from hygiene.rankings.components import COMPONENTS
@@ -39,15 +41,12 @@ from hygiene.rankings.models import RankingPublication
 from hygiene.rankings.queries import live_rows, publication_context, township_name
 from hygiene.rectifications.models import RectificationOrder
 from hygiene.rectifications.queries import order_list_stmt
+from hygiene.rectifications.status import OVERDUE_LABEL as OVERDUE_ORDER
 
 MAX_DAYS = 366
 BATCH = 1000
 TWO_DECIMALS, DAY, MINUTE = "0.00", "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
 
-INSPECTION_STATUS = {"planned": _l("Planned"), "in_progress": _l("In progress"), "submitted": _l("Submitted"),
-                     "published": _l("Published"), "cancelled": _l("Cancelled")}
-ORDER_STATUS = {"issued": _l("Issued"), "evidence_submitted": _l("Fix reported"), "closed": _l("Closed"),
-                "superseded": _l("Not fixed, follow-up issued"), "withdrawn": _l("Withdrawn")}
 RESULTS = {"pass": _l("Pass"), "fail": _l("Fail"), "na": _l("Not applicable")}
 REASONS = {"too_few_inspections": _l("Too few inspections"), "no_score": _l("No score")}
 
@@ -234,7 +233,7 @@ def inspection_sheets(inspections: Iterable[Sequence], answers: Iterable[Sequenc
 def inspection_line(row, inspectors: str, *, today: date, show_scores: bool) -> list:
     """One inspection as its sheet row; scores left out where the reader may not see them yet."""
     overdue = row.status in Inspection.OPEN and row.due_date < today
-    status = _l("Overdue") if overdue else INSPECTION_STATUS.get(row.status, row.status)
+    status = OVERDUE_INSPECTION if overdue else InspectionStatus.label_of(row.status)
     scores = [row.score, row.grade, _yes(row.passed), _yes(row.vetoed)] if show_scores else [None] * 4
     return [row.id, row.planned_date, row.target_label, row.village, row.checklist, row.version, inspectors,
             str(status), *scores]
@@ -262,7 +261,7 @@ def inspection_rows(*, scope: Scope, today: date, **filters) -> tuple[Iterator[l
     def inspections() -> Iterator[list]:
         names = _inspector_names(chosen)
         for row in _stream(stmt):
-            show = scope.township_wide or row.status == "published"
+            show = scope.township_wide or row.status == InspectionStatus.PUBLISHED
             yield inspection_line(row, names.get(row.id, ""), today=today, show_scores=show)
 
     answers = _answers_stmt(chosen, published_only=not scope.township_wide).order_by(
@@ -298,7 +297,7 @@ def _answers_stmt(chosen: sa.Select, *, published_only: bool) -> sa.Select:
             .outerjoin(photos, sa.and_(photos.c.inspection_id == Answer.inspection_id,
                                        photos.c.item_id == Answer.item_id))
             .where(Inspection.id.in_(chosen)))
-    return stmt.where(Inspection.status == "published") if published_only else stmt
+    return stmt.where(Inspection.status == InspectionStatus.PUBLISHED) if published_only else stmt
 
 
 # --- rectification orders -------------------------------------------------------------------
@@ -315,7 +314,7 @@ def order_sheets(orders: Iterable[Sequence]) -> list[Sheet]:
 
 def order_line(order: RectificationOrder, *, today: date) -> list:
     """One order as its sheet row; "overdue" is yes while it is late and when it was put right late."""
-    status = _l("Overdue") if order.is_overdue(today) else ORDER_STATUS.get(order.status, order.status)
+    status = OVERDUE_ORDER if order.is_overdue(today) else order.status_label
     result = None if order.reinspection_passed is None else ("pass" if order.reinspection_passed else "fail")
     return [order.display_number, order.target_label, order.village.name, order.issued_on, order.deadline,
             str(status), "；".join(item.text for item in order.items), order.evidence_at,

@@ -14,10 +14,12 @@ from hygiene.core.periods import Period, parse_period
 from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.inspections.models import Answer, Inspection
+from hygiene.inspections.status import InspectionStatus
 from hygiene.media.models import Photo
 from hygiene.places.models import Township
 from hygiene.rankings.components import Subject
 from hygiene.rankings.models import RankingPublication
+from hygiene.rankings.movement import Movement, movement
 from hygiene.rankings.services import Ranking, publication_current
 
 
@@ -49,7 +51,7 @@ def explain_inspections(*, subject: Subject, period: Period, candidate_id: int) 
     """The published inspections a candidate's inspection score is the mean of, each with
     the items that lost points and their photos (three queries, whatever the count)."""
     stmt = (sa.select(Inspection)
-            .where(*subject.filters(Inspection), Inspection.status == "published",
+            .where(*subject.filters(Inspection), Inspection.status == InspectionStatus.PUBLISHED,
                    Inspection.planned_date.between(period.start, period.end),
                    subject.group_column(Inspection) == candidate_id)
             .options(joinedload(Inspection.version),
@@ -114,11 +116,15 @@ class Change:
     previous_rank: int | None
     score: str | None
     previous_score: str | None
-    status: str             # "up" | "down" | "same" | "new" | "dropped"
+    status: Movement
 
     @property
     def moved(self) -> int:
         return abs((self.previous_rank or 0) - (self.rank or 0))
+
+    @property
+    def move_text(self) -> str:
+        return self.status.text(self.moved)
 
     @property
     def score_delta(self) -> Decimal | None:
@@ -131,16 +137,16 @@ def rank_changes(rows: list[dict], previous_rows: list[dict]) -> list[Change]:
     """Rank by rank, how each name moved since the previous snapshot; then those that fell out."""
     before = {row["id"]: row for row in previous_rows}
     changes = [_change(row, before.get(row["id"])) for row in rows if row["rank"]]
-    dropped = [Change(row["name"], None, old["rank"], row["score"], old["score"], "dropped")
+    dropped = [Change(row["name"], None, old["rank"], row["score"], old["score"], Movement.DROPPED)
                for row in rows if not row["rank"] and (old := before.get(row["id"])) and old["rank"]]
     return changes + dropped
 
 
 def _change(row: dict, old: dict | None) -> Change:
     if not old or not old["rank"]:
-        return Change(row["name"], row["rank"], None, row["score"], old and old["score"], "new")
-    status = "same" if old["rank"] == row["rank"] else ("up" if row["rank"] < old["rank"] else "down")
-    return Change(row["name"], row["rank"], old["rank"], row["score"], old["score"], status)
+        return Change(row["name"], row["rank"], None, row["score"], old and old["score"], Movement.NEW)
+    return Change(row["name"], row["rank"], old["rank"], row["score"], old["score"],
+                  movement(row["rank"], old["rank"]))
 
 
 def township_name(township_id: int) -> str:

@@ -10,11 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hygiene.checklists.models import POINTS
 from hygiene.clock import UTCDateTime, now_utc
 from hygiene.extensions import Model
-
-OPEN_STATUSES = ("issued", "evidence_submitted")
-# every status an order can have; "withdrawn": its inspection was cancelled or corrected and
-# left nothing to put right (never overdue, not counted in rankings)
-STATUSES = (*OPEN_STATUSES, "closed", "superseded", "withdrawn")
+from hygiene.rectifications.status import OPEN, OrderStatus
 
 
 class RectificationOrder(Model):
@@ -46,7 +42,7 @@ class RectificationOrder(Model):
     deadline_provisional: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # the working days the deadline counts from issued_on; None when the office set the date
     deadline_working_days: Mapped[int | None] = mapped_column()
-    status: Mapped[str] = mapped_column(sa.String(24), default="issued")
+    status: Mapped[str] = mapped_column(sa.String(24), default=OrderStatus.ISSUED)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     evidence_note: Mapped[str] = mapped_column(sa.Text, default="")
@@ -69,18 +65,32 @@ class RectificationOrder(Model):
     village = relationship("Village")
     issued_by = relationship("User", foreign_keys=[issued_by_id])
 
+    OPEN = OPEN  # waiting on the recipient or the re-inspection (hygiene/rectifications/status.py)
+
     @property
     def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+        return self.status in OPEN
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == OrderStatus.WITHDRAWN
+
+    @property
+    def status_label(self) -> str:
+        return OrderStatus.label_of(self.status)
 
     def is_overdue(self, today: date) -> bool:
         """Past the deadline with no fix reported (a reported fix waits on the inspector)."""
-        return self.status == "issued" and self.deadline < today
+        return self.status == OrderStatus.ISSUED and self.deadline < today
+
+    def was_closed_late(self, today: date) -> bool:
+        """Closed after it had gone overdue (the list marks it late)."""
+        return self.overdue_at is not None and self.status == OrderStatus.CLOSED and not self.is_overdue(today)
 
     @classmethod
     def overdue_clause(cls, today: date) -> sa.ColumnElement[bool]:
         """The same rule as is_overdue, for queries."""
-        return sa.and_(cls.status == "issued", cls.deadline < today)
+        return sa.and_(cls.status == OrderStatus.ISSUED, cls.deadline < today)
 
     @property
     def display_number(self) -> str:

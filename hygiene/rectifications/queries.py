@@ -13,9 +13,8 @@ from hygiene.extensions import db
 from hygiene.inspections.models import Inspection
 from hygiene.media.models import Photo
 from hygiene.places.models import Village
-from hygiene.rectifications.models import OPEN_STATUSES, RectificationOrder
-
-FILTERS = ("open", "issued", "evidence_submitted", "overdue", "closed", "superseded", "withdrawn")
+from hygiene.rectifications.models import RectificationOrder
+from hygiene.rectifications.status import OPEN, OrderStatus
 
 
 def order_clause(scope: Scope) -> sa.ColumnElement[bool]:
@@ -44,10 +43,10 @@ def order_list_stmt(*, scope: Scope, today: date, status: str = "", village_id: 
     model = RectificationOrder
     stmt = sa.select(model).where(order_clause(scope)).options(selectinload(model.items))
     if status == "open":
-        stmt = stmt.where(model.status.in_(OPEN_STATUSES))
+        stmt = stmt.where(model.status.in_(OPEN))
     elif status == "overdue":
         stmt = stmt.where(model.overdue_clause(today))
-    elif status in FILTERS:
+    elif OrderStatus.known(status):
         stmt = stmt.where(model.status == status)
     if village_id:
         stmt = stmt.where(model.village_id == village_id)
@@ -55,7 +54,7 @@ def order_list_stmt(*, scope: Scope, today: date, status: str = "", village_id: 
         stmt = stmt.where(model.deadline <= due_before)
     if issued_in:
         stmt = stmt.where(model.issued_on >= issued_in, model.issued_on < add_months(issued_in, 1))
-    return stmt.order_by(model.status.in_(OPEN_STATUSES).desc(), model.deadline, model.id)
+    return stmt.order_by(model.status.in_(OPEN).desc(), model.deadline, model.id)
 
 
 def order_photos(order: RectificationOrder) -> dict[str, list[Photo]]:

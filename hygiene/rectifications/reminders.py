@@ -21,8 +21,9 @@ from hygiene.accounts.models import Role, User
 from hygiene.clock import local_today
 from hygiene.extensions import db
 from hygiene.notifications.services import NotifySpec, notify_many
-from hygiene.rectifications.models import OPEN_STATUSES, OrderItem, RectificationOrder
+from hygiene.rectifications.models import OrderItem, RectificationOrder
 from hygiene.rectifications.services import responsible_users_for
+from hygiene.rectifications.status import OPEN
 
 REMIND_DAYS_BEFORE = (3, 1)
 IDS_IN_CHUNK = 5000  # order ids per statement: they go into the SQL as text, so this bounds its length
@@ -49,7 +50,7 @@ def _due_in(today: date, days: tuple[int, ...]) -> list[sa.Row]:
     # plain rows rather than orders: the sweep runs hourly, and building objects was most of its time
     return list(db.session.execute(sa.select(
         order.id, order.unit_id, order.village_id, order.year, order.number, order.target_label,
-        order.deadline).where(order.status.in_(OPEN_STATUSES), order.deadline.in_(dates))))
+        order.deadline).where(order.status.in_(OPEN), order.deadline.in_(dates))))
 
 
 def _item_counts(order_ids: list[int]) -> Callable[[], dict[int, int]]:

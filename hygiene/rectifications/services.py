@@ -22,7 +22,8 @@ from hygiene.media.intake import PhotoLimits
 from hygiene.media.services import photos_attach
 from hygiene.media.store import PhotoStore
 from hygiene.rectifications import notices
-from hygiene.rectifications.models import OPEN_STATUSES, OrderItem, RectificationOrder
+from hygiene.rectifications.models import OrderItem, RectificationOrder
+from hygiene.rectifications.status import OPEN, REPORT_FIX, WITHDRAW, OrderStatus, reinspection
 from hygiene.rectifications.workdays import deadline_after, is_working_day, moved_to_working_day
 
 DEFAULT_WORKING_DAYS = {"urgent": 2, "serious": 5, "normal": 10}
@@ -52,7 +53,7 @@ def order_issue_for_inspection(*, inspection: Inspection, actor_id: int | None,
     failed = _failed_answers(inspection)
     order = db.session.scalar(sa.select(RectificationOrder).where(
         RectificationOrder.inspection_id == inspection.id, RectificationOrder.parent_id.is_(None),
-        RectificationOrder.status != "withdrawn").order_by(RectificationOrder.id.desc()).limit(1))
+        RectificationOrder.status != OrderStatus.WITHDRAWN).order_by(RectificationOrder.id.desc()).limit(1))
     if order is None:
         return _issue(inspection, failed, actor_id, now) if failed else None
     if not order.is_open:
@@ -70,7 +71,7 @@ def orders_withdraw_for_inspection(*, inspection: Inspection, actor_id: int | No
     """Withdraw the open orders of an inspection that no longer stands (it was cancelled)."""
     orders = list(db.session.scalars(sa.select(RectificationOrder).where(
         RectificationOrder.inspection_id == inspection.id,
-        RectificationOrder.status.in_(OPEN_STATUSES)).order_by(RectificationOrder.id)))
+        RectificationOrder.status.in_(OPEN)).order_by(RectificationOrder.id)))
     for order in orders:
         order_withdraw(order=order, actor_id=actor_id, now=now, reason=reason)
     return orders
@@ -80,12 +81,12 @@ def order_withdraw(*, order: RectificationOrder, actor_id: int | None, reason: s
                    now: datetime) -> None:
     """Withdraw an open order with the reason shown on it; it never goes overdue or counts
     in rankings, and its recipient is told once."""
-    if not order.is_open:
+    if not WITHDRAW.allows(order.status):
         return
     before = order.status
-    order.status, order.withdrawn_at, order.withdrawn_reason = "withdrawn", now, reason
+    order.status, order.withdrawn_at, order.withdrawn_reason = WITHDRAW.target, now, reason
     audit_record(actor_id=actor_id, action="withdraw", record=order, township_id=order.township_id,
-                 before={"status": before}, after={"status": "withdrawn", "reason": reason})
+                 before={"status": before}, after={"status": WITHDRAW.target, "reason": reason})
     notices.tell_withdrawn(order, responsible_users(order), now)
 
 
@@ -261,15 +262,15 @@ def order_submit_evidence(*, scope: Scope, user: User, order: RectificationOrder
         return
     _check_recipient(scope, user, order)
     note = (note or "").strip()
-    if not order.is_open:
+    if not REPORT_FIX.allows(order.status):
         raise DomainError(_("This order is already closed."))
     if not note and not photos:
         raise DomainError(_("Describe what was done or add a photo of the result."), field="note")
     before = order.status
     claimed = claim_once(
         order, key_column="evidence_key", key=evidence_key,
-        allowed=RectificationOrder.status.in_(OPEN_STATUSES),
-        values=dict(status="evidence_submitted", evidence_note=note, evidence_at=now,
+        allowed=REPORT_FIX.clause(RectificationOrder.status),
+        values=dict(status=REPORT_FIX.target, evidence_note=note, evidence_at=now,
                     evidence_by_id=user.id,
                     acknowledged_at=sa.func.coalesce(RectificationOrder.acknowledged_at,
                                                     sa.literal(now, UTCDateTime()))),
@@ -298,26 +299,26 @@ def order_reinspect(*, scope: Scope, user: User, order: RectificationOrder, pass
     with a new deadline, linked to this one (returned)."""
     if not scope.covers_township(order.township_id):
         raise Forbidden(_("Only inspectors and the office re-inspect."))
-    if order.status == "issued":
+    if order.status == OrderStatus.ISSUED:
         raise DomainError(_("No evidence has been submitted yet; re-inspect after the recipient reports the fix."))
-    note, result = (note or "").strip(), "closed" if passed else "superseded"
+    note, move = (note or "").strip(), reinspection(passed)
     # one conditional UPDATE: of a double tap or two identical posts at the same moment, one
     # re-inspects (and issues the follow-up order); the others find it done and do nothing
     claimed = db.session.execute(sa.update(RectificationOrder).where(  # type: ignore[attr-defined]  # DML gives a CursorResult, typed as Result
-        RectificationOrder.id == order.id, RectificationOrder.status == "evidence_submitted").values(
-        status=result, closed_at=now, reinspected_at=now, reinspected_by_id=user.id,
+        RectificationOrder.id == order.id, move.clause(RectificationOrder.status)).values(
+        status=move.target, closed_at=now, reinspected_at=now, reinspected_by_id=user.id,
         reinspection_passed=passed, reinspection_note=note).execution_options(
         synchronize_session=False)).rowcount
     db.session.refresh(order)
     if not claimed:
-        if order.status == result and order.reinspected_by_id == user.id and order.reinspection_note == note:
+        if order.status == move.target and order.reinspected_by_id == user.id and order.reinspection_note == note:
             return None if passed else db.session.scalar(sa.select(RectificationOrder).where(
                 RectificationOrder.parent_id == order.id))  # the same re-inspection, sent twice
         raise DomainError(_("This order is already closed."))
     _attach_all(order, "reinspection", photos, store, limits, user, now)
     follow_up = None if passed else _follow_up(order, user, now)
     audit_record(actor_id=user.id, action="reinspect", record=order, township_id=order.township_id, at=now,
-                 before={"status": "evidence_submitted"},
+                 before={"status": OrderStatus.EVIDENCE_SUBMITTED},
                  after={"status": order.status, "passed": passed,
                         "follow_up": follow_up.display_number if follow_up else None})
     notices.tell_reinspected(order, responsible_users(order), follow_up, now)

@@ -18,8 +18,10 @@ from hygiene.media.reuse import photo_uses
 from hygiene.places.queries import visible_villages
 from hygiene.rectifications import queries, services
 from hygiene.rectifications.notice import notices_for
+from hygiene.rectifications.status import LIST_FILTERS, OrderStatus
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
+bp.add_app_template_global(OrderStatus, "OrderStatus")  # links to a filtered list name the status by it
 public = Blueprint("order_link", __name__)
 
 
@@ -34,7 +36,8 @@ def order_list():
     scope, today, filters = current_scope(), local_today(), _list_filters()
     page = paginated(queries.order_list_stmt(scope=scope, today=today, **filters), per_page=25)
     return render_template("rectifications/list.html", page=page, filters=filters, today=today,
-                           villages=visible_villages(scope) if scope.township_wide else [])
+                           villages=visible_villages(scope) if scope.township_wide else [],
+                           status_filters=LIST_FILTERS)
 
 
 @bp.get("/<int:order_id>")
@@ -84,7 +87,7 @@ def _do_step(step: str, scope, order) -> str:
 def _list_filters() -> dict:
     """The orders list's filters from the query string (the batch print uses the same)."""
     status = request.args.get("status", "open")
-    return {"status": status if status in (*queries.FILTERS, "all") else "open",  # unknown: the default
+    return {"status": status if status in LIST_FILTERS else "open",  # unknown: the default
             "village_id": request.args.get("village_id", type=db_int),
             "due_before": _date_arg("due_before"), "issued_in": _month_arg("issued_in")}
 

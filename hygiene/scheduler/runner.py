@@ -22,10 +22,9 @@ from hygiene.extensions import db
 from hygiene.notifications.dispatch import worker_name
 from hygiene.scheduler.models import JobRun
 from hygiene.scheduler.registry import Job
+from hygiene.scheduler.run_status import RunStatus
 
 log = logging.getLogger(__name__)
-
-DIED = "died"
 
 
 def run_job(app: Flask, job_id: str, func: Callable[..., dict[str, int]],
@@ -61,9 +60,9 @@ def record_dead_runs(now: datetime) -> int:
     With the lock held no other scheduler runs, so such a run's process was killed mid-job.
     `deaths` counts the deaths in a row: catch-up retries a dead run once (deaths == 1).
     """
-    dead = list(db.session.scalars(sa.select(JobRun).where(JobRun.last_status == "running")))
+    dead = list(db.session.scalars(sa.select(JobRun).where(JobRun.last_status == RunStatus.RUNNING)))
     for run in dead:
-        run.last_status, run.deaths, run.last_died_at = DIED, run.deaths + 1, run.last_started_at
+        run.last_status, run.deaths, run.last_died_at = RunStatus.DIED, run.deaths + 1, run.last_started_at
         log.warning("scheduled job %s died during its run started at %s", run.job_id, run.last_started_at)
     db.session.flush()
     return len(dead)
@@ -74,14 +73,14 @@ def _started(job_id: str, now: datetime) -> None:
     if run is None:
         run = JobRun(job_id=job_id, runs=0, deaths=0)
         db.session.add(run)
-    run.last_started_at, run.last_status, run.worker = now, "running", worker_name()
+    run.last_started_at, run.last_status, run.worker = now, RunStatus.RUNNING, worker_name()
 
 
 def _finished(job_id: str, now: datetime, *, result: str = "", error: str = "") -> None:
     run = db.session.scalar(sa.select(JobRun).where(JobRun.job_id == job_id))
     assert run is not None  # _started wrote it
     run.last_finished_at, run.runs, run.deaths = now, run.runs + 1, 0  # a run counts once finished
-    run.last_status = "error" if error else "ok"
+    run.last_status = RunStatus.ERROR if error else RunStatus.OK
     run.last_result = result[:2000]
     if error:
         run.last_error, run.last_error_at = error[:4000], now
@@ -102,7 +101,7 @@ def catch_up_due(job: Job, run: JobRun | None, now: datetime, zone: tzinfo) -> b
     finished = run.last_finished_at if run else None
     if finished is not None and finished >= fire:
         return False
-    if run is not None and run.last_status == DIED and run.last_started_at is not None \
+    if run is not None and run.last_status == RunStatus.DIED and run.last_started_at is not None \
             and run.last_started_at >= fire:
         return run.deaths == 1  # this fire time's run died once: one more try
     return fire >= (finished or datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone))

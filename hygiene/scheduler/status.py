@@ -9,6 +9,7 @@ from flask import Flask
 from hygiene.clock import local_zone
 from hygiene.scheduler.models import JobRun
 from hygiene.scheduler.registry import Job, registered_jobs
+from hygiene.scheduler.run_status import RunStatus
 from hygiene.scheduler.runner import job_runs
 from hygiene.scheduler.scheduling import running_here, trigger_for
 
@@ -20,6 +21,18 @@ class JobStatus:
     job: Job
     run: JobRun | None
     next_run: datetime | None
+
+    @property
+    def last_status(self) -> RunStatus | None:
+        """The last run's status (None before the first run, or for one this version does not know)."""
+        if self.run is None or not RunStatus.known(self.run.last_status):
+            return None
+        return RunStatus(self.run.last_status)
+
+    @property
+    def died(self) -> bool:
+        """Its last run died with the scheduler (killed or crashed) before it finished."""
+        return self.last_status is RunStatus.DIED
 
 
 def job_statuses(app: Flask, *, now: datetime) -> list[JobStatus]:

@@ -18,9 +18,6 @@ TARGET_MODE_LABELS = {"all": _l("All targets the checklist is for"),
                       "list": _l("Targets I choose from the list")}
 RECURRENCE_LABELS = {"once": _l("Once"), "weekly": _l("Every week"), "monthly": _l("Every month"),
                      "quarterly": _l("Every quarter")}
-STATUS_LABELS = {"planned": _l("Planned"), "in_progress": _l("In progress"),
-                 "submitted": _l("Submitted"), "published": _l("Published"),
-                 "cancelled": _l("Cancelled")}
 
 
 class PlanForm(FlaskForm):

@@ -18,7 +18,7 @@ from hygiene.extensions import db
 from hygiene.inspections import queries
 from hygiene.inspections.models import InspectionPlan
 from hygiene.inspections.plans import services, withdrawal
-from hygiene.inspections.plans.forms import RECURRENCE_LABELS, STATUS_LABELS, TARGET_MODE_LABELS, PlanForm
+from hygiene.inspections.plans.forms import RECURRENCE_LABELS, TARGET_MODE_LABELS, PlanForm
 from hygiene.inspections.plans.queries import (
     inspector_choices,
     plan_chosen,
@@ -30,6 +30,7 @@ from hygiene.inspections.plans.queries import (
     target_groups,
     template_choices,
 )
+from hygiene.inspections.status import InspectionStatus
 from hygiene.places.rules import UNIT_CATEGORIES
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -125,7 +126,7 @@ def plan_calendar():
     counts = queries.calendar_counts(scope=scope, first=weeks[0][0], last=weeks[-1][-1])
     return render_template("plans/calendar.html", first=first, weeks=weeks, counts=counts,
                            today=today, previous=add_months(first, -1), following=add_months(first, 1),
-                           statuses=STATUS_LABELS)
+                           statuses=InspectionStatus.labels())
 
 
 def _made(plan: InspectionPlan, *, created: bool):
@@ -155,7 +156,7 @@ def _status(form: PlanForm) -> int:
 def _labels() -> dict:
     return {"kinds": TARGET_KIND_LABELS, "kind_plurals": TARGET_KIND_PLURALS,
             "modes": TARGET_MODE_LABELS, "recurrences": RECURRENCE_LABELS,
-            "statuses": STATUS_LABELS, "categories": UNIT_CATEGORIES}
+            "statuses": InspectionStatus.labels(), "categories": UNIT_CATEGORIES}
 
 
 def month_start(text: str, today: date) -> date:

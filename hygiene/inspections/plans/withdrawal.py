@@ -9,6 +9,7 @@ from hygiene.audit.services import audit_record
 from hygiene.errors import Forbidden
 from hygiene.extensions import db
 from hygiene.inspections.models import Answer, Inspection, InspectionPlan
+from hygiene.inspections.status import WITHDRAW_UNTOUCHED
 from hygiene.media.models import Photo
 
 
@@ -18,7 +19,7 @@ def plan_withdraw(*, scope: Scope, actor_id: int | None, plan: InspectionPlan) -
     if not (scope.is_admin and scope.covers_township(plan.township_id)):
         raise Forbidden(_("Plans are made by a township's hygiene office."))
     withdrawn = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult, typed as Result
-        sa.update(Inspection).where(*untouched_clause(plan)).values(status="cancelled")
+        sa.update(Inspection).where(*untouched_clause(plan)).values(status=WITHDRAW_UNTOUCHED.target)
         .execution_options(synchronize_session=False)).rowcount or 0
     was_active, plan.active = plan.active, False
     if withdrawn or was_active:
@@ -29,6 +30,6 @@ def plan_withdraw(*, scope: Scope, actor_id: int | None, plan: InspectionPlan) -
 
 def untouched_clause(plan: InspectionPlan) -> list[sa.ColumnElement[bool]]:
     """The plan's inspections that nobody has started: planned, nothing answered or photographed."""
-    return [Inspection.plan_id == plan.id, Inspection.status == "planned",
+    return [Inspection.plan_id == plan.id, WITHDRAW_UNTOUCHED.clause(Inspection.status),
             ~sa.exists().where(Answer.inspection_id == Inspection.id),
             ~sa.exists().where(Photo.inspection_id == Inspection.id)]
