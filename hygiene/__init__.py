@@ -14,6 +14,9 @@ from hygiene.extensions import babel, csrf, db, login_manager, migrate
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # every domain module that declares scheduled jobs; a missing one stops the start (scheduler/registry.py)
 JOB_MODULES = ("hygiene.notifications.jobs", "hygiene.rectifications.jobs", "hygiene.inspections.jobs")
+# every domain module that registers scope rules (access/rules.py); a missing one stops the start
+ACCESS_MODULES = ("hygiene.places.access", "hygiene.accounts.access", "hygiene.checklists.access",
+                  "hygiene.inspections.access", "hygiene.rectifications.access", "hygiene.media.access")
 
 
 def create_app(config_class: type | str | None = None) -> Flask:
@@ -29,6 +32,7 @@ def create_app(config_class: type | str | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     _register_jobs()
+    _register_access_rules()
     _register_error_handlers(app)
     _register_template_helpers(app)
     return app
@@ -161,6 +165,13 @@ def _register_jobs() -> None:
     from hygiene.scheduler import load_job_modules
 
     load_job_modules(JOB_MODULES)
+
+
+def _register_access_rules() -> None:
+    """Import each domain's access.py, so its scope rules register (Scope.clause finds them)."""
+    from hygiene.access.rules import load_access_modules
+
+    load_access_modules(ACCESS_MODULES)
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -6,8 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role
-from hygiene.accounts.scope import Scope
 from hygiene.accounts.services import user_create
 from hygiene.audit.models import AuditEvent
 from hygiene.checklists.models import TemplateVersion

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from hygiene.accounts.scope import Scope
+from hygiene.access.scope import Scope
 from hygiene.checklists.models import ChecklistTemplate, TemplateSection, TemplateVersion
 from hygiene.errors import NotFound
 from hygiene.extensions import db

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
-from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.checklists.models import TemplateItem
 from hygiene.clock import now_utc

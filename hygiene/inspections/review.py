@@ -7,8 +7,8 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
-from hygiene.accounts.scope import Scope
 from hygiene.audit.labels import status_label
 from hygiene.audit.services import audit_record
 from hygiene.clock import now_utc

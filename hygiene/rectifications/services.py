@@ -10,8 +10,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role, User
-from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.clock import UTCDateTime, local_today
 from hygiene.core.once import claim_once, is_repeat
