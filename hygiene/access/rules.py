@@ -55,7 +55,9 @@ def load_access_modules(names: Iterable[str]) -> None:
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as error:
-            raise ScopeRuleError(f"access module {name} is missing: {error}") from error
+            if error.name is None or not (name == error.name or name.startswith(error.name + ".")):
+                raise  # the module exists; something it imports does not
+            raise ScopeRuleError(f"access module '{name}' does not exist") from error
 
 
 def work_record_clause(scope: Scope, model: type[Any]) -> sa.ColumnElement[bool]:

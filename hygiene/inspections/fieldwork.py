@@ -19,6 +19,7 @@ from hygiene.core.once import is_repeat
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections import scoring
+from hygiene.inspections.events import result_changed
 from hygiene.inspections.models import Answer, Inspection
 from hygiene.media.intake import PhotoLimits, photo_intake
 from hygiene.media.models import Photo
@@ -254,7 +255,5 @@ def inspection_submit(*, scope: Scope, user: User, inspection: Inspection, submi
     audit_record(actor_id=user.id, action="submit", record=inspection, at=now,
                  township_id=inspection.township_id, before={"status": "in_progress"},
                  after={"status": "submitted", "score": str(result.score), "grade": result.grade})
-    from hygiene.rectifications.services import order_issue_for_inspection
-
-    order_issue_for_inspection(inspection=inspection, actor_id=user.id, now=now)
+    result_changed(inspection=inspection, actor_id=user.id, now=now)  # orders follow (rectifications)
     return inspection

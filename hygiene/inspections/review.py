@@ -15,10 +15,10 @@ from hygiene.clock import now_utc
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections import notices
+from hygiene.inspections.events import inspection_cancelled, result_changed
 from hygiene.inspections.fieldwork import answer_write, inspection_score
 from hygiene.inspections.models import Inspection
 from hygiene.media.models import Photo
-from hygiene.rectifications.services import order_issue_for_inspection, orders_withdraw_for_inspection
 
 SCORE_FIELDS = ("score", "earned", "possible", "vetoed", "passed", "grade")
 
@@ -116,7 +116,7 @@ def inspection_cancel(*, scope: Scope, actor_id: int, inspection: Inspection, re
                  after={"status": "cancelled", "reason": reason})
     why = (_("The inspection was cancelled: %(reason)s", reason=reason) if reason
            else _("The inspection was cancelled."))
-    orders_withdraw_for_inspection(inspection=inspection, actor_id=actor_id, reason=why, now=now or now_utc())
+    inspection_cancelled(inspection=inspection, actor_id=actor_id, reason=why, now=now or now_utc())
 
 
 def inspection_amend(*, scope: Scope, user: User, inspection: Inspection, changes: list[dict],
@@ -143,7 +143,7 @@ def inspection_amend(*, scope: Scope, user: User, inspection: Inspection, change
                  township_id=inspection.township_id, before=before,
                  after={"score": _score_of(inspection), "answers": _answers_of(inspection, changed_ids),
                         "reason": reason.strip()})
-    order_issue_for_inspection(inspection=inspection, actor_id=user.id, now=now or now_utc())
+    result_changed(inspection=inspection, actor_id=user.id, now=now or now_utc())
 
 
 def _score_of(inspection: Inspection) -> dict[str, str]:
