@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from hygiene.accounts.scope import Scope
+from hygiene.access.scope import Scope
 from hygiene.checklists.services import template_save
 from hygiene.checklists.spec import parse_template
 from hygiene.extensions import db

@@ -38,8 +38,8 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 
 from config import TestConfig  # noqa: E402
 from hygiene import create_app  # noqa: E402
+from hygiene.access.scope import Scope  # noqa: E402
 from hygiene.accounts.models import User  # noqa: E402
-from hygiene.accounts.scope import Scope  # noqa: E402
 from hygiene.checklists.services import template_save  # noqa: E402
 from hygiene.checklists.spec import parse_template  # noqa: E402
 from hygiene.extensions import db  # noqa: E402

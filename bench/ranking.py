@@ -250,7 +250,7 @@ def explain(app) -> None:
 
 def publish(app) -> int:
     """Publish township 1's 2025 villages ranking; return the township id."""
-    from hygiene.accounts.scope import Scope
+    from hygiene.access.scope import Scope
     from hygiene.clock import now_utc
     from hygiene.core.periods import parse_period
     from hygiene.rankings.components import Subject

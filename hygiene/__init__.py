@@ -19,6 +19,9 @@ AUDIT_LABEL_MODULES = ("hygiene.places.audit_labels", "hygiene.inspections.audit
                        "hygiene.rectifications.audit_labels", "hygiene.inspections.plans.audit_labels",
                        "hygiene.rankings.audit_labels", "hygiene.checklists.audit_labels",
                        "hygiene.accounts.audit_labels")
+# every domain module that registers scope rules (access/rules.py); a missing one stops the start
+ACCESS_MODULES = ("hygiene.places.access", "hygiene.accounts.access", "hygiene.checklists.access",
+                  "hygiene.inspections.access", "hygiene.rectifications.access", "hygiene.media.access")
 
 
 def create_app(config_class: type | str | None = None) -> Flask:
@@ -35,6 +38,7 @@ def create_app(config_class: type | str | None = None) -> Flask:
     _register_cli(app)
     _register_jobs()
     _register_audit_labels()
+    _register_access_rules()
     _register_error_handlers(app)
     _register_template_helpers(app)
     return app
@@ -175,6 +179,13 @@ def _register_audit_labels() -> None:
 
     for module in AUDIT_LABEL_MODULES:
         importlib.import_module(module)
+
+
+def _register_access_rules() -> None:
+    """Import each domain's access.py, so its scope rules register (Scope.clause finds them)."""
+    from hygiene.access.rules import load_access_modules
+
+    load_access_modules(ACCESS_MODULES)
 
 
 def _register_error_handlers(app: Flask) -> None:

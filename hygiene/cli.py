@@ -86,8 +86,8 @@ def users_create_admin(username: str, display_name: str, township: str, password
 
     import sqlalchemy as sa
 
+    from hygiene.access.scope import Scope
     from hygiene.accounts.models import Role
-    from hygiene.accounts.scope import Scope
     from hygiene.accounts.services import UserInvalid, user_create
     from hygiene.places.models import Township
 

@@ -50,8 +50,8 @@ def elsewhere(app, world):
     """A checklist and a plan of 乙镇, and a photographed inspection in 乙一村 and in 甲二村."""
     from datetime import date
 
+    from hygiene.access.scope import Scope
     from hygiene.accounts.models import Role
-    from hygiene.accounts.scope import Scope
     from hygiene.checklists.services import template_save
     from hygiene.inspections.models import Inspection, InspectionPlan
     from hygiene.media.models import Photo

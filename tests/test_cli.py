@@ -15,8 +15,8 @@ def test_checklists_install_is_idempotent(app, db):
 def test_plans_generate_makes_due_inspections_once(app, world):
     from datetime import date
 
+    from hygiene.access.scope import Scope
     from hygiene.accounts.models import Role
-    from hygiene.accounts.scope import Scope
     from hygiene.checklists.services import template_save
     from hygiene.inspections.plans.services import plan_create
     from tests.inspections.helpers import simple_spec

@@ -27,7 +27,7 @@ def _statuses(db, model, clause) -> dict[str, int]:
 
 def _role_work(db, today: date) -> dict[str, dict]:
     """What each demo account's home page and lists count on `today`."""
-    from hygiene.accounts.scope import Scope
+    from hygiene.access.scope import Scope
     from hygiene.core.dashboard import open_orders, recent_published, work_counts
     from hygiene.inspections.models import Inspection
     from hygiene.inspections.queries import inspection_clause, inspector_agenda
@@ -113,8 +113,8 @@ def test_the_trail_says_when_the_change_happened_not_when_it_was_recorded(app, w
     time in the audit trail."""
     from datetime import UTC, timedelta
 
+    from hygiene.access.scope import Scope
     from hygiene.accounts.models import Role
-    from hygiene.accounts.scope import Scope
     from hygiene.audit.models import AuditEvent
     from hygiene.extensions import db
     from hygiene.inspections.review import inspection_publish

@@ -9,8 +9,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role
-from hygiene.accounts.scope import Scope
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.places.models import Township

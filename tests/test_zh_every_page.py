@@ -99,8 +99,8 @@ def _office_edits() -> None:
     a unit edited, a password changed, the ranking weights set, a deadline moved."""
     from datetime import timedelta
 
+    from hygiene.access.scope import Scope
     from hygiene.accounts.models import User
-    from hygiene.accounts.scope import Scope
     from hygiene.accounts.services import user_update
     from hygiene.places.kinds import UNITS
     from hygiene.places.models import Unit
@@ -131,8 +131,8 @@ def _office_edits() -> None:
 
 def scoped_values(username: str | None) -> dict[str, list]:
     """Per URL argument, values inside the role's scope: one per status where that matters."""
+    from hygiene.access.scope import Scope
     from hygiene.accounts.models import User
-    from hygiene.accounts.scope import Scope
     from hygiene.checklists.models import ChecklistTemplate
     from hygiene.inspections.models import Inspection, InspectionPlan
     from hygiene.inspections.queries import inspection_clause

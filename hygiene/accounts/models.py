@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from flask import current_app
@@ -11,16 +10,10 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from hygiene.access.roles import Role as Role  # defined with access; imported from here too
 from hygiene.clock import UTCDateTime, now_utc
 from hygiene.extensions import Model
 from hygiene.places.models import Township, Unit, Village
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    INSPECTOR = "inspector"
-    VILLAGE_CONTACT = "village_contact"
-    UNIT_CONTACT = "unit_contact"
 
 
 class User(UserMixin, Model):

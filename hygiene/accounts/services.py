@@ -6,9 +6,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.contact import normalise_email, normalise_mobile
 from hygiene.accounts.models import Role, User, password_hash_of
-from hygiene.accounts.scope import Scope
 from hygiene.accounts.sessions import sessions_end_all
 from hygiene.audit.services import audit_record, changed_fields, snapshot
 from hygiene.clock import now_utc

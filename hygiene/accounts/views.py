@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from hygiene.accounts import services, sessions
 from hygiene.accounts.forms import ROLE_LABELS, ContactForm, LoginForm, PasswordChangeForm, UserForm
 from hygiene.accounts.models import User
+from hygiene.accounts.reach import channels_reaching
 from hygiene.audit.queries import events_for
 from hygiene.core.web import (
     apply_errors,
@@ -22,7 +23,6 @@ from hygiene.core.web import (
     show_refusal,
 )
 from hygiene.extensions import db
-from hygiene.notifications.services import receivable_channels
 
 bp = Blueprint("accounts", __name__)
 
@@ -83,7 +83,7 @@ def my_contact():
             return redirect(url_for(".my_contact"), 303)
     failed = request.method == "POST" and (form.errors or form.form_errors)
     return render_template("accounts/contact.html", form=form,
-                           channels=receivable_channels(current_user)), 422 if failed else 200
+                           channels=channels_reaching(current_user)), 422 if failed else 200
 
 
 PASSWORD_TRIES = 5  # wrong current passwords in one sign-in before it is ended

@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from hygiene.accounts.scope import Scope
+from hygiene.access.scope import Scope
 from hygiene.audit.models import AuditEvent
 from hygiene.extensions import db
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,20 @@ from hygiene.clock import UTCDateTime, now_utc
 from hygiene.extensions import Model
 
 POINTS = sa.Numeric(7, 2)
+
+# the columns of other domains' records that keep the version they were filled with (an
+# inspection's version_id, ...): a version one of them uses is never changed (queries.version_uses)
+_VERSION_KEEPERS: list[Any] = []
+
+
+def keeps_version(column: Any) -> None:
+    """Declare a column (`Inspection.version_id`) that keeps a TemplateVersion id; called by its domain."""
+    if column not in _VERSION_KEEPERS:
+        _VERSION_KEEPERS.append(column)
+
+
+def version_keepers() -> list[Any]:
+    return list(_VERSION_KEEPERS)
 
 
 class ChecklistTemplate(Model):

@@ -4,8 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from hygiene.accounts.scope import Scope
-from hygiene.checklists.models import ChecklistTemplate, TemplateSection, TemplateVersion
+from hygiene.access.scope import Scope
+from hygiene.checklists.models import ChecklistTemplate, TemplateSection, TemplateVersion, version_keepers
 from hygiene.errors import NotFound
 from hygiene.extensions import db
 
@@ -45,8 +45,6 @@ def editable(scope: Scope, template: ChecklistTemplate) -> bool:
 
 
 def version_uses(version: TemplateVersion) -> int:
-    """How many inspections were made with this version."""
-    from hygiene.inspections.models import Inspection
-
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Inspection).where(
-        Inspection.version_id == version.id)) or 0
+    """How many records (inspections, ...) were made with this version."""
+    return sum(db.session.scalar(sa.select(sa.func.count()).where(column == version.id)) or 0
+               for column in version_keepers())

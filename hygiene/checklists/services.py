@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import yaml
 from flask_babel import gettext as _
 
-from hygiene.accounts.scope import Scope
+from hygiene.access.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.checklists.models import ChecklistTemplate, TemplateItem, TemplateSection, TemplateVersion
 from hygiene.checklists.queries import editable, template_visible_clause, version_uses

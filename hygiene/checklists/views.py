@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from hygiene.accounts.scope import Scope
+from hygiene.access.scope import Scope
 from hygiene.checklists import forms, services
 from hygiene.checklists.models import ChecklistTemplate, TemplateVersion
 from hygiene.checklists.queries import editable, template_list_stmt, version_load, version_uses

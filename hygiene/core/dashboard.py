@@ -5,7 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from hygiene.accounts.scope import Scope
+from hygiene.access.scope import Scope
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection
 from hygiene.inspections.queries import inspection_clause

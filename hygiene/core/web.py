@@ -12,7 +12,7 @@ from flask import abort, flash, g, redirect, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from hygiene.accounts.scope import Scope
+from hygiene.access.scope import Scope
 from hygiene.errors import DomainError, Forbidden, InvalidFields, NotFound
 from hygiene.extensions import db
 

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
-from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.checklists.models import TemplateItem
 from hygiene.clock import now_utc
@@ -19,6 +19,7 @@ from hygiene.core.once import is_repeat
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections import scoring
+from hygiene.inspections.events import result_changed
 from hygiene.inspections.models import Answer, Inspection
 from hygiene.inspections.status import START, SUBMIT
 from hygiene.media.intake import PhotoLimits, photo_intake
@@ -255,7 +256,5 @@ def inspection_submit(*, scope: Scope, user: User, inspection: Inspection, submi
     audit_record(actor_id=user.id, action="submit", record=inspection, at=now,
                  township_id=inspection.township_id, before={"status": START.target},  # claim_for_writing made it so
                  after={"status": SUBMIT.target, "score": str(result.score), "grade": result.grade})
-    from hygiene.rectifications.services import order_issue_for_inspection
-
-    order_issue_for_inspection(inspection=inspection, actor_id=user.id, now=now)
+    result_changed(inspection=inspection, actor_id=user.id, now=now)  # orders follow (rectifications)
     return inspection

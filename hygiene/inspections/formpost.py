@@ -6,8 +6,8 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
-from hygiene.accounts.scope import Scope
 from hygiene.errors import DomainError
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork

@@ -7,7 +7,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hygiene.checklists.models import POINTS, ChecklistTemplate, TemplateItem, TemplateVersion
+from hygiene.checklists.models import POINTS, ChecklistTemplate, TemplateItem, TemplateVersion, keeps_version
 from hygiene.clock import UTCDateTime, now_utc
 from hygiene.extensions import Model, db
 from hygiene.inspections.status import OPEN, InspectionStatus
@@ -151,6 +151,9 @@ class Inspection(Model):
 
     def __str__(self) -> str:
         return f"{self.target_label} {self.planned_date:%Y-%m-%d}"
+
+
+keeps_version(Inspection.version_id)  # a version an inspection was filled with never changes
 
 
 class Answer(Model):

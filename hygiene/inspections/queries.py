@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from hygiene.accounts.scope import Scope
+from hygiene.access.scope import Scope
 from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection, inspection_inspector

@@ -7,19 +7,19 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
-from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.clock import now_utc
 from hygiene.core.status import Transition
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections import notices
+from hygiene.inspections.events import inspection_cancelled, result_changed
 from hygiene.inspections.fieldwork import answer_write, inspection_score
 from hygiene.inspections.models import Inspection
 from hygiene.inspections.status import CANCEL, PUBLISH, SEND_BACK, InspectionStatus
 from hygiene.media.models import Photo
-from hygiene.rectifications.services import order_issue_for_inspection, orders_withdraw_for_inspection
 
 SCORE_FIELDS = ("score", "earned", "possible", "vetoed", "passed", "grade")
 
@@ -117,7 +117,7 @@ def inspection_cancel(*, scope: Scope, actor_id: int, inspection: Inspection, re
                  after={"status": CANCEL.target, "reason": reason})
     why = (_("The inspection was cancelled: %(reason)s", reason=reason) if reason
            else _("The inspection was cancelled."))
-    orders_withdraw_for_inspection(inspection=inspection, actor_id=actor_id, reason=why, now=now or now_utc())
+    inspection_cancelled(inspection=inspection, actor_id=actor_id, reason=why, now=now or now_utc())
 
 
 def inspection_amend(*, scope: Scope, user: User, inspection: Inspection, changes: list[dict],
@@ -144,7 +144,7 @@ def inspection_amend(*, scope: Scope, user: User, inspection: Inspection, change
                  township_id=inspection.township_id, before=before,
                  after={"score": _score_of(inspection), "answers": _answers_of(inspection, changed_ids),
                         "reason": reason.strip()})
-    order_issue_for_inspection(inspection=inspection, actor_id=user.id, now=now or now_utc())
+    result_changed(inspection=inspection, actor_id=user.id, now=now or now_utc())
 
 
 def _score_of(inspection: Inspection) -> dict[str, str]:

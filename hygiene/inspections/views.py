@@ -26,6 +26,7 @@ from hygiene.core.web import (
 from hygiene.errors import DomainError
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork, formpost, queries, review, scoring
+from hygiene.inspections.access import sees_inspection_results
 from hygiene.inspections.forms import parse_answers, posted_photos
 from hygiene.inspections.status import LIST_FILTERS, InspectionStatus
 from hygiene.media.models import Photo
@@ -57,7 +58,8 @@ def inspection_list():
     flagged = queries.flagged_photo_counts([i.id for i in page.items]) if scope.township_wide else None
     return render_template("inspections/list.html", page=page, filters=filters, today=today,
                            villages=visible_villages(scope) if scope.township_wide else [],
-                           status_filters=LIST_FILTERS, scope=scope, flagged=flagged)
+                           status_filters=LIST_FILTERS, scope=scope, flagged=flagged,
+                           shows_results={i.id for i in page.items if sees_inspection_results(scope, i)})
 
 
 @bp.get("/agenda")
@@ -74,7 +76,7 @@ def inspection_detail(inspection_id: int):
     sheet = _sheet(inspection)
     return render_template("inspections/detail.html", **sheet, today=local_today(),
                            amendments=queries.amendment_history(inspection),
-                           show_scores=scope.sees_inspection_results(inspection),
+                           show_scores=sees_inspection_results(scope, inspection),
                            can_review=scope.is_admin, can_fill=_can_fill(scope, inspection),
                            show_flags=scope.township_wide,
                            uses=_uses(sheet["photos"], scope) if scope.township_wide else {},

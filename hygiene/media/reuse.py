@@ -1,22 +1,21 @@
 """Photos as evidence: every photo kept, of an inspection or an order, is checked against the
 others, and a flag says where else the same picture was used.
 
-To name those records this module reads the inspection and order tables (the records a Photo's
-columns point at); a domain whose records get photos adds its record here."""
+Media knows no work domain: each domain whose records get photos registers how to name them
+(`register_photo_record`, from its access.py), and the flags name them through that."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
-from hygiene.accounts.scope import Scope
+from hygiene.access.scope import Scope
 from hygiene.extensions import db
-from hygiene.inspections.models import Inspection
 from hygiene.media.intake import REUSED_PHOTO_DISTANCE, perceptual_distance
 from hygiene.media.models import Photo
-from hygiene.rectifications.models import RectificationOrder
 
 OLD_PHOTO_AFTER = timedelta(days=3)
 REUSE_WINDOW = timedelta(days=365)
@@ -64,36 +63,57 @@ class PhotoUse:
     linked: bool
 
 
+@dataclass(frozen=True)
+class PhotoRecord:
+    """A kind of record photos are kept on, as a reuse flag names it."""
+
+    kind: str                                     # the PhotoUse kind: inspection | order
+    model: type[Any]                              # scoped by Scope.clause, so `linked` is the rule
+    owner_id: Callable[[Photo], int | None]       # the id of the record a photo belongs to, if this kind
+    describe: Callable[[Any], tuple[str, date, str]]  # a record's number, date and place
+
+
+_PHOTO_RECORDS: dict[str, PhotoRecord] = {}
+
+
+def register_photo_record(record: PhotoRecord) -> None:
+    """Let reuse flags name the records of a domain (called from the domain's access.py)."""
+    _PHOTO_RECORDS[record.kind] = record
+
+
 def photo_uses(photos: list[Photo], scope: Scope) -> dict[int, list[PhotoUse]]:
-    """For each photo that repeats earlier ones, the records those were used on (three queries)."""
+    """For each photo that repeats earlier ones, the records those were used on (one query per
+    kind of record, plus one)."""
     wanted = {i for p in photos for i in (p.reuse_of or [])}
     if not wanted:
         return {}
     earlier = {p.id: p for p in db.session.scalars(sa.select(Photo).where(Photo.id.in_(wanted)))}
-    inspections = _records(Inspection, scope, {p.inspection_id for p in earlier.values() if not p.order_id})
-    orders = _records(RectificationOrder, scope, {p.order_id for p in earlier.values() if p.order_id})
+    named = {kind: _records(record, scope, {record.owner_id(p) for p in earlier.values()})
+             for kind, record in _PHOTO_RECORDS.items()}
     uses: dict[int, list[PhotoUse]] = {}
     for photo in photos:
-        found = [orders.get(e.order_id) if e.order_id else inspections.get(e.inspection_id)
-                 for e in (earlier.get(i) for i in photo.reuse_of or []) if e is not None]
+        found = [_use_of(e, named) for e in (earlier.get(i) for i in photo.reuse_of or []) if e is not None]
         unique = list(dict.fromkeys(u for u in found if u is not None))
         if unique:
             uses[photo.id] = unique
     return uses
 
 
-def _records(model: type[Any], scope: Scope, ids: set) -> dict[int, PhotoUse]:
+def _use_of(photo: Photo, named: dict[str, dict[int, PhotoUse]]) -> PhotoUse | None:
+    """The record an earlier photo was used on, named; None when it is gone."""
+    for kind, record in _PHOTO_RECORDS.items():
+        owner = record.owner_id(photo)
+        if owner is not None:
+            return named[kind].get(owner)
+    return None
+
+
+def _records(record: PhotoRecord, scope: Scope, ids: set) -> dict[int, PhotoUse]:
     """Name the records by id; `linked` when the scope may open them."""
     ids.discard(None)
     if not ids:
         return {}
+    model = record.model
     visible = sa.case((scope.clause(model), sa.true()), else_=sa.false())
     rows = db.session.execute(sa.select(model, visible).where(model.id.in_(ids)))
-    return {record.id: _use(record, bool(linked)) for record, linked in rows}
-
-
-def _use(record: Inspection | RectificationOrder, linked: bool) -> PhotoUse:
-    if isinstance(record, Inspection):
-        return PhotoUse("inspection", record.id, "", record.planned_date, record.target_label, linked)
-    return PhotoUse("order", record.id, record.display_number, record.issued_on,
-                    record.target_label, linked)
+    return {row.id: PhotoUse(record.kind, row.id, *record.describe(row), bool(linked)) for row, linked in rows}

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from hygiene.accounts.scope import Scope
+from hygiene.access.scope import Scope
 from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.media.intake import PhotoInfo, PhotoLimits, photo_intake

@@ -16,8 +16,6 @@ row, so a repeat can be recognised downstream.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -55,11 +53,6 @@ class DispatchResult:
     @property
     def handled(self) -> int:
         return self.sent + self.failed + self.unconfirmed
-
-
-def worker_name() -> str:
-    """Who is dispatching: host and process id, as stored in `claimed_by`."""
-    return f"{socket.gethostname()}:{os.getpid()}"[:80]
 
 
 def dispatch_due(

@@ -4,12 +4,16 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from time import monotonic
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from hygiene.access.scope import Scope
 from hygiene.notifications.digest import digest_items
-from hygiene.notifications.dispatch import dispatch_due, worker_name
+from hygiene.notifications.dispatch import dispatch_due
+from hygiene.notifications.queries import unconfirmed_count
 from hygiene.notifications.services import digest_enqueue
-from hygiene.scheduler import Job, register
+from hygiene.scheduler import Job, register, register_page_note
+from hygiene.scheduler.runner import worker_name
 
 DISPATCH_BATCH = 100
 DISPATCH_BUDGET = 45  # seconds one dispatch run may keep draining full batches
@@ -36,3 +40,11 @@ register(Job("dispatch_notifications", dispatch_notifications, _l("Send due noti
              _l("every minute"), every=timedelta(minutes=1)))
 register(Job("morning_digest", morning_digest, _l("Morning digest of what is due today"),
              _l("daily at 07:30"), at=time(7, 30)))
+
+
+@register_page_note
+def unconfirmed_messages(scope: Scope) -> str | None:
+    """The jobs page tells the office of messages a mail server took without confirming them."""
+    count = unconfirmed_count(scope)
+    return _("Messages handed to the mail server without its confirmation: %(n)d. To avoid duplicates "
+             "they are not sent again; please check with their recipients.", n=count) if count else None

@@ -5,8 +5,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
-from hygiene.accounts.scope import Scope
 from hygiene.clock import now_utc
 from hygiene.extensions import db
 from hygiene.notifications.models import ChannelName, Notification

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from hygiene.accounts.models import User
+from hygiene.accounts.reach import register_channels_reaching
 from hygiene.clock import local_today, local_zone
 from hygiene.errors import NotFound
 from hygiene.extensions import db
@@ -74,6 +75,7 @@ def row_key(*, kind: str, recipient_id: int, channel: str, dedupe_key: str) -> s
     return key
 
 
+@register_channels_reaching  # the contact page tells the user (accounts/reach.py)
 def receivable_channels(user: User) -> set[str]:
     """The channels this installation can reach the user on and the user wants (in-app always)."""
     enabled = channel_rules.enabled_channels(current_app.config)

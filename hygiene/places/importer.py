@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 from sqlalchemy.orm import joinedload
 
-from hygiene.accounts.scope import Scope
+from hygiene.access.scope import Scope
 from hygiene.errors import DomainError
 from hygiene.extensions import db
 from hygiene.places import rules, services

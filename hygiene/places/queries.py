@@ -5,7 +5,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from hygiene.accounts.scope import Scope
+from hygiene.access.scope import Scope
 from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.places.kinds import Kind

@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from hygiene.accounts.scope import Scope
+from hygiene.access.scope import Scope
 from hygiene.audit.services import audit_record, changed_fields, snapshot
 from hygiene.core.input import db_int
 from hygiene.errors import Forbidden, InvalidFields

@@ -23,8 +23,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import selectinload
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
-from hygiene.accounts.scope import Scope
 from hygiene.checklists.models import TemplateItem, TemplateSection, TemplateVersion
 from hygiene.clock import to_local
 from hygiene.errors import DomainError

@@ -7,8 +7,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
-from hygiene.accounts.scope import Scope
 from hygiene.checklists.models import TemplateItem
 from hygiene.core.periods import Period, parse_period
 from hygiene.errors import NotFound

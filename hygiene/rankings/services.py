@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from hygiene.accounts.scope import Scope
+from hygiene.access.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.core.periods import Period
 from hygiene.errors import DomainError, Forbidden, InvalidFields

@@ -6,7 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from hygiene.accounts.scope import Scope
+from hygiene.access.scope import Scope
 from hygiene.core.periods import add_months
 from hygiene.errors import NotFound
 from hygiene.extensions import db

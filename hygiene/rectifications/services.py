@@ -10,13 +10,14 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role, User
-from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.clock import UTCDateTime, local_today
 from hygiene.core.once import claim_once, is_repeat
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
+from hygiene.inspections.events import follows_cancel, follows_result
 from hygiene.inspections.models import Answer, Inspection
 from hygiene.media.intake import PhotoLimits
 from hygiene.media.services import photos_attach
@@ -42,6 +43,7 @@ def deadline_fields(issued_on: date, working_days: int) -> dict:
             "deadline_provisional": deadline.provisional}
 
 
+@follows_result  # submitting or amending an inspection (inspections/events.py)
 def order_issue_for_inspection(*, inspection: Inspection, actor_id: int | None,
                                now: datetime) -> RectificationOrder | None:
     """Keep the inspection's order in line with its failed items (None when nothing failed).
@@ -66,6 +68,7 @@ def order_issue_for_inspection(*, inspection: Inspection, actor_id: int | None,
     return order
 
 
+@follows_cancel  # cancelling an inspection (inspections/events.py)
 def orders_withdraw_for_inspection(*, inspection: Inspection, actor_id: int | None, reason: str,
                                    now: datetime) -> list[RectificationOrder]:
     """Withdraw the open orders of an inspection that no longer stands (it was cancelled)."""

@@ -8,11 +8,13 @@ from hygiene.scheduler.registry import (
     Job,
     JobRegistrationError,
     load_job_modules,
+    page_notes,
     register,
+    register_page_note,
     register_part,
     registered_job,
     registered_jobs,
 )
 
-__all__ = ["Job", "JobRegistrationError", "load_job_modules", "register", "register_part", "registered_job",
-           "registered_jobs"]
+__all__ = ["Job", "JobRegistrationError", "load_job_modules", "page_notes", "register", "register_page_note",
+           "register_part", "registered_job", "registered_jobs"]

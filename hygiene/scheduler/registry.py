@@ -127,3 +127,20 @@ register = REGISTRY.register
 register_part = REGISTRY.register_part
 registered_jobs = REGISTRY.jobs
 registered_job = REGISTRY.get
+
+
+PageNote = Callable[[Any], str | None]  # given the reader's Scope: a sentence for the jobs page, or None
+_PAGE_NOTES: list[PageNote] = []
+
+
+def register_page_note(note: PageNote) -> PageNote:
+    """Let a domain say something on the jobs page about its jobs' work (the outbox: unconfirmed
+    messages), without the scheduler importing the domain."""
+    if note not in _PAGE_NOTES:
+        _PAGE_NOTES.append(note)
+    return note
+
+
+def page_notes(scope: Any) -> list[str]:
+    """The registered notes that have something to say to this reader."""
+    return [text for note in _PAGE_NOTES if (text := note(scope))]

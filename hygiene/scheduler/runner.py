@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 from collections.abc import Callable
 from datetime import datetime, time, timedelta, tzinfo
 
@@ -19,12 +21,16 @@ from flask import Flask
 
 from hygiene.clock import now_utc
 from hygiene.extensions import db
-from hygiene.notifications.dispatch import worker_name
 from hygiene.scheduler.models import JobRun
 from hygiene.scheduler.registry import Job
 from hygiene.scheduler.run_status import RunStatus
 
 log = logging.getLogger(__name__)
+
+
+def worker_name() -> str:
+    """Who is running: host and process id, as a run records it (and the outbox's `claimed_by`)."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:80]
 
 
 def run_job(app: Flask, job_id: str, func: Callable[..., dict[str, int]],

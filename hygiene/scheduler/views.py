@@ -9,7 +9,7 @@ from flask_login import login_required
 
 from hygiene.clock import now_utc
 from hygiene.core.web import require_admin
-from hygiene.notifications.queries import unconfirmed_count
+from hygiene.scheduler.registry import page_notes
 from hygiene.scheduler.scheduling import running_here
 from hygiene.scheduler.status import job_statuses, scheduler_alive
 
@@ -52,5 +52,5 @@ def job_list():
     app, now = current_app._get_current_object(), now_utc()  # type: ignore[attr-defined]  # current_app is a proxy, typed as Flask
     statuses = job_statuses(app, now=now)
     return render_template("scheduler/jobs.html", statuses=statuses, running=running_here(app),
-                           alive=scheduler_alive(statuses, now=now), unconfirmed=unconfirmed_count(scope),
+                           alive=scheduler_alive(statuses, now=now), notes=page_notes(scope),
                            result_lines=result_lines)

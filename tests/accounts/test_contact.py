@@ -5,10 +5,10 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from hygiene.access.scope import Scope
 from hygiene.accounts import services
 from hygiene.accounts.contact import normalise_email, normalise_mobile
 from hygiene.accounts.models import User
-from hygiene.accounts.scope import Scope
 from hygiene.audit.models import AuditEvent
 from hygiene.errors import NotFound
 from hygiene.extensions import db

@@ -2,8 +2,8 @@
 import pytest
 import sqlalchemy as sa
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role
-from hygiene.accounts.scope import Scope
 from hygiene.extensions import db
 from hygiene.places.models import Cleaner, Household, Township, Unit, Village
 

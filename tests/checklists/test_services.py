@@ -4,8 +4,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role
-from hygiene.accounts.scope import Scope
 from hygiene.checklists import services
 from hygiene.checklists.models import ChecklistTemplate, TemplateVersion
 from hygiene.errors import DomainError, Forbidden

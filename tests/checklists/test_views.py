@@ -8,8 +8,8 @@ import yaml
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role
-from hygiene.accounts.scope import Scope
 from hygiene.checklists import services
 from hygiene.checklists.models import ChecklistTemplate, TemplateItem, TemplateVersion
 from hygiene.extensions import db

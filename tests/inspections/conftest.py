@@ -6,8 +6,8 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role, User
-from hygiene.accounts.scope import Scope
 from hygiene.checklists.services import template_save
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection

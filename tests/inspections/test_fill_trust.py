@@ -268,8 +268,8 @@ def test_a_post_refused_at_submission_for_having_nothing_to_score_stores_no_file
     """Every item not applicable (no veto item on this sheet): refused whole, no file left behind."""
     from datetime import date
 
+    from hygiene.access.scope import Scope
     from hygiene.accounts.models import Role, User
-    from hygiene.accounts.scope import Scope
     from hygiene.checklists.services import template_save
     from tests.inspections.helpers import SIMPLE_SHEET, simple_spec
 

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from flask import current_app
 from PIL import Image
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
-from hygiene.accounts.scope import Scope
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork
 from hygiene.inspections.models import Inspection

@@ -5,8 +5,9 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from hygiene.accounts.scope import Scope
+from hygiene.access.scope import Scope
 from hygiene.extensions import db
+from hygiene.inspections.access import inspection_results_clause, sees_inspection_results
 from hygiene.inspections.models import Inspection
 from hygiene.media.models import Photo
 from tests.inspections.conftest import inspection  # noqa: F401  (fixture)
@@ -105,5 +106,5 @@ def test_the_rule_for_a_loaded_inspection_agrees_with_the_rule_for_queries(app, 
     with app.app_context():
         scope = Scope.of(user(username))
         readable = list(db.session.scalars(sa.select(Inspection).where(scope.clause(Inspection))))
-        shown = set(db.session.scalars(sa.select(Inspection.id).where(scope.inspection_results_clause())))
-        assert readable and {i.id for i in readable if scope.sees_inspection_results(i)} == shown
+        shown = set(db.session.scalars(sa.select(Inspection.id).where(inspection_results_clause(scope))))
+        assert readable and {i.id for i in readable if sees_inspection_results(scope, i)} == shown

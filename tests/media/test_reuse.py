@@ -2,7 +2,7 @@
 photo was used (with a link only where the viewer may open it)."""
 import sqlalchemy as sa
 
-from hygiene.accounts.scope import Scope
+from hygiene.access.scope import Scope
 from hygiene.extensions import db
 from hygiene.media.models import Photo
 from hygiene.media.reuse import photo_uses

@@ -5,8 +5,8 @@ import pytest
 import sqlalchemy as sa
 from flask import current_app
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role, User
-from hygiene.accounts.scope import Scope
 from hygiene.core.periods import parse_period
 from hygiene.errors import DomainError
 from hygiene.extensions import db

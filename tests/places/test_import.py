@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role
-from hygiene.accounts.scope import Scope
 from hygiene.audit.models import AuditEvent
 from hygiene.extensions import db
 from hygiene.places import importer

@@ -2,8 +2,8 @@
 import pytest
 import sqlalchemy as sa
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role
-from hygiene.accounts.scope import Scope
 from hygiene.audit.models import AuditEvent
 from hygiene.errors import Forbidden
 from hygiene.extensions import db

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import time_machine
 from openpyxl import load_workbook
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role, User
-from hygiene.accounts.scope import Scope
 from hygiene.checklists.models import TemplateItem
 from hygiene.core.periods import parse_period
 from hygiene.errors import DomainError

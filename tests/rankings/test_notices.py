@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role
-from hygiene.accounts.scope import Scope
 from hygiene.checklists.services import template_save
 from hygiene.core.periods import parse_period
 from hygiene.extensions import db

@@ -5,8 +5,8 @@ from decimal import Decimal as D
 import pytest
 import sqlalchemy as sa
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role
-from hygiene.accounts.scope import Scope
 from hygiene.checklists.services import template_save
 from hygiene.core.periods import parse_period
 from hygiene.errors import DomainError, Forbidden

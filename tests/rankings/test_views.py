@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role
-from hygiene.accounts.scope import Scope
 from hygiene.checklists.services import template_save
 from hygiene.extensions import db
 from hygiene.inspections.models import Answer, Inspection
@@ -261,8 +261,8 @@ def test_the_live_page_and_explain_run_the_same_queries_for_2_or_10_rows(app, cl
 
 def test_the_page_says_which_villages_differ_from_the_publication_and_how_to_correct_it(app, client, login, world,
                                                                                         sheet, october):
+    from hygiene.access.scope import Scope
     from hygiene.accounts.models import User
-    from hygiene.accounts.scope import Scope
     from hygiene.inspections import review
 
     login("admin_a")

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 from flask import current_app
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
-from hygiene.accounts.scope import Scope
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork
 from hygiene.inspections.models import Inspection

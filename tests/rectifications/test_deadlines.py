@@ -97,8 +97,8 @@ def test_a_deadline_the_calendar_does_not_change_is_settled_without_a_message(
 
 def test_a_deadline_the_office_set_by_hand_in_an_unpublished_year_is_provisional_too(
         app, order_2027, world, monkeypatch):
+    from hygiene.access.scope import Scope
     from hygiene.accounts.models import User
-    from hygiene.accounts.scope import Scope
     from hygiene.rectifications.deadlines import recompute_provisional
     from hygiene.rectifications.services import order_set_deadline
 

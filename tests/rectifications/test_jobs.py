@@ -82,8 +82,8 @@ def test_from_failed_item_to_the_bell_of_the_admin(order, ctx, world, app):
 def test_a_fix_reported_in_time_is_not_overdue_while_it_waits_for_reinspection(order, ctx, world):
     from flask import current_app
 
+    from hygiene.access.scope import Scope
     from hygiene.accounts.models import User
-    from hygiene.accounts.scope import Scope
     from hygiene.media.intake import PhotoLimits
     from hygiene.media.store import FileSystemStore
     from hygiene.rectifications.services import order_submit_evidence

@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
-from hygiene.accounts.scope import Scope
 from hygiene.audit.models import AuditEvent
 from hygiene.core.periods import parse_period
 from hygiene.extensions import db

@@ -5,8 +5,8 @@ import pytest
 import sqlalchemy as sa
 from flask import current_app
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
-from hygiene.accounts.scope import Scope
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.media.intake import PhotoLimits

@@ -6,8 +6,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role, User
-from hygiene.accounts.scope import Scope
 from hygiene.checklists.models import ChecklistTemplate
 from hygiene.checklists.queries import template_visible_clause
 from hygiene.errors import NotFound

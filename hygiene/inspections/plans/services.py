@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role, User
-from hygiene.accounts.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.checklists.models import ChecklistTemplate
 from hygiene.checklists.queries import template_visible_clause

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from hygiene.accounts.scope import Scope
+from hygiene.access.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.errors import Forbidden
 from hygiene.extensions import db

@@ -96,8 +96,8 @@ def test_an_old_plan_with_an_ancient_start_costs_the_daily_job_nothing(app, worl
 
 def started_inspection(app, world, sheet):  # noqa: F811
     """A plan with this month's two inspections, one of them begun (an answer saved)."""
+    from hygiene.access.scope import Scope
     from hygiene.accounts.models import Role
-    from hygiene.accounts.scope import Scope
 
     with app.app_context():
         scope = Scope(Role.ADMIN, township_id=world.ta)

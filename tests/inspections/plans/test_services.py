@@ -4,8 +4,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role, User
-from hygiene.accounts.scope import Scope
 from hygiene.checklists.services import template_save
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection, SampleDraw

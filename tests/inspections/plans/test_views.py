@@ -2,8 +2,8 @@
 import pytest
 import sqlalchemy as sa
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role, User
-from hygiene.accounts.scope import Scope
 from hygiene.checklists.services import template_save
 from hygiene.clock import local_today
 from hygiene.extensions import db
@@ -199,8 +199,8 @@ def test_a_paused_plan_makes_nothing_new_and_can_resume(app, client, login, worl
     with app.app_context():
         from datetime import date
 
+        from hygiene.access.scope import Scope
         from hygiene.accounts.models import Role
-        from hygiene.accounts.scope import Scope
         from hygiene.checklists.services import template_save
         from tests.inspections.helpers import simple_spec
 

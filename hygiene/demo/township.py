@@ -6,8 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role
-from hygiene.accounts.scope import Scope
 from hygiene.accounts.services import user_create
 from hygiene.audit.models import AuditEvent
 from hygiene.checklists.models import TemplateVersion
@@ -62,10 +62,10 @@ def demo_load(*, seed: int = 2026) -> bool:
     _demo_households(rng, county, villages)
     _demo_cleaners(rng, county, villages)
     _demo_users(county, township, villages[0], units)
-    from hygiene.inspections.demo import HISTORY_MONTHS, demo_inspections, months_back, working_days_back
+    from hygiene.demo.inspections import HISTORY_MONTHS, demo_inspections, months_back, working_days_back
 
     demo_inspections(township_id=township.id, today=today)
-    from hygiene.rankings.demo import demo_rankings
+    from hygiene.demo.rankings import demo_rankings
 
     demo_rankings(township_id=township.id, today=today)
     first_plan = months_back(today, HISTORY_MONTHS)

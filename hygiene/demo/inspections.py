@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from flask import current_app
 from PIL import Image, ImageDraw
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
-from hygiene.accounts.scope import Scope
 from hygiene.checklists.models import ChecklistTemplate
 from hygiene.checklists.services import templates_install_builtin
 from hygiene.clock import local_zone

@@ -5,8 +5,8 @@ from datetime import date, datetime, time
 
 import sqlalchemy as sa
 
+from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
-from hygiene.accounts.scope import Scope
 from hygiene.clock import local_zone
 from hygiene.core.periods import period_containing
 from hygiene.errors import DomainError
