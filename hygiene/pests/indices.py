@@ -22,7 +22,7 @@ def _name(fields: Fields, param: str) -> str:
     return (fields or {}).get(param, param)
 
 
-def _number(value: object, field: str) -> Decimal:
+def non_negative_number(value: object, field: str) -> Decimal:
     """Any finite number as a Decimal; bools, text and NaN are refused."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise Refused("not_a_number", f"{field} must be a number.", field=field)
@@ -39,7 +39,7 @@ def _number(value: object, field: str) -> Decimal:
 
 def whole_count(value: object, field: str = "count") -> int:
     """A whole, non-negative count no larger than a database integer."""
-    number = _number(value, field)
+    number = non_negative_number(value, field)
     if number != number.to_integral_value():
         raise Refused("not_whole", f"{field} must be a whole number.", field=field)
     if number > MAX_COUNT:
@@ -49,7 +49,7 @@ def whole_count(value: object, field: str = "count") -> int:
 
 def amount(value: object, field: str) -> Decimal:
     """A positive measured amount (km, hours): a divisor, so zero is refused."""
-    number = _number(value, field)
+    number = non_negative_number(value, field)
     if number > MAX_AMOUNT:
         raise Refused("too_large", f"{field} is too large (at most {MAX_AMOUNT}).", field=field, max=MAX_AMOUNT)
     _divisor(number, field)
