@@ -89,7 +89,20 @@ def route_index(*, points: object, km: object, fields: Fields = None) -> Decimal
 
 
 def per_positive(*, count: object, positive: object, fields: Fields = None) -> Decimal | None:
-    """What was counted ÷ positive places (flies per positive room...); None when nothing was positive."""
+    """What made places positive ÷ positive places (flies per room with flies, larvae per positive
+    dip); None when nothing was positive. Each positive place holds at least one."""
+    value = per_positive_part(count=count, positive=positive, fields=fields)
+    n, p = whole_count(count, _name(fields, "count")), whole_count(positive, _name(fields, "positive"))
+    if n < p:
+        raise Refused("count_below_positive",
+                      f"{_name(fields, 'count')} ({n}) cannot be fewer than {_name(fields, 'positive')} ({p}): "
+                      "each positive place has at least one.", field=_name(fields, "count"), count=n, positive=p)
+    return value
+
+
+def per_positive_part(*, count: object, positive: object, fields: Fields = None) -> Decimal | None:
+    """One kind among what made places positive ÷ positive places (small, or large, cockroaches per
+    room with cockroaches): a positive room may have none of this kind. None when nothing was positive."""
     n, p = whole_count(count, _name(fields, "count")), whole_count(positive, _name(fields, "positive"))
     if p == 0:
         if n:
@@ -97,10 +110,6 @@ def per_positive(*, count: object, positive: object, fields: Fields = None) -> D
                           f"{_name(fields, 'count')} ({n}) was counted, but {_name(fields, 'positive')} is 0.",
                           field=_name(fields, "count"), count=n)
         return None
-    if n < p:
-        raise Refused("count_below_positive",
-                      f"{_name(fields, 'count')} ({n}) cannot be fewer than {_name(fields, 'positive')} ({p}): "
-                      "each positive place has at least one.", field=_name(fields, "count"), count=n, positive=p)
     return Decimal(n) / p
 
 
@@ -206,6 +215,7 @@ INDICES: dict[str, Callable[..., Decimal | None]] = {
     "per_hundred": per_hundred,
     "route_index": route_index,
     "per_positive": per_positive,
+    "per_positive_part": per_positive_part,
     "per_unit": per_unit,
     "landing_index": landing_index,
     "light_trap_density": light_trap_density,
