@@ -14,6 +14,7 @@ from hygiene.pests.refusals import Refused
 
 MAX_COUNT = 2**31 - 1          # PostgreSQL's integer: what a count column will hold
 MAX_AMOUNT = Decimal(10**6)    # km of path, hours of netting: far beyond any survey
+AMOUNT_PLACES = 3              # a metre of path; also keeps every index within a Decimal's precision
 HUNDRED = Decimal(100)
 Fields = Mapping[str, str] | None
 
@@ -48,10 +49,13 @@ def whole_count(value: object, field: str = "count") -> int:
 
 
 def amount(value: object, field: str) -> Decimal:
-    """A positive measured amount (km, hours): a divisor, so zero is refused."""
+    """A positive measured amount (km to the metre, hours): a divisor, so zero is refused."""
     number = non_negative_number(value, field)
     if number > MAX_AMOUNT:
         raise Refused("too_large", f"{field} is too large (at most {MAX_AMOUNT}).", field=field, max=MAX_AMOUNT)
+    if number != round(number, AMOUNT_PLACES):
+        raise Refused("too_precise", f"{field} may have at most {AMOUNT_PLACES} decimal places.",
+                      field=field, places=AMOUNT_PLACES)
     _divisor(number, field)
     return number
 

@@ -55,12 +55,12 @@ def quantity(amount: object, unit: object, *, field: str = "quantity", allow_zer
     if number == 0 and not allow_zero:
         raise Refused("not_positive", f"{field} must be more than 0.", field=field)
     family, factor = UNITS[canonical]
+    if number * factor > MAX_BASE:     # first: rounding a huge Decimal would overflow its precision
+        raise Refused("too_large", f"{field} is too large.", field=field)
     places = 0 if family == canonical else PLACES
     if number != round(number, places):
         raise Refused("too_precise", f"{field} may have at most {places} decimal places in {canonical}.",
                       field=field, places=places)
-    if number * factor > MAX_BASE:
-        raise Refused("too_large", f"{field} is too large.", field=field)
     return Quantity(number, canonical)
 
 

@@ -69,6 +69,8 @@ def test_refusals_name_the_field_the_user_typed():
     (lambda: ix.route_index(points=1, km=0), "zero_denominator", "km"),
     (lambda: ix.route_index(points=1, km=-2), "negative", "km"),
     (lambda: ix.route_index(points=1, km=10**7), "too_large", "km"),
+    (lambda: ix.route_index(points=1, km=D("1e-30")), "too_precise", "km"),
+    (lambda: ix.route_index(points=1, km=D("1e999999")), "too_large", "km"),
     (lambda: ix.landing_index(landed=1, persons=0, sessions=2), "zero_denominator", "persons"),
     (lambda: ix.light_trap_density(caught=1, lamps=2, nights=0), "zero_denominator", "nights"),
     (lambda: ix.double_net_density(caught=1, nets=1, hours=0), "zero_denominator", "hours"),

@@ -4,7 +4,10 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from hygiene.pests.indices import units_over_allowance
 from hygiene.pests.levels import BELOW, LABELS, breteau_risk, grade, grade_all, meets_hygienic_town
 from hygiene.pests.refusals import Refused
 from hygiene.pests.standards import CATALOGUE
@@ -141,3 +144,16 @@ def test_the_2025_fly_edition_is_in_force_but_has_no_thresholds_yet():
                                          ("300", "high")])
 def test_dengue_risk_by_breteau_index(index, band):
     assert breteau_risk(D(index)).key == band
+
+
+@given(st.integers(1, 5000), st.integers(0, 5000), st.integers(0, 5000))
+def test_more_rooms_with_signs_never_give_a_better_level(checked, fewer, more):
+    fewer, more = sorted((min(fewer, checked), min(more, checked)))
+    order = (*RODENT.levels, BELOW)
+    assert order.index(grade(RODENT, rooms(checked, fewer)).level) <= order.index(grade(RODENT, rooms(checked, more)).level)
+
+
+def test_units_over_their_fly_room_allowance_are_counted_from_the_edition_table():
+    over = units_over_allowance([(8, 0), (25, 2), (45, 3)], FLY.unit_room_allowance)   # the 25-room unit is over
+    assert over == 1
+    assert grade(FLY, {"units_over_room_allowance": over}).level == BELOW

@@ -96,3 +96,8 @@ def test_the_same_edition_twice_is_refused(tmp_path):
     shutil.copy(directory / "gbt27770-2011.yaml", directory / "gbt27770-2011-copy.yaml")
     with pytest.raises(StandardDataError, match="twice"):
         load(directory)
+
+
+def test_the_fly_room_allowance_per_unit_size_is_the_reference_table():
+    fly = CATALOGUE.get("GB/T 27772", "2011", "fly")
+    assert [(row.rooms_up_to, row.allowed) for row in fly.unit_room_allowance] == [(10, 0), (30, 1), (60, 3), (100, 6)]

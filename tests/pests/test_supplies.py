@@ -86,7 +86,8 @@ def test_mass_and_volume_convert_exactly_counted_units_do_not():
 @pytest.mark.parametrize("amount, unit, code", [
     (0, "g", "not_positive"), (-5, "g", "negative"), (float("nan"), "g", "not_finite"), (True, "g", "not_a_number"),
     ("5", "g", "not_a_number"), (D("1.5"), "袋", "too_precise"), (D("0.0001"), "kg", "too_precise"),
-    (10**7, "kg", "too_large"), (5, "斤", "unknown_unit"), (5, None, "unknown_unit"),
+    (10**7, "kg", "too_large"), (D("1e30"), "g", "too_large"), (10**400, "kg", "too_large"),
+    (D("1e-999999"), "g", "too_precise"), (5, "斤", "unknown_unit"), (5, None, "unknown_unit"),
 ])
 def test_bad_quantities_are_refused(amount, unit, code):
     with pytest.raises(Refused) as refused:
