@@ -99,9 +99,12 @@ def grade(edition: Edition, counts: Mapping[str, object]) -> PestLevel:
         raise Refused("edition_without_thresholds",
                       f"{edition.label} has no thresholds entered yet; grade under an earlier edition.",
                       edition=edition.label)
-    unknown = sorted(set(counts) - {f for i in edition.indicators for f in i.fields})
+    # Counts of other methods (light traps beside the control-level survey) may come along; a name
+    # no standard or method of the pest uses is a mistake.
+    used = {f for i in edition.indicators for f in i.fields}
+    unknown = sorted(set(counts) - used - CATALOGUE.known_fields(edition.pest))
     if unknown:
-        raise Refused("unknown_count", f"{unknown[0]} is not a count {edition.label} uses for {edition.pest}.",
+        raise Refused("unknown_count", f"{unknown[0]} is not a count recorded for {edition.pest}.",
                       field=unknown[0])
     measured = [i for i in edition.indicators if _measured(edition, i, counts)]
     if not measured:

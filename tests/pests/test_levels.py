@@ -93,10 +93,21 @@ def test_half_an_indicator_is_refused_naming_what_is_missing():
     assert (refused.value.code, refused.value.field) == ("missing_count", "flies_counted")
 
 
-def test_a_count_the_edition_does_not_use_is_refused():
+def test_a_count_no_standard_or_method_of_the_pest_uses_is_refused():
     with pytest.raises(Refused) as refused:
         grade(RODENT, {**rooms(100, 1), "rooms_with_flies": 3})
     assert (refused.value.code, refused.value.field) == ("unknown_count", "rooms_with_flies")
+
+
+def test_counts_of_other_methods_may_come_along_and_are_not_graded():
+    result = grade(RODENT, {**rooms(100, 1), "trap_nights_valid": 200, "rodents_caught": 9})   # no trap-night limit
+    assert [i.key for i in result.indicators] == ["indoor_signs"] and result.level == "A"
+
+
+def test_an_edition_the_data_does_not_have_is_refused():
+    with pytest.raises(Refused) as refused:
+        CATALOGUE.get("GB/T 27770", "2030", "rodent")
+    assert (refused.value.code, refused.value.field) == ("unknown_edition", "edition")
 
 
 def test_no_counts_at_all_is_refused():
