@@ -101,3 +101,8 @@ def test_the_same_edition_twice_is_refused(tmp_path):
 def test_the_fly_room_allowance_per_unit_size_is_the_reference_table():
     fly = CATALOGUE.get("GB/T 27772", "2011", "fly")
     assert [(row.rooms_up_to, row.allowed) for row in fly.unit_room_allowance] == [(10, 0), (30, 1), (60, 3), (100, 6)]
+
+
+def test_dates_the_reference_does_not_verify_say_so():
+    assert CATALOGUE.get("GB/T 27770", "2011", "rodent").dates_tag == ""           # verified with the edition
+    assert CATALOGUE.get("GB/T 27773", "2011", "cockroach").dates_tag == "U"       # taken from GB/T 27770
