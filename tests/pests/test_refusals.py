@@ -1,0 +1,30 @@
+"""Refusal codes are a closed list the translations can rely on."""
+import ast
+from pathlib import Path
+
+import hygiene.pests
+from hygiene.pests.refusals import CODES
+
+PESTS = Path(hygiene.pests.__file__).parent
+
+
+def test_every_refusal_uses_a_listed_code_and_every_listed_code_is_used():
+    used = set()
+    for path in PESTS.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Refused":
+                code = node.args[0]
+                assert isinstance(code, ast.Constant) and code.value in CODES, f"{path.name}:{node.lineno}"
+                used.add(code.value)
+    assert used == CODES
+
+
+def test_the_pure_core_imports_no_flask_no_database_and_no_other_domain():
+    for path in PESTS.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                assert not name.startswith(("flask", "sqlalchemy", "werkzeug")), f"{path.name}: {name}"
+                assert not name.startswith("hygiene.") or name.startswith(("hygiene.pests", "hygiene.core.periods")), \
+                    f"{path.name}: {name}"
