@@ -104,6 +104,7 @@ def _office_edits() -> None:
     from hygiene.accounts.services import user_update
     from hygiene.places.kinds import UNITS
     from hygiene.places.models import Unit
+    from hygiene.places.schemas import place_input
     from hygiene.places.services import record_update
     from hygiene.rankings.components import COMPONENTS
     from hygiene.rankings.services import settings_save
@@ -115,7 +116,7 @@ def _office_edits() -> None:
     unit = db.session.scalar(sa.select(Unit).order_by(Unit.id))
     data = {name: getattr(unit, name) for name in UNITS.fields}
     record_update(kind=UNITS, scope=scope, actor_id=admin.id, record=unit,
-                  data=data | {"category": "hotel", "contact_phone": "13912345678"})
+                  data=place_input(UNITS, data | {"category": "hotel", "contact_phone": "13912345678"}))
     inspector = db.session.scalar(sa.select(User).where(User.username == "inspector"))
     user_update(scope=scope, actor_id=admin.id, user=inspector, data={
         "username": "inspector", "display_name": inspector.display_name, "role": "inspector",
