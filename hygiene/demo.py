@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from hygiene.accounts.models import Role
+from hygiene.accounts.schemas import UserInput
 from hygiene.accounts.scope import Scope
 from hygiene.accounts.services import user_create
 from hygiene.audit.models import AuditEvent
@@ -155,9 +156,8 @@ def _demo_users(scope, township, village, units) -> None:
         ("village", "王村委", Role.VILLAGE_CONTACT, {"village_id": village.id}),
         ("unit", restaurant.contact_name, Role.UNIT_CONTACT, {"unit_id": restaurant.id}),
     ]:
-        user_create(scope=scope, actor_id=None, data={
-            "username": username, "display_name": display, "role": role.value,
-            "password": DEMO_PASSWORD, **extra})
+        user_create(scope=scope, actor_id=None, data=UserInput(
+            username=username, display_name=display, role=role, password=DEMO_PASSWORD, **extra))
 
 
 def _person(rng: random.Random) -> str:

@@ -100,6 +100,7 @@ def _office_edits() -> None:
     from datetime import timedelta
 
     from hygiene.accounts.models import User
+    from hygiene.accounts.schemas import UserInput
     from hygiene.accounts.scope import Scope
     from hygiene.accounts.services import user_update
     from hygiene.places.kinds import UNITS
@@ -118,9 +119,9 @@ def _office_edits() -> None:
     record_update(kind=UNITS, scope=scope, actor_id=admin.id, record=unit,
                   data=place_input(UNITS, data | {"category": "hotel", "contact_phone": "13912345678"}))
     inspector = db.session.scalar(sa.select(User).where(User.username == "inspector"))
-    user_update(scope=scope, actor_id=admin.id, user=inspector, data={
-        "username": "inspector", "display_name": inspector.display_name, "role": "inspector",
-        "township_id": inspector.township_id, "password": "another-password-1"})
+    user_update(scope=scope, actor_id=admin.id, user=inspector, data=UserInput(
+        username="inspector", display_name=inspector.display_name, role="inspector",
+        township_id=inspector.township_id, password="another-password-1"))
     inspector.set_password(DEMO_PASSWORD)
     weights = {f"weight_{c.key}": "50" for c in COMPONENTS}
     settings_save(scope=scope, actor_id=admin.id, township_id=admin.township_id,

@@ -55,6 +55,7 @@ def _record_id(value: object) -> int | None:
 
 
 RecordId = Annotated[int | None, BeforeValidator(_record_id)]
+Flag = Annotated[bool, BeforeValidator(bool)]  # a checkbox: sent or not, any value is "on"
 
 
 def message_of(error: Mapping[str, Any]) -> str:
