@@ -108,6 +108,7 @@ def _office_edits() -> None:
     from hygiene.places.schemas import place_input
     from hygiene.places.services import record_update
     from hygiene.rankings.components import COMPONENTS
+    from hygiene.rankings.schemas import settings_input
     from hygiene.rankings.services import settings_save
     from hygiene.rectifications.models import RectificationOrder
     from hygiene.rectifications.services import order_set_deadline
@@ -125,7 +126,7 @@ def _office_edits() -> None:
     inspector.set_password(DEMO_PASSWORD)
     weights = {f"weight_{c.key}": "50" for c in COMPONENTS}
     settings_save(scope=scope, actor_id=admin.id, township_id=admin.township_id,
-                  data=weights | {"min_inspections": "3", "list_size": "3"})
+                  data=settings_input(weights | {"min_inspections": "3", "list_size": "3"}))
     order = db.session.scalar(sa.select(RectificationOrder).where(
         RectificationOrder.status == "issued").order_by(RectificationOrder.id.desc()))
     order_set_deadline(scope=scope, actor_id=admin.id, order=order, deadline=order.deadline + timedelta(days=7))
