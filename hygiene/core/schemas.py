@@ -21,7 +21,7 @@ from hygiene.errors import InvalidFields
 
 M = TypeVar("M", bound=BaseModel)
 # C0 and C1 control characters: no person types them, PostgreSQL refuses NUL; tabs and line
-# breaks are whitespace, which the text types fold into spaces (or keep, in notes)
+# breaks are whitespace, which the register's text fields fold into spaces before this check
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
