@@ -22,6 +22,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from hygiene.core.schemas import Flag
+
 TARGET_KINDS = ("village", "unit", "household", "cleaner")
 SCORING_KINDS = ("pass_fail", "deduction", "grade")
 SEVERITIES = ("normal", "serious", "urgent")
@@ -86,13 +88,8 @@ def _required_number(value: object) -> object:
     return value
 
 
-def _truthy(value: object) -> bool:
-    return bool(value)
-
-
 Text = Annotated[str, BeforeValidator(_text)]
 RequiredText = Annotated[str, BeforeValidator(_required)]
-Flag = Annotated[bool, BeforeValidator(_truthy)]
 RequiredNumber = Annotated[Decimal, BeforeValidator(_required_number)]
 
 
