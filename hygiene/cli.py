@@ -88,7 +88,7 @@ def users_create_admin(username: str, display_name: str, township: str, password
 
     from hygiene.access.scope import Scope
     from hygiene.accounts.models import Role
-    from hygiene.accounts.services import UserInvalid, user_create
+    from hygiene.accounts.services import UserInvalid, user_create, user_input
     from hygiene.places.models import Township
 
     if password_stdin:
@@ -101,9 +101,9 @@ def users_create_admin(username: str, display_name: str, township: str, password
         if township_id is None:
             raise click.ClickException(f"No township named {township!r}.")
     try:
-        user = user_create(scope=Scope.county(), actor_id=None, data={
+        user = user_create(scope=Scope.county(), actor_id=None, data=user_input(scope=Scope.county(), data={
             "username": username, "display_name": display_name or username, "role": Role.ADMIN.value,
-            "township_id": township_id, "password": password})
+            "township_id": township_id, "password": password}))
     except UserInvalid as error:
         db.session.rollback()
         raise click.ClickException(" ".join(error.errors.values())) from error

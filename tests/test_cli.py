@@ -18,16 +18,16 @@ def test_plans_generate_makes_due_inspections_once(app, world):
     from hygiene.access.scope import Scope
     from hygiene.accounts.models import Role
     from hygiene.checklists.services import template_save
-    from hygiene.inspections.plans.services import plan_create
+    from hygiene.inspections.plans.services import plan_create, plan_input
     from tests.inspections.helpers import simple_spec
 
     with app.app_context():
         scope = Scope(Role.ADMIN, township_id=world.ta)
         version = template_save(scope=scope, actor_id=None, spec=simple_spec())
-        plan_create(scope=scope, actor_id=None, data={
+        plan_create(scope=scope, actor_id=None, data=plan_input(scope=scope, data={
             "name": "周检", "template_id": version.template_id, "target_mode": "all",
             "recurrence": "weekly", "start_date": date(2026, 11, 2), "days_allowed": 3,
-            "inspector_ids": [world.user_inspector_a], "backfill": True})
+            "inspector_ids": [world.user_inspector_a], "backfill": True}))
         db.session.commit()
     runner = app.test_cli_runner()
     assert "6 inspections made" in runner.invoke(args=["plans", "generate", "--date", "2026-11-18"]).output

@@ -128,6 +128,7 @@ def test_every_string_in_the_code_is_in_the_catalog(catalog):
 def test_import_column_labels_are_in_the_catalog(catalog):
     """The importer translates its column labels with _(label), which extraction cannot see;
     each label must be a msgid that exists for another reason (kinds.py, forms)."""
+    import hygiene.models  # noqa: F401  (every mapped class, as the app has them, before kinds.py's loaders)
     from hygiene.places import importer
 
     labels = {c.label for layout in importer.LAYOUTS.values() for c in layout}

@@ -101,11 +101,14 @@ def _office_edits() -> None:
 
     from hygiene.access.scope import Scope
     from hygiene.accounts.models import User
+    from hygiene.accounts.schemas import UserInput
     from hygiene.accounts.services import user_update
     from hygiene.places.kinds import UNITS
     from hygiene.places.models import Unit
+    from hygiene.places.schemas import place_input
     from hygiene.places.services import record_update
     from hygiene.rankings.components import COMPONENTS
+    from hygiene.rankings.schemas import settings_input
     from hygiene.rankings.services import settings_save
     from hygiene.rectifications.models import RectificationOrder
     from hygiene.rectifications.services import order_set_deadline
@@ -115,15 +118,15 @@ def _office_edits() -> None:
     unit = db.session.scalar(sa.select(Unit).order_by(Unit.id))
     data = {name: getattr(unit, name) for name in UNITS.fields}
     record_update(kind=UNITS, scope=scope, actor_id=admin.id, record=unit,
-                  data=data | {"category": "hotel", "contact_phone": "13912345678"})
+                  data=place_input(UNITS, data | {"category": "hotel", "contact_phone": "13912345678"}))
     inspector = db.session.scalar(sa.select(User).where(User.username == "inspector"))
-    user_update(scope=scope, actor_id=admin.id, user=inspector, data={
-        "username": "inspector", "display_name": inspector.display_name, "role": "inspector",
-        "township_id": inspector.township_id, "password": "another-password-1"})
+    user_update(scope=scope, actor_id=admin.id, user=inspector, data=UserInput(
+        username="inspector", display_name=inspector.display_name, role="inspector",
+        township_id=inspector.township_id, password="another-password-1"))
     inspector.set_password(DEMO_PASSWORD)
     weights = {f"weight_{c.key}": "50" for c in COMPONENTS}
     settings_save(scope=scope, actor_id=admin.id, township_id=admin.township_id,
-                  data=weights | {"min_inspections": "3", "list_size": "3"})
+                  data=settings_input(weights | {"min_inspections": "3", "list_size": "3"}))
     order = db.session.scalar(sa.select(RectificationOrder).where(
         RectificationOrder.status == "issued").order_by(RectificationOrder.id.desc()))
     order_set_deadline(scope=scope, actor_id=admin.id, order=order, deadline=order.deadline + timedelta(days=7))

@@ -7,9 +7,8 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField, Submi
 from wtforms.validators import InputRequired, Length
 
 from hygiene.accounts.models import Role, User
+from hygiene.accounts.schemas import MAX_PASSWORD_LENGTH
 from hygiene.core.input import fits
-
-MAX_PASSWORD_LENGTH = 128  # hashing a megabyte "password" costs the server, helps nobody
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Administrator (hygiene office)"),

@@ -1,19 +1,21 @@
 """Users: sign-in, creation, role bindings, deactivation and passwords."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from hygiene.access.scope import Scope
-from hygiene.accounts.contact import normalise_email, normalise_mobile
 from hygiene.accounts.models import Role, User, password_hash_of
+from hygiene.accounts.schemas import ContactInput, UserInput, UserInvalid
 from hygiene.accounts.sessions import sessions_end_all
 from hygiene.audit.services import audit_record, changed_fields, snapshot
 from hygiene.clock import now_utc
-from hygiene.core.input import db_int, too_long
-from hygiene.errors import DomainError, Forbidden, InvalidFields, NotFound
+from hygiene.core.input import db_int
+from hygiene.core.schemas import parse_input, valid_values
+from hygiene.errors import DomainError, Forbidden, NotFound
 from hygiene.extensions import db
 from hygiene.places.models import Township, Unit, Village
 from hygiene.places.rules import clean_text
@@ -22,10 +24,6 @@ MIN_PASSWORD_LENGTH = 8
 CONTACT_FIELDS = ("phone", "email", "notify_by_email", "notify_by_sms")
 AUDITED_FIELDS = ("username", "display_name", "phone", "role", "township_id", "village_id",
                   "unit_id", "email", "notify_by_email", "notify_by_sms")
-
-
-class UserInvalid(InvalidFields):
-    """A user form is wrong."""
 
 
 def user_authenticate(*, username: str, password: str) -> User | None:
@@ -53,11 +51,22 @@ def user_get(*, scope: Scope, user_id: int) -> User:
     return user
 
 
-def user_create(*, scope: Scope, actor_id: int | None, data: dict) -> User:
+def user_input(*, scope: Scope, data: Mapping[str, Any], existing: User | None = None) -> UserInput:
+    """The checked input of a user from a form or the CLI. When fields are wrong, UserInvalid
+    names each of them and what the database and the password rule say about the rest."""
+    try:
+        return parse_input(UserInput, data, invalid=UserInvalid)
+    except UserInvalid as invalid:
+        errors = dict(invalid.errors)
+    _check_user(scope, valid_values(UserInput, data, leave_out=errors), existing, errors)
+    raise UserInvalid(errors)
+
+
+def user_create(*, scope: Scope, actor_id: int | None, data: UserInput) -> User:
     """Create a user bound to the township, village or unit its role needs."""
     values = _validate(scope, data, existing=None)
     user = User(**values)
-    user.set_password(data["password"])
+    user.set_password(data.password)
     db.session.add(user)
     db.session.flush()
     audit_record(actor_id=actor_id, action="create", record=user, township_id=user.township_id,
@@ -65,10 +74,10 @@ def user_create(*, scope: Scope, actor_id: int | None, data: dict) -> User:
     return user
 
 
-def user_update(*, scope: Scope, actor_id: int | None, user: User, data: dict) -> User:
+def user_update(*, scope: Scope, actor_id: int | None, user: User, data: UserInput) -> User:
     """Change a user's name, role or binding; a new password is set only when given."""
     values = _validate(scope, data, existing=user)
-    password = data.get("password") or ""
+    password = data.password
     before = snapshot(user, AUDITED_FIELDS)
     for name, value in values.items():
         setattr(user, name, value)
@@ -99,33 +108,12 @@ def user_set_active(*, scope: Scope, actor_id: int | None, user: User, active: b
     return user
 
 
-def contact_values(data: dict, errors: dict[str, str]) -> dict:
-    """The contact details and wanted channels from a form; a bad address or number goes to
-    `errors` beside its field (the typed value is kept so the form shows it again)."""
-    raw_phone, raw_email = clean_text(data.get("phone")), clean_text(data.get("email"))
-    phone, email = normalise_mobile(raw_phone), normalise_email(raw_email)
-    if phone is None:
-        errors["phone"] = _("“%(value)s” is not a mobile number: 11 digits starting with 1, "
-                            "such as 13800138000.", value=raw_phone)
-    if email is None:
-        errors["email"] = _("“%(value)s” is not an e-mail address; it should look like "
-                            "name@example.com.", value=raw_email)
-    return {"phone": raw_phone if phone is None else phone,
-            "email": raw_email if email is None else email,
-            "notify_by_email": bool(data.get("notify_by_email")),
-            "notify_by_sms": bool(data.get("notify_by_sms"))}
-
-
-def contact_update(*, scope: Scope, actor_id: int, user: User, data: dict) -> User:
+def contact_update(*, scope: Scope, actor_id: int, user: User, data: ContactInput) -> User:
     """Set a user's phone, e-mail and wanted channels: users their own, admins those they manage."""
     if user.id != actor_id and db.session.scalar(
             sa.select(User.id).where(User.id == user.id, user_scope_clause(scope))) is None:
         raise NotFound("user not found")
-    errors: dict[str, str] = {}
-    values = contact_values(data, errors)
-    errors.update(too_long(User, values))
-    if errors:
-        raise UserInvalid(errors)
+    values = data.model_dump(include=set(CONTACT_FIELDS))
     before = snapshot(user, CONTACT_FIELDS)
     for name, value in values.items():
         setattr(user, name, value)
@@ -193,31 +181,28 @@ def _password_errors(password: str, username: str = "") -> dict[str, str]:
     return {}
 
 
-def _validate(scope: Scope, data: dict, existing: User | None) -> dict:
+def _validate(scope: Scope, data: UserInput, existing: User | None) -> dict:
     if not scope.is_admin:
         raise Forbidden(_("Only administrators manage users."))
+    values = data.model_dump(include={"username", "display_name", "role", *CONTACT_FIELDS})
+    values["role"] = data.role.value
     errors: dict[str, str] = {}
-    values = {
-        "username": clean_text(data.get("username")),
-        "display_name": clean_text(data.get("display_name")),
-        "role": clean_text(data.get("role")),
-        **contact_values(data, errors),
-    }
-    for name in ("username", "display_name"):
-        if not values[name]:
-            errors[name] = _("This field is required.")
-    errors.update(too_long(User, values))
-    if values["role"] not in set(Role):
-        errors["role"] = _("Choose a value from the list.")
-    else:
-        values.update(_binding(scope, Role(values["role"]), data, errors))
-    if values["username"] and _username_taken(values["username"], existing):
-        errors["username"] = _("The user name “%(name)s” is taken.", name=values["username"])
-    if existing is None or data.get("password"):
-        errors.update(_password_errors(data.get("password") or "", values["username"]))
+    values.update(_check_user(scope, data.model_dump(), existing, errors))
     if errors:
         raise UserInvalid(errors)
     return values
+
+
+def _check_user(scope: Scope, fields: dict, existing: User | None, errors: dict[str, str]) -> dict:
+    """What the database and the password rule say about a user's checked fields: the role's
+    binding in the admin's scope (returned), a free user name, a strong enough password."""
+    binding = _binding(scope, Role(fields["role"]), fields, errors) if "role" in fields else {}
+    username = fields.get("username") or ""
+    if username and _username_taken(username, existing):
+        errors["username"] = _("The user name “%(name)s” is taken.", name=username)
+    if (existing is None or fields.get("password")) and "password" not in errors:
+        errors.update(_password_errors(fields.get("password") or "", username))
+    return binding
 
 
 def _binding(scope: Scope, role: Role, data: dict, errors: dict[str, str]) -> dict:

@@ -11,6 +11,7 @@ from hygiene.accounts import services, sessions
 from hygiene.accounts.forms import ROLE_LABELS, ContactForm, LoginForm, PasswordChangeForm, UserForm
 from hygiene.accounts.models import User
 from hygiene.accounts.reach import channels_reaching
+from hygiene.accounts.schemas import contact_input
 from hygiene.audit.queries import events_for
 from hygiene.core.web import (
     apply_errors,
@@ -75,7 +76,7 @@ def my_contact():
     if form.validate_on_submit():
         _user, error = attempt(lambda: services.contact_update(
             scope=current_scope(), actor_id=current_user.id, user=current_user._get_current_object(),
-            data=form.data))
+            data=contact_input(form.data)))
         if error is not None:
             show_refusal(form, error)
         else:
@@ -153,8 +154,9 @@ def user_new():
     form = UserForm()
     form.prepare(scope)
     if form.validate_on_submit():
-        user, error = attempt(lambda: services.user_create(scope=scope, actor_id=current_user.id,
-                                                           data=form.data))
+        user, error = attempt(lambda: services.user_create(
+            scope=scope, actor_id=current_user.id,
+            data=services.user_input(scope=scope, data=form.data)))
         if error is not None:
             show_refusal(form, error)
         else:
@@ -174,8 +176,9 @@ def user_edit(user_id: int):
         for name in ("township_id", "village_id", "unit_id"):
             getattr(form, name).data = str(getattr(user, name) or "")
     if form.validate_on_submit():
-        _user, error = attempt(lambda: services.user_update(scope=scope, actor_id=current_user.id,
-                                                            user=user, data=form.data))
+        _user, error = attempt(lambda: services.user_update(
+            scope=scope, actor_id=current_user.id, user=user,
+            data=services.user_input(scope=scope, data=form.data, existing=user)))
         if error is not None:
             show_refusal(form, error)
         else:

@@ -6,7 +6,6 @@ Only "save" turns the rows into the plain template dict that spec.parse_template
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -26,7 +25,7 @@ from wtforms import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from hygiene.checklists.spec import TemplateSpec
+from hygiene.checklists.spec import Problem, TemplateSpec
 from hygiene.places.rules import UNIT_CATEGORIES
 
 IMPORT_MAX_BYTES = 1024 * 1024
@@ -107,27 +106,27 @@ class TemplateForm(FlaskForm):
         data["sections"] = _numbered(sections)
         return data
 
-    def problems_shown(self, problems: list[str]) -> None:
+    def problems_shown(self, problems: list[Problem]) -> None:
         """Put each spec problem beside its field and, numbered for people, at the top."""
         for problem in problems:
-            where, name, text = explain(problem)
-            target = self._field_at(where, name)
+            name = next((p for p in reversed(problem.location) if isinstance(p, str)), "")
+            target = self._field_at(problem.location)
+            text = problem_text(problem)
             if target is not None:
                 target.errors = [*target.errors, text]
             label = _FIELD_LABELS.get(name) or (target.label.text if target is not None else None)
-            self.form_errors.append(_located(where, label, text))
+            self.form_errors.append(_located(problem.location, label, text))
 
-    def _field_at(self, where: tuple, field: str):
+    def _field_at(self, location: tuple):
+        """The form field at a spec location, e.g. ("sections", 0, "items", 2, "points");
+        None for the whole template or a whole row."""
+        field = self
         try:
-            if where and where[0] == "band":
-                return self.bands[where[1]][field]
-            if len(where) == 2:
-                return self.sections[where[1]][field]
-            if len(where) == 3:
-                return self.sections[where[1]].items[where[2]][field]
-            return self[field] if field in self else None
-        except (IndexError, KeyError):
+            for part in location:
+                field = field[part]
+        except (IndexError, KeyError, TypeError):
             return None
+        return None if field is self or isinstance(field, FormField) else field
 
 
 class ImportForm(FlaskForm):
@@ -243,62 +242,41 @@ def _num(value: Decimal | None) -> str:
 
 # --- spec problems in words people read --------------------------------------------------
 
-_PATH = re.compile(r"^(?:sections\[(\d+)\](?:\.items\[(\d+)\])?|bands\[(\d+)\])?\.?(\w*)$")
 _PROBLEMS = {
-    "is required": _l("This field is required."),
-    "must be more than 0": _l("Must be more than 0."),
-    "must be a finite number": _l("Enter a number."),
-    "must be between 0 and 100": _l("Must be between 0 and 100."),
-    "a deduction item needs the points taken off per finding":
-        _l("A deduction item needs the points taken off per finding."),
-    "a template needs at least one section": _l("A checklist needs at least one section."),
-    "every section needs at least one item": _l("Every section needs at least one item."),
-    "list them from the highest minimum score down, each minimum once":
-        _l("List the grades from the highest starting score down, each score once."),
-    "the last band must start at 0 so every score has a grade":
-        _l("The last grade must start at 0 so every score has a grade."),
+    "required": _l("This field is required."),
+    "more_than_zero": _l("Must be more than 0."),
+    "not_finite": _l("Enter a number."),
+    "percent": _l("Must be between 0 and 100."),
+    "deduction_step": _l("A deduction item needs the points taken off per finding."),
+    "no_sections": _l("A checklist needs at least one section."),
+    "empty_section": _l("Every section needs at least one item."),
+    "bands_order": _l("List the grades from the highest starting score down, each score once."),
+    "bands_last": _l("The last grade must start at 0 so every score has a grade."),
+    "choice": _l("Choose a value from the list."),
 }
 _FIELD_LABELS = {"name": _l("Name"), "applies_to": _l("Checks"), "pass_mark": _l("Pass mark"),
                  "sections": _l("Sections"), "bands": _l("Grades")}
 
 
-def explain(problem: str) -> tuple[tuple, str, str]:
-    """Split a spec problem into (where, field, translated text); where is () for the
-    template, ("section", s) or ("section", s, i) for a section or item, ("band", b)."""
-    path, _sep, text = problem.partition(": ")
-    match = _PATH.match(path)
-    if match is None:
-        return (), "", problem
-    section, item, band, field = match.groups()
-    if band is not None:
-        where: tuple = ("band", int(band))
-    elif item is not None:
-        where = ("section", int(section), int(item))
-    elif section is not None:
-        where = ("section", int(section))
-    else:
-        where = ()
-    return where, field, _problem_text(text)
+def problem_text(problem: Problem) -> str:
+    """A spec problem in the reader's language (the spec's English where it has no words)."""
+    if problem.code == "not_a_number":
+        return _("“%(value)s” is not a number.", value=problem.value)
+    if problem.code in _PROBLEMS:
+        return str(_PROBLEMS[problem.code])
+    return problem.message
 
 
-def _problem_text(text: str) -> str:
-    if text in _PROBLEMS:
-        return str(_PROBLEMS[text])
-    if text.endswith("is not a number"):
-        return _("“%(value)s” is not a number.", value=text.split("”")[0].lstrip("“"))
-    if text.startswith("must be one of"):
-        return _("Choose a value from the list.")
-    return text
-
-
-def _located(where: tuple, label, text: str) -> str:
+def _located(location: tuple, label, text: str) -> str:
     """The problem with its place in words: "Section 1, item 3: Points: ..."."""
     if label:
         text = _("%(field)s: %(problem)s", field=label, problem=text)
-    if where and where[0] == "band":
-        return _("Grade %(b)d: %(problem)s", b=where[1] + 1, problem=text)
-    if len(where) == 3:
-        return _("Section %(s)d, item %(i)d: %(problem)s", s=where[1] + 1, i=where[2] + 1, problem=text)
-    if len(where) == 2:
-        return _("Section %(s)d: %(problem)s", s=where[1] + 1, problem=text)
+    indexes = [part for part in location if isinstance(part, int)]
+    if location[:1] == ("bands",) and indexes:
+        return _("Grade %(b)d: %(problem)s", b=indexes[0] + 1, problem=text)
+    if len(indexes) >= 2:
+        return _("Section %(s)d, item %(i)d: %(problem)s", s=indexes[0] + 1, i=indexes[1] + 1,
+                 problem=text)
+    if indexes:
+        return _("Section %(s)d: %(problem)s", s=indexes[0] + 1, problem=text)
     return text

@@ -1,7 +1,6 @@
 """Checklist templates: saving (a used version is never changed), built-ins, import and export."""
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
@@ -125,7 +124,7 @@ def template_parse_file(*, filename: str, data: bytes) -> TemplateSpec:
         return parse_template(raw)
     except SpecError as error:
         raise DomainError(_("The checklist has problems: %(problems)s",
-                            problems="; ".join(error.problems[:10]))) from None
+                            problems="; ".join(map(str, error.problems[:10])))) from None
 
 
 def builtin_specs() -> list[TemplateSpec]:
@@ -159,4 +158,4 @@ def template_import_target(scope: Scope, spec: TemplateSpec) -> tuple[ChecklistT
         ChecklistTemplate.id == same.id, template_visible_clause(scope)))
     if visible is not None and editable(scope, same):
         return same, spec
-    return None, dataclasses.replace(spec, code="")
+    return None, spec.model_copy(update={"code": ""})

@@ -1,42 +1,126 @@
 """Checklist templates as plain data: parse, validate and dump, with no database.
 
 The same shape is used by the built-in sheets in `builtin/*.yaml`, by template import and
-export, and by the template builder. A parsed TemplateSpec is immutable; storing one makes
-an immutable TemplateVersion.
+export, and by the template builder. The spec is a set of pydantic models, so the coming API
+takes and documents (JSON Schema) the same shape; a parsed TemplateSpec is immutable, and
+storing one makes an immutable TemplateVersion.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from hygiene.core.schemas import Flag
 
 TARGET_KINDS = ("village", "unit", "household", "cleaner")
 SCORING_KINDS = ("pass_fail", "deduction", "grade")
 SEVERITIES = ("normal", "serious", "urgent")
+_CHOICES = {"applies_to": TARGET_KINDS, "scoring": SCORING_KINDS, "severity": SEVERITIES}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a template: where (`("sections", 0, "items", 2, "points")`, or ()
+    for the whole template), what (`code`, which the builder words for people), and the English
+    `message` that a file's author reads beside its path."""
+
+    location: tuple[str | int, ...]
+    code: str
+    message: str
+    value: object = None   # the input at fault, for messages that quote it
+
+    @property
+    def path(self) -> str:
+        """The location as a file's author reads it: "sections[0].items[2].points"."""
+        path = ""
+        for part in self.location:
+            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else part)
+        return path
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.location else self.message
 
 
 class SpecError(ValueError):
-    """The template data is wrong; `problems` lists every problem with its path."""
+    """The template data is wrong; `problems` lists every problem with its location."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(map(str, problems)))
         self.problems = problems
 
 
-@dataclass(frozen=True)
-class ItemSpec:
-    text: str
-    points: Decimal
-    scoring: str = "pass_fail"
-    deduction_step: Decimal | None = None   # points off per finding, for "deduction"
-    veto: bool = False                       # 一票否决: failing it fails the inspection
-    photo_on_fail: bool = False
-    guidance: str = ""
-    severity: str = "normal"                 # sets the default rectification deadline
+def _problem(code: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError(code, message)
 
 
-@dataclass(frozen=True)
-class SectionSpec:
-    title: str
+def _text(value: object) -> str:
+    """Any scalar a YAML author writes (a number, a date) is read as its text."""
+    return "" if value is None else str(value).strip()
+
+
+def _required(value: object) -> str:
+    text = _text(value)
+    if not text:
+        raise _problem("required", "is required")
+    return text
+
+
+def _blank_as(default: object):
+    """A missing or empty value means the default (for optional numbers and choices)."""
+    return lambda value: default if value is None or value == "" else value
+
+
+def _required_number(value: object) -> object:
+    if value is None or value == "":
+        raise _problem("required", "is required")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+RequiredText = Annotated[str, BeforeValidator(_required)]
+RequiredNumber = Annotated[Decimal, BeforeValidator(_required_number)]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class ItemSpec(_Spec):
+    text: RequiredText
+    points: Annotated[RequiredNumber, Field(gt=0)]
+    scoring: Annotated[Literal["pass_fail", "deduction", "grade"],
+                       BeforeValidator(_blank_as("pass_fail"))] = "pass_fail"
+    # points off per finding, for "deduction"
+    deduction_step: Annotated[Decimal | None, BeforeValidator(_blank_as(None)),
+                              Field(validate_default=True)] = None
+    veto: Flag = False                       # 一票否决: failing it fails the inspection
+    photo_on_fail: Flag = False
+    guidance: Text = ""
+    severity: Annotated[Literal["normal", "serious", "urgent"],
+                        BeforeValidator(_blank_as("normal"))] = "normal"  # sets the default deadline
+
+    @field_validator("deduction_step")
+    @classmethod
+    def _deduction_needs_a_step(cls, step: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        if info.data.get("scoring") == "deduction" and not (step and step > 0):
+            raise _problem("deduction_step", "a deduction item needs the points taken off per finding")
+        return step
+
+
+class SectionSpec(_Spec):
+    title: RequiredText
     items: tuple[ItemSpec, ...]
 
     @property
@@ -44,24 +128,24 @@ class SectionSpec:
         return sum((item.points for item in self.items), Decimal(0))
 
 
-@dataclass(frozen=True)
-class BandSpec:
-    label: str
-    min: Decimal
+class BandSpec(_Spec):
+    label: RequiredText
+    min: RequiredNumber
 
 
-@dataclass(frozen=True)
-class TemplateSpec:
-    name: str
-    applies_to: str
+class TemplateSpec(_Spec):
+    name: RequiredText
+    applies_to: Literal["village", "unit", "household", "cleaner"]
     sections: tuple[SectionSpec, ...]
-    code: str = ""
-    unit_categories: tuple[str, ...] = ()
-    pass_mark: Decimal = Decimal(60)
-    bands: tuple[BandSpec, ...] = field(default_factory=tuple)
-    draft: bool = False
-    source: str = ""
-    description: str = ""
+    code: Text = ""
+    unit_categories: Annotated[tuple[Annotated[str, BeforeValidator(str)], ...],
+                               BeforeValidator(_blank_as(()))] = ()
+    pass_mark: Annotated[Decimal, BeforeValidator(_blank_as(Decimal(60))),
+                         Field(ge=0, le=100)] = Decimal(60)
+    bands: Annotated[tuple[BandSpec, ...], BeforeValidator(_blank_as(()))] = ()
+    draft: Flag = False
+    source: Text = ""
+    description: Text = ""
 
     @property
     def points(self) -> Decimal:
@@ -70,31 +154,34 @@ class TemplateSpec:
     def items(self) -> list[ItemSpec]:
         return [item for section in self.sections for item in section.items]
 
+    @field_validator("sections")
+    @classmethod
+    def _sections_have_items(cls, sections: tuple[SectionSpec, ...]) -> tuple[SectionSpec, ...]:
+        if not sections:
+            raise _problem("no_sections", "a template needs at least one section")
+        if any(not s.items for s in sections):
+            raise _problem("empty_section", "every section needs at least one item")
+        return sections
+
+    @field_validator("bands")
+    @classmethod
+    def _bands_cover_every_score(cls, bands: tuple[BandSpec, ...]) -> tuple[BandSpec, ...]:
+        mins = [b.min for b in bands]
+        if mins and (mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins)):
+            raise _problem("bands_order", "list them from the highest minimum score down, each minimum once")
+        if mins and mins[-1] != 0:
+            raise _problem("bands_last", "the last band must start at 0 so every score has a grade")
+        return bands
+
 
 def parse_template(data: object) -> TemplateSpec:
     """Build a TemplateSpec from plain data (YAML/JSON), or raise SpecError listing every problem."""
-    problems: list[str] = []
     if not isinstance(data, dict):
-        raise SpecError(["the template must be a mapping"])
-    sections = tuple(_section(s, f"sections[{i}]", problems)
-                     for i, s in enumerate(_list(data, "sections", "", problems)))
-    spec = TemplateSpec(
-        name=_text(data, "name", "", problems, required=True),
-        code=_text(data, "code", "", problems),
-        applies_to=_choice(data, "applies_to", "", TARGET_KINDS, problems, required=True),
-        unit_categories=tuple(str(c) for c in data.get("unit_categories") or ()),
-        pass_mark=_number(data, "pass_mark", "", problems, default=Decimal(60)),
-        bands=tuple(_band(b, f"bands[{i}]", problems)
-                    for i, b in enumerate(_list(data, "bands", "", problems, required=False))),
-        draft=bool(data.get("draft", False)),
-        source=_text(data, "source", "", problems),
-        description=_text(data, "description", "", problems),
-        sections=sections,
-    )
-    _check_whole(spec, problems)
-    if problems:
-        raise SpecError(problems)
-    return spec
+        raise SpecError([Problem((), "mapping", "the template must be a mapping")])
+    try:
+        return TemplateSpec.model_validate(data)
+    except ValidationError as error:
+        raise SpecError([_as_problem(e) for e in error.errors()]) from None
 
 
 def dump_template(spec: TemplateSpec) -> dict:
@@ -108,106 +195,33 @@ def dump_template(spec: TemplateSpec) -> dict:
             return {k: plain(v) for k, v in value.items() if v not in (None, "", (), [])}
         return value
 
-    return plain(asdict(spec))
+    return plain(spec.model_dump())
 
 
-def _section(data: object, path: str, problems: list[str]) -> SectionSpec:
-    if not isinstance(data, dict):
-        problems.append(f"{path}: must be a mapping")
-        return SectionSpec("", ())
-    items = tuple(_item(it, f"{path}.items[{i}]", problems)
-                  for i, it in enumerate(_list(data, "items", path, problems)))
-    return SectionSpec(_text(data, "title", path, problems, required=True), items)
+# pydantic's own error types, in the words the spec has always used
+_WORDS: dict[str, tuple[str, str]] = {
+    "missing": ("required", "is required"),
+    "greater_than": ("more_than_zero", "must be more than 0"),
+    "greater_than_equal": ("percent", "must be between 0 and 100"),
+    "less_than_equal": ("percent", "must be between 0 and 100"),
+    "finite_number": ("not_finite", "must be a finite number"),
+    "model_type": ("mapping", "must be a mapping"),
+    "model_attributes_type": ("mapping", "must be a mapping"),
+    "tuple_type": ("list", "must be a list"),
+    "list_type": ("list", "must be a list"),
+}
 
 
-def _item(data: object, path: str, problems: list[str]) -> ItemSpec:
-    if not isinstance(data, dict):
-        problems.append(f"{path}: must be a mapping")
-        return ItemSpec("", Decimal(0))
-    item = ItemSpec(
-        text=_text(data, "text", path, problems, required=True),
-        points=_number(data, "points", path, problems, required=True),
-        scoring=_choice(data, "scoring", path, SCORING_KINDS, problems, default="pass_fail"),
-        deduction_step=_number(data, "deduction_step", path, problems, default=None),
-        veto=bool(data.get("veto", False)),
-        photo_on_fail=bool(data.get("photo_on_fail", False)),
-        guidance=_text(data, "guidance", path, problems),
-        severity=_choice(data, "severity", path, SEVERITIES, problems, default="normal"),
-    )
-    if item.points is not None and item.points <= 0:
-        problems.append(f"{path}.points: must be more than 0")
-    if item.scoring == "deduction" and not (item.deduction_step and item.deduction_step > 0):
-        problems.append(f"{path}.deduction_step: a deduction item needs the points taken off per finding")
-    return item
-
-
-def _band(data: object, path: str, problems: list[str]) -> BandSpec:
-    if not isinstance(data, dict):
-        problems.append(f"{path}: must be a mapping")
-        return BandSpec("", Decimal(0))
-    return BandSpec(_text(data, "label", path, problems, required=True),
-                    _number(data, "min", path, problems, required=True))
-
-
-def _check_whole(spec: TemplateSpec, problems: list[str]) -> None:
-    if not spec.sections:
-        problems.append("sections: a template needs at least one section")
-    if any(not s.items for s in spec.sections):
-        problems.append("sections: every section needs at least one item")
-    if spec.pass_mark is not None and not (0 <= spec.pass_mark <= 100):
-        problems.append("pass_mark: must be between 0 and 100")
-    mins = [b.min for b in spec.bands if b.min is not None]
-    if mins and (mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins)):
-        problems.append("bands: list them from the highest minimum score down, each minimum once")
-    if mins and mins[-1] != 0:
-        problems.append("bands: the last band must start at 0 so every score has a grade")
-
-
-def _list(data: dict, key: str, path: str, problems: list[str], required: bool = True) -> list:
-    value = data.get(key)
-    if value is None and not required:
-        return []
-    if not isinstance(value, list):
-        problems.append(f"{_join(path, key)}: must be a list")
-        return []
-    return value
-
-
-def _text(data: dict, key: str, path: str, problems: list[str], required: bool = False) -> str:
-    value = data.get(key)
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        problems.append(f"{_join(path, key)}: is required")
-    return text
-
-
-def _choice(data: dict, key: str, path: str, choices: tuple[str, ...], problems: list[str],
-            required: bool = False, default: str | None = None) -> str:
-    value = data.get(key, default)
-    if value is None and not required:
-        return default or ""
-    if value not in choices:
-        problems.append(f"{_join(path, key)}: must be one of {', '.join(choices)}")
-    return str(value or "")
-
-
-def _number(data: dict, key: str, path: str, problems: list[str], required: bool = False,
-            default: Decimal | None = None) -> Decimal | None:
-    value = data.get(key)
-    if value is None or value == "":
-        if required:
-            problems.append(f"{_join(path, key)}: is required")
-        return default
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        problems.append(f"{_join(path, key)}: “{value}” is not a number")
-        return default
-    if not number.is_finite():
-        problems.append(f"{_join(path, key)}: must be a finite number")
-        return default
-    return number
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+def _as_problem(error: Any) -> Problem:
+    location, kind, value = tuple(error["loc"]), error["type"], error.get("input")
+    field = next((part for part in reversed(location) if isinstance(part, str)), "")
+    if kind in ("decimal_parsing", "decimal_type"):
+        return Problem(location, "not_a_number", f"“{value}” is not a number", value)
+    if kind == "literal_error" or (kind == "missing" and field in _CHOICES):
+        return Problem(location, "choice", f"must be one of {', '.join(_CHOICES[field])}", value)
+    if kind == "missing" and field in ("sections", "items"):
+        return Problem(location, "list", "must be a list", value)
+    if kind in _WORDS:
+        code, message = _WORDS[kind]
+        return Problem(location, code, message, value)
+    return Problem(location, kind, error["msg"], value)

@@ -1,7 +1,6 @@
 """Checklist template pages: list, view, build, import and export."""
 from __future__ import annotations
 
-import dataclasses
 import re
 from urllib.parse import quote
 
@@ -79,7 +78,7 @@ def template_copy(template_id: int):
     spec = services.version_spec(services.latest_version(template))
     name = spec.name[:120 - len(COPY_SUFFIX)] + COPY_SUFFIX
     version = services.template_save(scope=scope, actor_id=current_user.id,
-                                     spec=dataclasses.replace(spec, name=name, code=""))
+                                     spec=spec.model_copy(update={"name": name, "code": ""}))
     db.session.commit()
     flash(_("Copied to your checklists as “%(name)s”; change it as you need.", name=name), "success")
     return redirect(url_for(".template_edit", template_id=version.template_id))

@@ -3,7 +3,6 @@ and text longer than its column (checked in forms with limits read from the mode
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, request
@@ -36,16 +35,6 @@ def fits(column, message=None) -> Length:
     """A form validator for the length of a model's string column, read from the model."""
     return Length(max=column.type.length,
                   message=message or _l("At most %(max)d characters."))
-
-
-def too_long(model: type[Any], values: dict) -> dict[str, str]:
-    """Services' check of text against the model's column lengths (CLI and imports have no form)."""
-    errors = {}
-    for name, value in values.items():
-        limit = getattr(getattr(model.__table__.c.get(name), "type", None), "length", None)
-        if limit and isinstance(value, str) and len(value) > limit:
-            errors[name] = _("At most %(n)d characters.", n=limit)
-    return errors
 
 
 def db_int(value) -> int:

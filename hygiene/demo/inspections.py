@@ -25,6 +25,7 @@ from hygiene.extensions import db
 from hygiene.inspections import fieldwork, review, scoring
 from hygiene.inspections.models import Answer, Inspection
 from hygiene.inspections.plans import services as planning
+from hygiene.inspections.plans.schemas import PlanInput
 from hygiene.inspections.status import InspectionStatus
 from hygiene.media.intake import PhotoLimits
 from hygiene.media.store import FileSystemStore
@@ -96,9 +97,9 @@ def _plans(scope, admin, inspector, today: date, restaurant: int) -> None:
         (CAMPAIGNS[today.month], "hygienic_village",
          {"target_mode": "all", "recurrence": "once", "start_date": today + timedelta(days=1)}),
     ]:
-        plan = planning.plan_create(scope=scope, actor_id=admin.id, today=today, data={
+        plan = planning.plan_create(scope=scope, actor_id=admin.id, today=today, data=PlanInput.model_validate({
             "name": name, "template_id": _template_id(code), "start_date": start, "days_allowed": 10,
-            "inspector_ids": [inspector.id, admin.id], "backfill": True, **extra})
+            "inspector_ids": [inspector.id, admin.id], "backfill": True, **extra}))
         db.session.flush()
         # the campaign's inspections are made ahead (`flask plans generate --date`), for the agendas
         planning.plan_generate(plan=plan, today=max(today, plan.start_date))

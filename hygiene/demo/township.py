@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role
+from hygiene.accounts.schemas import UserInput
 from hygiene.accounts.services import user_create
 from hygiene.audit.models import AuditEvent
 from hygiene.checklists.models import TemplateVersion
@@ -15,6 +16,7 @@ from hygiene.clock import local_today, local_zone, now_utc
 from hygiene.extensions import db
 from hygiene.places.kinds import CLEANERS, HOUSEHOLDS, TOWNSHIPS, UNITS, VILLAGES
 from hygiene.places.models import Township
+from hygiene.places.schemas import CleanerInput, HouseholdInput, TownshipInput, UnitInput, VillageInput
 from hygiene.places.services import record_create
 
 DEMO_PASSWORD = "hygiene-demo"
@@ -52,12 +54,11 @@ def demo_load(*, seed: int = 2026) -> bool:
         return False
     rng, loading, today = random.Random(seed), now_utc(), local_today()
     county = Scope(Role.ADMIN)
-    township = record_create(kind=TOWNSHIPS, scope=county, actor_id=None, data={
-        "name": TOWNSHIP_NAME, "kind": "township", "contact_name": "周爱卫",
-        "contact_phone": "0571-88123456"})
-    villages = [record_create(kind=VILLAGES, scope=county, actor_id=None, data={
-        "township_id": township.id, "name": name, "kind": kind,
-        "contact_name": _person(rng), "contact_phone": _mobile(rng)}) for name, kind in VILLAGES_]
+    township = record_create(kind=TOWNSHIPS, scope=county, actor_id=None, data=TownshipInput(
+        name=TOWNSHIP_NAME, kind="township", contact_name="周爱卫", contact_phone="0571-88123456"))
+    villages = [record_create(kind=VILLAGES, scope=county, actor_id=None, data=VillageInput(
+        township_id=township.id, name=name, kind=kind,
+        contact_name=_person(rng), contact_phone=_mobile(rng))) for name, kind in VILLAGES_]
     units = _demo_units(rng, county, villages)
     _demo_households(rng, county, villages)
     _demo_cleaners(rng, county, villages)
@@ -118,10 +119,10 @@ def _demo_units(rng, scope, villages) -> list:
             if (village.id, name) in seen:
                 continue
             seen.add((village.id, name))
-            units.append(record_create(kind=UNITS, scope=scope, actor_id=None, data={
-                "village_id": village.id, "name": name, "category": category,
-                "address": f"{village.name}{rng.choice(GROUPS)}{rng.randint(1, 88)}号",
-                "contact_name": _person(rng), "contact_phone": _mobile(rng)}))
+            units.append(record_create(kind=UNITS, scope=scope, actor_id=None, data=UnitInput(
+                village_id=village.id, name=name, category=category,
+                address=f"{village.name}{rng.choice(GROUPS)}{rng.randint(1, 88)}号",
+                contact_name=_person(rng), contact_phone=_mobile(rng))))
             made += 1
     return units
 
@@ -133,18 +134,18 @@ def _demo_households(rng, scope, villages) -> None:
         if (village.id, group, head) in seen:
             continue
         seen.add((village.id, group, head))
-        record_create(kind=HOUSEHOLDS, scope=scope, actor_id=None, data={
-            "village_id": village.id, "group_name": group, "head_name": head,
-            "phone": _mobile(rng) if rng.random() < 0.85 else "",
-            "address": f"{village.name}{group}{rng.randint(1, 120)}号"})
+        record_create(kind=HOUSEHOLDS, scope=scope, actor_id=None, data=HouseholdInput(
+            village_id=village.id, group_name=group, head_name=head,
+            phone=_mobile(rng) if rng.random() < 0.85 else "",
+            address=f"{village.name}{group}{rng.randint(1, 120)}号"))
 
 
 def _demo_cleaners(rng, scope, villages) -> None:
     for index in range(20):
         village = villages[index % len(villages)]
-        record_create(kind=CLEANERS, scope=scope, actor_id=None, data={
-            "village_id": village.id, "name": _person(rng) + ("" if index < 12 else "(兼)"),
-            "section": rng.choice(ROADS), "phone": _mobile(rng)})
+        record_create(kind=CLEANERS, scope=scope, actor_id=None, data=CleanerInput(
+            village_id=village.id, name=_person(rng) + ("" if index < 12 else "(兼)"),
+            section=rng.choice(ROADS), phone=_mobile(rng)))
 
 
 def _demo_users(scope, township, village, units) -> None:
@@ -155,9 +156,8 @@ def _demo_users(scope, township, village, units) -> None:
         ("village", "王村委", Role.VILLAGE_CONTACT, {"village_id": village.id}),
         ("unit", restaurant.contact_name, Role.UNIT_CONTACT, {"unit_id": restaurant.id}),
     ]:
-        user_create(scope=scope, actor_id=None, data={
-            "username": username, "display_name": display, "role": role.value,
-            "password": DEMO_PASSWORD, **extra})
+        user_create(scope=scope, actor_id=None, data=UserInput(
+            username=username, display_name=display, role=role, password=DEMO_PASSWORD, **extra))
 
 
 def _person(rng: random.Random) -> str:

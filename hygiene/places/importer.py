@@ -91,7 +91,7 @@ class Table:
 class ImportRow:
     number: int                        # as the spreadsheet numbers it; the header is row 1
     cells: dict[str, str]              # column field -> text from the file
-    data: dict = field(default_factory=dict)    # input for services.record_create
+    data: dict = field(default_factory=dict)    # input for services.record_input
     values: dict | None = None         # the clean values, when the row is correct
     errors: list[str] = field(default_factory=list)
 
@@ -279,7 +279,8 @@ def _check_row(kind: Kind, scope: Scope, parents: _Parents, row: ImportRow) -> N
     row.data = {**{f: row.cells[f] for f in kind.fields if f in row.cells}, kind.parent_attr: parent_id}
     errors = {kind.parent_attr: problem} if problem else {}
     try:
-        row.values = services.record_validate(kind=kind, scope=scope, data=row.data)
+        checked = services.record_input(kind=kind, scope=scope, data=row.data)
+        row.values = services.record_validate(kind=kind, scope=scope, data=checked)
     except services.RecordInvalid as error:
         errors = {**error.errors, **errors}  # our reason for the parent beats "choose from the list"
     except DomainError as error:

@@ -28,7 +28,6 @@ class Kind:
     parent: str | None               # "township" or "village"
     columns: tuple[Column, ...]      # list-page columns
     search: tuple[str, ...]          # attributes matched by the search box
-    phone_fields: tuple[str, ...] = ("contact_phone",)
     required: tuple[str, ...] = ("name",)
     load: tuple = field(default=())  # loader options so a list page costs a fixed number of queries
 
@@ -66,8 +65,7 @@ UNITS = Kind(
 HOUSEHOLDS = Kind(
     slug="households", model=Household, label=_l("Household"), plural=_l("Households"),
     fields=("village_id", "group_name", "head_name", "phone", "address"),
-    unique=("group_name", "head_name"), parent="village", phone_fields=("phone",),
-    required=("head_name",),
+    unique=("group_name", "head_name"), parent="village", required=("head_name",),
     columns=(Column("head_name", _l("Head of household")), Column("group_name", _l("Village group")),
              Column("village", _l("Village / community")), Column("phone", _l("Phone"))),
     search=("head_name", "group_name", "address"), load=(joinedload(Household.village),),
@@ -75,7 +73,6 @@ HOUSEHOLDS = Kind(
 CLEANERS = Kind(
     slug="cleaners", model=Cleaner, label=_l("Cleaner"), plural=_l("Cleaners"),
     fields=("village_id", "name", "section", "phone"), unique=("name",), parent="village",
-    phone_fields=("phone",),
     columns=(Column("name", _l("Name")), Column("section", _l("Responsibility section")),
              Column("village", _l("Village / community")), Column("phone", _l("Phone"))),
     search=("name", "section"), load=(joinedload(Cleaner.village),),

@@ -1,6 +1,7 @@
 """Every write to the register: validation, scope checks and the audit trail."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -8,20 +9,16 @@ from flask_babel import gettext as _
 
 from hygiene.access.scope import Scope
 from hygiene.audit.services import audit_record, changed_fields, snapshot
-from hygiene.core.input import db_int
-from hygiene.errors import Forbidden, InvalidFields
+from hygiene.core.schemas import valid_values
+from hygiene.errors import Forbidden
 from hygiene.extensions import db
-from hygiene.places import rules
 from hygiene.places.kinds import Kind
 from hygiene.places.models import Township, Village
+from hygiene.places.schemas import INPUTS, PlaceInput, RecordInvalid, place_input
 
 
-class RecordInvalid(InvalidFields):
-    """One or more fields of a register record are wrong."""
-
-
-def record_create(*, kind: Kind, scope: Scope, actor_id: int | None, data: dict) -> Any:
-    """Create a register record from form or import data."""
+def record_create(*, kind: Kind, scope: Scope, actor_id: int | None, data: PlaceInput) -> Any:
+    """Create a register record from a form's or an import row's checked input."""
     return record_insert(kind=kind, actor_id=actor_id,
                          values=record_validate(kind=kind, scope=scope, data=data))
 
@@ -36,7 +33,8 @@ def record_insert(*, kind: Kind, actor_id: int | None, values: dict) -> Any:
     return record
 
 
-def record_update(*, kind: Kind, scope: Scope, actor_id: int | None, record: Any, data: dict) -> Any:
+def record_update(*, kind: Kind, scope: Scope, actor_id: int | None, record: Any,
+                  data: PlaceInput) -> Any:
     """Change a register record; the audit trail keeps the old and the new values."""
     values = record_validate(kind=kind, scope=scope, data=data, existing=record)
     before = snapshot(record, kind.fields)
@@ -65,58 +63,44 @@ def record_set_active(*, kind: Kind, scope: Scope, actor_id: int | None, record:
     return record
 
 
-def record_validate(*, kind: Kind, scope: Scope, data: dict, existing: Any = None) -> dict:
-    """Return clean values for `kind` from `data`, or raise RecordInvalid with every problem."""
-    if not scope.can_edit_register:
-        raise Forbidden(_("Only the hygiene office can change the register."))
-    errors: dict[str, str] = {}
-    values = {name: _clean_field(kind, name, data.get(name), errors) for name in kind.fields
-              if name in data or existing is None}
+def record_input(*, kind: Kind, scope: Scope, data: Mapping[str, Any], existing: Any = None
+                 ) -> PlaceInput:
+    """The checked input of a `kind` record from a form's data or an import row. When fields
+    are wrong, RecordInvalid names each of them and what the database says about the rest
+    (parent, names), so people see every problem at once."""
+    try:
+        return place_input(kind, data)
+    except RecordInvalid as invalid:
+        errors = dict(invalid.errors)
+    values = valid_values(INPUTS[kind.slug], data, leave_out=errors)
     if existing is not None and kind.parent_attr and kind.parent_attr not in data:
         values[kind.parent_attr] = getattr(existing, kind.parent_attr)
-    for name in kind.required:
-        if not values.get(name) and name not in errors:
-            errors[name] = _("This field is required.")
+    _check_parent(kind, scope, values, existing, errors)
+    if not any(f in errors for f in (*kind.unique, kind.parent_attr)):
+        _check_unique(kind, values, existing, errors)
+    raise RecordInvalid(errors)
+
+
+def record_validate(*, kind: Kind, scope: Scope, data: PlaceInput, existing: Any = None) -> dict:
+    """Return the values for a `kind` record from its checked input (fields left out of an
+    update keep theirs), or raise RecordInvalid with what the database says (parent, names)."""
+    if not scope.can_edit_register:
+        raise Forbidden(_("Only the hygiene office can change the register."))
+    if not isinstance(data, INPUTS[kind.slug]):
+        raise TypeError(f"{kind.slug} take a {INPUTS[kind.slug].__name__}, not {type(data).__name__}")
+    given = set(kind.fields) if existing is None else data.model_fields_set
+    values = data.model_dump(include=given)
+    if existing is not None and kind.parent_attr and kind.parent_attr not in given:
+        values[kind.parent_attr] = getattr(existing, kind.parent_attr)
+    errors: dict[str, str] = {}
     township_id = _check_parent(kind, scope, values, existing, errors)
     if township_id is not None or kind.parent is None:
         _check_can_write(scope, township_id if kind.parent else getattr(existing, "id", None))
-    if not any(f in errors for f in (*kind.unique, kind.parent_attr)):
+    if not errors:
         _check_unique(kind, values, existing, errors)
     if errors:
         raise RecordInvalid(errors)
     return values
-
-
-def _clean_field(kind: Kind, name: str, raw: object, errors: dict[str, str]) -> object:
-    if name.endswith("_id"):
-        try:
-            return db_int(raw) if raw not in (None, "") else None
-        except (TypeError, ValueError):
-            errors[name] = _("Choose a value from the list.")
-            return None
-    text = rules.clean_text(raw)
-    limit = getattr(kind.model.__table__.c[name].type, "length", None)
-    if limit and len(text) > limit:
-        errors[name] = _("At most %(n)d characters.", n=limit)
-    elif name in kind.phone_fields and text:
-        phone = rules.normalise_phone(text)
-        if phone is None:
-            errors[name] = _("“%(value)s” is not a valid phone number (11-digit mobile or "
-                             "landline with area code).", value=text)
-        return phone or text
-    elif name == "category":
-        code = rules.category_code(text)
-        if text and code is None:
-            errors[name] = _("Unknown unit category “%(value)s”.", value=text)
-        return code or ""
-    elif name == "kind":
-        code = (rules.kind_code(text, rules.VILLAGE_KINDS, rules.VILLAGE_KIND_ALIASES)
-                if kind.model is Village
-                else rules.kind_code(text, rules.TOWNSHIP_KINDS, rules.TOWNSHIP_KIND_ALIASES))
-        if code is None:
-            errors[name] = _("Unknown type “%(value)s”.", value=text)
-        return code or ""
-    return text
 
 
 def _check_parent(kind: Kind, scope: Scope, values: dict, existing: Any,

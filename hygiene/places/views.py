@@ -59,8 +59,9 @@ def record_new(slug: str):
     form = FORMS[slug](data=request.args.to_dict() if request.method == "GET" else None)
     form.prepare(scope)
     if form.validate_on_submit():
-        record, error = attempt(lambda: services.record_create(kind=kind, scope=scope,
-                                                               actor_id=current_user.id, data=form.data))
+        record, error = attempt(lambda: services.record_create(
+            kind=kind, scope=scope, actor_id=current_user.id,
+            data=services.record_input(kind=kind, scope=scope, data=form.data)))
         if error is not None:
             show_refusal(form, error)
         else:
@@ -79,7 +80,8 @@ def record_edit(slug: str, record_id: int):
     form.prepare(scope)
     if form.validate_on_submit():
         _record, error = attempt(lambda: services.record_update(
-            kind=kind, scope=scope, actor_id=current_user.id, record=record, data=form.data))
+            kind=kind, scope=scope, actor_id=current_user.id, record=record,
+            data=services.record_input(kind=kind, scope=scope, data=form.data, existing=record)))
         if error is not None:
             show_refusal(form, error)
         else:

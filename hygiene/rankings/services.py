@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -11,22 +11,18 @@ from flask_babel import gettext as _
 from hygiene.access.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.core.periods import Period
-from hygiene.errors import DomainError, Forbidden, InvalidFields
+from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.places.models import Unit, Village
 from hygiene.rankings import notices
 from hygiene.rankings.components import COMPONENTS, Subject
 from hygiene.rankings.maths import Candidate, Ranked, check_weights, rank
 from hygiene.rankings.models import RankingPublication, RankingSettings
+from hygiene.rankings.schemas import RankingInvalid, RankingSettingsInput
 from hygiene.rectifications.models import RectificationOrder
 
 DEFAULT_MIN_INSPECTIONS = 2   # one lucky check does not make a rank
 DEFAULT_LIST_SIZE = 3         # names on the red and on the black list
-MAX_WEIGHT = 1000  # weights are shares (90 and 10 by default); beyond this is a typing slip
-
-
-class RankingInvalid(InvalidFields):
-    """Ranking settings are wrong."""
 
 
 @dataclass(frozen=True)
@@ -47,26 +43,14 @@ def settings_for(township_id: int) -> RankingSettings:
                                     weights={c.key: str(c.default_weight) for c in COMPONENTS})
 
 
-def settings_save(*, scope: Scope, actor_id: int, township_id: int, data: dict) -> RankingSettings:
-    """Set the weights and minimums; negative weights or weights adding up to zero are refused."""
+def settings_save(*, scope: Scope, actor_id: int, township_id: int,
+                  data: RankingSettingsInput) -> RankingSettings:
+    """Set the weights and minimums; weights adding up to zero are refused."""
     _check_office(scope, township_id)
-    errors: dict[str, str] = {}
-    weights = {c.key: _decimal(data.get(f"weight_{c.key}"), f"weight_{c.key}", errors) for c in COMPONENTS}
-    for key, value in weights.items():
-        if value < 0 and f"weight_{key}" not in errors:
-            errors[f"weight_{key}"] = _("A weight cannot be negative.")
-        elif value > MAX_WEIGHT:
-            errors[f"weight_{key}"] = _("A weight is at most %(max)d.", max=MAX_WEIGHT)
-    if not errors and check_weights(weights):
-        errors["weights"] = _("Weights must not be negative, and at least one must be above zero.")
-    minimum, size = _whole(data.get("min_inspections"), 1, 50), _whole(data.get("list_size"), 1, 20)
-    if minimum is None:
-        errors["min_inspections"] = _("Enter a whole number from 1 to 50.")
-    if size is None:
-        errors["list_size"] = _("Enter a whole number from 1 to 20.")
-    if errors:
-        raise RankingInvalid(errors)
-    assert minimum is not None and size is not None  # checked above
+    weights, minimum, size = data.weights(), data.min_inspections, data.list_size
+    if check_weights(weights):
+        raise RankingInvalid({"weights": _("Weights must not be negative, and at least one must be "
+                                           "above zero.")})
     settings = db.session.get(RankingSettings, township_id) or RankingSettings(township_id=township_id)
     before = dict(settings.weights or {}), settings.min_inspections
     settings.weights = {k: str(v) for k, v in weights.items()}
@@ -177,20 +161,3 @@ def _check_office(scope: Scope, township_id: int) -> None:
         raise Forbidden(_("Only the hygiene office publishes rankings."))
 
 
-def _decimal(raw, field: str, errors: dict[str, str]) -> Decimal:
-    try:
-        value = Decimal(str(raw).strip())
-        if not value.is_finite():
-            raise InvalidOperation
-        return value
-    except (InvalidOperation, ValueError):
-        errors[field] = _("Enter a number.")
-        return Decimal(0)
-
-
-def _whole(raw, low: int, high: int) -> int | None:
-    try:
-        value = int(str(raw).strip())
-    except (TypeError, ValueError):
-        return None
-    return value if low <= value <= high else None

@@ -15,6 +15,7 @@ from hygiene.rankings import forms, queries, services
 from hygiene.rankings.components import COMPONENTS, Subject
 from hygiene.rankings.forms import PublishForm, SettingsForm
 from hygiene.rankings.public.views import forget_pages
+from hygiene.rankings.schemas import settings_input
 
 bp = Blueprint("rankings", __name__, url_prefix="/rankings")
 
@@ -47,7 +48,8 @@ def settings_update():
     form = SettingsForm()
     if form.validate_on_submit():
         _settings, error = attempt(lambda: services.settings_save(
-            scope=scope, actor_id=current_user.id, township_id=subject.township_id, data=form.data))
+            scope=scope, actor_id=current_user.id, township_id=subject.township_id,
+            data=settings_input(form.data)))
         if error is not None:
             show_refusal(form, error)
         else:

@@ -9,6 +9,7 @@ from hygiene.access.scope import Scope
 from hygiene.accounts import services
 from hygiene.accounts.contact import normalise_email, normalise_mobile
 from hygiene.accounts.models import User
+from hygiene.accounts.schemas import contact_input
 from hygiene.audit.models import AuditEvent
 from hygiene.errors import NotFound
 from hygiene.extensions import db
@@ -61,7 +62,7 @@ def test_nobody_changes_another_users_details_except_an_admin_of_their_township(
         def change(actor, target):
             who = db.session.get(User, actor)
             services.contact_update(scope=Scope.of(who), actor_id=who.id, user=db.session.get(User, target),
-                                    data=MINE)
+                                    data=contact_input(MINE))
         for actor, target in [(world.user_village_a1, world.user_unit_a1), (world.user_inspector_a, world.user_unit_a1),
                               (world.user_admin_b, world.user_unit_a1), (world.user_admin_a, world.user_village_b1)]:
             with pytest.raises(NotFound):

@@ -10,6 +10,7 @@ from hygiene.extensions import db
 from hygiene.places import services
 from hygiene.places.kinds import HOUSEHOLDS, TOWNSHIPS, UNITS, VILLAGES
 from hygiene.places.models import Unit
+from hygiene.places.schemas import place_input
 
 
 def admin_of(world) -> Scope:
@@ -23,7 +24,7 @@ def unit_data(world, **extra):
 
 def test_creates_a_unit_with_clean_values_and_records_it_in_the_audit_trail(world, ctx):
     unit = services.record_create(kind=UNITS, scope=admin_of(world), actor_id=world.user_admin_a,
-                                  data=unit_data(world))
+                                  data=place_input(UNITS, unit_data(world)))
     db.session.commit()
     assert (unit.category, unit.contact_phone) == ("catering", "13900001111")
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.entity_id == unit.id,
@@ -34,8 +35,8 @@ def test_creates_a_unit_with_clean_values_and_records_it_in_the_audit_trail(worl
 
 def test_reports_every_bad_field_at_once(world, ctx):
     with pytest.raises(services.RecordInvalid) as error:
-        services.record_create(kind=UNITS, scope=admin_of(world), actor_id=None, data={
-            "village_id": world.a1, "name": "", "category": "火锅城", "contact_phone": "12345"})
+        services.record_create(kind=UNITS, scope=admin_of(world), actor_id=None, data=place_input(UNITS, {
+            "village_id": world.a1, "name": "", "category": "火锅城", "contact_phone": "12345"}))
     assert set(error.value.errors) == {"name", "category", "contact_phone"}
 
 
@@ -43,10 +44,10 @@ def test_refuses_a_second_unit_of_the_same_name_in_a_village_but_not_in_another(
     scope = admin_of(world)
     with pytest.raises(services.RecordInvalid) as error:
         services.record_create(kind=UNITS, scope=scope, actor_id=None,
-                               data=unit_data(world, name="a1饭店"))
+                               data=place_input(UNITS, unit_data(world, name="a1饭店")))
     assert "name" in error.value.errors
     other = services.record_create(kind=UNITS, scope=scope, actor_id=None,
-                                   data=unit_data(world, name="a1饭店", village_id=world.a2))
+                                   data=place_input(UNITS, unit_data(world, name="a1饭店", village_id=world.a2)))
     assert other.village_id == world.a2
 
 
@@ -54,16 +55,16 @@ def test_a_household_is_unique_by_group_and_head_name(world, ctx):
     scope = admin_of(world)
     data = {"village_id": world.a1, "group_name": "一组", "head_name": "a1户主"}
     with pytest.raises(services.RecordInvalid):
-        services.record_create(kind=HOUSEHOLDS, scope=scope, actor_id=None, data=data)
+        services.record_create(kind=HOUSEHOLDS, scope=scope, actor_id=None, data=place_input(HOUSEHOLDS, data))
     moved = services.record_create(kind=HOUSEHOLDS, scope=scope, actor_id=None,
-                                   data={**data, "group_name": "二组"})
+                                   data=place_input(HOUSEHOLDS, {**data, "group_name": "二组"}))
     assert moved.group_name == "二组"
 
 
 def test_an_admin_cannot_put_a_record_into_another_townships_village(world, ctx):
     with pytest.raises(services.RecordInvalid) as error:
         services.record_create(kind=UNITS, scope=admin_of(world), actor_id=None,
-                               data=unit_data(world, village_id=world.b1))
+                               data=place_input(UNITS, unit_data(world, village_id=world.b1)))
     assert "village_id" in error.value.errors
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Unit)) == 3
 
@@ -72,24 +73,24 @@ def test_an_admin_cannot_put_a_record_into_another_townships_village(world, ctx)
 def test_only_the_office_changes_the_register(world, ctx, role):
     scope = Scope(role, township_id=world.ta, village_id=world.a1, unit_id=world.unit_a1)
     with pytest.raises(Forbidden):
-        services.record_create(kind=UNITS, scope=scope, actor_id=None, data=unit_data(world))
+        services.record_create(kind=UNITS, scope=scope, actor_id=None, data=place_input(UNITS, unit_data(world)))
 
 
 def test_only_a_county_admin_adds_townships(world, ctx):
     with pytest.raises(Forbidden):
         services.record_create(kind=TOWNSHIPS, scope=admin_of(world), actor_id=None,
-                               data={"name": "丙镇"})
+                               data=place_input(TOWNSHIPS, {"name": "丙镇"}))
     made = services.record_create(kind=TOWNSHIPS, scope=Scope(Role.ADMIN), actor_id=None,
-                                  data={"name": "丙镇", "kind": "街道"})
+                                  data=place_input(TOWNSHIPS, {"name": "丙镇", "kind": "街道"}))
     assert made.kind == "street"
 
 
 def test_update_records_only_what_changed_with_old_and_new_values(world, ctx):
     unit = db.session.get(Unit, world.unit_a1)
     services.record_update(kind=UNITS, scope=admin_of(world), actor_id=world.user_admin_a,
-                           record=unit, data={"name": "a1大饭店", "village_id": str(world.a1),
+                           record=unit, data=place_input(UNITS, {"name": "a1大饭店", "village_id": str(world.a1),
                                               "category": "catering", "address": "",
-                                              "contact_name": "", "contact_phone": ""})
+                                              "contact_name": "", "contact_phone": ""}))
     db.session.commit()
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "update"))
     assert event.before == {"name": "a1饭店"} and event.after == {"name": "a1大饭店"}
@@ -113,12 +114,12 @@ def test_no_new_records_go_into_a_deactivated_village(world, ctx):
                                record=village, active=False)
     with pytest.raises(services.RecordInvalid) as error:
         services.record_create(kind=UNITS, scope=admin_of(world), actor_id=None,
-                               data=unit_data(world, village_id=world.a2))
+                               data=place_input(UNITS, unit_data(world, village_id=world.a2)))
     assert "village_id" in error.value.errors
 
 
 def test_overlong_text_is_refused_not_truncated(world, ctx):
     with pytest.raises(services.RecordInvalid) as error:
         services.record_create(kind=UNITS, scope=admin_of(world), actor_id=None,
-                               data=unit_data(world, name="长" * 101))
+                               data=place_input(UNITS, unit_data(world, name="长" * 101)))
     assert "name" in error.value.errors

@@ -15,6 +15,7 @@ from hygiene.inspections.models import Inspection
 from hygiene.rankings import services
 from hygiene.rankings.components import Subject
 from hygiene.rankings.models import RankingPublication
+from hygiene.rankings.schemas import settings_input
 from hygiene.rectifications.models import RectificationOrder
 from tests.inspections.helpers import simple_spec
 from tests.rankings.helpers import add_published
@@ -71,10 +72,10 @@ def test_weights_that_are_negative_or_add_up_to_zero_are_refused(world, ctx):
                     {"weight_inspections": "1e308", "weight_rectification": "1"}):
         with pytest.raises(services.RankingInvalid):
             services.settings_save(scope=admin(world), actor_id=world.user_admin_a, township_id=world.ta,
-                                   data={**weights, "min_inspections": "2", "list_size": "3"})
+                                   data=settings_input({**weights, "min_inspections": "2", "list_size": "3"}))
     saved = services.settings_save(scope=admin(world), actor_id=world.user_admin_a, township_id=world.ta,
-                                   data={"weight_inspections": "1", "weight_rectification": "0",
-                                         "min_inspections": "1", "list_size": "2"})
+                                   data=settings_input({"weight_inspections": "1", "weight_rectification": "0",
+                                                        "min_inspections": "1", "list_size": "2"}))
     assert saved.weights == {"inspections": "1", "rectification": "0"}
 
 

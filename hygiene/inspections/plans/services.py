@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -19,16 +20,16 @@ from hygiene.checklists.models import ChecklistTemplate
 from hygiene.checklists.queries import template_visible_clause
 from hygiene.checklists.services import latest_version
 from hygiene.clock import local_today, to_local
-from hygiene.core.input import db_int, too_long
+from hygiene.core.schemas import parse_input, valid_values
 from hygiene.errors import DomainError, Forbidden, InvalidFields
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection, InspectionPlan, SampleDraw
-from hygiene.inspections.plans.rounds import RECURRENCES, PlanPeriod, begun_periods
+from hygiene.inspections.plans.rounds import PlanPeriod, begun_periods
+from hygiene.inspections.plans.schemas import TARGET_MODES, PlanInput
 from hygiene.places.models import Cleaner, Household, Unit, Village
-from hygiene.places.rules import UNIT_CATEGORIES, clean_text
+from hygiene.places.rules import UNIT_CATEGORIES
 
 TARGET_MODELS: dict[str, type[Any]] = {"village": Village, "unit": Unit, "household": Household, "cleaner": Cleaner}
-TARGET_MODES = ("list", "all", "category", "sample")
 
 
 # A plan's start may lie a year back at most, and the periods already over that the office
@@ -63,32 +64,33 @@ class Target:
     label: str
 
 
-def plan_create(*, scope: Scope, actor_id: int | None, data: dict, today: date | None = None,
+def plan_input(*, scope: Scope, data: Mapping[str, Any], today: date | None = None) -> PlanInput:
+    """The checked input of a plan from its form. When fields are wrong, PlanInvalid names each
+    of them and what the register says about the rest (checklist, targets, inspectors, dates)."""
+    try:
+        return parse_input(PlanInput, data, invalid=PlanInvalid)
+    except PlanInvalid as invalid:
+        errors = dict(invalid.errors)
+    _plan_of(scope, None, valid_values(PlanInput, data, leave_out=errors), errors,
+             today or local_today())
+    raise PlanInvalid(errors)
+
+
+def plan_create(*, scope: Scope, actor_id: int | None, data: PlanInput, today: date | None = None,
                 confirm_past: str | None = None) -> InspectionPlan:
     """Create a plan after checking every field; raises PlanInvalid with all problems.
 
-    With data["backfill"], periods already over are inspected too: a caller that shows the
+    With data.backfill, periods already over are inspected too: a caller that shows the
     office a form passes the count the office confirmed as `confirm_past` ("" before it has
     seen one), and gets PlanNeedsConfirmation while it differs."""
     if not scope.is_admin or scope.township_id is None:
         raise Forbidden(_("Plans are made by a township's hygiene office."))
     today = today or local_today()
-    key = clean_text(data.get("request_key"))[:64] or None
+    key = data.request_key
     if key and (made := _plan_of_key(scope, key)) is not None:
         return made  # the same form sent again: the plan it made
     errors: dict[str, str] = {}
-    template = _template(scope, data.get("template_id"), errors)
-    plan = InspectionPlan(
-        township_id=scope.township_id, name=clean_text(data.get("name")),
-        template_id=template.id if template else None,
-        target_mode=data.get("target_mode"), unit_category=data.get("unit_category") or None,
-        target_ids=_int_list(data.get("target_ids")), sample_size=_int(data.get("sample_size")),
-        recurrence=data.get("recurrence"), start_date=data.get("start_date"),
-        end_date=data.get("end_date") or None, days_allowed=_int(data.get("days_allowed")) or 0,
-        cross_check=bool(data.get("cross_check")), backfill=bool(data.get("backfill")),
-        created_by_id=actor_id)
-    _check_plan(plan, template, scope, errors, today)
-    inspectors = _inspectors(scope, data.get("inspector_ids"), errors)
+    plan, template, inspectors = _plan_of(scope, actor_id, data.model_dump(), errors, today)
     if errors:
         raise PlanInvalid(errors)
     if plan.backfill:
@@ -108,6 +110,25 @@ def plan_create(*, scope: Scope, actor_id: int | None, data: dict, today: date |
     return plan
 
 
+def _plan_of(scope: Scope, actor_id: int | None, fields: dict, errors: dict[str, str], today: date):
+    """The unsaved plan of checked `fields`, its checklist and inspectors; what the register and
+    today's date say about them goes to `errors`."""
+    template = _template(scope, fields.get("template_id"), errors) if "template_id" not in errors else None
+    plan = InspectionPlan(
+        township_id=scope.township_id, name=fields.get("name", ""),
+        template_id=template.id if template else None,
+        target_mode=fields.get("target_mode"), unit_category=fields.get("unit_category"),
+        target_ids=fields.get("target_ids", []), sample_size=fields.get("sample_size"),
+        recurrence=fields.get("recurrence"), start_date=fields.get("start_date"),
+        end_date=fields.get("end_date"), days_allowed=fields.get("days_allowed") or 0,
+        cross_check=fields.get("cross_check", False), backfill=fields.get("backfill", False),
+        created_by_id=actor_id)
+    _check_plan(plan, template, scope, errors, today)
+    inspectors = (_inspectors(scope, fields.get("inspector_ids", []), errors)
+                  if "inspector_ids" not in errors else [])
+    return plan, template, inspectors
+
+
 def _plan_of_key(scope: Scope, key: str) -> InspectionPlan | None:
     return db.session.scalar(sa.select(InspectionPlan).where(
         InspectionPlan.request_key == key, InspectionPlan.township_id == scope.township_id))
@@ -115,23 +136,14 @@ def _plan_of_key(scope: Scope, key: str) -> InspectionPlan | None:
 
 def _check_plan(plan: InspectionPlan, template, scope: Scope, errors: dict[str, str],
                 today: date) -> None:
-    if not plan.name:
-        errors["name"] = _("This field is required.")
-    errors.update(too_long(InspectionPlan, {"name": plan.name}))
-    if plan.recurrence not in RECURRENCES:
-        errors["recurrence"] = _("Choose a value from the list.")
     if not isinstance(plan.start_date, date):
-        errors["start_date"] = _("Enter a date.")
-    elif plan.start_date < today - timedelta(days=MAX_BACKFILL_DAYS):
+        return  # PlanInput named it
+    if plan.start_date < today - timedelta(days=MAX_BACKFILL_DAYS):
         errors["start_date"] = _("The start date may lie at most a year back (not before "
                                  "%(date)s).", date=(today - timedelta(days=MAX_BACKFILL_DAYS)).isoformat())
     elif plan.end_date and plan.end_date < plan.start_date:
         errors["end_date"] = _("The end date is before the start date.")
-    if not 1 <= plan.days_allowed <= 90:
-        errors["days_allowed"] = _("Allow between 1 and 90 days.")
-    if plan.target_mode not in TARGET_MODES:
-        errors["target_mode"] = _("Choose a value from the list.")
-    elif template is not None:
+    if plan.target_mode in TARGET_MODES and template is not None:
         _check_targets(plan, template, scope, errors)
 
 
@@ -186,17 +198,16 @@ def _population_size(plan: InspectionPlan, template) -> int:
                            categories=categories or None))
 
 
-def _template(scope: Scope, raw_id, errors: dict[str, str]):
+def _template(scope: Scope, template_id: int | None, errors: dict[str, str]):
     template = db.session.scalar(sa.select(ChecklistTemplate).where(
-        ChecklistTemplate.id == _int(raw_id), ChecklistTemplate.active.is_(True),
+        ChecklistTemplate.id == template_id, ChecklistTemplate.active.is_(True),
         template_visible_clause(scope)))
     if template is None:
         errors["template_id"] = _("Choose a value from the list.")
     return template
 
 
-def _inspectors(scope: Scope, raw_ids, errors: dict[str, str]) -> list[User]:
-    ids = _int_list(raw_ids)
+def _inspectors(scope: Scope, ids: list[int], errors: dict[str, str]) -> list[User]:
     users = db.session.scalars(sa.select(User).where(
         User.id.in_(ids), User.active.is_(True), User.township_id == scope.township_id,
         User.role.in_([Role.INSPECTOR.value, Role.ADMIN.value]))).all()
@@ -314,19 +325,6 @@ def target_label(record) -> str:
     if isinstance(record, Village):
         return record.name
     return f"{record.village.name} · {record}"
-
-
-def _int(value) -> int | None:
-    try:
-        return db_int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _int_list(values) -> list[int]:
-    if isinstance(values, (str, int)):
-        values = [values]
-    return sorted({v for v in (_int(x) for x in values or []) if v is not None})
 
 
 def plan_set_active(*, scope: Scope, actor_id: int | None, plan: InspectionPlan, active: bool) -> None:

@@ -63,8 +63,11 @@ def plan_new():
     confirm = None
     if "show_targets" not in request.form and form.validate_on_submit():
         try:
-            plan = services.plan_create(scope=scope, actor_id=current_user.id, data=form.data,
-                                        today=local_today(), confirm_past=form.backfill_count.data or "")
+            today = local_today()
+            plan = services.plan_create(
+                scope=scope, actor_id=current_user.id, today=today,
+                data=services.plan_input(scope=scope, data=form.data, today=today),
+                confirm_past=form.backfill_count.data or "")
         except services.PlanNeedsConfirmation as need:
             form.backfill_count.data, confirm = str(need.inspections), need.message
         except services.PlanInvalid as error:

@@ -101,9 +101,9 @@ def started_inspection(app, world, sheet):  # noqa: F811
 
     with app.app_context():
         scope = Scope(Role.ADMIN, township_id=world.ta)
-        plan = planning.plan_create(scope=scope, actor_id=None, data=plan_form(world, sheet) | {
+        plan = planning.plan_create(scope=scope, actor_id=None, data=planning.plan_input(scope=scope, data=plan_form(world, sheet) | {
             "template_id": sheet, "inspector_ids": [world.user_inspector_a],
-            "start_date": local_today()})
+            "start_date": local_today()}))
         db.session.flush()
         planning.plan_generate(plan=plan, today=local_today())
         first = db.session.scalar(sa.select(Inspection).order_by(Inspection.id))

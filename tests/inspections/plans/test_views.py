@@ -206,10 +206,10 @@ def test_a_paused_plan_makes_nothing_new_and_can_resume(app, client, login, worl
 
         scope = Scope(Role.ADMIN, township_id=world.ta)
         version = template_save(scope=scope, actor_id=None, spec=simple_spec())
-        plan = planning.plan_create(scope=scope, actor_id=None, data={
+        plan = planning.plan_create(scope=scope, actor_id=None, data=planning.plan_input(scope=scope, data={
             "name": "暂停测试", "template_id": version.template_id, "target_mode": "all",
             "recurrence": "weekly", "start_date": date(2026, 11, 2), "days_allowed": 3,
-            "inspector_ids": [world.user_inspector_a]})
+            "inspector_ids": [world.user_inspector_a]}))
         db.session.commit()
         plan_id = plan.id
     client.post(f"/plans/{plan_id}/active", data={"active": "0"})
