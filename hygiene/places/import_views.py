@@ -93,7 +93,7 @@ def import_confirm():
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    path = _stored(form.token.data)
+    path = _claimed(form.token.data)
     if path is None:
         flash(_("This import was already saved or has expired; please upload the file again."), "error")
         return redirect(url_for(".import_start", kind=form.kind.data))
@@ -160,10 +160,19 @@ def _store(filename: str, data: bytes) -> str:
     return token
 
 
-def _stored(token: str) -> Path | None:
-    """The stored file of a (well-formed) token, or None when it is gone."""
-    paths = (_folder() / f"{token}.{ext}" for ext in importer.FILE_TYPES)
-    return next((path for path in paths if path.is_file()), None)
+def _claimed(token: str) -> Path | None:
+    """Take the stored file of a (well-formed) token for this request alone, or None when it is
+    gone. A rename succeeds once, so of two identical confirms at the same moment (a double tap,
+    a resend) one imports and the other is told the import was already saved."""
+    for ext in importer.FILE_TYPES:
+        path = _folder() / f"{token}.{ext}"
+        claimed = path.with_name(f"{token}.confirming.{ext}")
+        try:
+            path.rename(claimed)
+        except FileNotFoundError:
+            continue
+        return claimed
+    return None
 
 
 # --- templates to download ------------------------------------------------------------------
