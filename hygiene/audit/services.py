@@ -4,8 +4,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-import sqlalchemy as sa
-
 from hygiene.audit.models import AuditEvent
 from hygiene.clock import now_utc
 from hygiene.extensions import db
@@ -74,7 +72,8 @@ def audit_record_many(events: list[dict[str, Any]]) -> None:
     """Add many events (each from audit_event_values) in one executemany, for a bulk write whose
     records are never loaded as objects (an import); the caller's transaction commits them."""
     if events:
-        db.session.execute(sa.insert(AuditEvent), events)
+        # Core executemany: no per-row ORM work
+        db.session.execute(AuditEvent.__table__.insert(), events)  # type: ignore[attr-defined]  # a Table, typed FromClause
 
 
 def changed_fields(before: dict, after: dict) -> dict[str, tuple[Any, Any]]:
