@@ -26,6 +26,7 @@ from tests.places.test_import import (
     signed_in,
     token_of,
     upload,
+    xlsx,
 )
 
 EVENT_COLUMNS = ("action", "actor_id", "entity_type", "entity_label", "label_key", "label_params",
@@ -199,3 +200,30 @@ def test_two_identical_confirms_at_the_same_moment_import_once(world, app, live,
     again = confirm(client, "units", token)
     assert again.status_code == 302 and "/register/import/" in again.headers["Location"]
     assert count(app, Unit) == units + 40
+
+
+# --- what waits for the confirm ---------------------------------------------------------------
+
+def test_the_confirm_reads_the_kept_cells_not_the_workbook_again(world, login, app, instance_folder,
+                                                                 monkeypatch):
+    client = signed_in(login)
+    token = token_of(upload(client, "units", "u.xlsx", xlsx(UNIT_HEADER, *unit_rows(3, world))))
+    assert [p.name for p in instance_folder.iterdir()] == [f"{token}.json"]
+
+    def no_second_read(*_args, **_kwargs):
+        raise AssertionError("the confirm parsed the file again")
+
+    monkeypatch.setattr(importer, "read_table", no_second_read)
+    done = confirm(client, "units", token)
+    assert done.status_code == 302 and done.headers["Location"].endswith("/register/units/")
+    assert count(app, Unit) == 3 + 3 and list(instance_folder.iterdir()) == []
+
+
+def test_a_file_kept_as_uploaded_by_the_release_before_still_confirms(world, login, app, instance_folder):
+    client = signed_in(login)
+    instance_folder.mkdir()
+    token = "cd" * 16
+    (instance_folder / f"{token}.xlsx").write_bytes(xlsx(UNIT_HEADER, *unit_rows(2, world)))
+    done = confirm(client, "units", token)
+    assert done.status_code == 302 and done.headers["Location"].endswith("/register/units/")
+    assert count(app, Unit) == 3 + 2 and list(instance_folder.iterdir()) == []
