@@ -142,7 +142,8 @@ def clear(app) -> None:
 
     with app.app_context(), db.engine.begin() as conn:
         ids = sa.select(Unit.id).where(Unit.name.like(f"{PREFIX}%")).scalar_subquery()
-        conn.execute(sa.delete(AuditEvent).where(AuditEvent.entity_type == "unit", AuditEvent.entity_id.in_(ids)))
+        conn.execute(sa.delete(AuditEvent).where(AuditEvent.entity_type == "unit",
+                                                 AuditEvent.entity_id.in_(ids)))
         conn.execute(sa.delete(Unit).where(Unit.name.like(f"{PREFIX}%")))
 
 
@@ -157,8 +158,8 @@ def count_units(app) -> int:
 
 def confirm_once(app, client, ext: str, data: bytes):
     """Upload the file (its preview, not timed), then return the confirm to time."""
-    preview = client.post("/register/import/", data={"kind": "units", "file": (io.BytesIO(data), f"units.{ext}")},
-                          content_type="multipart/form-data")
+    preview = client.post("/register/import/", content_type="multipart/form-data",
+                          data={"kind": "units", "file": (io.BytesIO(data), f"units.{ext}")})
     token = re.search(r'name="token" type="hidden" value="([0-9a-f]{32})"', preview.text)
     if preview.status_code != 200 or token is None:
         raise SystemExit(f"the upload was refused: {preview.status_code}\n{preview.text[:2000]}")

@@ -72,8 +72,8 @@ def audit_record_many(events: list[dict[str, Any]]) -> None:
     """Add many events (each from audit_event_values) in one executemany, for a bulk write whose
     records are never loaded as objects (an import); the caller's transaction commits them."""
     if events:
-        # Core executemany: no per-row ORM work
-        db.session.execute(AuditEvent.__table__.insert(), events)  # type: ignore[attr-defined]  # a Table, typed FromClause
+        # a Core executemany: no per-row ORM work (__table__ is a Table, typed as a FromClause)
+        db.session.execute(AuditEvent.__table__.insert(), events)  # type: ignore[attr-defined]
 
 
 def changed_fields(before: dict, after: dict) -> dict[str, tuple[Any, Any]]:

@@ -1,7 +1,7 @@
 """Importing the register from Excel or CSV: upload, preview every row, then save all or nothing.
 
 The checking lives in places.importer; here are the pages, the templates to download, and the
-cells of uploaded files kept under <instance>/imports/<token>.json until the admin confirms the preview.
+cells of uploaded files, kept under <instance>/imports/<token>.json until the admin confirms.
 """
 from __future__ import annotations
 
@@ -81,7 +81,8 @@ def import_upload():
     kind, upload = KINDS[form.kind.data], form.file.data
     data = upload.read()
     try:
-        table = importer.read_table(upload.filename or "", data, max_rows=current_app.config["IMPORT_MAX_ROWS"])
+        table = importer.read_table(upload.filename or "", data,
+                                    max_rows=current_app.config["IMPORT_MAX_ROWS"])
         plan = importer.import_plan(kind=kind, scope=current_scope(), table=table)
     except importer.ImportFileError as error:
         form.file.errors = [*form.file.errors, error.message]
@@ -107,9 +108,16 @@ def import_confirm():
     except importer.ImportFileError as error:
         db.session.rollback()
         return _refused(kind, path, error.message)
+    except Exception:
+        _unclaimed(path)  # nothing was saved (a bug, the database away): the same confirm may come again
+        raise
     if not plan.ok:
         return _refused(kind, path, plan)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except Exception:
+        _unclaimed(path)
+        raise
     path.unlink(missing_ok=True)
     flash(_("Imported %(count)d %(what)s.", count=count,
             what=str(kind.label if count == 1 else kind.plural).lower()), "success")
@@ -165,7 +173,8 @@ def _stored_table(path: Path) -> importer.Table:
     """The cells kept by _store, or a file kept as uploaded (by the release before, which kept
     the .xlsx or .csv itself: confirms of those still work after an update)."""
     if path.suffix != ".json":
-        return importer.read_table(path.name, path.read_bytes(), max_rows=current_app.config["IMPORT_MAX_ROWS"])
+        return importer.read_table(path.name, path.read_bytes(),
+                                   max_rows=current_app.config["IMPORT_MAX_ROWS"])
     cells = json.loads(path.read_text(encoding="utf-8"))
     return importer.Table(cells["header"], [(number, row) for number, row in cells["rows"]])
 
@@ -183,6 +192,11 @@ def _claimed(token: str) -> Path | None:
             continue
         return claimed
     return None
+
+
+def _unclaimed(path: Path) -> None:
+    """Give back a file _claimed took, when its confirm failed without saving anything."""
+    path.rename(path.with_name(path.name.replace(".confirming.", ".")))
 
 
 # --- templates to download ------------------------------------------------------------------

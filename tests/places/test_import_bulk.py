@@ -132,9 +132,9 @@ def test_a_confirm_sends_as_many_statements_for_200_rows_as_for_10(world, login,
         first = next(u for u in units if u.name == "批量饭店001-200")
         assert (first.village_id, first.category, first.address, first.contact_phone) == (
             world.a1, "catering", "新华路1号", "13800130001")
-        events = db.session.execute(sa.select(AuditEvent.entity_id, AuditEvent.actor_id, AuditEvent.township_id)
-                                    .where(AuditEvent.entity_type == "unit",
-                                           AuditEvent.entity_id.in_([u.id for u in units]))).all()
+        events = db.session.execute(
+            sa.select(AuditEvent.entity_id, AuditEvent.actor_id, AuditEvent.township_id)
+            .where(AuditEvent.entity_type == "unit", AuditEvent.entity_id.in_([u.id for u in units]))).all()
         assert sorted(e[0] for e in events) == sorted(u.id for u in units)
         assert {e[1:] for e in events} == {(world.user_admin_a, world.ta)}
 
@@ -143,7 +143,8 @@ def test_households_of_one_file_land_in_their_villages_with_their_events(world, 
     client = signed_in(login)
     data = csv_bytes(HOUSEHOLD_HEADER, ["甲一村", "一组", "批量甲", "", ""], ["甲二村", "一组", "批量甲", "", ""],
                      ["甲一村", "二组", "批量甲", "", ""])
-    assert confirm(client, "households", token_of(upload(client, "households", "h.csv", data))).status_code == 302
+    token = token_of(upload(client, "households", "h.csv", data))
+    assert confirm(client, "households", token).status_code == 302
     with app.app_context():
         found = db.session.execute(sa.select(Household.id, Household.village_id, Household.group_name)
                                    .where(Household.head_name == "批量甲")).all()
@@ -227,3 +228,21 @@ def test_a_file_kept_as_uploaded_by_the_release_before_still_confirms(world, log
     done = confirm(client, "units", token)
     assert done.status_code == 302 and done.headers["Location"].endswith("/register/units/")
     assert count(app, Unit) == 3 + 2 and list(instance_folder.iterdir()) == []
+
+
+def test_a_confirm_that_breaks_gives_its_file_back_for_the_next_try(world, login, app, instance_folder,
+                                                                    monkeypatch):
+    client = signed_in(login)
+    token = token_of(upload(client, "units", "u.csv", csv_bytes(UNIT_HEADER, *unit_rows(2, world))))
+
+    def broken(**_kwargs):
+        raise RuntimeError("the database went away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(importer, "import_apply", broken)
+        with pytest.raises(RuntimeError):
+            confirm(client, "units", token)
+    assert [p.name for p in instance_folder.iterdir()] == [f"{token}.json"]
+    assert count(app, Unit) == 3
+    assert confirm(client, "units", token).headers["Location"].endswith("/register/units/")
+    assert count(app, Unit) == 3 + 2
