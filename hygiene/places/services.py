@@ -137,8 +137,10 @@ def _new_ids(kind: Kind, rows: list[dict]) -> list[int]:
 def _written_record_class(model: type[Any]) -> type[SimpleNamespace]:
     """A stand-in for a record inserted in bulk: its values, named and tabled as the model does,
     for the audit trail. (A model instance each took longer to make than the INSERT itself.)"""
-    return type(f"Written{model.__name__}", (SimpleNamespace,),
-                {"__tablename__": model.__tablename__, "__str__": model.__str__})
+    names = {"__tablename__": model.__tablename__, "__str__": model.__str__}
+    if hasattr(model, "audit_label"):  # a model named by words names its stand-in alike
+        names["audit_label"] = model.audit_label
+    return type(f"Written{model.__name__}", (SimpleNamespace,), names)
 
 
 def _township_ids(kind: Kind, rows: list[dict]) -> dict[int, int]:
