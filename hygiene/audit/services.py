@@ -35,22 +35,45 @@ def audit_record(
     `at` is the `now` the service was given (so the trail says when the change happened, also
     for a job or the demo replaying a day); without one, the wall clock."""
     db.session.flush()  # the record needs its id before it is named in the trail
-    label_key, label_params = record.audit_label() if hasattr(record, "audit_label") else (None, None)
-    event = AuditEvent(
-        at=at or now_utc(),
-        actor_id=actor_id,
-        action=action,
-        entity_type=type(record).__tablename__,
-        entity_id=getattr(record, "id", None),
-        entity_label=str(record)[:200],
-        label_key=label_key,
-        label_params=label_params,
-        township_id=township_id,
-        before=before,
-        after=after,
-    )
+    event = AuditEvent(**audit_event_values(actor_id=actor_id, action=action, record=record,
+                                            township_id=township_id, before=before, after=after, at=at))
     db.session.add(event)
     return event
+
+
+def audit_event_values(
+    *,
+    actor_id: int | None,
+    action: str,
+    record: Any,
+    township_id: int | None,
+    before: dict | None = None,
+    after: dict | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The columns of the audit event for a change of `record` (whose id is already known)."""
+    label_key, label_params = record.audit_label() if hasattr(record, "audit_label") else (None, None)
+    return {
+        "at": at or now_utc(),
+        "actor_id": actor_id,
+        "action": action,
+        "entity_type": type(record).__tablename__,
+        "entity_id": getattr(record, "id", None),
+        "entity_label": str(record)[:200],
+        "label_key": label_key,
+        "label_params": label_params,
+        "township_id": township_id,
+        "before": before,
+        "after": after,
+    }
+
+
+def audit_record_many(events: list[dict[str, Any]]) -> None:
+    """Add many events (each from audit_event_values) in one executemany, for a bulk write whose
+    records are never loaded as objects (an import); the caller's transaction commits them."""
+    if events:
+        # a Core executemany: no per-row ORM work (__table__ is a Table, typed as a FromClause)
+        db.session.execute(AuditEvent.__table__.insert(), events)  # type: ignore[attr-defined]
 
 
 def changed_fields(before: dict, after: dict) -> dict[str, tuple[Any, Any]]:

@@ -1,12 +1,13 @@
 """Importing the register from Excel or CSV: upload, preview every row, then save all or nothing.
 
 The checking lives in places.importer; here are the pages, the templates to download, and the
-uploaded files kept under <instance>/imports/<token>.<ext> until the admin confirms the preview.
+cells of uploaded files, kept under <instance>/imports/<token>.json until the admin confirms.
 """
 from __future__ import annotations
 
 import csv
 import io
+import json
 import secrets
 import time
 from collections import defaultdict
@@ -80,11 +81,13 @@ def import_upload():
     kind, upload = KINDS[form.kind.data], form.file.data
     data = upload.read()
     try:
-        plan = _plan(kind, upload.filename or "", data)
+        table = importer.read_table(upload.filename or "", data,
+                                    max_rows=current_app.config["IMPORT_MAX_ROWS"])
+        plan = importer.import_plan(kind=kind, scope=current_scope(), table=table)
     except importer.ImportFileError as error:
         form.file.errors = [*form.file.errors, error.message]
         return _start_page(form, 422)
-    token = _store(upload.filename, data) if plan.ok else None
+    token = _store(table) if plan.ok else None
     return _preview(plan, token, 200 if plan.ok else 422)
 
 
@@ -93,30 +96,32 @@ def import_confirm():
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    path = _stored(form.token.data)
+    path = _claimed(form.token.data)
     if path is None:
         flash(_("This import was already saved or has expired; please upload the file again."), "error")
         return redirect(url_for(".import_start", kind=form.kind.data))
     kind, scope = KINDS[form.kind.data], current_scope()
     try:
-        plan = _plan(kind, path.name, path.read_bytes())
+        plan = importer.import_plan(kind=kind, scope=scope, table=_stored_table(path))
         count = importer.import_apply(kind=kind, scope=scope, actor_id=current_user.id,
                                       plan=plan) if plan.ok else 0
     except importer.ImportFileError as error:
         db.session.rollback()
         return _refused(kind, path, error.message)
+    except Exception:
+        _unclaimed(path)  # nothing was saved (a bug, the database away): the same confirm may come again
+        raise
     if not plan.ok:
         return _refused(kind, path, plan)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except Exception:
+        _unclaimed(path)
+        raise
     path.unlink(missing_ok=True)
     flash(_("Imported %(count)d %(what)s.", count=count,
             what=str(kind.label if count == 1 else kind.plural).lower()), "success")
     return redirect(url_for("places.record_list", slug=kind.slug))
-
-
-def _plan(kind: Kind, filename: str, data: bytes) -> importer.ImportPlan:
-    table = importer.read_table(filename, data, max_rows=current_app.config["IMPORT_MAX_ROWS"])
-    return importer.import_plan(kind=kind, scope=current_scope(), table=table)
 
 
 def _start_page(form: UploadForm, status: int = 200):
@@ -147,8 +152,11 @@ def _folder() -> Path:
     return Path(current_app.instance_path) / "imports"
 
 
-def _store(filename: str, data: bytes) -> str:
-    """Keep an uploaded file until the admin confirms it; return its random token."""
+def _store(table: importer.Table) -> str:
+    """Keep the cells of an uploaded file until the admin confirms it; return its random token.
+
+    The cells as read, not the file: reading a 5,000-row workbook again took longer than checking
+    and saving its rows. The confirm checks every row again against the register as it is then."""
     folder = _folder()
     folder.mkdir(parents=True, exist_ok=True)
     limit = time.time() - STALE_AFTER
@@ -156,14 +164,39 @@ def _store(filename: str, data: bytes) -> str:
         if old.stat().st_mtime < limit:
             old.unlink(missing_ok=True)
     token = secrets.token_hex(16)
-    (folder / f"{token}.{importer.file_type(filename)}").write_bytes(data)
+    cells = {"header": table.header, "rows": table.rows}
+    (folder / f"{token}.json").write_text(json.dumps(cells, ensure_ascii=False), encoding="utf-8")
     return token
 
 
-def _stored(token: str) -> Path | None:
-    """The stored file of a (well-formed) token, or None when it is gone."""
-    paths = (_folder() / f"{token}.{ext}" for ext in importer.FILE_TYPES)
-    return next((path for path in paths if path.is_file()), None)
+def _stored_table(path: Path) -> importer.Table:
+    """The cells kept by _store, or a file kept as uploaded (by the release before, which kept
+    the .xlsx or .csv itself: confirms of those still work after an update)."""
+    if path.suffix != ".json":
+        return importer.read_table(path.name, path.read_bytes(),
+                                   max_rows=current_app.config["IMPORT_MAX_ROWS"])
+    cells = json.loads(path.read_text(encoding="utf-8"))
+    return importer.Table(cells["header"], [(number, row) for number, row in cells["rows"]])
+
+
+def _claimed(token: str) -> Path | None:
+    """Take the stored file of a (well-formed) token for this request alone, or None when it is
+    gone. A rename succeeds once, so of two identical confirms at the same moment (a double tap,
+    a resend) one imports and the other is told the import was already saved."""
+    for ext in ("json", *importer.FILE_TYPES):
+        path = _folder() / f"{token}.{ext}"
+        claimed = path.with_name(f"{token}.confirming.{ext}")
+        try:
+            path.rename(claimed)
+        except FileNotFoundError:
+            continue
+        return claimed
+    return None
+
+
+def _unclaimed(path: Path) -> None:
+    """Give back a file _claimed took, when its confirm failed without saving anything."""
+    path.rename(path.with_name(path.name.replace(".confirming.", ".")))
 
 
 # --- templates to download ------------------------------------------------------------------
