@@ -1,6 +1,7 @@
 """hygiene: the patriotic hygiene office's inspection, rectification and ranking system."""
 from __future__ import annotations
 
+import importlib
 import os
 from datetime import date, datetime
 
@@ -13,7 +14,10 @@ from hygiene.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # every domain module that declares scheduled jobs; a missing one stops the start (scheduler/registry.py)
-JOB_MODULES = ("hygiene.notifications.jobs", "hygiene.rectifications.jobs", "hygiene.inspections.jobs")
+JOB_MODULES = ("hygiene.notifications.jobs", "hygiene.rectifications.jobs", "hygiene.inspections.jobs",
+               "hygiene.exports.jobs")
+# every domain module that declares export kinds (exports/registry.py), for the web and the scheduler
+EXPORT_MODULES = ("hygiene.inspections.exports", "hygiene.rectifications.exports")
 
 
 def create_app(config_class: type | str | None = None) -> Flask:
@@ -161,6 +165,8 @@ def _register_jobs() -> None:
     from hygiene.scheduler import load_job_modules
 
     load_job_modules(JOB_MODULES)
+    for name in EXPORT_MODULES:
+        importlib.import_module(name)
 
 
 def _register_error_handlers(app: Flask) -> None:
