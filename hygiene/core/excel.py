@@ -207,17 +207,24 @@ def _row(number: int, values: Sequence, *, bold: bool = False) -> str:
 
 def _cell(ref: str, value) -> str:
     """Numbers stay numbers (two decimals), times are shown in Shanghai, text stays text."""
-    if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, int | float):
+    kind = type(value)
+    if kind is str:  # the most frequent first: this runs for every cell of a county's export
+        return _text(ref, value, 0)
+    if kind is int or kind is float:
         return f'<c r="{ref}"><v>{value!r}</v></c>' if value == value else ""  # NaN has no cell
-    if isinstance(value, Decimal):
+    if kind is Decimal:
         return f'<c r="{ref}" s="{TWO_DECIMALS}"><v>{value}</v></c>' if value.is_finite() else ""
+    if kind is bool:
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, datetime):
         local = to_local(value).replace(tzinfo=None) if value.tzinfo else value
         return f'<c r="{ref}" s="{MINUTE}"><v>{_serial(local)!r}</v></c>'
     if isinstance(value, date):
         return f'<c r="{ref}" s="{DAY}"><v>{(value - EPOCH.date()).days}</v></c>'
+    if isinstance(value, bool):  # subclasses of the number types (an IntEnum) as their base type
+        return _cell(ref, bool(value))
+    if isinstance(value, int | float | Decimal):
+        return _cell(ref, (int if isinstance(value, int) else float)(value))
     return _text(ref, value, 0)
 
 
@@ -226,7 +233,10 @@ def _bold(ref: str, value) -> str:
 
 
 def _text(ref: str, value, style: int) -> str:
-    text = escape(ILLEGAL.sub("", str(value)))
+    text = str(value)
+    if ILLEGAL.search(text):
+        text = ILLEGAL.sub("", text)
+    text = escape(text)
     styled = f' s="{style}"' if style else ""
     return f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 

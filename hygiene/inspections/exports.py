@@ -72,10 +72,10 @@ def inspection_line(row, inspectors: str, *, today: date, show_scores: bool) -> 
             str(status), *scores]
 
 
-def answer_line(row) -> list:
-    """One answer as its sheet row."""
+def answer_line(row, results: Mapping[str, str]) -> list:
+    """One answer as its sheet row; `results`: RESULTS worded once for the whole export."""
     return [row.id, row.planned_date, row.target_label, row.section, row.item, row.points,
-            str(RESULTS.get(row.result, row.result or "")), row.findings, row.grade, row.earned, row.note,
+            results.get(row.result, row.result or ""), row.findings, row.grade, row.earned, row.note,
             row.photos]
 
 
@@ -99,7 +99,8 @@ def inspection_rows(*, scope: Scope, today: date, **filters) -> tuple[Iterator[l
 
     answers = _answers_stmt(chosen, published_only=not scope.township_wide).order_by(
         *order, TemplateSection.position, TemplateItem.position)
-    return inspections(), (answer_line(row) for row in _stream(answers))
+    results = {key: str(label) for key, label in RESULTS.items()}  # a lazy label costs a lookup per str()
+    return inspections(), (answer_line(row, results) for row in _stream(answers))
 
 
 def _stream(stmt: sa.Select):
