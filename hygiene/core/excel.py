@@ -197,12 +197,18 @@ _LETTERS = [column_letter(i) for i in range(1, 201)]
 
 def _row(number: int, values: Sequence, *, bold: bool = False) -> str:
     cells = []
+    row = str(number)
     for i, value in enumerate(values):
         if value is None:
             continue
-        ref = f"{_LETTERS[i] if i < 200 else column_letter(i + 1)}{number}"
-        cells.append(_bold(ref, value) if bold else _cell(ref, value))
-    return f'<row r="{number}">{"".join(cells)}</row>'
+        ref = (_LETTERS[i] if i < len(_LETTERS) else column_letter(i + 1)) + row
+        if bold:
+            cells.append(_text(ref, value, BOLD))
+        elif type(value) is str and not ILLEGAL.search(value):  # the common case, inline
+            cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c>')
+        else:
+            cells.append(_cell(ref, value))
+    return f'<row r="{row}">{"".join(cells)}</row>'
 
 
 def _cell(ref: str, value) -> str:
@@ -226,10 +232,6 @@ def _cell(ref: str, value) -> str:
     if isinstance(value, int | float | Decimal):
         return _cell(ref, (int if isinstance(value, int) else float)(value))
     return _text(ref, value, 0)
-
-
-def _bold(ref: str, value) -> str:
-    return _text(ref, value, BOLD)
 
 
 def _text(ref: str, value, style: int) -> str:

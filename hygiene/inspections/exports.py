@@ -63,17 +63,29 @@ def inspection_sheets(inspections: Iterable[Sequence], answers: Iterable[Sequenc
             Sheet(_l("Inspection items"), ANSWER_HEADERS, answers, [10, 12, 30, 14, 40, 8, 10, 8, 10, 10, 30, 10])]
 
 
-def inspection_line(row, inspectors: str, *, today: date, show_scores: bool) -> list:
-    """One inspection as its sheet row; scores left out where the reader may not see them yet."""
+def inspection_line(row, inspectors: str, *, today: date, show_scores: bool,
+                    words: Mapping | None = None) -> list:
+    """One inspection as its sheet row; scores left out where the reader may not see them yet.
+    `words`: the labels worded once for the whole export (line_words)."""
+    words = words or line_words()
     overdue = row.status in Inspection.OPEN and row.due_date < today
-    status = _l("Overdue") if overdue else INSPECTION_STATUS.get(row.status, row.status)
-    scores = [row.score, row.grade, yes_no(row.passed), yes_no(row.vetoed)] if show_scores else [None] * 4
+    status = words["overdue"] if overdue else words["status"].get(row.status, row.status)
+    yes_no = words["yes_no"]
+    scores = [row.score, row.grade, yes_no[row.passed], yes_no[row.vetoed]] if show_scores else [None] * 4
     return [row.id, row.planned_date, row.target_label, row.village, row.checklist, row.version, inspectors,
-            str(status), *scores]
+            status, *scores]
+
+
+def line_words() -> dict:
+    """The labels of the rows in the reader's language, worded once: a lazy label looks up the
+    language on every str(), which cost seconds over a county's rows."""
+    return {"overdue": _("Overdue"), "status": {key: str(label) for key, label in INSPECTION_STATUS.items()},
+            "yes_no": {flag: yes_no(flag) for flag in (True, False, None)},
+            "results": {key: str(label) for key, label in RESULTS.items()}}
 
 
 def answer_line(row, results: Mapping[str, str]) -> list:
-    """One answer as its sheet row; `results`: RESULTS worded once for the whole export."""
+    """One answer as its sheet row; `results`: RESULTS worded once (line_words)."""
     return [row.id, row.planned_date, row.target_label, row.section, row.item, row.points,
             results.get(row.result, row.result or ""), row.findings, row.grade, row.earned, row.note,
             row.photos]
@@ -91,16 +103,17 @@ def inspection_rows(*, scope: Scope, today: date, **filters) -> tuple[Iterator[l
             .join(TemplateVersion, TemplateVersion.id == Inspection.version_id)
             .where(Inspection.id.in_(chosen)).order_by(*order))
 
+    words = line_words()
+
     def inspections() -> Iterator[list]:
         names = _inspector_names(chosen)
         for row in _stream(stmt):
             show = scope.township_wide or row.status == "published"
-            yield inspection_line(row, names.get(row.id, ""), today=today, show_scores=show)
+            yield inspection_line(row, names.get(row.id, ""), today=today, show_scores=show, words=words)
 
     answers = _answers_stmt(chosen, published_only=not scope.township_wide).order_by(
         *order, TemplateSection.position, TemplateItem.position)
-    results = {key: str(label) for key, label in RESULTS.items()}  # a lazy label costs a lookup per str()
-    return inspections(), (answer_line(row, results) for row in _stream(answers))
+    return inspections(), (answer_line(row, words["results"]) for row in _stream(answers))
 
 
 def _stream(stmt: sa.Select):
