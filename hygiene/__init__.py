@@ -133,13 +133,14 @@ def _register_blueprints(app: Flask) -> None:
     from hygiene.audit.views import bp as audit_bp
     from hygiene.checklists.views import bp as checklists_bp
     from hygiene.core.views import bp as core_bp
+    from hygiene.exports.views import bp as exports_bp
     from hygiene.inspections.plans.views import bp as plans_bp
     from hygiene.inspections.views import bp as inspections_bp
     from hygiene.media.views import bp as media_bp
     from hygiene.notifications.views import bp as notifications_bp
     from hygiene.places.import_views import bp as import_bp
     from hygiene.places.views import bp as places_bp
-    from hygiene.rankings.export_views import bp as exports_bp
+    from hygiene.rankings.export_views import bp as ranking_exports_bp
     from hygiene.rankings.public.views import bp as public_bp
     from hygiene.rankings.views import bp as rankings_bp
     from hygiene.rectifications.views import bp as orders_bp
@@ -147,7 +148,8 @@ def _register_blueprints(app: Flask) -> None:
     from hygiene.scheduler.views import bp as jobs_bp
 
     for blueprint in (core_bp, accounts_bp, places_bp, import_bp, audit_bp, checklists_bp,
-                      plans_bp, inspections_bp, media_bp, orders_bp, order_link_bp, notifications_bp, jobs_bp, rankings_bp, public_bp, exports_bp):
+                      plans_bp, inspections_bp, media_bp, orders_bp, order_link_bp, notifications_bp, jobs_bp, rankings_bp, public_bp, exports_bp,
+                      ranking_exports_bp):
         app.register_blueprint(blueprint)
 
 

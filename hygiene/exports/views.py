@@ -5,7 +5,7 @@ before; a bigger one asks for a confirmation (a POST, so no link prefetch starts
 a background task and its page shows its progress until the file is ready. Every page needs a
 login; a task and its file are only ever shown to the user who asked (anyone else: 404). The
 rows are read with the asker's scope, so nobody gets a row beyond their scope either way.
-The rankings' own downloads add their routes to this blueprint (rankings/export_views.py).
+The rankings' downloads are small and have their own blueprint (rankings/export_views.py).
 """
 from __future__ import annotations
 

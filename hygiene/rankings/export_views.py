@@ -1,27 +1,34 @@
-"""The rankings' Excel downloads, added to the /exports blueprint (hygiene/exports/views.py).
+"""The rankings' Excel downloads, at /exports/rankings/ beside the other exports.
 
 A ranking is one row per village or unit: small, so it is written in the request. The
 publication's file is open to those who may see the publication; the live ranking to the office.
 """
 from __future__ import annotations
 
-from flask import abort, request
+from flask import Blueprint, abort, flash, request
 from flask_babel import gettext as _
+from flask_login import login_required
 
 from hygiene.clock import local_today, now_utc
 from hygiene.core.download import download
+from hygiene.core.error_page import error_page
 from hygiene.core.input import db_int
 from hygiene.core.web import current_scope, require_office
-from hygiene.exports.views import bad_request, bp
 from hygiene.rankings import exports, queries
 from hygiene.rankings.forms import read_period, read_subject, subject_label
 from hygiene.rankings.periods import period_containing
 from hygiene.rankings.services import ranking_compute
 
-__all__ = ["bp"]
+bp = Blueprint("ranking_exports", __name__, url_prefix="/exports/rankings")
 
 
-@bp.get("/rankings/<int:publication_id>.xlsx")
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every export needs a signed-in user."""
+
+
+@bp.get("/<int:publication_id>.xlsx")
 def ranking_publication(publication_id: int):
     publication = queries.publication_get(scope=current_scope(), publication_id=publication_id)
     name = _("%(township)s %(subject)s ranking %(period)s", period=publication.period_key,
@@ -30,7 +37,7 @@ def ranking_publication(publication_id: int):
                     ascii_name=f"ranking-{publication.id}-{publication.period_key}.xlsx", name=f"{name}.xlsx")
 
 
-@bp.get("/rankings/live.xlsx")
+@bp.get("/live.xlsx")
 def ranking_live():
     """The ranking as it stands, for the office to check before publishing."""
     scope = require_office()
@@ -41,7 +48,8 @@ def ranking_live():
         subject = read_subject(township_id, request.args.get("subject"))
         period = read_period(request.args, period_containing("month", local_today()).previous())
     except ValueError:
-        return bad_request(_("Choose a period such as 2026-10, 2026-Q4 or 2026, and villages or a unit category."))
+        flash(_("Choose a period such as 2026-10, 2026-Q4 or 2026, and villages or a unit category."), "error")
+        return error_page(400)
     township = queries.township_name(township_id)
     data = exports.live_workbook(ranking=ranking_compute(subject=subject, period=period), township=township,
                                  now=now_utc())
