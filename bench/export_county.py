@@ -91,7 +91,7 @@ def main() -> None:
         db.session.rollback()
     idle_median, busy_median = statistics.median(idle), statistics.median(busy)
     busy_p95 = sorted(busy)[int(0.95 * (len(busy) - 1))]
-    print(f"county generated in {built:.0f} s" if built else "county from the /tmp cache")
+    print(f"county generated in {built:.0f} s" if built else "county reused (already built)")
     print(f"asking (counting {rows:,} rows, queueing): {ask_s:.2f} s; export {export_s:.1f} s "
           f"(thread {wall:.1f} s, its CPU {cpu[0]:.1f} s), file {size_mb:.0f} MB; "
           f"csv of the same rows {baseline:.1f} s (CPU {baseline_cpu:.1f} s); load average {os.getloadavg()[0]:.1f} "

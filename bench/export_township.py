@@ -41,7 +41,7 @@ def main() -> None:
         }, RUNS)
         db.session.rollback()
     value, baseline = statistics.median(times["xlsx"]), statistics.median(times["csv"])
-    print(f"county generated in {built:.0f} s" if built else "county from the /tmp cache")
+    print(f"county generated in {built:.0f} s" if built else "county reused (already built)")
     print(f"rows {rows:,} (written {written[-1]:,}); xlsx {times['xlsx']}; csv {times['csv']}; "
           f"file {target.stat().st_size / 1e6:.1f} MB")
     print(json.dumps({"figure": "export_township_year", "value": round(value, 2), "unit": "s",
