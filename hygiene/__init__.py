@@ -1,6 +1,7 @@
 """hygiene: the patriotic hygiene office's inspection, rectification and ranking system."""
 from __future__ import annotations
 
+import importlib
 import os
 from datetime import date, datetime
 
@@ -13,7 +14,8 @@ from hygiene.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # every domain module that declares scheduled jobs; a missing one stops the start (scheduler/registry.py)
-JOB_MODULES = ("hygiene.notifications.jobs", "hygiene.rectifications.jobs", "hygiene.inspections.jobs")
+JOB_MODULES = ("hygiene.notifications.jobs", "hygiene.rectifications.jobs", "hygiene.inspections.jobs",
+               "hygiene.exports.jobs")
 # each domain's words for the audit trail; their order is the order of the trail's filter menu
 AUDIT_LABEL_MODULES = ("hygiene.places.audit_labels", "hygiene.inspections.audit_labels",
                        "hygiene.rectifications.audit_labels", "hygiene.inspections.plans.audit_labels",
@@ -22,6 +24,8 @@ AUDIT_LABEL_MODULES = ("hygiene.places.audit_labels", "hygiene.inspections.audit
 # every domain module that registers scope rules (access/rules.py); a missing one stops the start
 ACCESS_MODULES = ("hygiene.places.access", "hygiene.accounts.access", "hygiene.checklists.access",
                   "hygiene.inspections.access", "hygiene.rectifications.access", "hygiene.media.access")
+# every domain module that declares export kinds (exports/registry.py), for the web and the scheduler
+EXPORT_MODULES = ("hygiene.inspections.exports", "hygiene.rectifications.exports")
 
 
 def create_app(config_class: type | str | None = None) -> Flask:
@@ -139,13 +143,14 @@ def _register_blueprints(app: Flask) -> None:
     from hygiene.audit.views import bp as audit_bp
     from hygiene.checklists.views import bp as checklists_bp
     from hygiene.core.views import bp as core_bp
+    from hygiene.exports.views import bp as exports_bp
     from hygiene.inspections.plans.views import bp as plans_bp
     from hygiene.inspections.views import bp as inspections_bp
     from hygiene.media.views import bp as media_bp
     from hygiene.notifications.views import bp as notifications_bp
     from hygiene.places.import_views import bp as import_bp
     from hygiene.places.views import bp as places_bp
-    from hygiene.rankings.export_views import bp as exports_bp
+    from hygiene.rankings.export_views import bp as ranking_exports_bp
     from hygiene.rankings.public.views import bp as public_bp
     from hygiene.rankings.views import bp as rankings_bp
     from hygiene.rectifications.views import bp as orders_bp
@@ -153,7 +158,8 @@ def _register_blueprints(app: Flask) -> None:
     from hygiene.scheduler.views import bp as jobs_bp
 
     for blueprint in (core_bp, accounts_bp, places_bp, import_bp, audit_bp, checklists_bp,
-                      plans_bp, inspections_bp, media_bp, orders_bp, order_link_bp, notifications_bp, jobs_bp, rankings_bp, public_bp, exports_bp):
+                      plans_bp, inspections_bp, media_bp, orders_bp, order_link_bp, notifications_bp, jobs_bp, rankings_bp, public_bp, exports_bp,
+                      ranking_exports_bp):
         app.register_blueprint(blueprint)
 
 
@@ -171,6 +177,8 @@ def _register_jobs() -> None:
     from hygiene.scheduler import load_job_modules
 
     load_job_modules(JOB_MODULES)
+    for name in EXPORT_MODULES:
+        importlib.import_module(name)
 
 
 def _register_audit_labels() -> None:

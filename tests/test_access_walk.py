@@ -106,8 +106,14 @@ def elsewhere(app, world):
             db.session.add(publication)
             db.session.flush()
             ids[f"publication_{key}"] = publication.id
+        from hygiene.exports.models import ExportTask
+
+        task = ExportTask(user_id=world.user_admin_b, kind="inspections", params={}, status="done",
+                          file_name="乙镇检查记录", created_at=now_utc())
+        db.session.add(task)
         db.session.commit()
         ids["template"], ids["plan"], ids["notification"] = version.template_id, plan.id, note.id
+        ids["export_task"] = task.id
     return ids
 
 
@@ -119,7 +125,7 @@ def concrete_urls(app, role, world, elsewhere):
     foreign_ids = {"user_id": foreign_user, "inspection_id": elsewhere[f"inspection_{where}"],
                    "photo_id": elsewhere[f"photo_{where}"], "template_id": elsewhere["template"],
                    "plan_id": elsewhere["plan"], "order_id": elsewhere[f"order_{where}"],
-                   "notification_id": elsewhere["notification"],
+                   "notification_id": elsewhere["notification"], "task_id": elsewhere["export_task"],
                    "publication_id": elsewhere["publication_tb" if where == "b1" else "publication_ta"]}
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
              "token": "x" * 12, "township_id": world.tb, "period_key": "2026-10", "village_id": world.b1}

@@ -164,6 +164,7 @@ def scoped_values(username: str | None) -> dict[str, list]:
                                           .order_by(kind.model.id).limit(1))
     token = db.session.scalar(sa.select(order.token).where(order_clause(scope)).order_by(order.id).limit(1))
     return {
+        "task_id": _export_tasks(user),
         "inspection_id": inspections + flagged,
         "order_id": orders,
         "plan_id": list(db.session.scalars(sa.select(InspectionPlan.id).order_by(InspectionPlan.id).limit(2))),
@@ -180,6 +181,18 @@ def scoped_values(username: str | None) -> dict[str, list]:
         "records": records,
         "size": ["thumb"], "code": ["zh_CN"], "kind": ["units"], "ext": ["xlsx"],
     }
+
+
+def _export_tasks(user) -> list[int]:
+    """The user's background exports, one running and one done (made here: the demo has none)."""
+    from hygiene.clock import now_utc
+    from hygiene.exports.models import ExportTask
+
+    tasks = [ExportTask(user_id=user.id, kind="inspections", params={}, status=status, total=100, progress=40,
+                        file_name="检查记录", created_at=now_utc()) for status in ("running", "done")]
+    db.session.add_all(tasks)
+    db.session.commit()
+    return [task.id for task in tasks]
 
 
 def page_urls(app, values: dict[str, list]) -> Iterator[str]:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,6 +12,7 @@ from hygiene.checklists import forms, services
 from hygiene.checklists.models import ChecklistTemplate, TemplateVersion
 from hygiene.checklists.queries import editable, template_list_stmt, version_load, version_uses
 from hygiene.checklists.spec import SpecError, TemplateSpec, parse_template
+from hygiene.core.download import attachment_disposition
 from hygiene.core.input import db_int
 from hygiene.core.web import current_scope, paginated, require_admin, require_office
 from hygiene.errors import DomainError
@@ -166,5 +166,4 @@ def download_disposition(template: ChecklistTemplate, version: TemplateVersion) 
     """An attachment header with an ASCII file name and the Chinese name for modern browsers."""
     ascii_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", template.code or "").strip("-.") or "checklist"
     ascii_name = f"{ascii_name}-{template.id}-v{version.number}.yaml"
-    utf8_name = quote(f"{template.name}-v{version.number}.yaml", safe="")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{utf8_name}"
+    return attachment_disposition(ascii_name, f"{template.name}-v{version.number}.yaml")

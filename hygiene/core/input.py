@@ -46,6 +46,14 @@ def db_int(value) -> int:
     return number
 
 
+def optional_int(value) -> int | None:
+    """An id from a query string, or None when it is missing, not a number or beyond the database."""
+    try:
+        return None if value in (None, "") else db_int(value)
+    except ValueError:
+        return None
+
+
 def _has_nul(value) -> bool:
     if isinstance(value, str):
         return "\x00" in value

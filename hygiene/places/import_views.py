@@ -13,19 +13,17 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from wtforms import HiddenField, SelectChoice, SelectField
 from wtforms.validators import AnyOf, Regexp
 
+from hygiene.core.download import CSV, download
+from hygiene.core.excel import XLSX, ListChoice, Sheet, workbook
 from hygiene.core.web import current_scope, require_admin
 from hygiene.extensions import db
 from hygiene.places import importer, rules
@@ -34,7 +32,7 @@ from hygiene.places.kinds import CLEANERS, HOUSEHOLDS, KINDS, UNITS, VILLAGES, K
 bp = Blueprint("imports", __name__, url_prefix="/register/import")
 IMPORT_KINDS = (UNITS, HOUSEHOLDS, CLEANERS, VILLAGES)
 SLUGS = [kind.slug for kind in IMPORT_KINDS]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CATEGORY_SHEET = "类别"
 STALE_AFTER = 24 * 3600  # seconds an uploaded file waits for its confirmation
 PREVIEW_PROBLEMS = 100  # bad rows listed by name; the rest are counted
 PREVIEW_ROWS = 200      # rows shown in the preview table; all are checked
@@ -69,8 +67,8 @@ def import_template(kind: str, ext: str):
     if kind not in SLUGS or ext not in importer.FILE_TYPES:
         abort(404)
     data = template_file(KINDS[kind], ext)
-    return send_file(io.BytesIO(data), mimetype=XLSX if ext == "xlsx" else "text/csv",
-                     as_attachment=True, download_name=f"{importer.TITLES[kind]}导入模板.{ext}")
+    return download(data, mimetype=XLSX if ext == "xlsx" else CSV, ascii_name=f"{kind}-import-template.{ext}",
+                    name=f"{importer.TITLES[kind]}导入模板.{ext}")
 
 
 @bp.post("/")
@@ -213,21 +211,17 @@ def template_file(kind: Kind, ext: str) -> bytes:
 
 
 def _template_xlsx(kind: Kind, rows: list[list[str]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = importer.TITLES[kind.slug]
-    for row in rows:
-        sheet.append(row)
-    for i, column in enumerate(importer.LAYOUTS[kind.slug], start=1):
-        sheet.cell(1, i).font = Font(bold=True)
-        sheet.column_dimensions[get_column_letter(i)].width = 24 if column.field == "address" else 16
-        sheet.column_dimensions[get_column_letter(i)].number_format = "@"  # phones stay text
-        if column.field == "category":
-            _category_sheet(book, sheet, get_column_letter(i))
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """The header and the example as text columns (phones stay text); units get the categories
+    on a second sheet, offered as a drop-down in the category column."""
+    columns = importer.LAYOUTS[kind.slug]
+    choices = [ListChoice(i, f"'{CATEGORY_SHEET}'!$A$2:$A${len(category_names()) + 1}")
+               for i, column in enumerate(columns, start=1) if column.field == "category"]
+    sheets = [Sheet(importer.TITLES[kind.slug], rows[0], rows[1:], [24 if c.field == "address" else 16 for c in columns],
+                    text_columns=range(1, len(columns) + 1), freeze_headers=True, choices=choices)]
+    if choices:
+        sheets.append(Sheet(CATEGORY_SHEET, ["类别", "也可写作"],
+                            [[names[0], "、".join(names[1:])] for names in category_names()], [20, 20]))
+    return workbook(sheets)
 
 
 def category_names() -> list[list[str]]:
@@ -236,15 +230,3 @@ def category_names() -> list[list[str]]:
     for alias, code in rules.UNIT_CATEGORY_ALIASES.items():
         names[code].append(alias)
     return [names[code] for code in rules.UNIT_CATEGORIES if names[code]]
-
-
-def _category_sheet(book: Workbook, sheet, letter: str) -> None:
-    """A second sheet listing the categories, offered as a drop-down in the category column."""
-    categories = book.create_sheet("类别")
-    categories.append(["类别", "也可写作"])
-    for names in category_names():
-        categories.append([names[0], "、".join(names[1:])])
-    categories.column_dimensions["A"].width = categories.column_dimensions["B"].width = 20
-    choice = DataValidation(type="list", formula1=f"'类别'!$A$2:$A${categories.max_row}", allow_blank=True)
-    choice.add(f"{letter}2:{letter}2000")
-    sheet.add_data_validation(choice)

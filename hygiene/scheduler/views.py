@@ -30,6 +30,9 @@ RESULT_WORDS = {
     "deadlines_settled": lambda n: ngettext("%(num)d provisional deadline settled",
                                             "%(num)d provisional deadlines settled", n),
     "deadlines_moved": lambda n: ngettext("%(num)d deadline moved", "%(num)d deadlines moved", n),
+    "exports_made": lambda n: ngettext("%(num)d export written", "%(num)d exports written", n),
+    "exports_requeued": lambda n: ngettext("%(num)d export restarted", "%(num)d exports restarted", n),
+    "exports_removed": lambda n: ngettext("%(num)d old export removed", "%(num)d old exports removed", n),
 }
 
 

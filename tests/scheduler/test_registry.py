@@ -11,8 +11,8 @@ import pytest
 from hygiene.scheduler.registry import Job, JobRegistrationError, Registry, load_job_modules
 
 HYGIENE = Path(__file__).resolve().parents[2] / "hygiene"
-STABLE_IDS = ["dispatch_notifications", "scan_deadlines", "generate_inspections", "recompute_deadlines",
-              "morning_digest"]  # stored in job_run rows: never renamed
+STABLE_IDS = ["run_exports", "dispatch_notifications", "scan_deadlines", "generate_inspections",
+              "recompute_deadlines", "clean_exports", "morning_digest"]  # stored in job_run rows: never renamed
 
 
 def counts(**values):

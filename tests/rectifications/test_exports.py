@@ -1,0 +1,20 @@
+"""The rectification orders' Excel export: numbers, deadlines and items of the orders."""
+import sqlalchemy as sa
+import time_machine
+
+from hygiene.extensions import db
+from hygiene.rectifications.models import RectificationOrder
+from tests.exports_helpers import LATER, book, inspected, table  # noqa: F401  (fixture)
+from tests.inspections.conftest import inspection  # noqa: F401  (fixture)
+
+
+def test_the_order_export_has_the_numbers_deadlines_and_items_of_the_orders(client, login, app, inspected):  # noqa: F811
+    login("admin_a")
+    with time_machine.travel(LATER, tick=False):
+        rows = table(book(client.get("/exports/orders.xlsx")).active)
+    with app.app_context():
+        orders = list(db.session.scalars(sa.select(RectificationOrder).order_by(RectificationOrder.number)))
+        expected = [[o.display_number, o.target_label, o.deadline, "；".join(i.text for i in o.items)]
+                    for o in orders]
+    assert [[r[0], r[1], r[4].date(), r[6]] for r in rows] == expected
+    assert rows[0][2] == "甲一村" and rows[0][5] == "已逾期" and rows[0][9] == "是"
