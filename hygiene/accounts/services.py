@@ -140,6 +140,8 @@ def password_change(*, user: User, current: str, new: str, confirm: str) -> bool
     old_hash, wrong = user.password_hash, {"current_password": _(
         "The current password is wrong. Nothing was changed.")}
     if not user.check_password(current or ""):
+        if new and new == confirm and user.check_password(new):
+            return False  # the same change, resent after it was made (a double tap seen late)
         raise UserInvalid(wrong)
     weak = _password_errors(new or "", user.username).get("password")
     errors = {"new_password": weak} if weak else {}

@@ -110,3 +110,14 @@ def test_a_double_tap_changes_the_password_once(app, world, live):
     assert results == [303, 303] or sorted(results) == [302, 303], results  # 302: already signed out
     assert len(password_events(app)) == 1
     assert can_sign_in(app, "unit_a1", NEW)
+
+
+def test_the_same_change_resent_after_it_was_made_is_not_a_wrong_password(app, world):
+    """A resend that arrives after the first post changed the password (a lost response, a
+    double tap under load) finds the change made: no "wrong password", no second entry."""
+    client = sign_in(app.test_client(), "unit_a1")
+    assert change(client).status_code == 303
+    again = change(client)
+    assert again.status_code == 303, again.get_data(as_text=True)
+    assert len(password_events(app)) == 1 and can_sign_in(app, "unit_a1", NEW)
+    assert change(client, current=PASSWORD, new="another-pass-77").status_code == 422  # not the same change
