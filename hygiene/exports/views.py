@@ -88,5 +88,4 @@ def task_download(task_id: int):
 
 
 def bad_request(message: str):
-    flash(message, "error")
-    return error_page(400)
+    return error_page(400, message)

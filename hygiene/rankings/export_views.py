@@ -5,7 +5,7 @@ publication's file is open to those who may see the publication; the live rankin
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, request
+from flask import Blueprint, abort, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -48,8 +48,8 @@ def ranking_live():
         subject = read_subject(township_id, request.args.get("subject"))
         period = read_period(request.args, period_containing("month", local_today()).previous())
     except ValueError:
-        flash(_("Choose a period such as 2026-10, 2026-Q4 or 2026, and villages or a unit category."), "error")
-        return error_page(400)
+        return error_page(400, _("Choose a period such as 2026-10, 2026-Q4 or 2026, and villages or a "
+                                 "unit category."))
     township = queries.township_name(township_id)
     data = exports.live_workbook(ranking=ranking_compute(subject=subject, period=period), township=township,
                                  now=now_utc())

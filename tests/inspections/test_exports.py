@@ -83,6 +83,7 @@ def test_a_bad_date_range_is_refused_with_a_clear_message(client, login, world, 
     login("admin_a")
     response = client.get(f"/exports/inspections.xlsx?{query}")
     assert response.status_code == 400 and message in response.text
+    assert "无法识别该请求" not in response.text  # the reason alone, not also the generic "not understood"
 
 
 def test_a_whole_leap_year_can_be_exported(client, login, world):
