@@ -55,6 +55,8 @@ def not_open_message(inspection: Inspection) -> str:
 
 def check_assigned(scope: Scope, user: User, inspection: Inspection) -> None:
     """Assigned inspectors (and the township's admins) fill an inspection; others are refused."""
+    if not scope.township_wide:  # a village's or unit's contact: they are inspected, they do not inspect
+        raise Forbidden(_("Only inspectors and the hygiene office fill in inspections."))
     assigned = any(u.id == user.id for u in inspection.inspectors)
     if not (assigned or (scope.is_admin and scope.covers_township(inspection.township_id))):
         raise Forbidden(_("This inspection is assigned to other inspectors."))

@@ -291,3 +291,13 @@ def test_a_post_refused_at_submission_for_having_nothing_to_score_stores_no_file
     response = client.post(f"/inspections/{target_id}/fill", data=form, content_type="multipart/form-data")
     assert response.status_code == 422 and stored_files(app) == files_before
     assert count(app, Photo) == count(app, Answer) == 0
+
+
+@pytest.mark.parametrize("username", ["village_a1", "unit_a1"])
+def test_a_contact_opening_the_form_is_told_contacts_do_not_inspect(app, client, login, inspection, world,
+                                                                    username):
+    login(username)
+    page = client.get(f"/inspections/{inspection.id}/fill")
+    assert page.status_code == 403 and "只有检查员和爱卫办" in page.text and "其他检查员" not in page.text
+    posted = client.post(f"/inspections/{inspection.id}/fill", data=all_pass(inspection, action="save"))
+    assert posted.status_code == 403 and count(app, Answer) == 0
