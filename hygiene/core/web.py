@@ -146,8 +146,11 @@ def safe_next(default: str) -> str:
 
 def paginated(stmt, *, per_page: int = 20):
     """One page of `stmt`'s rows for a list page: the `?page=` asked for (the first when missing
-    or nonsense; an empty page past the end, never an error)."""
-    return db.paginate(stmt, page=page_number(), per_page=per_page, error_out=False)
+    or nonsense, the last when past the end; never an error)."""
+    page = db.paginate(stmt, page=page_number(), per_page=per_page, error_out=False)
+    if page.page > 1 and not page.items and page.pages:  # past the end (an old link): the last page
+        page = db.paginate(stmt, page=page.pages, per_page=per_page, error_out=False)
+    return page
 
 
 def page_number() -> int:

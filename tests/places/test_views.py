@@ -68,3 +68,9 @@ def test_inspectors_read_the_register_but_cannot_change_it(client, world, login,
     assert client.post(f"/register/units/{world.unit_a1}/active", data={"active": "0"}).status_code == 403
     with app.app_context():
         assert db.session.get(Unit, world.unit_a1).active is True
+
+
+def test_a_page_past_the_end_shows_the_last_page(client, world, login):
+    login("admin_a")
+    page = client.get("/register/units/?page=999").text
+    assert "a1饭店" in page and "a2饭店" in page
