@@ -87,9 +87,14 @@ def _do_step(step: str, scope, order) -> str:
 def _list_filters() -> dict:
     """The orders list's filters from the query string (the batch print uses the same)."""
     status = request.args.get("status", "open")
-    return {"status": status if status in LIST_FILTERS else "open",  # unknown: the default
-            "village_id": request.args.get("village_id", type=db_int),
-            "due_before": _date_arg("due_before"), "issued_in": _month_arg("issued_in")}
+    filters = {"status": status if status in LIST_FILTERS else "open",  # unknown: the default
+               "village_id": request.args.get("village_id", type=db_int),
+               "due_before": _date_arg("due_before"), "issued_in": _month_arg("issued_in")}
+    unread = [name for name in ("village_id", "due_before", "issued_in")
+              if request.args.get(name) and filters[name] is None]
+    if status not in LIST_FILTERS or unread:  # an edited or old link: say so rather than show another list
+        flash(_("A filter in the address could not be read, so it was left out."), "error")
+    return filters
 
 
 def _date_arg(name: str) -> date | None:

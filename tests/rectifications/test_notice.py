@@ -246,3 +246,16 @@ def test_each_item_on_the_notice_says_how_many_points_it_lost(app, client, login
     login("admin_a")
     assert "（扣0.5分）" in client.get(f"/orders/{order.id}/notice").text
     assert "（扣0.5分）" in client.get(f"/orders/{order.id}").text
+
+
+@pytest.mark.parametrize("query", ["status=bogus", "issued_in=2026-13", "due_before=2026-02-30", "village_id=abc"])
+def test_a_filter_that_cannot_be_read_is_said_to_be_left_out(world, client, login, order, query):
+    login("admin_a")
+    page = client.get(f"/orders/?{query}")
+    assert page.status_code == 200 and "筛选条件无法识别" in page.text
+
+
+def test_the_list_form_s_own_filters_raise_no_warning(world, client, login, order):
+    login("admin_a")
+    page = client.get("/orders/?status=all&village_id=&due_before=&issued_in=")
+    assert page.status_code == 200 and "筛选条件无法识别" not in page.text
