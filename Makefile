@@ -26,7 +26,7 @@ run: $(VENV)/.installed-run translations
 	mkdir -p instance uploads
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo --if-empty
-	HYGIENE_DEMO=1 $(BIN)/flask serve --host 127.0.0.1 --port 5000
+	HYGIENE_DEMO=1 HYGIENE_EXPORT_SYNC_ROWS=2000 $(BIN)/flask serve --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.installed-test translations
 	bash tests/run.sh

@@ -56,6 +56,8 @@ class Config:
     PHOTO_MAX_BYTES = 15 * 1024 * 1024
     PHOTO_MAX_PIXELS = 50_000_000
     IMPORT_MAX_ROWS = 5000
+    if os.environ.get("HYGIENE_EXPORT_SYNC_ROWS"):  # the demo lowers it, so a year's export shows the background
+        EXPORT_SYNC_ROWS = int(os.environ["HYGIENE_EXPORT_SYNC_ROWS"])
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")  # empty: no e-mail channel
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")

@@ -9,7 +9,7 @@ The rankings' downloads are small and have their own blueprint (rankings/export_
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -47,7 +47,7 @@ def export(kind: str):
         return bad_request(error.message)
     scope = current_scope()
     rows = found.size(scope, params)
-    if rows <= SYNC_ROWS:
+    if rows <= current_app.config.get("EXPORT_SYNC_ROWS", SYNC_ROWS):
         ascii_name, name = found.file_names(params)
         return download(workbook(found.sheets(scope, params)), ascii_name=f"{ascii_name}.xlsx", name=f"{name}.xlsx")
     if request.method == "GET":

@@ -222,3 +222,13 @@ def test_small_exports_still_answer_in_the_request(client, login, inspected, app
     assert client.get("/exports/orders.xlsx").mimetype.endswith("sheet")
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportTask)) == 0
+
+
+def test_the_office_sets_how_big_an_export_may_be_before_it_goes_to_the_background(
+        app, client, login, inspected, monkeypatch):  # noqa: F811
+    login("admin_a")
+    monkeypatch.setitem(app.config, "EXPORT_SYNC_ROWS", 0)
+    assert "后台" in client.get(NOVEMBER).text  # asks to run it in the background
+    monkeypatch.setitem(app.config, "EXPORT_SYNC_ROWS", 10**9)
+    assert client.get(NOVEMBER).headers["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml")
