@@ -19,6 +19,8 @@ CSV = "text/csv"
 def attachment_disposition(ascii_name: str, name: str) -> str:
     """The Content-Disposition of an attachment; `ascii_name` is made safe, `name` is quoted."""
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", ascii_name).strip("-.") or "download"
+    # a slash or a control character would be changed by the browser (村/社区 -> 村_社区): say it ourselves
+    name = re.sub(r"[\\/:*?\"<>|]", "、", re.sub(r"[\x00-\x1f\x7f]", "", name)).strip() or safe
     return f"attachment; filename=\"{safe}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 

@@ -69,7 +69,7 @@ class HouseholdForm(VillageChildForm):
 
 
 class CleanerForm(VillageChildForm):
-    name = StringField(_l("Name"))
+    name = StringField(_l("Full name"))  # a person: 姓名, as the import template says
     section = StringField(_l("Responsibility section"))
     phone = StringField(_l("Phone"))
 
