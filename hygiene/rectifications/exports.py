@@ -14,9 +14,9 @@ from sqlalchemy.orm import selectinload
 
 from hygiene.access.scope import Scope
 from hygiene.core.excel import Sheet, yes_no
-from hygiene.core.input import optional_int
 from hygiene.exports.registry import ExportKind, register_export
 from hygiene.extensions import db
+from hygiene.rectifications.filters import list_filters
 from hygiene.rectifications.models import RectificationOrder
 from hygiene.rectifications.queries import order_list_stmt
 from hygiene.rectifications.status import OVERDUE_LABEL
@@ -45,10 +45,10 @@ def order_line(order: RectificationOrder, *, today: date) -> list:
             order.parent.display_number if order.parent else ""]
 
 
-def order_rows(*, scope: Scope, today: date, status: str = "", village_id: int | None = None) -> Iterator[list]:
+def order_rows(*, scope: Scope, today: date, **filters) -> Iterator[list]:
     """The orders of the list page's filters as sheet rows, in number order, streamed in batches."""
     model = RectificationOrder
-    stmt = (order_list_stmt(scope=scope, today=today, status=status, village_id=village_id)
+    stmt = (order_list_stmt(scope=scope, today=today, **filters)
             .options(selectinload(model.village), selectinload(model.parent))
             .order_by(None).order_by(model.township_id, model.year, model.number))
     return (order_line(order, today=today) for order in db.session.scalars(stmt.execution_options(yield_per=BATCH)))
@@ -58,13 +58,23 @@ def order_rows(*, scope: Scope, today: date, status: str = "", village_id: int |
 
 def read_params(args: Mapping[str, str], today: date) -> dict:
     """The list page's filters as the export's parameters."""
-    village_id = optional_int(args.get("village_id"))
-    return {"status": args.get("status", ""), "village_id": village_id, "today": today.isoformat()}
+    filters, _unread = list_filters(args, default_status="")
+    return {**filters, "today": today.isoformat(), "due_before": _iso(filters["due_before"]),
+            "issued_in": _iso(filters["issued_in"])}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 def _filters(params: dict) -> dict:
     return {"today": date.fromisoformat(params["today"]), "status": params["status"],
-            "village_id": params["village_id"]}
+            "village_id": params["village_id"], "due_before": _day(params.get("due_before")),
+            "issued_in": _day(params.get("issued_in"))}
 
 
 def export_size(scope: Scope, params: dict) -> int:

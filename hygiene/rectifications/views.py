@@ -10,13 +10,13 @@ from flask_login import current_user, login_required
 
 from hygiene.audit.queries import events_for
 from hygiene.clock import local_today, now_utc
-from hygiene.core.input import db_int
 from hygiene.core.web import current_scope, form_step, paginated, photo_limits, photo_store
 from hygiene.errors import DomainError, Forbidden, NotFound
 from hygiene.media.download import send_photo
 from hygiene.media.reuse import photo_uses
 from hygiene.places.queries import visible_villages
 from hygiene.rectifications import queries, services
+from hygiene.rectifications.filters import list_filters
 from hygiene.rectifications.notice import notices_for
 from hygiene.rectifications.status import LIST_FILTERS, OrderStatus
 
@@ -86,31 +86,10 @@ def _do_step(step: str, scope, order) -> str:
 
 def _list_filters() -> dict:
     """The orders list's filters from the query string (the batch print uses the same)."""
-    status = request.args.get("status", "open")
-    filters = {"status": status if status in LIST_FILTERS else "open",  # unknown: the default
-               "village_id": request.args.get("village_id", type=db_int),
-               "due_before": _date_arg("due_before"), "issued_in": _month_arg("issued_in")}
-    unread = [name for name in ("village_id", "due_before", "issued_in")
-              if request.args.get(name) and filters[name] is None]
-    if status not in LIST_FILTERS or unread:  # an edited or old link: say so rather than show another list
+    filters, unread = list_filters(request.args)
+    if unread:  # an edited or old link: say so rather than show another list silently
         flash(_("A filter in the address could not be read, so it was left out."), "error")
     return filters
-
-
-def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
-
-
-def _month_arg(name: str) -> date | None:
-    """The first day of a month given as 2026-11 (what <input type=month> sends)."""
-    try:
-        first = date.fromisoformat(request.args.get(name, "") + "-01")
-    except ValueError:
-        return None
-    return first if first.year < 9999 else None  # the month after must exist too
 
 
 def _set_deadline(scope, order) -> str:

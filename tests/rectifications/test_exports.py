@@ -18,3 +18,13 @@ def test_the_order_export_has_the_numbers_deadlines_and_items_of_the_orders(clie
                     for o in orders]
     assert [[r[0], r[1], r[4].date(), r[6]] for r in rows] == expected
     assert rows[0][2] == "甲一村" and rows[0][5] == "已逾期" and rows[0][9] == "是"
+
+
+def test_the_order_export_keeps_the_lists_month_and_deadline_filters(client, login, inspected):  # noqa: F811
+    login("admin_a")
+    everything = table(book(client.get("/exports/orders.xlsx?status=all")).active)
+    assert everything
+    assert table(book(client.get("/exports/orders.xlsx?status=all&issued_in=2000-01")).active) == []
+    assert table(book(client.get("/exports/orders.xlsx?status=all&due_before=2000-01-01")).active) == []
+    listed = client.get("/orders/?status=all&issued_in=2000-01&due_before=2000-01-01").text
+    assert "issued_in=2000-01" in listed and "due_before=2000-01-01" in listed  # the export link keeps them
