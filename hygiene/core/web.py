@@ -156,7 +156,7 @@ def paginated(stmt, *, per_page: int = 20):
 def page_number() -> int:
     """The requested page, 1 when missing or nonsense (or beyond any list's length)."""
     page = request.args.get("page", 1, type=int) or 1
-    return page if 1 <= page <= 1_000_000 else 1
+    return min(page, 1_000_000) if page >= 1 else 1  # far past the end: paginated shows the last
 
 
 def photo_store():

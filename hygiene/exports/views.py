@@ -73,8 +73,8 @@ def task_page(task_id: int):
 def task_state(task_id: int):
     """The task's progress for the page's polling."""
     task = export_task_get(user_id=current_user.id, task_id=task_id)
-    return jsonify(status=task.status, percent=task.percent, progress=task.progress, total=task.total,
-                   finished=task.is_finished)
+    return jsonify(status=task.status, label=task.status_label, percent=task.percent, progress=task.progress,
+                   total=task.total, finished=task.is_finished)
 
 
 @bp.get("/tasks/<int:task_id>/download")

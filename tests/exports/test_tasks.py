@@ -56,7 +56,7 @@ def test_a_big_export_runs_in_the_background_and_its_file_is_the_same_as_a_small
     page = client.get(f"/exports/tasks/{task_id}")
     assert page.status_code == 200 and "等待开始" in page.text and "export-progress" in page.text
     assert client.get(f"/exports/tasks/{task_id}.json").json == {
-        "status": "queued", "percent": 0, "progress": 0, "total": task_of(app, task_id).total, "finished": False}
+        "status": "queued", "label": "等待开始……", "percent": 0, "progress": 0, "total": task_of(app, task_id).total, "finished": False}
     assert run(app) == {"exports_made": 1}
     task = task_of(app, task_id)
     assert (task.status, task.pending_key, task.attempts, task.percent) == ("done", None, 1, 100)

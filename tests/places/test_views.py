@@ -74,3 +74,8 @@ def test_a_page_past_the_end_shows_the_last_page(client, world, login):
     login("admin_a")
     page = client.get("/register/units/?page=999").text
     assert "a1饭店" in page and "a2饭店" in page
+
+
+def test_a_page_number_beyond_any_list_shows_the_last_page(client, world, login):
+    login("admin_a")
+    assert "a1饭店" in client.get("/register/units/?page=99999999999999999999999").text
