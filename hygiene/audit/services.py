@@ -72,34 +72,39 @@ def audit_event_values(
 
 
 def audit_record_many(events: list[dict[str, Any]]) -> None:
-    """Add many events (each from audit_event_values) in one executemany, for a bulk write whose
-    records are never loaded as objects (an import); the caller's transaction commits them.
+    """Add many events (each from audit_event_values, all with the same columns) in one bulk
+    write, for a bulk write whose records are never loaded as objects (an import); the caller's
+    transaction commits them.
 
-    A value that every event shares (the same object: the time, the actor, the action, the empty
-    before) becomes its database value once, not once an event: SQLAlchemy's per-row type
-    processing was the larger part of writing 5,000 events. The statement then names the columns
-    without types, so the values go to the driver as they are."""
+    Below SQLAlchemy's executemany, whose per-row parameter and type processing took longer
+    than the database's work (0.08 s for 5,000 events on SQLite): a value that every event
+    shares (the same object: the time, the actor, the action, the empty before) becomes its
+    database value once, and the rows go to the driver as they are."""
     if not events:
         return
     table: sa.Table = AuditEvent.__table__  # type: ignore[assignment]
     connection = db.session.connection()
-    dialect = connection.dialect
-    if dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql":
         _copy_events(connection, table, events)
-        return
-    first = events[0]
+    else:
+        _insert_events(connection, table, events)
+
+
+def _insert_events(connection: sa.Connection, table: sa.Table, events: list[dict[str, Any]]) -> None:
+    """SQLite (and any driver with ? or %s parameters): one executemany of the driver."""
+    dialect, first = connection.dialect, events[0]
     processors = {name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in first}
-    shared = {name: value for name, value in first.items() if all(event[name] is value for event in events)}
-    row_template = {name: _database_value(processors[name], value) for name, value in shared.items()}
+    shared = [name for name, value in first.items() if all(event[name] is value for event in events)]
+    shared_values = tuple(_database_value(processors[name], first[name]) for name in shared)
     varying = [(name, processors[name]) for name in first if name not in shared]
-    rows = []
-    for event in events:
-        row = dict(row_template)
-        for name, process in varying:
-            row[name] = event[name] if process is None else process(event[name])
-        rows.append(row)
-    untyped = sa.table(table.name, *(sa.column(name) for name in first))
-    connection.execute(untyped.insert(), rows)
+    columns_values = [[event[name] for event in events] if process is None else
+                      [process(event[name]) for event in events] for name, process in varying]
+    rows = ([shared_values + rest for rest in zip(*columns_values, strict=True)] if varying
+            else [shared_values] * len(events))  # one event: all its values are "shared"
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    columns = [*shared, *(name for name, _process in varying)]
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                               f"VALUES ({', '.join([marker] * len(columns))})", rows)
 
 
 def _copy_events(connection: sa.Connection, table: sa.Table, events: list[dict[str, Any]]) -> None:

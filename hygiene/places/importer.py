@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from openpyxl import load_workbook
-from sqlalchemy.orm import joinedload
 
 from hygiene.access.scope import Scope
 from hygiene.core.bulk import collector_paused
@@ -252,22 +251,28 @@ def _is_example(kind: Kind, row: ImportRow) -> bool:
 
 
 class _Parents:
-    """The villages (or townships) of the scope by name, to turn names in the file into ids."""
+    """The villages (or townships) of the scope by name, to turn names in the file into ids.
+
+    Rows, not model objects: id, name, active, township_id and township_name each."""
 
     def __init__(self, kind: Kind, scope: Scope):
         self.kind = kind
-        model: type[Township | Village] = Township if kind.parent == "township" else Village
+        if kind.parent == "township":
+            select = sa.select(Township.id, Township.name, Township.active, Township.id.label("township_id"),
+                               Township.name.label("township_name")).where(scope.clause(Township))
+        else:
+            select = sa.select(Village.id, Village.name, Village.active, Village.township_id,
+                               Township.name.label("township_name")).join(Village.township).where(
+                scope.clause(Village))
+        self.by_id = {parent.id: parent for parent in db.session.execute(select)}
         self.by_name: dict[str, list] = defaultdict(list)
-        load = (joinedload(Village.township),) if model is Village else ()
-        self.by_id = {parent.id: parent for parent in
-                      db.session.scalars(sa.select(model).where(scope.clause(model)).options(*load))}
         for parent in self.by_id.values():
             self.by_name[parent.name].append(parent)
 
     def find(self, name: str, township: str = "") -> tuple[int | None, str | None]:
         """Return (id, None) or (None, the reason the name does not fit)."""
         found = [p for p in self.by_name.get(name, [])
-                 if not township or p.township.name == township]
+                 if not township or p.township_name == township]
         if len(found) == 1:
             return found[0].id, None
         if not name:

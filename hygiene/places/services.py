@@ -67,10 +67,11 @@ class RegisterLookup:
 
     def taken(self, values: dict) -> bool:
         """True when a record with the natural key of `values` already exists under its parent."""
-        parent_id = values[self.kind.parent_attr] if self.kind.parent_attr else None
+        parent_attr = self.kind.parent_attr
+        parent_id = values[parent_attr] if parent_attr else None
         if parent_id not in self._taken:
             self.load_keys([parent_id])
-        return tuple(values[f] for f in self.kind.unique) in self._taken[parent_id]
+        return tuple([values[f] for f in self.kind.unique]) in self._taken[parent_id]
 
 
 def record_create(*, kind: Kind, scope: Scope, actor_id: int | None, data: PlaceInput) -> Any:
@@ -104,9 +105,10 @@ def records_insert(*, kind: Kind, actor_id: int | None, rows: list[dict]) -> lis
     labelled = hasattr(written, "audit_label")
     shared: dict[str, Any] = {}  # the columns every event shares, as audit_event_values makes them
     events = []
+    parent_attr = kind.parent_attr
     for new_id, values in zip(ids, rows, strict=True):
         record = written(id=new_id, **values)
-        parent_id = values[kind.parent_attr] if kind.parent_attr else new_id
+        parent_id = values[parent_attr] if parent_attr else new_id
         # the register's fields are text and ids: JSON-safe as they are, as snapshot() would give them
         after = {name: values[name] for name in kind.fields}
         if not shared:  # the first event as record_insert makes it; the others differ from it only below
