@@ -184,11 +184,11 @@ def _stored_upload(path: Path) -> tuple[dict | None, Callable[[], importer.Table
     function reading the cells, which only a confirm that checks every row again needs."""
     if path.suffix != ".json":
         return None, lambda: _file_table(path)
-    first, _newline, rest = path.read_text(encoding="utf-8").partition("\n")
-    kept = json.loads(first)
+    with path.open(encoding="utf-8") as lines:
+        kept = json.loads(lines.readline())
     if "header" in kept:  # the cells alone, as the release before kept them
         return None, lambda: _cells_table(kept)
-    return kept, lambda: _cells_table(json.loads(rest))
+    return kept, lambda: _cells_table(json.loads(path.read_text(encoding="utf-8").split("\n", 1)[1]))
 
 
 def _file_table(path: Path) -> importer.Table:

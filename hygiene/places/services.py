@@ -103,23 +103,24 @@ def records_insert(*, kind: Kind, actor_id: int | None, rows: list[dict]) -> lis
     townships = _township_ids(kind, rows)
     written = _written_record_class(model)
     labelled = hasattr(written, "audit_label")
-    shared: dict[str, Any] = {}  # the columns every event shares, as audit_event_values makes them
+    shared: dict[str, Any] = {}  # the columns all events share, as audit_event_values makes them
     events = []
     parent_attr = kind.parent_attr
     for new_id, values in zip(ids, rows, strict=True):
         record = written(id=new_id, **values)
         parent_id = values[parent_attr] if parent_attr else new_id
         # the register's fields are text and ids: JSON-safe as they are, as snapshot() would give them
-        after = {name: values[name] for name in kind.fields}
-        if not shared:  # the first event as record_insert makes it; the others differ from it only below
-            shared = audit_event_values(actor_id=actor_id, action="create", record=record,
-                                        township_id=None, after=snapshot(record, kind.fields), at=now)
-        event = {**shared, "entity_id": new_id, "entity_label": str(record)[:200],
-                 "township_id": townships.get(parent_id, parent_id), "after": after}
+        event = {"entity_id": new_id, "entity_label": str(record)[:200],
+                 "township_id": townships.get(parent_id, parent_id),
+                 "after": {name: values[name] for name in kind.fields}}
         if labelled:
             event["label_key"], event["label_params"] = record.audit_label()
+        if not shared:  # the rest of the first event as record_insert makes it
+            first = audit_event_values(actor_id=actor_id, action="create", record=record,
+                                       township_id=None, after=snapshot(record, kind.fields), at=now)
+            shared = {name: value for name, value in first.items() if name not in event}
         events.append(event)
-    audit_record_many(events)
+    audit_record_many(events, shared)
     return ids
 
 
