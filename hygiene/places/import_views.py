@@ -27,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from wtforms import HiddenField, SelectChoice, SelectField
 from wtforms.validators import AnyOf, Regexp
 
+from hygiene.core.bulk import collector_paused
 from hygiene.core.web import current_scope, require_admin
 from hygiene.extensions import db
 from hygiene.places import importer, rules
@@ -102,15 +103,16 @@ def import_confirm():
         flash(_("This import was already saved or has expired; please upload the file again."), "error")
         return redirect(url_for(".import_start", kind=form.kind.data))
     kind, scope = KINDS[form.kind.data], current_scope()
-    checked, table = _stored_upload(path)
     try:
-        count = None if checked is None else importer.import_checked(
-            kind=kind, scope=scope, actor_id=current_user.id, checked=checked)
-        plan = None
-        if count is None:  # an older stored upload, or the register changed: check every cell again
-            plan = importer.import_plan(kind=kind, scope=scope, table=table())
-            count = importer.import_apply(kind=kind, scope=scope, actor_id=current_user.id,
-                                          plan=plan) if plan.ok else 0
+        with collector_paused():  # thousands of rows read and written, no cycles (core/bulk.py)
+            checked, table = _stored_upload(path)
+            count = None if checked is None else importer.import_checked(
+                kind=kind, scope=scope, actor_id=current_user.id, checked=checked)
+            plan = None
+            if count is None:  # an older stored upload, or the register changed: check every cell again
+                plan = importer.import_plan(kind=kind, scope=scope, table=table())
+                count = importer.import_apply(kind=kind, scope=scope, actor_id=current_user.id,
+                                              plan=plan) if plan.ok else 0
     except importer.ImportFileError as error:
         db.session.rollback()
         return _refused(kind, path, error.message)

@@ -106,8 +106,9 @@ def records_insert(*, kind: Kind, actor_id: int | None, rows: list[dict]) -> lis
     shared: dict[str, Any] = {}  # the columns all events share, as audit_event_values makes them
     events = []
     parent_attr = kind.parent_attr
+    record = written()  # one stand-in, given each row's values in turn
     for new_id, values in zip(ids, rows, strict=True):
-        record = written(id=new_id, **values)
+        record.__dict__.update(values, id=new_id)
         parent_id = values[parent_attr] if parent_attr else new_id
         # the register's fields are text and ids: JSON-safe as they are, as snapshot() would give them
         event = {"entity_id": new_id, "entity_label": str(record)[:200],
