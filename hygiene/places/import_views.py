@@ -11,6 +11,7 @@ import json
 import secrets
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -22,6 +23,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectChoice, SelectField
 from wtforms.validators import AnyOf, Regexp
 
+from hygiene.core.bulk import collector_paused
 from hygiene.core.download import CSV, download
 from hygiene.core.excel import XLSX, ListChoice, Sheet, workbook
 from hygiene.core.web import current_scope, require_admin
@@ -85,7 +87,7 @@ def import_upload():
     except importer.ImportFileError as error:
         form.file.errors = [*form.file.errors, error.message]
         return _start_page(form, 422)
-    token = _store(table) if plan.ok else None
+    token = _store(table, plan) if plan.ok else None
     return _preview(plan, token, 200 if plan.ok else 422)
 
 
@@ -100,16 +102,22 @@ def import_confirm():
         return redirect(url_for(".import_start", kind=form.kind.data))
     kind, scope = KINDS[form.kind.data], current_scope()
     try:
-        plan = importer.import_plan(kind=kind, scope=scope, table=_stored_table(path))
-        count = importer.import_apply(kind=kind, scope=scope, actor_id=current_user.id,
-                                      plan=plan) if plan.ok else 0
+        with collector_paused():  # thousands of rows read and written, no cycles (core/bulk.py)
+            checked, table = _stored_upload(path)
+            count = None if checked is None else importer.import_checked(
+                kind=kind, scope=scope, actor_id=current_user.id, checked=checked)
+            plan = None
+            if count is None:  # an older stored upload, or the register changed: check every cell again
+                plan = importer.import_plan(kind=kind, scope=scope, table=table())
+                count = importer.import_apply(kind=kind, scope=scope, actor_id=current_user.id,
+                                              plan=plan) if plan.ok else 0
     except importer.ImportFileError as error:
         db.session.rollback()
         return _refused(kind, path, error.message)
     except Exception:
         _unclaimed(path)  # nothing was saved (a bug, the database away): the same confirm may come again
         raise
-    if not plan.ok:
+    if plan is not None and not plan.ok:
         return _refused(kind, path, plan)
     try:
         db.session.commit()
@@ -150,11 +158,13 @@ def _folder() -> Path:
     return Path(current_app.instance_path) / "imports"
 
 
-def _store(table: importer.Table) -> str:
-    """Keep the cells of an uploaded file until the admin confirms it; return its random token.
+def _store(table: importer.Table, plan: importer.ImportPlan) -> str:
+    """Keep an upload until the admin confirms it; return its random token.
 
-    The cells as read, not the file: reading a 5,000-row workbook again took longer than checking
-    and saving its rows. The confirm checks every row again against the register as it is then."""
+    Two lines of JSON: what the check found (importer.checked_rows), which the confirm inserts
+    when the register still agrees, and the cells as read (not the file: reading a 5,000-row
+    workbook again took longer than checking and saving its rows), which the confirm checks
+    again when it does not, to name each row's problem."""
     folder = _folder()
     folder.mkdir(parents=True, exist_ok=True)
     limit = time.time() - STALE_AFTER
@@ -163,17 +173,30 @@ def _store(table: importer.Table) -> str:
             old.unlink(missing_ok=True)
     token = secrets.token_hex(16)
     cells = {"header": table.header, "rows": table.rows}
-    (folder / f"{token}.json").write_text(json.dumps(cells, ensure_ascii=False), encoding="utf-8")
+    lines = (json.dumps(importer.checked_rows(plan), ensure_ascii=False),  # no line breaks inside
+             json.dumps(cells, ensure_ascii=False))
+    (folder / f"{token}.json").write_text("\n".join(lines), encoding="utf-8")
     return token
 
 
-def _stored_table(path: Path) -> importer.Table:
-    """The cells kept by _store, or a file kept as uploaded (by the release before, which kept
-    the .xlsx or .csv itself: confirms of those still work after an update)."""
+def _stored_upload(path: Path) -> tuple[dict | None, Callable[[], importer.Table]]:
+    """What _store kept: the checked rows (None for an upload kept by an earlier release) and a
+    function reading the cells, which only a confirm that checks every row again needs."""
     if path.suffix != ".json":
-        return importer.read_table(path.name, path.read_bytes(),
-                                   max_rows=current_app.config["IMPORT_MAX_ROWS"])
-    cells = json.loads(path.read_text(encoding="utf-8"))
+        return None, lambda: _file_table(path)
+    with path.open(encoding="utf-8") as lines:
+        kept = json.loads(lines.readline())
+    if "header" in kept:  # the cells alone, as the release before kept them
+        return None, lambda: _cells_table(kept)
+    return kept, lambda: _cells_table(json.loads(path.read_text(encoding="utf-8").split("\n", 1)[1]))
+
+
+def _file_table(path: Path) -> importer.Table:
+    """A file kept as uploaded (by the release before the cells were kept): read it again."""
+    return importer.read_table(path.name, path.read_bytes(), max_rows=current_app.config["IMPORT_MAX_ROWS"])
+
+
+def _cells_table(cells: dict) -> importer.Table:
     return importer.Table(cells["header"], [(number, row) for number, row in cells["rows"]])
 
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from openpyxl import load_workbook
-from sqlalchemy.orm import joinedload
 
 from hygiene.access.scope import Scope
-from hygiene.errors import DomainError
+from hygiene.core.bulk import collector_paused
+from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.places import rules, services
 from hygiene.places.kinds import Kind
@@ -213,11 +213,12 @@ def import_plan(*, kind: Kind, scope: Scope, table: Table) -> ImportPlan:
     if not kept:
         raise ImportFileError(_("The file has no data rows under the header row."))
     parents, seen = _Parents(kind, scope), {}  # type: _Parents, dict[tuple, int]
-    known = services.RegisterLookup(kind, scope)  # so checking a row costs no query
+    known = services.RegisterLookup(kind, scope, parents=parents.by_id)  # checking a row costs no query
     known.load_keys(p.id for row in kept for p in parents.by_name.get(row.cells["parent"], ()))
-    for row in kept:
-        _check_row(kind, scope, parents, row, known)
-        _check_repeat(kind, row, seen)
+    with collector_paused():
+        for row in kept:
+            _check_row(kind, scope, parents, row, known)
+            _check_repeat(kind, row, seen)
     return ImportPlan(kind, columns, kept, ignored, len(rows) - len(kept))
 
 
@@ -250,20 +251,28 @@ def _is_example(kind: Kind, row: ImportRow) -> bool:
 
 
 class _Parents:
-    """The villages (or townships) of the scope by name, to turn names in the file into ids."""
+    """The villages (or townships) of the scope by name, to turn names in the file into ids.
+
+    Rows, not model objects: id, name, active, township_id and township_name each."""
 
     def __init__(self, kind: Kind, scope: Scope):
         self.kind = kind
-        model: type[Township | Village] = Township if kind.parent == "township" else Village
+        if kind.parent == "township":
+            select = sa.select(Township.id, Township.name, Township.active, Township.id.label("township_id"),
+                               Township.name.label("township_name")).where(scope.clause(Township))
+        else:
+            select = sa.select(Village.id, Village.name, Village.active, Village.township_id,
+                               Township.name.label("township_name")).join(Village.township).where(
+                scope.clause(Village))
+        self.by_id = {parent.id: parent for parent in db.session.execute(select)}
         self.by_name: dict[str, list] = defaultdict(list)
-        load = (joinedload(Village.township),) if model is Village else ()
-        for parent in db.session.scalars(sa.select(model).where(scope.clause(model)).options(*load)):
+        for parent in self.by_id.values():
             self.by_name[parent.name].append(parent)
 
     def find(self, name: str, township: str = "") -> tuple[int | None, str | None]:
         """Return (id, None) or (None, the reason the name does not fit)."""
         found = [p for p in self.by_name.get(name, [])
-                 if not township or p.township.name == township]
+                 if not township or p.township_name == township]
         if len(found) == 1:
             return found[0].id, None
         if not name:
@@ -322,10 +331,63 @@ def import_apply(*, kind: Kind, scope: Scope, actor_id: int | None, plan: Import
     The rows and their audit events are inserted in bulk: a few statements for the whole file."""
     if not plan.ok:
         raise ValueError("only a plan without bad rows can be applied")
+    with collector_paused():
+        return _insert(kind, actor_id, [row.values for row in plan.rows if row.values is not None])
+
+
+# What an upload's check found, kept beside its cells: the confirm inserts these values when the
+# register still agrees instead of checking every cell again (the field rules depend on the cells
+# alone, and the cells have not changed). Raise the number whenever a row rule changes, so that
+# uploads checked by the rules before are checked again at their confirm.
+CHECKED_FORMAT = 1
+
+
+def checked_rows(plan: ImportPlan) -> dict:
+    """The JSON-safe result of a plan without bad rows: its kind, the parent each name in the file
+    stood for, and every row's values (as record_validate returned them)."""
+    if not plan.ok:
+        raise ValueError("only a plan without bad rows is kept for its confirm")
+    attr = plan.kind.parent_attr
+    parents = sorted({(row.cells["parent"], row.cells.get("township", ""), row.data[attr])
+                      for row in plan.rows})
+    return {"format": CHECKED_FORMAT, "kind": plan.kind.slug, "parents": parents,
+            "rows": [row.values for row in plan.rows]}
+
+
+def import_checked(*, kind: Kind, scope: Scope, actor_id: int | None, checked: dict) -> int | None:
+    """Insert the rows an upload checked (checked_rows), all or none, when the register still
+    agrees: every parent name still means the same parent, in this scope and active, and no
+    natural key of the file has been taken meanwhile. Return the number of rows, or None when
+    anything changed (then nothing was written and the caller checks the cells again, which
+    names each row's problem). The caller commits."""
+    if not scope.can_edit_register:
+        raise Forbidden(_("Only the hygiene office can change the register."))
+    with collector_paused():
+        if not register_agrees(kind=kind, scope=scope, checked=checked):
+            return None
+        return _insert(kind, actor_id, checked["rows"])
+
+
+def register_agrees(*, kind: Kind, scope: Scope, checked: dict) -> bool:
+    """True when the checked rows of an upload (checked_rows) still hold for `kind` in `scope`:
+    the same rules checked them, each parent name means the same parent, which is in the scope
+    and active, and no natural key of the file has been taken. Two or three queries."""
+    if checked.get("format") != CHECKED_FORMAT or checked.get("kind") != kind.slug:
+        return False
+    parents = _Parents(kind, scope)
+    for name, township, parent_id in checked["parents"]:
+        found = parents.by_id.get(parent_id)
+        if found is None or not found.active or parents.find(name, township) != (parent_id, None):
+            return False
+    known = services.RegisterLookup(kind, scope, parents=parents.by_id)
+    known.load_keys(parent_id for _name, _township, parent_id in checked["parents"])
+    return not any(known.taken(values) for values in checked["rows"])
+
+
+def _insert(kind: Kind, actor_id: int | None, rows: list[dict]) -> int:
     try:
-        services.records_insert(kind=kind, actor_id=actor_id,
-                                rows=[row.values for row in plan.rows if row.values is not None])
+        services.records_insert(kind=kind, actor_id=actor_id, rows=rows)
     except (services.RecordInvalid, sa.exc.IntegrityError) as error:
         raise ImportFileError(_("The register changed while importing, so nothing was saved. "
                                 "Please upload the file again.")) from error
-    return len(plan.rows)
+    return len(rows)

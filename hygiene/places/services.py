@@ -17,6 +17,7 @@ from hygiene.audit.services import (
     changed_fields,
     snapshot,
 )
+from hygiene.clock import now_utc
 from hygiene.core.schemas import valid_values
 from hygiene.errors import Forbidden
 from hygiene.extensions import db
@@ -34,10 +35,11 @@ class RegisterLookup:
 
     record_validate asks it instead of the database when given one (`known=`)."""
 
-    def __init__(self, kind: Kind, scope: Scope):
+    def __init__(self, kind: Kind, scope: Scope, parents: Mapping[int, Any] | None = None):
+        """`parents`: {id: parent} of the scope when the caller has read them already."""
         self.kind = kind
-        self._parents: dict[int, Any] = {}
-        if kind.parent is not None:
+        self._parents: Mapping[int, Any] = parents or {}
+        if kind.parent is not None and parents is None:
             model = _parent_model(kind)
             self._parents = {p.id: p for p in db.session.scalars(sa.select(model).where(scope.clause(model)))}
         self._taken: dict[int | None, set[tuple]] = {}
@@ -65,10 +67,11 @@ class RegisterLookup:
 
     def taken(self, values: dict) -> bool:
         """True when a record with the natural key of `values` already exists under its parent."""
-        parent_id = values[self.kind.parent_attr] if self.kind.parent_attr else None
+        parent_attr = self.kind.parent_attr
+        parent_id = values[parent_attr] if parent_attr else None
         if parent_id not in self._taken:
             self.load_keys([parent_id])
-        return tuple(values[f] for f in self.kind.unique) in self._taken[parent_id]
+        return tuple([values[f] for f in self.kind.unique]) in self._taken[parent_id]
 
 
 def record_create(*, kind: Kind, scope: Scope, actor_id: int | None, data: PlaceInput) -> Any:
@@ -93,19 +96,32 @@ def records_insert(*, kind: Kind, actor_id: int | None, rows: list[dict]) -> lis
     the new ids in the order of `rows`."""
     if not rows:
         return []
-    model = kind.model
-    db.session.execute(sa.insert(model.__table__), rows)  # Core executemany: no per-row ORM work
+    model, now = kind.model, now_utc()
+    # Core executemany: no per-row ORM work; one time for the whole file rather than a call a row
+    db.session.execute(sa.insert(model.__table__).values(created_at=now, updated_at=now), rows)
     ids = _new_ids(kind, rows)
     townships = _township_ids(kind, rows)
     written = _written_record_class(model)
+    labelled = hasattr(written, "audit_label")
+    shared: dict[str, Any] = {}  # the columns all events share, as audit_event_values makes them
     events = []
+    parent_attr = kind.parent_attr
+    record = written()  # one stand-in, given each row's values in turn
     for new_id, values in zip(ids, rows, strict=True):
-        record = written(id=new_id, **values)
-        parent_id = values[kind.parent_attr] if kind.parent_attr else new_id
-        events.append(audit_event_values(actor_id=actor_id, action="create", record=record,
-                                         township_id=townships.get(parent_id, parent_id),
-                                         after=snapshot(record, kind.fields)))
-    audit_record_many(events)
+        record.__dict__.update(values, id=new_id)
+        parent_id = values[parent_attr] if parent_attr else new_id
+        # the register's fields are text and ids: JSON-safe as they are, as snapshot() would give them
+        event = {"entity_id": new_id, "entity_label": str(record)[:200],
+                 "township_id": townships.get(parent_id, parent_id),
+                 "after": {name: values[name] for name in kind.fields}}
+        if labelled:
+            event["label_key"], event["label_params"] = record.audit_label()
+        if not shared:  # the rest of the first event as record_insert makes it
+            first = audit_event_values(actor_id=actor_id, action="create", record=record,
+                                       township_id=None, after=snapshot(record, kind.fields), at=now)
+            shared = {name: value for name, value in first.items() if name not in event}
+        events.append(event)
+    audit_record_many(events, shared)
     return ids
 
 

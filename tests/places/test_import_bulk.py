@@ -240,8 +240,8 @@ def test_a_confirm_that_breaks_gives_its_file_back_for_the_next_try(world, login
     def broken(**_kwargs):
         raise RuntimeError("the database went away")
 
-    with monkeypatch.context() as patch:
-        patch.setattr(importer, "import_apply", broken)
+    with monkeypatch.context() as patch:  # the write that both ways of confirming end in
+        patch.setattr(services, "records_insert", broken)
         with pytest.raises(RuntimeError):
             confirm(client, "units", token)
     assert [p.name for p in instance_folder.iterdir()] == [f"{token}.json"]
