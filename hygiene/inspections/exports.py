@@ -18,10 +18,10 @@ from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
 from hygiene.checklists.models import TemplateItem, TemplateSection, TemplateVersion
 from hygiene.core.excel import Sheet, yes_no
-from hygiene.core.input import optional_int
 from hygiene.errors import DomainError
 from hygiene.exports.registry import ExportKind, register_export
 from hygiene.extensions import db
+from hygiene.inspections.filters import list_filters
 from hygiene.inspections.models import Answer, Inspection, inspection_inspector
 from hygiene.inspections.queries import inspection_list_stmt
 from hygiene.inspections.status import OVERDUE_LABEL, InspectionStatus
@@ -153,9 +153,9 @@ def _answers_stmt(chosen: sa.Select, *, published_only: bool) -> sa.Select:
 def read_params(args: Mapping[str, str], today: date) -> dict:
     """The list page's filters as the export's parameters; a bad date range is refused."""
     start, end = export_range(args.get("start"), args.get("end"), today=today)
-    village_id = optional_int(args.get("village_id"))
-    return {"start": start.isoformat(), "end": end.isoformat(), "status": args.get("status", ""),
-            "village_id": village_id, "today": today.isoformat()}
+    filters, _unread = list_filters(args)
+    return {"start": start.isoformat(), "end": end.isoformat(), "status": filters["status"],
+            "village_id": filters["village_id"], "today": today.isoformat()}
 
 
 def _filters(params: dict) -> dict:

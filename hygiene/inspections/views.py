@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -12,7 +11,6 @@ from flask_login import current_user, login_required
 
 from hygiene.audit.queries import events_for
 from hygiene.clock import local_today, now_utc
-from hygiene.core.input import db_int
 from hygiene.core.web import (
     answers_json,
     attempt,
@@ -27,6 +25,7 @@ from hygiene.errors import DomainError
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork, formpost, queries, review, scoring
 from hygiene.inspections.access import sees_inspection_results
+from hygiene.inspections.filters import list_filters
 from hygiene.inspections.forms import parse_answers, posted_photos
 from hygiene.inspections.status import LIST_FILTERS, InspectionStatus
 from hygiene.media.models import Photo
@@ -48,11 +47,10 @@ def _signed_in() -> None:
 @bp.get("/")
 def inspection_list():
     scope, today = current_scope(), local_today()
-    status = request.args.get("status", "")
-    filters = {"status": status if status in LIST_FILTERS else "",  # unknown: all, as the menu says
-               "village_id": request.args.get("village_id", type=db_int),
-               "start": _date_arg("start"), "end": _date_arg("end"),
-               "assigned_to": current_user.id if request.args.get("mine") else None}
+    filters, unread = list_filters(request.args)
+    if unread:  # an edited or old link: say so rather than show another list silently
+        flash(_("A filter in the address could not be read, so it was left out."), "error")
+    filters["assigned_to"] = current_user.id if request.args.get("mine") else None
     stmt = queries.inspection_list_stmt(scope=scope, today=today, **filters)
     page = paginated(stmt, per_page=25)
     flagged = queries.flagged_photo_counts([i.id for i in page.items]) if scope.township_wide else None
@@ -264,10 +262,3 @@ def _can_fill(scope, inspection) -> bool:
     except DomainError:
         return False
     return True
-
-
-def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None

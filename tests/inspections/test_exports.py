@@ -135,3 +135,16 @@ def test_the_date_range_defaults_to_this_month_and_is_capped():
     assert exports.export_range(None, None, today=date(2026, 11, 23)) == (date(2026, 11, 1), date(2026, 11, 23))
     with pytest.raises(DomainError):
         exports.export_range("2026-01-01", "2027-01-02", today=date(2026, 11, 23))
+
+
+@pytest.mark.parametrize("query", ["status=bogus", "start=2026-13-01", "village_id=abc"])
+def test_the_inspections_list_says_when_a_filter_was_left_out(client, login, world, query):
+    login("admin_a")
+    page = client.get(f"/inspections/?{query}")
+    assert page.status_code == 200 and "筛选条件无法识别" in page.text
+
+
+def test_the_inspections_list_s_own_filters_raise_no_warning(client, login, world):
+    login("admin_a")
+    page = client.get("/inspections/?status=&village_id=&start=&end=")
+    assert page.status_code == 200 and "筛选条件无法识别" not in page.text
