@@ -3,6 +3,7 @@ and text longer than its column (checked in forms with limits read from the mode
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 import sqlalchemy as sa
 from flask import Flask, request
@@ -50,6 +51,14 @@ def optional_int(value) -> int | None:
     """An id from a query string, or None when it is missing, not a number or beyond the database."""
     try:
         return None if value in (None, "") else db_int(value)
+    except ValueError:
+        return None
+
+
+def optional_date(value) -> date | None:
+    """A date (2026-11-01) from a query string, or None when it is missing or unreadable."""
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and value else None
     except ValueError:
         return None
 

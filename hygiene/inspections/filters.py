@@ -3,9 +3,8 @@ read them here, so the file holds the rows the list shows (the export adds its o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 
-from hygiene.core.input import optional_int
+from hygiene.core.input import optional_date, optional_int
 from hygiene.inspections.status import LIST_FILTERS
 
 
@@ -14,13 +13,6 @@ def list_filters(args: Mapping[str, str]) -> tuple[dict, list[str]]:
     status = args.get("status", "")
     filters = {"status": status if status in LIST_FILTERS else "",  # unknown: all, as the menu says
                "village_id": optional_int(args.get("village_id")),
-               "start": _day(args.get("start", "")), "end": _day(args.get("end", ""))}
+               "start": optional_date(args.get("start", "")), "end": optional_date(args.get("end", ""))}
     unread = [name for name in ("village_id", "start", "end") if args.get(name) and filters[name] is None]
     return filters, (["status"] if filters["status"] != status else []) + unread
-
-
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
