@@ -47,6 +47,7 @@ if str(ROOT) not in sys.path:
 import sqlalchemy as sa  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
+from bench._databases import pg_available  # noqa: E402
 from bench._timing import timed  # noqa: E402
 from config import TestConfig  # noqa: E402
 from hygiene import create_app  # noqa: E402
@@ -259,20 +260,6 @@ def run_database(name: str, url: str, runs: int) -> dict:
         shutil.rmtree(app.instance_path, ignore_errors=True)
 
 
-def pg_available() -> bool:
-    engine = sa.create_engine(PG_URL)
-    if engine.url.database in ("test", "mytest", "helpertest", "helper7", "benchdb"):
-        raise SystemExit(f"refusing to use the database {engine.url.database!r}")
-    try:
-        with engine.connect():
-            return True
-    except sa.exc.OperationalError as error:
-        print(f"PostgreSQL not available ({error.orig}); SQLite only")
-        return False
-    finally:
-        engine.dispose()
-
-
 def summarise(name: str, result: dict) -> dict:
     medians = {kind: statistics.median(t) for kind, t in result["times"].items()}
     for kind, label in (("xlsx", "(a) confirm, .xlsx"), ("csv", "(a) confirm, .csv"),
@@ -299,7 +286,7 @@ def main() -> None:
     started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix="importbench-"))
     targets = []
-    if args.only != "sqlite" and pg_available():
+    if args.only != "sqlite" and pg_available(PG_URL):
         targets.append(("postgresql", PG_URL))
     if args.only != "pg":
         targets.append(("sqlite", f"sqlite:///{scratch / 'register.db'}"))

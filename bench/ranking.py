@@ -49,6 +49,7 @@ if str(ROOT) not in sys.path:
 
 import sqlalchemy as sa  # noqa: E402
 
+from bench._databases import pg_available  # noqa: E402
 from bench._timing import interleaved_times, timed  # noqa: E402
 from config import TestConfig  # noqa: E402
 from hygiene import create_app  # noqa: E402
@@ -383,20 +384,6 @@ def run_database(name: str, url: str, args) -> dict:
     return {**built, **timings, **served, "indexed": indexed}
 
 
-def pg_available() -> bool:
-    engine = sa.create_engine(PG_URL)
-    if engine.url.database in ("test", "mytest", "helpertest", "helper7", "benchdb"):
-        raise SystemExit(f"refusing to use the database {engine.url.database!r}")
-    try:
-        with engine.connect():
-            return True
-    except sa.exc.OperationalError as error:
-        print(f"PostgreSQL not available ({error.orig}); SQLite only")
-        return False
-    finally:
-        engine.dispose()
-
-
 def summarise(name: str, r: dict) -> dict:
     med = {k: statistics.median(v) for k, v in r["times"].items()}
     ratio = med["rank_county"] / med["aggregate_answers"]
@@ -446,7 +433,7 @@ def main() -> None:
     started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix="rankbench-"))
     targets = []
-    if args.only != "sqlite" and pg_available():
+    if args.only != "sqlite" and pg_available(PG_URL):
         targets.append(("postgresql", PG_URL))
     if args.only != "pg":
         targets.append(("sqlite", f"sqlite:///{scratch / 'county.db'}"))
