@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
+
 from hygiene.access.scope import Scope
 from hygiene.core.excel import Sheet
+from hygiene.errors import DomainError
 
 Params = dict[str, Any]  # JSON-able: stored with the task, read again by the runner
 
@@ -48,3 +51,11 @@ def register_export(kind: ExportKind) -> ExportKind:
 def export_kind(key: str) -> ExportKind | None:
     """The registered kind `key`, or None."""
     return _KINDS.get(key)
+
+
+def refuse_unreadable(unread: list[str]) -> None:
+    """An export of a list page refuses a filter it cannot read (an edited link) rather than
+    quietly writing another list than the one asked for."""
+    if unread:
+        raise DomainError(_("A filter in the address could not be read, so nothing was exported. Export "
+                            "again from the list page."))

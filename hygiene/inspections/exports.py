@@ -19,7 +19,7 @@ from hygiene.accounts.models import User
 from hygiene.checklists.models import TemplateItem, TemplateSection, TemplateVersion
 from hygiene.core.excel import Sheet, yes_no
 from hygiene.errors import DomainError
-from hygiene.exports.registry import ExportKind, register_export
+from hygiene.exports.registry import ExportKind, refuse_unreadable, register_export
 from hygiene.extensions import db
 from hygiene.inspections.filters import list_filters
 from hygiene.inspections.models import Answer, Inspection, inspection_inspector
@@ -153,7 +153,8 @@ def _answers_stmt(chosen: sa.Select, *, published_only: bool) -> sa.Select:
 def read_params(args: Mapping[str, str], today: date) -> dict:
     """The list page's filters as the export's parameters; a bad date range is refused."""
     start, end = export_range(args.get("start"), args.get("end"), today=today)
-    filters, _unread = list_filters(args)
+    filters, unread = list_filters(args)
+    refuse_unreadable(unread)
     return {"start": start.isoformat(), "end": end.isoformat(), "status": filters["status"],
             "village_id": filters["village_id"], "today": today.isoformat()}
 

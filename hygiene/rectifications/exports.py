@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from hygiene.access.scope import Scope
 from hygiene.core.excel import Sheet, yes_no
-from hygiene.exports.registry import ExportKind, register_export
+from hygiene.exports.registry import ExportKind, refuse_unreadable, register_export
 from hygiene.extensions import db
 from hygiene.rectifications.filters import list_filters
 from hygiene.rectifications.models import RectificationOrder
@@ -58,7 +58,8 @@ def order_rows(*, scope: Scope, today: date, **filters) -> Iterator[list]:
 
 def read_params(args: Mapping[str, str], today: date) -> dict:
     """The list page's filters as the export's parameters."""
-    filters, _unread = list_filters(args, default_status="")
+    filters, unread = list_filters(args, default_status="")
+    refuse_unreadable(unread)
     return {**filters, "today": today.isoformat(), "due_before": _iso(filters["due_before"]),
             "issued_in": _iso(filters["issued_in"])}
 

@@ -28,3 +28,11 @@ def test_the_order_export_keeps_the_lists_month_and_deadline_filters(client, log
     assert table(book(client.get("/exports/orders.xlsx?status=all&due_before=2000-01-01")).active) == []
     listed = client.get("/orders/?status=all&issued_in=2000-01&due_before=2000-01-01").text
     assert "issued_in=2000-01" in listed and "due_before=2000-01-01" in listed  # the export link keeps them
+
+
+def test_an_export_link_with_a_filter_it_cannot_read_exports_nothing_and_says_so(client, login, world):
+    login("admin_a")
+    for url in ("/exports/orders.xlsx?status=bogus", "/exports/orders.xlsx?issued_in=2026-13",
+                "/exports/inspections.xlsx?village_id=abc", "/exports/inspections.xlsx?status=bogus"):
+        response = client.get(url)
+        assert response.status_code == 400 and "筛选条件无法识别，未导出" in response.text, url
