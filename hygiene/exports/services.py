@@ -155,9 +155,12 @@ def _finish(task_id: int, status: TaskStatus, *, now: datetime, path: str = "", 
         task.progress = task.total = rows
     user = db.session.get(User, task.user_id)
     if user is not None:
+        done = status == TaskStatus.DONE
         subject = (_l("Your export “%(name)s” is ready to download.", name=task.file_name)
-                   if status == TaskStatus.DONE else _l("Your export “%(name)s” failed.", name=task.file_name))
-        tell([NotifySpec(recipient=user, kind="export", subject=subject, body=subject,
+                   if done else _l("Your export “%(name)s” failed.", name=task.file_name))
+        body = (_l("Open it to download the file; it is kept for a week.") if done
+                else _l("Please export again; if it fails again, tell the hygiene office."))
+        tell([NotifySpec(recipient=user, kind="export", subject=subject, body=body,
                          dedupe_key=f"export:{task.id}:{task.attempts}", send_after=now,
                          link=f"/exports/tasks/{task.id}", channels=["in_app"])])
     db.session.flush()

@@ -78,7 +78,7 @@ def test_the_asker_gets_an_in_app_notice_linking_to_the_task(app, client, login,
         notices = list(db.session.scalars(sa.select(Notification).where(Notification.kind == "export")))
         assert [(n.recipient_id, n.channel, n.link) for n in notices] == [
             (world.user_village_a1, "in_app", f"/exports/tasks/{task_id}")]
-        assert "可以下载" in notices[0].subject
+        assert "可以下载" in notices[0].subject and "保留一周" in notices[0].body  # the body says more than the title
     assert "可以下载" in client.get("/notifications/").text
 
 
