@@ -9,6 +9,8 @@ The rankings' downloads are small and have their own blueprint (rankings/export_
 """
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -51,7 +53,8 @@ def export(kind: str):
         ascii_name, name = found.file_names(params)
         return download(workbook(found.sheets(scope, params)), ascii_name=f"{ascii_name}.xlsx", name=f"{name}.xlsx")
     if request.method == "GET":
-        return render_template("exports/confirm.html", kind=found, rows=rows, action=request.full_path)
+        return render_template("exports/confirm.html", kind=found, rows=rows, action=request.full_path,
+                               back=_list_page())
     return _ask(found, params, rows)
 
 
@@ -89,3 +92,12 @@ def task_download(task_id: int):
 
 def bad_request(message: str):
     return error_page(400, message)
+
+
+def _list_page() -> str:
+    """Where "back" leads from the confirmation: the list page the export was asked from (when the
+    browser says it and it is this site's), else the home page."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/") and not referrer.path.startswith("/exports"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return url_for("core.dashboard")

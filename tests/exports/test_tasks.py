@@ -232,3 +232,12 @@ def test_the_office_sets_how_big_an_export_may_be_before_it_goes_to_the_backgrou
     monkeypatch.setitem(app.config, "EXPORT_SYNC_ROWS", 10**9)
     assert client.get(NOVEMBER).headers["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml")
+
+
+def test_the_confirmation_leads_back_to_the_list_it_came_from_and_never_off_the_site(
+        client, login, inspected, background):  # noqa: F811
+    login("admin_a")
+    came_from = client.get(NOVEMBER, headers={"Referer": "http://localhost/inspections/?start=2026-11-01"})
+    assert '<a class="button secondary" href="/inspections/?start=2026-11-01">' in came_from.text
+    foreign = client.get(NOVEMBER, headers={"Referer": "http://evil.example/inspections/"})
+    assert '<a class="button secondary" href="/">' in foreign.text and "evil.example" not in foreign.text
