@@ -3,9 +3,10 @@
 Not a view module, so any blueprint (and the app's error handlers) may use it."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, jsonify, render_template
+from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 
 from hygiene.core.web import photo_limits, wants_json
@@ -19,6 +20,10 @@ def error_page(status: int, message: str = ""):
     signed-in user and the bell) never runs on it; should the page still fail, a plain one that
     needs no database answers. Script requests (JSON) get {"error": ...} instead of a page."""
     _discard_transaction()
+    own = next((render for (prefix, code), render in _OWN_PAGES.items()
+                if code == status and request.path.startswith(prefix)), None)
+    if own is not None and not wants_json():
+        return own(), status
     page = _page(status)
     if wants_json():
         return jsonify(error=message or page.message or page.title), status
@@ -29,6 +34,16 @@ def error_page(status: int, message: str = ""):
     except Exception:  # noqa: BLE001 - the last line of defence must not fail
         current_app.logger.exception("the %s page failed; answering the plain one", status)
         return render_template("errors/plain.html", status=status, message=message or page.message), status
+
+
+# pages of their own for a part of the site: {(URL prefix, status): render}
+_OWN_PAGES: dict[tuple[str, int], Callable[[], str]] = {}
+
+
+def register_error_page(prefix: str, status: int, render: Callable[[], str]) -> None:
+    """Answer `status` under `prefix` with a page of its own (the public pages' 404 speaks to the
+    public, not to signed-in staff), including when no route matched there at all."""
+    _OWN_PAGES[(prefix, status)] = render
 
 
 @dataclass(frozen=True)

@@ -224,3 +224,10 @@ def test_the_township_page_runs_few_queries_whatever_the_number_of_villages(app,
     with count_queries() as n:
         assert client.get(f"/public/{large}/villages/{village_id}/").status_code == 200
     assert n[0] <= 2
+
+
+def test_an_address_under_the_public_pages_that_matches_nothing_gets_the_public_404(client, world):
+    for url in ("/public/99999999999999999999/", "/public/abc/", "/public/1/x/y/z/"):
+        page = client.get(url)
+        assert page.status_code == 404 and "该排名不存在或尚未发布" in page.text, url
+        assert "管辖范围" not in page.text

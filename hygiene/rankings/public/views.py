@@ -13,6 +13,7 @@ from flask import Blueprint, abort, current_app, g, render_template, request
 from flask_babel import get_babel
 from flask_babel import gettext as _
 
+from hygiene.core.error_page import register_error_page
 from hygiene.places.rules import UNIT_CATEGORIES
 from hygiene.rankings import charts
 from hygiene.rankings.forms import period_label
@@ -66,9 +67,12 @@ def forget_pages() -> None:
     _pages.clear()
 
 
-@bp.errorhandler(404)
-def _not_found(_error):
-    return render_template("rankings/public_404.html"), 404
+def _not_found_page() -> str:
+    return render_template("rankings/public_404.html")
+
+
+# also for an address no route matches (/public/abc/), which no blueprint handler sees
+register_error_page("/public/", 404, _not_found_page)
 
 
 @bp.context_processor
