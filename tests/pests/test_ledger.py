@@ -185,3 +185,28 @@ def test_identical_issues_at_the_same_moment_count_once(app, live, world, produc
         worker.join(60)
     assert statuses == [303] * threads
     assert stock_of(app, product.id) == Decimal(18) and counts(app)[1] == 2
+
+
+def test_the_ledger_reads_all_products_in_one_query(app, world, count_queries):
+    from datetime import date
+
+    from hygiene.access.roles import Role
+    from hygiene.access.scope import Scope
+    from hygiene.pests.queries import ledger_rows
+
+    scope = Scope(Role.ADMIN, township_id=world.ta)
+    with app.app_context():
+        for n in range(5):
+            product = PestProduct(township_id=world.ta, name=f"药物{n}", active_ingredient="溴敌隆", unit="kg",
+                                  stock=Decimal(3))
+            db.session.add(product)
+            db.session.flush()
+            db.session.add_all([SupplyMovement(product_id=product.id, township_id=world.ta, kind="in",
+                                               quantity=Decimal(5), moved_on=date(2026, 11, 1)),
+                                SupplyMovement(product_id=product.id, township_id=world.ta, village_id=world.a1,
+                                               kind="issue", quantity=Decimal(2), moved_on=date(2026, 11, 2))])
+        db.session.commit()
+        with count_queries() as queries:
+            rows = ledger_rows(scope, date(2026, 11, 29))
+        assert queries[0] == 1 and len(rows) == 5
+        assert all((r.received, r.issued, r.stock) == (5, 2, 3) for r in rows)
