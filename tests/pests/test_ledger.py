@@ -210,3 +210,18 @@ def test_the_ledger_reads_all_products_in_one_query(app, world, count_queries):
             rows = ledger_rows(scope, date(2026, 11, 29))
         assert queries[0] == 1 and len(rows) == 5
         assert all((r.received, r.issued, r.stock) == (5, 2, 3) for r in rows)
+
+
+def test_a_unit_holds_what_it_was_issued_and_its_contact_reads_only_that(app, client, login, world, product):
+    assert move(client, product.id, quantity="3", unit_id=str(world.unit_a1), taker_name="店主",
+                signature="店主").status_code == 303
+    assert move(client, product.id, kind="return", quantity="3.001", unit_id=str(world.unit_a1)).status_code == 422
+    assert move(client, product.id, kind="return", quantity="1", unit_id=str(world.unit_a1)).status_code == 303
+    assert move(client, product.id, quantity="1", unit_id=str(world.unit_b1), taker_name="店主",
+                signature="店主").status_code == 422  # another township's unit
+    login("unit_a1")
+    page = client.get(f"/supplies/{product.id}")
+    assert page.status_code == 200 and "a1饭店" in page.text and "2 千克" in page.text
+    login("county")
+    assert client.get("/supplies/").status_code == 403
+    assert stock_of(app, product.id) == Decimal(18)
