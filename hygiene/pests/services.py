@@ -126,7 +126,7 @@ def movement_record(*, scope: Scope, actor_id: int | None, product: PestProduct,
                        supplies.Movement(data.kind, quantities.Quantity(amount, product.unit),
                                          data.moved_on, holder), expiry=product.expiry)
     except Refused as refused:
-        raise LedgerRefused({refused.field or "quantity": refused_message(refused)}) from None
+        raise LedgerRefused({refused.field or "quantity": refused_message(refused, unit=product.unit)}) from None
     movement = SupplyMovement(
         product_id=product.id, township_id=product.township_id, village_id=village_id, unit_id=unit_id,
         kind=data.kind, quantity=amount, moved_on=data.moved_on, taker_name=data.taker_name,
@@ -161,5 +161,5 @@ def _move_stock(product: PestProduct, kind: str, amount: Decimal) -> None:
     db.session.refresh(product)
     if not moved:
         raise LedgerRefused({"quantity": refused_message(Refused(
-            "stock_too_low", "", available=Decimal(product.stock), wanted=amount))})
+            "stock_too_low", "", available=Decimal(product.stock), wanted=amount), unit=product.unit)})
 
