@@ -114,6 +114,17 @@ def elsewhere(app, world):
         db.session.commit()
         ids["template"], ids["plan"], ids["notification"] = version.template_id, plan.id, note.id
         ids["export_task"] = task.id
+        from hygiene.pests.models import PestProduct, SupplyMovement
+
+        for key, township, village in (("b1", world.tb, world.b1), ("a2", world.ta, world.a2)):
+            product = PestProduct(township_id=township, name=f"{key}药物", active_ingredient="溴敌隆",
+                                  unit="kg", stock=5)
+            db.session.add(product)
+            db.session.flush()
+            db.session.add(SupplyMovement(product_id=product.id, township_id=township, village_id=village,
+                                          kind="issue", quantity=1, moved_on=date(2026, 11, 20)))
+            ids[f"product_{key}"] = product.id
+        db.session.commit()
     return ids
 
 
@@ -126,6 +137,7 @@ def concrete_urls(app, role, world, elsewhere):
                    "photo_id": elsewhere[f"photo_{where}"], "template_id": elsewhere["template"],
                    "plan_id": elsewhere["plan"], "order_id": elsewhere[f"order_{where}"],
                    "notification_id": elsewhere["notification"], "task_id": elsewhere["export_task"],
+                   "product_id": elsewhere[f"product_{where}"],
                    "publication_id": elsewhere["publication_tb" if where == "b1" else "publication_ta"]}
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
              "token": "x" * 12, "township_id": world.tb, "period_key": "2026-10", "village_id": world.b1}

@@ -141,6 +141,7 @@ def scoped_values(username: str | None) -> dict[str, list]:
     from hygiene.inspections.queries import inspection_clause
     from hygiene.media.models import Photo
     from hygiene.notifications.models import Notification
+    from hygiene.pests.models import PestProduct
     from hygiene.places.kinds import KINDS
     from hygiene.rankings.models import RankingPublication
     from hygiene.rectifications.models import RectificationOrder
@@ -179,6 +180,8 @@ def scoped_values(username: str | None) -> dict[str, list]:
         "token": [token or "x" * 12],
         "photo_id": list(db.session.scalars(sa.select(Photo.id).limit(1))),
         "records": records,
+        "product_id": list(db.session.scalars(sa.select(PestProduct.id).where(scope.clause(PestProduct))
+                                              .order_by(PestProduct.id).limit(1))),
         "size": ["thumb"], "code": ["zh_CN"], "kind": ["units"], "ext": ["xlsx"],
     }
 

@@ -90,6 +90,16 @@ class Scope:
         return "villages" if self.township_wide else "units"
 
     @property
+    def sees_supplies(self) -> bool:
+        """The supplies ledger: the office's, or what was issued to a contact's village or unit."""
+        return self.township_id is not None or self.village_id is not None or self.unit_id is not None
+
+    @property
+    def keeps_supplies_ledger(self) -> bool:
+        """Products and movements are entered by the township's admins."""
+        return self.role is Role.ADMIN and self.township_id is not None
+
+    @property
     def reports_fixes(self) -> bool:
         """Who is offered an open order's receipt and fix-report forms: its recipients (contacts)
         and the office's administrators, who may act for them."""

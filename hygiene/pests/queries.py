@@ -1,0 +1,96 @@
+"""Reads of the supplies ledger, each kept inside the reader's scope; balances are SQL aggregates
+(one query for all products, never one per row)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from hygiene.access.scope import Scope
+from hygiene.errors import NotFound
+from hygiene.extensions import db
+from hygiene.pests.models import PestProduct, SupplyMovement
+from hygiene.pests.supplies import EXPIRY_WARNING_DAYS
+from hygiene.places.models import Unit, Village
+
+_SIGN = sa.case((SupplyMovement.kind == "issue", SupplyMovement.quantity),
+                (SupplyMovement.kind.in_(("return", "use")), -SupplyMovement.quantity), else_=0)
+
+
+def _total(kind: str) -> sa.ColumnElement[Any]:
+    return sa.func.coalesce(sa.func.sum(sa.case((SupplyMovement.kind == kind, SupplyMovement.quantity),
+                                                else_=0)), 0)
+
+
+def product_list_stmt(scope: Scope) -> sa.Select:
+    return sa.select(PestProduct).where(scope.clause(PestProduct)).order_by(PestProduct.name, PestProduct.id)
+
+
+def product_get(scope: Scope, product_id: int) -> PestProduct:
+    product = db.session.scalar(sa.select(PestProduct).where(PestProduct.id == product_id,
+                                                             scope.clause(PestProduct)))
+    if product is None:
+        raise NotFound("product not found")
+    return product
+
+
+def movements_of(scope: Scope, product: PestProduct) -> list[SupplyMovement]:
+    """The product's movements the scope may read (a village contact: those of their village)."""
+    return list(db.session.scalars(
+        sa.select(SupplyMovement).options(selectinload(SupplyMovement.village))
+        .where(SupplyMovement.product_id == product.id, scope.clause(SupplyMovement))
+        .order_by(SupplyMovement.moved_on.desc(), SupplyMovement.id.desc())))
+
+
+def holder_balance(product_id: int, *, village_id: int | None, unit_id: int | None) -> Decimal:
+    """What a village (its own issues, not its units') or a unit holds of a product."""
+    holder = (SupplyMovement.unit_id == unit_id if unit_id is not None
+              else sa.and_(SupplyMovement.village_id == village_id, SupplyMovement.unit_id.is_(None)))
+    return Decimal(db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(_SIGN), 0))
+                                     .where(SupplyMovement.product_id == product_id, holder)) or 0)
+
+
+def held_by_holders(scope: Scope, product: PestProduct) -> list[Any]:
+    """Per village or unit holding the product: issued, returned, used, balance (one query)."""
+    return list(db.session.execute(
+        sa.select(Village.name.label("village"), Unit.name.label("unit"),
+                  _total("issue").label("issued"), _total("return").label("returned"),
+                  _total("use").label("used"), sa.func.coalesce(sa.func.sum(_SIGN), 0).label("balance"))
+        .join(Village, Village.id == SupplyMovement.village_id)
+        .outerjoin(Unit, Unit.id == SupplyMovement.unit_id)
+        .where(SupplyMovement.product_id == product.id, scope.clause(SupplyMovement))
+        .group_by(Village.name, Unit.name).order_by(Village.name, Unit.name)))
+
+
+def ledger_rows(scope: Scope, today: date) -> list[Any]:
+    """The township's ledger, one row per product: in, issued, returned, used, office stock,
+    near expiry, below minimum; one aggregate query."""
+    totals = (sa.select(SupplyMovement.product_id, _total("in").label("received"),
+                        _total("issue").label("issued"), _total("return").label("returned"),
+                        _total("use").label("used"))
+              .where(scope.clause(SupplyMovement)).group_by(SupplyMovement.product_id).subquery())
+    soon = today + timedelta(days=EXPIRY_WARNING_DAYS)
+    return list(db.session.execute(
+        sa.select(PestProduct.id, PestProduct.name, PestProduct.unit, PestProduct.expiry, PestProduct.stock,
+                  PestProduct.minimum_stock,
+                  sa.func.coalesce(totals.c.received, 0).label("received"),
+                  sa.func.coalesce(totals.c.issued, 0).label("issued"),
+                  sa.func.coalesce(totals.c.returned, 0).label("returned"),
+                  sa.func.coalesce(totals.c.used, 0).label("used"),
+                  sa.and_(PestProduct.expiry.is_not(None), PestProduct.expiry >= today,
+                          PestProduct.expiry <= soon).label("expires_soon"),
+                  sa.and_(PestProduct.expiry.is_not(None), PestProduct.expiry < today).label("expired"),
+                  (PestProduct.stock < PestProduct.minimum_stock).label("below_minimum"))
+        .outerjoin(totals, totals.c.product_id == PestProduct.id)
+        .where(scope.clause(PestProduct)).order_by(PestProduct.name, PestProduct.id)))
+
+
+def holder_choices(scope: Scope) -> tuple[list[Village], list[Unit]]:
+    villages = list(db.session.scalars(sa.select(Village).where(scope.clause(Village), Village.active)
+                                       .order_by(Village.name)))
+    units = list(db.session.scalars(sa.select(Unit).where(scope.clause(Unit), Unit.active)
+                                    .order_by(Unit.name).limit(500)))
+    return villages, units

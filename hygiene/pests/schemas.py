@@ -1,0 +1,132 @@
+"""The ledger's inputs as typed models: pure field checks (lengths from the columns, units,
+banned ingredients through pests.supplies, kinds). Checks that need the database (the holder
+in scope, the stock) stay in pests.services."""
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from pydantic import AfterValidator, BeforeValidator, Field
+
+from hygiene.core.schemas import InputModel, RecordId, no_control_characters, refusal
+from hygiene.pests import quantities, supplies
+from hygiene.pests.models import PestProduct, SupplyMovement
+from hygiene.pests.refusals import Refused
+from hygiene.pests.supplies import STORE
+
+# the movements a person enters on the movement form; "use" is written by the rounds (later)
+ENTERED_KINDS = ("in", "issue", "return")
+UNIT_WORDS = {"g": _l("g"), "kg": _l("kg"), "ml": _l("ml"), "L": _l("L")}  # counted units are words already
+MOVEMENT_KINDS = {"in": _l("Stock in"), "issue": _l("Issue"), "use": _l("Use"), "return": _l("Return")}
+
+
+def refused_message(refused: Refused, *, unit: str = "") -> str:
+    """A pest rule's refusal in the reader's language (quantities followed by `unit`)."""
+    params = refused.params
+    unit_text = f" {UNIT_WORDS.get(unit, unit)}" if unit else ""
+    if refused.code == "banned_rodenticide":
+        banned = next(b for b in supplies.BANNED_RODENTICIDES if b.key == params["ingredient"])
+        return _("%(name)s is a banned acute rodenticide and cannot be entered.", name=banned.name["zh"])
+    if refused.code == "stock_too_low":
+        available = f"{params['available'].normalize():f}{unit_text}"
+        wanted = f"{params['wanted'].normalize():f}{unit_text}"
+        if params.get("holder", STORE) != STORE:
+            return _("The village or unit holds only %(available)s; %(wanted)s cannot be returned.",
+                     available=available, wanted=wanted)
+        return _("Only %(available)s left; %(wanted)s cannot be taken.", available=available, wanted=wanted)
+    if refused.code == "expired":
+        return _("The product expired on %(day)s; it cannot be issued.", day=params["expiry"].isoformat())
+    if refused.code == "unknown_unit":
+        return _("Unknown unit; use one of: %(units)s.", units="、".join(quantities.UNITS))
+    if refused.code in ("too_precise", "not_positive", "not_a_number", "not_finite", "negative", "too_large"):
+        return _("Enter a quantity above 0 with at most 3 decimal places (whole numbers for bags and bottles).")
+    return _("This value cannot be accepted.")
+
+
+def _text(length: int, *, required: bool = False):
+    def check(value: object) -> str:
+        text = " ".join(str(value or "").split())
+        no_control_characters(text)
+        if required and not text:
+            raise refusal(_("This field is required."))
+        if len(text) > length:
+            raise refusal(_("At most %(length)s characters.", length=length))
+        return text
+    return BeforeValidator(check)
+
+
+def _length(column) -> int:
+    return column.property.columns[0].type.length
+
+
+def _not_banned(text: str) -> str:
+    try:
+        supplies.refuse_banned(text)
+    except Refused as refused:
+        raise refusal(refused_message(refused)) from None
+    return text
+
+
+def _unit(value: object) -> str:
+    try:
+        return quantities.unit_of(value)
+    except Refused as refused:
+        raise refusal(refused_message(refused)) from None
+
+
+def _decimal(value: object) -> Decimal:
+    """The number a person typed (half-width or full-width digits, a comma or none)."""
+    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip().replace(",", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise refusal(_("Enter a quantity above 0 with at most 3 decimal places "
+                        "(whole numbers for bags and bottles).")) from None
+
+
+def _amount(value: object) -> Decimal:
+    """A positive amount; whether it fits the product's unit is the service's check."""
+    number = _decimal(value)
+    try:
+        quantities.quantity(number, "kg")
+    except Refused as refused:
+        raise refusal(refused_message(refused)) from None
+    return number
+
+
+def _optional_amount(value: object) -> Decimal:
+    return Decimal(0) if str(value or "").strip() in ("", "0") else _amount(value)
+
+
+def _kind(value: object) -> str:
+    if value not in ENTERED_KINDS:
+        raise refusal(_("Choose a value from the list."))
+    return str(value)
+
+
+class ProductInput(InputModel):
+    name: Annotated[str, _text(_length(PestProduct.name), required=True)]
+    active_ingredient: Annotated[str, _text(_length(PestProduct.active_ingredient), required=True),
+                                 AfterValidator(_not_banned)]
+    registration_number: Annotated[str, _text(_length(PestProduct.registration_number))] = ""
+    form: Annotated[str, _text(_length(PestProduct.form))] = ""
+    unit: Annotated[str, BeforeValidator(_unit)]
+    expiry: date | None = None
+    minimum_stock: Annotated[Decimal, BeforeValidator(_optional_amount)] = Decimal(0)
+    active: bool = True
+
+
+class MovementInput(InputModel):
+    kind: Annotated[str, BeforeValidator(_kind)]
+    quantity: Annotated[Decimal, BeforeValidator(_amount)]
+    moved_on: date
+    village_id: RecordId = None
+    unit_id: RecordId = None
+    taker_name: Annotated[str, _text(_length(SupplyMovement.taker_name))] = ""
+    signature: Annotated[str, _text(_length(SupplyMovement.signature))] = ""
+    note: Annotated[str, _text(_length(SupplyMovement.note))] = ""
+    form_key: Annotated[str, Field(max_length=64)] = ""
