@@ -162,6 +162,10 @@ def scoped_values(username: str | None) -> dict[str, list]:
     for slug, kind in KINDS.items():
         records[slug] = db.session.scalar(sa.select(kind.model.id).where(scope.clause(kind.model))
                                           .order_by(kind.model.id).limit(1))
+    from hygiene.pests.models import MonitoringRecord
+
+    surveys = list(db.session.scalars(sa.select(MonitoringRecord.id).where(scope.clause(MonitoringRecord))
+                                      .order_by(MonitoringRecord.id).limit(1))) if scope.sees_pest_monitoring else []
     token = db.session.scalar(sa.select(order.token).where(order_clause(scope)).order_by(order.id).limit(1))
     return {
         "task_id": _export_tasks(user),
@@ -179,6 +183,7 @@ def scoped_values(username: str | None) -> dict[str, list]:
         "token": [token or "x" * 12],
         "photo_id": list(db.session.scalars(sa.select(Photo.id).limit(1))),
         "records": records,
+        "monitoring_id": surveys, "pest": ["fly"], "method": ["fly_rooms"],
         "size": ["thumb"], "code": ["zh_CN"], "kind": ["units"], "ext": ["xlsx"],
     }
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from hygiene.pests.indices import INDICES
+from hygiene.pests.indices import INDICES, whole_count
 from hygiene.pests.levels import PestLevel, grade
 from hygiene.pests.refusals import Refused
 from hygiene.pests.standards import CATALOGUE, PESTS, Edition, Method
@@ -25,7 +25,28 @@ AMOUNT_PARAMS = frozenset({"km", "hours"})
 COUNT_LABELS: dict[str, dict[str, str]] = yaml.safe_load(
     (Path(__file__).parent / "counts.yaml").read_text("utf-8"))
 METHODS: dict[tuple[str, str], Method] = {(m.pest, m.key): m for m in CATALOGUE.methods}
-_unlabelled = sorted({f for m in CATALOGUE.methods for f in m.inputs.values()} - set(COUNT_LABELS))
+
+
+def control_standard(pest: str) -> str:
+    """The control-level standard of a pest: the one whose latest edition is the newest."""
+    return max(CATALOGUE.editions(pest=pest), key=lambda e: e.in_force).standard
+
+
+def _graded_alongside(method: Method) -> list[str]:
+    """Counts the control-level standard reads beside the method's own, for the indicator that
+    reads the method's positives (flies counted in the rooms with flies, small and large
+    cockroaches...): asked on the same form so the survey can be graded."""
+    editions = CATALOGUE.editions(pest=method.pest, standard=control_standard(method.pest))
+    indicators = [i for e in editions for i in e.indicators]
+    shared = {f for i in indicators for f in i.fields
+              if sum(f in other.fields for other in indicators if other.key != i.key)}
+    own = set(method.inputs.values()) - shared
+    return sorted({f for i in indicators if i.fields & own for f in i.fields} - set(method.inputs.values()))
+
+
+ALONGSIDE = {key: _graded_alongside(method) for key, method in METHODS.items()}
+_unlabelled = sorted(({f for m in CATALOGUE.methods for f in m.inputs.values()}
+                      | {f for extra in ALONGSIDE.values() for f in extra}) - set(COUNT_LABELS))
 if _unlabelled:
     raise RuntimeError(f"counts.yaml has no label for {_unlabelled[0]}")
 
@@ -39,8 +60,9 @@ def is_amount(method: Method, field: str) -> bool:
 
 
 def fields_of(method: Method) -> list[str]:
-    """The method's raw counts in the order the data names them (positives before their base)."""
-    return list(dict.fromkeys(method.inputs.values()))
+    """The method's raw counts in the order the data names them (positives before their base),
+    then those its control level needs beside them."""
+    return list(dict.fromkeys(method.inputs.values())) + ALONGSIDE[(method.pest, method.key)]
 
 
 def read_counts(method: Method, typed: Mapping[str, object]) -> dict[str, int | float]:
@@ -58,6 +80,9 @@ def read_counts(method: Method, typed: Mapping[str, object]) -> dict[str, int | 
             raise Refused("not_a_number", f"{field} must be a number.", field=field) from None
         counts[field] = float(number) if is_amount(method, field) else _whole(number)
     method_index(method, counts)
+    for field in ALONGSIDE[(method.pest, method.key)]:
+        whole_count(counts[field], field)
+    grade_survey(method.pest, date.max, counts, strict=True)   # each count against its pair
     return counts
 
 
@@ -72,11 +97,6 @@ def method_index(method: Method, counts: Mapping[str, object]) -> Decimal | None
                                  fields=method.inputs)
 
 
-def control_standard(pest: str) -> str:
-    """The control-level standard of a pest: the one whose latest edition is the newest."""
-    return max(CATALOGUE.editions(pest=pest), key=lambda e: e.in_force).standard
-
-
 @dataclass(frozen=True)
 class Grading:
     """A survey's level (None when its counts cover no indicator of the standard) with the
@@ -87,7 +107,9 @@ class Grading:
     fell_back_from: Edition | None
 
 
-def grade_survey(pest: str, day: date, counts: Mapping[str, object]) -> Grading:
+def grade_survey(pest: str, day: date, counts: Mapping[str, object], *, strict: bool = False) -> Grading:
+    """`strict`: refuse counts the edition refuses (fewer flies than rooms with flies...), not
+    only those that cover none of its indicators."""
     standard = control_standard(pest)
     edition = CATALOGUE.for_grading(standard, pest, day)
     current = CATALOGUE.in_force(standard, pest, day)
@@ -96,7 +118,9 @@ def grade_survey(pest: str, day: date, counts: Mapping[str, object]) -> Grading:
         return Grading(None, None, fell_back)
     try:
         return Grading(grade(edition, counts), edition, fell_back)
-    except Refused:   # a method no indicator reads (trap-nights, light traps): no level of its own
+    except Refused as refused:   # a method no indicator reads (trap-nights, light traps): no level
+        if strict and refused.code != "no_results":
+            raise
         return Grading(None, edition, fell_back)
 
 

@@ -18,7 +18,7 @@ from hygiene.pests import monitoring
 from hygiene.pests.models import MonitoringRecord
 from hygiene.pests.refusals import Refused
 from hygiene.pests.schemas import MonitoringInput
-from hygiene.pests.standards import Method
+from hygiene.pests.standards import CATALOGUE, Method
 from hygiene.places.models import Village
 
 
@@ -43,8 +43,18 @@ def refusal_message(refused: Refused) -> str:
         "more_positive_than_checked": lambda: _(
             "%(field)s (%(positive)s) cannot be more than %(of)s (%(checked)s).", field=field,
             positive=p.get("positive"), of=count_label(p.get("of", "")), checked=p.get("checked")),
+        "count_below_positive": lambda: _("%(field)s cannot be fewer than %(of)s: each positive place has at least one.",
+                                          field=field, of=count_label(_positive_field(refused))),
+        "count_without_positive": lambda: _("%(field)s was counted, but %(of)s is 0.",
+                                            field=field, of=count_label(_positive_field(refused))),
     }
     return messages.get(refused.code, lambda: _("%(field)s is not accepted.", field=field))()
+
+
+def _positive_field(refused: Refused) -> str:
+    """The positives a count per positive place was refused against, named as the data names them."""
+    return next((m.inputs["positive"] for e in CATALOGUE.all_editions for i in e.indicators for m in i.measures
+                 if m.inputs.get("count") == refused.field and "positive" in m.inputs), "")
 
 
 def monitoring_input(*, method: Method, data: Mapping[str, Any]) -> MonitoringInput:

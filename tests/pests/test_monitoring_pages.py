@@ -54,10 +54,21 @@ def test_flies_after_the_2025_edition_are_graded_under_2011_and_say_so(app, clie
     login("admin_a")
     response = client.post("/pests/monitoring/new/fly/fly_rooms", data={
         "village_id": str(world.a1), "surveyed_on": "2026-07-01", "request_key": "f1",
-        "count_rooms_with_flies": "1", "count_rooms_checked": "100"})
+        "count_rooms_with_flies": "1", "count_rooms_checked": "100", "count_flies_counted": "2"})
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).text
     assert "GB/T 27772-2025" in page and "尚未录入限值" in page and "GB/T 27772-2011" in page
+    assert "A级" in page
+
+
+def test_the_form_asks_what_the_level_needs_beside_the_methods_counts(app, client, login, world):
+    login("admin_a")
+    assert "有蝇房间内蝇数" in client.get("/pests/monitoring/new/fly/fly_rooms").text
+    response = client.post("/pests/monitoring/new/fly/fly_rooms", data={
+        "village_id": str(world.a1), "surveyed_on": "2026-07-01", "request_key": "f2",
+        "count_rooms_with_flies": "3", "count_rooms_checked": "100", "count_flies_counted": "2"})
+    assert response.status_code == 422 and "有蝇房间内蝇数（只）不能少于有蝇房间数" in response.text
+    assert records(app) == []
 
 
 def test_bad_counts_are_refused_in_chinese_and_nothing_is_written(app, client, login, world):
