@@ -26,7 +26,7 @@ ACCESS_MODULES = ("hygiene.places.access", "hygiene.accounts.access", "hygiene.c
                   "hygiene.inspections.access", "hygiene.rectifications.access", "hygiene.media.access",
                   "hygiene.pests.access")
 # every domain module that declares export kinds (exports/registry.py), for the web and the scheduler
-EXPORT_MODULES = ("hygiene.inspections.exports", "hygiene.rectifications.exports")
+EXPORT_MODULES = ("hygiene.inspections.exports", "hygiene.rectifications.exports", "hygiene.pests.exports")
 
 
 def create_app(config_class: type | str | None = None) -> Flask:

@@ -23,6 +23,15 @@ class MonitoringFilters:
     until: date | None = None
 
 
+def read_filters(args) -> MonitoringFilters:
+    """The list's filters from a query string; what cannot be read is left out."""
+    from hygiene.core.input import optional_date, optional_int
+
+    pest = args.get("pest")
+    return MonitoringFilters(pest=pest if pest in PESTS else None, village_id=optional_int(args.get("village_id")),
+                             since=optional_date(args.get("since")), until=optional_date(args.get("until")))
+
+
 def record_get(*, scope: Scope, record_id: int) -> MonitoringRecord:
     record = db.session.scalar(sa.select(MonitoringRecord).where(
         MonitoringRecord.id == record_id, scope.clause(MonitoringRecord)))

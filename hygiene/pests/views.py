@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hygiene.audit.queries import events_for
-from hygiene.core.input import optional_date, optional_int
 from hygiene.core.web import attempt, current_scope, paginated, show_refusal
 from hygiene.pests import monitoring, queries, services
 from hygiene.pests.forms import monitoring_form
@@ -40,10 +39,7 @@ def _words() -> dict:
 @bp.get("/monitoring/")
 def monitoring_list():
     scope = current_scope()
-    filters = queries.MonitoringFilters(
-        pest=request.args.get("pest") if request.args.get("pest") in PESTS else None,
-        village_id=optional_int(request.args.get("village_id")),
-        since=optional_date(request.args.get("since")), until=optional_date(request.args.get("until")))
+    filters = queries.read_filters(request.args)
     page = paginated(queries.record_list_stmt(scope=scope, filters=filters), per_page=25)
     villages = visible_villages(scope, active_only=False)
     return render_template("pests/list.html", page=page, filters=filters, villages=villages,

@@ -168,3 +168,21 @@ def test_identical_entries_posted_at_the_same_moment_make_one_record(app, live, 
         worker.join(60)
     assert statuses == [303] * threads
     assert len(records(app)) == 1 and audits(app) == 1
+
+
+def test_the_excel_export_has_each_record_with_its_index_and_level(app, client, login, world):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    login("admin_a")
+    enter(client, world.a1, key="e1", rooms_with_signs=2, rooms_checked=100)
+    enter(client, world.a2, key="e2", rooms_with_signs=9, rooms_checked=100)
+    response = client.get(f"/exports/monitoring.xlsx?village_id={world.a1}")
+    assert response.status_code == 200
+    rows = list(load_workbook(BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[0][0] == "监测日期"
+    assert rows[1][1] == "甲一村" and rows[1][6] == "2.00" and rows[1][7] == "B级" and rows[1][8] == "GB/T 27770-2011"
+    login("village_b1")
+    again = client.get("/exports/monitoring.xlsx")
+    assert len(list(load_workbook(BytesIO(again.data)).active.iter_rows(values_only=True))) == 1
