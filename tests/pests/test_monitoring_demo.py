@@ -1,6 +1,7 @@
 """The demo's monitoring: surveys at different levels, and a levels page that grades them."""
 import sqlalchemy as sa
 
+import hygiene.models  # noqa: F401  every table first, so mappers resolve names whatever is collected next
 from hygiene.pests.models import MonitoringRecord
 
 

@@ -2,6 +2,7 @@
 levels page, and who reads what (a village contact its own village only)."""
 import sqlalchemy as sa
 
+import hygiene.models  # noqa: F401  every table first, so mappers resolve names whatever is collected next
 from hygiene.audit.models import AuditEvent
 from hygiene.extensions import db
 from hygiene.pests.models import MonitoringRecord
