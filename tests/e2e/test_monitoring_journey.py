@@ -26,7 +26,7 @@ def test_an_inspector_enters_a_survey_and_the_village_reads_its_level(page, sign
     response = submit(page.locator("main form button[type=submit]"))
     assert response.status == 303
     expect(page).to_have_url(re.compile(r"/pests/monitoring/\d+$"))
-    expect(page.locator(".level")).to_have_text("C级")
+    expect(page.locator(".level")).to_have_text("B级")
     expect(page.locator(".fallback")).to_contain_text("GB/T 27772-2025")
     shot("record")
 
@@ -36,5 +36,5 @@ def test_an_inspector_enters_a_survey_and_the_village_reads_its_level(page, sign
     rows = page.locator("table.levels tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(HOME_VILLAGE)
-    expect(rows.first).to_contain_text("C级")
+    expect(rows.first).to_contain_text("B级")
     shot("levels")
