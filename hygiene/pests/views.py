@@ -103,4 +103,4 @@ def level_board():
     villages = visible_villages(scope)
     board = queries.level_board(scope=scope, villages=villages)
     return render_template("pests/levels.html", board=board, pests=PESTS,
-                           shows_township=scope.township_wide)
+                           shows_township=scope.township_wide and scope.township_id is not None)
