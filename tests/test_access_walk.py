@@ -43,7 +43,7 @@ OWN = {"notifications.mark_read_upto"}
 SELF = {"accounts.my_contact", "accounts.my_password"}
 # forms office staff (inspectors too) post to for their own township, with no record id in the URL:
 # the walk's post is refused as input (422), and the fingerprint check proves nothing was written
-OFFICE_ENTRY = {"pests.monitoring_new"}
+OFFICE_ENTRY = {"monitoring.monitoring_new"}
 # the public ranking pages show every township's published rankings to anyone, by design
 PUBLIC |= {"public.township_list", "public.township_latest", "public.township_period", "public.village_page"}
 
@@ -114,7 +114,7 @@ def elsewhere(app, world):
         task = ExportTask(user_id=world.user_admin_b, kind="inspections", params={}, status="done",
                           file_name="乙镇检查记录", created_at=now_utc())
         db.session.add(task)
-        from hygiene.pests.models import MonitoringRecord
+        from hygiene.pests.monitoring.models import MonitoringRecord
 
         for key, township, village in (("b1", world.tb, world.b1), ("a2", world.ta, world.a2)):
             survey = MonitoringRecord(township_id=township, village_id=village, pest="rodent", method="room_signs",

@@ -162,7 +162,7 @@ def scoped_values(username: str | None) -> dict[str, list]:
     for slug, kind in KINDS.items():
         records[slug] = db.session.scalar(sa.select(kind.model.id).where(scope.clause(kind.model))
                                           .order_by(kind.model.id).limit(1))
-    from hygiene.pests.models import MonitoringRecord
+    from hygiene.pests.monitoring.models import MonitoringRecord
 
     surveys = list(db.session.scalars(sa.select(MonitoringRecord.id).where(scope.clause(MonitoringRecord))
                                       .order_by(MonitoringRecord.id).limit(1))) if scope.sees_pest_monitoring else []

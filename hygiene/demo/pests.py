@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
 from hygiene.extensions import db
-from hygiene.pests import monitoring
-from hygiene.pests.schemas import MonitoringInput
-from hygiene.pests.services import monitoring_create
+from hygiene.pests import surveys
+from hygiene.pests.monitoring.schemas import MonitoringInput
+from hygiene.pests.monitoring.services import monitoring_create
 from hygiene.places.models import Village
 
 # per pest: the method surveyed, its (positive, base) fields, and positives per 100 checked that
@@ -31,7 +31,7 @@ def demo_monitoring(*, township_id: int, today: date, months: int = 4) -> int:
             day = date(day.year - (day.month == 1), (day.month - 2) % 12 + 1, 10)
         for number, village in enumerate(villages):
             for pest, (key, steps) in SURVEYS.items():
-                method = monitoring.method_of(pest, key)
+                method = surveys.method_of(pest, key)
                 assert method is not None
                 positive_field, base_field = method.inputs["positive"], method.inputs["checked"]
                 # most villages keep to A-C; every third one slips below C now and then
@@ -39,7 +39,7 @@ def demo_monitoring(*, township_id: int, today: date, months: int = 4) -> int:
                 counts = {positive_field: positives, base_field: 100}
                 # two flies, larvae or small cockroaches in each positive room or dip
                 counts |= {field: 0 if field == "large_cockroaches" else 2 * positives
-                           for field in monitoring.ALONGSIDE[(pest, key)]}
+                           for field in surveys.ALONGSIDE[(pest, key)]}
                 data = MonitoringInput(village_id=village.id, surveyed_on=day, counts=counts)
                 monitoring_create(scope=Scope.of(admin), actor_id=admin.id, method=method, data=data)
                 made += 1

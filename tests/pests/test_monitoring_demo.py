@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 import hygiene.models  # noqa: F401  every table first, so mappers resolve names whatever is collected next
-from hygiene.pests.models import MonitoringRecord
+from hygiene.pests.monitoring.models import MonitoringRecord
 
 
 def test_the_demo_has_surveys_at_different_levels(app, client, login, db):

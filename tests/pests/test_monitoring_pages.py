@@ -5,7 +5,7 @@ import sqlalchemy as sa
 import hygiene.models  # noqa: F401  every table first, so mappers resolve names whatever is collected next
 from hygiene.audit.models import AuditEvent
 from hygiene.extensions import db
-from hygiene.pests.models import MonitoringRecord
+from hygiene.pests.monitoring.models import MonitoringRecord
 
 ROOM_SIGNS = "/pests/monitoring/new/rodent/room_signs"
 

@@ -10,16 +10,17 @@ from flask_login import current_user, login_required
 
 from hygiene.audit.queries import events_for
 from hygiene.core.web import attempt, current_scope, paginated, show_refusal
-from hygiene.pests import monitoring, queries, services
-from hygiene.pests.forms import monitoring_form
+from hygiene.pests import surveys
 from hygiene.pests.indices import shown
 from hygiene.pests.levels import breteau_risk
+from hygiene.pests.monitoring import queries, services
+from hygiene.pests.monitoring.forms import monitoring_form
 from hygiene.pests.refusals import Refused
 from hygiene.pests.standards import CATALOGUE, PESTS
 from hygiene.pests.words import PEST_LABELS, in_reader_language, level_label
 from hygiene.places.queries import visible_villages
 
-bp = Blueprint("pests", __name__, url_prefix="/pests")
+bp = Blueprint("monitoring", __name__, url_prefix="/pests")
 
 
 @bp.before_request
@@ -42,8 +43,8 @@ def monitoring_list():
     filters = queries.read_filters(request.args)
     page = paginated(queries.record_list_stmt(scope=scope, filters=filters), per_page=25)
     villages = visible_villages(scope, active_only=False)
-    return render_template("pests/list.html", page=page, filters=filters, villages=villages,
-                           village_names={v.id: v.name for v in villages}, methods=monitoring.METHODS,
+    return render_template("pests/monitoring/list.html", page=page, filters=filters, villages=villages,
+                           village_names={v.id: v.name for v in villages}, methods=surveys.METHODS,
                            pests=PESTS)
 
 
@@ -51,17 +52,17 @@ def monitoring_list():
 def monitoring_detail(monitoring_id: int):
     scope = current_scope()
     record = queries.record_get(scope=scope, record_id=monitoring_id)
-    method = monitoring.method_of(record.pest, record.method)
+    method = surveys.method_of(record.pest, record.method)
     try:
-        index = monitoring.method_index(method, record.counts) if method else None
+        index = surveys.method_index(method, record.counts) if method else None
     except Refused:
         index = None
     risk = breteau_risk(index) if method and method.key == "breteau" and index is not None else None
-    grading = monitoring.grade_survey(record.pest, record.surveyed_on, record.counts)
+    grading = surveys.grade_survey(record.pest, record.surveyed_on, record.counts)
     villages = {v.id: v.name for v in visible_villages(scope, active_only=False)}
-    return render_template("pests/detail.html", record=record, method=method, index=index, risk=risk,
+    return render_template("pests/monitoring/detail.html", record=record, method=method, index=index, risk=risk,
                            grading=grading, village_name=villages.get(record.village_id, ""),
-                           labels=monitoring.COUNT_LABELS,
+                           labels=surveys.COUNT_LABELS,
                            events=events_for(record) if scope.sees_audit_trail else [])
 
 
@@ -69,7 +70,7 @@ def monitoring_detail(monitoring_id: int):
 def monitoring_methods():
     if not current_scope().enters_monitoring:
         abort(403)
-    return render_template("pests/methods.html", pests=PESTS,
+    return render_template("pests/monitoring/methods.html", pests=PESTS,
                            methods={pest: CATALOGUE.methods_for(pest) for pest in PESTS})
 
 
@@ -78,7 +79,7 @@ def monitoring_new(pest: str, method: str):
     scope = current_scope()
     if not scope.enters_monitoring:
         abort(403)
-    chosen = monitoring.method_of(pest, method)
+    chosen = surveys.method_of(pest, method)
     if chosen is None:
         abort(404)
     form = monitoring_form(chosen)
@@ -94,7 +95,7 @@ def monitoring_new(pest: str, method: str):
             return redirect(url_for(".monitoring_detail", monitoring_id=record.id), 303)
         show_refusal(form, error)
     status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
-    return render_template("pests/form.html", form=form, method=chosen), status
+    return render_template("pests/monitoring/form.html", form=form, method=chosen), status
 
 
 @bp.get("/levels")
@@ -102,5 +103,5 @@ def level_board():
     scope = current_scope()
     villages = visible_villages(scope)
     board = queries.level_board(scope=scope, villages=villages)
-    return render_template("pests/levels.html", board=board, pests=PESTS,
+    return render_template("pests/monitoring/levels.html", board=board, pests=PESTS,
                            shows_township=scope.township_wide and scope.township_id is not None)

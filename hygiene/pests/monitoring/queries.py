@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from hygiene.access.scope import Scope
 from hygiene.errors import NotFound
 from hygiene.extensions import db
-from hygiene.pests import monitoring
-from hygiene.pests.models import MonitoringRecord
+from hygiene.pests import surveys
+from hygiene.pests.monitoring.models import MonitoringRecord
 from hygiene.pests.standards import PESTS
 from hygiene.places.models import Village
 
@@ -58,14 +58,14 @@ def record_list_stmt(*, scope: Scope, filters: MonitoringFilters) -> sa.Select:
 @dataclass(frozen=True)
 class VillageLevels:
     village: Village
-    gradings: dict[str, monitoring.Grading]     # pest -> the latest survey's level
+    gradings: dict[str, surveys.Grading]     # pest -> the latest survey's level
     surveyed_on: dict[str, date]
 
 
 @dataclass(frozen=True)
 class LevelBoard:
     villages: list[VillageLevels]
-    township: dict[str, monitoring.Grading]     # pest -> the villages' latest surveys pooled
+    township: dict[str, surveys.Grading]     # pest -> the villages' latest surveys pooled
     meets_hygienic_town: bool
 
 
@@ -87,16 +87,16 @@ def level_board(*, scope: Scope, villages: list[Village]) -> LevelBoard:
     pooled_counts: dict[str, list[dict]] = {pest: [] for pest in PESTS}
     last_day: dict[str, date] = {}
     for village in villages:
-        gradings: dict[str, monitoring.Grading] = {}
+        gradings: dict[str, surveys.Grading] = {}
         days: dict[str, date] = {}
         for pest, same_day in by_village.get(village.id, {}).items():
             day = same_day[0].surveyed_on
-            counts = monitoring.pooled(rec.counts for rec in same_day)
-            gradings[pest], days[pest] = monitoring.grade_survey(pest, day, counts), day
+            counts = surveys.pooled(rec.counts for rec in same_day)
+            gradings[pest], days[pest] = surveys.grade_survey(pest, day, counts), day
             pooled_counts[pest].append(counts)
             last_day[pest] = max(day, last_day.get(pest, day))
         rows.append(VillageLevels(village, gradings, days))
-    township = {pest: monitoring.grade_survey(pest, last_day[pest], monitoring.pooled(pooled_counts[pest]))
+    township = {pest: surveys.grade_survey(pest, last_day[pest], surveys.pooled(pooled_counts[pest]))
                 for pest in PESTS if pooled_counts[pest]}
     graded = {pest: g.level for pest, g in township.items() if g.level is not None}
     return LevelBoard(rows, township, meets_hygienic_town(graded))

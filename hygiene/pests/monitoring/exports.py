@@ -16,10 +16,10 @@ from hygiene.access.scope import Scope
 from hygiene.core.excel import Sheet
 from hygiene.exports.registry import ExportKind, register_export
 from hygiene.extensions import db
-from hygiene.pests import monitoring
+from hygiene.pests import surveys
 from hygiene.pests.indices import shown
-from hygiene.pests.models import MonitoringRecord
-from hygiene.pests.queries import MonitoringFilters, read_filters, record_list_stmt
+from hygiene.pests.monitoring.models import MonitoringRecord
+from hygiene.pests.monitoring.queries import MonitoringFilters, read_filters, record_list_stmt
 from hygiene.pests.refusals import Refused
 from hygiene.pests.words import PEST_LABELS, in_reader_language, level_label
 from hygiene.places.models import Village
@@ -30,13 +30,13 @@ HEADERS = [_l("Survey date"), _l("Village / community"), _l("Pest"), _l("Monitor
 
 
 def monitoring_line(record: MonitoringRecord, village_names: Mapping[int, str]) -> list:
-    method = monitoring.method_of(record.pest, record.method)
+    method = surveys.method_of(record.pest, record.method)
     try:
-        index = shown(monitoring.method_index(method, record.counts)) if method else ""
+        index = shown(surveys.method_index(method, record.counts)) if method else ""
     except Refused:
         index = ""
-    grading = monitoring.grade_survey(record.pest, record.surveyed_on, record.counts)
-    counts = "；".join(f"{in_reader_language(monitoring.COUNT_LABELS.get(name, {'zh': name}))}: {value}"
+    grading = surveys.grade_survey(record.pest, record.surveyed_on, record.counts)
+    counts = "；".join(f"{in_reader_language(surveys.COUNT_LABELS.get(name, {'zh': name}))}: {value}"
                       for name, value in record.counts.items())
     return [record.surveyed_on, village_names.get(record.village_id, ""), str(PEST_LABELS[record.pest]),
             in_reader_language(method.name) if method else record.method, counts,

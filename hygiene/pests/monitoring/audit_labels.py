@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from hygiene.audit.labels import register_field_labels, register_record_type, register_value_labels
-from hygiene.pests.monitoring import METHODS
+from hygiene.pests.surveys import METHODS
 from hygiene.pests.words import PEST_LABELS, in_reader_language
 
 register_record_type("monitoring_record", _l("Pest density monitoring"), ("monitoring_record",))

@@ -14,16 +14,16 @@ from hygiene.audit.services import audit_record
 from hygiene.core.schemas import parse_input
 from hygiene.errors import Forbidden, InvalidFields
 from hygiene.extensions import db
-from hygiene.pests import monitoring
-from hygiene.pests.models import MonitoringRecord
+from hygiene.pests import surveys
+from hygiene.pests.monitoring.models import MonitoringRecord
+from hygiene.pests.monitoring.schemas import MonitoringInput
 from hygiene.pests.refusals import Refused
-from hygiene.pests.schemas import MonitoringInput
 from hygiene.pests.standards import CATALOGUE, Method
 from hygiene.places.models import Village
 
 
 def count_label(field: str) -> str:
-    labels = monitoring.COUNT_LABELS.get(field)
+    labels = surveys.COUNT_LABELS.get(field)
     return labels["zh"] if labels else field
 
 
@@ -66,7 +66,7 @@ def monitoring_input(*, method: Method, data: Mapping[str, Any]) -> MonitoringIn
     except InvalidFields as invalid:
         errors.update(invalid.errors)
     try:
-        counts = monitoring.read_counts(method, data.get("counts") or {})
+        counts = surveys.read_counts(method, data.get("counts") or {})
     except Refused as refused:
         errors[f"count_{refused.field}"] = refusal_message(refused)
     if errors:

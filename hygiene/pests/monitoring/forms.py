@@ -7,7 +7,7 @@ from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaFi
 from wtforms.validators import Optional
 
 from hygiene.clock import local_today
-from hygiene.pests import monitoring
+from hygiene.pests import surveys
 from hygiene.pests.standards import Method
 from hygiene.pests.words import in_reader_language
 
@@ -28,8 +28,8 @@ class MonitoringForm(FlaskForm):
 
 def monitoring_form(method: Method, **kwargs) -> MonitoringForm:
     """A form with one field per raw count of `method`, labelled from counts.yaml."""
-    fields = {f"{COUNT_PREFIX}{name}": StringField(in_reader_language(monitoring.COUNT_LABELS[name]),
+    fields = {f"{COUNT_PREFIX}{name}": StringField(in_reader_language(surveys.COUNT_LABELS[name]),
                                                    render_kw={"inputmode": "decimal"})
-              for name in monitoring.fields_of(method)}
+              for name in surveys.fields_of(method)}
     form_class = type("MethodMonitoringForm", (MonitoringForm,), fields)
     return form_class(**kwargs)
