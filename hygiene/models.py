@@ -7,6 +7,7 @@ from hygiene.inspections.models import Answer, Inspection, InspectionPlan, Sampl
 from hygiene.media.models import Photo  # noqa: F401
 from hygiene.notifications.models import Notification  # noqa: F401
 from hygiene.pests.models import PestProduct, SupplyMovement  # noqa: F401
+from hygiene.pests.monitoring.models import MonitoringRecord  # noqa: F401
 from hygiene.places.models import Cleaner, Household, Township, Unit, Village  # noqa: F401
 from hygiene.rankings.models import RankingPublication, RankingSettings  # noqa: F401
 from hygiene.rectifications.models import OrderItem, RectificationOrder  # noqa: F401

@@ -41,6 +41,9 @@ OWN = {"notifications.mark_read_upto"}
 # pages about the signed-in user alone, with no id in the URL: posting there changes the poster's
 # own contact details by design (tests/accounts/test_contact.py proves nobody else's change)
 SELF = {"accounts.my_contact", "accounts.my_password"}
+# forms office staff (inspectors too) post to for their own township, with no record id in the URL:
+# the walk's post is refused as input (422), and the fingerprint check proves nothing was written
+OFFICE_ENTRY = {"monitoring.monitoring_new"}
 # the public ranking pages show every township's published rankings to anyone, by design
 PUBLIC |= {"public.township_list", "public.township_latest", "public.township_period", "public.village_page"}
 
@@ -111,6 +114,14 @@ def elsewhere(app, world):
         task = ExportTask(user_id=world.user_admin_b, kind="inspections", params={}, status="done",
                           file_name="乙镇检查记录", created_at=now_utc())
         db.session.add(task)
+        from hygiene.pests.monitoring.models import MonitoringRecord
+
+        for key, township, village in (("b1", world.tb, world.b1), ("a2", world.ta, world.a2)):
+            survey = MonitoringRecord(township_id=township, village_id=village, pest="rodent", method="room_signs",
+                                      surveyed_on=date(2026, 10, 1), counts={"rooms_with_signs": 1, "rooms_checked": 10})
+            db.session.add(survey)
+            db.session.flush()
+            ids[f"monitoring_{key}"] = survey.id
         db.session.commit()
         ids["template"], ids["plan"], ids["notification"] = version.template_id, plan.id, note.id
         ids["export_task"] = task.id
@@ -138,9 +149,11 @@ def concrete_urls(app, role, world, elsewhere):
                    "plan_id": elsewhere["plan"], "order_id": elsewhere[f"order_{where}"],
                    "notification_id": elsewhere["notification"], "task_id": elsewhere["export_task"],
                    "product_id": elsewhere[f"product_{where}"],
+                   "monitoring_id": elsewhere[f"monitoring_{where}"],
                    "publication_id": elsewhere["publication_tb" if where == "b1" else "publication_ta"]}
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
-             "token": "x" * 12, "township_id": world.tb, "period_key": "2026-10", "village_id": world.b1}
+             "token": "x" * 12, "township_id": world.tb, "period_key": "2026-10", "village_id": world.b1,
+             "pest": "rodent", "method": "room_signs"}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
@@ -185,6 +198,8 @@ def test_no_url_reveals_or_changes_records_outside_the_scope(app, client, world,
             pass
         elif "POST" in methods and rule.endpoint in OWN:
             assert client.post(url, data={"upto": elsewhere["notification"]}).status_code < 400
+        elif "POST" in methods and rule.endpoint in OFFICE_ENTRY and role in ("admin_a", "inspector_a"):
+            assert client.post(url, data={"name": "x", "village_id": "1"}).status_code == 422
         elif "POST" in methods and (foreign or role != "admin_a"):
             response = client.post(url, data={"active": "0", "name": "x", "village_id": "1"})
             assert response.status_code in (403, 404), f"{role} posted to {url}: {response.status_code}"

@@ -163,6 +163,10 @@ def scoped_values(username: str | None) -> dict[str, list]:
     for slug, kind in KINDS.items():
         records[slug] = db.session.scalar(sa.select(kind.model.id).where(scope.clause(kind.model))
                                           .order_by(kind.model.id).limit(1))
+    from hygiene.pests.monitoring.models import MonitoringRecord
+
+    surveys = list(db.session.scalars(sa.select(MonitoringRecord.id).where(scope.clause(MonitoringRecord))
+                                      .order_by(MonitoringRecord.id).limit(1))) if scope.sees_pest_monitoring else []
     token = db.session.scalar(sa.select(order.token).where(order_clause(scope)).order_by(order.id).limit(1))
     return {
         "task_id": _export_tasks(user),
@@ -182,6 +186,7 @@ def scoped_values(username: str | None) -> dict[str, list]:
         "records": records,
         "product_id": list(db.session.scalars(sa.select(PestProduct.id).where(scope.clause(PestProduct))
                                               .order_by(PestProduct.id).limit(1))),
+        "monitoring_id": surveys, "pest": ["fly"], "method": ["fly_rooms"],
         "size": ["thumb"], "code": ["zh_CN"], "kind": ["units"], "ext": ["xlsx"],
     }
 

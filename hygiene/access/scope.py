@@ -105,6 +105,16 @@ class Scope:
         and the office's administrators, who may act for them."""
         return self.role in (Role.VILLAGE_CONTACT, Role.UNIT_CONTACT, Role.ADMIN)
 
+    @property
+    def sees_pest_monitoring(self) -> bool:
+        """Density monitoring: the office, and a village contact for its own village."""
+        return self.township_wide or self.role is Role.VILLAGE_CONTACT
+
+    @property
+    def enters_monitoring(self) -> bool:
+        """Monitoring results are entered by a township's office (admins and inspectors)."""
+        return self.township_wide and self.township_id is not None
+
     def clause(self, model: type[Any]) -> sa.ColumnElement[bool]:
         """A WHERE clause that keeps only the rows of `model` this scope may read (the rule its
         domain registered; a model without one raises TypeError, for the county too)."""

@@ -1,0 +1,107 @@
+"""Density monitoring pages: the records, one record with its indices and level, entry per
+method, and the levels of each village and the township."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from hygiene.audit.queries import events_for
+from hygiene.core.web import attempt, current_scope, paginated, show_refusal
+from hygiene.pests import surveys
+from hygiene.pests.indices import shown
+from hygiene.pests.levels import breteau_risk
+from hygiene.pests.monitoring import queries, services
+from hygiene.pests.monitoring.forms import monitoring_form
+from hygiene.pests.refusals import Refused
+from hygiene.pests.standards import CATALOGUE, PESTS
+from hygiene.pests.words import PEST_LABELS, in_reader_language, level_label
+from hygiene.places.queries import visible_villages
+
+bp = Blueprint("monitoring", __name__, url_prefix="/pests")
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """The office and village contacts; everyone else gets 403 here."""
+    if not current_scope().sees_pest_monitoring:
+        abort(403)
+
+
+@bp.context_processor
+def _words() -> dict:
+    return {"PEST_LABELS": PEST_LABELS, "name_of": in_reader_language, "level_label": level_label,
+            "shown": shown}
+
+
+@bp.get("/monitoring/")
+def monitoring_list():
+    scope = current_scope()
+    filters = queries.read_filters(request.args)
+    page = paginated(queries.record_list_stmt(scope=scope, filters=filters), per_page=25)
+    villages = visible_villages(scope, active_only=False)
+    return render_template("pests/monitoring/list.html", page=page, filters=filters, villages=villages,
+                           village_names={v.id: v.name for v in villages}, methods=surveys.METHODS,
+                           pests=PESTS)
+
+
+@bp.get("/monitoring/<int:monitoring_id>")
+def monitoring_detail(monitoring_id: int):
+    scope = current_scope()
+    record = queries.record_get(scope=scope, record_id=monitoring_id)
+    method = surveys.method_of(record.pest, record.method)
+    try:
+        index = surveys.method_index(method, record.counts) if method else None
+    except Refused:
+        index = None
+    risk = breteau_risk(index) if method and method.key == "breteau" and index is not None else None
+    grading = surveys.grade_survey(record.pest, record.surveyed_on, record.counts)
+    villages = {v.id: v.name for v in visible_villages(scope, active_only=False)}
+    return render_template("pests/monitoring/detail.html", record=record, method=method, index=index, risk=risk,
+                           grading=grading, village_name=villages.get(record.village_id, ""),
+                           labels=surveys.COUNT_LABELS,
+                           events=events_for(record) if scope.sees_audit_trail else [])
+
+
+@bp.get("/monitoring/new")
+def monitoring_methods():
+    if not current_scope().enters_monitoring:
+        abort(403)
+    return render_template("pests/monitoring/methods.html", pests=PESTS,
+                           methods={pest: CATALOGUE.methods_for(pest) for pest in PESTS})
+
+
+@bp.route("/monitoring/new/<pest>/<method>", methods=["GET", "POST"])
+def monitoring_new(pest: str, method: str):
+    scope = current_scope()
+    if not scope.enters_monitoring:
+        abort(403)
+    chosen = surveys.method_of(pest, method)
+    if chosen is None:
+        abort(404)
+    form = monitoring_form(chosen)
+    form.village_id.choices = [("", _("Choose a village"))] + [(str(v.id), v.name) for v in visible_villages(scope)]
+    if request.method == "GET":
+        form.request_key.data = secrets.token_hex(16)
+    if form.validate_on_submit():
+        record, error = attempt(lambda: services.monitoring_create(
+            scope=scope, actor_id=current_user.id, method=chosen,
+            data=services.monitoring_input(method=chosen, data=form.data | {"counts": form.counts()})))
+        if error is None:
+            flash(_("Monitoring record saved."), "success")
+            return redirect(url_for(".monitoring_detail", monitoring_id=record.id), 303)
+        show_refusal(form, error)
+    status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
+    return render_template("pests/monitoring/form.html", form=form, method=chosen), status
+
+
+@bp.get("/levels")
+def level_board():
+    scope = current_scope()
+    villages = visible_villages(scope)
+    board = queries.level_board(scope=scope, villages=villages)
+    return render_template("pests/monitoring/levels.html", board=board, pests=PESTS,
+                           shows_township=scope.township_wide and scope.township_id is not None)
