@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
+from datetime import date
 from functools import cache
 from typing import Annotated, Any, TypeVar
 
@@ -52,6 +53,18 @@ def _record_id(value: object) -> int | None:
         return db_int(value)
     except (TypeError, ValueError):
         raise refusal(_("Choose a value from the list.")) from None
+
+
+def a_date(value: object) -> object:
+    """A date field's value: 2026-11-01 from a form, or a date; empty or unreadable is refused."""
+    if value is None or value == "":
+        raise refusal(_("Enter a date."))
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise refusal(_("Enter a date.")) from None
+    return value
 
 
 RecordId = Annotated[int | None, BeforeValidator(_record_id)]

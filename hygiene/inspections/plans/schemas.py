@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from hygiene.core.input import db_int
-from hygiene.core.schemas import Flag, InputModel, refusal
+from hygiene.core.schemas import Flag, InputModel, a_date, refusal
 from hygiene.inspections.models import InspectionPlan
 from hygiene.inspections.plans.rounds import RECURRENCES
 from hygiene.places.rules import clean_text
@@ -44,17 +44,6 @@ def _one_of(choices: tuple[str, ...]):
     return check
 
 
-def _a_date(value: object) -> object:
-    if value is None or value == "":
-        raise refusal(_("Enter a date."))
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise refusal(_("Enter a date.")) from None
-    return value
-
-
 def _days(days: int) -> int:
     if not 1 <= days <= MAX_DAYS_ALLOWED:
         raise refusal(_("Allow between 1 and 90 days."))
@@ -79,8 +68,8 @@ class PlanInput(InputModel):
     unit_category: Annotated[str | None, BeforeValidator(lambda value: value or None)] = None
     sample_size: Number = None
     recurrence: Annotated[str, _choice(RECURRENCES), BeforeValidator(_one_of(RECURRENCES))]
-    start_date: Annotated[date, BeforeValidator(_a_date)]
-    end_date: Annotated[date | None, BeforeValidator(lambda value: _a_date(value) if value else None)] = None
+    start_date: Annotated[date, BeforeValidator(a_date)]
+    end_date: Annotated[date | None, BeforeValidator(lambda value: a_date(value) if value else None)] = None
     days_allowed: Annotated[int, BeforeValidator(lambda value: number(value) or 0), AfterValidator(_days)]
     cross_check: Flag = False    # never send inspectors to their own village
     backfill: Flag = False       # inspect the periods already over too

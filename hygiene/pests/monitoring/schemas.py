@@ -9,18 +9,7 @@ from flask_babel import gettext as _
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from hygiene.clock import local_today
-from hygiene.core.schemas import InputModel, RecordId, no_control_characters, refusal
-
-
-def _a_day(value: object) -> object:
-    if value is None or value == "":
-        raise refusal(_("Enter a date."))
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise refusal(_("Enter a date.")) from None
-    return value
+from hygiene.core.schemas import InputModel, RecordId, a_date, no_control_characters, refusal
 
 
 def _not_ahead(day: date) -> date:
@@ -37,7 +26,7 @@ def _chosen(value: int | None) -> int | None:
 
 class MonitoringInput(InputModel):
     village_id: Annotated[RecordId, AfterValidator(_chosen)] = None
-    surveyed_on: Annotated[date, BeforeValidator(_a_day), AfterValidator(_not_ahead)]
+    surveyed_on: Annotated[date, BeforeValidator(a_date), AfterValidator(_not_ahead)]
     note: Annotated[str, BeforeValidator(lambda value: no_control_characters((value or "").strip())),
                     Field(max_length=2000)] = ""
     # one per form shown: sending it twice makes one record
