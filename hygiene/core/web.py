@@ -9,6 +9,7 @@ from typing import TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import abort, flash, g, redirect, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -151,6 +152,13 @@ def paginated(stmt, *, per_page: int = 20):
     if page.page > 1 and not page.items and page.pages:  # past the end (an old link): the last page
         page = db.paginate(stmt, page=page.pages, per_page=per_page, error_out=False)
     return page
+
+
+def say_left_out(unread: list[str]) -> None:
+    """A list page read its filters and some could not be read (an edited or old link): say so
+    rather than show another list silently."""
+    if unread:
+        flash(_("A filter in the address could not be read, so it was left out."), "error")
 
 
 def page_number() -> int:

@@ -20,6 +20,7 @@ from hygiene.core.web import (
     paginated,
     photo_limits,
     photo_store,
+    say_left_out,
 )
 from hygiene.errors import DomainError
 from hygiene.extensions import db
@@ -48,8 +49,7 @@ def _signed_in() -> None:
 def inspection_list():
     scope, today = current_scope(), local_today()
     filters, unread = list_filters(request.args)
-    if unread:  # an edited or old link: say so rather than show another list silently
-        flash(_("A filter in the address could not be read, so it was left out."), "error")
+    say_left_out(unread)
     filters["assigned_to"] = current_user.id if request.args.get("mine") else None
     stmt = queries.inspection_list_stmt(scope=scope, today=today, **filters)
     page = paginated(stmt, per_page=25)

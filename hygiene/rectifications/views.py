@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from hygiene.audit.queries import events_for
 from hygiene.clock import local_today, now_utc
-from hygiene.core.web import current_scope, form_step, paginated, photo_limits, photo_store
+from hygiene.core.web import current_scope, form_step, paginated, photo_limits, photo_store, say_left_out
 from hygiene.errors import DomainError, Forbidden, NotFound
 from hygiene.media.download import send_photo
 from hygiene.media.reuse import photo_uses
@@ -87,8 +87,7 @@ def _do_step(step: str, scope, order) -> str:
 def _list_filters() -> dict:
     """The orders list's filters from the query string (the batch print uses the same)."""
     filters, unread = list_filters(request.args)
-    if unread:  # an edited or old link: say so rather than show another list silently
-        flash(_("A filter in the address could not be read, so it was left out."), "error")
+    say_left_out(unread)
     return filters
 
 
