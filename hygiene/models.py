@@ -8,6 +8,7 @@ from hygiene.media.models import Photo  # noqa: F401
 from hygiene.notifications.models import Notification  # noqa: F401
 from hygiene.pests.models import PestProduct, SupplyMovement  # noqa: F401
 from hygiene.pests.monitoring.models import MonitoringRecord  # noqa: F401
+from hygiene.pests.rounds.models import PestRound, RoundRefusal, RoundTarget, RoundWork  # noqa: F401
 from hygiene.places.models import Cleaner, Household, Township, Unit, Village  # noqa: F401
 from hygiene.rankings.models import RankingPublication, RankingSettings  # noqa: F401
 from hygiene.rectifications.models import OrderItem, RectificationOrder  # noqa: F401

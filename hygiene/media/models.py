@@ -20,6 +20,8 @@ class Photo(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int | None] = mapped_column(sa.ForeignKey("inspection.id"), index=True)
     order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rectification_order.id"), index=True)
+    # a pest-control round's work record (hygiene/pests/rounds), purpose "round_work"
+    round_work_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pest_round_work.id"), index=True)
     purpose: Mapped[str] = mapped_column(sa.String(20), default="inspection")  # | evidence | reinspection
     item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("template_item.id"))
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"))

@@ -54,7 +54,7 @@ class SupplyMovement(Model):
     moved_on: Mapped[date] = mapped_column(sa.Date)
     taker_name: Mapped[str] = mapped_column(sa.String(40), default="")
     signature: Mapped[str] = mapped_column(sa.String(40), default="")  # the taker's typed name
-    round_id: Mapped[int | None] = mapped_column()              # the round that used it (rounds come later)
+    round_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pest_round.id"), index=True)  # a `use` in a round
     note: Mapped[str] = mapped_column(sa.String(200), default="")
     form_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)  # once-only
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
