@@ -9,11 +9,13 @@ from hygiene.clock import local_today, now_utc
 from hygiene.core.input import db_int
 from hygiene.core.periods import Period, parse_period, period_containing
 from hygiene.core.web import attempt, current_scope, require_admin, require_office, show_refusal
+from hygiene.pests.ranking import facts_text as pest_facts_text
 from hygiene.places.queries import visible_townships
 from hygiene.places.rules import UNIT_CATEGORIES
 from hygiene.rankings import forms, queries, services
 from hygiene.rankings.components import COMPONENTS, Subject
 from hygiene.rankings.forms import PublishForm, SettingsForm
+from hygiene.rankings.maths import component_shares
 from hygiene.rankings.public.views import forget_pages
 from hygiene.rankings.schemas import settings_input
 
@@ -29,7 +31,7 @@ def _office_only() -> None:
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"components": COMPONENTS, "period_label": forms.period_label, "subject_label": forms.subject_label,
+    return {"components": COMPONENTS, "period_label": forms.period_label, "pest_facts": pest_facts_text, "subject_label": forms.subject_label,
             "spans": forms.SPANS, "subject_choices": forms.subject_choices, "unit_categories": UNIT_CATEGORIES,
             "default_weights": {c.key: c.default_weight for c in COMPONENTS},
             "default_minimums": (services.DEFAULT_MIN_INSPECTIONS, services.DEFAULT_LIST_SIZE)}
@@ -88,7 +90,8 @@ def explain():
     terms = [(ranking.weights[k], v) for k, v in row.candidate.components.items()
              if v is not None and ranking.weights.get(k, 0) > 0]
     return render_template("rankings/explain.html", ranking=ranking, row=row, inspections=inspections,
-                           terms=terms, args=_args(subject, period))
+                           terms=terms, shares=component_shares(ranking.weights, row.candidate.components),
+                           args=_args(subject, period))
 
 
 @bp.get("/publications/<int:publication_id>")
