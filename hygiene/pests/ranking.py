@@ -47,18 +47,19 @@ def round_coverage_component(subject: Subject, period: Period) -> dict[int, dict
         place = RoundTarget.unit_id.is_(None)
     else:
         place = RoundTarget.unit_id.in_(sa.select(Unit.id).where(Unit.category == subject.category))
-    goals = dict(db.session.execute(sa.select(RoundTarget.id, PestRound.coverage_goal).join(
-        PestRound, PestRound.id == RoundTarget.round_id).where(RoundTarget.round_id.in_(rounds), place)))
+    stmt = (coverage_stmt(sa.and_(RoundTarget.round_id.in_(rounds), place))
+            .add_columns(PestRound.coverage_goal).join(PestRound, PestRound.id == RoundTarget.round_id))
     found: dict[int, list[tuple[Decimal, bool]]] = {}
-    for row in db.session.execute(coverage_stmt(sa.and_(RoundTarget.round_id.in_(rounds), place))):
+    for row in db.session.execute(stmt):
         coverage = TargetCoverage(row[0], row[1], row[2], row[3], row[4], row[5], int(row[6]),
                                   Decimal(str(row[7])), int(row[8]), int(row[9]), int(row[10]), row[11])
+        goal = Decimal(row[12])
         percent = coverage.percent
         if percent is None:
             continue
         candidate = coverage.village_id if subject.kind == "villages" else coverage.unit_id
         assert candidate is not None
-        found.setdefault(candidate, []).append((percent, coverage.behind(Decimal(goals[coverage.target_id]))))
+        found.setdefault(candidate, []).append((percent, coverage.behind(goal)))
     return {candidate: {"value": (sum((p for p, _b in values), Decimal(0)) / len(values)).quantize(CENT),
                         "rounds": len(values), "behind": sum(1 for _p, behind in values if behind)}
             for candidate, values in found.items()}
