@@ -59,8 +59,7 @@ class MonthsField(SelectMultipleField):
 
 
 class PestSettingsForm(FlaskForm):
-    spray_months = MonthsField(_l("Peak spraying season (months)"), choices=[], validate_choice=False,
-                               render_kw={"class": "checks months"})
+    spray_months = MonthsField(_l("Peak spraying season (months)"), choices=[], validate_choice=False)
     spray_every_days_min = StringField(_l("Spray a round at least every (shortest interval, days)"),
                                        render_kw={"inputmode": "numeric"})
     spray_every_days_max = StringField(_l("… and at most every (longest interval, days)"),
