@@ -1,6 +1,8 @@
 """Ranking pages for the office: compute, explain, settings, publish, the monthly notice."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -31,10 +33,17 @@ def _office_only() -> None:
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"components": COMPONENTS, "period_label": forms.period_label, "pest_facts": pest_facts_text, "subject_label": forms.subject_label,
+    return {"components": COMPONENTS, "weighed": weighed, "period_label": forms.period_label,
+            "pest_facts": pest_facts_text, "subject_label": forms.subject_label,
             "spans": forms.SPANS, "subject_choices": forms.subject_choices, "unit_categories": UNIT_CATEGORIES,
             "default_weights": {c.key: c.default_weight for c in COMPONENTS},
             "default_minimums": (services.DEFAULT_MIN_INSPECTIONS, services.DEFAULT_LIST_SIZE)}
+
+
+def weighed(weights: dict) -> list:
+    """The components a ranking's weights count (a column for each in its tables); a component
+    with weight 0, or one that joined after a snapshot was published, has none."""
+    return [c for c in COMPONENTS if Decimal(str(weights.get(c.key) or 0)) > 0]
 
 
 @bp.get("/")
