@@ -175,15 +175,19 @@ def pest_settings_save(*, scope: Scope, actor_id: int | None, data: PestSettings
         raise LedgerRefused({"spray_every_days_max": _("The longest interval cannot be shorter than the "
                                                        "shortest.")})
     settings, created = _settings_row(scope.township_id, data, now)
-    before = None if created else snapshot(settings, SETTINGS_FIELDS)
+    before = snapshot(settings, SETTINGS_FIELDS)
     for name in SETTINGS_FIELDS:
         setattr(settings, name, getattr(data, name))
     after = snapshot(settings, SETTINGS_FIELDS)
-    if after != before:
+    if created or after != before:
         settings.updated_by_id, settings.updated_at = actor_id, now
         db.session.flush()
-        audit_record(actor_id=actor_id, action="create" if created else "update", record=settings,
-                     township_id=scope.township_id, before=before, after=after, at=now)
+    if created:
+        audit_record(actor_id=actor_id, action="create", record=settings, township_id=scope.township_id,
+                     after=after, at=now)
+    elif after != before:
+        audit_record(actor_id=actor_id, action="update", record=settings, township_id=scope.township_id,
+                     before=before, after=after, at=now)
     return settings
 
 
