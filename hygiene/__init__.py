@@ -15,7 +15,7 @@ from hygiene.extensions import babel, csrf, db, login_manager, migrate
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # every domain module that declares scheduled jobs; a missing one stops the start (scheduler/registry.py)
 JOB_MODULES = ("hygiene.notifications.jobs", "hygiene.rectifications.jobs", "hygiene.inspections.jobs",
-               "hygiene.exports.jobs")
+               "hygiene.exports.jobs", "hygiene.pests.jobs")
 # each domain's words for the audit trail; their order is the order of the trail's filter menu
 AUDIT_LABEL_MODULES = ("hygiene.places.audit_labels", "hygiene.inspections.audit_labels",
                        "hygiene.rectifications.audit_labels", "hygiene.inspections.plans.audit_labels",

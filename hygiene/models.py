@@ -6,7 +6,7 @@ from hygiene.exports.models import ExportTask  # noqa: F401
 from hygiene.inspections.models import Answer, Inspection, InspectionPlan, SampleDraw  # noqa: F401
 from hygiene.media.models import Photo  # noqa: F401
 from hygiene.notifications.models import Notification  # noqa: F401
-from hygiene.pests.models import PestProduct, SupplyMovement  # noqa: F401
+from hygiene.pests.models import PestProduct, PestSettings, SupplyMovement  # noqa: F401
 from hygiene.pests.monitoring.models import MonitoringRecord  # noqa: F401
 from hygiene.pests.rounds.models import PestRound, RoundRefusal, RoundTarget, RoundWork  # noqa: F401
 from hygiene.places.models import Cleaner, Household, Township, Unit, Village  # noqa: F401

@@ -12,17 +12,25 @@ from hygiene.core.periods import period_containing
 from hygiene.errors import DomainError
 from hygiene.extensions import db
 from hygiene.rankings.components import Subject
-from hygiene.rankings.services import ranking_publish
+from hygiene.rankings.schemas import settings_input
+from hygiene.rankings.services import ranking_publish, settings_save
 from hygiene.rectifications.workdays import add_working_days
+
+# the office counts pest control in the village ranking: round coverage and density levels
+DEMO_WEIGHTS = {"weight_inspections": "70", "weight_rectification": "10", "weight_pest_rounds": "10",
+                "weight_pest_density": "10"}
 
 
 def demo_rankings(*, township_id: int, today: date) -> int:
-    """Publish the village ranking of the last three finished months, each on the fifth working
-    day of the next month (last month's only once that day has come).
+    """Set the office's weights (pest control counts), then publish the village ranking of the
+    last three finished months, each on the fifth working day of the next month (last month's
+    only once that day has come).
 
     Restaurants are spot-checked about once a month, under the minimum of two inspections a
     period, so the demo publishes no unit ranking: it would list every unit as unranked."""
     admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
+    settings_save(scope=Scope.of(admin), actor_id=admin.id, township_id=township_id, data=settings_input(
+        {**DEMO_WEIGHTS, "min_inspections": "2", "list_size": "3"}))
     last = period_containing("month", today).previous()
     published = 0
     for period in (last.previous().previous(), last.previous(), last):

@@ -66,9 +66,6 @@ def demo_load(*, seed: int = 2026) -> bool:
     from hygiene.demo.inspections import HISTORY_MONTHS, demo_inspections, months_back, working_days_back
 
     demo_inspections(township_id=township.id, today=today)
-    from hygiene.demo.rankings import demo_rankings
-
-    demo_rankings(township_id=township.id, today=today)
     from hygiene.demo.supplies import demo_supplies
 
     demo_supplies(township_id=township.id, village_ids=[v.id for v in villages], today=today)
@@ -76,6 +73,9 @@ def demo_load(*, seed: int = 2026) -> bool:
     from hygiene.demo.pests import demo_monitoring
 
     demo_monitoring(township_id=township.id, today=today)
+    from hygiene.demo.rankings import demo_rankings
+
+    demo_rankings(township_id=township.id, today=today)  # after the monitoring: density is a component
     first_plan = months_back(today, HISTORY_MONTHS)
     _date_the_setup(loading, [working_days_back(first_plan, n) for n in (3, 2, 1)])
     _read_the_past(loading)

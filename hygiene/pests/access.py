@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from hygiene.access.roles import Role
 from hygiene.access.rules import scope_rule, work_record_clause
 from hygiene.access.scope import Scope
-from hygiene.pests.models import PestProduct, SupplyMovement
+from hygiene.pests.models import PestProduct, PestSettings, SupplyMovement
 
 scope_rule(SupplyMovement)(work_record_clause)
 
@@ -22,4 +22,12 @@ def product_clause(scope: Scope, _model: type[Any]) -> sa.ColumnElement[bool]:
     if scope.role in (Role.VILLAGE_CONTACT, Role.UNIT_CONTACT):
         issued = sa.select(SupplyMovement.product_id).where(work_record_clause(scope, SupplyMovement))
         return PestProduct.id.in_(issued)
+    return sa.false()
+
+
+@scope_rule(PestSettings)
+def settings_clause(scope: Scope, _model: type[Any]) -> sa.ColumnElement[bool]:
+    """The office's reminder settings: its own township's staff; no contact."""
+    if scope.township_wide and scope.township_id is not None:
+        return PestSettings.township_id == scope.township_id
     return sa.false()

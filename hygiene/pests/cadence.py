@@ -40,4 +40,23 @@ def default_cadence() -> SprayCadence:
     return SprayCadence(frozenset(raw["months"]), int(raw["every_days_min"]), int(raw["every_days_max"]))
 
 
+@dataclass(frozen=True)
+class ReminderRules:
+    """A township's reminder rules: the spray cadence, and how many days before a round ends
+    a target still behind its goal is reminded."""
+
+    cadence: SprayCadence
+    days_before_end: int
+
+    def in_end_window(self, ends_on: date, today: date) -> bool:
+        """From `days_before_end` days before the round's end to the end day itself."""
+        return ends_on - timedelta(days=self.days_before_end) <= today <= ends_on
+
+
+def default_rules() -> ReminderRules:
+    raw = yaml.safe_load(RULES.read_text("utf-8"))["round_reminders"]
+    return ReminderRules(default_cadence(), int(raw["days_before_end"]))
+
+
 DEFAULT_CADENCE = default_cadence()
+DEFAULT_RULES = default_rules()

@@ -3,8 +3,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from hygiene.pests.quantities import UNITS
 from hygiene.pests.schemas import ENTERED_KINDS, MOVEMENT_KINDS, UNIT_WORDS
@@ -40,3 +49,24 @@ class MovementForm(FlaskForm):
         self.kind.choices = [SelectChoice(k, str(MOVEMENT_KINDS[k])) for k in ENTERED_KINDS]
         self.village_id.choices = [SelectChoice("", "—")] + [SelectChoice(str(v.id), v.name) for v in villages]
         self.unit_id.choices = [SelectChoice("", "—")] + [SelectChoice(str(u.id), u.name) for u in units]
+
+
+class MonthsField(SelectMultipleField):
+    """The months 1-12 as a row of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PestSettingsForm(FlaskForm):
+    spray_months = MonthsField(_l("Peak spraying season (months)"), choices=[], validate_choice=False)
+    spray_every_days_min = StringField(_l("Spray a round at least every (shortest interval, days)"),
+                                       render_kw={"inputmode": "numeric"})
+    spray_every_days_max = StringField(_l("… and at most every (longest interval, days)"),
+                                       render_kw={"inputmode": "numeric"})
+    days_before_end = StringField(_l("Remind a village behind on its round this many days before the round ends"),
+                                  render_kw={"inputmode": "numeric"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.spray_months.choices = [SelectChoice(str(m), str(_l("Month %(month)d", month=m))) for m in range(1, 13)]

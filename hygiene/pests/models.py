@@ -62,3 +62,27 @@ class SupplyMovement(Model):
 
     product: Mapped[PestProduct] = relationship()
     village: Mapped[Village | None] = relationship()
+
+
+class PestSettings(Model):
+    """The office's own pest-control reminder rules (one row per township; none: rules.yaml's
+    defaults): the peak-season spray cadence and how many days before a round ends a village
+    still behind is reminded."""
+
+    __tablename__ = "pest_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"), unique=True)
+    spray_months: Mapped[list[int]] = mapped_column(sa.JSON)          # 1-12
+    spray_every_days_min: Mapped[int] = mapped_column()
+    spray_every_days_max: Mapped[int] = mapped_column()
+    days_before_end: Mapped[int] = mapped_column()
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+
+    def audit_label(self) -> tuple[str, dict]:
+        """How the audit trail names it, in the reader's language (hygiene/audit/labels.py)."""
+        return "pest_settings", {}
+
+    def __str__(self) -> str:
+        return "pest-control settings"

@@ -12,7 +12,8 @@ from sqlalchemy.orm import selectinload
 from hygiene.access.scope import Scope
 from hygiene.errors import NotFound
 from hygiene.extensions import db
-from hygiene.pests.models import PestProduct, SupplyMovement
+from hygiene.pests.cadence import DEFAULT_RULES, ReminderRules, SprayCadence
+from hygiene.pests.models import PestProduct, PestSettings, SupplyMovement
 from hygiene.pests.supplies import EXPIRY_WARNING_DAYS
 from hygiene.places.models import Unit, Village
 
@@ -94,3 +95,17 @@ def holder_choices(scope: Scope) -> tuple[list[Village], list[Unit]]:
     units = list(db.session.scalars(sa.select(Unit).where(scope.clause(Unit), Unit.active)
                                     .order_by(Unit.name).limit(500)))
     return villages, units
+
+
+def reminder_rules(township_ids: set[int]) -> dict[int, ReminderRules]:
+    """Each township's reminder rules: its settings, or rules.yaml's defaults (one query)."""
+    rules = dict.fromkeys(township_ids, DEFAULT_RULES)
+    if township_ids:
+        for row in db.session.scalars(sa.select(PestSettings).where(PestSettings.township_id.in_(township_ids))):
+            rules[row.township_id] = rules_of(row)
+    return rules
+
+
+def rules_of(row: PestSettings) -> ReminderRules:
+    cadence = SprayCadence(frozenset(row.spray_months), row.spray_every_days_min, row.spray_every_days_max)
+    return ReminderRules(cadence, row.days_before_end)

@@ -130,3 +130,41 @@ class MovementInput(InputModel):
     signature: Annotated[str, _text(_length(SupplyMovement.signature))] = ""
     note: Annotated[str, _text(_length(SupplyMovement.note))] = ""
     form_key: Annotated[str, Field(max_length=64)] = ""
+
+
+# --- the office's reminder settings ---------------------------------------------------------
+
+MAX_INTERVAL_DAYS = 30
+
+
+def _whole_days(low: int, high: int):
+    def check(value: object) -> int:
+        text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
+        try:
+            number = int(text)
+        except ValueError:
+            number = low - 1
+        if not low <= number <= high:
+            raise refusal(_("Enter a whole number from %(low)d to %(high)d.", low=low, high=high))
+        return number
+    return BeforeValidator(check)
+
+
+def _months(value: object) -> list[int]:
+    """The ticked months, each 1-12, in order; none ticked: no peak season (no cadence reminders)."""
+    values = value if isinstance(value, (list, tuple)) else [] if value in (None, "") else [value]
+    months = set()
+    for item in values:
+        text = str(item).strip()
+        if not text.isdigit() or not 1 <= int(text) <= 12:
+            raise refusal(_("Choose months from 1 to 12."))
+        months.add(int(text))
+    return sorted(months)
+
+
+class PestSettingsInput(InputModel):
+    spray_months: Annotated[list[int], BeforeValidator(_months)]
+    spray_every_days_min: Annotated[int, _whole_days(1, MAX_INTERVAL_DAYS)]
+    spray_every_days_max: Annotated[int, _whole_days(1, MAX_INTERVAL_DAYS)]
+    days_before_end: Annotated[int, _whole_days(0, MAX_INTERVAL_DAYS)]
+    # min <= max is the service's check, so its message sits beside the field it names

@@ -16,10 +16,10 @@ from hygiene.audit.services import audit_record, snapshot
 from hygiene.errors import Forbidden, InvalidFields, NotFound
 from hygiene.extensions import db
 from hygiene.pests import quantities, supplies
-from hygiene.pests.models import PestProduct, SupplyMovement
+from hygiene.pests.models import PestProduct, PestSettings, SupplyMovement
 from hygiene.pests.queries import holder_balance
 from hygiene.pests.refusals import Refused
-from hygiene.pests.schemas import MovementInput, ProductInput, refused_message
+from hygiene.pests.schemas import MovementInput, PestSettingsInput, ProductInput, refused_message
 from hygiene.places.models import Unit, Village
 
 
@@ -163,3 +163,45 @@ def _move_stock(product: PestProduct, kind: str, amount: Decimal) -> None:
         raise LedgerRefused({"quantity": refused_message(Refused(
             "stock_too_low", "", available=Decimal(product.stock), wanted=amount), unit=product.unit)})
 
+
+SETTINGS_FIELDS = ("spray_months", "spray_every_days_min", "spray_every_days_max", "days_before_end")
+
+
+def pest_settings_save(*, scope: Scope, actor_id: int | None, data: PestSettingsInput,
+                       now: datetime) -> PestSettings:
+    """Set the township's reminder rules (the office's admins only); audited when they change."""
+    _require_admin(scope)
+    if data.spray_every_days_min > data.spray_every_days_max:
+        raise LedgerRefused({"spray_every_days_max": _("The longest interval cannot be shorter than the "
+                                                       "shortest.")})
+    settings, created = _settings_row(scope.township_id, data, now)
+    before = snapshot(settings, SETTINGS_FIELDS)
+    for name in SETTINGS_FIELDS:
+        setattr(settings, name, getattr(data, name))
+    after = snapshot(settings, SETTINGS_FIELDS)
+    if created or after != before:
+        settings.updated_by_id, settings.updated_at = actor_id, now
+        db.session.flush()
+    if created:
+        audit_record(actor_id=actor_id, action="create", record=settings, township_id=scope.township_id,
+                     after=after, at=now)
+    elif after != before:
+        audit_record(actor_id=actor_id, action="update", record=settings, township_id=scope.township_id,
+                     before=before, after=after, at=now)
+    return settings
+
+
+def _settings_row(township_id: int | None, data: PestSettingsInput, now: datetime) -> tuple[PestSettings, bool]:
+    """The township's row and whether this call made it; of two first saves at once, the
+    second waits on the unique township, then finds and updates the first's row."""
+    found = db.session.scalar(sa.select(PestSettings).where(PestSettings.township_id == township_id))
+    if found is not None:
+        return found, False
+    row = PestSettings(township_id=township_id, updated_at=now, **{n: getattr(data, n) for n in SETTINGS_FIELDS})
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:
+        return db.session.scalars(sa.select(PestSettings).where(PestSettings.township_id == township_id)).one(), False
+    return row, True

@@ -15,8 +15,8 @@ from hygiene.core.schemas import parse_input
 from hygiene.core.web import attempt, current_scope, paginated, show_refusal
 from hygiene.pests import queries, services
 from hygiene.pests.exports import ledger_sheet
-from hygiene.pests.forms import MovementForm, ProductForm
-from hygiene.pests.schemas import MOVEMENT_KINDS, UNIT_WORDS, MovementInput, ProductInput
+from hygiene.pests.forms import MovementForm, PestSettingsForm, ProductForm
+from hygiene.pests.schemas import MOVEMENT_KINDS, UNIT_WORDS, MovementInput, PestSettingsInput, ProductInput
 from hygiene.pests.services import LedgerRefused
 
 bp = Blueprint("pests", __name__, url_prefix="/supplies")
@@ -124,6 +124,27 @@ def ledger_xlsx():
     today = local_today()
     return download(workbook([ledger_sheet(scope, today)]), ascii_name=f"supplies-ledger-{today}.xlsx",
                     name=f"药物领取登记-{today}.xlsx")
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    """The office's reminder rules: the peak-season spray cadence, the days before a round ends."""
+    scope = _keeper()
+    assert scope.township_id is not None
+    rules = queries.reminder_rules({scope.township_id})[scope.township_id]
+    form = PestSettingsForm(data=None if request.method == "POST" else {
+        "spray_months": [str(m) for m in sorted(rules.cadence.months)],
+        "spray_every_days_min": rules.cadence.every_days_min, "spray_every_days_max": rules.cadence.every_days_max,
+        "days_before_end": rules.days_before_end})
+    if form.validate_on_submit():
+        _saved, error = attempt(lambda: services.pest_settings_save(
+            scope=scope, actor_id=current_user.id, now=now_utc(),
+            data=parse_input(PestSettingsInput, form.data, invalid=LedgerRefused)))
+        if error is None:
+            flash(_("Pest-control settings saved."), "success")
+            return redirect(url_for(".settings"), 303)
+        show_refusal(form, error)
+    return render_template("pests/settings.html", form=form), 422 if form.errors else 200
 
 
 @bp.app_template_filter("amount")

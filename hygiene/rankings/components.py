@@ -1,8 +1,9 @@
 """The pieces a period score is made of, registered in one place.
 
 A component maps each candidate (a village, or a unit of one category) to a value 0..100 for
-the period, or leaves it out when it does not apply. Pest rounds, toilet progress and
-health-education cadence join by adding a Component to COMPONENTS; nothing else changes.
+the period, or leaves it out when it does not apply. Pest control joins from pests/ranking.py;
+toilet progress and health-education cadence join by adding a Component to COMPONENTS;
+nothing else changes.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from hygiene.core.periods import Period
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection
 from hygiene.inspections.status import InspectionStatus
+from hygiene.pests.ranking import density_component, round_coverage_component
 from hygiene.rectifications.models import RectificationOrder
 from hygiene.rectifications.status import FIX_REPORTED, OrderStatus
 
@@ -88,5 +90,8 @@ def rectification_on_time(subject: Subject, period: Period) -> dict[int, dict]:
 COMPONENTS: list[Component] = [
     Component("inspections", _l("Inspection score"), Decimal(90), inspection_mean),
     Component("rectification", _l("Rectification on time"), Decimal(10), rectification_on_time),
+    # weight 0 until the office sets one, so rankings published before these joined stay as they were
+    Component("pest_rounds", _l("Pest-control round coverage"), Decimal(0), round_coverage_component),
+    Component("pest_density", _l("Pest density level"), Decimal(0), density_component),
 ]
 COMPONENT_KEYS = tuple(c.key for c in COMPONENTS)

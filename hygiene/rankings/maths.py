@@ -66,3 +66,14 @@ def _order_key(row: Ranked):
     mean = c.components.get("inspections")
     return (-row.score, -(mean if mean is not None else Decimal(-1)), -c.inspections,
             c.overdue_orders, c.name, c.id)
+
+
+def component_shares(weights: dict[str, Decimal], components: dict[str, Decimal | None]
+                     ) -> dict[str, tuple[Decimal, Decimal]]:
+    """Per component that counts: its share of the weight (percent) and the points it adds to
+    the total (weight × value ÷ the weights that count); the points add up to the total."""
+    used = {k: v for k, v in components.items() if v is not None and weights.get(k, 0) > 0}
+    total_weight = sum((weights[k] for k in used), Decimal(0))
+    return {k: ((Decimal(100) * weights[k] / total_weight).quantize(TWO_PLACES, rounding=ROUND_HALF_UP),
+                (weights[k] * v / total_weight).quantize(TWO_PLACES, rounding=ROUND_HALF_UP))
+            for k, v in used.items()}

@@ -1,6 +1,8 @@
 """Ranking pages for the office: compute, explain, settings, publish, the monthly notice."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,11 +11,13 @@ from hygiene.clock import local_today, now_utc
 from hygiene.core.input import db_int
 from hygiene.core.periods import Period, parse_period, period_containing
 from hygiene.core.web import attempt, current_scope, require_admin, require_office, show_refusal
+from hygiene.pests.ranking import facts_text as pest_facts_text
 from hygiene.places.queries import visible_townships
 from hygiene.places.rules import UNIT_CATEGORIES
 from hygiene.rankings import forms, queries, services
 from hygiene.rankings.components import COMPONENTS, Subject
 from hygiene.rankings.forms import PublishForm, SettingsForm
+from hygiene.rankings.maths import component_shares
 from hygiene.rankings.public.views import forget_pages
 from hygiene.rankings.schemas import settings_input
 
@@ -29,10 +33,17 @@ def _office_only() -> None:
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"components": COMPONENTS, "period_label": forms.period_label, "subject_label": forms.subject_label,
+    return {"components": COMPONENTS, "weighed": weighed, "period_label": forms.period_label,
+            "pest_facts": pest_facts_text, "subject_label": forms.subject_label,
             "spans": forms.SPANS, "subject_choices": forms.subject_choices, "unit_categories": UNIT_CATEGORIES,
             "default_weights": {c.key: c.default_weight for c in COMPONENTS},
             "default_minimums": (services.DEFAULT_MIN_INSPECTIONS, services.DEFAULT_LIST_SIZE)}
+
+
+def weighed(weights: dict) -> list:
+    """The components a ranking's weights count (a column for each in its tables); a component
+    with weight 0, or one that joined after a snapshot was published, has none."""
+    return [c for c in COMPONENTS if Decimal(str(weights.get(c.key) or 0)) > 0]
 
 
 @bp.get("/")
@@ -88,7 +99,8 @@ def explain():
     terms = [(ranking.weights[k], v) for k, v in row.candidate.components.items()
              if v is not None and ranking.weights.get(k, 0) > 0]
     return render_template("rankings/explain.html", ranking=ranking, row=row, inspections=inspections,
-                           terms=terms, args=_args(subject, period))
+                           terms=terms, shares=component_shares(ranking.weights, row.candidate.components),
+                           args=_args(subject, period))
 
 
 @bp.get("/publications/<int:publication_id>")
