@@ -40,6 +40,14 @@ def record_get(*, scope: Scope, record_id: int) -> MonitoringRecord:
     return record
 
 
+def village_get(*, scope: Scope, village_id: int) -> Village:
+    """A village the scope may read; another's id is NotFound (a 404 that says nothing)."""
+    village = db.session.scalar(sa.select(Village).where(Village.id == village_id, scope.clause(Village)))
+    if village is None:
+        raise NotFound("village not found")
+    return village
+
+
 def record_list_stmt(*, scope: Scope, filters: MonitoringFilters) -> sa.Select:
     """Records newest survey first."""
     r = MonitoringRecord

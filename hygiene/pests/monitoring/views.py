@@ -9,11 +9,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hygiene.audit.queries import events_for
+from hygiene.clock import local_today
+from hygiene.core.input import optional_int
+from hygiene.core.svg import ordinal_step_svg
 from hygiene.core.web import attempt, current_scope, paginated, show_refusal
 from hygiene.pests import surveys
 from hygiene.pests.indices import shown
 from hygiene.pests.levels import breteau_risk
-from hygiene.pests.monitoring import queries, services
+from hygiene.pests.monitoring import history, queries, services
 from hygiene.pests.monitoring.forms import monitoring_form
 from hygiene.pests.refusals import Refused
 from hygiene.pests.standards import CATALOGUE, PESTS
@@ -105,3 +108,48 @@ def level_board():
     board = queries.level_board(scope=scope, villages=villages)
     return render_template("pests/monitoring/levels.html", board=board, pests=PESTS,
                            shows_township=scope.township_wide and scope.township_id is not None)
+
+
+@bp.get("/levels/history")
+def level_history():
+    """The township's level per pest and month; a village contact is sent to their village's."""
+    scope = current_scope()
+    if not scope.township_wide:
+        return redirect(url_for(".village_level_history", village_id=scope.village_id, **request.args), 303)
+    pests, months = history_filters(request.args)
+    levels = history.township_history(scope=scope, today=local_today(), months=months, pests=pests)
+    return render_template("pests/monitoring/history.html", charts=level_charts(levels), village=None,
+                           pests=PESTS, chosen=request.args.get("pest", ""), months=months)
+
+
+@bp.get("/levels/history/<int:village_id>")
+def village_level_history(village_id: int):
+    scope = current_scope()
+    village = queries.village_get(scope=scope, village_id=village_id)
+    pests, months = history_filters(request.args)
+    levels = history.village_history(scope=scope, village_id=village.id, today=local_today(), months=months,
+                                     pests=pests)
+    return render_template("pests/monitoring/history.html", charts=level_charts(levels), village=village,
+                           pests=PESTS, chosen=request.args.get("pest", ""), months=months)
+
+
+def history_filters(args) -> tuple[tuple[str, ...], int]:
+    """The pests to chart (one, or all when none or an unknown one is asked) and the months."""
+    pest = args.get("pest")
+    months = optional_int(args.get("months"))
+    return ((pest,) if pest in PESTS else PESTS), (months if months in history.MONTH_CHOICES else 12)
+
+
+def level_charts(levels: dict[str, list[history.MonthLevel]]) -> list[dict]:
+    """Per pest, its step chart of levels over the months and its latest graded month."""
+    axis = [_("Below C"), "C", "B", "A"]
+    charts = []
+    for pest, points in levels.items():
+        svg = ordinal_step_svg(
+            [(p.month.strftime("%Y-%m"), history.LEVEL_ORDER.index(p.level) if p.level in history.LEVEL_ORDER
+              else None) for p in points], axis, required=history.LEVEL_ORDER.index("C"),
+            required_label=_("A hygienic town must reach C"),
+            title=_("%(pest)s: control level by month", pest=PEST_LABELS[pest]))
+        latest = next((p for p in reversed(points) if p.level), None)
+        charts.append({"pest": pest, "svg": svg, "latest": latest, "points": points})
+    return charts
