@@ -19,7 +19,7 @@ from hygiene.pests.monitoring.models import MonitoringRecord
 from hygiene.pests.monitoring.schemas import MonitoringInput
 from hygiene.pests.refusals import Refused
 from hygiene.pests.standards import CATALOGUE, Method
-from hygiene.places.models import Village
+from hygiene.places.models import Unit, Village
 
 
 def count_label(field: str) -> str:
@@ -84,8 +84,9 @@ def monitoring_create(*, scope: Scope, actor_id: int | None, method: Method,
     village = db.session.scalar(sa.select(Village).where(Village.id == data.village_id, scope.clause(Village)))
     if village is None or village.township_id != scope.township_id:
         raise InvalidFields({"village_id": _("Choose a village from the list.")})
+    unit = _unit_of(scope, village, data.unit_id)
     record = MonitoringRecord(
-        township_id=village.township_id, village_id=village.id, pest=method.pest, method=method.key,
+        township_id=village.township_id, village_id=village.id, unit_id=unit.id if unit else None, pest=method.pest, method=method.key,
         surveyed_on=data.surveyed_on, counts=dict(data.counts), note=data.note,
         entered_by_id=actor_id, request_key=data.request_key)
     try:
@@ -98,9 +99,20 @@ def monitoring_create(*, scope: Scope, actor_id: int | None, method: Method,
             raise
         return made
     audit_record(actor_id=actor_id, action="create", record=record, township_id=record.township_id,
-                 after={"village": village.name, "pest": record.pest, "method": record.method,
+                 after={"village": village.name, **({"unit": unit.name} if unit else {}), "pest": record.pest, "method": record.method,
                         "surveyed_on": record.surveyed_on.isoformat(), "counts": record.counts})
     return record
+
+
+def _unit_of(scope: Scope, village: Village, unit_id: int | None) -> Unit | None:
+    """The unit a survey names, which must be one of the surveyed village's (or none)."""
+    if unit_id is None:
+        return None
+    unit = db.session.scalar(sa.select(Unit).where(Unit.id == unit_id, Unit.village_id == village.id,
+                                                   scope.clause(Unit)))
+    if unit is None:
+        raise InvalidFields({"unit_id": _("Choose a unit of the chosen village, or none.")})
+    return unit
 
 
 def _record_of_key(key: str) -> MonitoringRecord | None:

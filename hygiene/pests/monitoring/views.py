@@ -21,7 +21,8 @@ from hygiene.pests.monitoring.forms import monitoring_form
 from hygiene.pests.refusals import Refused
 from hygiene.pests.standards import CATALOGUE, PESTS
 from hygiene.pests.words import PEST_LABELS, in_reader_language, level_label
-from hygiene.places.queries import visible_villages
+from hygiene.places.models import Unit, Village
+from hygiene.places.queries import visible_units, visible_villages
 
 bp = Blueprint("monitoring", __name__, url_prefix="/pests")
 
@@ -86,7 +87,9 @@ def monitoring_new(pest: str, method: str):
     if chosen is None:
         abort(404)
     form = monitoring_form(chosen)
-    form.village_id.choices = [("", _("Choose a village"))] + [(str(v.id), v.name) for v in visible_villages(scope)]
+    villages = visible_villages(scope)
+    form.village_id.choices = [("", _("Choose a village"))] + [(str(v.id), v.name) for v in villages]
+    form.unit_id.choices = unit_choices(villages, visible_units(scope))
     if request.method == "GET":
         form.request_key.data = secrets.token_hex(16)
     if form.validate_on_submit():
@@ -153,3 +156,12 @@ def level_charts(levels: dict[str, list[history.MonthLevel]]) -> list[dict]:
         latest = next((p for p in reversed(points) if p.level), None)
         charts.append({"pest": pest, "svg": svg, "latest": latest, "points": points})
     return charts
+
+
+def unit_choices(villages: list[Village], units: list[Unit]) -> dict:
+    """The township's units grouped by village (optgroups), after "no unit: the village itself"."""
+    by_village: dict[int, list[tuple[str, str]]] = {}
+    for unit in units:
+        by_village.setdefault(unit.village_id, []).append((str(unit.id), unit.name))
+    return {None: [("", _("None: the village itself"))]} | {
+        v.name: by_village[v.id] for v in villages if v.id in by_village}
