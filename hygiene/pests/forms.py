@@ -7,7 +7,8 @@ from wtforms import BooleanField, DateField, HiddenField, SelectChoice, SelectFi
 from wtforms.validators import Optional
 
 from hygiene.pests.quantities import UNITS
-from hygiene.pests.schemas import ENTERED_KINDS, MOVEMENT_KINDS, UNIT_WORDS
+from hygiene.pests.schemas import ENTERED_KINDS, MOVEMENT_KINDS
+from hygiene.pests.words import UNIT_WORDS
 
 
 class ProductForm(FlaskForm):

@@ -11,6 +11,8 @@ from hygiene.accounts.models import User
 from hygiene.extensions import db
 from hygiene.pests.monitoring import history
 from hygiene.pests.monitoring.models import MonitoringRecord
+from hygiene.pests.monitoring.queries import level_history
+from hygiene.pests.standards import PESTS
 
 TODAY = "2026-11-29 10:00 +0800"
 
@@ -50,8 +52,8 @@ def test_a_villages_month_is_its_latest_graded_survey_and_a_month_without_one_is
         MonitoringRecord(township_id=world.ta, village_id=world.a1, pest="rodent", method="trap_night",
                          surveyed_on=date(2026, 11, 20), counts={"rodents_caught": 3, "trap_nights_valid": 300}))
     with app.app_context():
-        levels = history.village_history(scope=scope_of("admin_a"), village_id=world.a1,
-                                         today=date(2026, 11, 29), months=12)
+        levels = level_history(scope=scope_of("admin_a"), village_id=world.a1, today=date(2026, 11, 29),
+                               months=12, pests=PESTS)
     by_month = {p.month: (p.level, p.surveyed_on) for p in levels["rodent"]}
     assert by_month[date(2026, 9, 1)] == ("B", date(2026, 9, 20))
     assert by_month[date(2026, 10, 1)] == (None, None)
@@ -64,7 +66,7 @@ def test_the_townships_month_pools_its_villages_surveys_as_the_standard_grades_a
         signs(world.ta, world.a2, "2026-10-12", 8),            # below C on its own
         signs(world.tb, world.b1, "2026-10-12", 50))           # another township: not counted
     with app.app_context():
-        levels = history.township_history(scope=scope_of("admin_a"), today=date(2026, 11, 29), months=12)
+        levels = level_history(scope=scope_of("admin_a"), today=date(2026, 11, 29), months=12, pests=PESTS)
     october = next(p for p in levels["rodent"] if p.month == date(2026, 10, 1))
     assert (october.level, october.surveyed_on) == ("C", date(2026, 10, 12))   # 8 of 200 rooms: 4%
 

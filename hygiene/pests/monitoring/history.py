@@ -1,5 +1,5 @@
 """The control level of a village, and of the township, per pest and month: what the level
-history charts draw. One query per page fetches the months' records; grading is Python.
+history charts draw.
 
 A village's month: its latest survey day of the month whose counts grade (every method of that
 day pooled, as the level board grades a village's latest survey), so the point a month shows
@@ -7,7 +7,8 @@ is the survey the office would quote for it, and the last month's point is the b
 The township's month: the standard grades an area by pooling its sample (domain-standards §1:
 rates over every room or trap checked in the area, each pest on its own), so the counts of
 each village's graded survey of that month are added up and graded once. Only surveys of the
-month count: a month with no survey has no level (a gap), never last month's carried on."""
+month count: a month with no survey has no level (a gap), never last month's carried on.
+Pure: the records come from queries.level_history (one query per page)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -15,14 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-
-from hygiene.access.scope import Scope
-from hygiene.extensions import db
 from hygiene.pests import surveys
 from hygiene.pests.levels import BELOW
-from hygiene.pests.monitoring.models import MonitoringRecord
-from hygiene.pests.standards import PESTS
 
 MONTH_CHOICES = (12, 24)
 # the ordinal axis of the charts, worst first
@@ -44,16 +39,6 @@ def months_back(today: date, count: int) -> list[date]:
     return [date(i // 12, i % 12 + 1, 1) for i in range(index - count + 1, index + 1)]
 
 
-def _rows(scope: Scope, since: date, pests: tuple[str, ...], village_id: int | None) -> list[Any]:
-    r = MonitoringRecord
-    stmt = (sa.select(r.village_id, r.pest, r.surveyed_on, r.counts)
-            .where(scope.clause(r), r.surveyed_on >= since, r.pest.in_(pests))
-            .order_by(r.pest, r.village_id, r.surveyed_on, r.id))
-    if village_id is not None:
-        stmt = stmt.where(r.village_id == village_id)
-    return list(db.session.execute(stmt))
-
-
 def _graded_days(rows: Iterable[Any]) -> dict[tuple[str, int, date], tuple[date, dict, str]]:
     """Per (pest, village, month): the latest survey day that grades, its pooled counts and level."""
     days: dict[tuple[str, int, date], dict[date, list[dict]]] = {}
@@ -71,11 +56,11 @@ def _graded_days(rows: Iterable[Any]) -> dict[tuple[str, int, date], tuple[date,
     return graded
 
 
-def village_history(*, scope: Scope, village_id: int, today: date, months: int,
-                    pests: tuple[str, ...] = PESTS) -> dict[str, list[MonthLevel]]:
-    """Per pest, the village's level in each of the `months` months up to today's (one query)."""
-    axis = months_back(today, months)
-    graded = _graded_days(_rows(scope, axis[0], pests, village_id))
+def village_history(rows: Iterable[Any], *, village_id: int, axis: list[date],
+                    pests: tuple[str, ...]) -> dict[str, list[MonthLevel]]:
+    """Per pest, the village's level in each month of `axis` from its records `rows` (each with
+    village_id, pest, surveyed_on, counts)."""
+    graded = _graded_days(rows)
     history: dict[str, list[MonthLevel]] = {}
     for pest in pests:
         points = []
@@ -86,14 +71,12 @@ def village_history(*, scope: Scope, village_id: int, today: date, months: int,
     return history
 
 
-def township_history(*, scope: Scope, today: date, months: int,
-                     pests: tuple[str, ...] = PESTS) -> dict[str, list[MonthLevel]]:
+def township_history(rows: Iterable[Any], *, axis: list[date], pests: tuple[str, ...]) -> dict[str, list[MonthLevel]]:
     """Per pest, the township's level in each month: the month's graded village surveys pooled
-    and graded once, under the edition of the month's last survey day (one query)."""
-    axis = months_back(today, months)
+    and graded once, under the edition of the month's last survey day."""
     pooled: dict[tuple[str, date], list[dict]] = {}
     last_day: dict[tuple[str, date], date] = {}
-    for (pest, _village, month), (day, counts, _level) in _graded_days(_rows(scope, axis[0], pests, None)).items():
+    for (pest, _village, month), (day, counts, _level) in _graded_days(rows).items():
         pooled.setdefault((pest, month), []).append(counts)
         last_day[(pest, month)] = max(day, last_day.get((pest, month), day))
     history: dict[str, list[MonthLevel]] = {}

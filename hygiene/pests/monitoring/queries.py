@@ -10,6 +10,7 @@ from hygiene.access.scope import Scope
 from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.pests import surveys
+from hygiene.pests.monitoring import history
 from hygiene.pests.monitoring.models import MonitoringRecord
 from hygiene.pests.standards import PESTS
 from hygiene.places.models import Village
@@ -108,3 +109,18 @@ def level_board(*, scope: Scope, villages: list[Village]) -> LevelBoard:
                 for pest in PESTS if pooled_counts[pest]}
     graded = {pest: g.level for pest, g in township.items() if g.level is not None}
     return LevelBoard(rows, township, meets_hygienic_town(graded))
+
+
+def level_history(*, scope: Scope, today: date, months: int, pests: tuple[str, ...],
+                  village_id: int | None = None) -> dict[str, list[history.MonthLevel]]:
+    """Per pest and month up to today's, the level of one village, or of the scope's township
+    when `village_id` is None (history.py says how each is graded). One query."""
+    axis = history.months_back(today, months)
+    r = MonitoringRecord
+    stmt = (sa.select(r.village_id, r.pest, r.surveyed_on, r.counts)
+            .where(scope.clause(r), r.surveyed_on >= axis[0], r.pest.in_(pests))
+            .order_by(r.pest, r.village_id, r.surveyed_on, r.id))
+    if village_id is None:
+        return history.township_history(db.session.execute(stmt), axis=axis, pests=pests)
+    rows = db.session.execute(stmt.where(r.village_id == village_id))
+    return history.village_history(rows, village_id=village_id, axis=axis, pests=pests)

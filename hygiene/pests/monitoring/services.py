@@ -19,36 +19,19 @@ from hygiene.pests.monitoring.models import MonitoringRecord
 from hygiene.pests.monitoring.schemas import MonitoringInput
 from hygiene.pests.refusals import Refused
 from hygiene.pests.standards import CATALOGUE, Method
+from hygiene.pests.words import in_reader_language, refusal_words
 from hygiene.places.models import Unit, Village
 
 
 def count_label(field: str) -> str:
     labels = surveys.COUNT_LABELS.get(field)
-    return labels["zh"] if labels else field
+    return in_reader_language(labels) if labels else field
 
 
 def refusal_message(refused: Refused) -> str:
     """A pest rule's refusal in the reader's words, the counts named by their labels."""
-    p = refused.params
-    field = count_label(refused.field or "")
-    messages = {
-        "missing_count": lambda: _("Enter %(field)s.", field=field),
-        "not_a_number": lambda: _("%(field)s must be a number.", field=field),
-        "not_finite": lambda: _("%(field)s must be a number.", field=field),
-        "negative": lambda: _("%(field)s cannot be negative.", field=field),
-        "not_whole": lambda: _("%(field)s must be a whole number.", field=field),
-        "too_large": lambda: _("%(field)s is too large.", field=field),
-        "too_precise": lambda: _("%(field)s may have at most %(n)d decimal places.", field=field, n=p.get("places", 3)),
-        "zero_denominator": lambda: _("%(field)s must be more than 0: the index divides by it.", field=field),
-        "more_positive_than_checked": lambda: _(
-            "%(field)s (%(positive)s) cannot be more than %(of)s (%(checked)s).", field=field,
-            positive=p.get("positive"), of=count_label(p.get("of", "")), checked=p.get("checked")),
-        "count_below_positive": lambda: _("%(field)s cannot be fewer than %(of)s: each positive place has at least one.",
-                                          field=field, of=count_label(_positive_field(refused))),
-        "count_without_positive": lambda: _("%(field)s was counted, but %(of)s is 0.",
-                                            field=field, of=count_label(_positive_field(refused))),
-    }
-    return messages.get(refused.code, lambda: _("%(field)s is not accepted.", field=field))()
+    of = refused.params.get("of") if refused.code == "more_positive_than_checked" else _positive_field(refused)
+    return refusal_words(refused, field=count_label(refused.field or ""), of=count_label(of or ""))
 
 
 def _positive_field(refused: Refused) -> str:

@@ -120,7 +120,7 @@ def level_history():
     if not scope.township_wide:
         return redirect(url_for(".village_level_history", village_id=scope.village_id, **request.args), 303)
     pests, months = history_filters(request.args)
-    levels = history.township_history(scope=scope, today=local_today(), months=months, pests=pests)
+    levels = queries.level_history(scope=scope, today=local_today(), months=months, pests=pests)
     return render_template("pests/monitoring/history.html", charts=level_charts(levels), village=None,
                            pests=PESTS, chosen=request.args.get("pest", ""), months=months)
 
@@ -130,8 +130,8 @@ def village_level_history(village_id: int):
     scope = current_scope()
     village = queries.village_get(scope=scope, village_id=village_id)
     pests, months = history_filters(request.args)
-    levels = history.village_history(scope=scope, village_id=village.id, today=local_today(), months=months,
-                                     pests=pests)
+    levels = queries.level_history(scope=scope, today=local_today(), months=months, pests=pests,
+                                   village_id=village.id)
     return render_template("pests/monitoring/history.html", charts=level_charts(levels), village=village,
                            pests=PESTS, chosen=request.args.get("pest", ""), months=months)
 
