@@ -11,7 +11,7 @@ from html import escape
 
 from markupsafe import Markup
 
-LINE, MUTED, GRID, MARK = "#1d6b48", "#5f6b7a", "#e4e7eb", "#b42318"
+LINE, MUTED, GRID, MARK, BELOW_FILL = "#1d6b48", "#5f6b7a", "#e4e7eb", "#b42318", "#fdf0ee"
 
 
 def svg_text(x: float, y: float, text: str, extra: str = "", anchor: bool = True) -> str:
@@ -32,7 +32,7 @@ def ordinal_step_svg(points: Sequence[tuple[str, int | None]], levels: Sequence[
                      required_label: str, title: str, width: int = 360, height: int = 200) -> Markup:
     """A step line of an ordinal value (0 = levels[0], the worst, at the bottom) over periods;
     None leaves a gap. A dashed line marks `required`, the level that must be reached."""
-    left, right, top, bottom = 64, 10, 22, 30
+    left, right, top, bottom = 64, 26, 26, 30
     plot_w, plot_h = width - left - right, height - top - bottom
     slot = plot_w / max(len(points), 1)
 
@@ -44,10 +44,13 @@ def ordinal_step_svg(points: Sequence[tuple[str, int | None]], levels: Sequence[
         parts.append(f'<line x1="{left}" y1="{y(i):.1f}" x2="{width - right}" y2="{y(i):.1f}" stroke="{GRID}"/>')
         parts.append(svg_text(left - 6, y(i) + 5, name, f'text-anchor="end" fill="{MUTED}"', anchor=False))
     mark = y(required - 0.5)
+    parts.insert(0, f'<rect x="{left}" y="{mark:.1f}" width="{plot_w}" height="{top + plot_h - mark:.1f}" '
+                    f'fill="{BELOW_FILL}"/>')
     parts.append(f'<line class="required" x1="{left}" y1="{mark:.1f}" x2="{width - right}" y2="{mark:.1f}" '
                  f'stroke="{MARK}" stroke-dasharray="6 4" stroke-width="1.5"/>')
-    parts.append(svg_text(width - right, mark - 4, required_label, f'text-anchor="end" fill="{MARK}" '
-                          'font-size="12"', anchor=False))
+    parts.append(f'<line x1="{left}" y1="8" x2="{left + 24}" y2="8" stroke="{MARK}" stroke-dasharray="6 4" '
+                 'stroke-width="1.5"/>')
+    parts.append(svg_text(left + 30, 13, required_label, f'fill="{MARK}" font-size="13"', anchor=False))
     for run in _runs(points):
         steps = []
         for i, value in run:
@@ -55,8 +58,9 @@ def ordinal_step_svg(points: Sequence[tuple[str, int | None]], levels: Sequence[
         parts.append(f'<polyline points="{" ".join(steps)}" fill="none" stroke="{LINE}" stroke-width="3" '
                      'stroke-linejoin="round"/>')
     every = max(1, math.ceil(len(points) / 4))
+    last = len(points) - 1
     for i, (label, _value) in enumerate(points):
-        if (len(points) - 1 - i) % every == 0:
+        if (last - i) % every == 0:   # the latest month always, and every `every` months before it
             parts.append(svg_text(left + slot * (i + 0.5), height - bottom + 18, label, f'fill="{MUTED}"'))
     desc = "; ".join(f"{label}: {levels[v] if v is not None else '—'}" for label, v in points)
     return svg_frame(width, height, title, desc, parts)
