@@ -1,20 +1,21 @@
 """The control level of a village, and of the township, per pest and month: what the level
 history charts draw.
 
-A village's month: its latest survey day of the month whose counts grade (every method of that
-day pooled, as the level board grades a village's latest survey), so the point a month shows
-is the survey the office would quote for it, and the last month's point is the board's level.
-The township's month: the standard grades an area by pooling its sample (domain-standards §1:
-rates over every room or trap checked in the area, each pest on its own), so the counts of
-each village's graded survey of that month are added up and graded once. Only surveys of the
-month count: a month with no survey has no level (a gap), never last month's carried on.
-Pure: the records come from queries.level_history (one query per page)."""
+A village's month: its latest survey day of the month with a survey that gets a level (a method
+the control-level standard grades; every method of that day pooled, as the level board grades
+a village's latest survey), so the point a month shows is the survey the office would quote
+for it, and a light-trap day after the month's room survey does not hide it. The township's
+month: the standard grades an area by pooling its sample (domain-standards §1: rates over every
+room or trap checked in the area, each pest on its own), so the counts of each village's
+graded survey day of that month are added up and graded once. Only surveys of the month count:
+a month with no survey has no level (a gap), never last month's carried on.
+Pure: queries.level_history adds the counts up in SQL, one row per pest and month."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from decimal import Decimal
 
 from hygiene.pests import surveys
 from hygiene.pests.levels import BELOW
@@ -30,7 +31,17 @@ class MonthLevel:
 
     month: date                  # the first day of the month
     level: str | None
-    surveyed_on: date | None
+    surveyed_on: date | None     # the (last) survey day graded
+
+
+@dataclass(frozen=True)
+class MonthCounts:
+    """A pest's counts of one month as queries.level_history adds them up (None: not counted)."""
+
+    pest: str
+    month: date
+    day: date                    # the last survey day added
+    counts: dict[str, float | None]
 
 
 def months_back(today: date, count: int) -> list[date]:
@@ -39,55 +50,19 @@ def months_back(today: date, count: int) -> list[date]:
     return [date(i // 12, i % 12 + 1, 1) for i in range(index - count + 1, index + 1)]
 
 
-def _graded_days(rows: Iterable[Any]) -> dict[tuple[str, int, date], tuple[date, dict, str]]:
-    """Per (pest, village, month): the latest survey day that grades, its pooled counts and level."""
-    days: dict[tuple[str, int, date], dict[date, list[dict]]] = {}
-    for row in rows:
-        month = row.surveyed_on.replace(day=1)
-        days.setdefault((row.pest, row.village_id, month), {}).setdefault(row.surveyed_on, []).append(row.counts)
-    graded: dict[tuple[str, int, date], tuple[date, dict, str]] = {}
-    for (pest, village_id, month), by_day in days.items():
-        for day in sorted(by_day, reverse=True):
-            counts = surveys.pooled(by_day[day])
-            grading = surveys.grade_survey(pest, day, counts)
-            if grading.level is not None:
-                graded[(pest, village_id, month)] = (day, counts, grading.level.level)
-                break
-    return graded
+def month_levels(sums: Iterable[MonthCounts], *, axis: list[date], pests: tuple[str, ...]) -> dict[str, list[MonthLevel]]:
+    """Per pest, the level of each month of `axis`, graded from that month's added-up counts
+    under the edition in force on its last survey day."""
+    graded = {(s.pest, s.month): _graded(s) for s in sums}
+    return {pest: [graded.get((pest, month)) or MonthLevel(month, None, None) for month in axis] for pest in pests}
 
 
-def village_history(rows: Iterable[Any], *, village_id: int, axis: list[date],
-                    pests: tuple[str, ...]) -> dict[str, list[MonthLevel]]:
-    """Per pest, the village's level in each month of `axis` from its records `rows` (each with
-    village_id, pest, surveyed_on, counts)."""
-    graded = _graded_days(rows)
-    history: dict[str, list[MonthLevel]] = {}
-    for pest in pests:
-        points = []
-        for month in axis:
-            found = graded.get((pest, village_id, month))
-            points.append(MonthLevel(month, found[2], found[0]) if found else MonthLevel(month, None, None))
-        history[pest] = points
-    return history
+def _graded(sums: MonthCounts) -> MonthLevel:
+    counts = {field: _number(value) for field, value in sums.counts.items() if value is not None}
+    grading = surveys.grade_survey(sums.pest, sums.day, counts)
+    return MonthLevel(sums.month, grading.level.level if grading.level else None, sums.day)
 
 
-def township_history(rows: Iterable[Any], *, axis: list[date], pests: tuple[str, ...]) -> dict[str, list[MonthLevel]]:
-    """Per pest, the township's level in each month: the month's graded village surveys pooled
-    and graded once, under the edition of the month's last survey day."""
-    pooled: dict[tuple[str, date], list[dict]] = {}
-    last_day: dict[tuple[str, date], date] = {}
-    for (pest, _village, month), (day, counts, _level) in _graded_days(rows).items():
-        pooled.setdefault((pest, month), []).append(counts)
-        last_day[(pest, month)] = max(day, last_day.get((pest, month), day))
-    history: dict[str, list[MonthLevel]] = {}
-    for pest in pests:
-        points = []
-        for month in axis:
-            if (pest, month) not in pooled:
-                points.append(MonthLevel(month, None, None))
-                continue
-            day = last_day[(pest, month)]
-            grading = surveys.grade_survey(pest, day, surveys.pooled(pooled[(pest, month)]))
-            points.append(MonthLevel(month, grading.level.level if grading.level else None, day))
-        history[pest] = points
-    return history
+def _number(value: float) -> int | Decimal:
+    """A sum as the rules take it: a whole count as int, an amount (km, hours) as Decimal."""
+    return int(value) if float(value).is_integer() else Decimal(str(value))

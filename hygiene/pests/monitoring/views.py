@@ -118,7 +118,8 @@ def level_history():
     """The township's level per pest and month; a village contact is sent to their village's."""
     scope = current_scope()
     if not scope.township_wide:
-        return redirect(url_for(".village_level_history", village_id=scope.village_id, **request.args), 303)
+        return redirect(url_for(".village_level_history", village_id=scope.village_id,
+                                pest=request.args.get("pest"), months=request.args.get("months")), 303)
     pests, months = history_filters(request.args)
     levels = queries.level_history(scope=scope, today=local_today(), months=months, pests=pests)
     return render_template("pests/monitoring/history.html", charts=level_charts(levels), village=None,
