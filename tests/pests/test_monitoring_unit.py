@@ -64,3 +64,16 @@ def test_the_unit_refusal_names_the_unit_field(app, client, login, world):
     response = enter(client, world.a1, world.unit_a2)
     assert response.status_code == 422 and "请选择所选村（社区）的单位，或不选。" in response.text
     assert records(app) == []
+
+
+def test_the_trail_names_the_unit_without_rewording_the_ledgers_measure(app, client, login, world):
+    from hygiene.audit.labels import FIELDS
+    from hygiene.audit.models import AuditEvent
+
+    login("admin_a")
+    assert enter(client, world.a1, world.unit_a1).status_code == 303
+    with app.app_context():
+        event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.entity_type == "monitoring_record")).one()
+        assert event.after["surveyed_unit"] == "a1饭店"
+    with app.test_request_context("/"):
+        assert (str(FIELDS["surveyed_unit"]), str(FIELDS["unit"])) == ("单位", "计量单位")
