@@ -82,8 +82,9 @@ def monitoring_create(*, scope: Scope, actor_id: int | None, method: Method,
             raise
         return made
     audit_record(actor_id=actor_id, action="create", record=record, township_id=record.township_id,
-                 after={"village": village.name, **({"surveyed_unit": unit.name} if unit else {}), "pest": record.pest, "method": record.method,
-                        "surveyed_on": record.surveyed_on.isoformat(), "counts": record.counts})
+                 after={"village": village.name, "surveyed_unit": unit.name if unit else None, "pest": record.pest,
+                        "method": record.method, "surveyed_on": record.surveyed_on.isoformat(),
+                        "counts": record.counts})
     return record
 
 
