@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -129,18 +130,20 @@ def grading_edition(pest: str, day: date) -> Edition | None:
     return CATALOGUE.for_grading(control_standard(pest), pest, day)
 
 
-def graded_fields(pest: str) -> list[str]:
+@cache
+def graded_fields(pest: str) -> tuple[str, ...]:
     """The counts the control-level standard of `pest` reads, in any of its graded editions."""
-    return sorted({f for e in CATALOGUE.editions(pest=pest, standard=control_standard(pest)) for i in e.indicators
-                   for f in i.fields})
+    editions = CATALOGUE.editions(pest=pest, standard=control_standard(pest))
+    return tuple(sorted({f for e in editions for i in e.indicators for f in i.fields}))
 
 
-def grading_methods(pest: str) -> list[str]:
+@cache
+def grading_methods(pest: str) -> tuple[str, ...]:
     """The methods of `pest` whose survey gets a control level: its counts (with those asked
     alongside) measure an indicator of a graded edition of the control-level standard."""
     editions = [e for e in CATALOGUE.editions(pest=pest, standard=control_standard(pest)) if e.graded]
-    return [m.key for m in CATALOGUE.methods_for(pest)
-            if any(gradable(e, frozenset(fields_of(m))) for e in editions)]
+    return tuple(m.key for m in CATALOGUE.methods_for(pest)
+                 if any(gradable(e, frozenset(fields_of(m))) for e in editions))
 
 
 def pooled(surveys: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

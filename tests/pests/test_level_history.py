@@ -127,3 +127,12 @@ def test_the_history_pages_speak_english_on_request(app, client, login, world):
     login("admin_a")
     page = client.get("/pests/levels/history?lang=en")
     assert "A hygienic town must reach C" in page.text and "Control levels by month" in page.text
+
+
+def test_the_methods_that_get_a_level_are_those_the_control_standard_grades():
+    from hygiene.pests import surveys
+
+    assert "room_signs" in surveys.grading_methods("rodent") and "trap_night" not in surveys.grading_methods("rodent")
+    assert "dipper" in surveys.grading_methods("mosquito") and "light_trap" not in surveys.grading_methods("mosquito")
+    assert "fly_rooms" in surveys.grading_methods("fly") and "cage_trap" not in surveys.grading_methods("fly")
+    assert set(surveys.graded_fields("rodent")) >= {"rooms_with_signs", "rooms_checked"}
