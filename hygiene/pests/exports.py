@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from hygiene.access.scope import Scope
 from hygiene.core.excel import Sheet, decimal_or_none
 from hygiene.pests import queries
-from hygiene.pests.schemas import UNIT_WORDS
+from hygiene.pests.words import UNIT_WORDS
 
 
 def ledger_sheet(scope: Scope, today: date) -> Sheet:

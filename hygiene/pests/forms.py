@@ -16,7 +16,8 @@ from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from hygiene.pests.quantities import UNITS
-from hygiene.pests.schemas import ENTERED_KINDS, MOVEMENT_KINDS, UNIT_WORDS
+from hygiene.pests.schemas import ENTERED_KINDS, MOVEMENT_KINDS
+from hygiene.pests.words import UNIT_WORDS
 
 
 class ProductForm(FlaskForm):

@@ -115,6 +115,19 @@ def grade(edition: Edition, counts: Mapping[str, object]) -> PestLevel:
                      tuple(i.key for i in edition.indicators if i not in measured))
 
 
+def gradable(edition: Edition, given: frozenset[str]) -> bool:
+    """True when counts with these fields given (and consistent) get a level from `edition`:
+    what `grade` answers without computing a single index."""
+    if not edition.graded or given - {f for i in edition.indicators for f in i.fields} - CATALOGUE.known_fields(
+            edition.pest):
+        return False
+    counts = dict.fromkeys(given, 0)
+    try:
+        return bool([i for i in edition.indicators if _measured(edition, i, counts)])
+    except Refused:
+        return False
+
+
 def grade_all(editions: Mapping[str, Edition], counts: Mapping[str, Mapping[str, object]]) -> dict[str, PestLevel]:
     """Each pest's level under its edition; pests without counts are left out."""
     return {pest: grade(editions[pest], pest_counts) for pest, pest_counts in counts.items() if pest_counts}

@@ -16,35 +16,20 @@ from hygiene.core.schemas import InputModel, RecordId, no_control_characters, re
 from hygiene.pests import quantities, supplies
 from hygiene.pests.models import PestProduct, SupplyMovement
 from hygiene.pests.refusals import Refused
-from hygiene.pests.supplies import STORE
+from hygiene.pests.words import refusal_words
 
 # the movements a person enters on the movement form; "use" is written by the rounds (later)
 ENTERED_KINDS = ("in", "issue", "return")
-UNIT_WORDS = {"g": _l("g"), "kg": _l("kg"), "ml": _l("ml"), "L": _l("L")}  # counted units are words already
 MOVEMENT_KINDS = {"in": _l("Stock in"), "issue": _l("Issue"), "use": _l("Use"), "return": _l("Return")}
 
 
 def refused_message(refused: Refused, *, unit: str = "") -> str:
-    """A pest rule's refusal in the reader's language (quantities followed by `unit`)."""
-    params = refused.params
-    unit_text = f" {UNIT_WORDS.get(unit, unit)}" if unit else ""
-    if refused.code == "banned_rodenticide":
-        banned = next(b for b in supplies.BANNED_RODENTICIDES if b.key == params["ingredient"])
-        return _("%(name)s is a banned acute rodenticide and cannot be entered.", name=banned.name["zh"])
-    if refused.code == "stock_too_low":
-        available = f"{params['available'].normalize():f}{unit_text}"
-        wanted = f"{params['wanted'].normalize():f}{unit_text}"
-        if params.get("holder", STORE) != STORE:
-            return _("The village or unit holds only %(available)s; %(wanted)s cannot be returned.",
-                     available=available, wanted=wanted)
-        return _("Only %(available)s left; %(wanted)s cannot be taken.", available=available, wanted=wanted)
-    if refused.code == "expired":
-        return _("The product expired on %(day)s; it cannot be issued.", day=params["expiry"].isoformat())
-    if refused.code == "unknown_unit":
-        return _("Unknown unit; use one of: %(units)s.", units="、".join(quantities.UNITS))
-    if refused.code in ("too_precise", "not_positive", "not_a_number", "not_finite", "negative", "too_large"):
+    """A pest rule's refusal in the reader's language (quantities followed by `unit`); a number
+    that is no quantity the ledger takes gets one wording, whatever was wrong with it."""
+    if refused.code in ("too_precise", "not_positive", "not_a_number", "not_finite", "negative", "too_large",
+                        "not_whole"):
         return _("Enter a quantity above 0 with at most 3 decimal places (whole numbers for bags and bottles).")
-    return _("This value cannot be accepted.")
+    return refusal_words(refused, unit=unit)
 
 
 def _text(length: int, *, required: bool = False):

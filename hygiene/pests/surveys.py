@@ -10,13 +10,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from hygiene.pests.indices import INDICES, whole_count
-from hygiene.pests.levels import PestLevel, grade
+from hygiene.pests.levels import PestLevel, gradable, grade
 from hygiene.pests.refusals import Refused
 from hygiene.pests.standards import CATALOGUE, PESTS, Edition, Method
 
@@ -122,6 +123,27 @@ def grade_survey(pest: str, day: date, counts: Mapping[str, object], *, strict: 
         if strict and refused.code != "no_results":
             raise
         return Grading(None, edition, fell_back)
+
+
+def grading_edition(pest: str, day: date) -> Edition | None:
+    """The edition that grades a survey of `pest` on `day` (see grade_survey)."""
+    return CATALOGUE.for_grading(control_standard(pest), pest, day)
+
+
+@cache
+def graded_fields(pest: str) -> tuple[str, ...]:
+    """The counts the control-level standard of `pest` reads, in any of its graded editions."""
+    editions = CATALOGUE.editions(pest=pest, standard=control_standard(pest))
+    return tuple(sorted({f for e in editions for i in e.indicators for f in i.fields}))
+
+
+@cache
+def grading_methods(pest: str) -> tuple[str, ...]:
+    """The methods of `pest` whose survey gets a control level: its counts (with those asked
+    alongside) measure an indicator of a graded edition of the control-level standard."""
+    editions = [e for e in CATALOGUE.editions(pest=pest, standard=control_standard(pest)) if e.graded]
+    return tuple(m.key for m in CATALOGUE.methods_for(pest)
+                 if any(gradable(e, frozenset(fields_of(m))) for e in editions))
 
 
 def pooled(surveys: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

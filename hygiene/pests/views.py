@@ -16,8 +16,9 @@ from hygiene.core.web import attempt, current_scope, paginated, show_refusal
 from hygiene.pests import queries, services
 from hygiene.pests.exports import ledger_sheet
 from hygiene.pests.forms import MovementForm, PestSettingsForm, ProductForm
-from hygiene.pests.schemas import MOVEMENT_KINDS, UNIT_WORDS, MovementInput, PestSettingsInput, ProductInput
+from hygiene.pests.schemas import MOVEMENT_KINDS, MovementInput, PestSettingsInput, ProductInput
 from hygiene.pests.services import LedgerRefused
+from hygiene.pests.words import UNIT_WORDS
 
 bp = Blueprint("pests", __name__, url_prefix="/supplies")
 

@@ -9,6 +9,6 @@ from hygiene.pests.words import PEST_LABELS, in_reader_language
 
 register_record_type("monitoring_record", _l("Pest density monitoring"), ("monitoring_record",))
 register_field_labels({"pest": _l("Pest"), "method": _l("Monitoring method"), "surveyed_on": _l("Survey date"),
-                       "counts": _l("Counts"), "village": _l("Village / community")})
+                       "counts": _l("Counts"), "village": _l("Village / community"), "surveyed_unit": _l("Unit")})
 register_value_labels("pest", PEST_LABELS)
 register_value_labels("method", lambda: {key: in_reader_language(m.name) for (_pest, key), m in METHODS.items()})

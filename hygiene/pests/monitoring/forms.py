@@ -16,6 +16,8 @@ COUNT_PREFIX = "count_"
 
 class MonitoringForm(FlaskForm):
     village_id = SelectField(_l("Village / community"), choices=[], validate_choice=False)
+    # the township's units grouped by village; the service checks the unit is of the chosen village
+    unit_id = SelectField(_l("Unit (optional)"), choices=[], validate_choice=False)
     surveyed_on = DateField(_l("Survey date"), validators=[Optional()], default=local_today)
     note = TextAreaField(_l("Note"))
     request_key = HiddenField()  # one per form shown: sending it twice makes one record

@@ -5,10 +5,11 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hygiene.clock import UTCDateTime, now_utc
 from hygiene.extensions import Model
+from hygiene.places.models import Unit
 
 
 class MonitoringRecord(Model):
@@ -31,6 +32,8 @@ class MonitoringRecord(Model):
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
     request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)  # one per form shown
+
+    unit: Mapped[Unit | None] = relationship()
 
     def __str__(self) -> str:
         return f"{self.surveyed_on} {self.pest}/{self.method}"

@@ -26,6 +26,7 @@ def _chosen(value: int | None) -> int | None:
 
 class MonitoringInput(InputModel):
     village_id: Annotated[RecordId, AfterValidator(_chosen)] = None
+    unit_id: RecordId = None      # a unit of the village surveyed, or none: the village itself
     surveyed_on: Annotated[date, BeforeValidator(a_date), AfterValidator(_not_ahead)]
     note: Annotated[str, BeforeValidator(lambda value: no_control_characters((value or "").strip())),
                     Field(max_length=2000)] = ""

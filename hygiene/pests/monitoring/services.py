@@ -19,36 +19,19 @@ from hygiene.pests.monitoring.models import MonitoringRecord
 from hygiene.pests.monitoring.schemas import MonitoringInput
 from hygiene.pests.refusals import Refused
 from hygiene.pests.standards import CATALOGUE, Method
-from hygiene.places.models import Village
+from hygiene.pests.words import in_reader_language, refusal_words
+from hygiene.places.models import Unit, Village
 
 
 def count_label(field: str) -> str:
     labels = surveys.COUNT_LABELS.get(field)
-    return labels["zh"] if labels else field
+    return in_reader_language(labels) if labels else field
 
 
 def refusal_message(refused: Refused) -> str:
     """A pest rule's refusal in the reader's words, the counts named by their labels."""
-    p = refused.params
-    field = count_label(refused.field or "")
-    messages = {
-        "missing_count": lambda: _("Enter %(field)s.", field=field),
-        "not_a_number": lambda: _("%(field)s must be a number.", field=field),
-        "not_finite": lambda: _("%(field)s must be a number.", field=field),
-        "negative": lambda: _("%(field)s cannot be negative.", field=field),
-        "not_whole": lambda: _("%(field)s must be a whole number.", field=field),
-        "too_large": lambda: _("%(field)s is too large.", field=field),
-        "too_precise": lambda: _("%(field)s may have at most %(n)d decimal places.", field=field, n=p.get("places", 3)),
-        "zero_denominator": lambda: _("%(field)s must be more than 0: the index divides by it.", field=field),
-        "more_positive_than_checked": lambda: _(
-            "%(field)s (%(positive)s) cannot be more than %(of)s (%(checked)s).", field=field,
-            positive=p.get("positive"), of=count_label(p.get("of", "")), checked=p.get("checked")),
-        "count_below_positive": lambda: _("%(field)s cannot be fewer than %(of)s: each positive place has at least one.",
-                                          field=field, of=count_label(_positive_field(refused))),
-        "count_without_positive": lambda: _("%(field)s was counted, but %(of)s is 0.",
-                                            field=field, of=count_label(_positive_field(refused))),
-    }
-    return messages.get(refused.code, lambda: _("%(field)s is not accepted.", field=field))()
+    of = refused.params.get("of") if refused.code == "more_positive_than_checked" else _positive_field(refused)
+    return refusal_words(refused, field=count_label(refused.field or ""), of=count_label(of or ""))
 
 
 def _positive_field(refused: Refused) -> str:
@@ -84,8 +67,9 @@ def monitoring_create(*, scope: Scope, actor_id: int | None, method: Method,
     village = db.session.scalar(sa.select(Village).where(Village.id == data.village_id, scope.clause(Village)))
     if village is None or village.township_id != scope.township_id:
         raise InvalidFields({"village_id": _("Choose a village from the list.")})
+    unit = _unit_of(scope, village, data.unit_id)
     record = MonitoringRecord(
-        township_id=village.township_id, village_id=village.id, pest=method.pest, method=method.key,
+        township_id=village.township_id, village_id=village.id, unit_id=unit.id if unit else None, pest=method.pest, method=method.key,
         surveyed_on=data.surveyed_on, counts=dict(data.counts), note=data.note,
         entered_by_id=actor_id, request_key=data.request_key)
     try:
@@ -98,9 +82,21 @@ def monitoring_create(*, scope: Scope, actor_id: int | None, method: Method,
             raise
         return made
     audit_record(actor_id=actor_id, action="create", record=record, township_id=record.township_id,
-                 after={"village": village.name, "pest": record.pest, "method": record.method,
-                        "surveyed_on": record.surveyed_on.isoformat(), "counts": record.counts})
+                 after={"village": village.name, "surveyed_unit": unit.name if unit else None, "pest": record.pest,
+                        "method": record.method, "surveyed_on": record.surveyed_on.isoformat(),
+                        "counts": record.counts})
     return record
+
+
+def _unit_of(scope: Scope, village: Village, unit_id: int | None) -> Unit | None:
+    """The unit a survey names, which must be one of the surveyed village's (or none)."""
+    if unit_id is None:
+        return None
+    unit = db.session.scalar(sa.select(Unit).where(Unit.id == unit_id, Unit.village_id == village.id,
+                                                   scope.clause(Unit)))
+    if unit is None:
+        raise InvalidFields({"unit_id": _("Choose a unit of the chosen village, or none.")})
+    return unit
 
 
 def _record_of_key(key: str) -> MonitoringRecord | None:

@@ -9,16 +9,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hygiene.audit.queries import events_for
+from hygiene.clock import local_today
+from hygiene.core.input import optional_int
+from hygiene.core.svg import ordinal_step_svg
 from hygiene.core.web import attempt, current_scope, paginated, show_refusal
 from hygiene.pests import surveys
 from hygiene.pests.indices import shown
 from hygiene.pests.levels import breteau_risk
-from hygiene.pests.monitoring import queries, services
+from hygiene.pests.monitoring import history, queries, services
 from hygiene.pests.monitoring.forms import monitoring_form
 from hygiene.pests.refusals import Refused
 from hygiene.pests.standards import CATALOGUE, PESTS
 from hygiene.pests.words import PEST_LABELS, in_reader_language, level_label
-from hygiene.places.queries import visible_villages
+from hygiene.places.models import Unit, Village
+from hygiene.places.queries import visible_units, visible_villages
 
 bp = Blueprint("monitoring", __name__, url_prefix="/pests")
 
@@ -83,7 +87,9 @@ def monitoring_new(pest: str, method: str):
     if chosen is None:
         abort(404)
     form = monitoring_form(chosen)
-    form.village_id.choices = [("", _("Choose a village"))] + [(str(v.id), v.name) for v in visible_villages(scope)]
+    villages = visible_villages(scope)
+    form.village_id.choices = [("", _("Choose a village"))] + [(str(v.id), v.name) for v in villages]
+    form.unit_id.choices = unit_choices(villages, visible_units(scope))
     if request.method == "GET":
         form.request_key.data = secrets.token_hex(16)
     if form.validate_on_submit():
@@ -105,3 +111,58 @@ def level_board():
     board = queries.level_board(scope=scope, villages=villages)
     return render_template("pests/monitoring/levels.html", board=board, pests=PESTS,
                            shows_township=scope.township_wide and scope.township_id is not None)
+
+
+@bp.get("/levels/history")
+def level_history():
+    """The township's level per pest and month; a village contact is sent to their village's."""
+    scope = current_scope()
+    if not scope.township_wide:
+        return redirect(url_for(".village_level_history", village_id=scope.village_id,
+                                pest=request.args.get("pest"), months=request.args.get("months")), 303)
+    pests, months = history_filters(request.args)
+    levels = queries.level_history(scope=scope, today=local_today(), months=months, pests=pests)
+    return render_template("pests/monitoring/history.html", charts=level_charts(levels), village=None,
+                           pests=PESTS, chosen=request.args.get("pest", ""), months=months)
+
+
+@bp.get("/levels/history/<int:village_id>")
+def village_level_history(village_id: int):
+    scope = current_scope()
+    village = queries.village_get(scope=scope, village_id=village_id)
+    pests, months = history_filters(request.args)
+    levels = queries.level_history(scope=scope, today=local_today(), months=months, pests=pests,
+                                   village_id=village.id)
+    return render_template("pests/monitoring/history.html", charts=level_charts(levels), village=village,
+                           pests=PESTS, chosen=request.args.get("pest", ""), months=months)
+
+
+def history_filters(args) -> tuple[tuple[str, ...], int]:
+    """The pests to chart (one, or all when none or an unknown one is asked) and the months."""
+    pest = args.get("pest")
+    months = optional_int(args.get("months"))
+    return ((pest,) if pest in PESTS else PESTS), (months if months in history.MONTH_CHOICES else 12)
+
+
+def level_charts(levels: dict[str, list[history.MonthLevel]]) -> list[dict]:
+    """Per pest, its step chart of levels over the months and its latest graded month."""
+    axis = [_("Below C"), "C", "B", "A"]
+    charts = []
+    for pest, points in levels.items():
+        svg = ordinal_step_svg(
+            [(p.month.strftime("%Y-%m"), history.LEVEL_ORDER.index(p.level) if p.level in history.LEVEL_ORDER
+              else None) for p in points], axis, required=history.LEVEL_ORDER.index("C"),
+            required_label=_("A hygienic town must reach C"),
+            title=_("%(pest)s: control level by month", pest=PEST_LABELS[pest]))
+        latest = next((p for p in reversed(points) if p.level), None)
+        charts.append({"pest": pest, "svg": svg, "latest": latest, "points": points})
+    return charts
+
+
+def unit_choices(villages: list[Village], units: list[Unit]) -> dict:
+    """The township's units grouped by village (optgroups), after "no unit: the village itself"."""
+    by_village: dict[int, list[tuple[str, str]]] = {}
+    for unit in units:
+        by_village.setdefault(unit.village_id, []).append((str(unit.id), unit.name))
+    return {None: [("", _("None: the village itself"))]} | {
+        v.name: by_village[v.id] for v in villages if v.id in by_village}

@@ -13,16 +13,20 @@ from hygiene.pests.rounds.status import WorkKind
 
 def coverage_stmt(round_ids: sa.ColumnElement[bool] | None = None) -> sa.Select:
     """Every target (of the rounds `round_ids` selects on RoundTarget) with its work summed, in
-    one statement: targets left-joined to their aggregated work and open refusals."""
+    one statement: targets left-joined to their aggregated work and open refusals. The work and
+    refusals are summed for the chosen targets only, not for every round of the county."""
+    chosen = sa.true() if round_ids is None else round_ids
     work = (sa.select(RoundWork.target_id.label("target_id"),
                       sa.func.coalesce(sa.func.sum(RoundWork.households_covered), 0).label("households"),
                       sa.func.coalesce(sa.func.sum(RoundWork.area_covered), 0).label("area"),
                       sa.func.count().label("works"),
                       sa.func.count().filter(RoundWork.kind == WorkKind.MOP_UP).label("mop_ups"),
                       sa.func.max(RoundWork.done_on).label("last_done_on"))
+            .join(RoundTarget, RoundTarget.id == RoundWork.target_id).where(chosen)
             .group_by(RoundWork.target_id).subquery())
     refusals = (sa.select(RoundRefusal.target_id.label("target_id"), sa.func.count().label("open"))
-                .where(RoundRefusal.resolved_by_work_id.is_(None))
+                .join(RoundTarget, RoundTarget.id == RoundRefusal.target_id)
+                .where(RoundRefusal.resolved_by_work_id.is_(None), chosen)
                 .group_by(RoundRefusal.target_id).subquery())
     stmt = (sa.select(RoundTarget.id, RoundTarget.village_id, RoundTarget.unit_id, RoundTarget.households_target,
                       RoundTarget.area_target, RoundTarget.area_unit,

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from hygiene.pests.indices import Allowance
 from hygiene.pests.refusals import Refused
@@ -49,9 +50,10 @@ class Indicator:
     name: Mapping[str, str]
     measures: tuple[Measure, ...]
 
-    @property
+    @cached_property
     def fields(self) -> frozenset[str]:
-        return frozenset(field for measure in self.measures for field in measure.inputs.values())
+        """The raw counts the indicator reads (asked for every survey graded: kept once made)."""
+        return frozenset(name for measure in self.measures for name in measure.inputs.values())
 
 
 @dataclass(frozen=True)
@@ -108,11 +110,17 @@ class Catalogue:
     all_editions: tuple[Edition, ...]
     methods: tuple[Method, ...]
     breteau_risk_bands: tuple[RiskBand, ...]
+    # answers of editions() and known_fields(), asked for every survey graded; the data never changes
+    _memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def editions(self, *, pest: str | None = None, standard: str | None = None) -> list[Edition]:
         """Editions, oldest first, of one pest or standard if asked."""
-        return sorted((e for e in self.all_editions if pest in (None, e.pest) and standard in (None, e.standard)),
-                      key=lambda e: (e.standard, e.pest, e.in_force))
+        key = ("editions", pest, standard)
+        if key not in self._memo:
+            self._memo[key] = tuple(sorted(
+                (e for e in self.all_editions if pest in (None, e.pest) and standard in (None, e.standard)),
+                key=lambda e: (e.standard, e.pest, e.in_force)))
+        return list(self._memo[key])
 
     def get(self, standard: str, edition: str, pest: str) -> Edition:
         """One edition; refused (code unknown_edition) when the data has no such edition."""
@@ -124,8 +132,11 @@ class Catalogue:
 
     def known_fields(self, pest: str) -> frozenset[str]:
         """Every raw count any edition or surveillance method of `pest` reads."""
-        return frozenset({f for e in self.editions(pest=pest) for i in e.indicators for f in i.fields}
+        key = ("known_fields", pest)
+        if key not in self._memo:
+            self._memo[key] = frozenset({f for e in self.editions(pest=pest) for i in e.indicators for f in i.fields}
                          | {f for m in self.methods_for(pest) for f in m.inputs.values()})
+        return self._memo[key]
 
     def in_force(self, standard: str, pest: str, day: date) -> Edition | None:
         """The edition of `standard` in force for `pest` on `day`, if any was by then."""
