@@ -24,8 +24,8 @@ from hygiene.pests.rounds.coverage import TargetCoverage
 from hygiene.pests.rounds.models import PestRound, RoundTarget
 from hygiene.pests.rounds.queries import coverage_stmt
 from hygiene.pests.rounds.status import RoundStatus
-from hygiene.pests.schemas import UNIT_WORDS
 from hygiene.pests.supplies import EXPIRY_WARNING_DAYS
+from hygiene.pests.words import UNIT_WORDS
 from hygiene.places.models import Unit, Village
 
 SPRAYED_PESTS = frozenset({"mosquito", "fly"})  # what a peak-season spray round is against
