@@ -80,7 +80,8 @@ def target_table(villages: list[Village], units: list[Unit], counts: Mapping[int
 def _row(prefix: str, village: Village, unit: Unit | None, target, default: int,
          formdata: Mapping[str, Any] | None) -> TargetRow:
     if formdata is not None:
-        return TargetRow(prefix, village, unit, prefix in formdata or (unit is None and "all_villages" in formdata),
+        chosen = bool(formdata.get(prefix)) or (unit is None and bool(formdata.get("all_villages")))
+        return TargetRow(prefix, village, unit, chosen,
                          str(formdata.get(f"{prefix}_households", "")), str(formdata.get(f"{prefix}_area", "")),
                          str(formdata.get(f"{prefix}_area_unit", "mu")))
     if target is not None:

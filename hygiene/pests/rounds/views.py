@@ -32,6 +32,7 @@ from hygiene.pests.rounds.words import (
     ROUND_PEST_LABELS,
     RULE_LABELS,
     SEASON_LABELS,
+    amount,
     pests_text,
     rules_text,
 )
@@ -49,7 +50,7 @@ def _signed_in() -> None:
 def _words() -> dict:
     return {"PEST_LABELS": ROUND_PEST_LABELS, "SEASON_LABELS": SEASON_LABELS, "RULE_LABELS": RULE_LABELS,
             "AREA_UNIT_LABELS": AREA_UNIT_LABELS, "pests_text": pests_text, "RoundStatus": RoundStatus,
-            "target_url": target_url, "rules_text": rules_text}
+            "target_url": target_url, "rules_text": rules_text, "amount": amount}
 
 
 def target_url(round_id: int, target_id: int) -> str:

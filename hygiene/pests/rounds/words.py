@@ -1,6 +1,8 @@
 """The rounds' words: what a round controls, its season, the unified rules, area units."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 
 from hygiene.pests.words import PEST_LABELS
@@ -22,3 +24,10 @@ def pests_text(pests: list[str]) -> str:
 def rules_text(rules: list[str]) -> str:
     """The unified rules in force as one line: 统一组织、统一时间."""
     return "、".join(str(RULE_LABELS.get(rule, rule)) for rule in rules)
+
+
+def amount(value: object) -> str:
+    """A decimal as people write it: 2000, 12.5 (never 2E+3 or 12.50)."""
+    if value is None:
+        return "—"
+    return f"{Decimal(str(value)).normalize():f}"
