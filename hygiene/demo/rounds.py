@@ -7,6 +7,7 @@ demo (hygiene/demo/round_work.py), which runs after this one."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -23,7 +24,7 @@ from hygiene.pests.services import product_create
 
 BAIT, SPRAY, GEL = "溴敌隆毒饵", "高效氯氰菊酯水乳剂", "杀蟑胶饵"
 SNAIL_PRODUCT = ("氯硝柳胺可湿性粉剂", "氯硝柳胺 50%", "PD20070123", "可湿性粉剂", "kg")
-SNAIL_VILLAGES = {"柳塘村": ("15.5", "mu"), "青龙村": ("8", "mu"), "龙泉村": ("4200", "m2")}
+SNAIL_VILLAGES = {"柳塘村": (Decimal("15.5"), "mu"), "青龙村": (Decimal(8), "mu"), "龙泉村": (Decimal(4200), "m2")}
 RAT_DOSE = "室内每20平方米投2-3堆，每堆10克；田埂沟渠每隔10-15米投1堆，每堆20克"
 RAT_METHOD = "连续3个无雨天傍晚统一投放毒饵，按消耗补投；统一到镇爱卫办领取药物"
 SPRAY_METHOD = "清除积水孳生地，垃圾中转站、公厕、农贸市场滞留喷洒"

@@ -242,3 +242,12 @@ def test_a_round_unknown_to_the_form_edit_is_safe(app, client, login, world):
     round_form_data = round_form(world, request_key="")
     response = login("admin_a").post(f"/pests/rounds/{round_id}/edit", data=round_form_data | {"v999999": "1"})
     assert response.status_code == 303  # a village not offered by the form is not read
+
+
+def test_a_round_is_upcoming_under_way_or_over_on_a_day():
+    from hygiene.pests.rounds.timing import ENDED, RUNNING, UPCOMING, phase_on, recently_ended
+
+    start, end = date(2026, 10, 19), date(2026, 10, 31)
+    assert [phase_on(start, end, day) for day in (date(2026, 10, 18), start, end, date(2026, 11, 1))] == [
+        UPCOMING, RUNNING, RUNNING, ENDED]
+    assert recently_ended(end, date(2026, 11, 30)) and not recently_ended(end, date(2026, 12, 1))

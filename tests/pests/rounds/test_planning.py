@@ -111,6 +111,8 @@ def test_a_snail_round_measures_each_village_by_area(app, client, login, world):
     ({"v{a1}_households": "三十"}, "1到100000之间的整数"),
     ({"name": "灭鼠\x01"}, "控制字符"),
     ({"product_id": "99999999999999"}, "请从列表中选择"),
+    ({"product_id": "12345"}, "请从本镇药物台账中选择药物"),
+    ({"starts_on": "2026-13-40"}, "不是有效的日期值"),
 ])
 def test_bad_input_is_refused_with_its_reason_and_nothing_is_written(app, client, login, world, changes, message):
     changes = {k.format(a1=f"v{world.a1}"[1:]): v for k, v in changes.items()}

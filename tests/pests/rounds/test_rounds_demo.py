@@ -4,11 +4,10 @@ import sqlalchemy as sa
 
 import hygiene.models  # noqa: F401  every table first, so mappers resolve names whatever is collected next
 from hygiene.demo.township import DEMO_PASSWORD
-from hygiene.extensions import db
 from hygiene.pests.rounds.models import PestRound, RoundTarget
 
 
-def test_the_demo_plans_the_years_rounds(app, db, client):  # noqa: F811
+def test_the_demo_plans_the_years_rounds(app, db, client):
     from hygiene.demo import demo_load
 
     with app.app_context():
