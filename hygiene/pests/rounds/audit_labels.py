@@ -16,7 +16,7 @@ from hygiene.pests.rounds.words import SEASON_LABELS, pests_text, rules_text
 register_record_type("pest_round", _l("Control rounds"), ("pest_round",))
 register_field_labels({
     "pests": _l("What the round controls"), "season": _l("Season"), "starts_on": _l("Start date"),
-    "ends_on": _l("End date"), "method": _l("Method"), "dose": _l("Dose"), "unified_rules": _l("Unified rules in force"),
+    "ends_on": _l("End date"), "control_method": _l("Method"), "dose": _l("Dose"), "unified_rules": _l("Unified rules in force"),
     "coverage_goal": _l("Coverage goal (percent)"), "targets": _l("Villages and units"),
 })
 register_value_labels("season", SEASON_LABELS)
