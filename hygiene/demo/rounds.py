@@ -16,7 +16,7 @@ from hygiene.access.scope import Scope
 from hygiene.clock import local_zone
 from hygiene.extensions import db
 from hygiene.pests.models import PestProduct
-from hygiene.pests.rounds import board, services
+from hygiene.pests.rounds import queries, services
 from hygiene.pests.rounds.models import UNIFIED_RULES, PestRound
 from hygiene.pests.rounds.schemas import RoundInput, TargetInput
 from hygiene.pests.schemas import ProductInput
@@ -47,7 +47,7 @@ def demo_rounds(*, township_id: int, today: date) -> list[PestRound]:
     scope = Scope(Role.ADMIN, township_id=township_id)
     year = today.year if today >= date(today.year, 11, 1) else today.year - 1
     products = _products(scope, today)
-    villages, units, counts = board.place_choices(scope)
+    villages, units, counts = queries.place_choices(scope)
     made = []
     for name, pests, season, (month, day), days, product, reach, closed in ROUNDS:
         starts = date(year, month, day)

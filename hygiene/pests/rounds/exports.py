@@ -15,8 +15,8 @@ from hygiene.core.input import optional_int
 from hygiene.errors import DomainError
 from hygiene.exports.registry import ExportKind, register_export
 from hygiene.extensions import db
-from hygiene.pests.rounds.board import BoardRow, round_board, round_get
 from hygiene.pests.rounds.models import RoundTarget
+from hygiene.pests.rounds.queries import BoardRow, round_board, round_get
 from hygiene.pests.rounds.words import AREA_UNIT_LABELS, pests_text
 
 HEADERS = [_l("Village / community"), _l("Unit"), _l("To cover"), _l("Measure"), _l("Covered"), _l("Coverage rate"),

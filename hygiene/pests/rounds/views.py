@@ -21,7 +21,7 @@ from hygiene.core.web import (
     show_refusal,
 )
 from hygiene.errors import DomainError, InvalidFields
-from hygiene.pests.rounds import board, services
+from hygiene.pests.rounds import queries, services
 from hygiene.pests.rounds.forms import RoundForm, chosen_rows, target_table
 from hygiene.pests.rounds.models import ROUND_PESTS, SEASONS, PestRound
 from hygiene.pests.rounds.schemas import round_input
@@ -61,9 +61,9 @@ def target_url(round_id: int, target_id: int) -> str:
 @bp.get("/")
 def round_list():
     scope = current_scope()
-    filters, unread = board.read_filters(request.args)
+    filters, unread = queries.read_filters(request.args)
     say_left_out(unread)
-    page = paginated(board.round_list_stmt(scope=scope, filters=filters), per_page=20)
+    page = paginated(queries.round_list_stmt(scope=scope, filters=filters), per_page=20)
     return render_template("pests/rounds/list.html", page=page, filters=filters, seasons=SEASONS,
                            pests=ROUND_PESTS, statuses=RoundStatus, can_plan=_can_plan())
 
@@ -71,7 +71,7 @@ def round_list():
 @bp.get("/board")
 def township_board():
     scope = require_office()
-    return render_template("pests/rounds/board.html", board=board.township_board(scope=scope, today=local_today()))
+    return render_template("pests/rounds/board.html", board=queries.township_board(scope=scope, today=local_today()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -83,7 +83,7 @@ def round_new():
 @bp.route("/<int:round_id>/edit", methods=["GET", "POST"])
 def round_edit(round_id: int):
     scope = _planner()
-    pest_round = board.round_get(scope=scope, round_id=round_id)
+    pest_round = queries.round_get(scope=scope, round_id=round_id)
     if pest_round.status not in services.EDITABLE:
         abort(404)
     return _round_form(scope, pest_round)
@@ -91,12 +91,12 @@ def round_edit(round_id: int):
 
 def _round_form(scope, pest_round: PestRound | None):
     form = RoundForm(obj=pest_round if request.method == "GET" else None)
-    form.prepare(board.product_choices(scope=scope, today=local_today(),
+    form.prepare(queries.product_choices(scope=scope, today=local_today(),
                                        keep=pest_round.product_id if pest_round else None))
     if request.method == "GET":
         form.product_id.data = str(pest_round.product_id or "") if pest_round else ""
         form.request_key.data = secrets.token_hex(16)
-    villages, units, counts = board.place_choices(scope)
+    villages, units, counts = queries.place_choices(scope)
     posted = request.form if request.method == "POST" else None
     table = target_table(villages, units, counts, formdata=posted, targets=pest_round.targets if pest_round else ())
     target_errors: dict[str, str] = {}
@@ -135,9 +135,9 @@ def _without(error: DomainError, shown: dict[str, str]) -> DomainError:
 @bp.get("/<int:round_id>")
 def round_detail(round_id: int):
     scope = current_scope()
-    pest_round = board.round_get(scope=scope, round_id=round_id)
+    pest_round = queries.round_get(scope=scope, round_id=round_id)
     return render_template("pests/rounds/detail.html", pest_round=pest_round,
-                           board=board.round_board(scope=scope, pest_round=pest_round),
+                           board=queries.round_board(scope=scope, pest_round=pest_round),
                            phase=PHASE_WORDS[phase_on(pest_round.starts_on, pest_round.ends_on, local_today())](),
                            can_plan=_can_plan(), editable=pest_round.status in services.EDITABLE,
                            moves=[(move, MOVE_BUTTONS[move]()) for move, step in services.MOVES.items()
@@ -148,7 +148,7 @@ def round_detail(round_id: int):
 def _move_view(move: str):
     def view(round_id: int):
         scope = current_scope()
-        pest_round = board.round_get(scope=scope, round_id=round_id)
+        pest_round = queries.round_get(scope=scope, round_id=round_id)
         back = url_for(".round_detail", round_id=pest_round.id)
         return form_step(lambda: services.round_move(scope=scope, actor_id=current_user.id, pest_round=pest_round,
                                                      move=move, now=now_utc()),

@@ -213,7 +213,7 @@ def test_the_board_counts_in_sql_whatever_the_number_of_rounds(app, client, logi
 
 
 def test_a_round_that_ended_a_month_ago_leaves_the_board(app, ctx, world):
-    from hygiene.pests.rounds.board import current_rounds_clause
+    from hygiene.pests.rounds.queries import current_rounds_clause
 
     today = date(2026, 11, 29)
     rows = [PestRound(township_id=world.ta, name=name, pests=["rodent"], season="autumn", starts_on=start,
