@@ -21,6 +21,7 @@ from hygiene.pests.rounds.models import UNIFIED_RULES, PestRound
 from hygiene.pests.rounds.schemas import RoundInput, TargetInput
 from hygiene.pests.schemas import ProductInput
 from hygiene.pests.services import product_create
+from hygiene.rectifications.workdays import is_working_day
 
 BAIT, SPRAY, GEL = "溴敌隆毒饵", "高效氯氰菊酯水乳剂", "杀蟑胶饵"
 SNAIL_PRODUCT = ("氯硝柳胺可湿性粉剂", "氯硝柳胺 50%", "PD20070123", "可湿性粉剂", "kg")
@@ -28,16 +29,17 @@ SNAIL_VILLAGES = {"柳塘村": (Decimal("15.5"), "mu"), "青龙村": (Decimal(8)
 RAT_DOSE = "室内每20平方米投2-3堆，每堆10克；田埂沟渠每隔10-15米投1堆，每堆20克"
 RAT_METHOD = "连续3个无雨天傍晚统一投放毒饵，按消耗补投；统一到镇爱卫办领取药物"
 SPRAY_METHOD = "清除积水孳生地，垃圾中转站、公厕、农贸市场滞留喷洒"
-# (name, pests, season, start as (month, day), days, product, targets, closed)
+# (name, pests, season, start as (month, day), days, product, targets); a round over by today
+# is announced and closed, one under way announced, one to come left planned
 ROUNDS = [
-    ("{y}年春季统一灭鼠", ["rodent"], "spring", (3, 23), 14, BAIT, "villages", True),
-    ("{y}年春季查螺灭螺", ["snail"], "spring", (4, 13), 18, SNAIL_PRODUCT[0], "snail", True),
-    ("{y}年6月灭蚊灭蝇统一消杀", ["mosquito", "fly"], "summer", (6, 8), 10, SPRAY, "villages", True),
-    ("{y}年7月灭蚊灭蝇统一消杀", ["mosquito", "fly"], "summer", (7, 6), 10, SPRAY, "villages", True),
-    ("{y}年夏季餐饮单位灭蟑", ["cockroach"], "summer", (7, 13), 12, GEL, "kitchens", True),
-    ("{y}年8月灭蚊灭蝇统一消杀", ["mosquito", "fly"], "summer", (8, 10), 10, SPRAY, "villages", True),
-    ("{y}年秋季统一灭鼠", ["rodent"], "autumn", (10, 19), 13, BAIT, "villages", True),
-    ("{y}年冬季灭鼠灭蚊", ["rodent", "mosquito"], "winter", (12, 14), 12, BAIT, "villages", False),
+    ("{y}年春季统一灭鼠", ["rodent"], "spring", (3, 23), 14, BAIT, "villages"),
+    ("{y}年春季查螺灭螺", ["snail"], "spring", (4, 13), 18, SNAIL_PRODUCT[0], "snail"),
+    ("{y}年6月灭蚊灭蝇统一消杀", ["mosquito", "fly"], "summer", (6, 8), 10, SPRAY, "villages"),
+    ("{y}年7月灭蚊灭蝇统一消杀", ["mosquito", "fly"], "summer", (7, 6), 10, SPRAY, "villages"),
+    ("{y}年夏季餐饮单位灭蟑", ["cockroach"], "summer", (7, 13), 12, GEL, "kitchens"),
+    ("{y}年8月灭蚊灭蝇统一消杀", ["mosquito", "fly"], "summer", (8, 10), 10, SPRAY, "villages"),
+    ("{y}年秋季统一灭鼠", ["rodent"], "autumn", (10, 19), 13, BAIT, "villages"),
+    ("{y}年冬季灭鼠灭蚊", ["rodent", "mosquito"], "winter", (12, 14), 12, BAIT, "villages"),
 ]
 KITCHENS = ("catering", "school_canteen")
 
@@ -49,7 +51,7 @@ def demo_rounds(*, township_id: int, today: date) -> list[PestRound]:
     products = _products(scope, today)
     villages, units, counts = queries.place_choices(scope)
     made = []
-    for name, pests, season, (month, day), days, product, reach, closed in ROUNDS:
+    for name, pests, season, (month, day), days, product, reach in ROUNDS:
         starts = date(year, month, day)
         targets = _targets(reach, villages, units, counts)
         data = RoundInput(name=name.format(y=year), pests=pests, season=season, starts_on=starts,
@@ -58,12 +60,13 @@ def demo_rounds(*, township_id: int, today: date) -> list[PestRound]:
                           product_id=products[product], dose=RAT_DOSE if product == BAIT else "",
                           unified_rules=list(UNIFIED_RULES), request_key=f"demo-round-{year}-{month}-{day}")
         pest_round = services.round_create(scope=scope, actor_id=None, data=data, targets=targets,
-                                           now=_at(starts - timedelta(days=14)))
-        if closed:
+                                           now=_at(starts - timedelta(days=14), today))
+        if starts <= today:
             services.round_move(scope=scope, actor_id=None, pest_round=pest_round, move="announce",
-                                now=_at(starts - timedelta(days=5)))
+                                now=_at(starts - timedelta(days=5), today))
+        if data.ends_on < today:
             services.round_move(scope=scope, actor_id=None, pest_round=pest_round, move="close",
-                                now=_at(data.ends_on + timedelta(days=3)))
+                                now=_at(data.ends_on + timedelta(days=3), today))
         made.append(pest_round)
     db.session.flush()
     return made
@@ -72,7 +75,7 @@ def demo_rounds(*, township_id: int, today: date) -> list[PestRound]:
 def _products(scope: Scope, today: date) -> dict[str, int]:
     """The ledger's products by name, with the snail product added to it."""
     name, ingredient, number, form, unit = SNAIL_PRODUCT
-    product_create(scope=scope, actor_id=None, now=_at(today - timedelta(days=30)), data=ProductInput(
+    product_create(scope=scope, actor_id=None, now=_at(today - timedelta(days=30), today), data=ProductInput(
         name=name, active_ingredient=ingredient, registration_number=number, form=form, unit=unit,
         expiry=today + timedelta(days=500)))
     return dict(db.session.execute(sa.select(PestProduct.name, PestProduct.id).where(
@@ -89,6 +92,9 @@ def _targets(reach: str, villages, units, counts) -> list[TargetInput]:
     return [TargetInput(village_id=v.id, households_target=max(counts.get(v.id, 0), 1)) for v in villages]
 
 
-def _at(day: date) -> datetime:
-    """Office hours on a day, as the trail keeps it."""
+def _at(day: date, today: date) -> datetime:
+    """Office hours on the working day `day` (or the one before), and before today: the trail's time."""
+    day = min(day, today - timedelta(days=1))
+    while not is_working_day(day):
+        day -= timedelta(days=1)
     return datetime.combine(day, time(9, 30), local_zone())
