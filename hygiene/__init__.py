@@ -21,13 +21,14 @@ AUDIT_LABEL_MODULES = ("hygiene.places.audit_labels", "hygiene.inspections.audit
                        "hygiene.rectifications.audit_labels", "hygiene.inspections.plans.audit_labels",
                        "hygiene.rankings.audit_labels", "hygiene.checklists.audit_labels",
                        "hygiene.accounts.audit_labels", "hygiene.pests.audit_labels",
-                       "hygiene.pests.monitoring.audit_labels")
+                       "hygiene.pests.monitoring.audit_labels", "hygiene.pests.rounds.audit_labels")
 # every domain module that registers scope rules (access/rules.py); a missing one stops the start
 ACCESS_MODULES = ("hygiene.places.access", "hygiene.accounts.access", "hygiene.checklists.access",
                   "hygiene.inspections.access", "hygiene.rectifications.access", "hygiene.media.access",
                   "hygiene.pests.access", "hygiene.pests.monitoring.access", "hygiene.pests.rounds.access")
 # every domain module that declares export kinds (exports/registry.py), for the web and the scheduler
-EXPORT_MODULES = ("hygiene.inspections.exports", "hygiene.rectifications.exports", "hygiene.pests.monitoring.exports")
+EXPORT_MODULES = ("hygiene.inspections.exports", "hygiene.rectifications.exports", "hygiene.pests.monitoring.exports",
+                  "hygiene.pests.rounds.exports")
 
 
 def create_app(config_class: type | str | None = None) -> Flask:
@@ -151,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
     from hygiene.media.views import bp as media_bp
     from hygiene.notifications.views import bp as notifications_bp
     from hygiene.pests.monitoring.views import bp as monitoring_bp
+    from hygiene.pests.rounds.views import bp as rounds_bp
     from hygiene.pests.views import bp as pests_bp
     from hygiene.places.import_views import bp as import_bp
     from hygiene.places.views import bp as places_bp
@@ -163,7 +165,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, accounts_bp, places_bp, import_bp, audit_bp, checklists_bp,
                       plans_bp, inspections_bp, media_bp, orders_bp, order_link_bp, notifications_bp, jobs_bp, rankings_bp, public_bp, exports_bp,
-                      ranking_exports_bp, pests_bp, monitoring_bp):
+                      ranking_exports_bp, pests_bp, monitoring_bp, rounds_bp):
         app.register_blueprint(blueprint)
 
 

@@ -14,11 +14,11 @@ from hygiene.places.kinds import KINDS
 
 # names of records that each role must never see
 FOREIGN = {
-    "admin_a": ["b1饭店", "b1户主", "b1保洁", "乙一村", "village_b1", "admin_b", "乙镇检查表", "乙镇计划", "乙镇通知", "tb排名村"],
-    "inspector_a": ["b1饭店", "b1户主", "b1保洁", "乙一村", "乙镇", "village_b1", "乙镇检查表", "乙镇计划", "tb排名村"],
-    "village_a1": ["a2饭店", "a2户主", "a2保洁", "甲二村", "b1饭店", "b1户主", "乙一村", "乙镇",
+    "admin_a": ["b1灭鼠轮次", "b1饭店", "b1户主", "b1保洁", "乙一村", "village_b1", "admin_b", "乙镇检查表", "乙镇计划", "乙镇通知", "tb排名村"],
+    "inspector_a": ["b1灭鼠轮次", "b1饭店", "b1户主", "b1保洁", "乙一村", "乙镇", "village_b1", "乙镇检查表", "乙镇计划", "tb排名村"],
+    "village_a1": ["a2灭鼠轮次", "a2饭店", "a2户主", "a2保洁", "甲二村", "b1饭店", "b1户主", "乙一村", "乙镇",
                    "village_b1", "inspector_a", "乙镇通知", "ta排名村"],
-    "unit_a1": ["a2饭店", "b1饭店", "a1户主", "a1保洁", "甲二村", "乙一村", "乙镇", "village_a1", "ta排名村"],
+    "unit_a1": ["a2灭鼠轮次", "a2饭店", "b1饭店", "a1户主", "a1保洁", "甲二村", "乙一村", "乙镇", "village_a1", "ta排名村"],
 }
 # the ids each role must not reach: (record kind slug -> id), users, and the inspection domain
 FOREIGN_RECORDS = {
@@ -135,6 +135,18 @@ def elsewhere(app, world):
             db.session.add(SupplyMovement(product_id=product.id, township_id=township, village_id=village,
                                           kind="issue", quantity=1, moved_on=date(2026, 11, 20)))
             ids[f"product_{key}"] = product.id
+        from hygiene.pests.rounds.models import PestRound, RoundTarget
+        from hygiene.pests.rounds.status import RoundStatus
+
+        # an announced round of 乙一村 (乙镇), and one that reaches 甲二村 only
+        for key, township, village in (("b1", world.tb, world.b1), ("a2", world.ta, world.a2)):
+            pest_round = PestRound(township_id=township, name=f"{key}灭鼠轮次", pests=["rodent"], season="autumn",
+                                   starts_on=date(2026, 10, 20), ends_on=date(2026, 10, 31), status=RoundStatus.ANNOUNCED)
+            db.session.add(pest_round)
+            db.session.flush()
+            db.session.add(RoundTarget(round_id=pest_round.id, township_id=township, village_id=village,
+                                       place_key=f"village:{village}", households_target=10))
+            ids[f"round_{key}"] = pest_round.id
         db.session.commit()
     return ids
 
@@ -149,7 +161,7 @@ def concrete_urls(app, role, world, elsewhere):
                    "plan_id": elsewhere["plan"], "order_id": elsewhere[f"order_{where}"],
                    "notification_id": elsewhere["notification"], "task_id": elsewhere["export_task"],
                    "product_id": elsewhere[f"product_{where}"],
-                   "monitoring_id": elsewhere[f"monitoring_{where}"],
+                   "monitoring_id": elsewhere[f"monitoring_{where}"], "round_id": elsewhere[f"round_{where}"],
                    "publication_id": elsewhere["publication_tb" if where == "b1" else "publication_ta"]}
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
              "token": "x" * 12, "township_id": world.tb, "period_key": "2026-10", "village_id": world.b1,

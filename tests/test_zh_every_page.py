@@ -168,6 +168,11 @@ def scoped_values(username: str | None) -> dict[str, list]:
     surveys = list(db.session.scalars(sa.select(MonitoringRecord.id).where(scope.clause(MonitoringRecord))
                                       .order_by(MonitoringRecord.id).limit(1))) if scope.sees_pest_monitoring else []
     token = db.session.scalar(sa.select(order.token).where(order_clause(scope)).order_by(order.id).limit(1))
+    from hygiene.pests.rounds.models import PestRound
+    from hygiene.pests.rounds.status import RoundStatus
+
+    pest_rounds = [r for status in RoundStatus for r in db.session.scalars(sa.select(PestRound.id).where(
+        scope.clause(PestRound), PestRound.status == status).order_by(PestRound.id).limit(1))]
     return {
         "task_id": _export_tasks(user),
         "inspection_id": inspections + flagged,
@@ -186,7 +191,7 @@ def scoped_values(username: str | None) -> dict[str, list]:
         "records": records,
         "product_id": list(db.session.scalars(sa.select(PestProduct.id).where(scope.clause(PestProduct))
                                               .order_by(PestProduct.id).limit(1))),
-        "monitoring_id": surveys, "pest": ["fly"], "method": ["fly_rooms"],
+        "monitoring_id": surveys, "round_id": pest_rounds, "pest": ["fly"], "method": ["fly_rooms"],
         "size": ["thumb"], "code": ["zh_CN"], "kind": ["units"], "ext": ["xlsx"],
     }
 

@@ -73,9 +73,12 @@ def demo_load(*, seed: int = 2026) -> bool:
     from hygiene.demo.pests import demo_monitoring
 
     demo_monitoring(township_id=township.id, today=today)
+    from hygiene.demo.rounds import demo_rounds
+
+    demo_rounds(township_id=township.id, today=today)
     from hygiene.demo.rankings import demo_rankings
 
-    demo_rankings(township_id=township.id, today=today)  # after the monitoring: density is a component
+    demo_rankings(township_id=township.id, today=today)  # after monitoring and rounds: both are components
     first_plan = months_back(today, HISTORY_MONTHS)
     _date_the_setup(loading, [working_days_back(first_plan, n) for n in (3, 2, 1)])
     _read_the_past(loading)

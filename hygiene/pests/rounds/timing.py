@@ -1,0 +1,21 @@
+"""Where a round stands on a day, as a pure rule: upcoming, running or ended."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+UPCOMING = "upcoming"
+RUNNING = "under_way"
+ENDED = "over"
+RECENT_DAYS = 30  # the board keeps a round for a month after it ends, for the late mop-ups
+
+
+def phase_on(starts_on: date, ends_on: date, day: date) -> str:
+    """UPCOMING before the first day, RUNNING from the first to the last day, ENDED after."""
+    if day < starts_on:
+        return UPCOMING
+    return RUNNING if day <= ends_on else ENDED
+
+
+def recently_ended(ends_on: date, day: date, days: int = RECENT_DAYS) -> bool:
+    """True when the round ended at most `days` days before `day` (or has not ended yet)."""
+    return ends_on >= day - timedelta(days=days)
