@@ -66,9 +66,11 @@ def _require_announced(round_: PestRound) -> None:
     """Work, mop-ups and refusals are recorded only while the round is announced."""
     if round_.status == RoundStatus.ANNOUNCED:
         return
-    raise DomainError({RoundStatus.PLANNED: _("This round has not been announced yet; nothing can be recorded."),
-                       RoundStatus.CLOSED: _("This round is closed; nothing more can be recorded."),
-                       }.get(round_.status, _("This round was cancelled; nothing can be recorded.")))
+    if round_.status == RoundStatus.PLANNED:
+        raise DomainError(_("This round has not been announced yet; nothing can be recorded."))
+    if round_.status == RoundStatus.CLOSED:
+        raise DomainError(_("This round is closed; nothing more can be recorded."))
+    raise DomainError(_("This round was cancelled; nothing can be recorded."))
 
 
 def _lock(model: type[Unit] | type[Village] | type[RoundTarget], row_id: int) -> None:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from hygiene.extensions import db
 from hygiene.pests.rounds.models import PestRound, RoundRefusal
 from hygiene.pests.rounds.status import RoundStatus
-from tests.pests.rounds.test_work import counts, field, target_url  # noqa: F401
+from tests.pests.rounds.test_work import counts, field_fixture, target_url  # noqa: F401
 from tests.rectifications.test_evidence_once import signed_in, status_of
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from hygiene.extensions import db
 from hygiene.pests.models import SupplyMovement
 from hygiene.pests.rounds.models import RoundWork
-from tests.pests.rounds.test_work import balance, counts, field, post_work, target_url, work_data  # noqa: F401
+from tests.pests.rounds.test_work import balance, counts, field_fixture, post_work, target_url, work_data  # noqa: F401
 from tests.rectifications.test_evidence_once import signed_in, status_of
 
 

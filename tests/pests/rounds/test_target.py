@@ -7,7 +7,7 @@ from hygiene.extensions import db
 from hygiene.media.models import Photo
 from hygiene.pests.rounds.models import PestRound
 from hygiene.pests.rounds.status import RoundStatus
-from tests.pests.rounds.test_work import balance, counts, field, jpeg, post_work, target_url  # noqa: F401
+from tests.pests.rounds.test_work import balance, counts, field_fixture, jpeg, post_work, target_url  # noqa: F401
 
 
 def test_the_page_shows_the_rounds_field_facts_and_the_buttons(client, login, field):

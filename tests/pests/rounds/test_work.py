@@ -44,8 +44,8 @@ def _target(round_, world, village, unit=None, **numbers):
                        place_key=RoundTarget.key_of(village_id, unit_id), **numbers)
 
 
-@pytest.fixture
-def field(app, db, world):
+@pytest.fixture(name="field")
+def field_fixture(app, db, world):
     """Township A's bait issued to village A1 (10 kg) and unit A1 (3 kg); an announced rodent round
     with targets A1, A2 and unit A1; a snail round on A1 (100 mu); township B's round on B1."""
     with app.app_context():
