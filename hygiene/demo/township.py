@@ -76,6 +76,9 @@ def demo_load(*, seed: int = 2026) -> bool:
     from hygiene.demo.pests import demo_monitoring
 
     demo_monitoring(township_id=township.id, today=today)
+    from hygiene.demo.round_work import demo_round_work  # after the rounds exist (demo/rounds.py)
+
+    demo_round_work(township_id=township.id, today=today)
     first_plan = months_back(today, HISTORY_MONTHS)
     _date_the_setup(loading, [working_days_back(first_plan, n) for n in (3, 2, 1)])
     _read_the_past(loading)
