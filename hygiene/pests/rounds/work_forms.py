@@ -10,6 +10,7 @@ from wtforms.validators import Optional
 
 from hygiene.pests.rounds.models import REFUSAL_REASONS
 from hygiene.pests.rounds.work_schemas import REASON_LABELS
+from hygiene.pests.schemas import UNIT_WORDS
 
 
 class WorkForm(FlaskForm):
@@ -30,8 +31,8 @@ class WorkForm(FlaskForm):
 
     def prepare(self, products, refusals) -> None:
         """The products the holder holds (with the balance) and, for a mop-up, the open refusals."""
-        self.product_id.choices = [("", "—")] + [(str(p.id), f"{p.name} ({amount.normalize():f} {p.unit})")
-                                                 for p, amount in products]
+        self.product_id.choices = [("", "—")] + [
+            (str(p.id), f"{p.name} ({amount.normalize():f} {UNIT_WORDS.get(p.unit, p.unit)})") for p, amount in products]
         self.resolves.choices = [(str(r.id), f"{r.household_name} · {REASON_LABELS.get(r.reason, r.reason)}")
                                  for r in refusals]
 
