@@ -192,8 +192,12 @@ def work_record(*, scope: Scope, user_id: int | None, round_: PestRound, target:
         photos_attach(photos, store=store, limits=limits, uploaded_by_id=user_id, now=now, round_work_id=work.id,
                       purpose="round_work", township_id=target.township_id,
                       target_kind="unit" if target.unit_id else "village", target_id=target.unit_id or target.village_id)
+    after = {"round": round_.name, "target": str(target), "kind": work.kind, "done_on": work.done_on.isoformat(),
+             "households_covered": work.households_covered, "area_covered": _text(work.area_covered),
+             "baits_placed": work.baits_placed, "product_id": work.product_id,
+             "quantity_used": _text(work.quantity_used), "done_by": work.done_by, "photos": len(photos)}
     audit_record(actor_id=user_id, action="create", record=work, township_id=work.township_id, at=now,
-                 after=_work_values(round_, target, work, product) | {"photos": len(photos)})
+                 after=after)
     return work
 
 
@@ -235,13 +239,9 @@ def _resolve(target: RoundTarget, work: RoundWork, refusal_ids: list[int]) -> No
         .execution_options(synchronize_session=False))
 
 
-def _work_values(round_: PestRound, target: RoundTarget, work: RoundWork, product: PestProduct | None) -> dict:
-    def text(value: Decimal | None) -> str | None:
-        return None if value is None else f"{Decimal(value).normalize():f}"
-    return {"round": round_.name, "target": str(target), "kind": work.kind, "done_on": work.done_on.isoformat(),
-            "households_covered": work.households_covered, "area_covered": text(work.area_covered),
-            "baits_placed": work.baits_placed, "product_id": product.id if product else None,
-            "quantity_used": text(work.quantity_used), "done_by": work.done_by}
+def _text(value: Decimal | None) -> str | None:
+    """A quantity as the trail keeps it: text, since the trail is JSON."""
+    return None if value is None else f"{Decimal(value).normalize():f}"
 
 
 # --- correcting a mistaken record -------------------------------------------------------------
@@ -258,15 +258,17 @@ def work_delete(*, scope: Scope, user_id: int | None, round_: PestRound, target:
     work = db.session.scalar(sa.select(RoundWork).where(RoundWork.id == work_id, RoundWork.target_id == target.id))
     if work is None:
         return False
-    product = db.session.get(PestProduct, work.product_id) if work.product_id else None
-    before = _work_values(round_, target, work, product)
+    before = {"round": round_.name, "target": str(target), "kind": work.kind, "done_on": work.done_on.isoformat(),
+              "households_covered": work.households_covered, "area_covered": _text(work.area_covered),
+              "baits_placed": work.baits_placed, "product_id": work.product_id,
+              "quantity_used": _text(work.quantity_used), "done_by": work.done_by}
     movement_id = work.movement_id
     db.session.execute(sa.delete(Photo).where(Photo.round_work_id == work.id))
     db.session.execute(sa.update(RoundRefusal).where(RoundRefusal.resolved_by_work_id == work.id)
                        .values(resolved_by_work_id=None).execution_options(synchronize_session=False))
     db.session.execute(sa.update(RoundRefusal).where(RoundRefusal.work_id == work.id)
                        .values(work_id=None).execution_options(synchronize_session=False))
-    audit_record(actor_id=user_id, action="delete", record=work, township_id=work.township_id, at=now,
+    audit_record(actor_id=user_id, action="remove", record=work, township_id=work.township_id, at=now,
                  before=before)
     db.session.delete(work)
     db.session.flush()

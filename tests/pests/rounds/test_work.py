@@ -300,7 +300,7 @@ def test_the_office_removes_a_mistaken_record_and_the_ledger_balances(app, clien
     with app.app_context():
         assert list(db.session.scalars(sa.select(RoundWork.id))) == [second]
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Photo)) == 0
-        assert db.session.scalar(sa.select(AuditEvent.action).order_by(AuditEvent.id.desc())) == "delete"
+        assert db.session.scalar(sa.select(AuditEvent.action).order_by(AuditEvent.id.desc())) == "remove"
     response = client.post(url, follow_redirects=True)
     assert response.status_code == 200 and "已删除" in response.text  # a resent removal: nothing more
 
