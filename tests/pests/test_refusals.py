@@ -9,6 +9,7 @@ PESTS = Path(hygiene.pests.__file__).parent
 # the domain's house around the pure core (tables, pages, writes), which may use Flask and the database
 HOUSE = {"models.py", "services.py", "queries.py", "schemas.py", "forms.py", "views.py", "access.py",
          "audit_labels.py", "words.py", "exports.py",
+         "status.py",  # a LabelledStatus set, labelled with lazy_gettext like every domain's (core/status.py)
          # a round's field side (rounds/work*.py): its writes, reads, inputs, forms, pages and trail words
          "work.py", "work_queries.py", "work_schemas.py", "work_forms.py", "work_views.py", "work_audit_labels.py"}
 
