@@ -136,6 +136,23 @@ def elsewhere(app, world):
                                           kind="issue", quantity=1, moved_on=date(2026, 11, 20)))
             ids[f"product_{key}"] = product.id
         db.session.commit()
+        from hygiene.pests.rounds.models import PestRound, RoundTarget, RoundWork
+        from hygiene.pests.rounds.status import RoundStatus
+
+        for key, township, village in (("b1", world.tb, world.b1), ("a2", world.ta, world.a2)):
+            round_ = PestRound(township_id=township, name=f"{key}灭鼠", pests=["rodent"], season="winter",
+                               starts_on=date(2026, 11, 1), ends_on=date(2026, 12, 20),
+                               status=RoundStatus.ANNOUNCED)
+            target = RoundTarget(round=round_, township_id=township, village_id=village,
+                                 place_key=f"village:{village}", households_target=10)
+            db.session.add_all([round_, target])
+            db.session.flush()
+            work = RoundWork(round_id=round_.id, target_id=target.id, township_id=township, village_id=village,
+                             done_on=date(2026, 11, 20), households_covered=5, done_by=f"{key}实施人")
+            db.session.add(work)
+            db.session.flush()
+            ids[f"round_{key}"], ids[f"target_{key}"], ids[f"work_{key}"] = round_.id, target.id, work.id
+        db.session.commit()
     return ids
 
 
@@ -150,6 +167,8 @@ def concrete_urls(app, role, world, elsewhere):
                    "notification_id": elsewhere["notification"], "task_id": elsewhere["export_task"],
                    "product_id": elsewhere[f"product_{where}"],
                    "monitoring_id": elsewhere[f"monitoring_{where}"],
+                   "round_id": elsewhere[f"round_{where}"], "target_id": elsewhere[f"target_{where}"],
+                   "work_id": elsewhere[f"work_{where}"],
                    "publication_id": elsewhere["publication_tb" if where == "b1" else "publication_ta"]}
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
              "token": "x" * 12, "township_id": world.tb, "period_key": "2026-10", "village_id": world.b1,

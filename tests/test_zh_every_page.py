@@ -168,7 +168,12 @@ def scoped_values(username: str | None) -> dict[str, list]:
     surveys = list(db.session.scalars(sa.select(MonitoringRecord.id).where(scope.clause(MonitoringRecord))
                                       .order_by(MonitoringRecord.id).limit(1))) if scope.sees_pest_monitoring else []
     token = db.session.scalar(sa.select(order.token).where(order_clause(scope)).order_by(order.id).limit(1))
+    from hygiene.pests.rounds.models import PestRound, RoundTarget
+
+    target = db.session.execute(sa.select(RoundTarget.round_id, RoundTarget.id).join(PestRound).where(
+        scope.clause(RoundTarget), scope.clause(PestRound)).order_by(RoundTarget.id).limit(1)).first()
     return {
+        "round_id": [target.round_id] if target else [], "target_id": [target.id] if target else [],
         "task_id": _export_tasks(user),
         "inspection_id": inspections + flagged,
         "order_id": orders,

@@ -57,13 +57,22 @@ def target_page(round_id: int, target_id: int):
                            corrects=work.may_correct(scope, target) and round_.status == RoundStatus.ANNOUNCED)
 
 
-@bp.route(TARGET + "/<any(work,'mop-up'):kind>/new", methods=["GET", "POST"])
-def work_new(round_id: int, target_id: int, kind: str):
+@bp.route(TARGET + "/work/new", methods=["GET", "POST"])
+def work_new(round_id: int, target_id: int):
+    return _work_page(round_id, target_id, mop_up=False)
+
+
+@bp.route(TARGET + "/mop-up/new", methods=["GET", "POST"])
+def mop_up_new(round_id: int, target_id: int):
+    return _work_page(round_id, target_id, mop_up=True)
+
+
+def _work_page(round_id: int, target_id: int, *, mop_up: bool):
+    """The work form (or the mop-up form, which also offers the open refusals to resolve)."""
     scope = current_scope()
     round_, target = _loaded(round_id, target_id)
     if not work.may_record(scope, target):
         abort(403)
-    mop_up = kind == "mop-up"
     form = WorkForm(data=None if request.method == "POST" else _work_defaults(round_, mop_up))
     form.prepare(work_queries.held_products(target), work_queries.refusals_of(target, open_only=True) if mop_up else [])
     if form.validate_on_submit():

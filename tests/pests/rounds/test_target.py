@@ -125,3 +125,22 @@ def test_the_page_reads_in_a_fixed_number_of_queries(app, client, login, field, 
     with count_queries() as many:
         client.get(target_url(field.round, field.t_a1))
     assert few[0] == many[0]
+
+
+@pytest.mark.parametrize("user", ["admin_a", "village_a1"])
+def test_the_field_pages_speak_chinese(app, client, login, field, user):
+    from tests.test_zh_every_page import english_words
+
+    login("village_a1")
+    assert post_work(client, field, photos=[("a.jpg", jpeg())]).status_code == 303
+    client.post(target_url(field.round, field.t_a1, "/refusals/new"), data={"household_name": "李四",
+                                                                            "reason": "other", "note": "外出"})
+    login(user)
+    for url in (target_url(field.round, field.t_a1), target_url(field.round, field.t_a1, "/work/new"),
+                target_url(field.round, field.t_a1, "/mop-up/new"), target_url(field.round, field.t_a1, "/refusals/new"),
+                target_url(field.snail_round, field.t_snail), target_url(field.snail_round, field.t_snail, "/work/new")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert english_words(response.text, {user, "village_a1"}) == [], url
+    refused = post_work(client, field, households_covered="-1", done_on="2000-01-01")
+    assert refused.status_code == 422 and english_words(refused.text, {user}) == []
