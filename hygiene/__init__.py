@@ -21,7 +21,8 @@ AUDIT_LABEL_MODULES = ("hygiene.places.audit_labels", "hygiene.inspections.audit
                        "hygiene.rectifications.audit_labels", "hygiene.inspections.plans.audit_labels",
                        "hygiene.rankings.audit_labels", "hygiene.checklists.audit_labels",
                        "hygiene.accounts.audit_labels", "hygiene.pests.audit_labels",
-                       "hygiene.pests.monitoring.audit_labels", "hygiene.pests.rounds.audit_labels")
+                       "hygiene.pests.monitoring.audit_labels", "hygiene.pests.rounds.audit_labels",
+                       "hygiene.pests.rounds.work_audit_labels")
 # every domain module that registers scope rules (access/rules.py); a missing one stops the start
 ACCESS_MODULES = ("hygiene.places.access", "hygiene.accounts.access", "hygiene.checklists.access",
                   "hygiene.inspections.access", "hygiene.rectifications.access", "hygiene.media.access",
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     from hygiene.notifications.views import bp as notifications_bp
     from hygiene.pests.monitoring.views import bp as monitoring_bp
     from hygiene.pests.rounds.views import bp as rounds_bp
+    from hygiene.pests.rounds.work_views import bp as round_work_bp
     from hygiene.pests.views import bp as pests_bp
     from hygiene.places.import_views import bp as import_bp
     from hygiene.places.views import bp as places_bp
@@ -165,7 +167,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, accounts_bp, places_bp, import_bp, audit_bp, checklists_bp,
                       plans_bp, inspections_bp, media_bp, orders_bp, order_link_bp, notifications_bp, jobs_bp, rankings_bp, public_bp, exports_bp,
-                      ranking_exports_bp, pests_bp, monitoring_bp, rounds_bp):
+                      ranking_exports_bp, pests_bp, monitoring_bp, rounds_bp, round_work_bp):
         app.register_blueprint(blueprint)
 
 

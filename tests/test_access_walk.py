@@ -135,18 +135,22 @@ def elsewhere(app, world):
             db.session.add(SupplyMovement(product_id=product.id, township_id=township, village_id=village,
                                           kind="issue", quantity=1, moved_on=date(2026, 11, 20)))
             ids[f"product_{key}"] = product.id
-        from hygiene.pests.rounds.models import PestRound, RoundTarget
+        from hygiene.pests.rounds.models import PestRound, RoundTarget, RoundWork
         from hygiene.pests.rounds.status import RoundStatus
 
-        # an announced round of 乙一村 (乙镇), and one that reaches 甲二村 only
         for key, township, village in (("b1", world.tb, world.b1), ("a2", world.ta, world.a2)):
-            pest_round = PestRound(township_id=township, name=f"{key}灭鼠轮次", pests=["rodent"], season="autumn",
-                                   starts_on=date(2026, 10, 20), ends_on=date(2026, 10, 31), status=RoundStatus.ANNOUNCED)
-            db.session.add(pest_round)
+            round_ = PestRound(township_id=township, name=f"{key}灭鼠", pests=["rodent"], season="winter",
+                               starts_on=date(2026, 11, 1), ends_on=date(2026, 12, 20),
+                               status=RoundStatus.ANNOUNCED)
+            target = RoundTarget(round=round_, township_id=township, village_id=village,
+                                 place_key=f"village:{village}", households_target=10)
+            db.session.add_all([round_, target])
             db.session.flush()
-            db.session.add(RoundTarget(round_id=pest_round.id, township_id=township, village_id=village,
-                                       place_key=f"village:{village}", households_target=10))
-            ids[f"round_{key}"] = pest_round.id
+            work = RoundWork(round_id=round_.id, target_id=target.id, township_id=township, village_id=village,
+                             done_on=date(2026, 11, 20), households_covered=5, done_by=f"{key}实施人")
+            db.session.add(work)
+            db.session.flush()
+            ids[f"round_{key}"], ids[f"target_{key}"], ids[f"work_{key}"] = round_.id, target.id, work.id
         db.session.commit()
     return ids
 
@@ -161,7 +165,9 @@ def concrete_urls(app, role, world, elsewhere):
                    "plan_id": elsewhere["plan"], "order_id": elsewhere[f"order_{where}"],
                    "notification_id": elsewhere["notification"], "task_id": elsewhere["export_task"],
                    "product_id": elsewhere[f"product_{where}"],
-                   "monitoring_id": elsewhere[f"monitoring_{where}"], "round_id": elsewhere[f"round_{where}"],
+                   "monitoring_id": elsewhere[f"monitoring_{where}"],
+                   "round_id": elsewhere[f"round_{where}"], "target_id": elsewhere[f"target_{where}"],
+                   "work_id": elsewhere[f"work_{where}"],
                    "publication_id": elsewhere["publication_tb" if where == "b1" else "publication_ta"]}
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
              "token": "x" * 12, "township_id": world.tb, "period_key": "2026-10", "village_id": world.b1,

@@ -168,12 +168,15 @@ def scoped_values(username: str | None) -> dict[str, list]:
     surveys = list(db.session.scalars(sa.select(MonitoringRecord.id).where(scope.clause(MonitoringRecord))
                                       .order_by(MonitoringRecord.id).limit(1))) if scope.sees_pest_monitoring else []
     token = db.session.scalar(sa.select(order.token).where(order_clause(scope)).order_by(order.id).limit(1))
-    from hygiene.pests.rounds.models import PestRound
+    from hygiene.pests.rounds.models import PestRound, RoundTarget
     from hygiene.pests.rounds.status import RoundStatus
 
     pest_rounds = [r for status in RoundStatus for r in db.session.scalars(sa.select(PestRound.id).where(
         scope.clause(PestRound), PestRound.status == status).order_by(PestRound.id).limit(1))]
+    target = db.session.execute(sa.select(RoundTarget.round_id, RoundTarget.id).join(PestRound).where(
+        scope.clause(RoundTarget), scope.clause(PestRound)).order_by(RoundTarget.id).limit(1)).first()
     return {
+        "target_id": [target.id] if target else [],
         "task_id": _export_tasks(user),
         "inspection_id": inspections + flagged,
         "order_id": orders,

@@ -76,6 +76,9 @@ def demo_load(*, seed: int = 2026) -> bool:
     from hygiene.demo.rounds import demo_rounds
 
     demo_rounds(township_id=township.id, today=today)
+    from hygiene.demo.round_work import demo_round_work  # after the rounds exist (demo/rounds.py)
+
+    demo_round_work(township_id=township.id, today=today)
     from hygiene.demo.rankings import demo_rankings
 
     demo_rankings(township_id=township.id, today=today)  # after monitoring and rounds: both are components

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 
 from hygiene.access.rules import scope_rule, work_record_clause
 from hygiene.access.scope import Scope
+from hygiene.media.access import shown_by
+from hygiene.media.models import Photo
 from hygiene.pests.rounds.models import PestRound, RoundRefusal, RoundTarget, RoundWork
 from hygiene.pests.rounds.status import SEEN_BY_TARGETS
 
@@ -30,3 +32,11 @@ def round_clause(scope: Scope, _model: type[Any]) -> sa.ColumnElement[bool]:
         return PestRound.township_id == scope.township_id
     targeted = sa.select(RoundTarget.round_id).where(work_record_clause(scope, RoundTarget))
     return sa.and_(PestRound.id.in_(targeted), PestRound.status.in_(sorted(SEEN_BY_TARGETS)))
+
+
+@shown_by
+def photos_of_round_work(scope: Scope) -> sa.ColumnElement[bool]:
+    """A work record's photos are seen by whoever reads the record (the office, its village's
+    or its unit's contact)."""
+    works = sa.select(RoundWork.id).where(scope.clause(RoundWork))
+    return Photo.round_work_id.in_(works)
