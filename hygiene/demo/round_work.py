@@ -125,6 +125,7 @@ def _issue(scope, office, product: PestProduct, target: RoundTarget, quantity: D
     """Issue through the ledger's service (stocking the office first when it is short)."""
     now = datetime.combine(day, time(9), local_zone())
     actor = office.id if office else None
+    db.session.refresh(product)  # the ledger moves stock by conditional UPDATEs: read what it holds now
     if Decimal(product.stock) < quantity:
         movement_record(scope=scope, actor_id=actor, product=product, now=now, data=MovementInput(
             kind="in", quantity=quantity * 2, moved_on=day))

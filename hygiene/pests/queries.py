@@ -13,12 +13,26 @@ from hygiene.access.scope import Scope
 from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.pests.cadence import DEFAULT_RULES, ReminderRules, SprayCadence
-from hygiene.pests.models import PestProduct, PestSettings, SupplyMovement
+from hygiene.pests.models import QUANTITY, PestProduct, PestSettings, SupplyMovement
+from hygiene.pests.quantities import PLACES
 from hygiene.pests.supplies import EXPIRY_WARNING_DAYS
 from hygiene.places.models import Unit, Village
 
 _SIGN = sa.case((SupplyMovement.kind == "issue", SupplyMovement.quantity),
                 (SupplyMovement.kind.in_(("return", "use")), -SupplyMovement.quantity), else_=0)
+
+
+def held_sum() -> sa.ColumnElement[Decimal]:
+    """What a holder holds (issued - returned - used), summed in SQL and rounded to the ledger's
+    places: SQLite adds NUMERIC as binary floats, so an unrounded 0.95 may come back 0.9499999..."""
+    return sa.type_coerce(sa.func.round(sa.func.coalesce(sa.func.sum(_SIGN), 0), PLACES), QUANTITY)
+
+
+def holder_clause(*, village_id: int | None, unit_id: int | None) -> sa.ColumnElement[bool]:
+    """The ledger's holder: a unit, or a village (its own issues, not its units')."""
+    if unit_id is not None:
+        return SupplyMovement.unit_id == unit_id
+    return sa.and_(SupplyMovement.village_id == village_id, SupplyMovement.unit_id.is_(None))
 
 
 def _total(kind: str) -> sa.ColumnElement[Any]:
@@ -48,10 +62,8 @@ def movements_of(scope: Scope, product: PestProduct) -> list[SupplyMovement]:
 
 def holder_balance(product_id: int, *, village_id: int | None, unit_id: int | None) -> Decimal:
     """What a village (its own issues, not its units') or a unit holds of a product."""
-    holder = (SupplyMovement.unit_id == unit_id if unit_id is not None
-              else sa.and_(SupplyMovement.village_id == village_id, SupplyMovement.unit_id.is_(None)))
-    return Decimal(db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(_SIGN), 0))
-                                     .where(SupplyMovement.product_id == product_id, holder)) or 0)
+    return Decimal(db.session.scalar(sa.select(held_sum()).where(
+        SupplyMovement.product_id == product_id, holder_clause(village_id=village_id, unit_id=unit_id))) or 0)
 
 
 def held_by_holders(scope: Scope, product: PestProduct) -> list[Any]:
@@ -59,7 +71,7 @@ def held_by_holders(scope: Scope, product: PestProduct) -> list[Any]:
     return list(db.session.execute(
         sa.select(Village.name.label("village"), Unit.name.label("unit"),
                   _total("issue").label("issued"), _total("return").label("returned"),
-                  _total("use").label("used"), sa.func.coalesce(sa.func.sum(_SIGN), 0).label("balance"))
+                  _total("use").label("used"), held_sum().label("balance"))
         .join(Village, Village.id == SupplyMovement.village_id)
         .outerjoin(Unit, Unit.id == SupplyMovement.unit_id)
         .where(SupplyMovement.product_id == product.id, scope.clause(SupplyMovement))

@@ -154,7 +154,10 @@ def _move_stock(product: PestProduct, kind: str, amount: Decimal) -> None:
     if kind == "use":
         return
     change = -amount if kind == "issue" else amount
-    stmt = sa.update(PestProduct).where(PestProduct.id == product.id).values(stock=PestProduct.stock + change)
+    # rounded to the ledger's places as it is stored: SQLite keeps NUMERIC as a binary float, and
+    # unrounded sums drift (0.95 becoming 0.9499999999999973) until an exact issue is refused
+    stmt = (sa.update(PestProduct).where(PestProduct.id == product.id)
+            .values(stock=sa.func.round(PestProduct.stock + change, quantities.PLACES)))
     if kind == "issue":
         stmt = stmt.where(PestProduct.stock >= amount)
     moved = db.session.execute(stmt.execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]

@@ -226,3 +226,18 @@ def test_a_unit_holds_what_it_was_issued_and_its_contact_reads_only_that(app, cl
     login("county")
     assert client.get("/supplies/").status_code == 403
     assert stock_of(app, product.id) == Decimal(18)
+
+
+def test_the_stock_runs_down_to_the_gram_without_drifting(app, client, world, product):
+    """Twenty-one issues of 0.95 kg out of 19.95 kg leave exactly 0 (and the last one is not
+    refused): SQLite keeps NUMERIC as a binary float, where unrounded sums drift below 0.95."""
+    assert move(client, product.id, kind="in", quantity="-0.05").status_code == 422
+    assert move(client, product.id, kind="return", quantity="0.05", village_id=str(world.a1)).status_code == 422
+    for _ in range(21):
+        response = move(client, product.id, quantity="0.95", village_id=str(world.a1), taker_name="王五",
+                        signature="王五")
+        assert response.status_code == 303, (stock_of(app, product.id), response.text[:300])
+    assert stock_of(app, product.id) == Decimal("0.05")
+    with app.app_context():
+        raw = db.session.scalar(sa.text("SELECT stock FROM pest_product WHERE id = :id"), {"id": product.id})
+    assert Decimal(str(raw)) == Decimal("0.05")

@@ -33,7 +33,7 @@ from hygiene.pests.rounds import work_queries
 from hygiene.pests.rounds.models import PestRound, RoundRefusal, RoundTarget, RoundWork
 from hygiene.pests.rounds.status import RoundStatus, WorkKind
 from hygiene.pests.rounds.work_schemas import RefusalInput, WorkInput
-from hygiene.pests.schemas import UNIT_WORDS
+from hygiene.pests.words import UNIT_WORDS
 from hygiene.places.models import Household, Unit, Village
 
 SPRAYED = frozenset({"mosquito", "fly", "cockroach"})  # pests a round sprays for: an area sprayed is theirs

@@ -10,7 +10,7 @@ from wtforms.validators import Optional
 
 from hygiene.pests.rounds.models import REFUSAL_REASONS
 from hygiene.pests.rounds.work_schemas import REASON_LABELS
-from hygiene.pests.schemas import UNIT_WORDS
+from hygiene.pests.words import UNIT_WORDS
 
 
 class WorkForm(FlaskForm):

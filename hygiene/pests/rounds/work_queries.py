@@ -12,6 +12,7 @@ from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.media.models import Photo
 from hygiene.pests.models import PestProduct, SupplyMovement
+from hygiene.pests.queries import held_sum, holder_balance, holder_clause
 from hygiene.pests.rounds.coverage import TargetCoverage
 from hygiene.pests.rounds.models import PestRound, RoundRefusal, RoundTarget, RoundWork
 from hygiene.pests.rounds.queries import round_coverage
@@ -63,18 +64,12 @@ def refusals_of(target: RoundTarget, *, open_only: bool = False) -> list[RoundRe
 
 def _holder(target: RoundTarget) -> sa.ColumnElement[bool]:
     """The ledger's holder of a target: its unit, or its village (the village's own issues)."""
-    if target.unit_id is not None:
-        return SupplyMovement.unit_id == target.unit_id
-    return sa.and_(SupplyMovement.village_id == target.village_id, SupplyMovement.unit_id.is_(None))
-
-
-_SIGNED = sa.case((SupplyMovement.kind == "issue", SupplyMovement.quantity),
-                  (SupplyMovement.kind.in_(("return", "use")), -SupplyMovement.quantity), else_=0)
+    return holder_clause(village_id=target.village_id, unit_id=target.unit_id)
 
 
 def held_products(target: RoundTarget) -> list[tuple[PestProduct, Decimal]]:
     """The products the target's holder was issued and still holds, with the balance (one query)."""
-    balance = sa.func.coalesce(sa.func.sum(_SIGNED), 0)
+    balance = held_sum()
     held = (sa.select(SupplyMovement.product_id, balance.label("balance"))
             .where(_holder(target), SupplyMovement.township_id == target.township_id)
             .group_by(SupplyMovement.product_id).having(balance > 0).subquery())
@@ -86,8 +81,7 @@ def held_products(target: RoundTarget) -> list[tuple[PestProduct, Decimal]]:
 
 def holding_of(target: RoundTarget, product_id: int) -> Decimal:
     """What the target's holder holds of one product now."""
-    return Decimal(str(db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(_SIGNED), 0))
-                                         .where(_holder(target), SupplyMovement.product_id == product_id)) or 0))
+    return holder_balance(product_id, village_id=target.village_id, unit_id=target.unit_id)
 
 
 def households_of(target: RoundTarget) -> list[Household]:
