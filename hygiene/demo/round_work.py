@@ -17,6 +17,7 @@ from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
 from hygiene.clock import local_zone
+from hygiene.demo.inspections import working_days_back
 from hygiene.extensions import db
 from hygiene.media.intake import PhotoLimits
 from hygiene.media.store import FileSystemStore
@@ -29,6 +30,7 @@ from hygiene.pests.rounds.work_schemas import RefusalInput, WorkInput
 from hygiene.pests.schemas import MovementInput
 from hygiene.pests.services import movement_record
 from hygiene.places.models import Household
+from hygiene.rectifications.workdays import is_working_day
 
 # what one household (or one mu / m2 of snail habitat) takes, by the product's unit family:
 # 2-3 piles of 10 g per 20 m2 of a house (domain-standards 4.3) is about 60 g a household
@@ -70,11 +72,11 @@ def _target_work(rng, scope: Scope, office: User | None, round_: PestRound, targ
     share = Decimal(rng.randint(70, 88) if behind else rng.randint(93, 97)) / 100
     first = _amount(target, share)
     refused = _refusals(rng, scope, office, round_, target, 1 if behind else rng.randint(0, 3))
-    made = _record(rng, scope, office, round_, target, days[: max(1, len(days) // 2)], WorkKind.COMPLETION, first, [])
+    made = _record(rng, scope, office, round_, target, days[: max(1, len(days) // 2)], WorkKind.COMPLETION, first, [], today)
     if not behind and len(days) > 1:
         extra = _amount(target, Decimal(rng.randint(3, 6)) / 100) or first
         covered = [r.id for r in refused[: max(0, len(refused) - 1)]]
-        made += _record(rng, scope, office, round_, target, days[len(days) // 2:], WorkKind.MOP_UP, extra, covered)
+        made += _record(rng, scope, office, round_, target, days[len(days) // 2:], WorkKind.MOP_UP, extra, covered, today)
     return made
 
 
@@ -85,7 +87,19 @@ def _amount(target: RoundTarget, share: Decimal) -> Decimal:
     return (Decimal(target.households_target or 20) * share).to_integral_value()
 
 
-def _record(rng, scope, office, round_, target, days, kind, amount: Decimal, resolves: list[int]) -> int:
+def _entered(rng, day: date, today: date) -> datetime:
+    """When the office typed in work done on `day`: that day or the next working day, in office
+    hours (field work happens at weekends; the trail's times are the office's)."""
+    entry = day
+    while not is_working_day(entry):
+        entry += timedelta(days=1)
+    if entry > today:
+        entry = working_days_back(day, 1)
+    return datetime.combine(entry, time(rng.randint(9, 16), rng.randint(0, 59)), local_zone())
+
+
+def _record(rng, scope, office, round_, target, days, kind, amount: Decimal, resolves: list[int],
+            today: date) -> int:
     day = rng.choice(days)
     by_area = round_.by_area
     product, quantity = _supplies(scope, office, round_, target, amount, day)
@@ -95,11 +109,11 @@ def _record(rng, scope, office, round_, target, days, kind, amount: Decimal, res
                      product_id=product.id if product else None, quantity_used=quantity,
                      done_by=rng.choice(DOERS), resolves=resolves,
                      note="" if kind == WorkKind.COMPLETION else "补投未覆盖农户")
-    when = datetime.combine(day, time(rng.randint(9, 16), rng.randint(0, 59)), local_zone())
-    photos = [(f"现场{n + 1}.jpg", _scene(rng, when)) for n in range(rng.randint(1, 2))]
+    taken = datetime.combine(day, time(rng.randint(9, 16), rng.randint(0, 59)), local_zone())
+    photos = [(f"现场{n + 1}.jpg", _scene(rng, taken)) for n in range(rng.randint(1, 2))]
     work.work_record(scope=scope, user_id=office.id if office else None, round_=round_, target=target, data=data,
                      photos=photos, store=FileSystemStore(current_app.config["UPLOAD_DIR"]), limits=PhotoLimits(),
-                     now=when)
+                     now=max(_entered(rng, day, today), taken))
     return 1
 
 
@@ -117,7 +131,7 @@ def _supplies(scope, office, round_, target, amount: Decimal, day: date) -> tupl
         return None, None
     held = work_queries.holding_of(target, product.id)
     if held < quantity:
-        _issue(scope, office, product, target, quantity - held + quantity, day - timedelta(days=1))
+        _issue(scope, office, product, target, quantity - held + quantity, working_days_back(day, 1))
     return product, quantity
 
 
@@ -144,7 +158,7 @@ def _refusals(rng, scope, office, round_, target, count: int) -> list:
         reason = rng.choice(REASONS)
         made.append(work.refusal_record(
             scope=scope, user_id=office.id if office else None, round_=round_, target=target,
-            now=datetime.combine(round_.starts_on, time(15), local_zone()),
+            now=_entered(rng, round_.starts_on, min(round_.ends_on, round_.starts_on + timedelta(days=7))),
             data=RefusalInput(household_id=household.id, reason=reason,
                               note="外出务工，联系后补投" if reason == "other" else "")))
     return made
