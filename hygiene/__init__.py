@@ -25,7 +25,8 @@ AUDIT_LABEL_MODULES = ("hygiene.places.audit_labels", "hygiene.inspections.audit
 # every domain module that registers scope rules (access/rules.py); a missing one stops the start
 ACCESS_MODULES = ("hygiene.places.access", "hygiene.accounts.access", "hygiene.checklists.access",
                   "hygiene.inspections.access", "hygiene.rectifications.access", "hygiene.media.access",
-                  "hygiene.pests.access", "hygiene.pests.monitoring.access", "hygiene.pests.rounds.access")
+                  "hygiene.pests.access", "hygiene.pests.monitoring.access", "hygiene.pests.rounds.access",
+                  "hygiene.toilets.access")
 # every domain module that declares export kinds (exports/registry.py), for the web and the scheduler
 EXPORT_MODULES = ("hygiene.inspections.exports", "hygiene.rectifications.exports", "hygiene.pests.monitoring.exports")
 
