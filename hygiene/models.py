@@ -14,4 +14,10 @@ from hygiene.rankings.models import RankingPublication, RankingSettings  # noqa:
 from hygiene.rectifications.models import OrderItem, RectificationOrder  # noqa: F401
 from hygiene.scheduler.models import JobRun  # noqa: F401
 from hygiene.toilets.models import (  # noqa: F401
-    HouseholdToilet, PublicToiletProject, ToiletFollowUpSample, ToiletProblem, ToiletStageEvent, ToiletTask)
+    HouseholdToilet,
+    PublicToiletProject,
+    ToiletFollowUpSample,
+    ToiletProblem,
+    ToiletStageEvent,
+    ToiletTask,
+)

@@ -9,7 +9,13 @@ import sqlalchemy as sa
 from hygiene.access.rules import scope_rule, work_record_clause
 from hygiene.access.scope import Scope
 from hygiene.toilets.models import (
-    HouseholdToilet, PublicToiletProject, ToiletFollowUpSample, ToiletProblem, ToiletStageEvent, ToiletTask)
+    HouseholdToilet,
+    PublicToiletProject,
+    ToiletFollowUpSample,
+    ToiletProblem,
+    ToiletStageEvent,
+    ToiletTask,
+)
 
 scope_rule(ToiletTask, HouseholdToilet, PublicToiletProject, ToiletStageEvent, ToiletProblem)(work_record_clause)
 
