@@ -19,6 +19,7 @@ from hygiene.inspections.models import Inspection
 from hygiene.inspections.status import InspectionStatus
 from hygiene.rectifications.models import RectificationOrder
 from hygiene.rectifications.status import FIX_REPORTED, OrderStatus
+from hygiene.toilets.ranking import toilet_progress_component
 
 VILLAGE_TARGETS = ("village", "household", "cleaner")  # a unit is ranked within its category
 
@@ -88,5 +89,7 @@ def rectification_on_time(subject: Subject, period: Period) -> dict[int, dict]:
 COMPONENTS: list[Component] = [
     Component("inspections", _l("Inspection score"), Decimal(90), inspection_mean),
     Component("rectification", _l("Rectification on time"), Decimal(10), rectification_on_time),
+    # weight 0 until the office sets one, so published rankings and their totals stay as they were
+    Component("toilet_progress", _l("Toilet renovation progress"), Decimal(0), toilet_progress_component),
 ]
 COMPONENT_KEYS = tuple(c.key for c in COMPONENTS)

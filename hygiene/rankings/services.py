@@ -65,7 +65,8 @@ def settings_save(*, scope: Scope, actor_id: int, township_id: int,
 def ranking_compute(*, subject: Subject, period: Period) -> Ranking:
     """Score every candidate from the registered components and rank them."""
     settings = settings_for(subject.township_id)
-    weights = {k: Decimal(v) for k, v in settings.weights.items()}
+    # a component that joined after the settings were saved weighs its default (pest control: 0)
+    weights = {c.key: c.default_weight for c in COMPONENTS} | {k: Decimal(v) for k, v in settings.weights.items()}
     values = {c.key: c.compute(subject, period) for c in COMPONENTS}
     candidates = [Candidate(
         id=cid, name=name,

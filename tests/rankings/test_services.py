@@ -20,6 +20,8 @@ from hygiene.rectifications.models import RectificationOrder
 from tests.inspections.helpers import simple_spec
 from tests.rankings.helpers import add_published
 
+NO_TOILET = {"weight_toilet_progress": "0"}  # toilet renovation weighs 0 by default
+
 OCTOBER = parse_period("2026-10")
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 2, tzinfo=UTC)
@@ -66,17 +68,17 @@ def test_orders_due_in_the_period_weigh_ten_percent(world, october):
 
 
 def test_weights_that_are_negative_or_add_up_to_zero_are_refused(world, ctx):
-    for weights in ({"weight_inspections": "-1", "weight_rectification": "5"},
-                    {"weight_inspections": "0", "weight_rectification": "0"},
-                    {"weight_inspections": "abc", "weight_rectification": "1"},
-                    {"weight_inspections": "1e308", "weight_rectification": "1"}):
+    for weights in ({"weight_inspections": "-1", "weight_rectification": "5", **NO_TOILET},
+                    {"weight_inspections": "0", "weight_rectification": "0", **NO_TOILET},
+                    {"weight_inspections": "abc", "weight_rectification": "1", **NO_TOILET},
+                    {"weight_inspections": "1e308", "weight_rectification": "1", **NO_TOILET}):
         with pytest.raises(services.RankingInvalid):
             services.settings_save(scope=admin(world), actor_id=world.user_admin_a, township_id=world.ta,
                                    data=settings_input({**weights, "min_inspections": "2", "list_size": "3"}))
     saved = services.settings_save(scope=admin(world), actor_id=world.user_admin_a, township_id=world.ta,
-                                   data=settings_input({"weight_inspections": "1", "weight_rectification": "0",
+                                   data=settings_input({"weight_inspections": "1", "weight_rectification": "0", **NO_TOILET,
                                                         "min_inspections": "1", "list_size": "2"}))
-    assert saved.weights == {"inspections": "1", "rectification": "0"}
+    assert saved.weights == {"inspections": "1", "rectification": "0", "toilet_progress": "0"}
 
 
 def test_publishing_freezes_the_ranking_and_an_amendment_does_not_change_it(world, october):

@@ -18,6 +18,8 @@ from hygiene.places.models import Village
 from hygiene.rankings.models import RankingPublication, RankingSettings
 from tests.inspections.helpers import simple_spec
 
+NO_TOILET = {"weight_toilet_progress": "0"}  # toilet renovation weighs 0 by default
+
 
 @pytest.fixture(autouse=True)
 def monday_23_november():
@@ -121,16 +123,16 @@ def test_settings_are_saved_and_bad_weights_are_refused_beside_the_field_with_no
                                                                                             world, october):
     login("admin_a")
     bad = client.post("/rankings/settings?period=2026-10",
-                      data={"weight_inspections": "-5", "weight_rectification": "0",
+                      data={"weight_inspections": "-5", "weight_rectification": "0", **NO_TOILET,
                             "min_inspections": "2", "list_size": "3"})
     assert bad.status_code == 422 and "权重不能为负数" in bad.text and 'value="-5"' in bad.text
     typo = client.post("/rankings/settings?period=2026-10",
-                       data={"weight_inspections": "九十", "weight_rectification": "10",
+                       data={"weight_inspections": "九十", "weight_rectification": "10", **NO_TOILET,
                              "min_inspections": "0", "list_size": "3"})
     assert typo.status_code == 422 and 'class="field has-error"' in typo.text
     assert count(app, RankingSettings) == 0
     good = client.post("/rankings/settings?period=2026-10",
-                       data={"weight_inspections": "1", "weight_rectification": "0",
+                       data={"weight_inspections": "1", "weight_rectification": "0", **NO_TOILET,
                              "min_inspections": "1", "list_size": "1"})
     assert good.status_code == 303 and "period=2026-10" in good.location
     page = client.get("/rankings/?period=2026-10")
@@ -179,7 +181,7 @@ def test_a_correction_needs_a_note_and_both_sides_link_to_each_other(app, client
 def test_the_notice_shows_the_ranking_the_lists_overdue_and_the_changes_since_last_month(app, client, login,
                                                                                         world, sheet, october):
     login("admin_a")
-    client.post("/rankings/settings", data={"weight_inspections": "90", "weight_rectification": "10",
+    client.post("/rankings/settings", data={"weight_inspections": "90", "weight_rectification": "10", **NO_TOILET,
                                             "min_inspections": "1", "list_size": "1"})
     inspect(app, world, sheet, world.a1, 96, date(2026, 9, 8))
     inspect(app, world, sheet, world.a2, 70, date(2026, 9, 9))
