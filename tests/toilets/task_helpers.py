@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import count as numbers
 
 from hygiene.extensions import db
 from hygiene.places.models import Household, Village
 from hygiene.toilets.models import HouseholdToilet, PublicToiletProject, ToiletTask
 from hygiene.toilets.status import DONE, ToiletStage
+
+_SERIAL = numbers(1)
 
 
 def add_task(village_id: int, *, year: int = 2026, quota: int = 10, public: int = 0,
@@ -26,7 +29,7 @@ def add_toilets(task_id: int, stage: str, count: int = 1, *, accepted_on: date |
     task = db.session.get(ToiletTask, task_id)
     made = []
     for n in range(count):
-        household = Household(village_id=task.village_id, head_name=f"户{task_id}-{stage}-{n}-{len(made)}",
+        household = Household(village_id=task.village_id, head_name=f"农户{next(_SERIAL)}",
                               group_name="一组", phone="13800000000", address="一组1号")
         db.session.add(household)
         db.session.flush()
