@@ -28,7 +28,7 @@ def add_toilets(task_id: int, stage: str, count: int = 1, *, accepted_on: date |
     """`count` household toilets of the task's village at `stage`, each with its own household."""
     task = db.session.get(ToiletTask, task_id)
     made = []
-    for n in range(count):
+    for _n in range(count):
         household = Household(village_id=task.village_id, head_name=f"农户{next(_SERIAL)}",
                               group_name="一组", phone="13800000000", address="一组1号")
         db.session.add(household)

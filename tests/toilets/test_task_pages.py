@@ -2,10 +2,9 @@
 input is refused beside its field with nothing written; a task is one per village and year."""
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 import time_machine
-
-import pytest
 
 from hygiene.audit.models import AuditEvent
 from hygiene.extensions import db
