@@ -63,8 +63,10 @@ class Board:
         return sum(1 for row in self.villages if row.behind)
 
 
-def _counts(today: date) -> tuple[sa.Subquery, sa.Subquery]:
-    """Per task: household toilets by board group, and public projects accepted / in progress."""
+def _counts(today: date, tasks: sa.Select) -> tuple[sa.Subquery, sa.Subquery]:
+    """Per task of `tasks` (a select of task ids): household toilets by board group, and public
+    projects accepted / in progress. Each counts the chosen tasks' rows only, so a township's
+    board reads its own toilets, not the county's."""
     t = HouseholdToilet
     since = today - timedelta(days=PACE_WINDOW_DAYS - 1)
     done = t.stage.in_(DONE)
@@ -75,18 +77,19 @@ def _counts(today: date) -> tuple[sa.Subquery, sa.Subquery]:
         sa.func.count().filter(t.stage.in_(NOT_STARTED)).label("not_started"),
         sa.func.count().filter(t.stage == ToiletStage.EXCLUDED).label("excluded"),
         sa.func.count().filter(done, t.accepted_on.between(since, today)).label("recent"))
-        .group_by(t.task_id).subquery("households"))
+        .where(t.task_id.in_(tasks)).group_by(t.task_id).subquery("households"))
     p = PublicToiletProject
     public = (sa.select(
         p.task_id,
         sa.func.count().filter(p.stage.in_(DONE)).label("accepted"),
         sa.func.count().filter(p.stage.in_(IN_PROGRESS)).label("in_progress"))
-        .group_by(p.task_id).subquery("public"))
+        .where(p.task_id.in_(tasks)).group_by(p.task_id).subquery("public"))
     return households, public
 
 
 def _rows(scope: Scope, year: int | None, today: date, *where: sa.ColumnElement[bool]) -> list[sa.Row]:
-    households, public = _counts(today)
+    chosen = [scope.clause(ToiletTask), *where, *([ToiletTask.year == year] if year is not None else [])]
+    households, public = _counts(today, sa.select(ToiletTask.id).where(*chosen))
     zero = sa.literal(0)
     stmt = (sa.select(
         ToiletTask.village_id, ToiletTask.township_id, ToiletTask.year, Village.name, ToiletTask.deadline, ToiletTask.household_quota,
@@ -98,7 +101,7 @@ def _rows(scope: Scope, year: int | None, today: date, *where: sa.ColumnElement[
         .join(Village, Village.id == ToiletTask.village_id)
         .outerjoin(households, households.c.task_id == ToiletTask.id)
         .outerjoin(public, public.c.task_id == ToiletTask.id)
-        .where(scope.clause(ToiletTask), *where, *([ToiletTask.year == year] if year is not None else []))
+        .where(*chosen)
         .order_by(Village.name, ToiletTask.village_id))
     return list(db.session.execute(stmt))
 
