@@ -36,6 +36,7 @@ class Progress:
     public_accepted: int
     public_in_progress: int
     forecast: Forecast
+    past_deadline: bool = False     # the deadline has passed: what is done is what was done
 
     @property
     def percent(self) -> int:
@@ -111,7 +112,8 @@ def _progress(village_id: int | None, township_id: int | None, year: int, name: 
               public_accepted: int, public_in_progress: int, today: date) -> Progress:
     return Progress(village_id, township_id, year, name, deadline, quota, accepted, in_progress, not_started, excluded, recent,
                     public_quota, public_accepted, public_in_progress,
-                    forecast(quota=quota, done=accepted, done_recently=recent, today=today, deadline=deadline))
+                    forecast(quota=quota, done=accepted, done_recently=recent, today=today, deadline=deadline),
+                    past_deadline=deadline < today)
 
 
 def _village_progress(row: sa.Row, today: date) -> Progress:

@@ -133,3 +133,9 @@ def test_the_boards_use_the_same_queries_for_5_villages_as_for_50(app, client, l
     with count_queries() as page:
         assert client.get("/toilets/board").status_code == 200
     assert page[0] <= 6   # the user, the township's board, the menu's questions: never one per village
+
+
+def test_after_the_deadline_the_board_says_how_many_are_short(client, login, year):
+    with time_machine.travel("2026-11-20 09:00 +0800", tick=False):
+        page = login("admin_a").get("/toilets/board").text
+    assert "截止日期2026-10-31已过，还差14户未完成" in page and "已完成任务" in page
