@@ -13,3 +13,11 @@ from hygiene.places.models import Cleaner, Household, Township, Unit, Village  #
 from hygiene.rankings.models import RankingPublication, RankingSettings  # noqa: F401
 from hygiene.rectifications.models import OrderItem, RectificationOrder  # noqa: F401
 from hygiene.scheduler.models import JobRun  # noqa: F401
+from hygiene.toilets.models import (  # noqa: F401
+    HouseholdToilet,
+    PublicToiletProject,
+    ToiletFollowUpSample,
+    ToiletProblem,
+    ToiletStageEvent,
+    ToiletTask,
+)

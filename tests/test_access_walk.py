@@ -171,7 +171,7 @@ def concrete_urls(app, role, world, elsewhere):
                    "publication_id": elsewhere["publication_tb" if where == "b1" else "publication_ta"]}
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
              "token": "x" * 12, "township_id": world.tb, "period_key": "2026-10", "village_id": world.b1,
-             "pest": "rodent", "method": "room_signs"}
+             "pest": "rodent", "method": "room_signs", "year": 2026}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue

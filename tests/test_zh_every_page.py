@@ -195,7 +195,7 @@ def scoped_values(username: str | None) -> dict[str, list]:
         "product_id": list(db.session.scalars(sa.select(PestProduct.id).where(scope.clause(PestProduct))
                                               .order_by(PestProduct.id).limit(1))),
         "monitoring_id": surveys, "round_id": pest_rounds, "pest": ["fly"], "method": ["fly_rooms"],
-        "size": ["thumb"], "code": ["zh_CN"], "kind": ["units"], "ext": ["xlsx"],
+        "size": ["thumb"], "code": ["zh_CN"], "kind": ["units"], "ext": ["xlsx"], "year": [2026],
     }
 
 

@@ -22,6 +22,9 @@ class Photo(Model):
     order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rectification_order.id"), index=True)
     # a pest-control round's work record (hygiene/pests/rounds), purpose "round_work"
     round_work_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pest_round_work.id"), index=True)
+    # a toilet's stage move (hygiene/toilets), purpose "toilet_stage"; a follow-up problem, "toilet_problem"
+    toilet_event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("toilet_stage_event.id"), index=True)
+    toilet_problem_id: Mapped[int | None] = mapped_column(sa.ForeignKey("toilet_problem.id"), index=True)
     purpose: Mapped[str] = mapped_column(sa.String(20), default="inspection")  # | evidence | reinspection
     item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("template_item.id"))
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"))

@@ -21,6 +21,7 @@ from hygiene.inspections.status import InspectionStatus
 from hygiene.pests.ranking import density_component, round_coverage_component
 from hygiene.rectifications.models import RectificationOrder
 from hygiene.rectifications.status import FIX_REPORTED, OrderStatus
+from hygiene.toilets.ranking import toilet_progress_component
 
 VILLAGE_TARGETS = ("village", "household", "cleaner")  # a unit is ranked within its category
 
@@ -93,5 +94,6 @@ COMPONENTS: list[Component] = [
     # weight 0 until the office sets one, so rankings published before these joined stay as they were
     Component("pest_rounds", _l("Pest-control round coverage"), Decimal(0), round_coverage_component),
     Component("pest_density", _l("Pest density level"), Decimal(0), density_component),
+    Component("toilet_progress", _l("Toilet renovation progress"), Decimal(0), toilet_progress_component),
 ]
 COMPONENT_KEYS = tuple(c.key for c in COMPONENTS)

@@ -20,6 +20,7 @@ from hygiene.rankings.forms import PublishForm, SettingsForm
 from hygiene.rankings.maths import component_shares
 from hygiene.rankings.public.views import forget_pages
 from hygiene.rankings.schemas import settings_input
+from hygiene.toilets.ranking import facts_text as toilet_facts_text
 
 bp = Blueprint("rankings", __name__, url_prefix="/rankings")
 
@@ -34,7 +35,7 @@ def _office_only() -> None:
 @bp.context_processor
 def _helpers() -> dict:
     return {"components": COMPONENTS, "weighed": weighed, "period_label": forms.period_label,
-            "pest_facts": pest_facts_text, "subject_label": forms.subject_label,
+            "pest_facts": pest_facts_text, "toilet_facts": toilet_facts_text, "subject_label": forms.subject_label,
             "spans": forms.SPANS, "subject_choices": forms.subject_choices, "unit_categories": UNIT_CATEGORIES,
             "default_weights": {c.key: c.default_weight for c in COMPONENTS},
             "default_minimums": (services.DEFAULT_MIN_INSPECTIONS, services.DEFAULT_LIST_SIZE)}

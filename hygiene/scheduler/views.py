@@ -33,6 +33,10 @@ RESULT_WORDS = {
     "exports_made": lambda n: ngettext("%(num)d export written", "%(num)d exports written", n),
     "exports_requeued": lambda n: ngettext("%(num)d export restarted", "%(num)d exports restarted", n),
     "exports_removed": lambda n: ngettext("%(num)d old export removed", "%(num)d old exports removed", n),
+    "toilet_villages_behind": lambda n: ngettext("%(num)d village behind on toilet renovation",
+                                                 "%(num)d villages behind on toilet renovation", n),
+    "toilet_reminders": lambda n: ngettext("%(num)d toilet renovation reminder queued",
+                                           "%(num)d toilet renovation reminders queued", n),
 }
 
 

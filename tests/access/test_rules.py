@@ -64,8 +64,8 @@ def test_an_access_module_that_does_not_exist_stops_the_start(monkeypatch):
 
     with pytest.raises(ScopeRuleError, match="'hygiene.inspection.access' does not exist"):
         load_access_modules(["hygiene.inspection.access"])
-    monkeypatch.setattr(hygiene, "ACCESS_MODULES", (*hygiene.ACCESS_MODULES, "hygiene.toilets.access"))
-    with pytest.raises(ScopeRuleError, match="'hygiene.toilets.access' does not exist"):
+    monkeypatch.setattr(hygiene, "ACCESS_MODULES", (*hygiene.ACCESS_MODULES, "hygiene.nowhere.access"))
+    with pytest.raises(ScopeRuleError, match="'hygiene.nowhere.access' does not exist"):
         hygiene.create_app(TestConfig)
 
 
