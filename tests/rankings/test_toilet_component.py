@@ -77,7 +77,8 @@ def test_a_weight_set_by_the_office_counts_and_the_explain_page_says_why(app, cl
         services.settings_save(scope=Scope(Role.ADMIN, township_id=progress.ta), actor_id=progress.user_admin_a,
                                township_id=progress.ta,
                                data=settings_input({"weight_inspections": "50", "weight_rectification": "0",
-                                                    "weight_toilet_progress": "50", "min_inspections": "1",
+                                                    "weight_toilet_progress": "50", "weight_pest_rounds": "0", "weight_pest_density": "0",
+                                                    "min_inspections": "1",
                                                     "list_size": "1"}))
         db.session.commit()
         ranking = services.ranking_compute(subject=Subject(township_id=progress.ta, kind="villages"),
@@ -90,4 +91,4 @@ def test_a_weight_set_by_the_office_counts_and_the_explain_page_says_why(app, cl
 
 def test_with_weight_0_the_explain_page_says_it_is_left_out(client, login, progress):
     page = login("admin_a").get(f"/rankings/explain?period=2026-10&subject=villages&id={progress.a2}").text
-    assert "截至本期末，2026年任务10户中已验收合格12户" in page and "（权重为0，不计入总分）" in page
+    assert "截至本期末，2026年任务10户中已验收合格12户" in page and "（权重为0：不计入总分）" in page

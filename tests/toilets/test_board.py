@@ -78,7 +78,7 @@ def test_a_year_without_tasks_and_a_village_without_toilets_read_as_nothing_done
 def test_the_office_sees_the_board_behind_villages_highlighted(client, login, year):
     page = login("admin_a").get("/toilets/board?year=2026").text
     assert page.index("甲二村") < page.index("甲一村") and "乙一村" not in page
-    assert "进度落后" in page and "按此进度到2026-10-31完不成任务，还差8户" in page
+    assert "滞后" in page and "按此进度到2026-10-31完不成任务，还差8户" in page
     assert "已完成任务" in page and "全镇合计" in page and "已验收11户／任务25户" in page
     assert "公厕：已验收1座／任务2座，在建1座" in page
     english = login("inspector_a").get("/toilets/board?lang=en").text
