@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from hygiene.audit.models import AuditEvent
+from hygiene.clock import local_today
 from hygiene.extensions import db
 from hygiene.media.models import Photo
 from hygiene.places.models import Household
@@ -25,8 +26,8 @@ def tasks(app, world):
         ids = {}
         for key, township, village in (("a1", world.ta, world.a1), ("a2", world.ta, world.a2),
                                        ("b1", world.tb, world.b1)):
-            task = ToiletTask(township_id=township, village_id=village, year=date.today().year,
-                              household_quota=10, public_quota=2, deadline=date(date.today().year, 12, 31),
+            task = ToiletTask(township_id=township, village_id=village, year=local_today().year,
+                              household_quota=10, public_quota=2, deadline=date(local_today().year, 12, 31),
                               subsidy_rates=dict(RATES))
             db.session.add(task)
             db.session.flush()
@@ -39,13 +40,13 @@ def tasks(app, world):
 
 
 def add(client, world, household, village=None, **fields):
-    data = {"village_id": str(village or world.a1), "household_id": str(household), "year": str(date.today().year),
-            "surveyed_on": date.today().isoformat(), "note": "", "request_key": uuid.uuid4().hex} | fields
+    data = {"village_id": str(village or world.a1), "household_id": str(household), "year": str(local_today().year),
+            "surveyed_on": local_today().isoformat(), "note": "", "request_key": uuid.uuid4().hex} | fields
     return client.post("/toilets/households/new", data=data)
 
 
 def step(client, toilet_id, name, files=None, **fields):
-    data = {"happened_on": date.today().isoformat(), "note": "", "request_key": uuid.uuid4().hex} | fields
+    data = {"happened_on": local_today().isoformat(), "note": "", "request_key": uuid.uuid4().hex} | fields
     for field, photos in (files or {}).items():
         data[field] = photos
     return client.post(f"/toilets/households/{toilet_id}/{name}", data=data,
@@ -98,7 +99,7 @@ def test_a_village_contact_records_a_household_from_survey_to_completion(app, cl
     assert done.status_code == 303
     toilet = toilet_of(app, toilet_id)
     assert (toilet.stage, toilet.toilet_type, toilet.attached, toilet.completed_on) == (
-        ToiletStage.COMPLETED, "three_compartment", True, date.today())
+        ToiletStage.COMPLETED, "three_compartment", True, local_today())
     page = client.get(f"/toilets/households/{toilet_id}").text
     assert "三格化粪池式" in page and "已完工" in page or "Completed" in page
     with app.app_context():
