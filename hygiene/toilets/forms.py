@@ -9,6 +9,7 @@ from wtforms import (
     DateField,
     HiddenField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -34,7 +35,7 @@ class PublicNewForm(FlaskForm):
     year = HiddenField()
     name = StringField(_l("Public toilet"))
     location = StringField(_l("Location"))
-    work = SelectField(_l("Work"), choices=[("repair", _l("Repair")), ("new", _l("New build"))],
+    work = SelectField(_l("Work"), choices=[SelectChoice("repair", _l("Repair")), SelectChoice("new", _l("New build"))],
                        validate_choice=False)
     surveyed_on = DateField(_l("Surveyed on"), validators=[Optional()], default=local_today)
     note = TextAreaField(_l("Note"))
@@ -53,7 +54,7 @@ class PlanForm(StepForm):
     demonstration = BooleanField(_l("Demonstration household (示范户)"))
 
     def prepare(self, name_of) -> None:
-        self.toilet_type.choices = [("", "—")] + [(key, name_of(key)) for key in TOILET_TYPES]
+        self.toilet_type.choices = [SelectChoice("", "—")] + [SelectChoice(key, name_of(key)) for key in TOILET_TYPES]
 
 
 class ExcludeForm(StepForm):
@@ -66,6 +67,6 @@ class AcceptanceRequestForm(StepForm):
 
 
 class VerdictForm(StepForm):
-    result = RadioField(_l("Acceptance"), choices=[("pass", _l("Passed")), ("fail", _l("Failed"))],
+    result = RadioField(_l("Acceptance"), choices=[SelectChoice("pass", _l("Passed")), SelectChoice("fail", _l("Failed"))],
                         validate_choice=False)
     reasons = TextAreaField(_l("Reasons it failed (one a line)"))

@@ -4,6 +4,7 @@ two office PCs at once move a toilet (and pay a subsidy) once. Services flush, n
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -41,11 +42,14 @@ BURIED = "toilet_buried"   # photo purpose: the tank and pipes before they are c
 STAGE = "toilet_stage"     # photo purpose: any other stage photo
 
 
+@dataclass
 class Photos:
-    """A step's uploads with where they are kept."""
+    """A step's uploads with where they are kept: stage photos, and the buried parts' before covering."""
 
-    def __init__(self, *, store: PhotoStore, limits: PhotoLimits, stage: Uploads = (), buried: Uploads = ()):
-        self.store, self.limits, self.stage, self.buried = store, limits, list(stage), list(buried)
+    store: PhotoStore
+    limits: PhotoLimits
+    stage: Uploads = field(default_factory=list)
+    buried: Uploads = field(default_factory=list)
 
 
 # --- who may do what -------------------------------------------------------------------------
@@ -241,11 +245,13 @@ def _attach(event: ToiletStageEvent | None, record: Record, photos: Photos | Non
                           toilet_event_id=event.id, purpose=purpose, township_id=record.township_id, **target)
 
 
-def toilet_plan(*, scope: Scope, actor_id: int | None, record: Record, data: PlanInput, now: datetime) -> None:
-    """Choose the type and site (方案): surveyed -> planned."""
+def toilet_plan(*, scope: Scope, actor_id: int | None, record: Record, data: StepInput, now: datetime) -> None:
+    """Choose the type and site (方案; a household's toilet type): surveyed -> planned."""
     _village_work(scope, record)
     values: dict[str, Any] = {}
     if isinstance(record, HouseholdToilet):
+        if not isinstance(data, PlanInput):
+            raise InvalidFields({"toilet_type": _("Choose a toilet type from the list.")})
         values = {"toilet_type": data.toilet_type, "attached": data.attached, "demonstration": data.demonstration}
     stage_move(record, PLAN, actor_id=actor_id, data=data, now=now, values=values)
 

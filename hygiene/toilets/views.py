@@ -9,11 +9,20 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from hygiene.audit.queries import events_for
 from hygiene.clock import local_today, now_utc
 from hygiene.core.schemas import parse_input
-from hygiene.core.web import attempt, current_scope, paginated, photo_limits, photo_store, say_left_out, show_refusal
+from hygiene.core.web import (
+    attempt,
+    current_scope,
+    paginated,
+    photo_limits,
+    photo_store,
+    say_left_out,
+    show_refusal,
+)
 from hygiene.inspections.adhoc import inspector_choices
 from hygiene.inspections.models import Inspection
 from hygiene.media.reuse import photo_uses
@@ -87,10 +96,10 @@ def toilet_new():
         form.request_key.data = secrets.token_hex(16)
         form.village_id.data = request.args.get("village_id") or (str(villages[0].id) if len(villages) == 1 else "")
     form.year.data = str(year)
-    form.village_id.choices = [("", _("Choose a village"))] + [(str(v.id), v.name) for v in villages]
+    form.village_id.choices = [SelectChoice("", _("Choose a village"))] + [SelectChoice(str(v.id), v.name) for v in villages]
     village_id = next((v.id for v in villages if str(v.id) == (form.village_id.data or "")), None)
     households = queries.households_to_survey(scope, village_id) if village_id else []
-    form.household_id.choices = [("", _("Choose a household"))] + [(str(h.id), str(h)) for h in households]
+    form.household_id.choices = [SelectChoice("", _("Choose a household"))] + [SelectChoice(str(h.id), str(h)) for h in households]
     if form.validate_on_submit():
         toilet, error = attempt(lambda: services.toilet_create(
             scope=scope, actor_id=current_user.id, now=now_utc(), data=parse_input(ToiletNewInput, form.data)))
@@ -139,7 +148,7 @@ def public_new():
     if request.method == "GET":
         form.request_key.data = secrets.token_hex(16)
     form.year.data = str(year)
-    form.village_id.choices = [("", _("Choose a village"))] + [(str(v.id), v.name) for v in villages]
+    form.village_id.choices = [SelectChoice("", _("Choose a village"))] + [SelectChoice(str(v.id), v.name) for v in villages]
     if form.validate_on_submit():
         project, error = attempt(lambda: services.public_create(
             scope=scope, actor_id=current_user.id, now=now_utc(), data=parse_input(PublicNewInput, form.data)))
@@ -163,15 +172,16 @@ def public_step(project_id: int, step: str):
 
 # --- the shared detail page and its steps -----------------------------------------------------------
 
-def _form(step: str, *, fresh: bool) -> StepForm:
+def _form(step: str, *, fresh: bool, household: bool) -> StepForm:
     scope = current_scope()
-    form = FORMS[step](formdata=None) if fresh else FORMS[step]()
+    kind = FORMS[step] if household or step != "plan" else StepForm  # a public toilet has no type to choose
+    form = kind(formdata=None) if fresh else kind()
     if fresh:
         form.request_key.data = secrets.token_hex(16)
     if isinstance(form, PlanForm):
         form.prepare(services.type_name)
     if isinstance(form, AcceptanceRequestForm):
-        form.inspector_ids.choices = [(str(u.id), u.display_name) for u in inspector_choices(scope)]
+        form.inspector_ids.choices = [SelectChoice(str(u.id), u.display_name) for u in inspector_choices(scope)]
         if fresh:
             form.due_on.data = local_today()
     return form
@@ -179,20 +189,21 @@ def _form(step: str, *, fresh: bool) -> StepForm:
 
 def _detail(record: services.Record, failed: tuple[str, StepForm] | None = None, status: int = 200):
     scope = current_scope()
-    forms = {step: (failed[1] if failed and failed[0] == step else _form(step, fresh=True))
+    household = isinstance(record, services.HouseholdToilet)
+    forms = {step: (failed[1] if failed and failed[0] == step else _form(step, fresh=True, household=household))
              for step in services.steps_offered(scope, record)}
     if failed and failed[0] not in forms:  # a step of another stage (an old page): say why on top
         for message in [*failed[1].form_errors, *(e for errors in failed[1].errors.values() for e in errors)]:
             flash(str(message), "error")
     entries = queries.history(record)
     photos = [p for entry in entries for p in entry.photos]
-    household = isinstance(record, services.HouseholdToilet)
     inspection = None
     if household and record.acceptance_inspection_id:
         inspection = current_scope_inspection(record.acceptance_inspection_id)
     template = "toilets/toilet_detail.html" if household else "toilets/public_detail.html"
     return render_template(template, record=record, forms=forms, history=entries, inspection=inspection,
-                           subsidy=services.subsidy_amount(record) if household else None,
+                           subsidy=services.subsidy_amount(record)
+                           if isinstance(record, services.HouseholdToilet) else None,
                            uses=photo_uses(photos, scope) if scope.township_wide else {},
                            events=events_for(record) if scope.sees_audit_trail else []), status
 
@@ -210,7 +221,7 @@ def current_scope_inspection(inspection_id: int) -> Inspection | None:
 def _step(record: services.Record, step: str):
     scope = current_scope()
     services.step_check(scope, record, step)
-    form = _form(step, fresh=False)
+    form = _form(step, fresh=False, household=isinstance(record, services.HouseholdToilet))
     if form.validate_on_submit():
         _done, error = attempt(lambda: _run(step, scope, record, form))
         if error is None:
@@ -228,7 +239,7 @@ def _photos(buried: bool) -> services.Photos:
 
 
 def _run(step: str, scope, record, form: StepForm) -> Any:
-    data = parse_input(INPUTS.get(step, StepInput), form.data)
+    data = parse_input(INPUTS.get(step, StepInput) if isinstance(form, FORMS[step]) else StepInput, form.data)
     common = {"scope": scope, "actor_id": current_user.id, "now": now_utc(), "data": data}
     runs: dict[str, Callable[[], Any]] = {
         "plan": lambda: services.toilet_plan(**common, record=record),

@@ -1,13 +1,12 @@
 """Acceptance of a completed household toilet: the office asks for an inspection with the household
 toilet checklist; publishing it accepts the toilet, or fails it with the failed items as reasons;
 a rework goes back to building; a cancelled inspection leaves the toilet completed."""
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
 from hygiene.access.scope import Scope
-from hygiene.accounts.models import Role, User
+from hygiene.accounts.models import User
 from hygiene.checklists.services import templates_install_builtin
 from hygiene.clock import local_today, now_utc
 from hygiene.extensions import db
@@ -20,7 +19,12 @@ from hygiene.media.store import FileSystemStore
 from hygiene.toilets.models import ToiletStageEvent
 from hygiene.toilets.status import ToiletStage
 from tests.inspections.conftest import jpeg
-from tests.toilets.test_toilet_pages import add, built, made_id, step, tasks, toilet_of  # noqa: F401
+from tests.toilets.test_toilet_pages import built, make_tasks, step, toilet_of
+
+
+@pytest.fixture
+def tasks(app, world):
+    return make_tasks(app, world)
 
 
 @pytest.fixture

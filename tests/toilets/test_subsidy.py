@@ -15,7 +15,12 @@ from hygiene.extensions import db
 from hygiene.toilets.models import HouseholdToilet, ToiletStageEvent, ToiletTask
 from hygiene.toilets.status import ToiletStage
 from tests.rectifications.test_evidence_once import signed_in, status_of
-from tests.toilets.test_toilet_pages import add, built, made_id, step, tasks, toilet_of  # noqa: F401
+from tests.toilets.test_toilet_pages import built, make_tasks, step, toilet_of
+
+
+@pytest.fixture
+def tasks(app, world):
+    return make_tasks(app, world)
 
 
 def accepted(app, client, world, household) -> int:

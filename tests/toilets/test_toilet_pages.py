@@ -21,6 +21,10 @@ RATES = {"three_compartment": "1000", "double_urn": "800"}
 
 @pytest.fixture
 def tasks(app, world):
+    return make_tasks(app, world)
+
+
+def make_tasks(app, world):
     """This year's task for 甲一村, 甲二村 and 乙一村, and a second household of 甲一村."""
     with app.app_context():
         ids = {}
