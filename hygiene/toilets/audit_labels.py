@@ -17,6 +17,9 @@ register_field_labels({
     "reworks": _l("Reworks"), "subsidy_amount": _l("Subsidy (yuan)"), "subsidy_paid_on": _l("Subsidy paid on"),
     "subsidy_paid_by_id": _l("Subsidy paid by"), "acceptance_inspection_id": _l("Acceptance inspection"),
 })
+# an acceptance inspection asked for outside a plan (hygiene/inspections/adhoc.py)
+register_field_labels({"target": _l("Target"), "template": _l("Checklist"), "due_date": _l("Due date"),
+                       "inspectors": _l("Inspectors")})
 register_value_labels("stage", ToiletStage.labels())
 register_value_labels("toilet_type", lambda: {key: t.name["zh"] for key, t in TOILET_TYPES.items()})
 ACTIONS.update({"stage": _l("moved to the next stage")})

@@ -30,12 +30,15 @@ class ToiletNewForm(FlaskForm):
     request_key = HiddenField()  # one per form shown: sending it twice makes one record
 
 
+WORK_LABELS = {"repair": _l("Repair"), "new": _l("New build")}  # a public toilet's work
+
+
 class PublicNewForm(FlaskForm):
     village_id = SelectField(_l("Village / community"), choices=[], validate_choice=False)
     year = HiddenField()
     name = StringField(_l("Public toilet"))
     location = StringField(_l("Location"))
-    work = SelectField(_l("Work"), choices=[SelectChoice("repair", _l("Repair")), SelectChoice("new", _l("New build"))],
+    work = SelectField(_l("Work"), choices=[SelectChoice(key, label) for key, label in WORK_LABELS.items()],
                        validate_choice=False)
     surveyed_on = DateField(_l("Surveyed on"), validators=[Optional()], default=local_today)
     note = TextAreaField(_l("Note"))

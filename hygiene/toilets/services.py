@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
-from hygiene.audit.services import audit_record
+from hygiene.audit.services import audit_record, snapshot
 from hygiene.core.status import Transition
 from hygiene.errors import DomainError, Forbidden, InvalidFields
 from hygiene.extensions import db
@@ -216,7 +217,11 @@ def stage_move(record: Record, move: Transition, *, actor_id: int | None, data: 
     db.session.refresh(record)
     if not moved:  # another request moved it meanwhile
         raise DomainError(refused or skipped_message(record, move))
-    after = {"stage": move.target, **{k: _plain(v) for k, v in (values or {}).items()}}
+    changed = {"stage", *(values or {})}
+    shown = snapshot(record, STAGE_FIELDS)
+    if isinstance(record, HouseholdToilet):
+        shown |= snapshot(record, HOUSEHOLD_FIELDS)
+    after = {name: _plain(value) for name, value in shown.items() if name in changed}
     if data.note:
         after["note"] = data.note
     if reasons:
@@ -226,9 +231,15 @@ def stage_move(record: Record, move: Transition, *, actor_id: int | None, data: 
     return event
 
 
+# what a stage move may change, as the trail shows it
+STAGE_FIELDS = ("stage", "completed_on", "accepted_on", "failed_reasons", "reworks", "acceptance_inspection_id")
+HOUSEHOLD_FIELDS = ("toilet_type", "attached", "demonstration", "subsidy_amount", "subsidy_paid_on",
+                    "subsidy_paid_by_id")
+
+
 def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else str(value) if value is not None and not isinstance(
-        value, (bool, int, str)) else value
+    """A value as the JSON trail keeps it (an amount as text)."""
+    return str(value) if isinstance(value, Decimal) else value
 
 
 def _attach(event: ToiletStageEvent | None, record: Record, photos: Photos | None, actor_id: int | None,

@@ -29,6 +29,7 @@ from hygiene.media.reuse import photo_uses
 from hygiene.places.queries import visible_villages
 from hygiene.toilets import acceptance, queries, services
 from hygiene.toilets.forms import (
+    WORK_LABELS,
     AcceptanceRequestForm,
     ExcludeForm,
     PlanForm,
@@ -68,7 +69,8 @@ def _signed_in() -> None:
 
 @bp.context_processor
 def _words() -> dict:
-    return {"type_name": services.type_name, "ToiletStage": ToiletStage, "TOILET_TYPES": TOILET_TYPES}
+    return {"type_name": services.type_name, "ToiletStage": ToiletStage, "TOILET_TYPES": TOILET_TYPES,
+            "WORK_LABELS": WORK_LABELS}
 
 
 # --- household toilets ---------------------------------------------------------------------------
@@ -118,10 +120,10 @@ def toilet_detail(toilet_id: int):
     return _detail(toilet)
 
 
-@bp.post("/households/<int:toilet_id>/<any(plan,start,complete,accept_request,rework,pay,exclude):step>")
-def toilet_step(toilet_id: int, step: str):
+@bp.post("/households/<int:toilet_id>/<any(plan,start,complete,accept_request,rework,pay,exclude):move>")
+def toilet_step(toilet_id: int, move: str):
     toilet = queries.toilet_get(scope=current_scope(), toilet_id=toilet_id)
-    return _step(toilet, step)
+    return _step(toilet, move)
 
 
 # --- public toilet projects ------------------------------------------------------------------------
@@ -165,9 +167,9 @@ def public_detail(project_id: int):
     return _detail(queries.public_get(scope=current_scope(), project_id=project_id))
 
 
-@bp.post("/public/<int:project_id>/<any(plan,start,complete,verdict,rework,exclude):step>")
-def public_step(project_id: int, step: str):
-    return _step(queries.public_get(scope=current_scope(), project_id=project_id), step)
+@bp.post("/public/<int:project_id>/<any(plan,start,complete,verdict,rework,exclude):move>")
+def public_step(project_id: int, move: str):
+    return _step(queries.public_get(scope=current_scope(), project_id=project_id), move)
 
 
 # --- the shared detail page and its steps -----------------------------------------------------------

@@ -64,8 +64,8 @@ def test_an_access_module_that_does_not_exist_stops_the_start(monkeypatch):
 
     with pytest.raises(ScopeRuleError, match="'hygiene.inspection.access' does not exist"):
         load_access_modules(["hygiene.inspection.access"])
-    monkeypatch.setattr(hygiene, "ACCESS_MODULES", (*hygiene.ACCESS_MODULES, "hygiene.toilets.access"))
-    with pytest.raises(ScopeRuleError, match="'hygiene.toilets.access' does not exist"):
+    monkeypatch.setattr(hygiene, "ACCESS_MODULES", (*hygiene.ACCESS_MODULES, "hygiene.campaigns.access"))
+    with pytest.raises(ScopeRuleError, match="'hygiene.campaigns.access' does not exist"):
         hygiene.create_app(TestConfig)
 
 
@@ -77,6 +77,7 @@ def test_the_domains_register_their_records_with_media_and_the_scheduler(app):
     from hygiene.notifications.services import receivable_channels
     from hygiene.scheduler.registry import _PAGE_NOTES
 
-    assert {f.__name__ for f in _SHOWN_BY} == {"photos_of_inspection_results", "photos_shown_by_orders"}
+    assert {f.__name__ for f in _SHOWN_BY} == {"photos_of_inspection_results", "photos_shown_by_orders",
+                                               "photos_of_toilet_stages"}
     assert set(_PHOTO_RECORDS) == {"inspection", "order"}
     assert unconfirmed_messages in _PAGE_NOTES and receivable_channels in _providers

@@ -27,7 +27,7 @@ def test_the_filter_menu_lists_every_domains_records_in_order(app):
     assert list(RECORD_TYPES) == ["township", "village", "unit", "household", "cleaner", "inspection",
                                   "rectification_order", "inspection_plan", "ranking", "checklist_template",
                                   "user_account", "pest_product", "supply_movement",
-                                  "monitoring_record"]
+                                  "monitoring_record", "household_toilet", "public_toilet_project"]
 
 
 def test_both_status_sets_are_worded_under_one_field(app):
