@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -73,3 +74,12 @@ class VerdictForm(StepForm):
     result = RadioField(_l("Acceptance"), choices=[SelectChoice("pass", _l("Passed")), SelectChoice("fail", _l("Failed"))],
                         validate_choice=False)
     reasons = TextAreaField(_l("Reasons it failed (one a line)"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Spreadsheet file (.xlsx or .csv)"), validators=[FileRequired(_l("Choose the file to import."))])
+
+
+class ImportConfirmForm(FlaskForm):
+    rows = HiddenField()         # the checked rows, checked again when saved
+    request_key = HiddenField()  # a second confirm finds what the first saved

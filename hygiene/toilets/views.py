@@ -2,11 +2,12 @@
 stage history and the one next step. Thin: rules in toilets.services and toilets.acceptance."""
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -26,12 +27,15 @@ from hygiene.core.web import (
 from hygiene.inspections.adhoc import inspector_choices
 from hygiene.inspections.models import Inspection
 from hygiene.media.reuse import photo_uses
+from hygiene.places.importer import ImportFileError, read_table
 from hygiene.places.queries import visible_villages
-from hygiene.toilets import acceptance, queries, services
+from hygiene.toilets import acceptance, importer, queries, services
 from hygiene.toilets.forms import (
     WORK_LABELS,
     AcceptanceRequestForm,
     ExcludeForm,
+    ImportConfirmForm,
+    ImportForm,
     PlanForm,
     PublicNewForm,
     StepForm,
@@ -254,3 +258,48 @@ def _run(step: str, scope, record, form: StepForm) -> Any:
         "verdict": lambda: acceptance.public_verdict(**common, project=record, photos=_photos(False)),
     }
     return runs[step]()
+
+
+# --- importing surveyed households -------------------------------------------------------------------
+
+@bp.route("/import", methods=["GET", "POST"])
+def survey_import():
+    """Upload a list of surveyed households, see every row checked; a clean file can be saved."""
+    scope = current_scope()
+    if not (scope.is_admin and scope.township_id is not None):
+        abort(403)
+    form, year = ImportForm(), local_today().year
+    if not form.validate_on_submit():
+        return render_template("toilets/import.html", form=form, year=year, columns=importer.COLUMNS), \
+            422 if request.method == "POST" else 200
+    try:
+        table = read_table(form.file.data.filename or "", form.file.data.read(),
+                           max_rows=current_app.config["IMPORT_MAX_ROWS"])
+        plan = importer.survey_plan(scope=scope, table=table, year=year, today=local_today())
+    except ImportFileError as error:
+        form.file.errors = [*form.file.errors, error.message]
+        return render_template("toilets/import.html", form=form, year=year, columns=importer.COLUMNS), 422
+    confirm = ImportConfirmForm(formdata=None, data={"rows": json.dumps(plan.checked()),
+                                                     "request_key": secrets.token_hex(16)})
+    return render_template("toilets/import_preview.html", plan=plan, form=confirm), 200 if plan.ok else 422
+
+
+@bp.post("/import/confirm")
+def survey_import_confirm():
+    scope = current_scope()
+    if not (scope.is_admin and scope.township_id is not None):
+        abort(403)
+    form = ImportConfirmForm()
+    try:
+        rows = json.loads(form.rows.data or "") if form.validate_on_submit() else None
+    except ValueError:
+        rows = None
+    count, error = attempt(lambda: importer.survey_apply(
+        scope=scope, actor_id=current_user.id, rows=rows, year=local_today().year, now=now_utc(),
+        key=(form.request_key.data or secrets.token_hex(16))[:40]))
+    if error is not None:
+        flash(error.message, "error")
+        return render_template("toilets/import.html", form=ImportForm(formdata=None), year=local_today().year,
+                               columns=importer.COLUMNS), 422
+    flash(_("%(n)d households are on the renovation list.", n=count), "success")
+    return redirect(url_for(".toilet_list"), 303)
