@@ -148,17 +148,18 @@ def _day(row: SurveyRow, today: date) -> date | None:
     return day
 
 
-def survey_apply(*, scope: Scope, actor_id: int | None, rows: list[dict], year: int, key: str,
+def survey_apply(*, scope: Scope, actor_id: int | None, rows: object, year: int, key: str,
                  now: datetime) -> int:
     """Save every checked row (as posted back by the confirm) through the form's service, or none:
     the first refusal raises with its row number (the caller rolls back). The confirm's key makes
     a second confirm find the toilets it made."""
     if not isinstance(rows, list) or not rows:
         raise DomainError(_("The file has no data rows under the header row."))
-    for n, values in enumerate(rows, start=2):
+    for position, values in enumerate(rows, start=2):
         if not isinstance(values, dict):
             raise DomainError(_("This import was already saved or has expired; please upload the file again."))
-        n = values.get("row") if isinstance(values.get("row"), int) and 0 < values["row"] < 10**6 else n
+        number = values.get("row")
+        n = number if isinstance(number, int) and 0 < number < 10**6 else position
         try:
             data = parse_input(ToiletNewInput, {**values, "year": year, "request_key": f"{key[:40]}:{n}"})
             toilet_create(scope=scope, actor_id=actor_id, data=data, now=now)
