@@ -265,3 +265,31 @@ def test_a_photo_of_one_household_used_again_for_another_is_flagged(app, client,
             Photo.purpose == "toilet_buried").order_by(Photo.id))]
     assert flags == [[], ["reused"]]
     assert 'class="flag"' in client.get(f"/toilets/households/{second}").text
+
+
+def test_the_lists_and_a_detail_page_run_a_fixed_number_of_queries(app, client, login, world, tasks, count_queries):
+    from hygiene.toilets.models import PublicToiletProject
+
+    def grow(n, tag):
+        with app.app_context():
+            for i in range(n):
+                household = Household(head_name=f"{tag}{i}", group_name="三组", village_id=world.a1)
+                db.session.add(household)
+                db.session.flush()
+                db.session.add(HouseholdToilet(township_id=world.ta, village_id=world.a1, task_id=tasks.task_a1,
+                                               household_id=household.id, stage=ToiletStage.PLANNED,
+                                               stage_on=local_today(), toilet_type="double_urn"))
+                db.session.add(PublicToiletProject(township_id=world.ta, village_id=world.a1, task_id=tasks.task_a1,
+                                                   name=f"{tag}公厕{i}", stage=ToiletStage.SURVEYED,
+                                                   stage_on=local_today()))
+            db.session.commit()
+
+    login("admin_a")
+    seen = {}
+    for n, tag in ((3, "甲"), (22, "乙")):
+        grow(n, tag)
+        for url in ("/toilets/households", "/toilets/public"):
+            with count_queries() as queries:
+                assert client.get(url).status_code == 200
+            seen.setdefault(url, []).append(queries[0])
+    assert all(len(set(counts)) == 1 for counts in seen.values()), seen
