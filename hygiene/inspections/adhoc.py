@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
@@ -18,6 +19,7 @@ from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection
 from hygiene.inspections.plans.services import target_label
+from hygiene.notifications.services import NotifySpec, tell
 from hygiene.places.models import Household, Unit, Village
 
 TARGETS = {"household": Household, "unit": Unit}
@@ -60,4 +62,14 @@ def inspection_request(*, scope: Scope, actor_id: int | None, target: Household 
     audit_record(actor_id=actor_id, action="create", record=inspection, township_id=village.township_id,
                  after={"target": inspection.target_label, "template": template.name,
                         "due_date": due_on.isoformat(), "inspectors": [u.display_name for u in chosen]}, at=now)
+    _tell_assigned(inspection, template, now)
     return inspection
+
+
+def _tell_assigned(inspection: Inspection, template: ChecklistTemplate, now: datetime) -> None:
+    """Each chosen inspector learns of the inspection once (its id names the occasion)."""
+    subject = _l("To inspect: %(target)s", target=inspection.target_label)
+    body = _l("%(checklist)s, due %(day)s.", checklist=template.name, day=inspection.due_date.isoformat())
+    tell(NotifySpec(recipient=user, kind="inspection_asked", subject=subject, body=body,
+                    dedupe_key=str(inspection.id), send_after=now, link=f"/inspections/{inspection.id}/fill")
+         for user in inspection.inspectors)

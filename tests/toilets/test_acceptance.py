@@ -81,6 +81,11 @@ def test_a_passed_acceptance_accepts_the_toilet(app, client, login, world, tasks
             "household", world.household_a1, None)
         assert inspection.version.template.code == "household_toilet"
         assert [u.id for u in inspection.inspectors] == [world.user_inspector_a]
+        from hygiene.notifications.models import Notification
+
+        told = db.session.scalars(sa.select(Notification).where(Notification.kind == "inspection_asked")).all()
+        assert {n.recipient_id for n in told} == {world.user_inspector_a}
+        assert "待检查" in told[0].subject
     fill_and_publish(app, world, inspection_id, publish=False)
     assert toilet_of(app, toilet_id).stage == ToiletStage.COMPLETED  # submitted, not yet published
     with app.app_context():
