@@ -49,6 +49,10 @@ def cancel_followers() -> list[CancelFollower]:
     return list(_cancel_followers)
 
 
+def publish_followers() -> list[PublishFollower]:
+    return list(_publish_followers)
+
+
 def result_changed(*, inspection: Any, actor_id: int | None, now: datetime) -> None:
     """Tell the followers that an inspection's result was submitted or amended (same transaction)."""
     for follower in _result_followers:
