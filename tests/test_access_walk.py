@@ -14,11 +14,11 @@ from hygiene.places.kinds import KINDS
 
 # names of records that each role must never see
 FOREIGN = {
-    "admin_a": ["b1灭鼠轮次", "b1饭店", "b1户主", "b1保洁", "乙一村", "village_b1", "admin_b", "乙镇检查表", "乙镇计划", "乙镇通知", "tb排名村"],
-    "inspector_a": ["b1灭鼠轮次", "b1饭店", "b1户主", "b1保洁", "乙一村", "乙镇", "village_b1", "乙镇检查表", "乙镇计划", "tb排名村"],
-    "village_a1": ["a2灭鼠轮次", "a2饭店", "a2户主", "a2保洁", "甲二村", "b1饭店", "b1户主", "乙一村", "乙镇",
+    "admin_a": ["b1灭鼠轮次", "b1公厕项目", "b1饭店", "b1户主", "b1保洁", "乙一村", "village_b1", "admin_b", "乙镇检查表", "乙镇计划", "乙镇通知", "tb排名村"],
+    "inspector_a": ["b1灭鼠轮次", "b1公厕项目", "b1饭店", "b1户主", "b1保洁", "乙一村", "乙镇", "village_b1", "乙镇检查表", "乙镇计划", "tb排名村"],
+    "village_a1": ["a2灭鼠轮次", "a2公厕项目", "a2饭店", "a2户主", "a2保洁", "甲二村", "b1饭店", "b1户主", "乙一村", "乙镇",
                    "village_b1", "inspector_a", "乙镇通知", "ta排名村"],
-    "unit_a1": ["a2灭鼠轮次", "a2饭店", "b1饭店", "a1户主", "a1保洁", "甲二村", "乙一村", "乙镇", "village_a1", "ta排名村"],
+    "unit_a1": ["a2灭鼠轮次", "a2公厕项目", "a2饭店", "b1饭店", "a1户主", "a1保洁", "甲二村", "乙一村", "乙镇", "village_a1", "ta排名村"],
 }
 # the ids each role must not reach: (record kind slug -> id), users, and the inspection domain
 FOREIGN_RECORDS = {
@@ -44,6 +44,9 @@ SELF = {"accounts.my_contact", "accounts.my_password"}
 # forms office staff (inspectors too) post to for their own township, with no record id in the URL:
 # the walk's post is refused as input (422), and the fingerprint check proves nothing was written
 OFFICE_ENTRY = {"monitoring.monitoring_new"}
+# forms a village contact posts to for their own village (and admins for their township), with no
+# record id in the URL: the walk's post is refused as input (422) and nothing is written
+VILLAGE_ENTRY = {"toilets.toilet_new"}
 # the public ranking pages show every township's published rankings to anyone, by design
 PUBLIC |= {"public.township_list", "public.township_latest", "public.township_period", "public.village_page"}
 
@@ -139,7 +142,7 @@ def elsewhere(app, world):
         from hygiene.pests.rounds.status import RoundStatus
 
         for key, township, village in (("b1", world.tb, world.b1), ("a2", world.ta, world.a2)):
-            round_ = PestRound(township_id=township, name=f"{key}灭鼠", pests=["rodent"], season="winter",
+            round_ = PestRound(township_id=township, name=f"{key}灭鼠轮次", pests=["rodent"], season="winter",
                                starts_on=date(2026, 11, 1), ends_on=date(2026, 12, 20),
                                status=RoundStatus.ANNOUNCED)
             target = RoundTarget(round=round_, township_id=township, village_id=village,
@@ -151,6 +154,22 @@ def elsewhere(app, world):
             db.session.add(work)
             db.session.flush()
             ids[f"round_{key}"], ids[f"target_{key}"], ids[f"work_{key}"] = round_.id, target.id, work.id
+        from hygiene.toilets.models import HouseholdToilet, PublicToiletProject, ToiletTask
+        from hygiene.toilets.status import ToiletStage
+
+        # a household toilet and a public toilet of 乙一村 (乙镇) and of 甲二村, named for the leak check
+        for key, township, village, household in (("b1", world.tb, world.b1, world.household_b1),
+                                                  ("a2", world.ta, world.a2, world.household_a2)):
+            task = ToiletTask(township_id=township, village_id=village, year=2026, deadline=date(2026, 12, 31))
+            db.session.add(task)
+            db.session.flush()
+            toilet = HouseholdToilet(township_id=township, village_id=village, task_id=task.id, household_id=household,
+                                     stage=ToiletStage.ACCEPTED, stage_on=date(2026, 10, 1))
+            project = PublicToiletProject(township_id=township, village_id=village, task_id=task.id,
+                                          name=f"{key}公厕项目", stage=ToiletStage.SURVEYED, stage_on=date(2026, 10, 1))
+            db.session.add_all([toilet, project])
+            db.session.flush()
+            ids[f"toilet_{key}"], ids[f"project_{key}"] = toilet.id, project.id
         db.session.commit()
     return ids
 
@@ -168,10 +187,11 @@ def concrete_urls(app, role, world, elsewhere):
                    "monitoring_id": elsewhere[f"monitoring_{where}"],
                    "round_id": elsewhere[f"round_{where}"], "target_id": elsewhere[f"target_{where}"],
                    "work_id": elsewhere[f"work_{where}"],
+                   "toilet_id": elsewhere[f"toilet_{where}"], "project_id": elsewhere[f"project_{where}"],
                    "publication_id": elsewhere["publication_tb" if where == "b1" else "publication_ta"]}
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
              "token": "x" * 12, "township_id": world.tb, "period_key": "2026-10", "village_id": world.b1,
-             "pest": "rodent", "method": "room_signs", "year": 2026}
+             "pest": "rodent", "method": "room_signs", "year": 2026, "move": "plan"}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
@@ -217,6 +237,8 @@ def test_no_url_reveals_or_changes_records_outside_the_scope(app, client, world,
         elif "POST" in methods and rule.endpoint in OWN:
             assert client.post(url, data={"upto": elsewhere["notification"]}).status_code < 400
         elif "POST" in methods and rule.endpoint in OFFICE_ENTRY and role in ("admin_a", "inspector_a"):
+            assert client.post(url, data={"name": "x", "village_id": "1"}).status_code == 422
+        elif "POST" in methods and rule.endpoint in VILLAGE_ENTRY and role in ("admin_a", "village_a1"):
             assert client.post(url, data={"name": "x", "village_id": "1"}).status_code == 422
         elif "POST" in methods and (foreign or role != "admin_a"):
             response = client.post(url, data={"active": "0", "name": "x", "village_id": "1"})

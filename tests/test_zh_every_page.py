@@ -84,6 +84,8 @@ def demo_site(app):
         db.session.commit()
         _office_edits()
         db.session.commit()
+        _toilet_records()
+        db.session.commit()
     for job in registered_jobs():
         assert run_job(app, job.id, job.func), job.id
     yield app
@@ -132,6 +134,46 @@ def _office_edits() -> None:
     order_set_deadline(scope=scope, actor_id=admin.id, order=order, deadline=order.deadline + timedelta(days=7))
 
 
+def _toilet_records() -> None:
+    """A renovation task for the village contact's village with a household toilet at each stage and
+    a public toilet project, unless the demo made some (its toilets are not the walk's business)."""
+    from datetime import date
+
+    from hygiene.accounts.models import User
+    from hygiene.places.models import Household
+    from hygiene.toilets.models import HouseholdToilet, PublicToiletProject, ToiletStageEvent, ToiletTask
+    from hygiene.toilets.status import ToiletStage
+
+    if db.session.scalar(sa.select(HouseholdToilet.id).limit(1)) is not None:
+        return
+    village = db.session.scalar(sa.select(User).where(User.username == "village")).village
+    task = db.session.scalar(sa.select(ToiletTask).where(ToiletTask.village_id == village.id))
+    if task is None:
+        task = ToiletTask(township_id=village.township_id, village_id=village.id, year=date.today().year,
+                          household_quota=5, deadline=date(date.today().year, 12, 31),
+                          subsidy_rates={"three_compartment": "1000"})
+        db.session.add(task)
+        db.session.flush()
+    households = db.session.scalars(sa.select(Household).where(Household.village_id == village.id)
+                                    .order_by(Household.id)).all()
+    for household, stage in zip(households, ToiletStage, strict=False):
+        toilet = HouseholdToilet(township_id=village.township_id, village_id=village.id, task_id=task.id,
+                                 household_id=household.id, stage=stage, stage_on=date.today(),
+                                 toilet_type="three_compartment", failed_reasons=["化粪池渗漏"])
+        db.session.add(toilet)
+        db.session.flush()
+        db.session.add(ToiletStageEvent(township_id=toilet.township_id, village_id=village.id, toilet_id=toilet.id,
+                                        to_stage=stage, happened_on=date.today(), reasons=["化粪池渗漏"]))
+    db.session.add(PublicToiletProject(township_id=village.township_id, village_id=village.id, task_id=task.id,
+                                       name="村委公厕", stage=ToiletStage.COMPLETED, stage_on=date.today()))
+
+
+def _toilet_ids(scope, model) -> list[int]:
+    if not scope.sees_toilets:
+        return []
+    return list(db.session.scalars(sa.select(model.id).where(scope.clause(model)).order_by(model.id)))
+
+
 def scoped_values(username: str | None) -> dict[str, list]:
     """Per URL argument, values inside the role's scope: one per status where that matters."""
     from hygiene.access.scope import Scope
@@ -146,6 +188,7 @@ def scoped_values(username: str | None) -> dict[str, list]:
     from hygiene.rankings.models import RankingPublication
     from hygiene.rectifications.models import RectificationOrder
     from hygiene.rectifications.queries import order_clause
+    from hygiene.toilets.models import HouseholdToilet, PublicToiletProject
 
     user = db.session.scalar(sa.select(User).where(User.username == (username or "admin")))
     scope = Scope.of(user)
@@ -196,6 +239,7 @@ def scoped_values(username: str | None) -> dict[str, list]:
                                               .order_by(PestProduct.id).limit(1))),
         "monitoring_id": surveys, "round_id": pest_rounds, "pest": ["fly"], "method": ["fly_rooms"],
         "size": ["thumb"], "code": ["zh_CN"], "kind": ["units"], "ext": ["xlsx"], "year": [2026],
+        "toilet_id": _toilet_ids(scope, HouseholdToilet), "project_id": _toilet_ids(scope, PublicToiletProject),
     }
 
 

@@ -111,6 +111,11 @@ class Scope:
         return self.township_wide or self.role is Role.VILLAGE_CONTACT
 
     @property
+    def sees_toilets(self) -> bool:
+        """Toilet renovation (改厕): the office, and a village contact for its own village."""
+        return self.township_wide or self.role is Role.VILLAGE_CONTACT
+
+    @property
     def enters_monitoring(self) -> bool:
         """Monitoring results are entered by a township's office (admins and inspectors)."""
         return self.township_wide and self.township_id is not None

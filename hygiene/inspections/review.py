@@ -15,7 +15,7 @@ from hygiene.core.status import Transition
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections import notices
-from hygiene.inspections.events import inspection_cancelled, result_changed
+from hygiene.inspections.events import inspection_cancelled, inspection_published, result_changed
 from hygiene.inspections.fieldwork import answer_write, inspection_score
 from hygiene.inspections.models import Inspection
 from hygiene.inspections.status import CANCEL, PUBLISH, SEND_BACK, InspectionStatus
@@ -82,6 +82,7 @@ def inspection_publish(*, scope: Scope, actor_id: int, inspection: Inspection, n
         after |= {"flagged_photos": [p.id for p in flagged], "flag_reason": flag_reason}
     audit_record(actor_id=actor_id, action="publish", record=inspection, at=now,
                  township_id=inspection.township_id, before={"status": before}, after=after)
+    inspection_published(inspection=inspection, actor_id=actor_id, now=now)  # an acceptance counts (toilets)
 
 
 def inspection_send_back(*, scope: Scope, actor_id: int, inspection: Inspection, comment: str,

@@ -38,8 +38,10 @@ def earlier_uses(photo: Photo, now: datetime) -> list[int]:
     are the same file, or show the same scene for another target; newest first."""
     if photo.order_id is not None:
         other_record = Photo.order_id.is_distinct_from(photo.order_id)
+    elif photo.toilet_event_id is not None:  # a toilet's stage photos: any other record's
+        other_record = Photo.toilet_event_id.is_distinct_from(photo.toilet_event_id)
     else:
-        other_record = sa.or_(Photo.order_id.is_not(None),
+        other_record = sa.or_(Photo.order_id.is_not(None), Photo.toilet_event_id.is_not(None),
                               Photo.inspection_id.is_distinct_from(photo.inspection_id))
     rows = db.session.execute(sa.select(
         Photo.id, Photo.sha256, Photo.phash, Photo.target_kind, Photo.target_id).where(

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 
 from hygiene.access.rules import scope_rule, work_record_clause
 from hygiene.access.scope import Scope
+from hygiene.media.access import shown_by
+from hygiene.media.models import Photo
 from hygiene.toilets.models import (
     HouseholdToilet,
     PublicToiletProject,
@@ -24,3 +26,10 @@ scope_rule(ToiletTask, HouseholdToilet, PublicToiletProject, ToiletStageEvent, T
 def sample_clause(scope: Scope, _model: type[Any]) -> sa.ColumnElement[bool]:
     """The follow-up sample is the office's: a village sees the problems it leads to, not the draw."""
     return ToiletFollowUpSample.township_id == scope.township_id if scope.township_wide else sa.false()
+
+
+@shown_by
+def photos_of_toilet_stages(scope: Scope) -> sa.ColumnElement[bool]:
+    """A stage's photos are seen by whoever reads the toilet or project (the office, its village)."""
+    events = sa.select(ToiletStageEvent.id).where(scope.clause(ToiletStageEvent))
+    return Photo.toilet_event_id.in_(events)

@@ -28,7 +28,8 @@ def test_the_filter_menu_lists_every_domains_records_in_order(app):
                                   "rectification_order", "inspection_plan", "ranking", "checklist_template",
                                   "user_account", "pest_product", "supply_movement", "pest_settings",
                                   "monitoring_record", "pest_round",
-                                  "pest_round_work", "toilet_task"]
+                                  "pest_round_work", "toilet_task",
+                                  "household_toilet", "public_toilet_project"]
 
 
 def test_both_status_sets_are_worded_under_one_field(app):

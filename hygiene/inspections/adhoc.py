@@ -1,0 +1,75 @@
+"""One inspection asked for outside any plan (an acceptance of a finished toilet, say): the target,
+the template's current version, the inspectors and the due date. The inspectors then fill it in
+the usual inspection pages and the office publishes it as usual."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from hygiene.access.roles import Role
+from hygiene.access.scope import Scope
+from hygiene.accounts.models import User
+from hygiene.audit.services import audit_record
+from hygiene.checklists.models import ChecklistTemplate
+from hygiene.checklists.services import latest_version
+from hygiene.errors import DomainError, Forbidden
+from hygiene.extensions import db
+from hygiene.inspections.models import Inspection
+from hygiene.inspections.plans.services import target_label
+from hygiene.notifications.services import NotifySpec, tell
+from hygiene.places.models import Household, Unit, Village
+
+TARGETS = {"household": Household, "unit": Unit}
+
+
+def acceptance_template(code: str) -> ChecklistTemplate | None:
+    """The shared template with this code (a built-in such as household_toilet), if installed."""
+    return db.session.scalar(sa.select(ChecklistTemplate).where(
+        ChecklistTemplate.code == code, ChecklistTemplate.active.is_(True)))
+
+
+def inspector_choices(scope: Scope) -> list[User]:
+    """The township's active inspectors and admins, who may be sent to inspect."""
+    return list(db.session.scalars(sa.select(User).where(
+        User.township_id == scope.township_id, User.role.in_([Role.INSPECTOR, Role.ADMIN]),
+        User.active.is_(True)).order_by(User.display_name, User.id)))
+
+
+def inspection_request(*, scope: Scope, actor_id: int | None, target: Household | Unit,
+                       template: ChecklistTemplate, inspector_ids: list[int], planned_on: date,
+                       due_on: date, now: datetime) -> Inspection:
+    """Make one planned inspection of `target` with the template's current version, assigned to
+    the chosen inspectors of the township (flushed, audited; the caller commits)."""
+    if not (scope.is_admin and scope.covers_township(target.village.township_id)):
+        raise Forbidden(_("Only the hygiene office asks for an inspection."))
+    if due_on < planned_on:
+        raise DomainError(_("The due date cannot be before the planned date."), field="due_on")
+    chosen = [u for u in inspector_choices(Scope(Role.ADMIN, township_id=target.village.township_id))
+              if u.id in set(inspector_ids)]
+    if not chosen:
+        raise DomainError(_("Choose at least one inspector."), field="inspector_ids")
+    kind = next(k for k, model in TARGETS.items() if isinstance(target, model))
+    village: Village = target.village
+    inspection = Inspection(
+        version_id=latest_version(template).id, township_id=village.township_id, village_id=village.id,
+        target_kind=kind, target_id=target.id, target_label=target_label(target),
+        unit_id=target.id if kind == "unit" else None, planned_date=planned_on, due_date=due_on)
+    inspection.inspectors = chosen
+    db.session.add(inspection)
+    audit_record(actor_id=actor_id, action="create", record=inspection, township_id=village.township_id,
+                 after={"target": inspection.target_label, "template": template.name,
+                        "due_date": due_on.isoformat(), "inspectors": [u.display_name for u in chosen]}, at=now)
+    _tell_assigned(inspection, template, now)
+    return inspection
+
+
+def _tell_assigned(inspection: Inspection, template: ChecklistTemplate, now: datetime) -> None:
+    """Each chosen inspector learns of the inspection once (its id names the occasion)."""
+    subject = _l("To inspect: %(target)s", target=inspection.target_label)
+    body = _l("%(checklist)s, due %(day)s.", checklist=template.name, day=inspection.due_date.isoformat())
+    tell(NotifySpec(recipient=user, kind="inspection_asked", subject=subject, body=body,
+                    dedupe_key=str(inspection.id), send_after=now, link=f"/inspections/{inspection.id}/fill")
+         for user in inspection.inspectors)

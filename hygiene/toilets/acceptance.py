@@ -1,0 +1,135 @@
+"""Acceptance (验收): a completed household toilet is accepted by an inspection with the household
+toilet checklist; publishing it moves the toilet to accepted, or to failed with the failed items as
+reasons; a cancelled one leaves it completed, ready for another request. A public toilet project
+has no checklist of its own, so the office records its acceptance as pass or fail with reasons."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from hygiene.access.scope import Scope
+from hygiene.core.status import Transition
+from hygiene.errors import DomainError, Forbidden, InvalidFields
+from hygiene.extensions import db
+from hygiene.inspections.adhoc import acceptance_template, inspection_request
+from hygiene.inspections.events import follows_cancel, follows_publish, follows_result
+from hygiene.inspections.models import Inspection
+from hygiene.toilets.models import HouseholdToilet, PublicToiletProject
+from hygiene.toilets.schemas import AcceptanceRequestInput, StepInput, VerdictInput
+from hygiene.toilets.services import Photos, _attach, _is_new, _office, skipped_message, stage_move
+from hygiene.toilets.status import ACCEPT, FAIL, ToiletStage
+
+CHECKLIST = "household_toilet"
+# an amended acceptance after publication turns the verdict round, while nothing followed it yet
+AMEND_TO_FAILED = Transition.of({ToiletStage.ACCEPTED}, ToiletStage.FAILED)
+AMEND_TO_ACCEPTED = Transition.of({ToiletStage.FAILED}, ToiletStage.ACCEPTED)
+
+
+def acceptance_request(*, scope: Scope, actor_id: int, toilet: HouseholdToilet, data: AcceptanceRequestInput,
+                       now: datetime) -> Inspection | None:
+    """Ask for the acceptance inspection of a completed toilet (the office): one open at a time."""
+    _office(scope, toilet)
+    if not _is_new(data):
+        return None
+    if toilet.stage != ToiletStage.COMPLETED:
+        raise DomainError(skipped_message(toilet, ACCEPT))
+    if toilet.acceptance_inspection_id is not None:
+        raise DomainError(_("An acceptance inspection has already been asked for."))
+    template = acceptance_template(CHECKLIST)
+    if template is None:
+        raise DomainError(_("The household toilet acceptance checklist is not installed."))
+    inspection = inspection_request(scope=scope, actor_id=actor_id, target=toilet.household, template=template,
+                                    inspector_ids=data.inspector_ids, planned_on=data.happened_on,
+                                    due_on=data.due_on, now=now)
+    db.session.flush()
+    claimed = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult, typed as Result
+        sa.update(HouseholdToilet).where(
+            HouseholdToilet.id == toilet.id, HouseholdToilet.stage == ToiletStage.COMPLETED,
+            HouseholdToilet.acceptance_inspection_id.is_(None))
+        .values(acceptance_inspection_id=inspection.id).execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(toilet)
+    if not claimed:
+        raise DomainError(_("An acceptance inspection has already been asked for."))
+    return inspection
+
+
+def _toilet_of(inspection: Inspection) -> HouseholdToilet | None:
+    if inspection.target_kind != "household":
+        return None
+    return db.session.scalar(sa.select(HouseholdToilet).where(
+        HouseholdToilet.acceptance_inspection_id == inspection.id))
+
+
+def failed_reasons(inspection: Inspection) -> list[str]:
+    """The texts of the items that did not pass."""
+    return [a.item.text for a in sorted(inspection.answers, key=lambda a: a.item.position)
+            if a.earned is not None and a.earned < a.item.points]
+
+
+@follows_publish
+def toilet_follow_publish(*, inspection: Inspection, actor_id: int | None, now: datetime) -> None:
+    """A published acceptance decides: accepted, or failed with the failed items as reasons."""
+    toilet = _toilet_of(inspection)
+    if toilet is None or toilet.stage != ToiletStage.COMPLETED:
+        return
+    day = inspection.planned_date if inspection.submitted_at is None else _local_day(inspection.submitted_at)
+    step = StepInput(happened_on=min(day, _local_day(now)), note="")
+    if inspection.passed:
+        stage_move(toilet, ACCEPT, actor_id=actor_id, data=step, now=now,
+                   values={"accepted_on": step.happened_on, "failed_reasons": []})
+    else:
+        reasons = failed_reasons(inspection) or [_("Score below the pass mark.")]
+        stage_move(toilet, FAIL, actor_id=actor_id, data=step, now=now, reasons=reasons,
+                   values={"failed_reasons": reasons})
+
+
+@follows_result
+def toilet_follow_amendment(*, inspection: Inspection, actor_id: int | None, now: datetime) -> None:
+    """An amended published acceptance turns the verdict round while nothing followed it yet
+    (not paid, not reworked); a submission waits for the office to publish it."""
+    if not inspection.is_published:
+        return
+    toilet = _toilet_of(inspection)
+    if toilet is None:
+        return
+    step = StepInput(happened_on=_local_day(now), note=_("The acceptance inspection was amended."))
+    if inspection.passed and AMEND_TO_ACCEPTED.allows(toilet.stage):
+        stage_move(toilet, AMEND_TO_ACCEPTED, actor_id=actor_id, data=step, now=now,
+                   values={"accepted_on": step.happened_on, "failed_reasons": []})
+    elif not inspection.passed and AMEND_TO_FAILED.allows(toilet.stage):
+        reasons = failed_reasons(inspection) or [_("Score below the pass mark.")]
+        stage_move(toilet, AMEND_TO_FAILED, actor_id=actor_id, data=step, now=now, reasons=reasons,
+                   values={"failed_reasons": reasons, "accepted_on": None})
+
+
+@follows_cancel
+def toilet_follow_cancel(*, inspection: Inspection, actor_id: int | None, reason: str, now: datetime) -> None:
+    """A cancelled acceptance leaves the toilet completed, free for another request."""
+    db.session.execute(sa.update(HouseholdToilet).where(
+        HouseholdToilet.acceptance_inspection_id == inspection.id, HouseholdToilet.stage == ToiletStage.COMPLETED)
+        .values(acceptance_inspection_id=None).execution_options(synchronize_session=False))
+
+
+def public_verdict(*, scope: Scope, actor_id: int, project: PublicToiletProject, data: VerdictInput,
+                   photos: Photos, now: datetime) -> None:
+    """The office's acceptance of a public toilet project: passed, or failed with its reasons."""
+    if not (scope.is_admin and scope.covers_township(project.township_id)):
+        raise Forbidden(_("Only the hygiene office can do this."))
+    reasons = [line.strip() for line in data.reasons.splitlines() if line.strip()]
+    if data.result == "fail" and not reasons and _is_new(data):
+        raise InvalidFields({"reasons": _("Say why it failed, one reason a line.")})
+    if data.result == "pass":
+        event = stage_move(project, ACCEPT, actor_id=actor_id, data=data, now=now,
+                           values={"accepted_on": data.happened_on, "failed_reasons": []})
+    else:
+        event = stage_move(project, FAIL, actor_id=actor_id, data=data, now=now, reasons=reasons,
+                           values={"failed_reasons": reasons})
+    _attach(event, project, photos, actor_id, now)
+
+
+def _local_day(moment: datetime):
+    from hygiene.clock import local_today
+
+    return local_today(moment)
