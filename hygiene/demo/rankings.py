@@ -16,9 +16,9 @@ from hygiene.rankings.schemas import settings_input
 from hygiene.rankings.services import ranking_publish, settings_save
 from hygiene.rectifications.workdays import add_working_days
 
-# the office counts pest control in the village ranking: round coverage and density levels
-DEMO_WEIGHTS = {"weight_inspections": "70", "weight_rectification": "10", "weight_pest_rounds": "10",
-                "weight_pest_density": "10"}
+# the office counts pest control (round coverage, density levels) and toilet renovation in the village ranking
+DEMO_WEIGHTS = {"weight_inspections": "60", "weight_rectification": "10", "weight_pest_rounds": "10",
+                "weight_pest_density": "10", "weight_toilet_progress": "10"}
 
 
 def demo_rankings(*, township_id: int, today: date) -> int:
