@@ -32,8 +32,8 @@ from hygiene.pests.refusals import Refused
 from hygiene.pests.rounds import work_queries
 from hygiene.pests.rounds.models import PestRound, RoundRefusal, RoundTarget, RoundWork
 from hygiene.pests.rounds.status import RoundStatus, WorkKind
-from hygiene.pests.rounds.work_schemas import RefusalInput, WorkInput
 from hygiene.pests.rounds.words import AREA_UNIT_LABELS
+from hygiene.pests.rounds.work_schemas import RefusalInput, WorkInput
 from hygiene.pests.words import UNIT_WORDS
 from hygiene.places.models import Household, Unit, Village
 
