@@ -118,11 +118,27 @@ class BoardRow:
     behind: bool
 
 
+@dataclass(frozen=True)
+class Part:
+    """One measure of a round's totals: what its targets had to cover and covered, in `measure`
+    ("households" of villages, "places" of units, or "mu" of snail habitat)."""
+
+    measure: str
+    target: Decimal | int
+    covered: Decimal | int
+
+    @property
+    def percent(self) -> Decimal | None:
+        return coverage_percent(self.covered, self.target)
+
+
 @dataclass
 class Totals:
     targets: int = 0
-    households_target: int = 0
+    households_target: int = 0        # villages' households
     households_covered: int = 0       # each target's covered capped at its target
+    places_target: int = 0            # units' places: never added to households
+    places_covered: int = 0
     area_target_mu: Decimal = Decimal(0)
     area_covered_mu: Decimal = Decimal(0)
     works: int = 0
@@ -132,10 +148,18 @@ class Totals:
     last_done_on: date | None = None
 
     @property
+    def parts(self) -> list[Part]:
+        """Each measure the round's targets have, apart: households, places, mu."""
+        parts = [Part("households", self.households_target, self.households_covered),
+                 Part("places", self.places_target, self.places_covered),
+                 Part("mu", self.area_target_mu, self.area_covered_mu)]
+        return [part for part in parts if part.target]
+
+    @property
     def percent(self) -> Decimal | None:
-        if self.area_target_mu:
-            return coverage_percent(self.area_covered_mu, self.area_target_mu)
-        return coverage_percent(self.households_covered, self.households_target)
+        """The first measure's rate (households, else places, else area)."""
+        parts = self.parts
+        return parts[0].percent if parts else None
 
 
 @dataclass(frozen=True)
@@ -181,6 +205,9 @@ def totals_of(rows: list[BoardRow]) -> Totals:
         if c.by_area:
             totals.area_target_mu += in_mu(c.area_target, c.area_unit)
             totals.area_covered_mu += in_mu(min(c.area_covered, Decimal(c.area_target or 0)), c.area_unit)
+        elif c.unit_id is not None:
+            totals.places_target += c.households_target or 0
+            totals.places_covered += min(c.households_covered, c.households_target or 0)
         else:
             totals.households_target += c.households_target or 0
             totals.households_covered += min(c.households_covered, c.households_target or 0)

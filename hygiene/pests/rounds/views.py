@@ -29,6 +29,7 @@ from hygiene.pests.rounds.status import RoundStatus
 from hygiene.pests.rounds.timing import ENDED, RUNNING, UPCOMING, phase_on
 from hygiene.pests.rounds.words import (
     AREA_UNIT_LABELS,
+    PART_LABELS,
     ROUND_PEST_LABELS,
     RULE_LABELS,
     SEASON_LABELS,
@@ -50,7 +51,8 @@ def _signed_in() -> None:
 def _words() -> dict:
     return {"PEST_LABELS": ROUND_PEST_LABELS, "SEASON_LABELS": SEASON_LABELS, "RULE_LABELS": RULE_LABELS,
             "AREA_UNIT_LABELS": AREA_UNIT_LABELS, "pests_text": pests_text, "RoundStatus": RoundStatus,
-            "target_url": target_url, "rules_text": rules_text, "amount": amount}
+            "target_url": target_url, "rules_text": rules_text, "amount": amount,
+            "PART_LABELS": PART_LABELS}
 
 
 def target_url(round_id: int, target_id: int) -> str:
