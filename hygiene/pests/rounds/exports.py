@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from hygiene.access.scope import Scope
+from hygiene.clock import local_today
 from hygiene.core.excel import Sheet
 from hygiene.core.input import optional_int
 from hygiene.errors import DomainError
@@ -59,7 +60,7 @@ def export_size(scope: Scope, params: dict) -> int:
 
 def export_sheets(scope: Scope, params: dict) -> list[Sheet]:
     pest_round = round_get(scope=scope, round_id=params["round_id"])
-    board = round_board(scope=scope, pest_round=pest_round)
+    board = round_board(scope=scope, pest_round=pest_round, today=local_today())
     caption = _("%(name)s · %(pests)s · %(start)s to %(end)s · goal %(goal)s%%", name=pest_round.name,
                 pests=pests_text(pest_round.pests), start=pest_round.starts_on.isoformat(),
                 end=pest_round.ends_on.isoformat(), goal=f"{pest_round.coverage_goal.normalize():f}")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from hygiene.pests.rounds.status import SEEN_BY_TARGETS
+
 UPCOMING = "upcoming"
 RUNNING = "under_way"
 ENDED = "over"
@@ -14,6 +16,12 @@ def phase_on(starts_on: date, ends_on: date, day: date) -> str:
     if day < starts_on:
         return UPCOMING
     return RUNNING if day <= ends_on else ENDED
+
+
+def may_fall_behind(status: str, starts_on: date, day: date) -> bool:
+    """Whether a round's targets can be behind on `day`: only once its targets see it (announced,
+    or closed after that) and it has started; a planned, cancelled or upcoming round has no one behind."""
+    return status in SEEN_BY_TARGETS and starts_on <= day
 
 
 def recently_ended(ends_on: date, day: date, days: int = RECENT_DAYS) -> bool:

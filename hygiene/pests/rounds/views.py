@@ -139,7 +139,7 @@ def round_detail(round_id: int):
     scope = current_scope()
     pest_round = queries.round_get(scope=scope, round_id=round_id)
     return render_template("pests/rounds/detail.html", pest_round=pest_round,
-                           board=queries.round_board(scope=scope, pest_round=pest_round),
+                           board=queries.round_board(scope=scope, pest_round=pest_round, today=local_today()),
                            phase=PHASE_WORDS[phase_on(pest_round.starts_on, pest_round.ends_on, local_today())](),
                            can_plan=_can_plan(), editable=pest_round.status in services.EDITABLE,
                            moves=[(move, MOVE_BUTTONS[move]()) for move, step in services.MOVES.items()

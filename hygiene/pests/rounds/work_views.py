@@ -15,6 +15,7 @@ from hygiene.core.schemas import parse_input
 from hygiene.core.web import attempt, current_scope, form_step, photo_limits, photo_store, show_refusal
 from hygiene.pests.rounds import work, work_queries
 from hygiene.pests.rounds.status import RoundStatus, WorkKind
+from hygiene.pests.rounds.timing import may_fall_behind
 from hygiene.pests.rounds.work_forms import RefusalForm, WorkForm
 from hygiene.pests.rounds.work_schemas import REASON_LABELS, RefusalInput, WorkInput
 from hygiene.pests.words import PEST_LABELS
@@ -50,8 +51,11 @@ def target_page(round_id: int, target_id: int):
     scope = current_scope()
     round_, target = _loaded(round_id, target_id)
     works, photos = work_queries.works_of(target)
+    coverage = work_queries.target_coverage(target)
+    behind = coverage is not None and may_fall_behind(round_.status, round_.starts_on, local_today()) \
+        and coverage.behind(round_.coverage_goal)
     return render_template("pests/rounds/target.html", round=round_, target=target, works=works, photos=photos,
-                           coverage=work_queries.target_coverage(target),
+                           coverage=coverage, behind=behind,
                            refusals=work_queries.refusals_of(target),
                            records=work.may_record(scope, target) and round_.status == RoundStatus.ANNOUNCED,
                            corrects=work.may_correct(scope, target) and round_.status == RoundStatus.ANNOUNCED)
