@@ -152,6 +152,10 @@ def _move_view(move: str):
         scope = current_scope()
         pest_round = queries.round_get(scope=scope, round_id=round_id)
         back = url_for(".round_detail", round_id=pest_round.id)
+        if move in CONFIRMED and request.form.get("confirmed") != "1" and _can_plan() \
+                and services.MOVES[move].allows(pest_round.status):
+            return render_template("pests/rounds/confirm_move.html", pest_round=pest_round, move=move,
+                                   question=CONFIRMED[move](), button=MOVE_BUTTONS[move](), back=back)
         return form_step(lambda: services.round_move(scope=scope, actor_id=current_user.id, pest_round=pest_round,
                                                      move=move, now=now_utc()),
                          done=MOVE_DONE[move](), back=back)
@@ -166,6 +170,9 @@ MOVE_DONE = {"announce": lambda: _("The round is announced: its villages and uni
              "close": lambda: _("The round is closed."),
              "reopen": lambda: _("The round is open again for work."),
              "cancel": lambda: _("The round is cancelled.")}
+# moves with no way back ask first: the button posts, the page asks, the second post moves
+CONFIRMED = {"cancel": lambda: _("Cancel this round? This cannot be undone: its villages and units stop "
+                                 "seeing it, and no more work can be recorded on it.")}
 for _move in services.MOVES:
     bp.add_url_rule(f"/<int:round_id>/{_move}", endpoint=f"round_{_move}", view_func=_move_view(_move),
                     methods=["POST"])

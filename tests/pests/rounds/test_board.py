@@ -46,7 +46,7 @@ def test_announce_close_reopen_and_cancel_move_the_round_and_are_audited(app, cl
     client = login("admin_a")
     for move, status in (("announce", "announced"), ("close", "closed"), ("reopen", "announced"),
                          ("cancel", "cancelled")):
-        response = client.post(f"/pests/rounds/{round_id}/{move}")
+        response = client.post(f"/pests/rounds/{round_id}/{move}", data={"confirmed": "1"})
         assert response.status_code == 303
         assert rounds(app)[0].status == status, move
     made = rounds(app)[0]
