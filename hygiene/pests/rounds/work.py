@@ -63,15 +63,21 @@ def _require(allowed: bool) -> None:
         raise Forbidden(_("Only the target's own contacts and the hygiene office record this round's work."))
 
 
+def not_open(round_: PestRound) -> str | None:
+    """Why nothing can be recorded on the round now, or None while it is announced."""
+    if round_.status == RoundStatus.ANNOUNCED:
+        return None
+    if round_.status == RoundStatus.PLANNED:
+        return _("This round has not been announced yet; nothing can be recorded.")
+    if round_.status == RoundStatus.CLOSED:
+        return _("This round is closed; nothing more can be recorded.")
+    return _("This round was cancelled; nothing can be recorded.")
+
+
 def _require_announced(round_: PestRound) -> None:
     """Work, mop-ups and refusals are recorded only while the round is announced."""
-    if round_.status == RoundStatus.ANNOUNCED:
-        return
-    if round_.status == RoundStatus.PLANNED:
-        raise DomainError(_("This round has not been announced yet; nothing can be recorded."))
-    if round_.status == RoundStatus.CLOSED:
-        raise DomainError(_("This round is closed; nothing more can be recorded."))
-    raise DomainError(_("This round was cancelled; nothing can be recorded."))
+    if (why := not_open(round_)) is not None:
+        raise DomainError(why)
 
 
 def _lock(model: type[Unit] | type[Village] | type[RoundTarget], row_id: int) -> None:

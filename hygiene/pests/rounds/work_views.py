@@ -77,6 +77,8 @@ def _work_page(round_id: int, target_id: int, *, mop_up: bool):
     round_, target = _loaded(round_id, target_id)
     if not work.may_record(scope, target):
         abort(403)
+    if request.method == "GET" and (closed := _not_open(round_, target)) is not None:
+        return closed
     form = WorkForm(data=None if request.method == "POST" else _work_defaults(round_, mop_up))
     form.prepare(work_queries.held_products(target), work_queries.refusals_of(target, open_only=True) if mop_up else [])
     if form.validate_on_submit():
@@ -95,6 +97,15 @@ def _work_page(round_id: int, target_id: int, *, mop_up: bool):
                            mop_up=mop_up), status
 
 
+def _not_open(round_, target):
+    """A form of a round that takes no work is not shown: back to the target's page, saying why."""
+    why = work.not_open(round_)
+    if why is None:
+        return None
+    flash(why, "error")
+    return redirect(url_for(".target_page", round_id=round_.id, target_id=target.id), 303)
+
+
 def _work_defaults(round_, mop_up: bool) -> dict:
     today = local_today()
     day = min(max(today, round_.starts_on), round_.ends_on)
@@ -108,6 +119,8 @@ def refusal_new(round_id: int, target_id: int):
     round_, target = _loaded(round_id, target_id)
     if not work.may_record(scope, target):
         abort(403)
+    if request.method == "GET" and (closed := _not_open(round_, target)) is not None:
+        return closed
     form = RefusalForm()
     form.prepare(work_queries.households_of(target))
     if form.validate_on_submit():
