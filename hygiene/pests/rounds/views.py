@@ -25,7 +25,7 @@ from hygiene.pests.rounds import queries, services
 from hygiene.pests.rounds.forms import RoundForm, chosen_rows, target_table
 from hygiene.pests.rounds.models import ROUND_PESTS, SEASONS, PestRound
 from hygiene.pests.rounds.schemas import round_input
-from hygiene.pests.rounds.status import RoundStatus
+from hygiene.pests.rounds.status import SEEN_BY_TARGETS, RoundStatus
 from hygiene.pests.rounds.timing import ENDED, RUNNING, UPCOMING, phase_on
 from hygiene.pests.rounds.words import (
     AREA_UNIT_LABELS,
@@ -67,7 +67,8 @@ def round_list():
     say_left_out(unread)
     page = paginated(queries.round_list_stmt(scope=scope, filters=filters), per_page=20)
     return render_template("pests/rounds/list.html", page=page, filters=filters, seasons=SEASONS,
-                           pests=ROUND_PESTS, statuses=RoundStatus, can_plan=_can_plan())
+                           pests=ROUND_PESTS, can_plan=_can_plan(),
+                           statuses=list(RoundStatus) if scope.township_wide else list(SEEN_BY_TARGETS))
 
 
 @bp.get("/board")

@@ -81,6 +81,8 @@ def _work_page(round_id: int, target_id: int, *, mop_up: bool):
         return closed
     form = WorkForm(data=None if request.method == "POST" else _work_defaults(round_, mop_up))
     form.prepare(work_queries.held_products(target), work_queries.refusals_of(target, open_only=True) if mop_up else [])
+    if target.unit_id is not None:  # a unit counts its places (处), not households
+        form.households_covered.label.text = _("Places covered")
     if form.validate_on_submit():
         saved, error = attempt(lambda: work.work_record(
             scope=scope, user_id=current_user.id, round_=round_, target=target, now=now_utc(),
