@@ -26,7 +26,7 @@ from hygiene.pests.rounds.forms import RoundForm, chosen_rows, target_table
 from hygiene.pests.rounds.models import ROUND_PESTS, SEASONS, PestRound
 from hygiene.pests.rounds.schemas import round_input
 from hygiene.pests.rounds.status import SEEN_BY_TARGETS, RoundStatus
-from hygiene.pests.rounds.timing import ENDED, RUNNING, UPCOMING, phase_on
+from hygiene.pests.rounds.timing import ENDED, RUNNING, UPCOMING, phase_on, season_of
 from hygiene.pests.rounds.words import (
     AREA_UNIT_LABELS,
     PART_LABELS,
@@ -99,6 +99,10 @@ def _round_form(scope, pest_round: PestRound | None):
     if request.method == "GET":
         form.product_id.data = str(pest_round.product_id or "") if pest_round else ""
         form.request_key.data = secrets.token_hex(16)
+        if pest_round is None:
+            form.season.data = form.season_shown.data = season_of(local_today())
+    elif form.season_shown.data and form.season.data == form.season_shown.data and form.starts_on.data:
+        form.season.data = season_of(form.starts_on.data)  # left at its default: the start month's
     villages, units, counts = queries.place_choices(scope)
     posted = request.form if request.method == "POST" else None
     table = target_table(villages, units, counts, formdata=posted, targets=pest_round.targets if pest_round else ())
