@@ -86,12 +86,12 @@ def level_board(*, scope: Scope, villages: list[Village]) -> LevelBoard:
     from hygiene.pests.levels import meets_hygienic_town
 
     r = MonitoringRecord
-    graded = sa.or_(*(sa.and_(r.pest == pest, r.method.in_(surveys.grading_methods(pest))) for pest in PESTS))
+    by_graded = sa.or_(*(sa.and_(r.pest == pest, r.method.in_(surveys.grading_methods(pest))) for pest in PESTS))
     latest = (sa.select(r.village_id, r.pest, sa.func.max(r.surveyed_on).label("day"))
-              .where(scope.clause(r), graded).group_by(r.village_id, r.pest).subquery())
+              .where(scope.clause(r), by_graded).group_by(r.village_id, r.pest).subquery())
     records = db.session.scalars(sa.select(r).join(latest, sa.and_(
         r.village_id == latest.c.village_id, r.pest == latest.c.pest, r.surveyed_on == latest.c.day))
-        .where(graded).order_by(r.village_id, r.pest, r.id)).all()
+        .where(by_graded).order_by(r.village_id, r.pest, r.id)).all()
     by_village: dict[int, dict[str, list[MonitoringRecord]]] = {}
     for record in records:
         by_village.setdefault(record.village_id, {}).setdefault(record.pest, []).append(record)

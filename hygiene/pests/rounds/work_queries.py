@@ -48,7 +48,7 @@ def covered_of(target: RoundTarget) -> tuple[int, Decimal]:
     households, area = db.session.execute(sa.select(
         sa.func.coalesce(sa.func.sum(RoundWork.households_covered), 0),
         sa.func.coalesce(sa.func.sum(RoundWork.area_covered), 0)).where(RoundWork.target_id == target.id)).one()
-    return int(households), Decimal(str(area))
+    return int(households or 0), Decimal(str(area or 0))
 
 
 def works_of(target: RoundTarget) -> tuple[list[RoundWork], dict[int, list[Photo]]]:
