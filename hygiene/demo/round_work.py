@@ -73,8 +73,9 @@ def _target_work(rng, scope: Scope, office: User | None, round_: PestRound, targ
     first = _amount(target, share)
     refused = _refusals(rng, scope, office, round_, target, 1 if behind else rng.randint(0, 3))
     made = _record(rng, scope, office, round_, target, days[: max(1, len(days) // 2)], WorkKind.COMPLETION, first, [], today)
-    if not behind and len(days) > 1:
-        extra = _amount(target, Decimal(rng.randint(3, 6)) / 100) or first
+    room = _amount(target, Decimal(1)) - first  # a mop-up never takes the target over its target
+    if not behind and len(days) > 1 and room > 0:
+        extra = min(_amount(target, Decimal(rng.randint(3, 6)) / 100) or first, room)
         covered = [r.id for r in refused[: max(0, len(refused) - 1)]]
         made += _record(rng, scope, office, round_, target, days[len(days) // 2:], WorkKind.MOP_UP, extra, covered, today)
     return made

@@ -14,7 +14,7 @@ from hygiene.pests.words import UNIT_WORDS
 def ledger_sheet(scope: Scope, today: date) -> Sheet:
     rows = [(r.name, str(UNIT_WORDS.get(r.unit, r.unit)), decimal_or_none(r.received), decimal_or_none(r.issued),
              decimal_or_none(r.returned), decimal_or_none(r.used), decimal_or_none(r.stock),
-             decimal_or_none(r.minimum_stock), r.expiry.isoformat() if r.expiry else "",
+             decimal_or_none(r.minimum_stock), r.expiry,
              _("Yes") if r.below_minimum else "", _("Yes") if r.expires_soon or r.expired else "")
             for r in queries.ledger_rows(scope, today)]
     return Sheet(_("Supplies ledger"),

@@ -49,7 +49,10 @@ class MovementForm(FlaskForm):
     def prepare(self, villages, units) -> None:
         self.kind.choices = [SelectChoice(k, str(MOVEMENT_KINDS[k])) for k in ENTERED_KINDS]
         self.village_id.choices = [SelectChoice("", "—")] + [SelectChoice(str(v.id), v.name) for v in villages]
-        self.unit_id.choices = [SelectChoice("", "—")] + [SelectChoice(str(u.id), u.name) for u in units]
+        names = {v.id: v.name for v in villages}
+        self.unit_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(u.id), f"{names[u.village_id]} · {u.name}" if u.village_id in names else u.name)
+            for u in units]
 
 
 class MonthsField(SelectMultipleField):

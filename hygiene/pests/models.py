@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hygiene.clock import UTCDateTime, now_utc
 from hygiene.extensions import Model
-from hygiene.places.models import Village
+from hygiene.places.models import Unit, Village
 
 QUANTITY = sa.Numeric(18, 3)  # a thousandth of the unit (quantities.PLACES): kg to the gram
 
@@ -62,6 +62,7 @@ class SupplyMovement(Model):
 
     product: Mapped[PestProduct] = relationship()
     village: Mapped[Village | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()
 
 
 class PestSettings(Model):

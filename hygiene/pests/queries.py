@@ -55,7 +55,7 @@ def product_get(scope: Scope, product_id: int) -> PestProduct:
 def movements_of(scope: Scope, product: PestProduct) -> list[SupplyMovement]:
     """The product's movements the scope may read (a village contact: those of their village)."""
     return list(db.session.scalars(
-        sa.select(SupplyMovement).options(selectinload(SupplyMovement.village))
+        sa.select(SupplyMovement).options(selectinload(SupplyMovement.village), selectinload(SupplyMovement.unit))
         .where(SupplyMovement.product_id == product.id, scope.clause(SupplyMovement))
         .order_by(SupplyMovement.moved_on.desc(), SupplyMovement.id.desc())))
 
@@ -104,8 +104,9 @@ def ledger_rows(scope: Scope, today: date) -> list[Any]:
 def holder_choices(scope: Scope) -> tuple[list[Village], list[Unit]]:
     villages = list(db.session.scalars(sa.select(Village).where(scope.clause(Village), Village.active)
                                        .order_by(Village.name)))
-    units = list(db.session.scalars(sa.select(Unit).where(scope.clause(Unit), Unit.active)
-                                    .order_by(Unit.name).limit(500)))
+    units = list(db.session.scalars(sa.select(Unit).join(Village, Village.id == Unit.village_id)
+                                    .where(scope.clause(Unit), Unit.active)
+                                    .order_by(Village.name, Unit.name, Unit.id).limit(500)))
     return villages, units
 
 

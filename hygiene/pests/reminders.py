@@ -24,6 +24,7 @@ from hygiene.pests.rounds.coverage import TargetCoverage
 from hygiene.pests.rounds.models import PestRound, RoundTarget
 from hygiene.pests.rounds.queries import coverage_stmt
 from hygiene.pests.rounds.status import RoundStatus
+from hygiene.pests.rounds.timing import may_fall_behind
 from hygiene.pests.supplies import EXPIRY_WARNING_DAYS
 from hygiene.pests.words import UNIT_WORDS
 from hygiene.places.models import Unit, Village
@@ -134,8 +135,8 @@ def _round_behind(today: date, now: datetime) -> Iterator[NotifySpec]:
     rounds = [r for r in rounds if rules[r.township_id].in_end_window(r.ends_on, today)]
     targets = _targets([r.id for r in rounds])
     coverage = _coverage([r.id for r in rounds])
-    behind = {r.id: [t for t in targets if t.round_id == r.id and coverage[t.id].behind(r.coverage_goal)]
-              for r in rounds}
+    behind = {r.id: [t for t in targets if t.round_id == r.id and may_fall_behind(r.status, r.starts_on, today)
+                     and coverage[t.id].behind(r.coverage_goal)] for r in rounds}
     contacts = contacts_of([t for late in behind.values() for t in late])
     admins = admins_by_township(r.township_id for r in rounds)
     for pest_round in rounds:

@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from hygiene.core.schemas import InputModel, RecordId, no_control_characters, refusal
+from hygiene.clock import local_today
+from hygiene.core.schemas import InputModel, RecordId, a_date, no_control_characters, refusal
 from hygiene.pests import quantities, supplies
 from hygiene.pests.models import PestProduct, SupplyMovement
 from hygiene.pests.refusals import Refused
@@ -21,6 +22,29 @@ from hygiene.pests.words import refusal_words
 # the movements a person enters on the movement form; "use" is written by the rounds (later)
 ENTERED_KINDS = ("in", "issue", "return")
 MOVEMENT_KINDS = {"in": _l("Stock in"), "issue": _l("Issue"), "use": _l("Use"), "return": _l("Return")}
+
+
+YEARS_AWAY = 2  # pest dates lie within two years of today: nothing older is entered late, nothing later planned
+
+
+def near_today(day: date) -> date:
+    """A date within two years of today, either way (a round's dates)."""
+    if abs((day - local_today()).days) > 366 * YEARS_AWAY:
+        raise refusal(_("Enter a date within two years of today."))
+    return day
+
+
+def not_long_ago(day: date) -> date:
+    """A date of something done: not more than two years back (the future is each form's own words)."""
+    if (local_today() - day).days > 366 * YEARS_AWAY:
+        raise refusal(_("Enter a date within two years of today."))
+    return day
+
+
+def _done_by_now(day: date) -> date:
+    if day > local_today():
+        raise refusal(_("A movement cannot be dated in the future."))
+    return not_long_ago(day)
 
 
 def refused_message(refused: Refused, *, unit: str = "") -> str:
@@ -108,7 +132,7 @@ class ProductInput(InputModel):
 class MovementInput(InputModel):
     kind: Annotated[str, BeforeValidator(_kind)]
     quantity: Annotated[Decimal, BeforeValidator(_amount)]
-    moved_on: date
+    moved_on: Annotated[date, BeforeValidator(a_date), AfterValidator(_done_by_now)]
     village_id: RecordId = None
     unit_id: RecordId = None
     taker_name: Annotated[str, _text(_length(SupplyMovement.taker_name))] = ""

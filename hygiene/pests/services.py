@@ -91,6 +91,8 @@ def _holder(scope: Scope, data: MovementInput) -> tuple[int | None, int | None]:
         unit = db.session.scalar(sa.select(Unit).where(Unit.id == data.unit_id, scope.clause(Unit)))
         if unit is None:
             raise LedgerRefused({"unit_id": _("Choose a value from the list.")})
+        if data.village_id is not None and data.village_id != unit.village_id:
+            raise LedgerRefused({"unit_id": _("Choose a unit of the chosen village, or none.")})
         return unit.village_id, unit.id
     if data.village_id is not None:
         village = db.session.scalar(sa.select(Village).where(Village.id == data.village_id, scope.clause(Village)))

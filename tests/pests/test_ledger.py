@@ -3,6 +3,7 @@ import threading
 import urllib.parse
 import urllib.request
 import uuid
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
 from types import SimpleNamespace
@@ -12,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from hygiene.audit.models import AuditEvent
+from hygiene.clock import local_today
 from hygiene.extensions import db
 from hygiene.pests.models import PestProduct, SupplyMovement
 from tests.rectifications.test_evidence_once import signed_in, status_of
@@ -241,3 +243,55 @@ def test_the_stock_runs_down_to_the_gram_without_drifting(app, client, world, pr
     with app.app_context():
         raw = db.session.scalar(sa.text("SELECT stock FROM pest_product WHERE id = :id"), {"id": product.id})
     assert Decimal(str(raw)) == Decimal("0.05")
+
+
+# --- dates: nothing after today, nothing more than two years back ---------------------------------
+
+TODAY = local_today()
+
+
+@pytest.mark.parametrize(("day", "words"), [
+    (TODAY + timedelta(days=1), "不能晚于今天"),
+    (TODAY.replace(year=TODAY.year - 3), "两年"),
+    ("2019-06-01", "两年"),
+])
+def test_a_movement_out_of_range_is_refused(app, client, product, day, words):
+    before = counts(app)
+    response = move(client, product.id, kind="in", quantity="2", moved_on=str(day))
+    assert response.status_code == 422 and words in response.text
+    assert counts(app) == before
+
+
+def test_a_movement_of_today_or_last_year_is_taken(app, client, product):
+    assert move(client, product.id, kind="in", quantity="2", moved_on=TODAY.isoformat()).status_code == 303
+    last_year = (TODAY - timedelta(days=400)).isoformat()
+    assert move(client, product.id, kind="in", quantity="2", moved_on=last_year).status_code == 303
+
+
+# --- holders: a unit of another village refused, units named with their village; Excel dates ----------
+
+def test_a_unit_of_another_village_is_refused_beside_the_field(app, client, world, product):
+    before = counts(app)
+    response = move(client, product.id, village_id=str(world.a2), unit_id=str(world.unit_a1), taker_name="李四",
+                    signature="李四")
+    assert response.status_code == 422 and "请选择所选村（社区）的单位" in response.text
+    assert counts(app) == before
+
+
+def test_a_unit_of_the_village_is_issued_and_shown_with_its_village(app, client, world, product):
+    page = client.get(f"/supplies/{product.id}").text
+    assert "a1 · a1饭店" in page or "甲一村 · a1饭店" in page
+    response = move(client, product.id, village_id=str(world.a1), unit_id=str(world.unit_a1), taker_name="李四",
+                    signature="李四")
+    assert response.status_code == 303
+    with app.app_context():
+        issued = db.session.scalar(sa.select(SupplyMovement).where(SupplyMovement.kind == "issue"))
+        assert (issued.village_id, issued.unit_id) == (world.a1, world.unit_a1)
+    movements = client.get(f"/supplies/{product.id}").text.split("<h2>")[-1]
+    assert "<th>单位</th>" in movements and "<td>a1饭店</td>" in movements
+
+
+def test_the_excel_ledger_writes_expiry_as_a_date(client, product):
+    sheet = openpyxl.load_workbook(BytesIO(client.get("/supplies/ledger.xlsx").data)).active
+    expiry = list(sheet.iter_rows(values_only=True))[1][8]
+    assert isinstance(expiry, datetime | date) and expiry.strftime("%Y-%m-%d") == "2030-12-31"

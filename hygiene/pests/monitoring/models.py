@@ -37,3 +37,7 @@ class MonitoringRecord(Model):
 
     def __str__(self) -> str:
         return f"{self.surveyed_on} {self.pest}/{self.method}"
+
+    def audit_label(self) -> tuple[str, dict]:
+        """The trail words it in the reader's language (audit_labels.py): 2026-11-29 鼠类 · 粘鼠板法."""
+        return "monitoring_record", {"day": self.surveyed_on.isoformat(), "pest": self.pest, "method": self.method}

@@ -79,16 +79,19 @@ class LevelBoard:
 
 
 def level_board(*, scope: Scope, villages: list[Village]) -> LevelBoard:
-    """Per village and pest, the level of its latest survey day (every method of that day
-    graded together); the township's level per pest pools those latest surveys. Two queries."""
+    """Per village and pest, the level of its latest graded survey day (every graded method of
+    that day together: a later survey by a method the standard does not grade leaves the level
+    as it was, as the history does); the township's level per pest pools those latest surveys.
+    Two queries."""
     from hygiene.pests.levels import meets_hygienic_town
 
     r = MonitoringRecord
+    by_graded = sa.or_(*(sa.and_(r.pest == pest, r.method.in_(surveys.grading_methods(pest))) for pest in PESTS))
     latest = (sa.select(r.village_id, r.pest, sa.func.max(r.surveyed_on).label("day"))
-              .where(scope.clause(r)).group_by(r.village_id, r.pest).subquery())
+              .where(scope.clause(r), by_graded).group_by(r.village_id, r.pest).subquery())
     records = db.session.scalars(sa.select(r).join(latest, sa.and_(
         r.village_id == latest.c.village_id, r.pest == latest.c.pest, r.surveyed_on == latest.c.day))
-        .order_by(r.village_id, r.pest, r.id)).all()
+        .where(by_graded).order_by(r.village_id, r.pest, r.id)).all()
     by_village: dict[int, dict[str, list[MonitoringRecord]]] = {}
     for record in records:
         by_village.setdefault(record.village_id, {}).setdefault(record.pest, []).append(record)

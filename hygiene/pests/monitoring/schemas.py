@@ -10,12 +10,13 @@ from pydantic import AfterValidator, BeforeValidator, Field
 
 from hygiene.clock import local_today
 from hygiene.core.schemas import InputModel, RecordId, a_date, no_control_characters, refusal
+from hygiene.pests.schemas import not_long_ago
 
 
 def _not_ahead(day: date) -> date:
     if day > local_today():
         raise refusal(_("A survey cannot be dated in the future."))
-    return day
+    return not_long_ago(day)
 
 
 def _chosen(value: int | None) -> int | None:

@@ -45,6 +45,7 @@ class RoundForm(FlaskForm):
     note = TextAreaField(_l("Note"))
     all_villages = BooleanField(_l("All villages"))
     request_key = HiddenField()  # one per form shown: sending it twice makes one round
+    season_shown = HiddenField()  # the season the new form was shown with: left so, the start month decides
 
     def prepare(self, products) -> None:
         self.product_id.choices = [SelectChoice("", "—")] + [

@@ -17,8 +17,8 @@ from hygiene.extensions import db
 from hygiene.pests.models import PestProduct
 from hygiene.pests.rounds.coverage import TargetCoverage, coverage_percent
 from hygiene.pests.rounds.models import ROUND_PESTS, SEASONS, PestRound, RoundRefusal, RoundTarget, RoundWork
-from hygiene.pests.rounds.status import RoundStatus, WorkKind
-from hygiene.pests.rounds.timing import RECENT_DAYS
+from hygiene.pests.rounds.status import SEEN_BY_TARGETS, RoundStatus, WorkKind
+from hygiene.pests.rounds.timing import RECENT_DAYS, may_fall_behind
 from hygiene.pests.rounds.words import SQUARE_METRES_PER_MU
 from hygiene.places.models import Household, Unit, Village
 
@@ -118,11 +118,27 @@ class BoardRow:
     behind: bool
 
 
+@dataclass(frozen=True)
+class Part:
+    """One measure of a round's totals: what its targets had to cover and covered, in `measure`
+    ("households" of villages, "places" of units, or "mu" of snail habitat)."""
+
+    measure: str
+    target: Decimal | int
+    covered: Decimal | int
+
+    @property
+    def percent(self) -> Decimal | None:
+        return coverage_percent(self.covered, self.target)
+
+
 @dataclass
 class Totals:
     targets: int = 0
-    households_target: int = 0
+    households_target: int = 0        # villages' households
     households_covered: int = 0       # each target's covered capped at its target
+    places_target: int = 0            # units' places: never added to households
+    places_covered: int = 0
     area_target_mu: Decimal = Decimal(0)
     area_covered_mu: Decimal = Decimal(0)
     works: int = 0
@@ -132,10 +148,18 @@ class Totals:
     last_done_on: date | None = None
 
     @property
+    def parts(self) -> list[Part]:
+        """Each measure the round's targets have, apart: households, places, mu."""
+        parts = [Part("households", self.households_target, self.households_covered),
+                 Part("places", self.places_target, self.places_covered),
+                 Part("mu", self.area_target_mu, self.area_covered_mu)]
+        return [part for part in parts if part.target]
+
+    @property
     def percent(self) -> Decimal | None:
-        if self.area_target_mu:
-            return coverage_percent(self.area_covered_mu, self.area_target_mu)
-        return coverage_percent(self.households_covered, self.households_target)
+        """The first measure's rate (households, else places, else area)."""
+        parts = self.parts
+        return parts[0].percent if parts else None
 
 
 @dataclass(frozen=True)
@@ -144,8 +168,10 @@ class RoundBoard:
     totals: Totals = field(default_factory=Totals)
 
 
-def round_board(*, scope: Scope, pest_round: PestRound) -> RoundBoard:
-    """Each target of the round the scope sees with its coverage, behind first (one query)."""
+def round_board(*, scope: Scope, pest_round: PestRound, today: date) -> RoundBoard:
+    """Each target of the round the scope sees with its coverage, behind first (one query); none
+    is behind before the round has been announced and has started (timing.may_fall_behind)."""
+    counts = may_fall_behind(pest_round.status, pest_round.starts_on, today)
     stmt = (coverage_stmt(sa.and_(RoundTarget.round_id == pest_round.id, scope.clause(RoundTarget)))
             .add_columns(Village.name, Unit.name)
             .join(Village, Village.id == RoundTarget.village_id)
@@ -153,7 +179,7 @@ def round_board(*, scope: Scope, pest_round: PestRound) -> RoundBoard:
     rows = []
     for row in db.session.execute(stmt):
         coverage = coverage_of(row)
-        rows.append(BoardRow(coverage, row[-2], row[-1], coverage.behind(pest_round.coverage_goal)))
+        rows.append(BoardRow(coverage, row[-2], row[-1], counts and coverage.behind(pest_round.coverage_goal)))
     rows.sort(key=lambda r: (not r.behind, r.coverage.percent or Decimal(0), r.village, r.unit or ""))
     return RoundBoard(rows, totals_of(rows))
 
@@ -181,6 +207,9 @@ def totals_of(rows: list[BoardRow]) -> Totals:
         if c.by_area:
             totals.area_target_mu += in_mu(c.area_target, c.area_unit)
             totals.area_covered_mu += in_mu(min(c.area_covered, Decimal(c.area_target or 0)), c.area_unit)
+        elif c.unit_id is not None:
+            totals.places_target += c.households_target or 0
+            totals.places_covered += min(c.households_covered, c.households_target or 0)
         else:
             totals.households_target += c.households_target or 0
             totals.households_covered += min(c.households_covered, c.households_target or 0)
@@ -237,7 +266,7 @@ def township_board(*, scope: Scope, today: date) -> TownshipBoard:
     ids = [r.id for r in rounds]
     cells: dict[tuple[int, int], Cell] = {}
     if ids:
-        for row in db.session.execute(_cells_stmt(scope, ids)):
+        for row in db.session.execute(_cells_stmt(scope, ids, today)):
             cells[(row.round_id, row.village_id)] = Cell(Decimal(row.aim or 0), Decimal(row.covered or 0),
                                                          int(row.targets), int(row.units or 0), int(row.behind or 0),
                                                          int(row.open_refusals or 0))
@@ -246,16 +275,19 @@ def township_board(*, scope: Scope, today: date) -> TownshipBoard:
     return TownshipBoard(rounds, villages, cells)
 
 
-def _cells_stmt(scope: Scope, round_ids: list[int]) -> sa.Select:
+def _cells_stmt(scope: Scope, round_ids: list[int], today: date) -> sa.Select:
     """Targets of the rounds summed per round and village, in SQL: the village's own target gives
-    the coverage (units are counted apart); a target is behind below its round's goal or with no work."""
+    the coverage (units are counted apart); a target is behind below its round's goal or with no work,
+    once the round may fall behind (timing.may_fall_behind, in SQL: the board's rounds are all seen
+    by their targets, so it is the start)."""
     sub = coverage_stmt(sa.and_(RoundTarget.round_id.in_(round_ids), scope.clause(RoundTarget))) \
         .add_columns(RoundTarget.round_id.label("round_id")).subquery()
     c = dict(zip((*COVERAGE_COLUMNS, "round_id"), sub.c, strict=True))
     aim = sa.case((c["area_target"].is_not(None), c["area_target"]), else_=c["households_target"])
     done = sa.case((c["area_target"].is_not(None), c["area_covered"]), else_=c["households_covered"])
     own = c["unit_id"].is_(None)
-    behind = sa.or_(c["works"] == 0, sa.and_(aim > 0, done * 100 < PestRound.coverage_goal * aim))
+    behind = sa.and_(PestRound.status.in_(sorted(SEEN_BY_TARGETS)), PestRound.starts_on <= today,
+                     sa.or_(c["works"] == 0, sa.and_(aim > 0, done * 100 < PestRound.coverage_goal * aim)))
     return (sa.select(c["round_id"], c["village_id"],
                       sa.func.sum(sa.case((own, aim), else_=0)).label("aim"),
                       sa.func.sum(sa.case((own, sa.case((done > aim, aim), else_=done)), else_=0)).label("covered"),

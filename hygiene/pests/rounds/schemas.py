@@ -12,15 +12,14 @@ from typing import Annotated, Any
 from flask_babel import gettext as _
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from hygiene.clock import local_today
 from hygiene.core.schemas import InputModel, RecordId, a_date, no_control_characters, parse_input, refusal
 from hygiene.errors import InvalidFields
 from hygiene.pests.rounds.models import AREA_UNITS, ROUND_PESTS, SEASONS, UNIFIED_RULES, PestRound
+from hygiene.pests.schemas import near_today
 from hygiene.places.rules import clean_text
 from hygiene.places.schemas import Clean, Required, fits
 
 MAX_DAYS = 183           # a round lasts half a year at most
-YEARS_AWAY = 2           # and starts within two years of today
 MAX_HOUSEHOLDS = 100_000
 MAX_AREA = Decimal(10_000_000)
 DEFAULT_GOAL = Decimal(95)
@@ -73,11 +72,6 @@ def _goal(value: object) -> Decimal:
     return goal
 
 
-def _near(day: date) -> date:
-    today = local_today()
-    if abs((day - today).days) > 366 * YEARS_AWAY:
-        raise refusal(_("Enter a date within two years of today."))
-    return day
 
 
 Text = BeforeValidator(lambda value: no_control_characters(clean_text(value)))
@@ -90,8 +84,8 @@ class RoundInput(InputModel):
     pests: Annotated[list[str], _keys(ROUND_PESTS, at_least_one=lambda: _("Tick what the round controls.")),
                      AfterValidator(_snail_alone)]
     season: Annotated[str, _one_of(SEASONS)]
-    starts_on: Annotated[date, BeforeValidator(a_date), AfterValidator(_near)]
-    ends_on: Annotated[date, BeforeValidator(a_date), AfterValidator(_near)]
+    starts_on: Annotated[date, BeforeValidator(a_date), AfterValidator(near_today)]
+    ends_on: Annotated[date, BeforeValidator(a_date), AfterValidator(near_today)]
     method: Annotated[str, fits(PestRound.method), Text] = ""
     product_id: RecordId = None
     dose: Annotated[str, fits(PestRound.dose), Text] = ""

@@ -25,10 +25,11 @@ from hygiene.pests.rounds import queries, services
 from hygiene.pests.rounds.forms import RoundForm, chosen_rows, target_table
 from hygiene.pests.rounds.models import ROUND_PESTS, SEASONS, PestRound
 from hygiene.pests.rounds.schemas import round_input
-from hygiene.pests.rounds.status import RoundStatus
-from hygiene.pests.rounds.timing import ENDED, RUNNING, UPCOMING, phase_on
+from hygiene.pests.rounds.status import SEEN_BY_TARGETS, RoundStatus
+from hygiene.pests.rounds.timing import ENDED, RUNNING, UPCOMING, phase_on, season_of
 from hygiene.pests.rounds.words import (
     AREA_UNIT_LABELS,
+    PART_LABELS,
     ROUND_PEST_LABELS,
     RULE_LABELS,
     SEASON_LABELS,
@@ -50,7 +51,8 @@ def _signed_in() -> None:
 def _words() -> dict:
     return {"PEST_LABELS": ROUND_PEST_LABELS, "SEASON_LABELS": SEASON_LABELS, "RULE_LABELS": RULE_LABELS,
             "AREA_UNIT_LABELS": AREA_UNIT_LABELS, "pests_text": pests_text, "RoundStatus": RoundStatus,
-            "target_url": target_url, "rules_text": rules_text, "amount": amount}
+            "target_url": target_url, "rules_text": rules_text, "amount": amount,
+            "PART_LABELS": PART_LABELS}
 
 
 def target_url(round_id: int, target_id: int) -> str:
@@ -65,7 +67,8 @@ def round_list():
     say_left_out(unread)
     page = paginated(queries.round_list_stmt(scope=scope, filters=filters), per_page=20)
     return render_template("pests/rounds/list.html", page=page, filters=filters, seasons=SEASONS,
-                           pests=ROUND_PESTS, statuses=RoundStatus, can_plan=_can_plan())
+                           pests=ROUND_PESTS, can_plan=_can_plan(),
+                           statuses=list(RoundStatus) if scope.township_wide else list(SEEN_BY_TARGETS))
 
 
 @bp.get("/board")
@@ -96,6 +99,10 @@ def _round_form(scope, pest_round: PestRound | None):
     if request.method == "GET":
         form.product_id.data = str(pest_round.product_id or "") if pest_round else ""
         form.request_key.data = secrets.token_hex(16)
+        if pest_round is None:
+            form.season.data = form.season_shown.data = season_of(local_today())
+    elif form.season_shown.data and form.season.data == form.season_shown.data and form.starts_on.data:
+        form.season.data = season_of(form.starts_on.data)  # left at its default: the start month's
     villages, units, counts = queries.place_choices(scope)
     posted = request.form if request.method == "POST" else None
     table = target_table(villages, units, counts, formdata=posted, targets=pest_round.targets if pest_round else ())
@@ -137,7 +144,7 @@ def round_detail(round_id: int):
     scope = current_scope()
     pest_round = queries.round_get(scope=scope, round_id=round_id)
     return render_template("pests/rounds/detail.html", pest_round=pest_round,
-                           board=queries.round_board(scope=scope, pest_round=pest_round),
+                           board=queries.round_board(scope=scope, pest_round=pest_round, today=local_today()),
                            phase=PHASE_WORDS[phase_on(pest_round.starts_on, pest_round.ends_on, local_today())](),
                            can_plan=_can_plan(), editable=pest_round.status in services.EDITABLE,
                            moves=[(move, MOVE_BUTTONS[move]()) for move, step in services.MOVES.items()
@@ -150,6 +157,10 @@ def _move_view(move: str):
         scope = current_scope()
         pest_round = queries.round_get(scope=scope, round_id=round_id)
         back = url_for(".round_detail", round_id=pest_round.id)
+        if move in CONFIRMED and request.form.get("confirmed") != "1" and _can_plan() \
+                and services.MOVES[move].allows(pest_round.status):
+            return render_template("pests/rounds/confirm_move.html", pest_round=pest_round, move=move,
+                                   question=CONFIRMED[move](), button=MOVE_BUTTONS[move](), back=back)
         return form_step(lambda: services.round_move(scope=scope, actor_id=current_user.id, pest_round=pest_round,
                                                      move=move, now=now_utc()),
                          done=MOVE_DONE[move](), back=back)
@@ -164,6 +175,9 @@ MOVE_DONE = {"announce": lambda: _("The round is announced: its villages and uni
              "close": lambda: _("The round is closed."),
              "reopen": lambda: _("The round is open again for work."),
              "cancel": lambda: _("The round is cancelled.")}
+# moves with no way back ask first: the button posts, the page asks, the second post moves
+CONFIRMED = {"cancel": lambda: _("Cancel this round? This cannot be undone: its villages and units stop "
+                                 "seeing it, and no more work can be recorded on it.")}
 for _move in services.MOVES:
     bp.add_url_rule(f"/<int:round_id>/{_move}", endpoint=f"round_{_move}", view_func=_move_view(_move),
                     methods=["POST"])

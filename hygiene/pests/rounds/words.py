@@ -13,6 +13,8 @@ RULE_LABELS = {"organisation": _l("Unified organisation"), "time": _l("Unified t
                "method": _l("Unified method"), "product": _l("Unified product"),
                "standard": _l("Unified standard")}
 AREA_UNIT_LABELS = {"mu": _l("mu"), "m2": _l("m²")}
+# the measures of a round's totals (queries.Totals.parts), each totalled apart
+PART_LABELS = {"households": _l("households"), "places": _l("places"), "mu": _l("mu")}
 SQUARE_METRES_PER_MU = 2000 / 3  # 1 亩 = 666.67 m²
 
 

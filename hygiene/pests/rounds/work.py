@@ -32,6 +32,7 @@ from hygiene.pests.refusals import Refused
 from hygiene.pests.rounds import work_queries
 from hygiene.pests.rounds.models import PestRound, RoundRefusal, RoundTarget, RoundWork
 from hygiene.pests.rounds.status import RoundStatus, WorkKind
+from hygiene.pests.rounds.words import AREA_UNIT_LABELS
 from hygiene.pests.rounds.work_schemas import RefusalInput, WorkInput
 from hygiene.pests.words import UNIT_WORDS
 from hygiene.places.models import Household, Unit, Village
@@ -62,15 +63,21 @@ def _require(allowed: bool) -> None:
         raise Forbidden(_("Only the target's own contacts and the hygiene office record this round's work."))
 
 
+def not_open(round_: PestRound) -> str | None:
+    """Why nothing can be recorded on the round now, or None while it is announced."""
+    if round_.status == RoundStatus.ANNOUNCED:
+        return None
+    if round_.status == RoundStatus.PLANNED:
+        return _("This round has not been announced yet; nothing can be recorded.")
+    if round_.status == RoundStatus.CLOSED:
+        return _("This round is closed; nothing more can be recorded.")
+    return _("This round was cancelled; nothing can be recorded.")
+
+
 def _require_announced(round_: PestRound) -> None:
     """Work, mop-ups and refusals are recorded only while the round is announced."""
-    if round_.status == RoundStatus.ANNOUNCED:
-        return
-    if round_.status == RoundStatus.PLANNED:
-        raise DomainError(_("This round has not been announced yet; nothing can be recorded."))
-    if round_.status == RoundStatus.CLOSED:
-        raise DomainError(_("This round is closed; nothing more can be recorded."))
-    raise DomainError(_("This round was cancelled; nothing can be recorded."))
+    if (why := not_open(round_)) is not None:
+        raise DomainError(why)
 
 
 def _lock(model: type[Unit] | type[Village] | type[RoundTarget], row_id: int) -> None:
@@ -117,12 +124,31 @@ def _amount_errors(round_: PestRound, target: RoundTarget, data: WorkInput) -> d
         return errors
     if data.households_covered is None:
         errors["households_covered"] = _("Enter the households covered.")
-    elif target.households_target is not None and data.households_covered > target.households_target:
-        errors["households_covered"] = _("More than the %(n)d households this target has.",
-                                         n=target.households_target)
     if data.area_covered is not None and not SPRAYED.intersection(round_.pests):
         errors["area_covered"] = _("This round places baits; it sprays no area.")
     return errors
+
+
+def _room_errors(round_: PestRound, target: RoundTarget, data: WorkInput) -> dict[str, str]:
+    """Work (a mop-up too) never takes the target's covered total over its target: read after the
+    holder's lock, so two posts at once see each other's work."""
+    households, area = work_queries.covered_of(target)
+    if round_.by_area:
+        if target.area_target is None or data.area_covered is None:
+            return {}
+        left = max(Decimal(target.area_target) - area, Decimal(0))
+        if data.area_covered <= left:
+            return {}
+        return {"area_covered": _("This target has %(n)s %(unit)s left to cover.", n=_text(left),
+                                  unit=str(AREA_UNIT_LABELS.get(target.area_unit or "", target.area_unit or "")))}
+    if target.households_target is None or data.households_covered is None:
+        return {}
+    rest = max(target.households_target - households, 0)
+    if data.households_covered <= rest:
+        return {}
+    if target.unit_id is not None:
+        return {"households_covered": _("This target has %(n)d places left to cover.", n=rest)}
+    return {"households_covered": _("This target has %(n)d households left to cover.", n=rest)}
 
 
 def _product_errors(target: RoundTarget, data: WorkInput) -> tuple[PestProduct | None, dict[str, str]]:
@@ -180,7 +206,7 @@ def work_record(*, scope: Scope, user_id: int | None, round_: PestRound, target:
     db.session.refresh(round_)
     _require_announced(round_)
     product, product_errors = _product_errors(target, data)
-    errors |= product_errors | _resolve_errors(target, data)
+    errors = _room_errors(round_, target, data) | errors | product_errors | _resolve_errors(target, data)
     if errors:
         raise WorkRefused(errors)
     work = _work_new(scope, user_id, round_, target, data, product, now)

@@ -43,6 +43,14 @@ def target_coverage(target: RoundTarget) -> TargetCoverage | None:
     return next((c for c in round_coverage(target.round_id) if c.target_id == target.id), None)
 
 
+def covered_of(target: RoundTarget) -> tuple[int, Decimal]:
+    """What the target's work has covered so far: households (or places) and area."""
+    households, area = db.session.execute(sa.select(
+        sa.func.coalesce(sa.func.sum(RoundWork.households_covered), 0),
+        sa.func.coalesce(sa.func.sum(RoundWork.area_covered), 0)).where(RoundWork.target_id == target.id)).one()
+    return int(households or 0), Decimal(str(area or 0))
+
+
 def works_of(target: RoundTarget) -> tuple[list[RoundWork], dict[int, list[Photo]]]:
     """The target's work, newest first, and each record's photos (two queries)."""
     works = list(db.session.scalars(sa.select(RoundWork).where(RoundWork.target_id == target.id)

@@ -15,6 +15,7 @@ from hygiene.core.schemas import parse_input
 from hygiene.core.web import attempt, current_scope, form_step, photo_limits, photo_store, show_refusal
 from hygiene.pests.rounds import work, work_queries
 from hygiene.pests.rounds.status import RoundStatus, WorkKind
+from hygiene.pests.rounds.timing import may_fall_behind
 from hygiene.pests.rounds.work_forms import RefusalForm, WorkForm
 from hygiene.pests.rounds.work_schemas import REASON_LABELS, RefusalInput, WorkInput
 from hygiene.pests.words import PEST_LABELS
@@ -50,8 +51,11 @@ def target_page(round_id: int, target_id: int):
     scope = current_scope()
     round_, target = _loaded(round_id, target_id)
     works, photos = work_queries.works_of(target)
+    coverage = work_queries.target_coverage(target)
+    behind = coverage is not None and may_fall_behind(round_.status, round_.starts_on, local_today()) \
+        and coverage.behind(round_.coverage_goal)
     return render_template("pests/rounds/target.html", round=round_, target=target, works=works, photos=photos,
-                           coverage=work_queries.target_coverage(target),
+                           coverage=coverage, behind=behind,
                            refusals=work_queries.refusals_of(target),
                            records=work.may_record(scope, target) and round_.status == RoundStatus.ANNOUNCED,
                            corrects=work.may_correct(scope, target) and round_.status == RoundStatus.ANNOUNCED)
@@ -73,8 +77,12 @@ def _work_page(round_id: int, target_id: int, *, mop_up: bool):
     round_, target = _loaded(round_id, target_id)
     if not work.may_record(scope, target):
         abort(403)
+    if request.method == "GET" and (closed := _not_open(round_, target)) is not None:
+        return closed
     form = WorkForm(data=None if request.method == "POST" else _work_defaults(round_, mop_up))
     form.prepare(work_queries.held_products(target), work_queries.refusals_of(target, open_only=True) if mop_up else [])
+    if target.unit_id is not None:  # a unit counts its places (处), not households
+        form.households_covered.label.text = _("Places covered")
     if form.validate_on_submit():
         saved, error = attempt(lambda: work.work_record(
             scope=scope, user_id=current_user.id, round_=round_, target=target, now=now_utc(),
@@ -91,6 +99,15 @@ def _work_page(round_id: int, target_id: int, *, mop_up: bool):
                            mop_up=mop_up), status
 
 
+def _not_open(round_, target):
+    """A form of a round that takes no work is not shown: back to the target's page, saying why."""
+    why = work.not_open(round_)
+    if why is None:
+        return None
+    flash(why, "error")
+    return redirect(url_for(".target_page", round_id=round_.id, target_id=target.id), 303)
+
+
 def _work_defaults(round_, mop_up: bool) -> dict:
     today = local_today()
     day = min(max(today, round_.starts_on), round_.ends_on)
@@ -104,6 +121,8 @@ def refusal_new(round_id: int, target_id: int):
     round_, target = _loaded(round_id, target_id)
     if not work.may_record(scope, target):
         abort(403)
+    if request.method == "GET" and (closed := _not_open(round_, target)) is not None:
+        return closed
     form = RefusalForm()
     form.prepare(work_queries.households_of(target))
     if form.validate_on_submit():

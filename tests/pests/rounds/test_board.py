@@ -46,7 +46,7 @@ def test_announce_close_reopen_and_cancel_move_the_round_and_are_audited(app, cl
     client = login("admin_a")
     for move, status in (("announce", "announced"), ("close", "closed"), ("reopen", "announced"),
                          ("cancel", "cancelled")):
-        response = client.post(f"/pests/rounds/{round_id}/{move}")
+        response = client.post(f"/pests/rounds/{round_id}/{move}", data={"confirmed": "1"})
         assert response.status_code == 303
         assert rounds(app)[0].status == status, move
     made = rounds(app)[0]
@@ -108,7 +108,9 @@ def test_the_round_page_shows_each_targets_coverage_behind_first_with_totals(app
     assert "100.00%" in coverage and "2026-10-25" in coverage
     assert f'href="/pests/rounds/{round_id}/targets/{unit_target}"' in coverage
     totals = coverage[coverage.index("合计(3)"):]
-    assert "51" in totals and "31" in totals and "60.78%" in totals  # (30 + 1) of (30 + 20 + 1)
+    # households and places apart, never 51 of mixed 农户 and 处: 30 of 50 households, 1 of 1 place
+    assert "50 农户" in totals and "30 农户" in totals and "60.00%" in totals
+    assert "1 处" in totals and "100.00%" in totals and "51" not in totals
 
 
 def test_a_snail_rounds_totals_are_in_mu(app, client, login, world):

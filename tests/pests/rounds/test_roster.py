@@ -23,7 +23,10 @@ def test_the_roster_has_a_row_per_target_with_its_coverage(app, client, login, w
     rows = sheet_rows(response)
     assert "2026年秋季统一灭鼠" in rows[0][0] and "目标 95%" in rows[0][0]  # the caption
     assert rows[1][:6] == ("村/社区", "单位", "应覆盖", "计量单位", "已覆盖", "覆盖率")
-    body = rows[2:]
+    body, totals = rows[2:5], rows[5:]
+    assert [t[0] for t in totals] == ["合计(3)", "合计(3)"]  # households and places, apart
+    assert totals[0][2:6] == (50, "农户", 28, Decimal("56")) and totals[0][6:9] == (3, 1, 1)
+    assert totals[1][2:6] == (1, "处", 1, Decimal(100))
     assert [r[0] for r in body] == ["甲二村", "甲一村", "甲一村"]  # behind first, the lowest first
     a1 = body[1]
     assert a1[1] in (None, "") and a1[2] == 30 and a1[3] == "农户" and a1[4] == 28

@@ -158,7 +158,7 @@ BAD = [
     ({"households_covered": "三十"}, "households_covered", "请输入整数"),
     ({"households_covered": "1e9"}, "households_covered", "请输入整数"),
     ({"households_covered": "99999999999999999999"}, "households_covered", "数字太大"),
-    ({"households_covered": "51"}, "households_covered", "50"),
+    ({"households_covered": "51"}, "households_covered", "本对象还剩 2 户未覆盖"),
     ({"households_covered": ""}, "households_covered", "请填写覆盖户数"),
     ({"baits_placed": "-1"}, "baits_placed", "不能为负数"),
     ({"quantity_used": "-2"}, "quantity_used", "不能为负数"),
