@@ -19,6 +19,7 @@ from hygiene.inspections.models import Inspection
 from hygiene.toilets.models import HouseholdToilet, PublicToiletProject
 from hygiene.toilets.schemas import AcceptanceRequestInput, StepInput, VerdictInput
 from hygiene.toilets.services import Photos, _attach, _is_new, _office, skipped_message, stage_move
+from hygiene.toilets.stage_dates import move_date_refusal
 from hygiene.toilets.status import ACCEPT, FAIL, ToiletStage
 
 CHECKLIST = "household_toilet"
@@ -37,6 +38,9 @@ def acceptance_request(*, scope: Scope, actor_id: int, toilet: HouseholdToilet, 
         raise DomainError(skipped_message(toilet, ACCEPT))
     if toilet.acceptance_inspection_id is not None:
         raise DomainError(_("An acceptance inspection has already been asked for."))
+    if (too_early := move_date_refusal(data.happened_on, previous=toilet.stage_on,
+                                       today=_local_day(now))) is not None:
+        raise InvalidFields({"happened_on": too_early})
     template = acceptance_template(CHECKLIST)
     if template is None:
         raise DomainError(_("The household toilet acceptance checklist is not installed."))
@@ -75,7 +79,8 @@ def toilet_follow_publish(*, inspection: Inspection, actor_id: int | None, now: 
     if toilet is None or toilet.stage != ToiletStage.COMPLETED:
         return
     day = inspection.planned_date if inspection.submitted_at is None else _local_day(inspection.submitted_at)
-    step = StepInput(happened_on=min(day, _local_day(now)), note="")
+    # never before the completion it follows (an inspection planned earlier and filled late)
+    step = StepInput(happened_on=max(min(day, _local_day(now)), toilet.stage_on), note="")
     if inspection.passed:
         stage_move(toilet, ACCEPT, actor_id=actor_id, data=step, now=now,
                    values={"accepted_on": step.happened_on, "failed_reasons": []})

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
 from hygiene.audit.services import audit_record, snapshot
+from hygiene.clock import local_today
 from hygiene.core.status import Transition
 from hygiene.errors import DomainError, Forbidden, InvalidFields
 from hygiene.extensions import db
@@ -25,6 +26,7 @@ from hygiene.media.store import PhotoStore
 from hygiene.places.models import Household, Village
 from hygiene.toilets.kinds import TOILET_TYPES
 from hygiene.toilets.models import HouseholdToilet, PublicToiletProject, ToiletStageEvent, ToiletTask
+from hygiene.toilets.stage_dates import move_date_refusal
 from hygiene.toilets.schemas import PlanInput, PublicNewInput, StepInput, ToiletNewInput, money
 from hygiene.toilets.status import (
     COMPLETE,
@@ -197,6 +199,9 @@ def stage_move(record: Record, move: Transition, *, actor_id: int | None, data: 
         return None
     if not move.allows(record.stage):
         raise DomainError(refused or skipped_message(record, move))
+    if (too_early := move_date_refusal(data.happened_on, previous=record.stage_on,
+                                       today=local_today(now))) is not None:
+        raise InvalidFields({"happened_on": too_early})
     event = ToiletStageEvent(township_id=record.township_id, village_id=record.village_id, from_stage=record.stage,
                              to_stage=move.target, happened_on=data.happened_on, reasons=list(reasons),
                              note=data.note, actor_id=actor_id, request_key=data.request_key, **_owner(record))

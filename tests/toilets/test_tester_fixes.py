@@ -1,0 +1,42 @@
+"""What a tester found walking toilet renovation (issue 11), each fixed and kept fixed."""
+from datetime import date, timedelta
+
+import pytest
+
+from hygiene.clock import local_today
+from hygiene.toilets.stage_dates import move_date_refusal
+from hygiene.toilets.status import ToiletStage
+from tests.toilets import test_public_projects as public
+from tests.toilets.test_toilet_pages import add, made_id, make_tasks, step, toilet_of
+
+
+@pytest.fixture
+def tasks(app, world):
+    return make_tasks(app, world)
+
+
+def test_the_date_rule_wants_each_stage_on_or_after_the_one_before_and_not_ahead():
+    today = date(2026, 11, 29)
+    assert move_date_refusal(today, previous=today, today=today) is None
+    assert move_date_refusal(date(2026, 11, 28), previous=date(2026, 11, 29), today=today) is not None
+    assert move_date_refusal(date(2026, 11, 30), previous=None, today=today) is not None
+
+
+def test_a_household_move_dated_before_the_previous_stage_is_refused_beside_the_date(app, client, login, world,
+                                                                                   tasks):
+    login("village_a1")
+    today = local_today()
+    toilet_id = made_id(add(client, world, world.household_a1, surveyed_on=today.isoformat()))
+    early = (today - timedelta(days=3)).isoformat()
+    refused = step(client, toilet_id, "plan", toilet_type="three_compartment", happened_on=early)
+    assert refused.status_code == 422 and "早于上一阶段" in refused.text and today.isoformat() in refused.text
+    assert toilet_of(app, toilet_id).stage == ToiletStage.SURVEYED
+    assert step(client, toilet_id, "plan", toilet_type="three_compartment").status_code == 303
+
+
+def test_a_public_move_dated_before_the_previous_stage_is_refused(app, client, login, world, tasks):
+    login("admin_a")
+    project_id = made_id(public.new(client, world))
+    refused = public.step(client, project_id, "plan", happened_on=(local_today() - timedelta(days=1)).isoformat())
+    assert refused.status_code == 422 and "早于上一阶段" in refused.text
+    assert public.project_of(app, project_id).stage == ToiletStage.SURVEYED
