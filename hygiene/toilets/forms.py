@@ -21,13 +21,15 @@ from wtforms.validators import Optional
 from hygiene.clock import local_today
 from hygiene.toilets.kinds import TOILET_TYPES
 
+NOTE_MAX = 2000  # toilets.schemas.Text
+
 
 class ToiletNewForm(FlaskForm):
     village_id = SelectField(_l("Village / community"), choices=[], validate_choice=False)
     year = HiddenField()
     household_id = SelectField(_l("Household (from the register)"), choices=[], validate_choice=False)
     surveyed_on = DateField(_l("Surveyed on"), validators=[Optional()], default=local_today)
-    note = TextAreaField(_l("Note"))
+    note = TextAreaField(_l("Note"), render_kw={"maxlength": NOTE_MAX})
     request_key = HiddenField()  # one per form shown: sending it twice makes one record
 
 
@@ -37,18 +39,18 @@ WORK_LABELS = {"repair": _l("Repair"), "new": _l("New build")}  # a public toile
 class PublicNewForm(FlaskForm):
     village_id = SelectField(_l("Village / community"), choices=[], validate_choice=False)
     year = HiddenField()
-    name = StringField(_l("Public toilet"))
-    location = StringField(_l("Location"))
+    name = StringField(_l("Public toilet"), render_kw={"maxlength": 100})
+    location = StringField(_l("Location"), render_kw={"maxlength": 200})
     work = SelectField(_l("Work"), choices=[SelectChoice(key, label) for key, label in WORK_LABELS.items()],
                        validate_choice=False)
     surveyed_on = DateField(_l("Surveyed on"), validators=[Optional()], default=local_today)
-    note = TextAreaField(_l("Note"))
+    note = TextAreaField(_l("Note"), render_kw={"maxlength": NOTE_MAX})
     request_key = HiddenField()
 
 
 class StepForm(FlaskForm):
     happened_on = DateField(_l("Date"), validators=[Optional()], default=local_today)
-    note = TextAreaField(_l("Note"))
+    note = TextAreaField(_l("Note"), render_kw={"maxlength": NOTE_MAX})
     request_key = HiddenField()
 
 
@@ -62,7 +64,7 @@ class PlanForm(StepForm):
 
 
 class ExcludeForm(StepForm):
-    note = TextAreaField(_l("Reason"))
+    note = TextAreaField(_l("Reason"), render_kw={"maxlength": NOTE_MAX})
 
 
 class AcceptanceRequestForm(StepForm):
@@ -73,7 +75,7 @@ class AcceptanceRequestForm(StepForm):
 class VerdictForm(StepForm):
     result = RadioField(_l("Acceptance"), choices=[SelectChoice("pass", _l("Passed")), SelectChoice("fail", _l("Failed"))],
                         validate_choice=False)
-    reasons = TextAreaField(_l("Reasons it failed (one a line)"))
+    reasons = TextAreaField(_l("Reasons it failed (one a line)"), render_kw={"maxlength": NOTE_MAX})
 
 
 class ImportForm(FlaskForm):

@@ -40,3 +40,17 @@ def test_a_public_move_dated_before_the_previous_stage_is_refused(app, client, l
     refused = public.step(client, project_id, "plan", happened_on=(local_today() - timedelta(days=1)).isoformat())
     assert refused.status_code == 422 and "早于上一阶段" in refused.text
     assert public.project_of(app, project_id).stage == ToiletStage.SURVEYED
+
+
+def test_over_long_text_is_refused_in_chinese_and_the_inputs_have_a_maxlength(app, client, login, world, tasks):
+    login("admin_a")
+    refused = public.new(client, world, name="厕" * 500)
+    assert refused.status_code == 422 and "最多100个字" in refused.text and "validation" not in refused.text
+    refused = public.new(client, world, location="东" * 500)
+    assert refused.status_code == 422 and "最多200个字" in refused.text
+    page = client.get("/toilets/public/new").text
+    assert 'maxlength="100"' in page and 'maxlength="200"' in page and 'maxlength="2000"' in page
+    toilet_id = made_id(add(client, world, world.household_a1))
+    refused = step(client, toilet_id, "exclude", note="空" * 2500)
+    assert refused.status_code == 422 and "最多2000个字" in refused.text
+    assert toilet_of(app, toilet_id).stage == ToiletStage.SURVEYED
