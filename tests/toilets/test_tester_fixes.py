@@ -7,7 +7,7 @@ from hygiene.clock import local_today
 from hygiene.toilets.stage_dates import move_date_refusal
 from hygiene.toilets.status import ToiletStage
 from tests.toilets import test_public_projects as public
-from tests.toilets.test_toilet_pages import add, made_id, make_tasks, step, toilet_of
+from tests.toilets.test_toilet_pages import add, built, made_id, make_tasks, step, toilet_of
 
 
 @pytest.fixture
@@ -54,3 +54,30 @@ def test_over_long_text_is_refused_in_chinese_and_the_inputs_have_a_maxlength(ap
     refused = step(client, toilet_id, "exclude", note="空" * 2500)
     assert refused.status_code == 422 and "最多2000个字" in refused.text
     assert toilet_of(app, toilet_id).stage == ToiletStage.SURVEYED
+
+
+def test_an_acceptance_inspection_counts_in_no_ranking_and_its_publish_says_so(app, client, login, world, tasks):
+    from hygiene.checklists.services import templates_install_builtin
+    from hygiene.core.periods import parse_period
+    from hygiene.extensions import db
+    from hygiene.rankings.components import Subject, inspection_mean
+    from tests.toilets.test_acceptance import ask, fill_and_publish, inspection_of
+
+    with app.app_context():
+        templates_install_builtin()
+        db.session.commit()
+    login("admin_a")
+    toilet_id = built(client, world, world.household_a1)
+    assert ask(client, world, toilet_id).status_code == 303
+    inspection_id = inspection_of(app, toilet_id)
+    fill_and_publish(app, world, inspection_id)
+    assert toilet_of(app, toilet_id).stage == ToiletStage.ACCEPTED
+    with app.app_context():
+        month = parse_period(local_today().strftime("%Y-%m"))
+        assert world.a1 not in inspection_mean(Subject(world.ta, "villages"), month)
+    second = built(client, world, tasks.second_a1)
+    assert ask(client, world, second).status_code == 303
+    fill_and_publish(app, world, inspection_of(app, second), publish=False)
+    page = client.post(f"/inspections/{inspection_of(app, second)}/review",
+                       data={"action": "publish"}, follow_redirects=True).text
+    assert "不计入排名" in page and "得分计入排名" not in page
