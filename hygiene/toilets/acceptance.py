@@ -67,9 +67,24 @@ def _toilet_of(inspection: Inspection) -> HouseholdToilet | None:
 
 
 def failed_reasons(inspection: Inspection) -> list[str]:
-    """The texts of the items that did not pass."""
-    return [a.item.text for a in sorted(inspection.answers, key=lambda a: a.item.position)
+    """The items that did not pass, each with the inspector's note: "<item> — <note>". An item's
+    text is its pass wording (满水试验无渗漏), so the pages show each reason as "不合格：<reason>"."""
+    return [f"{a.item.text} — {a.note.strip()}" if a.note and a.note.strip() else a.item.text
+            for a in sorted(inspection.answers, key=lambda a: a.item.position)
             if a.earned is not None and a.earned < a.item.points]
+
+
+def failed_photos(inspection: Inspection | None) -> list:
+    """The photos the inspectors took of the items that did not pass (the toilet page shows them)."""
+    if inspection is None:
+        return []
+    from hygiene.media.models import Photo
+
+    failed = [a.item_id for a in inspection.answers if a.earned is not None and a.earned < a.item.points]
+    if not failed:
+        return []
+    return list(db.session.scalars(sa.select(Photo).where(Photo.inspection_id == inspection.id,
+                                                           Photo.item_id.in_(failed)).order_by(Photo.id)))
 
 
 @follows_publish

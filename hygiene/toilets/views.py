@@ -208,6 +208,8 @@ def _detail(record: services.Record, failed: tuple[str, StepForm] | None = None,
         inspection = current_scope_inspection(record.acceptance_inspection_id)
     template = "toilets/toilet_detail.html" if household else "toilets/public_detail.html"
     return render_template(template, record=record, forms=forms, history=entries, inspection=inspection,
+                           failed_photos=acceptance.failed_photos(inspection)
+                           if record.stage == ToiletStage.FAILED else [],
                            subsidy=services.subsidy_amount(record)
                            if isinstance(record, services.HouseholdToilet) else None,
                            uses=photo_uses(photos, scope) if scope.township_wide else {},

@@ -81,3 +81,38 @@ def test_an_acceptance_inspection_counts_in_no_ranking_and_its_publish_says_so(a
     page = client.post(f"/inspections/{inspection_of(app, second)}/review",
                        data={"action": "publish"}, follow_redirects=True).text
     assert "不计入排名" in page and "得分计入排名" not in page
+
+
+def test_a_failed_acceptance_reads_as_failed_with_the_inspectors_note_and_photo(app, client, login, world, tasks):
+    import sqlalchemy as sa
+
+    from hygiene.accounts.models import User
+    from hygiene.access.scope import Scope
+    from hygiene.checklists.services import templates_install_builtin
+    from hygiene.clock import now_utc
+    from hygiene.extensions import db
+    from hygiene.inspections import review
+    from hygiene.inspections.models import Answer, Inspection
+    from tests.toilets.test_acceptance import ask, fill_and_publish, inspection_of
+
+    with app.app_context():
+        templates_install_builtin()
+        db.session.commit()
+    login("admin_a")
+    toilet_id = built(client, world, world.household_a1)
+    assert ask(client, world, toilet_id).status_code == 303
+    inspection_id = inspection_of(app, toilet_id)
+    (item,) = fill_and_publish(app, world, inspection_id, failing=1, publish=False)
+    with app.app_context():
+        db.session.execute(sa.update(Answer).where(Answer.inspection_id == inspection_id, Answer.result == "fail")
+                           .values(note="化粪池第二格渗水"))
+        db.session.commit()
+        admin = db.session.get(User, world.user_admin_a)
+        review.inspection_publish(scope=Scope.of(admin), actor_id=admin.id,
+                                  inspection=db.session.get(Inspection, inspection_id), now=now_utc(),
+                                  flag_reason="测试")
+        db.session.commit()
+    assert toilet_of(app, toilet_id).stage == ToiletStage.FAILED
+    page = client.get(f"/toilets/households/{toilet_id}").text
+    assert f"不合格：{item} — 化粪池第二格渗水" in page
+    assert "/photos/" in page.split("不合格原因")[1].split("</dd>")[0]  # the failed item's photo beside it
