@@ -160,6 +160,11 @@ def public_create(*, scope: Scope, actor_id: int | None, data: PublicNewInput, n
     if data.request_key and (made := _by_key(PublicToiletProject, data.request_key)) is not None:
         return made
     village, task = _task_of(scope, data.village_id, data.year)
+    same = db.session.scalar(sa.select(PublicToiletProject).where(
+        PublicToiletProject.village_id == village.id, sa.func.lower(PublicToiletProject.name) == data.name.lower()))
+    if same is not None:
+        raise InvalidFields({"name": _("%(village)s already has a public toilet named “%(name)s” (%(year)d task).",
+                                       village=village.name, name=same.name, year=same.task.year)})
     project = PublicToiletProject(township_id=village.township_id, village_id=village.id, task_id=task.id,
                                   name=data.name, location=data.location, work=data.work,
                                   stage=ToiletStage.SURVEYED, stage_on=data.surveyed_on, note=data.note,

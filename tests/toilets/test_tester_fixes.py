@@ -116,3 +116,11 @@ def test_a_failed_acceptance_reads_as_failed_with_the_inspectors_note_and_photo(
     page = client.get(f"/toilets/households/{toilet_id}").text
     assert f"不合格：{item} — 化粪池第二格渗水" in page
     assert "/photos/" in page.split("不合格原因")[1].split("</dd>")[0]  # the failed item's photo beside it
+
+
+def test_a_second_public_toilet_of_the_same_name_in_the_village_is_refused(app, client, login, world, tasks):
+    login("admin_a")
+    made_id(public.new(client, world, name="村委公厕"))
+    refused = public.new(client, world, name="村委公厕")
+    assert refused.status_code == 422 and "已有名为“村委公厕”的公厕" in refused.text
+    made_id(public.new(client, world, village=world.a2, name="村委公厕"))  # another village may
