@@ -124,3 +124,17 @@ def test_a_second_public_toilet_of_the_same_name_in_the_village_is_refused(app, 
     refused = public.new(client, world, name="村委公厕")
     assert refused.status_code == 422 and "已有名为“村委公厕”的公厕" in refused.text
     made_id(public.new(client, world, village=world.a2, name="村委公厕"))  # another village may
+
+
+def test_board_percentages_round_half_up_and_the_township_short_is_the_villages_sum():
+    from hygiene.toilets.board import _progress, township_total
+
+    today, deadline = date(2026, 11, 29), date(2026, 12, 20)
+    four_of_six = _progress(1, 1, 2026, "甲", deadline, 6, 0, 4, 0, 2, 0, 0, 0, 0, today)
+    assert (four_of_six.percent, str(four_of_six.percent_exact)) == (67, "66.67")
+    # each village's pace floors on its own: 3 villages a little behind, the sum is their shortfalls
+    villages = [_progress(n, 1, 2026, f"村{n}", deadline, 10, 0, 5, 5, 0, 0, 3, 0, 0, today) for n in range(3)]
+    ahead = _progress(9, 1, 2026, "超额村", deadline, 5, 0, 9, 0, 0, 0, 0, 0, 0, today)  # 4 over, makes up for none
+    total = township_total([*villages, ahead], today, "甲镇")
+    assert total.short_by_deadline == sum(v.short_by_deadline for v in villages) > 0
+    assert total.remaining == 15 and total.behind
