@@ -4,7 +4,7 @@ reasons; a cancelled one leaves it completed, ready for another request. A publi
 has no checklist of its own, so the office records its acceptance as pass or fail with reasons."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -23,6 +23,7 @@ from hygiene.toilets.stage_dates import move_date_refusal
 from hygiene.toilets.status import ACCEPT, FAIL, ToiletStage
 
 CHECKLIST = "household_toilet"
+DUE_MARGIN_DAYS = 30  # an acceptance may be due up to a month after the task's deadline
 # an amended acceptance after publication turns the verdict round, while nothing followed it yet
 AMEND_TO_FAILED = Transition.of({ToiletStage.ACCEPTED}, ToiletStage.FAILED)
 AMEND_TO_ACCEPTED = Transition.of({ToiletStage.FAILED}, ToiletStage.ACCEPTED)
@@ -41,6 +42,8 @@ def acceptance_request(*, scope: Scope, actor_id: int, toilet: HouseholdToilet, 
     if (too_early := move_date_refusal(data.happened_on, previous=toilet.stage_on,
                                        today=_local_day(now))) is not None:
         raise InvalidFields({"happened_on": too_early})
+    if (wrong_due := due_refusal(data.due_on, today=_local_day(now), deadline=toilet.task.deadline)) is not None:
+        raise InvalidFields({"due_on": wrong_due})
     template = acceptance_template(CHECKLIST)
     if template is None:
         raise DomainError(_("The household toilet acceptance checklist is not installed."))
@@ -57,6 +60,18 @@ def acceptance_request(*, scope: Scope, actor_id: int, toilet: HouseholdToilet, 
     if not claimed:
         raise DomainError(_("An acceptance inspection has already been asked for."))
     return inspection
+
+
+def due_refusal(due_on: date, *, today: date, deadline: date) -> str | None:
+    """An acceptance is due from today to DUE_MARGIN_DAYS after the task's deadline (or after
+    today, for a toilet finished late): a month is room enough to send an inspector."""
+    last = max(deadline, today) + timedelta(days=DUE_MARGIN_DAYS)
+    if due_on < today:
+        return _("The due date cannot be before today.")
+    if due_on > last:
+        return _("The due date can be at most %(days)d days after the task's deadline: by %(last)s.",
+                 days=DUE_MARGIN_DAYS, last=last.isoformat())
+    return None
 
 
 def _toilet_of(inspection: Inspection) -> HouseholdToilet | None:

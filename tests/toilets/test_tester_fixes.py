@@ -138,3 +138,21 @@ def test_board_percentages_round_half_up_and_the_township_short_is_the_villages_
     total = township_total([*villages, ahead], today, "甲镇")
     assert total.short_by_deadline == sum(v.short_by_deadline for v in villages) > 0
     assert total.remaining == 15 and total.behind
+
+
+def test_an_acceptance_due_far_after_the_tasks_deadline_or_in_the_past_is_refused(app, client, login, world, tasks):
+    from hygiene.checklists.services import templates_install_builtin
+    from hygiene.extensions import db
+    from tests.toilets.test_acceptance import ask, inspection_of
+
+    with app.app_context():
+        templates_install_builtin()
+        db.session.commit()
+    login("admin_a")
+    toilet_id = built(client, world, world.household_a1)
+    far = ask(client, world, toilet_id, due_on="2030-01-10")
+    assert far.status_code == 422 and "完成期限最晚为任务截止日期后 30 天" in far.text
+    past = ask(client, world, toilet_id, due_on=(local_today() - timedelta(days=1)).isoformat())
+    assert past.status_code == 422 and "不能早于今天" in past.text
+    assert inspection_of(app, toilet_id) is None
+    assert ask(client, world, toilet_id, due_on=(local_today() + timedelta(days=7)).isoformat()).status_code == 303
