@@ -59,8 +59,13 @@ class PlanForm(StepForm):
     attached = BooleanField(_l("Inside the house (附建式)"))
     demonstration = BooleanField(_l("Demonstration household (示范户)"))
 
-    def prepare(self, name_of) -> None:
-        self.toilet_type.choices = [SelectChoice("", "—")] + [SelectChoice(key, name_of(key)) for key in TOILET_TYPES]
+    def prepare(self, name_of, rates: dict[str, str] | None = None) -> None:
+        """The types, each a type without a rate in the task marked so (it can be chosen, not paid)."""
+        def label(key: str) -> str:
+            if rates is not None and rates.get(key) in (None, ""):
+                return f"{name_of(key)}（{_l('no subsidy rate in this task')}）"
+            return name_of(key)
+        self.toilet_type.choices = [SelectChoice("", "—")] + [SelectChoice(key, label(key)) for key in TOILET_TYPES]
 
 
 class ExcludeForm(StepForm):

@@ -385,6 +385,8 @@ def steps_offered(scope: Scope, record: Record) -> list[str]:
     for step in steps:
         if step == "accept_request" and getattr(record, "acceptance_inspection_id", None):
             continue  # asked for: the inspection is under way
+        if step == "pay" and isinstance(record, HouseholdToilet) and subsidy_amount(record) is None:
+            continue  # the task sets no rate for the type: the page says so instead
         try:
             step_check(scope, record, step)
         except Forbidden:

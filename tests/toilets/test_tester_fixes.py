@@ -156,3 +156,25 @@ def test_an_acceptance_due_far_after_the_tasks_deadline_or_in_the_past_is_refuse
     assert past.status_code == 422 and "不能早于今天" in past.text
     assert inspection_of(app, toilet_id) is None
     assert ask(client, world, toilet_id, due_on=(local_today() + timedelta(days=7)).isoformat()).status_code == 303
+
+
+def test_a_type_without_a_rate_is_marked_and_warned_at_planning_and_offers_no_pay_form(app, client, login, world,
+                                                                                        tasks):
+    import sqlalchemy as sa
+
+    from hygiene.extensions import db
+    from hygiene.toilets.models import HouseholdToilet
+
+    login("admin_a")
+    toilet_id = made_id(add(client, world, world.household_a1))
+    form = client.get(f"/toilets/households/{toilet_id}").text
+    assert "本任务未规定补助标准" in form.split('name="toilet_type"')[1].split("</select>")[0]  # a type without one
+    planned = step(client, toilet_id, "plan", toilet_type="urine_diverting")
+    assert planned.status_code == 303
+    assert "本任务未规定该类型的补助标准" in client.get(f"/toilets/households/{toilet_id}").text
+    with app.app_context():
+        db.session.execute(sa.update(HouseholdToilet).where(HouseholdToilet.id == toilet_id).values(
+            stage=ToiletStage.ACCEPTED, accepted_on=local_today()))
+        db.session.commit()
+    page = client.get(f"/toilets/households/{toilet_id}").text
+    assert "本任务未规定该类型的补助标准" in page and f"/toilets/households/{toilet_id}/pay" not in page
