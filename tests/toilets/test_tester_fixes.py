@@ -178,3 +178,19 @@ def test_a_type_without_a_rate_is_marked_and_warned_at_planning_and_offers_no_pa
         db.session.commit()
     page = client.get(f"/toilets/households/{toilet_id}").text
     assert "本任务未规定该类型的补助标准" in page and f"/toilets/households/{toilet_id}/pay" not in page
+
+
+def test_an_import_row_without_a_group_finds_a_unique_head_and_asks_for_the_group_otherwise(app, client, login,
+                                                                                            world, tasks):
+    from hygiene.extensions import db
+    from hygiene.places.models import Household
+    from tests.toilets.test_import_surveyed import upload, workbook
+
+    login("admin_a")
+    assert upload(client, workbook([("甲一村", "", "a1户主", "", "")])).status_code == 200  # unique: found
+    with app.app_context():
+        db.session.add(Household(head_name="a1户主", group_name="三组", village_id=world.a1))
+        db.session.commit()
+    refused = upload(client, workbook([("甲一村", "", "a1户主", "", "")]))
+    assert refused.status_code == 422 and "有 2 位户主名为“a1户主”（一组、三组）：请填写所属组" in refused.text
+    assert upload(client, workbook([("甲一村", "三组", "a1户主", "", "")])).status_code == 200
