@@ -194,3 +194,12 @@ def test_an_import_row_without_a_group_finds_a_unique_head_and_asks_for_the_grou
     refused = upload(client, workbook([("甲一村", "", "a1户主", "", "")]))
     assert refused.status_code == 422 and "有 2 位户主名为“a1户主”（一组、三组）：请填写所属组" in refused.text
     assert upload(client, workbook([("甲一村", "三组", "a1户主", "", "")])).status_code == 200
+
+
+def test_a_unit_contact_cannot_download_the_toilet_exports(app, client, login, world, tasks):
+    login("unit_a1")
+    for kind in ("toilet_roster", "toilet_subsidies"):
+        assert client.get(f"/exports/{kind}.xlsx").status_code == 403
+        assert client.post(f"/exports/{kind}.xlsx").status_code in (400, 403)
+    login("village_a1")
+    assert client.get("/exports/toilet_roster.xlsx").status_code == 200
