@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from hygiene.clock import local_today, now_utc
 from hygiene.core.input import optional_int
-from hygiene.core.web import attempt, current_scope, require_admin, require_office, show_refusal
+from hygiene.core.web import attempt, current_scope, require_admin, require_office, say_left_out, show_refusal
 from hygiene.places.queries import visible_villages
 from hygiene.toilets import board as boards
 from hygiene.toilets import tasks
@@ -37,9 +37,14 @@ def _words() -> dict:
 
 
 def _year() -> int:
-    """The year asked for (?year=), else this year; a year no task can have is this year too."""
-    year = optional_int(request.args.get("year"))
-    return year if year is not None and FIRST_YEAR <= year <= LAST_YEAR else local_today().year
+    """The year asked for (?year=), else this year; a year that cannot be read, or that no task
+    can have, is this year too, and the page says the filter was left out."""
+    text = request.args.get("year") or ""
+    year = optional_int(text)
+    if year is not None and FIRST_YEAR <= year <= LAST_YEAR:
+        return year
+    say_left_out(["year"] if text.strip() else [])
+    return local_today().year
 
 
 @bp.get("/tasks")

@@ -203,3 +203,11 @@ def test_a_unit_contact_cannot_download_the_toilet_exports(app, client, login, w
         assert client.post(f"/exports/{kind}.xlsx").status_code in (400, 403)
     login("village_a1")
     assert client.get("/exports/toilet_roster.xlsx").status_code == 200
+
+
+def test_an_unreadable_year_on_the_board_and_tasks_pages_is_said_to_be_left_out(app, client, login, world, tasks):
+    login("admin_a")
+    for page in ("/toilets/board?year=abc", "/toilets/tasks?year=abc", "/toilets/board?year=99999999999999999999"):
+        answer = client.get(page)
+        assert answer.status_code == 200 and "无法识别" in answer.text, page
+    assert "无法识别" not in client.get("/toilets/board").text
