@@ -78,7 +78,7 @@ class AcceptanceRequestForm(StepForm):
 
 
 class VerdictForm(StepForm):
-    result = RadioField(_l("Acceptance"), choices=[SelectChoice("pass", _l("Passed")), SelectChoice("fail", _l("Failed"))],
+    result = RadioField(_l("Acceptance"), choices=[SelectChoice("pass", _l("Pass")), SelectChoice("fail", _l("Fail"))],
                         validate_choice=False)
     reasons = TextAreaField(_l("Reasons it failed (one a line)"), render_kw={"maxlength": NOTE_MAX})
 

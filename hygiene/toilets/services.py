@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
+from hygiene.accounts.models import User
 from hygiene.audit.services import audit_record, snapshot
 from hygiene.clock import local_today
 from hygiene.core.status import Transition
@@ -231,10 +232,14 @@ def stage_move(record: Record, move: Transition, *, actor_id: int | None, data: 
     shown = snapshot(record, STAGE_FIELDS)
     if isinstance(record, HouseholdToilet):
         shown |= snapshot(record, HOUSEHOLD_FIELDS)
-    after = {name: _plain(value) for name, value in shown.items() if name in changed}
+    after = {name: _plain(value) for name, value in shown.items()
+             if name in changed and not (name == "failed_reasons" and not value)}  # a pass has none to show
+    if "subsidy_paid_by_id" in after:  # the trail names the person, not their id
+        payer = db.session.get(User, after.pop("subsidy_paid_by_id")) if after["subsidy_paid_by_id"] else None
+        after["subsidy_paid_by"] = payer.display_name if payer else ""
     if data.note:
         after["note"] = data.note
-    if reasons:
+    if reasons and "failed_reasons" not in after:  # said once
         after["reasons"] = list(reasons)
     audit_record(actor_id=actor_id, action="stage", record=record, township_id=record.township_id, at=now,
                  before={"stage": before}, after=after)

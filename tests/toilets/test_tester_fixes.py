@@ -211,3 +211,33 @@ def test_an_unreadable_year_on_the_board_and_tasks_pages_is_said_to_be_left_out(
         answer = client.get(page)
         assert answer.status_code == 200 and "无法识别" in answer.text, page
     assert "无法识别" not in client.get("/toilets/board").text
+
+
+def test_village_groups_sort_in_their_natural_order():
+    from hygiene.toilets.group_order import group_key
+
+    names = ["三组", "十一组", "二组", "十组", "一组", "二十组", "村委"]
+    assert sorted(names, key=group_key) == ["一组", "二组", "三组", "十组", "十一组", "二十组", "村委"]
+    assert sorted(["10组", "2组", "1组"], key=group_key) == ["1组", "2组", "10组"]
+
+
+def test_the_trail_and_forms_read_plainly(app, client, login, world, tasks):
+    """The payer by name; a failed verdict's reasons said once and none on a pass; the verdict's
+    radios say 合格 / 不合格; the acceptance inspection shown by its date."""
+    from tests.toilets.test_subsidy import accepted
+
+    login("admin_a")
+    toilet_id = accepted(app, client, world, world.household_a1)
+    assert step(client, toilet_id, "pay").status_code == 303
+    page = client.get(f"/toilets/households/{toilet_id}").text
+    assert "补助发放人</b>: <ins>admin_a</ins>" in page
+    project_id = made_id(public.new(client, world))
+    for name in ("plan", "start", "complete"):
+        assert public.step(client, project_id, name).status_code == 303
+    form = client.get(f"/toilets/public/{project_id}").text
+    assert ">合格<" in form.replace(" ", "").replace("\n", "") or "合格</label>" in form
+    assert "是否合格" not in form and "失败" not in form
+    assert public.step(client, project_id, "verdict", result="fail", reasons="门锁坏了").status_code == 303
+    failed = client.get(f"/toilets/public/{project_id}").text
+    trail = failed[failed.find("门锁坏了"):]
+    assert trail.count("不合格原因") <= 1
