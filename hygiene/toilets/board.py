@@ -57,6 +57,16 @@ class Progress:
         return int(self.percent_exact.quantize(Decimal(1), ROUND_HALF_UP))
 
     @property
+    def listed(self) -> int:
+        """Household toilets on the task, excluded ones left out."""
+        return self.accepted + self.in_progress + self.not_started
+
+    @property
+    def over_listed(self) -> int:
+        """How many more households a village lists than its quota (a note, not a refusal)."""
+        return max(self.listed - self.quota, 0) if self.village_id is not None else 0
+
+    @property
     def short_by_deadline(self) -> int:
         if self.villages is not None:
             return sum(v.short_by_deadline for v in self.villages)

@@ -14,6 +14,7 @@ from hygiene.core.web import attempt, current_scope, require_admin, require_offi
 from hygiene.places.queries import visible_villages
 from hygiene.toilets import board as boards
 from hygiene.toilets import tasks
+from hygiene.toilets.kinds import TOILET_TYPES
 from hygiene.toilets.status import ToiletStage
 from hygiene.toilets.task_forms import bulk_task_form, task_form
 from hygiene.toilets.task_schemas import FIRST_YEAR, LAST_YEAR, BulkTaskInput, TaskInput, task_fields
@@ -33,7 +34,14 @@ def _signed_in() -> None:
 
 @bp.context_processor
 def _words() -> dict:
-    return {"type_name": type_name}
+    return {"type_name": type_name, "in_form_order": in_form_order}
+
+
+def in_form_order(rates: dict[str, str] | None) -> list[tuple[str, str]]:
+    """A task's rates in the order of the form (kinds.yaml), not as stored."""
+    rates = rates or {}
+    return [(key, rates[key]) for key in TOILET_TYPES if key in rates] + \
+        [(key, rate) for key, rate in rates.items() if key not in TOILET_TYPES]
 
 
 def _year() -> int:

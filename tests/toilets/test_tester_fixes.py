@@ -241,3 +241,18 @@ def test_the_trail_and_forms_read_plainly(app, client, login, world, tasks):
     failed = client.get(f"/toilets/public/{project_id}").text
     trail = failed[failed.find("门锁坏了"):]
     assert trail.count("不合格原因") <= 1
+
+
+def test_rates_read_in_the_forms_order_and_a_village_listing_more_than_its_quota_gets_a_note(app, client, login,
+                                                                                             world):
+    from tests.toilets.task_helpers import add_task, add_toilets
+
+    with app.app_context():
+        task = add_task(world.a1, year=local_today().year, quota=2,
+                        rates={"double_urn": "800.00", "three_compartment": "1000.00"})
+        add_toilets(task, ToiletStage.SURVEYED, 3)
+    login("admin_a")
+    tasks_page = client.get(f"/toilets/tasks?year={local_today().year}").text
+    assert tasks_page.index("三格化粪池式") < tasks_page.index("双瓮漏斗式")  # kinds.yaml's order, as in the form
+    board = client.get(f"/toilets/board?year={local_today().year}").text
+    assert "已列入 3 户，任务数为 2 户：比任务多 1 户（不是错误）" in board
