@@ -13,8 +13,8 @@ from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.media.models import Photo
 from hygiene.places.models import Household, Village
-from hygiene.toilets.kinds import TOILET_TYPES
 from hygiene.toilets.group_order import group_key
+from hygiene.toilets.kinds import TOILET_TYPES
 from hygiene.toilets.models import HouseholdToilet, PublicToiletProject, ToiletStageEvent, ToiletTask
 from hygiene.toilets.status import ToiletStage
 

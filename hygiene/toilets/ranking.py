@@ -13,7 +13,7 @@ is not marked down for a task it did not have yet. Toilets does not import ranki
 `township_id` and `kind` ("villages" | "units")."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -55,7 +55,7 @@ def toilet_progress_component(subject: Subject, period: Period) -> dict[int, dic
 
 def _day_after(day: date) -> datetime:
     """The moment the day after `day` begins in the office's zone, in UTC (as created_at is kept)."""
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=local_zone()).astimezone(timezone.utc)
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=local_zone()).astimezone(UTC)
 
 
 def facts_text(key: str, facts: dict[str, Any]) -> str | None:

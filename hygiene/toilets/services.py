@@ -27,8 +27,8 @@ from hygiene.media.store import PhotoStore
 from hygiene.places.models import Household, Village
 from hygiene.toilets.kinds import TOILET_TYPES
 from hygiene.toilets.models import HouseholdToilet, PublicToiletProject, ToiletStageEvent, ToiletTask
-from hygiene.toilets.stage_dates import move_date_refusal
 from hygiene.toilets.schemas import PlanInput, PublicNewInput, StepInput, ToiletNewInput, money
+from hygiene.toilets.stage_dates import move_date_refusal
 from hygiene.toilets.status import (
     COMPLETE,
     EXCLUDE,

@@ -3,7 +3,7 @@ quota of the year the period ends in; weight 0 by default, so totals stay as the
 office gives it one; the explain page says what the figure is made of."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal as D
 
 import pytest
@@ -97,7 +97,7 @@ def test_with_weight_0_the_explain_page_says_it_is_left_out(client, login, progr
 def test_a_task_set_after_a_periods_end_leaves_that_period_as_it_was(app, progress):
     """A task set on 30 November changes nothing of October (published or not): it counts from
     November on; the day's edge is the office's midnight, not UTC's."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from hygiene.places.models import Village
 
@@ -107,8 +107,8 @@ def test_a_task_set_after_a_periods_end_leaves_that_period_as_it_was(app, progre
         late, edge = Village(name="甲三村", township_id=progress.ta), Village(name="甲四村", township_id=progress.ta)
         db.session.add_all([late, edge])
         db.session.commit()
-        add_task(late.id, quota=5, created_at=datetime(2026, 11, 30, 2, tzinfo=timezone.utc))
-        add_task(edge.id, quota=5, created_at=datetime(2026, 10, 31, 16, 30, tzinfo=timezone.utc))  # 1 Nov 00:30 +8
+        add_task(late.id, quota=5, created_at=datetime(2026, 11, 30, 2, tzinfo=UTC))
+        add_task(edge.id, quota=5, created_at=datetime(2026, 10, 31, 16, 30, tzinfo=UTC))  # 1 Nov 00:30 +8
         assert toilet_progress_component(villages, parse_period("2026-10")) == before
         november = toilet_progress_component(villages, parse_period("2026-11"))
         assert late.id in november and edge.id in november

@@ -86,8 +86,8 @@ def test_an_acceptance_inspection_counts_in_no_ranking_and_its_publish_says_so(a
 def test_a_failed_acceptance_reads_as_failed_with_the_inspectors_note_and_photo(app, client, login, world, tasks):
     import sqlalchemy as sa
 
-    from hygiene.accounts.models import User
     from hygiene.access.scope import Scope
+    from hygiene.accounts.models import User
     from hygiene.checklists.services import templates_install_builtin
     from hygiene.clock import now_utc
     from hygiene.extensions import db
