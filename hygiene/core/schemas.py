@@ -78,7 +78,7 @@ def message_of(error: Mapping[str, Any]) -> str:
         return str(ctx["message"])
     if kind == "missing":
         return _("This field is required.")
-    if kind == "string_too_long":
+    if kind in ("string_too_long", "too_long"):  # too_long: a length checked after a BeforeValidator
         return _("At most %(n)d characters.", n=ctx["max_length"])
     if kind in ("literal_error", "enum", "int_parsing", "int_type"):
         return _("Choose a value from the list.")

@@ -30,6 +30,8 @@ class ExportKind:
     size: Callable[[Scope, Params], int]  # the rows the workbook will have, counted cheaply
     sheets: Callable[[Scope, Params], list[Sheet]]
     file_names: Callable[[Params], tuple[str, str]]  # (ASCII name, Chinese name), no extension
+    # who may export it at all (403 for others, as the domain's pages answer); None: every signed-in user
+    allowed: Callable[[Scope], bool] | None = None
 
 
 class ExportRegistrationError(RuntimeError):

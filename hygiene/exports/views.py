@@ -43,6 +43,8 @@ def export(kind: str):
     found = export_kind(kind)
     if found is None:
         abort(404)
+    if found.allowed is not None and not found.allowed(current_scope()):
+        abort(403)
     try:
         params = found.read_params(request.args, local_today())
     except DomainError as error:

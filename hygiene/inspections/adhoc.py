@@ -13,7 +13,7 @@ from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
 from hygiene.audit.services import audit_record
-from hygiene.checklists.models import ChecklistTemplate
+from hygiene.checklists.models import ChecklistTemplate, TemplateVersion
 from hygiene.checklists.services import latest_version
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
@@ -23,6 +23,22 @@ from hygiene.notifications.services import NotifySpec, tell
 from hygiene.places.models import Household, Unit, Village
 
 TARGETS = {"household": Household, "unit": Unit}
+# Checklists that accept a piece of work (a renovated toilet) rather than score a place's hygiene:
+# their inspections are asked for here, published as usual, but never count in a ranking's
+# inspection score. The template marks them, not the way they were asked for: an ad hoc inspection
+# may well be a hygiene check, and the toilet's link to its acceptance is cleared on rework.
+ACCEPTANCE_CHECKLISTS = frozenset({"household_toilet"})
+
+
+def acceptance_versions() -> sa.Select:
+    """The checklist versions of the acceptance checklists (a subquery for `version_id.in_`)."""
+    return (sa.select(TemplateVersion.id).join(ChecklistTemplate, ChecklistTemplate.id == TemplateVersion.template_id)
+            .where(ChecklistTemplate.code.in_(ACCEPTANCE_CHECKLISTS)))
+
+
+def is_acceptance(inspection: Inspection) -> bool:
+    """Whether the inspection accepts a piece of work (its score counts in no ranking)."""
+    return inspection.version.template.code in ACCEPTANCE_CHECKLISTS
 
 
 def acceptance_template(code: str) -> ChecklistTemplate | None:

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from hygiene.core.periods import Period
 from hygiene.extensions import db
+from hygiene.inspections.adhoc import acceptance_versions
 from hygiene.inspections.models import Inspection
 from hygiene.inspections.status import InspectionStatus
 from hygiene.pests.ranking import density_component, round_coverage_component
@@ -61,11 +62,13 @@ class Component:
 
 
 def inspection_mean(subject: Subject, period: Period) -> dict[int, dict]:
-    """The mean score of the period's published inspections, and how many there were."""
+    """The mean score of the period's published inspections, and how many there were; an
+    acceptance of a renovated toilet scores the build, not the village's hygiene: left out."""
     key = subject.group_column(Inspection)
     stmt = (sa.select(key, sa.func.avg(Inspection.score), sa.func.count())
             .where(*subject.filters(Inspection), Inspection.status == InspectionStatus.PUBLISHED,
-                   Inspection.planned_date.between(period.start, period.end))
+                   Inspection.planned_date.between(period.start, period.end),
+                   Inspection.version_id.not_in(acceptance_versions()))
             .group_by(key))
     return {k: {"value": Decimal(str(mean)).quantize(Decimal("0.01")), "count": n}
             for k, mean, n in db.session.execute(stmt) if k is not None}

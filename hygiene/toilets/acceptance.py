@@ -4,7 +4,7 @@ reasons; a cancelled one leaves it completed, ready for another request. A publi
 has no checklist of its own, so the office records its acceptance as pass or fail with reasons."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -19,9 +19,11 @@ from hygiene.inspections.models import Inspection
 from hygiene.toilets.models import HouseholdToilet, PublicToiletProject
 from hygiene.toilets.schemas import AcceptanceRequestInput, StepInput, VerdictInput
 from hygiene.toilets.services import Photos, _attach, _is_new, _office, skipped_message, stage_move
+from hygiene.toilets.stage_dates import move_date_refusal
 from hygiene.toilets.status import ACCEPT, FAIL, ToiletStage
 
 CHECKLIST = "household_toilet"
+DUE_MARGIN_DAYS = 30  # an acceptance may be due up to a month after the task's deadline
 # an amended acceptance after publication turns the verdict round, while nothing followed it yet
 AMEND_TO_FAILED = Transition.of({ToiletStage.ACCEPTED}, ToiletStage.FAILED)
 AMEND_TO_ACCEPTED = Transition.of({ToiletStage.FAILED}, ToiletStage.ACCEPTED)
@@ -37,6 +39,11 @@ def acceptance_request(*, scope: Scope, actor_id: int, toilet: HouseholdToilet, 
         raise DomainError(skipped_message(toilet, ACCEPT))
     if toilet.acceptance_inspection_id is not None:
         raise DomainError(_("An acceptance inspection has already been asked for."))
+    if (too_early := move_date_refusal(data.happened_on, previous=toilet.stage_on,
+                                       today=_local_day(now))) is not None:
+        raise InvalidFields({"happened_on": too_early})
+    if (wrong_due := due_refusal(data.due_on, today=_local_day(now), deadline=toilet.task.deadline)) is not None:
+        raise InvalidFields({"due_on": wrong_due})
     template = acceptance_template(CHECKLIST)
     if template is None:
         raise DomainError(_("The household toilet acceptance checklist is not installed."))
@@ -55,6 +62,18 @@ def acceptance_request(*, scope: Scope, actor_id: int, toilet: HouseholdToilet, 
     return inspection
 
 
+def due_refusal(due_on: date, *, today: date, deadline: date) -> str | None:
+    """An acceptance is due from today to DUE_MARGIN_DAYS after the task's deadline (or after
+    today, for a toilet finished late): a month is room enough to send an inspector."""
+    last = max(deadline, today) + timedelta(days=DUE_MARGIN_DAYS)
+    if due_on < today:
+        return _("The due date cannot be before today.")
+    if due_on > last:
+        return _("The due date can be at most %(days)d days after the task's deadline: by %(last)s.",
+                 days=DUE_MARGIN_DAYS, last=last.isoformat())
+    return None
+
+
 def _toilet_of(inspection: Inspection) -> HouseholdToilet | None:
     if inspection.target_kind != "household":
         return None
@@ -63,9 +82,24 @@ def _toilet_of(inspection: Inspection) -> HouseholdToilet | None:
 
 
 def failed_reasons(inspection: Inspection) -> list[str]:
-    """The texts of the items that did not pass."""
-    return [a.item.text for a in sorted(inspection.answers, key=lambda a: a.item.position)
+    """The items that did not pass, each with the inspector's note: "<item> — <note>". An item's
+    text is its pass wording (满水试验无渗漏), so the pages show each reason as "不合格：<reason>"."""
+    return [f"{a.item.text} — {a.note.strip()}" if a.note and a.note.strip() else a.item.text
+            for a in sorted(inspection.answers, key=lambda a: a.item.position)
             if a.earned is not None and a.earned < a.item.points]
+
+
+def failed_photos(inspection: Inspection | None) -> list:
+    """The photos the inspectors took of the items that did not pass (the toilet page shows them)."""
+    if inspection is None:
+        return []
+    from hygiene.media.models import Photo
+
+    failed = [a.item_id for a in inspection.answers if a.earned is not None and a.earned < a.item.points]
+    if not failed:
+        return []
+    return list(db.session.scalars(sa.select(Photo).where(Photo.inspection_id == inspection.id,
+                                                           Photo.item_id.in_(failed)).order_by(Photo.id)))
 
 
 @follows_publish
@@ -75,7 +109,8 @@ def toilet_follow_publish(*, inspection: Inspection, actor_id: int | None, now: 
     if toilet is None or toilet.stage != ToiletStage.COMPLETED:
         return
     day = inspection.planned_date if inspection.submitted_at is None else _local_day(inspection.submitted_at)
-    step = StepInput(happened_on=min(day, _local_day(now)), note="")
+    # never before the completion it follows (an inspection planned earlier and filled late)
+    step = StepInput(happened_on=max(min(day, _local_day(now)), toilet.stage_on), note="")
     if inspection.passed:
         stage_move(toilet, ACCEPT, actor_id=actor_id, data=step, now=now,
                    values={"accepted_on": step.happened_on, "failed_reasons": []})

@@ -15,7 +15,8 @@ register_field_labels({
     "demonstration": _l("Demonstration household (示范户)"), "completed_on": _l("Completed on"),
     "accepted_on": _l("Accepted on"), "failed_reasons": _l("Reasons it failed"), "reasons": _l("Reasons it failed"),
     "reworks": _l("Reworks"), "subsidy_amount": _l("Subsidy (yuan)"), "subsidy_paid_on": _l("Subsidy paid on"),
-    "subsidy_paid_by_id": _l("Subsidy paid by"), "acceptance_inspection_id": _l("Acceptance inspection"),
+    "subsidy_paid_by_id": _l("Subsidy paid by"),
+    "subsidy_paid_by": _l("Subsidy paid by"), "acceptance_inspection_id": _l("Acceptance inspection"),
 })
 # an acceptance inspection asked for outside a plan (hygiene/inspections/adhoc.py)
 register_field_labels({"target": _l("Target"), "template": _l("Checklist"), "due_date": _l("Due date"),

@@ -4,8 +4,9 @@ recent pace; the township's totals. Aggregated in SQL (GROUP BY task with FILTER
 a board is the same two queries for 5 villages or 500."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 
@@ -15,6 +16,8 @@ from hygiene.places.models import Village
 from hygiene.toilets.forecast import PACE_WINDOW_DAYS, Forecast, forecast
 from hygiene.toilets.models import HouseholdToilet, PublicToiletProject, ToiletTask
 from hygiene.toilets.status import DONE, IN_PROGRESS, NOT_STARTED, ToiletStage
+
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -37,18 +40,49 @@ class Progress:
     public_in_progress: int
     forecast: Forecast
     past_deadline: bool = False     # the deadline has passed: what is done is what was done
+    # the township's sum: its villages' own shortfalls added up (a village ahead of its quota
+    # makes up for no other), so the township's "N short" is the sum of the villages' figures
+    villages: tuple[Progress, ...] | None = None
+
+    @property
+    def percent_exact(self) -> Decimal:
+        """Accepted against the quota, 0..100 to two places, rounded half up like the ranking."""
+        if self.quota == 0:
+            return Decimal(100)
+        return min(Decimal(100), Decimal(100) * self.accepted / self.quota).quantize(CENT, ROUND_HALF_UP)
 
     @property
     def percent(self) -> int:
-        """Accepted against the quota, 0..100 (a quota of 0 is done)."""
-        return 100 if self.quota == 0 else min(100, self.accepted * 100 // self.quota)
+        """Accepted against the quota, 0..100, rounded half up (4 of 6: 67)."""
+        return int(self.percent_exact.quantize(Decimal(1), ROUND_HALF_UP))
+
+    @property
+    def listed(self) -> int:
+        """Household toilets on the task, excluded ones left out."""
+        return self.accepted + self.in_progress + self.not_started
+
+    @property
+    def over_listed(self) -> int:
+        """How many more households a village lists than its quota (a note, not a refusal)."""
+        return max(self.listed - self.quota, 0) if self.village_id is not None else 0
 
     @property
     def short_by_deadline(self) -> int:
+        if self.villages is not None:
+            return sum(v.short_by_deadline for v in self.villages)
         return max(self.quota - self.forecast.expected_by_deadline, 0)
 
     @property
+    def remaining(self) -> int:
+        """Still to be accepted (the township: the villages' own remainders added up)."""
+        if self.villages is not None:
+            return sum(v.remaining for v in self.villages)
+        return self.forecast.remaining
+
+    @property
     def behind(self) -> bool:
+        if self.villages is not None:
+            return any(v.behind for v in self.villages)
         return self.forecast.behind
 
 
@@ -131,9 +165,11 @@ def township_total(rows: list[Progress], today: date, name: str) -> Progress | N
     total = {field: sum(getattr(r, field) for r in rows) for field in (
         "quota", "public_quota", "accepted", "in_progress", "not_started", "excluded", "accepted_recently",
         "public_accepted", "public_in_progress")}
-    return _progress(None, None, rows[0].year, name, max(r.deadline for r in rows), total["quota"], total["public_quota"],
-                     total["accepted"], total["in_progress"], total["not_started"], total["excluded"],
-                     total["accepted_recently"], total["public_accepted"], total["public_in_progress"], today)
+    summed = _progress(None, None, rows[0].year, name, max(r.deadline for r in rows), total["quota"],
+                       total["public_quota"], total["accepted"], total["in_progress"], total["not_started"],
+                       total["excluded"], total["accepted_recently"], total["public_accepted"],
+                       total["public_in_progress"], today)
+    return replace(summed, villages=tuple(rows))
 
 
 def township_board(*, scope: Scope, year: int, today: date, township_name: str = "") -> Board:

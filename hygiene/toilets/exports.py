@@ -113,6 +113,6 @@ def subsidy_names(params: dict) -> tuple[str, str]:
 
 
 ROSTER = register_export(ExportKind("toilet_roster", _l("Toilet acceptance roster"), read_params, export_size,
-                                    roster_sheets, roster_names))
+                                    roster_sheets, roster_names, allowed=lambda scope: scope.sees_toilets))
 SUBSIDIES = register_export(ExportKind("toilet_subsidies", _l("Toilet subsidy list"), read_params, export_size,
-                                       subsidy_sheets, subsidy_names))
+                                       subsidy_sheets, subsidy_names, allowed=lambda scope: scope.sees_toilets))

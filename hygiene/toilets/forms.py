@@ -21,13 +21,15 @@ from wtforms.validators import Optional
 from hygiene.clock import local_today
 from hygiene.toilets.kinds import TOILET_TYPES
 
+NOTE_MAX = 2000  # toilets.schemas.Text
+
 
 class ToiletNewForm(FlaskForm):
     village_id = SelectField(_l("Village / community"), choices=[], validate_choice=False)
     year = HiddenField()
     household_id = SelectField(_l("Household (from the register)"), choices=[], validate_choice=False)
     surveyed_on = DateField(_l("Surveyed on"), validators=[Optional()], default=local_today)
-    note = TextAreaField(_l("Note"))
+    note = TextAreaField(_l("Note"), render_kw={"maxlength": NOTE_MAX})
     request_key = HiddenField()  # one per form shown: sending it twice makes one record
 
 
@@ -37,18 +39,18 @@ WORK_LABELS = {"repair": _l("Repair"), "new": _l("New build")}  # a public toile
 class PublicNewForm(FlaskForm):
     village_id = SelectField(_l("Village / community"), choices=[], validate_choice=False)
     year = HiddenField()
-    name = StringField(_l("Public toilet"))
-    location = StringField(_l("Location"))
+    name = StringField(_l("Public toilet"), render_kw={"maxlength": 100})
+    location = StringField(_l("Location"), render_kw={"maxlength": 200})
     work = SelectField(_l("Work"), choices=[SelectChoice(key, label) for key, label in WORK_LABELS.items()],
                        validate_choice=False)
     surveyed_on = DateField(_l("Surveyed on"), validators=[Optional()], default=local_today)
-    note = TextAreaField(_l("Note"))
+    note = TextAreaField(_l("Note"), render_kw={"maxlength": NOTE_MAX})
     request_key = HiddenField()
 
 
 class StepForm(FlaskForm):
     happened_on = DateField(_l("Date"), validators=[Optional()], default=local_today)
-    note = TextAreaField(_l("Note"))
+    note = TextAreaField(_l("Note"), render_kw={"maxlength": NOTE_MAX})
     request_key = HiddenField()
 
 
@@ -57,12 +59,17 @@ class PlanForm(StepForm):
     attached = BooleanField(_l("Inside the house (附建式)"))
     demonstration = BooleanField(_l("Demonstration household (示范户)"))
 
-    def prepare(self, name_of) -> None:
-        self.toilet_type.choices = [SelectChoice("", "—")] + [SelectChoice(key, name_of(key)) for key in TOILET_TYPES]
+    def prepare(self, name_of, rates: dict[str, str] | None = None) -> None:
+        """The types, each a type without a rate in the task marked so (it can be chosen, not paid)."""
+        def label(key: str) -> str:
+            if rates is not None and rates.get(key) in (None, ""):
+                return f"{name_of(key)}（{_l('no subsidy rate in this task')}）"
+            return name_of(key)
+        self.toilet_type.choices = [SelectChoice("", "—")] + [SelectChoice(key, label(key)) for key in TOILET_TYPES]
 
 
 class ExcludeForm(StepForm):
-    note = TextAreaField(_l("Reason"))
+    note = TextAreaField(_l("Reason"), render_kw={"maxlength": NOTE_MAX})
 
 
 class AcceptanceRequestForm(StepForm):
@@ -71,9 +78,9 @@ class AcceptanceRequestForm(StepForm):
 
 
 class VerdictForm(StepForm):
-    result = RadioField(_l("Acceptance"), choices=[SelectChoice("pass", _l("Passed")), SelectChoice("fail", _l("Failed"))],
+    result = RadioField(_l("Acceptance"), choices=[SelectChoice("pass", _l("Pass")), SelectChoice("fail", _l("Fail"))],
                         validate_choice=False)
-    reasons = TextAreaField(_l("Reasons it failed (one a line)"))
+    reasons = TextAreaField(_l("Reasons it failed (one a line)"), render_kw={"maxlength": NOTE_MAX})
 
 
 class ImportForm(FlaskForm):

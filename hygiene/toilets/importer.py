@@ -95,18 +95,21 @@ def survey_plan(*, scope: Scope, table: Table, year: int, today: date) -> Survey
     villages = {v.name: v for v in db.session.scalars(sa.select(Village).where(scope.clause(Village)))}
     tasks = set(db.session.scalars(sa.select(ToiletTask.village_id).where(
         ToiletTask.year == year, scope.clause(ToiletTask))))
-    households = {(h.village_id, h.group_name, h.head_name): h for h in db.session.scalars(
-        sa.select(Household).where(Household.village_id.in_([v.id for v in villages.values()]),
-                                   Household.active.is_(True)))}
+    households: dict[tuple[int, str, str], Household] = {}
+    by_head: dict[tuple[int, str], list[Household]] = {}  # for rows without a group
+    for h in db.session.scalars(sa.select(Household).where(
+            Household.village_id.in_([v.id for v in villages.values()]), Household.active.is_(True))):
+        households[(h.village_id, h.group_name, h.head_name)] = h
+        by_head.setdefault((h.village_id, h.head_name), []).append(h)
     recorded = set(db.session.scalars(sa.select(HouseholdToilet.household_id).where(
         HouseholdToilet.township_id == scope.township_id)))
     seen: dict[int, int] = {}
     for row in rows:
-        _check(row, year, today, villages, tasks, households, recorded, seen)
+        _check(row, year, today, villages, tasks, households, by_head, recorded, seen)
     return SurveyPlan(year, rows)
 
 
-def _check(row: SurveyRow, year: int, today: date, villages, tasks, households, recorded, seen) -> None:
+def _check(row: SurveyRow, year: int, today: date, villages, tasks, households, by_head, recorded, seen) -> None:
     cells = row.cells
     village = villages.get(cells["village"])
     if village is None:
@@ -118,6 +121,15 @@ def _check(row: SurveyRow, year: int, today: date, villages, tasks, households, 
         row.errors.append(_("%(village)s has no renovation task for %(year)d: the office sets the task first.",
                             village=village.name, year=year))
     household = households.get((village.id, cells.get("group_name", ""), cells["head_name"]))
+    same_head = by_head.get((village.id, cells["head_name"]), [])
+    if household is None and not cells.get("group_name") and len(same_head) == 1:
+        household = same_head[0]  # the group is optional: the head's name is unique in the village
+    elif household is None and not cells.get("group_name") and len(same_head) > 1:
+        row.errors.append(_("%(village)s has %(n)d heads of household named “%(name)s” (%(groups)s): fill in the "
+                            "group.", village=village.name, n=len(same_head), name=cells["head_name"],
+                            groups="、".join(sorted(h.group_name or "—" for h in same_head))))
+        row.surveyed_on = _day(row, today)
+        return
     if household is None:
         row.errors.append(_("“%(name)s” is not in the register of %(village)s: add the household to the "
                             "register first.", name=f"{cells.get('group_name', '')} {cells['head_name']}".strip(),

@@ -13,6 +13,7 @@ from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.media.models import Photo
 from hygiene.places.models import Household, Village
+from hygiene.toilets.group_order import group_key
 from hygiene.toilets.kinds import TOILET_TYPES
 from hygiene.toilets.models import HouseholdToilet, PublicToiletProject, ToiletStageEvent, ToiletTask
 from hygiene.toilets.status import ToiletStage
@@ -121,11 +122,13 @@ def villages_with_task(scope: Scope, year: int) -> list[Village]:
 
 
 def households_to_survey(scope: Scope, village_id: int) -> list[Household]:
-    """The village's register households that have no toilet record yet."""
-    return list(db.session.scalars(sa.select(Household).where(
+    """The village's register households that have no toilet record yet, groups in their natural
+    order (一组, 二组, 三组 ...)."""
+    households = db.session.scalars(sa.select(Household).where(
         Household.village_id == village_id, scope.clause(Household), Household.active.is_(True),
         ~sa.exists().where(HouseholdToilet.household_id == Household.id))
-        .order_by(Household.group_name, Household.head_name, Household.id)))
+        .order_by(Household.group_name, Household.head_name, Household.id))
+    return sorted(households, key=lambda h: group_key(h.group_name))  # stable: head, id within a group
 
 
 def task_years(scope: Scope) -> list[int]:

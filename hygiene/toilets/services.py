@@ -15,7 +15,9 @@ from sqlalchemy.exc import IntegrityError
 
 from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
+from hygiene.accounts.models import User
 from hygiene.audit.services import audit_record, snapshot
+from hygiene.clock import local_today
 from hygiene.core.status import Transition
 from hygiene.errors import DomainError, Forbidden, InvalidFields
 from hygiene.extensions import db
@@ -26,6 +28,7 @@ from hygiene.places.models import Household, Village
 from hygiene.toilets.kinds import TOILET_TYPES
 from hygiene.toilets.models import HouseholdToilet, PublicToiletProject, ToiletStageEvent, ToiletTask
 from hygiene.toilets.schemas import PlanInput, PublicNewInput, StepInput, ToiletNewInput, money
+from hygiene.toilets.stage_dates import move_date_refusal
 from hygiene.toilets.status import (
     COMPLETE,
     EXCLUDE,
@@ -158,6 +161,11 @@ def public_create(*, scope: Scope, actor_id: int | None, data: PublicNewInput, n
     if data.request_key and (made := _by_key(PublicToiletProject, data.request_key)) is not None:
         return made
     village, task = _task_of(scope, data.village_id, data.year)
+    same = db.session.scalar(sa.select(PublicToiletProject).where(
+        PublicToiletProject.village_id == village.id, sa.func.lower(PublicToiletProject.name) == data.name.lower()))
+    if same is not None:
+        raise InvalidFields({"name": _("%(village)s already has a public toilet named “%(name)s” (%(year)d task).",
+                                       village=village.name, name=same.name, year=same.task.year)})
     project = PublicToiletProject(township_id=village.township_id, village_id=village.id, task_id=task.id,
                                   name=data.name, location=data.location, work=data.work,
                                   stage=ToiletStage.SURVEYED, stage_on=data.surveyed_on, note=data.note,
@@ -197,6 +205,9 @@ def stage_move(record: Record, move: Transition, *, actor_id: int | None, data: 
         return None
     if not move.allows(record.stage):
         raise DomainError(refused or skipped_message(record, move))
+    if (too_early := move_date_refusal(data.happened_on, previous=record.stage_on,
+                                       today=local_today(now))) is not None:
+        raise InvalidFields({"happened_on": too_early})
     event = ToiletStageEvent(township_id=record.township_id, village_id=record.village_id, from_stage=record.stage,
                              to_stage=move.target, happened_on=data.happened_on, reasons=list(reasons),
                              note=data.note, actor_id=actor_id, request_key=data.request_key, **_owner(record))
@@ -221,10 +232,14 @@ def stage_move(record: Record, move: Transition, *, actor_id: int | None, data: 
     shown = snapshot(record, STAGE_FIELDS)
     if isinstance(record, HouseholdToilet):
         shown |= snapshot(record, HOUSEHOLD_FIELDS)
-    after = {name: _plain(value) for name, value in shown.items() if name in changed}
+    after = {name: _plain(value) for name, value in shown.items()
+             if name in changed and not (name == "failed_reasons" and not value)}  # a pass has none to show
+    if "subsidy_paid_by_id" in after:  # the trail names the person, not their id
+        payer = db.session.get(User, after.pop("subsidy_paid_by_id")) if after["subsidy_paid_by_id"] else None
+        after["subsidy_paid_by"] = payer.display_name if payer else ""
     if data.note:
         after["note"] = data.note
-    if reasons:
+    if reasons and "failed_reasons" not in after:  # said once
         after["reasons"] = list(reasons)
     audit_record(actor_id=actor_id, action="stage", record=record, township_id=record.township_id, at=now,
                  before={"stage": before}, after=after)
@@ -375,6 +390,8 @@ def steps_offered(scope: Scope, record: Record) -> list[str]:
     for step in steps:
         if step == "accept_request" and getattr(record, "acceptance_inspection_id", None):
             continue  # asked for: the inspection is under way
+        if step == "pay" and isinstance(record, HouseholdToilet) and subsidy_amount(record) is None:
+            continue  # the task sets no rate for the type: the page says so instead
         try:
             step_check(scope, record, step)
         except Forbidden:

@@ -16,7 +16,7 @@ class TaskForm(FlaskForm):
     household_quota = StringField(_l("Household toilets to renovate"), render_kw={"inputmode": "numeric"})
     public_quota = StringField(_l("Public toilets to repair"), render_kw={"inputmode": "numeric"}, default="0")
     deadline = StringField(_l("Done and accepted by"), render_kw={"type": "date"})
-    note = TextAreaField(_l("Note"))
+    note = TextAreaField(_l("Note"), render_kw={"maxlength": 2000})
     request_key = HiddenField()  # one per form shown
 
     def rates(self) -> dict[str, str]:

@@ -10,10 +10,11 @@ from flask_login import current_user, login_required
 
 from hygiene.clock import local_today, now_utc
 from hygiene.core.input import optional_int
-from hygiene.core.web import attempt, current_scope, require_admin, require_office, show_refusal
+from hygiene.core.web import attempt, current_scope, require_admin, require_office, say_left_out, show_refusal
 from hygiene.places.queries import visible_villages
 from hygiene.toilets import board as boards
 from hygiene.toilets import tasks
+from hygiene.toilets.kinds import TOILET_TYPES
 from hygiene.toilets.status import ToiletStage
 from hygiene.toilets.task_forms import bulk_task_form, task_form
 from hygiene.toilets.task_schemas import FIRST_YEAR, LAST_YEAR, BulkTaskInput, TaskInput, task_fields
@@ -33,13 +34,25 @@ def _signed_in() -> None:
 
 @bp.context_processor
 def _words() -> dict:
-    return {"type_name": type_name}
+    return {"type_name": type_name, "in_form_order": in_form_order}
+
+
+def in_form_order(rates: dict[str, str] | None) -> list[tuple[str, str]]:
+    """A task's rates in the order of the form (kinds.yaml), not as stored."""
+    rates = rates or {}
+    return [(key, rates[key]) for key in TOILET_TYPES if key in rates] + \
+        [(key, rate) for key, rate in rates.items() if key not in TOILET_TYPES]
 
 
 def _year() -> int:
-    """The year asked for (?year=), else this year; a year no task can have is this year too."""
-    year = optional_int(request.args.get("year"))
-    return year if year is not None and FIRST_YEAR <= year <= LAST_YEAR else local_today().year
+    """The year asked for (?year=), else this year; a year that cannot be read, or that no task
+    can have, is this year too, and the page says the filter was left out."""
+    text = request.args.get("year") or ""
+    year = optional_int(text)
+    if year is not None and FIRST_YEAR <= year <= LAST_YEAR:
+        return year
+    say_left_out(["year"] if text.strip() else [])
+    return local_today().year
 
 
 @bp.get("/tasks")

@@ -178,14 +178,14 @@ def public_step(project_id: int, move: str):
 
 # --- the shared detail page and its steps -----------------------------------------------------------
 
-def _form(step: str, *, fresh: bool, household: bool) -> StepForm:
+def _form(step: str, *, fresh: bool, household: bool, rates: dict[str, str] | None = None) -> StepForm:
     scope = current_scope()
     kind = FORMS[step] if household or step != "plan" else StepForm  # a public toilet has no type to choose
     form = kind(formdata=None) if fresh else kind()
     if fresh:
         form.request_key.data = secrets.token_hex(16)
     if isinstance(form, PlanForm):
-        form.prepare(services.type_name)
+        form.prepare(services.type_name, rates)
     if isinstance(form, AcceptanceRequestForm):
         form.inspector_ids.choices = [SelectChoice(str(u.id), u.display_name) for u in inspector_choices(scope)]
         if fresh:
@@ -196,7 +196,9 @@ def _form(step: str, *, fresh: bool, household: bool) -> StepForm:
 def _detail(record: services.Record, failed: tuple[str, StepForm] | None = None, status: int = 200):
     scope = current_scope()
     household = isinstance(record, services.HouseholdToilet)
-    forms = {step: (failed[1] if failed and failed[0] == step else _form(step, fresh=True, household=household))
+    rates = record.task.subsidy_rates or {} if household else None
+    forms = {step: (failed[1] if failed and failed[0] == step
+                    else _form(step, fresh=True, household=household, rates=rates))
              for step in services.steps_offered(scope, record)}
     if failed and failed[0] not in forms:  # a step of another stage (an old page): say why on top
         for message in [*failed[1].form_errors, *(e for errors in failed[1].errors.values() for e in errors)]:
@@ -208,6 +210,8 @@ def _detail(record: services.Record, failed: tuple[str, StepForm] | None = None,
         inspection = current_scope_inspection(record.acceptance_inspection_id)
     template = "toilets/toilet_detail.html" if household else "toilets/public_detail.html"
     return render_template(template, record=record, forms=forms, history=entries, inspection=inspection,
+                           failed_photos=acceptance.failed_photos(inspection)
+                           if record.stage == ToiletStage.FAILED else [],
                            subsidy=services.subsidy_amount(record)
                            if isinstance(record, services.HouseholdToilet) else None,
                            uses=photo_uses(photos, scope) if scope.township_wide else {},
@@ -227,11 +231,17 @@ def current_scope_inspection(inspection_id: int) -> Inspection | None:
 def _step(record: services.Record, step: str):
     scope = current_scope()
     services.step_check(scope, record, step)
-    form = _form(step, fresh=False, household=isinstance(record, services.HouseholdToilet))
+    household = isinstance(record, services.HouseholdToilet)
+    form = _form(step, fresh=False, household=household,
+                 rates=record.task.subsidy_rates or {} if household else None)
     if form.validate_on_submit():
         _done, error = attempt(lambda: _run(step, scope, record, form))
         if error is None:
             flash(_("Saved."), "success")
+            if step == "plan" and isinstance(record, services.HouseholdToilet) and \
+                    services.subsidy_amount(record) is None:
+                flash(_("This task sets no subsidy rate for this type: it cannot be paid until the office adds one."),
+                      "error")
             return redirect(request.path.rsplit("/", 1)[0], 303)
         show_refusal(form, error)
     return _detail(record, failed=(step, form), status=422)

@@ -3,7 +3,7 @@ quota of the year the period ends in; weight 0 by default, so totals stay as the
 office gives it one; the explain page says what the figure is made of."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal as D
 
 import pytest
@@ -92,3 +92,23 @@ def test_a_weight_set_by_the_office_counts_and_the_explain_page_says_why(app, cl
 def test_with_weight_0_the_explain_page_says_it_is_left_out(client, login, progress):
     page = login("admin_a").get(f"/rankings/explain?period=2026-10&subject=villages&id={progress.a2}").text
     assert "截至本期末，2026年任务10户中已验收合格12户" in page and "（权重为0：不计入总分）" in page
+
+
+def test_a_task_set_after_a_periods_end_leaves_that_period_as_it_was(app, progress):
+    """A task set on 30 November changes nothing of October (published or not): it counts from
+    November on; the day's edge is the office's midnight, not UTC's."""
+    from datetime import datetime
+
+    from hygiene.places.models import Village
+
+    villages = Subject(township_id=progress.ta, kind="villages")
+    with app.app_context():
+        before = toilet_progress_component(villages, parse_period("2026-10"))
+        late, edge = Village(name="甲三村", township_id=progress.ta), Village(name="甲四村", township_id=progress.ta)
+        db.session.add_all([late, edge])
+        db.session.commit()
+        add_task(late.id, quota=5, created_at=datetime(2026, 11, 30, 2, tzinfo=UTC))
+        add_task(edge.id, quota=5, created_at=datetime(2026, 10, 31, 16, 30, tzinfo=UTC))  # 1 Nov 00:30 +8
+        assert toilet_progress_component(villages, parse_period("2026-10")) == before
+        november = toilet_progress_component(villages, parse_period("2026-11"))
+        assert late.id in november and edge.id in november

@@ -1,7 +1,7 @@
 """Tasks and household toilets made straight with the models (the stage moves are another page's)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from itertools import count as numbers
 
 from hygiene.extensions import db
@@ -13,11 +13,14 @@ _SERIAL = numbers(1)
 
 
 def add_task(village_id: int, *, year: int = 2026, quota: int = 10, public: int = 0,
-             deadline: date = date(2026, 10, 31), rates: dict | None = None) -> int:
-    """A task of the village (inside an app context); returns its id."""
+             deadline: date = date(2026, 10, 31), rates: dict | None = None,
+             created_at: datetime | None = None) -> int:
+    """A task of the village (inside an app context), set at the start of its year unless
+    `created_at` says when; returns its id."""
     village = db.session.get(Village, village_id)
     task = ToiletTask(township_id=village.township_id, village_id=village_id, year=year, household_quota=quota,
-                      public_quota=public, deadline=deadline, subsidy_rates=rates or {"three_compartment": "1200.00"})
+                      public_quota=public, deadline=deadline, subsidy_rates=rates or {"three_compartment": "1200.00"},
+                      created_at=created_at or datetime(year, 1, 2, tzinfo=UTC))
     db.session.add(task)
     db.session.commit()
     return task.id
