@@ -9,9 +9,8 @@ import math
 from bisect import bisect_right
 from collections.abc import Sequence
 from decimal import Decimal
-from html import escape
 
-from markupsafe import Markup
+from hygiene.core.svg import svg_frame, svg_text
 
 Number = Decimal | int | float
 DEFAULT_BINS = (0, 60, 70, 80, 90, 100)
@@ -45,11 +44,11 @@ def trend_svg(points: Sequence[tuple[str, Number | None]], width: int = 360, hei
         if value is not None:
             parts.append(f'<circle cx="{x(i):.1f}" cy="{y(float(value)):.1f}" r="4.5" fill="#1d6b48"/>')
             if show_values or i == last:
-                parts.append(_text(x(i), y(float(value)) - 9, _number(value), 'font-weight="700"'))
+                parts.append(svg_text(x(i), y(float(value)) - 9, _number(value), 'font-weight="700"'))
         if i in labelled:
-            parts.append(_text(x(i), height - bottom + 20, label, 'fill="#5f6b7a"'))
+            parts.append(svg_text(x(i), height - bottom + 20, label, 'fill="#5f6b7a"'))
     desc = "; ".join(f"{label}: {_number(v) if v is not None else '—'}" for label, v in points)
-    return _svg(width, height, title, desc, parts)
+    return svg_frame(width, height, title, desc, parts)
 
 
 def distribution_svg(scores: Sequence[Number], bins: Sequence[Number] = DEFAULT_BINS, width: int = 360,
@@ -67,10 +66,10 @@ def distribution_svg(scores: Sequence[Number], bins: Sequence[Number] = DEFAULT_
         cx = left + slot * (i + 0.5)
         parts.append(f'<rect x="{cx - slot * 0.35:.1f}" y="{base - bar_h:.1f}" width="{slot * 0.7:.1f}" '
                      f'height="{bar_h:.1f}" rx="3" fill="{_band_colour(bins[i])}"/>')
-        parts.append(_text(cx, base - bar_h - 7, str(count), 'font-weight="700"'))
-        parts.append(_text(cx, height - bottom + 20, label, 'fill="#5f6b7a"'))
+        parts.append(svg_text(cx, base - bar_h - 7, str(count), 'font-weight="700"'))
+        parts.append(svg_text(cx, height - bottom + 20, label, 'fill="#5f6b7a"'))
     desc = "; ".join(f"{label}: {count}" for label, count in zip(band_labels(bins), counts, strict=True))
-    return _svg(width, height, title, desc, parts)
+    return svg_frame(width, height, title, desc, parts)
 
 
 def band_counts(scores: Sequence[Number], bins: Sequence[Number] = DEFAULT_BINS) -> list[int]:
@@ -107,7 +106,7 @@ def _grid(low: float, high: float, x1: float, x2: float, y) -> str:
     lines, tick = [], low
     while tick <= high:
         lines.append(f'<line x1="{x1}" y1="{y(tick):.1f}" x2="{x2}" y2="{y(tick):.1f}" stroke="#e4e7eb"/>')
-        lines.append(_text(x1 - 6, y(tick) + 4.5, _number(tick), 'text-anchor="end" fill="#5f6b7a"', anchor=False))
+        lines.append(svg_text(x1 - 6, y(tick) + 4.5, _number(tick), 'text-anchor="end" fill="#5f6b7a"', anchor=False))
         tick += step
     return "".join(lines)
 
@@ -136,14 +135,3 @@ def _number(value: Number) -> str:
     return "0" if text == "-0" else text
 
 
-def _text(x: float, y: float, text: str, extra: str = "", anchor: bool = True) -> str:
-    middle = ' text-anchor="middle"' if anchor else ""
-    return f'<text x="{x:.1f}" y="{y:.1f}"{middle} {extra}>{escape(str(text))}</text>'
-
-
-def _svg(width: int, height: int, title: str, desc: str, parts: list[str]) -> str:
-    label = escape(str(title))
-    return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-                  f'role="img" aria-label="{label}" preserveAspectRatio="xMidYMid meet">'
-                  f'<title>{label}</title><desc>{escape(desc)}</desc>'
-                  f'<g font-family="sans-serif" font-size="14">{"".join(parts)}</g></svg>')
