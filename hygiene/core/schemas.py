@@ -67,6 +67,20 @@ def a_date(value: object) -> object:
     return value
 
 
+def typed_text(length: int, *, required: bool = False) -> BeforeValidator:
+    """A text field as a person typed it: spaces collapsed, no control characters, at most
+    `length` characters (said in the reader's language), required when asked."""
+    def check(value: object) -> str:
+        text = " ".join(str(value or "").split())
+        no_control_characters(text)
+        if required and not text:
+            raise refusal(_("This field is required."))
+        if len(text) > length:
+            raise refusal(_("At most %(length)s characters.", length=length))
+        return text
+    return BeforeValidator(check)
+
+
 RecordId = Annotated[int | None, BeforeValidator(_record_id)]
 Flag = Annotated[bool, BeforeValidator(bool)]  # a checkbox: sent or not, any value is "on"
 

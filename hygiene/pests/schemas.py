@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from hygiene.clock import local_today
-from hygiene.core.schemas import InputModel, RecordId, a_date, no_control_characters, refusal
+from hygiene.core.schemas import InputModel, RecordId, a_date, refusal, typed_text
 from hygiene.pests import quantities, supplies
 from hygiene.pests.models import PestProduct, SupplyMovement
 from hygiene.pests.refusals import Refused
@@ -56,16 +56,7 @@ def refused_message(refused: Refused, *, unit: str = "") -> str:
     return refusal_words(refused, unit=unit)
 
 
-def _text(length: int, *, required: bool = False):
-    def check(value: object) -> str:
-        text = " ".join(str(value or "").split())
-        no_control_characters(text)
-        if required and not text:
-            raise refusal(_("This field is required."))
-        if len(text) > length:
-            raise refusal(_("At most %(length)s characters.", length=length))
-        return text
-    return BeforeValidator(check)
+
 
 
 def _length(column) -> int:
@@ -118,11 +109,11 @@ def _kind(value: object) -> str:
 
 
 class ProductInput(InputModel):
-    name: Annotated[str, _text(_length(PestProduct.name), required=True)]
-    active_ingredient: Annotated[str, _text(_length(PestProduct.active_ingredient), required=True),
+    name: Annotated[str, typed_text(_length(PestProduct.name), required=True)]
+    active_ingredient: Annotated[str, typed_text(_length(PestProduct.active_ingredient), required=True),
                                  AfterValidator(_not_banned)]
-    registration_number: Annotated[str, _text(_length(PestProduct.registration_number))] = ""
-    form: Annotated[str, _text(_length(PestProduct.form))] = ""
+    registration_number: Annotated[str, typed_text(_length(PestProduct.registration_number))] = ""
+    form: Annotated[str, typed_text(_length(PestProduct.form))] = ""
     unit: Annotated[str, BeforeValidator(_unit)]
     expiry: date | None = None
     minimum_stock: Annotated[Decimal, BeforeValidator(_optional_amount)] = Decimal(0)
@@ -135,9 +126,9 @@ class MovementInput(InputModel):
     moved_on: Annotated[date, BeforeValidator(a_date), AfterValidator(_done_by_now)]
     village_id: RecordId = None
     unit_id: RecordId = None
-    taker_name: Annotated[str, _text(_length(SupplyMovement.taker_name))] = ""
-    signature: Annotated[str, _text(_length(SupplyMovement.signature))] = ""
-    note: Annotated[str, _text(_length(SupplyMovement.note))] = ""
+    taker_name: Annotated[str, typed_text(_length(SupplyMovement.taker_name))] = ""
+    signature: Annotated[str, typed_text(_length(SupplyMovement.signature))] = ""
+    note: Annotated[str, typed_text(_length(SupplyMovement.note))] = ""
     form_key: Annotated[str, Field(max_length=64)] = ""
 
 

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import BeforeValidator
 
-from hygiene.core.schemas import InputModel, RecordId, a_date, no_control_characters, refusal
+from hygiene.core.schemas import InputModel, RecordId, a_date, no_control_characters, refusal, typed_text
 from hygiene.pests.rounds.models import REFUSAL_REASONS
 from hygiene.pests.rounds.status import WorkKind
 
@@ -23,16 +23,7 @@ MAX_COUNT = 1_000_000          # households or baits in one record: more than an
 MAX_AREA = Decimal(10**9)      # m2 (a thousand square kilometres) or mu: no round treats more
 
 
-def _text(length: int, *, required: bool = False):
-    def check(value: object) -> str:
-        text = " ".join(str(value or "").split())
-        no_control_characters(text)
-        if required and not text:
-            raise refusal(_("This field is required."))
-        if len(text) > length:
-            raise refusal(_("At most %(length)s characters.", length=length))
-        return text
-    return BeforeValidator(check)
+
 
 
 def _typed(value: object) -> str:
@@ -125,14 +116,14 @@ class WorkInput(InputModel):
     baits_placed: Annotated[int | None, BeforeValidator(_count)] = None
     product_id: RecordId = None
     quantity_used: Annotated[Decimal | None, BeforeValidator(_quantity)] = None
-    done_by: Annotated[str, _text(100, required=True)]
-    note: Annotated[str, _text(2000)] = ""
+    done_by: Annotated[str, typed_text(100, required=True)]
+    note: Annotated[str, typed_text(2000)] = ""
     resolves: Annotated[list[int], BeforeValidator(_ids)] = []  # open refusals a mop-up covered
     request_key: Annotated[str | None, BeforeValidator(_request_key)] = None  # one per form shown
 
 
 class RefusalInput(InputModel):
     household_id: RecordId = None
-    household_name: Annotated[str, _text(60)] = ""
+    household_name: Annotated[str, typed_text(60)] = ""
     reason: Annotated[str, BeforeValidator(_reason)]
-    note: Annotated[str, _text(200)] = ""
+    note: Annotated[str, typed_text(200)] = ""
