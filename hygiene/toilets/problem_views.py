@@ -35,7 +35,7 @@ from hygiene.toilets.problem_forms import (
 )
 from hygiene.toilets.problem_schemas import CheckInput, ProblemFixInput, ProblemNewInput, ProblemStepInput
 from hygiene.toilets.services import Photos, type_name
-from hygiene.toilets.status import ProblemStatus
+from hygiene.toilets.status import ProblemStatus, ToiletStage
 from hygiene.toilets.type_names import category_name, kind_name
 
 bp = Blueprint("toilet_problems", __name__, url_prefix="/toilets")
@@ -51,7 +51,8 @@ def _signed_in() -> None:
 @bp.context_processor
 def _words() -> dict:
     return {"kind_name": kind_name, "category_name": category_name, "ProblemStatus": ProblemStatus,
-            "PROBLEM_KINDS": PROBLEM_KINDS, "type_name": type_name}
+            "PROBLEM_KINDS": PROBLEM_KINDS, "type_name": type_name,
+            "ToiletStage": ToiletStage}
 
 
 def _photos() -> Photos:
@@ -172,24 +173,28 @@ def sample_page():
     if not scope.township_wide:
         abort(403)
     year, form = _year(), SampleDrawForm()
-    drawn = sample.sample_for(scope=scope, year=year)
-    if drawn is None and form.validate_on_submit():
+    if request.method == "POST" and sample.sample_for(scope=scope, year=year) is not None:
+        flash(_("This year's sample was drawn already; here it is."), "info")
+        return redirect(url_for(".sample_page", year=year), 303)
+    if form.validate_on_submit():
         made, error = attempt(lambda: sample.sample_draw(scope=scope, actor_id=current_user.id, year=year,
                                                          size=form.size.data or "", now=now_utc()))
         if error is None:
             flash(_("The sample is drawn."), "success")
             return redirect(url_for(".sample_page", year=made.year), 303)
         show_refusal(form, error)
-    status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
-    if drawn is not None and request.method == "POST":
-        flash(_("This year's sample was drawn already; here it is."), "info")
-        return redirect(url_for(".sample_page", year=year), 303)
+    return _sample(year, form, 422 if request.method == "POST" else 200)
+
+
+def _sample(year: int, form: SampleDrawForm, status: int):
+    scope = current_scope()
+    drawn = sample.sample_for(scope=scope, year=year)
     check = CheckForm(formdata=None)
     check.request_key.data = secrets.token_hex(16)
     return render_template("toilets/sample.html", year=year, drawn=drawn, form=form, check=check,
                            rows=sample.sampled(drawn) if drawn else [],
                            population=len(sample.population(scope.township_id, year))
-                           if drawn is None and scope.township_id else None,
+                           if drawn is None and scope.township_id else 0,
                            redrawn=sample.sample_reproduce(drawn.seed, drawn.population, len(drawn.chosen))
                            if drawn else None), status
 
@@ -209,4 +214,4 @@ def sample_check(sample_id: int):
         show_refusal(form, error)
     for message in [*form.form_errors, *(e for errors in form.errors.values() for e in errors)]:
         flash(str(message), "error")
-    return redirect(url_for(".sample_page", year=drawn.year), 303)
+    return _sample(drawn.year, SampleDrawForm(formdata=None), 422)

@@ -112,8 +112,9 @@ def sampled(sample: ToiletFollowUpSample) -> list[SampledToilet]:
                                       .options(joinedload(HouseholdToilet.household),
                                                joinedload(HouseholdToilet.village))
                                       .order_by(HouseholdToilet.village_id, HouseholdToilet.id)))
-    fine = dict(db.session.execute(sa.select(ToiletStageEvent.toilet_id, sa.func.max(ToiletStageEvent.happened_on))
-                                   .where(*_check_events(sample)).group_by(ToiletStageEvent.toilet_id)).tuples().all())
+    fine: dict[int | None, date] = {toilet_id: day for toilet_id, day in db.session.execute(
+        sa.select(ToiletStageEvent.toilet_id, sa.func.max(ToiletStageEvent.happened_on))
+        .where(*_check_events(sample)).group_by(ToiletStageEvent.toilet_id))}
     found: dict[int, list[ToiletProblem]] = {}
     for problem in db.session.scalars(sa.select(ToiletProblem).where(ToiletProblem.sample_id == sample.id)
                                       .order_by(ToiletProblem.id)):
