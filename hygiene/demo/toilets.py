@@ -298,6 +298,10 @@ def _scene(rng, when: datetime, *, tank: bool = False) -> bytes:
         draw.rectangle([x, 150, x + 100, 210], fill=(rng.randint(40, 90), rng.randint(90, 140), rng.randint(40, 90)))
     else:
         draw.rectangle([x, 60, x + 80, 150], fill=(rng.randint(200, 240), rng.randint(200, 240), rng.randint(190, 230)))
+    for _ in range(8):  # grass, stones, tools: no two sites look alike (nor flag each other as reused)
+        x, y = rng.randint(0, 300), rng.randint(0, 230)
+        draw.ellipse([x, y, x + rng.randint(6, 60), y + rng.randint(6, 40)],
+                     fill=(rng.randint(0, 255), rng.randint(0, 255), rng.randint(0, 255)))
     exif = Image.Exif()
     exif.get_ifd(0x8769)[0x9003] = when.strftime("%Y:%m:%d %H:%M:%S")
     buffer = BytesIO()
