@@ -1,11 +1,19 @@
 """How the audit trail words follow-up problems and the yearly sample."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from hygiene.audit.labels import ACTIONS, register_field_labels, register_record_type, register_value_labels
+from hygiene.audit.labels import (
+    ACTIONS,
+    register_field_labels,
+    register_record_label,
+    register_record_type,
+    register_value_labels,
+)
 from hygiene.toilets.kinds import PROBLEM_KINDS
 from hygiene.toilets.status import ProblemStatus
+from hygiene.toilets.type_names import kind_name
 
 register_record_type("toilet_problem", _l("Toilet follow-up problems"), ("toilet_problem",))
 register_record_type("toilet_follow_up_sample", _l("Toilet follow-up samples"), ("toilet_follow_up_sample",))
@@ -18,3 +26,7 @@ register_value_labels("status", ProblemStatus.labels())
 register_value_labels("kind", lambda: {key: k.name["zh"] for key, k in PROBLEM_KINDS.items()})
 register_value_labels("source", {"report": _l("Reported"), "follow_up": _l("Follow-up sample")})
 ACTIONS.update({"check": _l("checked in the follow-up")})
+ACTIONS.update({"status": _l("changed the status")})
+register_record_label("toilet_problem", lambda id, kind: _("Follow-up problem No. %(id)s: %(name)s", id=id,
+                                                              name=kind_name(kind)))
+register_record_label("toilet_follow_up_sample", lambda year: _("Follow-up sample %(year)d", year=year))

@@ -37,7 +37,7 @@ def sample_size(raw: str, population: int) -> int:
     if match.group(3):
         share = float(match.group(1) + (match.group(2) or ""))
         if not 0 < share <= 100:
-            raise InvalidFields({"size": _("A share is more than 0% and at most 100%.")})
+            raise InvalidFields({"size": _("A share is more than 0 and at most 100 per cent.")})
         return min(population, max(1, math.ceil(share * population / 100)))
     size = int(match.group(1))
     if not 1 <= size <= MAX_SIZE:
