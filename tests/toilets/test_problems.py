@@ -197,3 +197,21 @@ def test_fixes_at_the_same_moment_fix_once(app, live, client, login, world, task
             AuditEvent.entity_type == "toilet_problem", AuditEvent.action == "status",
             AuditEvent.entity_id == problem_id)) == 1
     assert problem_of(app, problem_id).status == ProblemStatus.FIXED
+
+
+def test_a_problem_on_an_accepted_public_toilet(app, client, login, world, tasks):
+    from hygiene.toilets.models import PublicToiletProject
+    from tests.toilets.task_helpers import add_public
+
+    with app.app_context():
+        add_public(tasks.task_a1)
+        project_id = db.session.scalar(sa.select(PublicToiletProject.id))
+    login("village_a1")
+    assert "报告问题" in client.get(f"/toilets/public/{project_id}").text
+    made = client.post(f"/toilets/problems/new?public_toilet_id={project_id}", data={
+        "kind": "no_service", "reported_on": local_today().isoformat(), "request_key": uuid.uuid4().hex})
+    problem = problem_of(app, problem_id_of(made))
+    assert (problem.public_toilet_id, problem.toilet_id, problem.kind) == (project_id, None, "no_service")
+    assert "无人管护维修" in client.get(f"/toilets/public/{project_id}").text
+    login("village_b1")
+    assert client.get(f"/toilets/problems/new?public_toilet_id={project_id}").status_code == 404
