@@ -129,8 +129,12 @@ def _move(problem: ToiletProblem, move: Transition, *, actor_id: int | None, now
         raise DomainError(_("A problem that is “%(status)s” cannot become “%(target)s”.",
                             status=ProblemStatus.label_of(problem.status),
                             target=ProblemStatus.label_of(move.target)))
-    after: dict[str, Any] = {"status": move.target}
-    after |= {k: (v.isoformat() if isinstance(v, date) else v) for k, v in (values or {}).items()}
+    after: dict[str, Any]
+    after = {"status": move.target}
+    if values and "fixed_on" in values:
+        after["fixed_on"] = values["fixed_on"].isoformat() if values["fixed_on"] else None
+    if values and "fix_note" in values:
+        after["fix_note"] = values["fix_note"]
     if note:
         after["note"] = note
     audit_record(actor_id=actor_id, action="status", record=problem, township_id=problem.township_id, at=now,
