@@ -138,11 +138,11 @@ def _detail(problem, failed=None, status: int = 200):
                            events=events_for(problem) if scope.sees_audit_trail else []), status
 
 
-@bp.post("/problems/<int:problem_id>/<any(take_up,fix,reopen):step>")
-def problem_step(problem_id: int, step: str):
+@bp.post("/problems/<int:problem_id>/<any(take_up,fix,reopen):action>")
+def problem_step(problem_id: int, action: str):
     scope = current_scope()
     problem = pq.problem_get(scope=scope, problem_id=problem_id)
-    form = FORMS[step]()
+    form = FORMS[action]()
     if form.validate_on_submit():
         common = {"scope": scope, "actor_id": current_user.id, "problem": problem, "now": now_utc()}
         runs = {
@@ -151,12 +151,12 @@ def problem_step(problem_id: int, step: str):
                                                 record=problems.record_of(problem), photos=_photos()),
             "reopen": lambda: problems.problem_reopen(**common, data=parse_input(ProblemStepInput, form.data)),
         }
-        _done, error = attempt(runs[step])
+        _done, error = attempt(runs[action])
         if error is None:
             flash(_("Saved."), "success")
             return redirect(url_for(".problem_detail", problem_id=problem.id), 303)
         show_refusal(form, error)
-    return _detail(problem, failed=(step, form), status=422)
+    return _detail(problem, failed=(action, form), status=422)
 
 
 # --- the yearly sample ------------------------------------------------------------------------------
@@ -170,8 +170,8 @@ def _year() -> int:
 def sample_page():
     """The year's sample: drawn (its toilets and their checks) or the form that draws it."""
     scope = current_scope()
-    if not scope.township_wide:
-        abort(403)
+    if not scope.township_wide or (request.method == "POST" and not scope.is_admin):
+        abort(403)  # the office draws; its inspectors read the sample
     year, form = _year(), SampleDrawForm()
     if request.method == "POST" and sample.sample_for(scope=scope, year=year) is not None:
         flash(_("This year's sample was drawn already; here it is."), "info")
