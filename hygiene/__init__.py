@@ -24,7 +24,7 @@ AUDIT_LABEL_MODULES = ("hygiene.places.audit_labels", "hygiene.inspections.audit
                        "hygiene.accounts.audit_labels", "hygiene.pests.audit_labels",
                        "hygiene.pests.monitoring.audit_labels", "hygiene.pests.rounds.audit_labels",
                        "hygiene.pests.rounds.work_audit_labels", "hygiene.toilets.task_audit_labels",
-                       "hygiene.toilets.audit_labels")
+                       "hygiene.toilets.audit_labels", "hygiene.toilets.problem_audit_labels")
 # every domain module that registers scope rules (access/rules.py); a missing one stops the start
 ACCESS_MODULES = ("hygiene.places.access", "hygiene.accounts.access", "hygiene.checklists.access",
                   "hygiene.inspections.access", "hygiene.rectifications.access", "hygiene.media.access",
@@ -167,12 +167,14 @@ def _register_blueprints(app: Flask) -> None:
     from hygiene.rectifications.views import bp as orders_bp
     from hygiene.rectifications.views import public as order_link_bp
     from hygiene.scheduler.views import bp as jobs_bp
+    from hygiene.toilets.problem_views import bp as toilet_problems_bp
     from hygiene.toilets.task_views import bp as toilet_tasks_bp
     from hygiene.toilets.views import bp as toilets_bp
 
     for blueprint in (core_bp, accounts_bp, places_bp, import_bp, audit_bp, checklists_bp,
                       plans_bp, inspections_bp, media_bp, orders_bp, order_link_bp, notifications_bp, jobs_bp, rankings_bp, public_bp, exports_bp,
-                      ranking_exports_bp, pests_bp, monitoring_bp, rounds_bp, round_work_bp, toilet_tasks_bp, toilets_bp):
+                      ranking_exports_bp, pests_bp, monitoring_bp, rounds_bp, round_work_bp, toilet_tasks_bp, toilets_bp,
+                      toilet_problems_bp):
         app.register_blueprint(blueprint)
 
 

@@ -154,7 +154,13 @@ def elsewhere(app, world):
             db.session.add(work)
             db.session.flush()
             ids[f"round_{key}"], ids[f"target_{key}"], ids[f"work_{key}"] = round_.id, target.id, work.id
-        from hygiene.toilets.models import HouseholdToilet, PublicToiletProject, ToiletTask
+        from hygiene.toilets.models import (
+            HouseholdToilet,
+            PublicToiletProject,
+            ToiletFollowUpSample,
+            ToiletProblem,
+            ToiletTask,
+        )
         from hygiene.toilets.status import ToiletStage
 
         # a household toilet and a public toilet of 乙一村 (乙镇) and of 甲二村, named for the leak check
@@ -170,6 +176,13 @@ def elsewhere(app, world):
             db.session.add_all([toilet, project])
             db.session.flush()
             ids[f"toilet_{key}"], ids[f"project_{key}"] = toilet.id, project.id
+            problem = ToiletProblem(township_id=township, village_id=village, toilet_id=toilet.id, kind="leak",
+                                    reported_on=date(2026, 10, 2))
+            drawn = ToiletFollowUpSample(township_id=township, year=2025, seed="walk", population=[toilet.id],
+                                         chosen=[toilet.id])
+            db.session.add_all([problem, drawn])
+            db.session.flush()
+            ids[f"problem_{key}"], ids[f"sample_{key}"] = problem.id, drawn.id
         db.session.commit()
     return ids
 
@@ -188,10 +201,12 @@ def concrete_urls(app, role, world, elsewhere):
                    "round_id": elsewhere[f"round_{where}"], "target_id": elsewhere[f"target_{where}"],
                    "work_id": elsewhere[f"work_{where}"],
                    "toilet_id": elsewhere[f"toilet_{where}"], "project_id": elsewhere[f"project_{where}"],
+                   "problem_id": elsewhere[f"problem_{where}"], "sample_id": elsewhere[f"sample_{where}"],
                    "publication_id": elsewhere["publication_tb" if where == "b1" else "publication_ta"]}
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
              "token": "x" * 12, "township_id": world.tb, "period_key": "2026-10", "village_id": world.b1,
-             "pest": "rodent", "method": "room_signs", "year": 2026, "move": "plan"}
+             "pest": "rodent", "method": "room_signs", "year": 2026, "move": "plan",
+             "action": "fix"}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue

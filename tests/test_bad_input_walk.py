@@ -129,7 +129,7 @@ def urls(app, values_for):
 
 def _plain(name, slug=None, world=None):
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
-             "token": "x" * 12, "period_key": "2026-10", "move": "plan"}
+             "token": "x" * 12, "period_key": "2026-10", "move": "plan", "action": "fix"}
     return plain.get(name, 1)
 
 

@@ -240,7 +240,17 @@ def scoped_values(username: str | None) -> dict[str, list]:
         "monitoring_id": surveys, "round_id": pest_rounds, "pest": ["fly"], "method": ["fly_rooms"],
         "size": ["thumb"], "code": ["zh_CN"], "kind": ["units"], "ext": ["xlsx"], "year": [2026],
         "toilet_id": _toilet_ids(scope, HouseholdToilet), "project_id": _toilet_ids(scope, PublicToiletProject),
+        "problem_id": _problem_ids(scope),
     }
+
+
+def _problem_ids(scope) -> list[int]:
+    """A follow-up problem of each status the reader may see."""
+    from hygiene.toilets.models import ToiletProblem
+    from hygiene.toilets.status import ProblemStatus
+
+    return [p for status in ProblemStatus for p in db.session.scalars(sa.select(ToiletProblem.id).where(
+        scope.clause(ToiletProblem), ToiletProblem.status == status).order_by(ToiletProblem.id).limit(1))]
 
 
 def _export_tasks(user) -> list[int]:

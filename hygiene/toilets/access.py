@@ -33,3 +33,10 @@ def photos_of_toilet_stages(scope: Scope) -> sa.ColumnElement[bool]:
     """A stage's photos are seen by whoever reads the toilet or project (the office, its village)."""
     events = sa.select(ToiletStageEvent.id).where(scope.clause(ToiletStageEvent))
     return Photo.toilet_event_id.in_(events)
+
+
+@shown_by
+def photos_of_toilet_problems(scope: Scope) -> sa.ColumnElement[bool]:
+    """A follow-up problem's photos are seen by whoever reads the problem (the office, its village)."""
+    found = sa.select(ToiletProblem.id).where(scope.clause(ToiletProblem))
+    return Photo.toilet_problem_id.in_(found)

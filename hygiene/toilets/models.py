@@ -158,6 +158,13 @@ class ToiletProblem(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
     request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.id}"
+
+    def audit_label(self) -> tuple[str, dict]:
+        """How the trail names the problem, in the reader's language (problem_audit_labels.py)."""
+        return "toilet_problem", {"id": self.id, "kind": self.kind}
+
 
 class ToiletFollowUpSample(Model):
     """The yearly random sample of accepted toilets for the follow-up check: the population, the
@@ -174,3 +181,9 @@ class ToiletFollowUpSample(Model):
     chosen: Mapped[list[int]] = mapped_column(sa.JSON)
     drawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     drawn_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+    def audit_label(self) -> tuple[str, dict]:
+        return "toilet_follow_up_sample", {"year": self.year}

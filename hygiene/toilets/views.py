@@ -29,7 +29,8 @@ from hygiene.inspections.models import Inspection
 from hygiene.media.reuse import photo_uses
 from hygiene.places.importer import ImportFileError, read_table
 from hygiene.places.queries import visible_villages
-from hygiene.toilets import acceptance, importer, queries, services
+from hygiene.toilets import acceptance, importer, problem_queries, queries, services
+from hygiene.toilets import problems as problem_services
 from hygiene.toilets.forms import (
     WORK_LABELS,
     AcceptanceRequestForm,
@@ -52,7 +53,8 @@ from hygiene.toilets.schemas import (
     ToiletNewInput,
     VerdictInput,
 )
-from hygiene.toilets.status import PUBLIC_STAGES, ToiletStage
+from hygiene.toilets.status import PUBLIC_STAGES, ProblemStatus, ToiletStage
+from hygiene.toilets.type_names import kind_name
 
 bp = Blueprint("toilets", __name__, url_prefix="/toilets")
 
@@ -74,7 +76,7 @@ def _signed_in() -> None:
 @bp.context_processor
 def _words() -> dict:
     return {"type_name": services.type_name, "ToiletStage": ToiletStage, "TOILET_TYPES": TOILET_TYPES,
-            "WORK_LABELS": WORK_LABELS}
+            "WORK_LABELS": WORK_LABELS, "kind_name": kind_name, "ProblemStatus": ProblemStatus}
 
 
 # --- household toilets ---------------------------------------------------------------------------
@@ -215,6 +217,8 @@ def _detail(record: services.Record, failed: tuple[str, StepForm] | None = None,
                            subsidy=services.subsidy_amount(record)
                            if isinstance(record, services.HouseholdToilet) else None,
                            uses=photo_uses(photos, scope) if scope.township_wide else {},
+                           problems=problem_queries.problems_of(record),
+                           may_report=problem_services.accepted(record) and problem_services.may_report(scope, record),
                            events=events_for(record) if scope.sees_audit_trail else []), status
 
 

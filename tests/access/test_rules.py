@@ -78,6 +78,7 @@ def test_the_domains_register_their_records_with_media_and_the_scheduler(app):
     from hygiene.scheduler.registry import _PAGE_NOTES
 
     assert {f.__name__ for f in _SHOWN_BY} == {"photos_of_inspection_results", "photos_shown_by_orders",
-                                               "photos_of_round_work", "photos_of_toilet_stages"}
+                                               "photos_of_round_work", "photos_of_toilet_stages",
+                                               "photos_of_toilet_problems"}
     assert set(_PHOTO_RECORDS) == {"inspection", "order"}
     assert unconfirmed_messages in _PAGE_NOTES and receivable_channels in _providers
