@@ -91,6 +91,8 @@ def problem_new():
     record = _record_asked()
     drawn = sample.sample_get(scope=scope, sample_id=sid) if (sid := optional_int(
         request.values.get("sample_id", ""))) is not None else None
+    if drawn is not None and not (isinstance(record, HouseholdToilet) and record.id in drawn.chosen):
+        abort(404)  # a sample's link for a toilet it did not draw is no page (it would say the sample found it)
     form = ProblemNewForm()
     form.prepare([(key, kind_name(key)) for key in PROBLEM_KINDS])
     if request.method == "GET":

@@ -120,9 +120,10 @@ def test_a_sampled_toilet_is_checked_fine_or_with_a_problem(app, client, login, 
     refused = client.post(f"/toilets/sample/{drawn.id}/check", data={
         "toilet_id": outside, "checked_on": local_today().isoformat(), "request_key": uuid.uuid4().hex})
     assert refused.status_code == 422
-    assert client.get(f"/toilets/problems/new?toilet_id={outside}&sample_id={drawn.id}").status_code == 200
+    # a sample's link for a toilet it did not draw is no page: it would say the sample found it
+    assert client.get(f"/toilets/problems/new?toilet_id={outside}&sample_id={drawn.id}").status_code == 404
     assert client.post(f"/toilets/problems/new?toilet_id={outside}&sample_id={drawn.id}", data={
-        "kind": "leak", "reported_on": local_today().isoformat()}).status_code == 422
+        "kind": "leak", "reported_on": local_today().isoformat()}).status_code == 404
 
 
 def test_villages_inspectors_and_other_townships(app, client, login, world, tasks):
