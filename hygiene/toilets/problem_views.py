@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hygiene.audit.queries import events_for
-from hygiene.clock import local_today, now_utc
+from hygiene.clock import now_utc
 from hygiene.core.input import optional_int
 from hygiene.core.schemas import parse_input
 from hygiene.core.web import (
@@ -36,6 +36,7 @@ from hygiene.toilets.problem_forms import (
 from hygiene.toilets.problem_schemas import CheckInput, ProblemFixInput, ProblemNewInput, ProblemStepInput
 from hygiene.toilets.services import Photos, type_name
 from hygiene.toilets.status import ProblemStatus, ToiletStage
+from hygiene.toilets.task_views import year_asked
 from hygiene.toilets.type_names import category_name, kind_name
 
 bp = Blueprint("toilet_problems", __name__, url_prefix="/toilets")
@@ -163,18 +164,13 @@ def problem_step(problem_id: int, action: str):
 
 # --- the yearly sample ------------------------------------------------------------------------------
 
-def _year() -> int:
-    year = optional_int(request.values.get("year", ""))
-    return year if year is not None and 2000 <= year <= 2100 else local_today().year
-
-
 @bp.route("/sample", methods=["GET", "POST"])
 def sample_page():
     """The year's sample: drawn (its toilets and their checks) or the form that draws it."""
     scope = current_scope()
     if not scope.township_wide or (request.method == "POST" and not scope.is_admin):
         abort(403)  # the office draws; its inspectors read the sample
-    year, form = _year(), SampleDrawForm()
+    year, form = year_asked(), SampleDrawForm()
     if request.method == "POST" and sample.sample_for(scope=scope, year=year) is not None:
         flash(_("This year's sample was drawn already; here it is."), "info")
         return redirect(url_for(".sample_page", year=year), 303)

@@ -44,10 +44,10 @@ def in_form_order(rates: dict[str, str] | None) -> list[tuple[str, str]]:
         [(key, rate) for key, rate in rates.items() if key not in TOILET_TYPES]
 
 
-def _year() -> int:
-    """The year asked for (?year=), else this year; a year that cannot be read, or that no task
+def year_asked() -> int:
+    """The year asked for (?year=, or the posted form's), else this year; a year that cannot be read, or that no task
     can have, is this year too, and the page says the filter was left out."""
-    text = request.args.get("year") or ""
+    text = request.values.get("year") or ""
     year = optional_int(text)
     if year is not None and FIRST_YEAR <= year <= LAST_YEAR:
         return year
@@ -58,7 +58,7 @@ def _year() -> int:
 @bp.get("/tasks")
 def task_list():
     scope = require_office()
-    year = _year()
+    year = year_asked()
     villages = visible_villages(scope)
     return render_template("toilets/tasks.html", year=year, villages=villages,
                            tasks=tasks.tasks_of_year(scope=scope, year=year), can_set=scope.is_admin)
@@ -100,7 +100,7 @@ def task_bulk():
     form.village_ids.choices = tasks.village_choices(villages)
     if request.method == "GET":
         form.request_key.data = secrets.token_hex(16)
-        form.year.data = str(_year())
+        form.year.data = str(year_asked())
     if form.validate_on_submit():
         saved, error = attempt(lambda: tasks.tasks_save_bulk(
             scope=scope, actor_id=current_user.id, now=now_utc(), data=task_fields(BulkTaskInput, form.data)))
@@ -116,8 +116,8 @@ def task_bulk():
 def township_board():
     scope = current_scope()
     if not scope.township_wide:  # a village contact reads their own village's board
-        return redirect(url_for(".village_board", village_id=scope.village_id, year=_year()))
-    year = _year()
+        return redirect(url_for(".village_board", village_id=scope.village_id, year=year_asked()))
+    year = year_asked()
     board = boards.township_board(scope=scope, year=year, today=local_today(), township_name=_("Township total"))
     return render_template("toilets/board.html", board=board, can_set=scope.is_admin)
 
@@ -126,6 +126,6 @@ def township_board():
 def village_board(village_id: int):
     scope = current_scope()
     village = tasks.village_of(scope=scope, village_id=village_id)
-    board = boards.village_board(scope=scope, village=village, year=_year(), today=local_today())
+    board = boards.village_board(scope=scope, village=village, year=year_asked(), today=local_today())
     return render_template("toilets/board_village.html", board=board, can_set=scope.is_admin,
                            shows_township=scope.township_wide, stages=list(ToiletStage))

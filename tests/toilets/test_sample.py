@@ -178,3 +178,11 @@ def test_draws_and_checks_at_the_same_moment_happen_once(app, live, client, logi
         checks = db.session.scalar(sa.select(sa.func.count()).select_from(ToiletStageEvent).where(
             ToiletStageEvent.from_stage == ToiletStageEvent.to_stage))
         assert checks == (1 if same_key else 4)
+
+
+def test_a_year_that_cannot_be_read_is_said_to_be_left_out(client, login, world, tasks):
+    login("admin_a")
+    for bad in ("abc", "-5", "0", "99999999999999999999"):
+        page = client.get(f"/toilets/sample?year={bad}")
+        assert page.status_code == 200 and "网址中有筛选条件无法识别，已忽略" in page.text, bad
+    assert "网址中有筛选条件无法识别" not in client.get("/toilets/sample?year=2026").text
