@@ -2,10 +2,10 @@
 redirects, form errors."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import wraps
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import abort, flash, g, redirect, request
@@ -152,6 +152,23 @@ def paginated(stmt, *, per_page: int = 20):
     if page.page > 1 and not page.items and page.pages:  # past the end (an old link): the last page
         page = db.paginate(stmt, page=page.pages, per_page=per_page, error_out=False)
     return page
+
+
+class FilterReader:
+    """Reads a list's filters from a query string, noting those given but unreadable (an edited or
+    old link) in `unread`, for `say_left_out`."""
+
+    def __init__(self, args: Mapping[str, str]) -> None:
+        self.args = args
+        self.unread: list[str] = []
+
+    def pick(self, name: str, read: Callable[[str], Any]) -> Any:
+        """`read(raw)` of the filter, or None when absent or unreadable (then noted)."""
+        raw = self.args.get(name, "")
+        value = read(raw) if raw else None
+        if raw and value is None:
+            self.unread.append(name)
+        return value
 
 
 def say_left_out(unread: list[str]) -> None:

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 
 from hygiene.access.scope import Scope
 from hygiene.core.input import optional_int
+from hygiene.core.web import FilterReader
 from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.media.models import Photo
@@ -26,18 +26,11 @@ class ProblemFilters:
 
 def read_filters(args) -> tuple[ProblemFilters, list[str]]:
     """The list's filters from a query string, and the names of those that could not be read."""
-    unread: list[str] = []
-
-    def pick(name: str, read) -> Any:
-        raw = args.get(name, "")
-        value = read(raw) if raw else None
-        if raw and value is None:
-            unread.append(name)
-        return value
-
+    reader = FilterReader(args)
+    pick = reader.pick
     return ProblemFilters(kind=pick("kind", lambda raw: raw if raw in PROBLEM_KINDS else None),
                           status=pick("status", lambda raw: raw if ProblemStatus.known(raw) else None),
-                          village_id=pick("village_id", optional_int)), unread
+                          village_id=pick("village_id", optional_int)), reader.unread
 
 
 def problem_list_stmt(*, scope: Scope, filters: ProblemFilters) -> sa.Select:

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from hygiene.access.scope import Scope
 from hygiene.core.input import optional_int
+from hygiene.core.web import FilterReader
 from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.media.models import Photo
@@ -29,14 +29,8 @@ class ToiletFilters:
 
 def read_filters(args) -> tuple[ToiletFilters, list[str]]:
     """The list's filters from a query string, and the names of those that could not be read."""
-    unread: list[str] = []
-
-    def pick(name: str, read) -> Any:
-        raw = args.get(name, "")
-        value = read(raw) if raw else None
-        if raw and value is None:
-            unread.append(name)
-        return value
+    reader = FilterReader(args)
+    pick = reader.pick
 
     def year(raw: str) -> int | None:
         value = optional_int(raw)
@@ -47,7 +41,7 @@ def read_filters(args) -> tuple[ToiletFilters, list[str]]:
         stage=pick("stage", lambda raw: raw if ToiletStage.known(raw) else None),
         toilet_type=pick("type", lambda raw: raw if raw in TOILET_TYPES else None),
         year=pick("year", year))
-    return filters, unread
+    return filters, reader.unread
 
 
 def toilet_list_stmt(*, scope: Scope, filters: ToiletFilters) -> sa.Select:
