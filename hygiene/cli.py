@@ -50,6 +50,27 @@ def checklists_install() -> None:
     click.echo(f"{count} built-in checklists installed.")
 
 
+@click.group("pests")
+def pests_group() -> None:
+    """Pest control."""
+
+
+@pests_group.command("rebuild-totals")
+@with_appcontext
+def pests_rebuild_totals() -> None:
+    """Recompute what the pest boards and level charts read from the records: each round target's
+    totals and the monitoring month counts (run after a standard edition grades other methods)."""
+    import sqlalchemy as sa
+
+    from hygiene.pests.monitoring import rollup
+    from hygiene.pests.rounds.totals import totals_update
+
+    targets = db.session.execute(totals_update(sa.true())).rowcount
+    months = rollup.rebuild(db.session.connection())
+    db.session.commit()
+    click.echo(f"{targets} round targets and {months} month counts recomputed.")
+
+
 @click.group("plans")
 def plans_group() -> None:
     """Inspection plans."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -80,25 +81,28 @@ def held_by_holders(scope: Scope, product: PestProduct) -> list[Any]:
 
 def ledger_rows(scope: Scope, today: date) -> list[Any]:
     """The township's ledger, one row per product: in, issued, returned, used, office stock,
-    near expiry, below minimum; one aggregate query."""
-    totals = (sa.select(SupplyMovement.product_id, _total("in").label("received"),
-                        _total("issue").label("issued"), _total("return").label("returned"),
-                        _total("use").label("used"))
-              .where(scope.clause(SupplyMovement)).group_by(SupplyMovement.product_id).subquery())
-    soon = today + timedelta(days=EXPIRY_WARNING_DAYS)
-    return list(db.session.execute(
-        sa.select(PestProduct.id, PestProduct.name, PestProduct.unit, PestProduct.expiry, PestProduct.stock,
-                  PestProduct.minimum_stock,
-                  sa.func.coalesce(totals.c.received, 0).label("received"),
-                  sa.func.coalesce(totals.c.issued, 0).label("issued"),
-                  sa.func.coalesce(totals.c.returned, 0).label("returned"),
-                  sa.func.coalesce(totals.c.used, 0).label("used"),
-                  sa.and_(PestProduct.expiry.is_not(None), PestProduct.expiry >= today,
-                          PestProduct.expiry <= soon).label("expires_soon"),
-                  sa.and_(PestProduct.expiry.is_not(None), PestProduct.expiry < today).label("expired"),
-                  (PestProduct.stock < PestProduct.minimum_stock).label("below_minimum"))
-        .outerjoin(totals, totals.c.product_id == PestProduct.id)
-        .where(scope.clause(PestProduct)).order_by(PestProduct.name, PestProduct.id)))
+    near expiry, below minimum; one aggregate query (the office's ledger: township-wide scopes).
+    A product's movements are all of its township, so the scope is the products'."""
+    return list(db.session.connection().execute(
+        _ledger_select().where(scope.clause(PestProduct)),
+        {"today": today, "soon": today + timedelta(days=EXPIRY_WARNING_DAYS)}))
+
+
+@cache
+def _ledger_select() -> sa.Select:
+    """The ledger's statement but for its scope, built once (the page is opened often; the days
+    are bound at each reading)."""
+    p = PestProduct
+    today, soon = sa.bindparam("today", type_=sa.Date), sa.bindparam("soon", type_=sa.Date)
+    return (sa.select(p.id, p.name, p.unit, p.expiry, p.stock, p.minimum_stock,
+                      _total("in").label("received"), _total("issue").label("issued"),
+                      _total("return").label("returned"), _total("use").label("used"),
+                      sa.and_(p.expiry.is_not(None), p.expiry >= today, p.expiry <= soon).label("expires_soon"),
+                      sa.and_(p.expiry.is_not(None), p.expiry < today).label("expired"),
+                      (p.stock < p.minimum_stock).label("below_minimum"))
+            .outerjoin(SupplyMovement, SupplyMovement.product_id == p.id)
+            .group_by(p.id, p.name, p.unit, p.expiry, p.stock, p.minimum_stock)
+            .order_by(p.name, p.id))
 
 
 def holder_choices(scope: Scope) -> tuple[list[Village], list[Unit]]:

@@ -13,6 +13,7 @@ from hygiene.pests.monitoring import history
 from hygiene.pests.monitoring.models import MonitoringRecord
 from hygiene.pests.monitoring.queries import level_history
 from hygiene.pests.standards import PESTS
+from tests.pests.derived import refresh_derived
 
 TODAY = "2026-11-29 10:00 +0800"
 
@@ -32,6 +33,7 @@ def signs(township_id, village_id, day, positive, checked=100, method="room_sign
 def add(app, *records):
     with app.app_context():
         db.session.add_all(records)
+        refresh_derived()
         db.session.commit()
 
 

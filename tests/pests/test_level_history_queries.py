@@ -13,6 +13,7 @@ from hygiene.pests.monitoring.models import MonitoringRecord
 from hygiene.pests.rounds.models import PestRound, RoundTarget, RoundWork
 from hygiene.pests.rounds.queries import coverage_stmt
 from hygiene.places.models import Village
+from tests.pests.derived import refresh_derived
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +49,7 @@ def grow(app, township_id: int, villages: int, prefix: str) -> int:
                         ("cockroach", "room_signs", {"rooms_with_signs": 1, "rooms_checked": 50})):
                     db.session.add(MonitoringRecord(township_id=township_id, village_id=village.id, pest=pest,
                                                     method=method, surveyed_on=day, counts=counts))
+        refresh_derived()
         db.session.commit()
         return pest_round.id
 

@@ -15,6 +15,7 @@ from hygiene.pests.models import PestProduct, PestSettings, SupplyMovement
 from hygiene.pests.rounds.models import PestRound, RoundTarget, RoundWork
 from hygiene.pests.rounds.status import RoundStatus
 from hygiene.scheduler import registered_job
+from tests.pests.derived import refresh_derived
 
 KINDS = ("round_starting", "round_behind", "round_behind_office", "stock_expiring", "stock_low", "spray_due")
 
@@ -58,7 +59,7 @@ def work(pest_round: PestRound, place_index: int, households: int, on: date) -> 
     db.session.add(RoundWork(round_id=pest_round.id, target_id=target.id, township_id=target.township_id,
                              village_id=target.village_id, unit_id=target.unit_id, done_on=on,
                              households_covered=households))
-    db.session.flush()
+    refresh_derived()
 
 
 TODAY = date(2026, 11, 29)

@@ -20,6 +20,7 @@ from hygiene.rankings.components import Subject
 from hygiene.rankings.maths import component_shares
 from hygiene.rankings.models import RankingSettings
 from tests.inspections.helpers import simple_spec
+from tests.pests.derived import refresh_derived
 from tests.rankings.helpers import add_published
 
 OCTOBER = parse_period("2026-10")
@@ -44,7 +45,7 @@ def a_round(world, *, ends: date, status=RoundStatus.ANNOUNCED, places: dict, to
         if covered is not None:
             db.session.add(RoundWork(round_id=pest_round.id, target_id=target.id, township_id=target.township_id,
                                      village_id=village_id, unit_id=unit_id, done_on=ends, households_covered=covered))
-    db.session.flush()
+    refresh_derived()
 
 
 def add_rounds(world):
@@ -74,7 +75,7 @@ def test_round_coverage_is_the_mean_of_the_village_s_own_targets_of_rounds_endin
 def survey(world, village, pest, day, counts, township=None):
     db.session.add(MonitoringRecord(township_id=township or world.ta, village_id=village, pest=pest, method="x",
                                     surveyed_on=day, counts=counts))
-    db.session.flush()
+    refresh_derived()
 
 
 def add_surveys(world):

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from hygiene.pests import surveys
 from hygiene.pests.levels import BELOW
@@ -58,9 +59,16 @@ def month_levels(sums: Iterable[MonthCounts], *, axis: list[date], pests: tuple[
 
 
 def _graded(sums: MonthCounts) -> MonthLevel:
-    counts = {field: _number(value) for field, value in sums.counts.items() if value is not None}
-    grading = surveys.grade_survey(sums.pest, sums.day, counts)
-    return MonthLevel(sums.month, grading.level.level if grading.level else None, sums.day)
+    counts = tuple(sorted((field, _number(value)) for field, value in sums.counts.items() if value is not None))
+    return MonthLevel(sums.month, _level(sums.pest, sums.day, counts), sums.day)
+
+
+@lru_cache(maxsize=8192)
+def _level(pest: str, day: date, counts: tuple[tuple[str, int | Decimal], ...]) -> str | None:
+    """The level of a month's counts: a pure function of them (the standards are loaded once), so
+    a chart opened again grades only the months whose counts changed."""
+    grading = surveys.grade_survey(pest, day, dict(counts))
+    return grading.level.level if grading.level else None
 
 
 def _number(value: float) -> int | Decimal:

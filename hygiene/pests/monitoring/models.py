@@ -41,3 +41,22 @@ class MonitoringRecord(Model):
     def audit_label(self) -> tuple[str, dict]:
         """The trail words it in the reader's language (audit_labels.py): 2026-11-29 鼠类 · 粘鼠板法."""
         return "monitoring_record", {"day": self.surveyed_on.isoformat(), "pest": self.pest, "method": self.method}
+
+
+class MonitoringMonthCount(Model):
+    """What the level history charts read: per village, pest and month, the counts of the
+    village's latest survey day of the month by a graded method, added up per count (every graded
+    record of that day together). Derived from the records alone, by rollup.refresh in the
+    transaction of every record written, or rollup.rebuild for every month at once."""
+
+    __tablename__ = "monitoring_month_count"
+    __table_args__ = (sa.Index("ix_monitoring_month_count_township", "township_id", "month"),)
+
+    # the township leads the key: a village's chart reads a range of it within its scope's clause
+    township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"), primary_key=True)
+    village_id: Mapped[int] = mapped_column(sa.ForeignKey("village.id"), primary_key=True)
+    pest: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    month: Mapped[date] = mapped_column(primary_key=True)          # the first day of the month
+    field: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    day: Mapped[date] = mapped_column()                            # the survey day the counts are of
+    total: Mapped[float] = mapped_column(sa.Float)

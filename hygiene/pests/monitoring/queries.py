@@ -11,7 +11,7 @@ from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.pests import surveys
 from hygiene.pests.monitoring import history
-from hygiene.pests.monitoring.models import MonitoringRecord
+from hygiene.pests.monitoring.models import MonitoringMonthCount, MonitoringRecord
 from hygiene.pests.standards import PESTS
 from hygiene.places.models import Village
 
@@ -117,36 +117,20 @@ def level_board(*, scope: Scope, villages: list[Village]) -> LevelBoard:
 def level_history(*, scope: Scope, today: date, months: int, pests: tuple[str, ...],
                   village_id: int | None = None) -> dict[str, list[history.MonthLevel]]:
     """Per pest and month up to today's, the level of one village, or of the scope's township
-    when `village_id` is None (history.py says how each is graded). One query: each village's
-    latest graded survey day of the month, its records' counts added up per pest, month and
-    count in SQL (json_each opens each record's counts once, on SQLite and PostgreSQL alike)."""
+    when `village_id` is None (history.py says how each is graded). One query over the month
+    counts (rollup.py), each count added up per pest and month in SQL."""
     axis = history.months_back(today, months)
-    r = MonitoringRecord
-    year, month = sa.extract("year", r.surveyed_on), sa.extract("month", r.surveyed_on)
-    chosen = [scope.clause(r), r.surveyed_on >= axis[0], r.pest.in_(pests)]
+    m = MonitoringMonthCount
+    chosen = [scope.clause(m), m.month >= axis[0], m.pest.in_(pests)]
     if village_id is not None:
-        chosen.append(r.village_id == village_id)
-    graded = sa.or_(*(sa.and_(r.pest == pest, r.method.in_(surveys.grading_methods(pest))) for pest in pests))
-    latest = (sa.select(r.village_id, r.pest, sa.func.max(r.surveyed_on).label("day"))
-              .where(*chosen, graded).group_by(r.village_id, r.pest, year, month).subquery())
-    each = sa.func.json_each(r.counts).table_valued("key", "value")
-    fields = {pest: set(surveys.graded_fields(pest)) for pest in pests}
-    rows = db.session.execute(
-        sa.select(r.pest, year.label("year"), month.label("month"), each.c.key,
-                  sa.func.max(r.surveyed_on).label("day"),
-                  sa.func.sum(sa.cast(sa.cast(each.c.value, sa.Text), sa.Float)).label("total"))
-        .select_from(r).join(latest, sa.and_(r.village_id == latest.c.village_id, r.pest == latest.c.pest,
-                                             r.surveyed_on == latest.c.day))
-        .join(each, sa.true())
-        .where(*chosen, each.c.key.in_(sorted(set().union(*fields.values()))))
-        .group_by(r.pest, year, month, each.c.key))
+        chosen.append(m.village_id == village_id)
+    rows = db.session.connection().execute(
+        sa.select(m.pest, m.month, m.field, sa.func.max(m.day).label("day"), sa.func.sum(m.total).label("total"))
+        .where(*chosen).group_by(m.pest, m.month, m.field))
     sums: dict[tuple[str, date], history.MonthCounts] = {}
     for row in rows:
-        if row.key not in fields[row.pest]:
-            continue
-        month_of = date(int(row.year), int(row.month), 1)
-        found = sums.setdefault((row.pest, month_of), history.MonthCounts(row.pest, month_of, row.day, {}))
-        found.counts[row.key] = row.total
+        found = sums.setdefault((row.pest, row.month), history.MonthCounts(row.pest, row.month, row.day, {}))
+        found.counts[row.field] = row.total
         if row.day > found.day:
-            sums[(row.pest, month_of)] = history.MonthCounts(row.pest, month_of, row.day, found.counts)
+            sums[(row.pest, row.month)] = history.MonthCounts(row.pest, row.month, row.day, found.counts)
     return history.month_levels(sums.values(), axis=axis, pests=pests)

@@ -15,6 +15,7 @@ from hygiene.core.schemas import parse_input
 from hygiene.errors import Forbidden, InvalidFields
 from hygiene.extensions import db
 from hygiene.pests import surveys
+from hygiene.pests.monitoring import rollup
 from hygiene.pests.monitoring.models import MonitoringRecord
 from hygiene.pests.monitoring.schemas import MonitoringInput
 from hygiene.pests.refusals import Refused
@@ -81,6 +82,7 @@ def monitoring_create(*, scope: Scope, actor_id: int | None, method: Method,
         if made is None:
             raise
         return made
+    rollup.refresh(record)
     audit_record(actor_id=actor_id, action="create", record=record, township_id=record.township_id,
                  after={"village": village.name, "surveyed_unit": unit.name if unit else None, "pest": record.pest,
                         "method": record.method, "surveyed_on": record.surveyed_on.isoformat(),

@@ -1,9 +1,9 @@
 """A target's coverage, as a pure rule: what it covered against what it had to cover."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -18,9 +18,9 @@ def coverage_percent(covered: Decimal | int | None, target: Decimal | int | None
     return min(share, HUNDRED).quantize(CENT)
 
 
-@dataclass(frozen=True)
-class TargetCoverage:
-    """One target of a round with what its work adds up to (queries.round_coverage)."""
+class TargetCoverage(NamedTuple):
+    """One target of a round with what its work adds up to (queries.targets_coverage): a named
+    tuple, since a board makes one per target it shows."""
 
     target_id: int
     village_id: int

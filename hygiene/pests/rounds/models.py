@@ -82,6 +82,14 @@ class RoundTarget(Model):
     households_target: Mapped[int | None] = mapped_column()       # households (or places) to cover
     area_target: Mapped[Decimal | None] = mapped_column(AREA)     # snail habitat (有螺面积)
     area_unit: Mapped[str | None] = mapped_column(sa.String(4))   # AREA_UNITS
+    # What the target's work and refusals add up to, kept by totals.refresh in the transaction of
+    # every write to them, so each board reads its coverage without summing the work
+    households_covered: Mapped[int] = mapped_column(default=0, server_default="0")
+    area_covered: Mapped[Decimal] = mapped_column(AREA, default=0, server_default="0")
+    works: Mapped[int] = mapped_column(default=0, server_default="0")
+    mop_ups: Mapped[int] = mapped_column(default=0, server_default="0")
+    open_refusals: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_done_on: Mapped[date | None] = mapped_column()
 
     round: Mapped[PestRound] = relationship(back_populates="targets")
     village: Mapped[Village] = relationship()

@@ -29,7 +29,7 @@ from hygiene.media.store import PhotoStore
 from hygiene.pests import quantities
 from hygiene.pests.models import PestProduct, SupplyMovement
 from hygiene.pests.refusals import Refused
-from hygiene.pests.rounds import work_queries
+from hygiene.pests.rounds import totals, work_queries
 from hygiene.pests.rounds.models import PestRound, RoundRefusal, RoundTarget, RoundWork
 from hygiene.pests.rounds.status import RoundStatus, WorkKind
 from hygiene.pests.rounds.words import AREA_UNIT_LABELS
@@ -214,6 +214,7 @@ def work_record(*, scope: Scope, user_id: int | None, round_: PestRound, target:
         work.movement_id = _use(user_id, round_, target, product, data, now).id
     if data.resolves:
         _resolve(target, work, data.resolves)
+    totals.refresh(target)
     if photos:
         photos_attach(photos, store=store, limits=limits, uploaded_by_id=user_id, now=now, round_work_id=work.id,
                       purpose="round_work", township_id=target.township_id,
@@ -300,6 +301,7 @@ def work_delete(*, scope: Scope, user_id: int | None, round_: PestRound, target:
     db.session.flush()
     if movement_id is not None:
         db.session.execute(sa.delete(SupplyMovement).where(SupplyMovement.id == movement_id))
+    totals.refresh(target)
     return True
 
 
@@ -327,6 +329,7 @@ def refusal_record(*, scope: Scope, user_id: int | None, round_: PestRound, targ
                            household_name=name, reason=data.reason, note=data.note, entered_by_id=user_id,
                            entered_at=now)
     db.session.add(refusal)
+    totals.refresh(target)
     audit_record(actor_id=user_id, action="create", record=refusal, township_id=target.township_id, at=now,
                  after={"round": round_.name, "target": str(target), "household_name": name,
                         "reason": data.reason, "note": data.note})

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 import hygiene.models  # noqa: F401  every table first, so mappers resolve names whatever is collected next
 from hygiene.extensions import db
 from hygiene.pests.rounds.models import PestRound, RoundRefusal, RoundTarget, RoundWork
+from tests.pests.derived import refresh_derived
 from tests.pests.rounds.test_planning import audits, plan, round_form, rounds
 
 
@@ -20,6 +21,7 @@ def work(app, round_id, place, done_on=date(2026, 10, 22), covered=None, area=No
                         village_id=target.village_id, unit_id=target.unit_id, kind=kind, done_on=done_on,
                         households_covered=covered, area_covered=area)
         db.session.add(row)
+        refresh_derived()
         db.session.commit()
         return target.id
 
@@ -30,6 +32,7 @@ def refuse(app, round_id, place, name="张三"):
                                                                 RoundTarget.place_key == place))
         db.session.add(RoundRefusal(round_id=round_id, target_id=target.id, township_id=target.township_id,
                                     village_id=target.village_id, household_name=name, reason="absent"))
+        refresh_derived()
         db.session.commit()
 
 
