@@ -112,7 +112,7 @@ def _detail(letter, *, targets=None, sign=None, assess=None, status: int = 200):
         assess = AssessForm(formdata=None, request_key=secrets.token_hex(16), outcome=letter.outcome or Outcome.NONE,
                             amount=str(letter.amount or ""), decision_note=letter.decision_note)
     return render_template("letters/detail.html", letter=letter, row=queries.letter_results(letter), scans=queries.letter_scans(letter),
-                           targets_form=targets if letter.status in EDITABLE else None,
+                           targets_form=targets,
                            sign_form=sign, assess_form=assess, step_form=StepForm(),
                            can_reopen=admin and letter.status == LetterStatus.ASSESSED,
                            opens=assessment_opens(letter.year)), status
