@@ -33,7 +33,7 @@ def _headers() -> list:
     per_kind = [title for kind in TARGET_KINDS.values()
                 for title in (_("%(kind)s: target", kind=kind.label), _("%(kind)s: actual", kind=kind.label),
                               _("%(kind)s: met", kind=kind.label))]
-    return [_l("No."), _l("Village / community"), _l("Status"), _l("Signed on"), *per_kind, _l("Targets met"),
+    return [_l("No."), _l("Village / community"), _l("Status"), _l("Signed on"), *per_kind, _l("Targets met / measured"),
             _l("Score"), _l("Decision"), _l("Reward or penalty (yuan)"), _l("Note")]
 
 
@@ -42,12 +42,15 @@ def _cells(row: AssessmentRow) -> list:
     cells: list = []
     for key in TARGET_KINDS:
         result = by_kind.get(key)
-        cells += ([result.target, result.actual, _("Met") if result.met else _("Not met")] if result
-                  else ["", "", ""])
+        cells += ([result.target, result.actual, _met_word(result.met)] if result else ["", "", ""])
     letter = row.letter
     return [row.village_name, LetterStatus.label_of(letter.status), letter.signed_on, *cells,
-            f"{row.met_count}/{len(row.results)}", row.score, letter.outcome_label, letter.amount,
+            f"{row.met_count}/{row.measured_count}", row.score, letter.outcome_label, letter.amount,
             letter.decision_note]
+
+
+def _met_word(met: bool | None) -> str:
+    return _("not scored") if met is None else _("Met") if met else _("Not met")
 
 
 def rows(scope: Scope, params: dict) -> Iterator[list]:

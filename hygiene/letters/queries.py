@@ -24,7 +24,7 @@ class TargetResult:
     kind: str
     target: Decimal
     actual: Decimal | None
-    met: bool
+    met: bool | None    # None: nothing to measure, left out of the score
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,10 @@ class AssessmentRow:
     @property
     def met_count(self) -> int:
         return sum(1 for r in self.results if r.met)
+
+    @property
+    def measured_count(self) -> int:
+        return sum(1 for r in self.results if r.met is not None)
 
 
 def letters_of_year(*, scope: Scope, year: int) -> list[tuple[TargetLetter, str]]:
@@ -57,12 +61,13 @@ def villages_without_letter(*, scope: Scope, year: int) -> int:
 
 
 def assessment_board(*, scope: Scope, year: int) -> list[AssessmentRow]:
-    """Every letter of the year in the scope, measured: an assessed letter shows what its
-    assessment froze, the others what the year's records say so far."""
+    """Every letter of the year in the scope, measured, the best score first: an assessed letter
+    shows what its assessment froze, the others what the year's records say so far."""
     letters = letters_of_year(scope=scope, year=year)
     live = measured(township_id=scope.township_id, year=year) if any(
         letter.status != LetterStatus.ASSESSED for letter, _name in letters) else {}
-    return [_row(letter, name, live) for letter, name in letters]
+    rows = [_row(letter, name, live) for letter, name in letters]
+    return sorted(rows, key=lambda row: (row.score is None, -(row.score or 0)))  # best first, names kept in order
 
 
 def _row(letter: TargetLetter, name: str, live: dict[str, dict[int, Decimal]]) -> AssessmentRow:
@@ -74,7 +79,7 @@ def _row(letter: TargetLetter, name: str, live: dict[str, dict[int, Decimal]]) -
 
 def _result(target: LetterTarget, live: dict[str, dict[int, Decimal]], frozen: bool) -> TargetResult:
     if frozen:
-        return TargetResult(target.kind, target.target, target.actual, bool(target.met))
+        return TargetResult(target.kind, target.target, target.actual, target.met)
     actual = live.get(target.kind, {}).get(target.village_id)
     kind = TARGET_KINDS.get(target.kind)
     return TargetResult(target.kind, target.target, actual,

@@ -161,7 +161,7 @@ def letter_assess(*, scope: Scope, actor_id: int | None, letter: TargetLetter, d
     return True
 
 
-def _result(target: LetterTarget, actuals: dict[str, dict[int, Decimal]]) -> tuple[Decimal | None, bool]:
+def _result(target: LetterTarget, actuals: dict[str, dict[int, Decimal]]) -> tuple[Decimal | None, bool | None]:
     actual = actuals.get(target.kind, {}).get(target.village_id)
     kind = TARGET_KINDS.get(target.kind)
     return actual, target_met(actual, target.target, higher_is_better=kind.higher_is_better if kind else True)
