@@ -76,7 +76,8 @@ def _assess(rng: random.Random, scope: Scope, actor_id: int, year: int, today: d
             outcome, amount, note = Outcome.CRITICISM, PENALTY, "检查合格率偏低，限期整改"
         else:
             outcome, amount, note = Outcome.NONE, None, ""
-        services.letter_assess(scope=scope, actor_id=actor_id, letter=row.letter, today=day, now=_at(rng, day),
+        letter = services.letter_get(scope=scope, letter_id=row.letter.id)
+        services.letter_assess(scope=scope, actor_id=actor_id, letter=letter, today=day, now=_at(rng, day),
                                data=AssessInput(outcome=outcome, amount=amount, decision_note=note))
 
 

@@ -4,6 +4,7 @@ number of villages: the letters, their targets, and one aggregate per target kin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from hygiene.extensions import db
 from hygiene.letters.kinds import TARGET_KINDS, measured
 from hygiene.letters.models import LetterTarget, TargetLetter
 from hygiene.letters.rules import letter_score, target_met
-from hygiene.letters.status import LetterStatus
+from hygiene.letters.status import LetterStatus, Outcome
 from hygiene.media.models import Photo
 from hygiene.places.models import Village
 
@@ -28,8 +29,26 @@ class TargetResult:
 
 
 @dataclass(frozen=True)
+class LetterFacts:
+    """What the board and the export show of a letter (read as columns, not loaded as records)."""
+
+    id: int
+    village_id: int
+    status: str
+    signed_on: date | None
+    score: Decimal | None
+    outcome: str | None
+    amount: Decimal | None
+    decision_note: str
+
+    @property
+    def outcome_label(self) -> str:
+        return Outcome.label_of(self.outcome) if self.outcome else ""
+
+
+@dataclass(frozen=True)
 class AssessmentRow:
-    letter: TargetLetter
+    letter: LetterFacts | TargetLetter
     village_name: str
     results: list[TargetResult]
     score: Decimal | None
@@ -62,35 +81,49 @@ def villages_without_letter(*, scope: Scope, year: int) -> int:
 
 def assessment_board(*, scope: Scope, year: int) -> list[AssessmentRow]:
     """Every letter of the year in the scope, measured, the best score first: an assessed letter
-    shows what its assessment froze, the others what the year's records say so far."""
-    letters = letters_of_year(scope=scope, year=year)
+    shows what its assessment froze, the others what the year's records say so far. One query
+    reads the letters with their targets, one a target kind."""
+    L, T = TargetLetter, LetterTarget
+    stmt = (sa.select(L.id, L.village_id, L.status, L.signed_on, L.score, L.outcome, L.amount, L.decision_note,
+                      Village.name, T.kind, T.target, T.actual, T.met)
+            .join(Village, Village.id == L.village_id).outerjoin(T, T.letter_id == L.id)
+            .where(L.year == year, scope.clause(L))
+            .order_by(Village.township_id, Village.name, L.id, T.id))
+    letters: dict[int, tuple[LetterFacts, str, list]] = {}
+    for row in db.session.execute(stmt):
+        if row[0] not in letters:
+            letters[row[0]] = (LetterFacts(*row[:8]), row[8], [])
+        if row[9] is not None:
+            letters[row[0]][2].append(row[9:])
     live = measured(township_id=scope.township_id, year=year) if any(
-        letter.status != LetterStatus.ASSESSED for letter, _name in letters) else {}
-    rows = [_row(letter, name, live) for letter, name in letters]
+        facts.status != LetterStatus.ASSESSED for facts, _name, _targets in letters.values()) else {}
+    rows = [_board_row(facts, name, targets, live) for facts, name, targets in letters.values()]
     return sorted(rows, key=lambda row: (row.score is None, -(row.score or 0)))  # best first, names kept in order
 
 
-def _row(letter: TargetLetter, name: str, live: dict[str, dict[int, Decimal]]) -> AssessmentRow:
-    frozen = letter.status == LetterStatus.ASSESSED
-    results = [_result(target, live, frozen) for target in letter.targets]
-    score = letter.score if frozen else letter_score(r.met for r in results)
-    return AssessmentRow(letter, name, results, score, frozen)
+def _board_row(facts: LetterFacts, name: str, targets: list, live: dict[str, dict[int, Decimal]]) -> AssessmentRow:
+    frozen = facts.status == LetterStatus.ASSESSED
+    results = [TargetResult(kind, target, actual, met) if frozen else
+               _live_result(kind, target, live.get(kind, {}).get(facts.village_id))
+               for kind, target, actual, met in targets]
+    score = facts.score if frozen else letter_score(r.met for r in results)
+    return AssessmentRow(facts, name, results, score, frozen)
 
 
-def _result(target: LetterTarget, live: dict[str, dict[int, Decimal]], frozen: bool) -> TargetResult:
-    if frozen:
-        return TargetResult(target.kind, target.target, target.actual, target.met)
-    actual = live.get(target.kind, {}).get(target.village_id)
-    kind = TARGET_KINDS.get(target.kind)
-    return TargetResult(target.kind, target.target, actual,
-                        target_met(actual, target.target, higher_is_better=kind.higher_is_better if kind else True))
+def _live_result(kind_key: str, target: Decimal, actual: Decimal | None) -> TargetResult:
+    kind = TARGET_KINDS.get(kind_key)
+    return TargetResult(kind_key, target, actual,
+                        target_met(actual, target, higher_is_better=kind.higher_is_better if kind else True))
 
 
 def letter_results(letter: TargetLetter) -> AssessmentRow:
     """One letter measured, as the board shows it."""
-    live = {} if letter.status == LetterStatus.ASSESSED else measured(township_id=letter.township_id,
-                                                                      year=letter.year)
-    return _row(letter, letter.village.name, live)
+    frozen = letter.status == LetterStatus.ASSESSED
+    live = {} if frozen else measured(township_id=letter.township_id, year=letter.year)
+    results = [TargetResult(t.kind, t.target, t.actual, t.met) if frozen else
+               _live_result(t.kind, t.target, live.get(t.kind, {}).get(letter.village_id)) for t in letter.targets]
+    score = letter.score if frozen else letter_score(r.met for r in results)
+    return AssessmentRow(letter, letter.village.name, results, score, frozen)
 
 
 def letter_scans(letter: TargetLetter) -> list[Photo]:
