@@ -17,6 +17,9 @@ class LetterStatus(LabelledStatus):
 SIGN = Transition.of({LetterStatus.DRAFT}, LetterStatus.SIGNED)
 ASSESS = Transition.of({LetterStatus.SIGNED, LetterStatus.REOPENED}, LetterStatus.ASSESSED)
 REOPEN = Transition.of({LetterStatus.ASSESSED}, LetterStatus.REOPENED)
+# the badge each status wears on the lists (app.css's draft; letters.css the others)
+BADGES = {LetterStatus.DRAFT: "draft", LetterStatus.SIGNED: "letter-signed", LetterStatus.ASSESSED: "letter-assessed",
+          LetterStatus.REOPENED: "draft"}
 # targets are what the two sides sign: changed before signing, or on a reopened letter
 EDITABLE = frozenset({LetterStatus.DRAFT, LetterStatus.REOPENED})
 

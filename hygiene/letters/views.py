@@ -34,7 +34,7 @@ from hygiene.letters.schemas import (
     TargetsInput,
     parse_targets,
 )
-from hygiene.letters.status import EDITABLE, LetterStatus, Outcome
+from hygiene.letters.status import BADGES, EDITABLE, LetterStatus, Outcome
 
 bp = Blueprint("letters", __name__, url_prefix="/letters")
 
@@ -49,7 +49,7 @@ def _signed_in() -> None:
 @bp.context_processor
 def _words() -> dict:
     return {"kind_label": kind_label, "TARGET_KINDS": TARGET_KINDS, "LetterStatus": LetterStatus,
-            "Outcome": Outcome}
+            "Outcome": Outcome, "LETTER_BADGES": BADGES}
 
 
 def year_asked() -> int:
