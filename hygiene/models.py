@@ -4,6 +4,7 @@ from hygiene.audit.models import AuditEvent  # noqa: F401
 from hygiene.checklists.models import ChecklistTemplate, TemplateItem, TemplateSection, TemplateVersion  # noqa: F401
 from hygiene.exports.models import ExportTask  # noqa: F401
 from hygiene.inspections.models import Answer, Inspection, InspectionPlan, SampleDraw  # noqa: F401
+from hygiene.letters.models import LetterTarget, TargetLetter  # noqa: F401
 from hygiene.media.models import Photo  # noqa: F401
 from hygiene.notifications.models import Notification  # noqa: F401
 from hygiene.pests.models import PestProduct, PestSettings, SupplyMovement  # noqa: F401

@@ -183,6 +183,13 @@ def elsewhere(app, world):
             db.session.add_all([problem, drawn])
             db.session.flush()
             ids[f"problem_{key}"], ids[f"sample_{key}"] = problem.id, drawn.id
+        from hygiene.letters.models import TargetLetter
+
+        for key, township, village in (("b1", world.tb, world.b1), ("a2", world.ta, world.a2)):
+            letter = TargetLetter(township_id=township, village_id=village, year=2026, status="signed")
+            db.session.add(letter)
+            db.session.flush()
+            ids[f"letter_{key}"] = letter.id
         db.session.commit()
     return ids
 
@@ -202,6 +209,7 @@ def concrete_urls(app, role, world, elsewhere):
                    "work_id": elsewhere[f"work_{where}"],
                    "toilet_id": elsewhere[f"toilet_{where}"], "project_id": elsewhere[f"project_{where}"],
                    "problem_id": elsewhere[f"problem_{where}"], "sample_id": elsewhere[f"sample_{where}"],
+                   "letter_id": elsewhere[f"letter_{where}"],
                    "publication_id": elsewhere["publication_tb" if where == "b1" else "publication_ta"]}
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
              "token": "x" * 12, "township_id": world.tb, "period_key": "2026-10", "village_id": world.b1,

@@ -240,8 +240,19 @@ def scoped_values(username: str | None) -> dict[str, list]:
         "monitoring_id": surveys, "round_id": pest_rounds, "pest": ["fly"], "method": ["fly_rooms"],
         "size": ["thumb"], "code": ["zh_CN"], "kind": ["units"], "ext": ["xlsx"], "year": [2026],
         "toilet_id": _toilet_ids(scope, HouseholdToilet), "project_id": _toilet_ids(scope, PublicToiletProject),
-        "problem_id": _problem_ids(scope),
+        "problem_id": _problem_ids(scope), "letter_id": _letter_ids(scope),
     }
+
+
+def _letter_ids(scope) -> list[int]:
+    """A target letter of each status the reader may see."""
+    from hygiene.letters.models import TargetLetter
+    from hygiene.letters.status import LetterStatus
+
+    if not scope.sees_letters:
+        return []
+    return [p for status in LetterStatus for p in db.session.scalars(sa.select(TargetLetter.id).where(
+        scope.clause(TargetLetter), TargetLetter.status == status).order_by(TargetLetter.id).limit(1))]
 
 
 def _problem_ids(scope) -> list[int]:

@@ -116,6 +116,11 @@ class Scope:
         return self.township_wide or self.role is Role.VILLAGE_CONTACT
 
     @property
+    def sees_letters(self) -> bool:
+        """Target responsibility letters (目标责任书): the office, and a village contact its own."""
+        return self.township_wide or self.role is Role.VILLAGE_CONTACT
+
+    @property
     def enters_monitoring(self) -> bool:
         """Monitoring results are entered by a township's office (admins and inspectors)."""
         return self.township_wide and self.township_id is not None

@@ -1,0 +1,84 @@
+"""The kinds of target a letter holds, registered in one place (as ranking components are).
+
+A kind says what it is (key, label, unit), whether a higher actual is better, and how to measure
+every village's actual for a year: `measure(township_id or None for the county, year)` answers
+{village id: {"value": Decimal, ...facts}} from one aggregate query, leaving out a village with
+nothing to measure. Each domain keeps its measure in its own package; creation and education
+cadence join by adding a TargetKind to TARGET_KINDS (or calling `register_target_kind` from their
+package) and a default to defaults.yaml; nothing else changes."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from flask_babel import lazy_gettext as _l
+
+from hygiene.inspections.targets import pass_rate_by_village
+from hygiene.pests.targets import round_coverage_by_village
+from hygiene.toilets.targets import quota_met_by_village
+
+Measure = Callable[[int | None, int], dict[int, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class TargetKind:
+    key: str            # stored in letter_target.kind; never renamed
+    label: Any          # a lazy string
+    unit: Any           # a lazy string: "%", ...
+    measure: Measure
+    higher_is_better: bool = True
+    maximum: Decimal = Decimal(100)   # the largest target the form accepts
+
+
+TARGET_KINDS: dict[str, TargetKind] = {}
+
+
+def register_target_kind(kind: TargetKind) -> TargetKind:
+    """Add a kind (a domain's hook); the same key twice is a mistake that stops the start."""
+    if kind.key in TARGET_KINDS and TARGET_KINDS[kind.key] != kind:
+        raise RuntimeError(f"target kind {kind.key!r} is registered twice")
+    TARGET_KINDS[kind.key] = kind
+    return kind
+
+
+register_target_kind(TargetKind("inspection_pass_rate", _l("Inspection pass rate"), "%", pass_rate_by_village))
+register_target_kind(TargetKind("toilet_quota", _l("Toilet renovation quota accepted"), "%", quota_met_by_village))
+register_target_kind(TargetKind("pest_round_coverage", _l("Pest-control round coverage"), "%",
+                                round_coverage_by_village))
+# creation (卫生创建) and health-education cadence register here when their domains land
+
+
+def kind_label(key: str) -> str:
+    """A kind's label, or its key when no longer registered (an old letter keeps its targets)."""
+    kind = TARGET_KINDS.get(key)
+    return str(kind.label) if kind else key
+
+
+@cache
+def _settings() -> dict[str, Any]:
+    return yaml.safe_load((Path(__file__).parent / "defaults.yaml").read_text(encoding="utf-8")) or {}
+
+
+def default_targets() -> dict[str, Decimal]:
+    """The office's default target per registered kind (defaults.yaml; 0 for a kind it omits)."""
+    targets = _settings().get("targets") or {}
+    return {key: Decimal(str(targets.get(key, 0))) for key in TARGET_KINDS}
+
+
+def assessment_opens(year: int) -> date:
+    """The first day the year's assessment may be recorded (defaults.yaml: assessment_opens, MM-DD)."""
+    text = str(_settings().get("assessment_opens", "12-01"))
+    month, day = (int(part) for part in text.split("-"))
+    return date(year, month, day)
+
+
+def measured(*, township_id: int | None, year: int) -> dict[str, dict[int, Decimal]]:
+    """Every registered kind's actual of the year per village (one query a kind)."""
+    return {key: {village_id: facts["value"] for village_id, facts in kind.measure(township_id, year).items()}
+            for key, kind in TARGET_KINDS.items()}

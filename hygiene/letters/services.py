@@ -1,0 +1,192 @@
+"""What the office does with letters: make the year's letters for every village, set a letter's
+targets, record the signing (with the scan), assess it at the year's end with its decision, and
+reopen it. Services flush, never commit.
+
+Making the letters is safe to repeat (a village has one letter a year: the unique key decides
+between two identical requests); signing and assessing are once-only steps claimed by a
+conditional UPDATE with the form's key (core/once.py)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from hygiene.access.scope import Scope
+from hygiene.audit.services import audit_record
+from hygiene.core.once import claim_once, is_repeat
+from hygiene.errors import DomainError, Forbidden, InvalidFields, NotFound
+from hygiene.extensions import db
+from hygiene.letters.kinds import TARGET_KINDS, assessment_opens, measured
+from hygiene.letters.models import LetterTarget, TargetLetter
+from hygiene.letters.rules import letter_score, target_met
+from hygiene.letters.schemas import AssessInput, CreateInput, SignInput, TargetsInput
+from hygiene.letters.status import ASSESS, EDITABLE, REOPEN, SIGN, LetterStatus
+from hygiene.media.intake import PhotoLimits
+from hygiene.media.services import photos_attach
+from hygiene.media.store import PhotoStore
+from hygiene.places.models import Village
+
+
+@dataclass(frozen=True)
+class Photos:
+    """The scans posted with the signing, and where they go."""
+
+    store: PhotoStore
+    limits: PhotoLimits
+    uploads: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+def letter_get(*, scope: Scope, letter_id: int) -> TargetLetter:
+    """A letter the scope reads, or NotFound."""
+    letter = db.session.scalar(sa.select(TargetLetter).where(TargetLetter.id == letter_id,
+                                                             scope.clause(TargetLetter)))
+    if letter is None:
+        raise NotFound("letter not found")
+    return letter
+
+
+def letters_create(*, scope: Scope, actor_id: int | None, data: CreateInput, now: datetime) -> int:
+    """Give every active village of the township that has none its letter of the year, with these
+    targets; the number made (0 when all had one: sending the form again changes nothing)."""
+    township_id = _township_admin(scope)
+    have = sa.select(TargetLetter.village_id).where(TargetLetter.year == data.year)
+    villages = db.session.scalars(sa.select(Village).where(
+        Village.township_id == township_id, Village.active.is_(True), Village.id.not_in(have)).order_by(Village.id))
+    made = 0
+    for village in villages:
+        letter = TargetLetter(township_id=township_id, village_id=village.id, year=data.year,
+                              status=LetterStatus.DRAFT, created_by_id=actor_id, created_at=now)
+        try:  # the same form at the same moment: the other request made this village's letter
+            with db.session.begin_nested():
+                db.session.add(letter)
+                db.session.flush()
+        except IntegrityError:
+            continue
+        db.session.add_all(LetterTarget(letter_id=letter.id, township_id=township_id, village_id=village.id,
+                                        kind=key, target=value) for key, value in data.targets.items())
+        audit_record(actor_id=actor_id, action="create", record=letter, township_id=township_id, at=now,
+                     after={"village": village.name, "year": data.year,
+                            **{key: str(value) for key, value in data.targets.items()}})
+        made += 1
+    return made
+
+
+def letter_targets_save(*, scope: Scope, actor_id: int | None, letter: TargetLetter, data: TargetsInput,
+                        now: datetime) -> bool:
+    """Set the letter's targets (a draft's, or a reopened one's); False when nothing changed."""
+    _township_admin(scope)
+    if letter.status not in EDITABLE:
+        raise DomainError(_("The targets of a letter that is “%(status)s” cannot be changed.",
+                            status=LetterStatus.label_of(letter.status)))
+    current = {t.kind: t for t in letter.targets}
+    before, after = {}, {}
+    for key, value in data.targets.items():
+        target = current.get(key)
+        if target is None:
+            db.session.add(LetterTarget(letter_id=letter.id, township_id=letter.township_id,
+                                        village_id=letter.village_id, kind=key, target=value))
+        elif target.target == value:
+            continue
+        else:
+            before[key] = str(target.target)
+            target.target = value
+        after[key] = str(value)
+    if not after:
+        return False
+    db.session.flush()
+    audit_record(actor_id=actor_id, action="update", record=letter, township_id=letter.township_id, at=now,
+                 before=before, after=after)
+    return True
+
+
+def letter_sign(*, scope: Scope, actor_id: int | None, letter: TargetLetter, data: SignInput,
+                photos: Photos | None, now: datetime) -> bool:
+    """Record the signing and keep the scan of the signed letter; False for a repeat of the form."""
+    _township_admin(scope)
+    if is_repeat(letter, "sign_key", data.request_key):
+        return False
+    if data.signed_on.year not in (letter.year - 1, letter.year):
+        raise InvalidFields({"signed_on": _("A letter for %(year)d is signed late the year before or in the year.",
+                                            year=letter.year)})
+    if not claim_once(letter, key_column="sign_key", key=data.request_key, allowed=SIGN.clause(TargetLetter.status),
+                      values={"status": SIGN.target, "signed_on": data.signed_on,
+                              "signed_by_name": data.signed_by_name},
+                      refused=_("This letter is “%(status)s”: it cannot be signed again.",
+                                status=LetterStatus.label_of(letter.status))):
+        return False
+    if photos is not None and photos.uploads:
+        photos_attach(photos.uploads, store=photos.store, limits=photos.limits, uploaded_by_id=actor_id, now=now,
+                      letter_id=letter.id, purpose="letter_scan", township_id=letter.township_id,
+                      target_kind="village", target_id=letter.village_id)
+    audit_record(actor_id=actor_id, action="update", record=letter, township_id=letter.township_id, at=now,
+                 before={"status": LetterStatus.DRAFT},
+                 after={"status": letter.status, "signed_on": data.signed_on.isoformat(),
+                        "signed_by_name": data.signed_by_name})
+    return True
+
+
+def letter_assess(*, scope: Scope, actor_id: int | None, letter: TargetLetter, data: AssessInput,
+                  today: date, now: datetime) -> bool:
+    """Measure the letter's targets, freeze the actuals and the score, and record the office's
+    decision (commended or criticised, the amount); once a year: False for a repeat of the form."""
+    _township_admin(scope)
+    if is_repeat(letter, "assess_key", data.request_key):
+        return False
+    opens = assessment_opens(letter.year)
+    if today < opens:
+        raise DomainError(_("The year-end assessment of %(year)d opens on %(day)s.", year=letter.year,
+                            day=opens.isoformat()))
+    actuals = measured(township_id=letter.township_id, year=letter.year)
+    results = {t.kind: _result(t, actuals) for t in letter.targets}
+    score = letter_score(met for _actual, met in results.values())
+    before = letter.status
+    if not claim_once(letter, key_column="assess_key", key=data.request_key,
+                      allowed=ASSESS.clause(TargetLetter.status),
+                      values={"status": ASSESS.target, "score": score, "outcome": data.outcome, "amount": data.amount,
+                              "decision_note": data.decision_note, "assessed_on": today},
+                      refused=_("This letter is “%(status)s”: it cannot be assessed now.",
+                                status=LetterStatus.label_of(letter.status))):
+        return False
+    for target in letter.targets:
+        target.actual, target.met = results[target.kind]
+    db.session.flush()
+    audit_record(actor_id=actor_id, action="update", record=letter, township_id=letter.township_id, at=now,
+                 before={"status": before},
+                 after={"status": letter.status, "score": str(score) if score is not None else "",
+                        "outcome": data.outcome, "amount": str(data.amount or ""), "decision_note": data.decision_note})
+    return True
+
+
+def _result(target: LetterTarget, actuals: dict[str, dict[int, Decimal]]) -> tuple[Decimal | None, bool | None]:
+    actual = actuals.get(target.kind, {}).get(target.village_id)
+    kind = TARGET_KINDS.get(target.kind)
+    return actual, target_met(actual, target.target, higher_is_better=kind.higher_is_better if kind else True)
+
+
+def letter_reopen(*, scope: Scope, actor_id: int | None, letter: TargetLetter, now: datetime) -> bool:
+    """Reopen an assessed letter, to correct it and assess it again; False when it is reopened already."""
+    _township_admin(scope)
+    if letter.status == REOPEN.target:
+        return False
+    moved = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
+        sa.update(TargetLetter).where(TargetLetter.id == letter.id, REOPEN.clause(TargetLetter.status))
+        .values(status=REOPEN.target, assess_key=None).execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(letter)
+    if not moved:
+        if letter.status == REOPEN.target:
+            return False
+        raise DomainError(_("Only an assessed letter can be reopened."))
+    audit_record(actor_id=actor_id, action="update", record=letter, township_id=letter.township_id, at=now,
+                 before={"status": LetterStatus.ASSESSED}, after={"status": letter.status})
+    return True
+
+
+def _township_admin(scope: Scope) -> int:
+    """The township of an office admin; anyone else may read letters but not change them."""
+    if not scope.is_admin or scope.township_id is None:
+        raise Forbidden(_("Only the township's hygiene office makes and assesses the target letters."))
+    return scope.township_id

@@ -1,0 +1,193 @@
+"""Target letters: the year's list, making the year's letters, a letter (its targets, signing,
+assessment, reopening) and the year-end assessment board. Thin: rules in letters.services."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from hygiene.clock import local_today, now_utc
+from hygiene.core.input import optional_int
+from hygiene.core.schemas import parse_input
+from hygiene.core.web import (
+    attempt,
+    current_scope,
+    form_step,
+    photo_limits,
+    photo_store,
+    require_office,
+    say_left_out,
+    show_refusal,
+)
+from hygiene.letters import queries, services
+from hygiene.letters.forms import AssessForm, SignForm, StepForm, create_form, targets_form
+from hygiene.letters.kinds import TARGET_KINDS, assessment_opens, default_targets, kind_label
+from hygiene.letters.schemas import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    TARGET_PREFIX,
+    AssessInput,
+    CreateInput,
+    SignInput,
+    TargetsInput,
+    parse_targets,
+)
+from hygiene.letters.status import BADGES, EDITABLE, LetterStatus, Outcome
+
+bp = Blueprint("letters", __name__, url_prefix="/letters")
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    if not current_scope().sees_letters:
+        abort(403)
+
+
+@bp.context_processor
+def _words() -> dict:
+    return {"kind_label": kind_label, "TARGET_KINDS": TARGET_KINDS, "LetterStatus": LetterStatus,
+            "Outcome": Outcome, "LETTER_BADGES": BADGES}
+
+
+def year_asked() -> int:
+    """?year= when it is a year a letter can have, else this year (saying a bad one was left out)."""
+    text = request.values.get("year") or ""
+    year = optional_int(text)
+    if year is not None and FIRST_YEAR <= year <= LAST_YEAR:
+        return year
+    say_left_out(["year"] if text.strip() else [])
+    return local_today().year
+
+
+@bp.get("/")
+def letter_list():
+    scope = current_scope()
+    year = year_asked()
+    letters = queries.letters_of_year(scope=scope, year=year)
+    if not scope.township_wide and len(letters) == 1:  # a village reads its own letter
+        return redirect(url_for(".letter_detail", letter_id=letters[0][0].id))
+    return render_template("letters/list.html", year=year, letters=letters, can_make=_makes(scope),
+                           missing=queries.villages_without_letter(scope=scope, year=year) if _makes(scope) else 0)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def letters_new():
+    scope = current_scope()
+    if not _makes(scope):
+        abort(403)
+    form = create_form()
+    if request.method == "GET":
+        form.request_key.data, form.year.data = secrets.token_hex(16), str(year_asked())
+        for key, value in default_targets().items():
+            form[f"{TARGET_PREFIX}{key}"].data = str(value)
+    if form.validate_on_submit():
+        made, error = attempt(lambda: services.letters_create(
+            scope=scope, actor_id=current_user.id, now=now_utc(), data=parse_targets(CreateInput, form.data)))
+        if error is None:
+            flash(_("%(n)d letters made.", n=made) if made else _("Every village has its letter already."), "success")
+            return redirect(url_for(".letter_list", year=form.year.data), 303)
+        show_refusal(form, error)
+    return render_template("letters/new.html", form=form), 422 if request.method == "POST" else 200
+
+
+@bp.get("/<int:letter_id>")
+def letter_detail(letter_id: int):
+    scope = current_scope()
+    letter = services.letter_get(scope=scope, letter_id=letter_id)
+    return _detail(letter)
+
+
+def _detail(letter, *, targets=None, sign=None, assess=None, status: int = 200):
+    scope = current_scope()
+    admin = _makes(scope)
+    if admin and targets is None and letter.status in EDITABLE:
+        targets = targets_form(request_key=secrets.token_hex(16),
+                               **{f"{TARGET_PREFIX}{t.kind}": str(t.target) for t in letter.targets})
+    if admin and sign is None and letter.status == LetterStatus.DRAFT:
+        sign = SignForm(formdata=None, request_key=secrets.token_hex(16), signed_on=local_today().isoformat())
+    if admin and assess is None and letter.status in (LetterStatus.SIGNED, LetterStatus.REOPENED):
+        assess = AssessForm(formdata=None, request_key=secrets.token_hex(16), outcome=letter.outcome or Outcome.NONE,
+                            amount=str(letter.amount or ""), decision_note=letter.decision_note)
+    return render_template("letters/detail.html", letter=letter, row=queries.letter_results(letter), scans=queries.letter_scans(letter),
+                           targets_form=targets,
+                           sign_form=sign, assess_form=assess, step_form=StepForm(),
+                           can_reopen=admin and letter.status == LetterStatus.ASSESSED,
+                           opens=assessment_opens(letter.year)), status
+
+
+@bp.post("/<int:letter_id>/targets")
+def letter_targets(letter_id: int):
+    scope = current_scope()
+    letter = services.letter_get(scope=scope, letter_id=letter_id)
+    form = targets_form()
+    if form.validate_on_submit():
+        _saved, error = attempt(lambda: services.letter_targets_save(
+            scope=scope, actor_id=current_user.id, letter=letter, now=now_utc(),
+            data=parse_targets(TargetsInput, form.data)))
+        if error is None:
+            flash(_("The targets are saved."), "success")
+            return redirect(url_for(".letter_detail", letter_id=letter.id), 303)
+        show_refusal(form, error)
+    return _detail(letter, targets=form, status=422)
+
+
+@bp.post("/<int:letter_id>/sign")
+def letter_sign(letter_id: int):
+    scope = current_scope()
+    letter = services.letter_get(scope=scope, letter_id=letter_id)
+    form = SignForm()
+    if form.validate_on_submit():
+        scans = services.Photos(store=photo_store(), limits=photo_limits(), uploads=[
+            (f.filename, f.read()) for f in request.files.getlist("photos") if f and f.filename])
+        _done, error = attempt(lambda: services.letter_sign(
+            scope=scope, actor_id=current_user.id, letter=letter, now=now_utc(), photos=scans,
+            data=parse_input(SignInput, form.data)))
+        if error is None:
+            flash(_("The signing is recorded."), "success")
+            return redirect(url_for(".letter_detail", letter_id=letter.id), 303)
+        show_refusal(form, error)
+    return _detail(letter, sign=form, status=422)
+
+
+@bp.post("/<int:letter_id>/assess")
+def letter_assess(letter_id: int):
+    scope = current_scope()
+    letter = services.letter_get(scope=scope, letter_id=letter_id)
+    form = AssessForm()
+    if form.validate_on_submit():
+        _done, error = attempt(lambda: services.letter_assess(
+            scope=scope, actor_id=current_user.id, letter=letter, today=local_today(), now=now_utc(),
+            data=parse_input(AssessInput, form.data)))
+        if error is None:
+            flash(_("The assessment is recorded."), "success")
+            return redirect(url_for(".letter_detail", letter_id=letter.id), 303)
+        show_refusal(form, error)
+    return _detail(letter, assess=form, status=422)
+
+
+@bp.post("/<int:letter_id>/reopen")
+def letter_reopen(letter_id: int):
+    scope = current_scope()
+    letter = services.letter_get(scope=scope, letter_id=letter_id)
+    back = url_for(".letter_detail", letter_id=letter.id)
+    if not StepForm().validate_on_submit():
+        flash(_("The form expired; please submit it again."), "error")
+        return redirect(back, 303)
+    return form_step(lambda: services.letter_reopen(scope=scope, actor_id=current_user.id, letter=letter,
+                                                    now=now_utc()),
+                     done=_("The letter is reopened: correct it and assess it again."), back=back)
+
+
+@bp.get("/assessment")
+def assessment():
+    scope = require_office()
+    year = year_asked()
+    return render_template("letters/assessment.html", year=year, rows=queries.assessment_board(scope=scope, year=year),
+                           kinds=list(TARGET_KINDS), opens=assessment_opens(year))
+
+
+def _makes(scope) -> bool:
+    return scope.is_admin and scope.township_id is not None
