@@ -69,9 +69,14 @@ def briefing_text(briefing: Briefing) -> str:
     """The briefing as plain text, for the notification: each section's title and sentences."""
     lines = [f"{briefing.title} {briefing.issue}（{period_words(briefing.period)}）"]
     for section, data in briefing.sections:
-        said = "；".join(data.sentences) if data.sentences else _("No data for this period.")
+        said = _joined(data.sentences) if data.sentences and not data.empty else _("No data for this period.")
         lines.append(f"【{section.title}】{said}")
     return "\n".join(lines)
+
+
+def _joined(sentences: list[str]) -> str:
+    """Sentences one after the other: Chinese ones end in 。 and need no space, English ones do."""
+    return "".join(s if s.endswith(("。", "！", "？")) else f"{s} " for s in sentences).strip()
 
 
 def _check_sharer(scope: Scope, township_id: int) -> None:
