@@ -21,7 +21,7 @@ from hygiene.pests.rounds.queries import _cells_stmt
 from hygiene.pests.rounds.status import SEEN_BY_TARGETS
 from hygiene.pests.words import PEST_LABELS, level_label
 
-ROUNDS_SHOWN = 10
+ROUNDS_SHOWN = 50  # as the rounds board: a township runs a few a month
 
 
 @dataclass(frozen=True)
@@ -46,15 +46,17 @@ def rounds_section(scope: Scope, period: Period) -> SectionData:
         total[0] += Decimal(row.aim or 0)
         total[1] += Decimal(row.covered or 0)
         total[2] += int(row.behind or 0)
-    rows = []
+    rows: list[list[object]] = []
+    behind_per_round: list[int] = []
     for rid, name in rounds:
         aim, covered, behind = totals[rid]
         percent = coverage_percent(covered, aim)
+        behind_per_round.append(int(behind))
         rows.append([name, f"{percent:.0f}%" if percent is not None else "-", int(behind)])
-    behind_rounds = sum(1 for row in rows if row[2])
+    behind_rounds = sum(1 for n in behind_per_round if n)
     sentences = [_("%(n)s control rounds ran in the period.", n=len(rows)),
                  _("%(targets)s targets in %(rounds)s rounds were behind.",
-                   targets=sum(row[2] for row in rows), rounds=behind_rounds) if behind_rounds
+                   targets=sum(behind_per_round), rounds=behind_rounds) if behind_rounds
                  else _("No target was behind.")]
     return SectionData(sentences=sentences, rows=rows,
                        headers=[_("Round"), _("Coverage of the villages"), _("Targets behind")])

@@ -13,6 +13,7 @@ from hygiene.extensions import db
 from hygiene.rankings.models import RankingPublication
 from hygiene.rankings.movement import Movement
 from hygiene.rankings.queries import Change, publication_previous, rank_changes
+from hygiene.rankings.wording import period_label
 
 MOVERS_SHOWN = 3
 
@@ -34,14 +35,14 @@ def movers_section(scope: Scope, period: Period) -> SectionData:
     if not ranked:
         return SectionData(empty=True)
     sentences = [_("Village ranking of %(period)s: first %(first)s (%(top)s), last %(last)s (%(bottom)s).",
-                   period=latest.period_key, first=ranked[0].name, top=ranked[0].score,
+                   period=period_label(latest.period_key), first=ranked[0].name, top=ranked[0].score,
                    last=ranked[-1].name, bottom=ranked[-1].score)]
     if before is None:
         sentences.append(_("No ranking of the period before to compare with."))
         return SectionData(sentences=sentences)
     risers = _most(changes, Movement.UP)
     fallers = _most(changes, Movement.DOWN)
-    sentences.append(_("Compared with %(period)s: %(up)s rose, %(down)s fell.", period=before.period_key,
+    sentences.append(_("Compared with %(period)s: %(up)s rose, %(down)s fell.", period=period_label(before.period_key),
                        up=sum(1 for c in changes if c.status is Movement.UP),
                        down=sum(1 for c in changes if c.status is Movement.DOWN)))
     rows = [[c.name, c.rank, c.previous_rank, c.move_text] for c in risers + fallers]

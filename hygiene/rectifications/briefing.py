@@ -23,8 +23,9 @@ def orders_section(scope: Scope, period: Period) -> SectionData:
     issued = o.issued_on.between(period.start, period.end)
     closed = sa.and_(o.closed_at >= start, o.closed_at < end)
     escalated = sa.and_(o.escalated_at >= start, o.escalated_at < end)
-    # overdue at the period's end: past its deadline then, no fix reported by then, not withdrawn by then
-    still_overdue = sa.and_(o.overdue_at < end, o.deadline <= period.end,
+    # overdue at the period's end: its deadline passed by then (the day after it), no fix reported by
+    # then, not withdrawn by then; read from the dates, not from when the daily sweep marked it
+    still_overdue = sa.and_(o.issued_on <= period.end, o.deadline < period.end,
                             sa.or_(o.evidence_at.is_(None), o.evidence_at >= end),
                             sa.or_(o.withdrawn_at.is_(None), o.withdrawn_at >= end))
     n_issued, n_closed, n_escalated, n_overdue = db.session.execute(sa.select(

@@ -6,7 +6,14 @@ from datetime import date
 
 import pytest
 
-from hygiene.briefing.registry import REGISTRY, Registry, Section, SectionData, SectionRegistrationError, load_section_modules
+from hygiene.briefing.registry import (
+    REGISTRY,
+    Registry,
+    Section,
+    SectionData,
+    SectionRegistrationError,
+    load_section_modules,
+)
 
 
 def campaign_section(scope, period) -> SectionData:

@@ -51,13 +51,13 @@ def test_orders_issued_closed_escalated_and_still_overdue_at_the_month_s_end(wor
 
 def test_the_ranking_s_movers_compare_the_month_s_publication_with_the_one_before(world, october):
     data = section(world, "ranking")
-    assert data.sentences == ["2026-10村庄排名：第一名甲二村（88.00分），最后一名甲一村（80.00分）。",
-                              "与2026-09相比，上升1个，下降1个。"]
+    assert data.sentences == ["2026年10月村庄排名：第一名甲二村（88.00分），最后一名甲一村（80.00分）。",
+                              "与2026年9月相比，上升1个，下降1个。"]
     assert data.rows == [["甲二村", 1, 2, "↑1"], ["甲一村", 2, 1, "↓1"]]
 
 
 def test_a_week_reads_the_ranking_of_its_month_or_the_month_before(world, october):
-    assert "2026-10" in section(world, "ranking", parse_period("2026-W47")).sentences[0]  # 16-22 November
+    assert "2026年10月" in section(world, "ranking", parse_period("2026-W47")).sentences[0]  # 16-22 November
     assert section(world, "ranking", parse_period("2026-W37")).empty  # September 7-13: no August ranking
 
 
