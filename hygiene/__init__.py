@@ -220,7 +220,7 @@ def _register_access_rules() -> None:
 
 def _register_briefing_sections() -> None:
     """Import each domain's briefing.py, so its section of the briefing registers."""
-    from hygiene.briefing.registry import load_section_modules
+    from hygiene.core.briefing_sections import load_section_modules
 
     load_section_modules(BRIEFING_MODULES)
 

@@ -1,9 +1,8 @@
 """The briefing's periods: a month (by default the one before) or a week, and their issue numbers."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
-from hygiene.clock import local_zone
 from hygiene.core.periods import Period, add_months, parse_period, period_containing
 
 KINDS = ("week", "month")
@@ -31,11 +30,3 @@ def read_period(text: str | None, today: date) -> tuple[Period, bool]:
 def issue_number(period: Period) -> int:
     """第N期: a monthly briefing is numbered by its month, a weekly one by its ISO week."""
     return period.start.isocalendar().week if period.kind == "week" else period.start.month
-
-
-def utc_bounds(period: Period) -> tuple[datetime, datetime]:
-    """The first moment of the period and of the day after it, in the office's zone, as UTC."""
-    zone = local_zone()
-    start = datetime.combine(period.start, time.min, tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
-    return start, end

@@ -16,7 +16,7 @@ from hygiene.access.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.briefing.models import BriefingLink
 from hygiene.briefing.periods import issue_number
-from hygiene.briefing.registry import REGISTRY, Section, SectionData
+from hygiene.core.briefing_sections import REGISTRY, Section, SectionData
 from hygiene.core.periods import Period
 from hygiene.errors import Forbidden, NotFound
 from hygiene.extensions import db
@@ -60,8 +60,7 @@ def briefing_build(*, township_id: int, period: Period) -> Briefing:
 def period_words(period: Period) -> str:
     """The period as the briefing's heading says it: 2026年10月, or a week with its dates."""
     if period.kind == "week":
-        return _("week %(week)s of %(year)s, %(start)s to %(end)s", week=period.start.isocalendar().week,
-                 year=period.start.isocalendar().year, start=period.start.isoformat(), end=period.end.isoformat())
+        return _("week %(week)s of %(year)s", week=period.start.isocalendar().week, year=period.start.isocalendar().year)
     return _("%(year)s-%(month)s", year=period.start.year, month=period.start.month)
 
 

@@ -8,8 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from hygiene.access.scope import Scope
-from hygiene.briefing.periods import utc_bounds
-from hygiene.briefing.registry import Section, SectionData, register
+from hygiene.core.briefing_sections import Section, SectionData, register, utc_bounds
 from hygiene.core.periods import Period
 from hygiene.extensions import db
 from hygiene.inspections.adhoc import acceptance_versions

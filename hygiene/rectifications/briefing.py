@@ -6,8 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from hygiene.access.scope import Scope
-from hygiene.briefing.periods import utc_bounds
-from hygiene.briefing.registry import Section, SectionData, register
+from hygiene.core.briefing_sections import Section, SectionData, register, utc_bounds
 from hygiene.core.periods import Period
 from hygiene.extensions import db
 from hygiene.rectifications.models import RectificationOrder
@@ -43,7 +42,7 @@ def orders_section(scope: Scope, period: Period) -> SectionData:
             scope.clause(o), still_overdue).order_by(o.deadline, o.id).limit(OVERDUE_SHOWN)).all()
         rows = [[f"〔{year}〕第{number}号", label, deadline.isoformat()] for year, number, label, deadline in oldest]
     return SectionData(sentences=sentences, rows=rows,
-                       headers=[_("Order"), _("Recipient"), _("Deadline")] if rows else [])
+                       headers=[_("Order no."), _("Recipient"), _("Deadline")] if rows else [])
 
 
 register(Section("orders", _l("Rectification orders"), 20, orders_section))

@@ -53,7 +53,7 @@ def test_a_week_and_a_month_are_read_from_the_address_and_nonsense_is_said(clien
     with time_machine.travel(TODAY, tick=False):
         login("admin_a")
         week = client.get("/briefing/?period=2026-W42").text   # 12-18 October
-        assert "2026年第42期（周报）" in week and "2026-10-12至2026-10-18" in week
+        assert "2026年第42期（周报）" in week and "2026年第42周（2026年10月12日至2026年10月18日）" in week
         for bad in ("2026-13", "x\u3000", "99999999999999999999", "2027-01", "-5", "2026-W60"):
             page = client.get("/briefing/", query_string={"period": bad})
             assert page.status_code == 200 and "2026年第10期" in page.text and "无法识别" in page.text, bad

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from hygiene.briefing.registry import (
+from hygiene.core.briefing_sections import (
     REGISTRY,
     Registry,
     Section,

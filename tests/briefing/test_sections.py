@@ -8,8 +8,8 @@ from decimal import Decimal as D
 import pytest
 import sqlalchemy as sa
 
-from hygiene.briefing.registry import REGISTRY
 from hygiene.briefing.services import briefing_build, township_scope
+from hygiene.core.briefing_sections import REGISTRY
 from hygiene.core.periods import parse_period
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection

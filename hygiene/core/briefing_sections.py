@@ -1,15 +1,21 @@
-"""The sections of the briefing, registered in one place by the domains that write them.
+"""The sections of the office's briefing (hygiene/briefing/), registered in one place by the
+domains that write them.
 
 Each domain adds its part from a `briefing.py` of its own package (BRIEFING_MODULES in
 hygiene/__init__.py), as the ranking components do: a key, a title, an order and a function
-(scope, period) -> SectionData. The briefing imports no domain; a new domain joins by registering.
+(scope, period) -> SectionData. The registry sits in the shared base, not in hygiene/briefing/, so a
+domain that registers never imports the briefing, and the briefing (which reads the register and
+sends through the outbox) can use any domain without an import circle.
 """
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
+
+from hygiene.clock import local_zone
 
 if TYPE_CHECKING:
     from hygiene.access.scope import Scope
@@ -80,3 +86,12 @@ def load_section_modules(names: Iterable[str]) -> None:
             importlib.import_module(name)
         except ModuleNotFoundError as error:
             raise SectionRegistrationError(f"briefing module {name!r} does not exist ({error})") from error
+
+
+def utc_bounds(period: Period) -> tuple[datetime, datetime]:
+    """The first moment of the period and of the day after it, in the office's zone, as UTC
+    (for sections that count stored moments, such as submissions, in the office's days)."""
+    zone = local_zone()
+    start = datetime.combine(period.start, time.min, tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+    return start, end
