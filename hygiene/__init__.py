@@ -32,7 +32,7 @@ ACCESS_MODULES = ("hygiene.places.access", "hygiene.accounts.access", "hygiene.c
                   "hygiene.pests.access", "hygiene.pests.monitoring.access", "hygiene.pests.rounds.access",
                   "hygiene.toilets.access")
 # every domain module that declares export kinds (exports/registry.py), for the web and the scheduler
-# each domain's section of the office's briefing (briefing/registry.py); the briefing imports none of them
+# each domain's section of the office's briefing (core/briefing_sections.py); the briefing imports none of them
 BRIEFING_MODULES = ("hygiene.inspections.briefing", "hygiene.rectifications.briefing", "hygiene.rankings.briefing",
                     "hygiene.pests.briefing", "hygiene.toilets.briefing")
 EXPORT_MODULES = ("hygiene.inspections.exports", "hygiene.rectifications.exports", "hygiene.pests.monitoring.exports",
