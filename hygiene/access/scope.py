@@ -121,6 +121,11 @@ class Scope:
         return self.township_wide or self.role is Role.VILLAGE_CONTACT
 
     @property
+    def sees_briefing(self) -> bool:
+        """The office's briefing (工作简报): office staff, admins and inspectors."""
+        return self.township_wide
+
+    @property
     def enters_monitoring(self) -> bool:
         """Monitoring results are entered by a township's office (admins and inspectors)."""
         return self.township_wide and self.township_id is not None

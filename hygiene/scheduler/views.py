@@ -37,6 +37,9 @@ RESULT_WORDS = {
                                                  "%(num)d villages behind on toilet renovation", n),
     "toilet_reminders": lambda n: ngettext("%(num)d toilet renovation reminder queued",
                                            "%(num)d toilet renovation reminders queued", n),
+    "briefings_sent": lambda n: ngettext("%(num)d township's briefing sent", "%(num)d townships' briefings sent", n),
+    "briefing_notifications": lambda n: ngettext("%(num)d briefing notification queued",
+                                                 "%(num)d briefing notifications queued", n),
 }
 
 
