@@ -21,3 +21,4 @@ from hygiene.toilets.models import (  # noqa: F401
     ToiletStageEvent,
     ToiletTask,
 )
+from hygiene.creation.models import CreationApplication, CreationTarget  # noqa: F401
