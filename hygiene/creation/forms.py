@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 
 from hygiene.checklists.forms import MultiCheckboxField
 
@@ -47,8 +47,8 @@ class NameForm(StepForm):
 
 
 class RereviewForm(StepForm):
-    result = SelectField(_l("Re-review result"), choices=[("pass", _l("Passed: re-named")),
-                                                         ("revoke", _l("Failed: title revoked"))],
+    result = SelectField(_l("Re-review result"), choices=[SelectChoice("pass", _l("Passed: re-named")),
+                                                         SelectChoice("revoke", _l("Failed: title revoked"))],
                          validate_choice=False)
 
 

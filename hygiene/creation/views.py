@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from hygiene.clock import local_today, now_utc
 from hygiene.core.input import optional_int
@@ -128,8 +129,8 @@ def application_new():
     if not services.may_apply(scope):
         abort(403)
     form = ApplyForm()
-    form.applicant.choices = queries.applicant_choices(scope)
-    form.title.choices = [(f"{k.key}:{lv.key}", title_name(k.key, lv.key)) for k, lv in pairs()]
+    form.applicant.choices = [SelectChoice(value, label) for value, label in queries.applicant_choices(scope)]
+    form.title.choices = [SelectChoice(f"{k.key}:{lv.key}", title_name(k.key, lv.key)) for k, lv in pairs()]
     if request.method == "GET":
         form.request_key.data = secrets.token_hex(16)
         form.year.data, form.applied_on.data = str(local_today().year), local_today().isoformat()
@@ -183,7 +184,7 @@ def _forms(scope, application) -> dict:
     for form in forms.values():
         form.request_key.data = secrets.token_hex(16)
     if "review" in forms:
-        forms["review"].inspector_ids.choices = [(str(u.id), u.display_name) for u in inspector_choices(scope)]
+        forms["review"].inspector_ids.choices = [SelectChoice(str(u.id), u.display_name) for u in inspector_choices(scope)]
     return forms
 
 
@@ -227,7 +228,7 @@ def self_assess(application_id: int):
 def review_request(application_id: int):
     form = ReviewRequestForm()
     form._key = "review"
-    form.inspector_ids.choices = [(str(u.id), u.display_name) for u in inspector_choices(current_scope())]
+    form.inspector_ids.choices = [SelectChoice(str(u.id), u.display_name) for u in inspector_choices(current_scope())]
     return _posted(application_id, form, lambda scope, app: review.review_request(
         scope=scope, actor_id=current_user.id, application=app, now=now_utc(),
         data=parse_input(ReviewRequestInput, form.data)),
