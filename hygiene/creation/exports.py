@@ -35,9 +35,9 @@ def read_params(args: Mapping[str, str], today: date) -> dict:
 
 
 def rows(scope: Scope, params: dict) -> Iterator[list]:
-    found = db.session.execute(applications(scope=scope, year=params.get("year")).execution_options(yield_per=BATCH))
-    for n, (a, village, unit) in enumerate(found, start=1):
-        yield [n, village, unit or "", title_name(a.kind, a.level), a.year, CreationStatus.label_of(a.status),
+    found = db.session.scalars(applications(scope=scope, year=params.get("year")))
+    for n, a in enumerate(found, start=1):
+        yield [n, a.village.name, a.unit.name if a.unit else "", title_name(a.kind, a.level), a.year, CreationStatus.label_of(a.status),
                a.applied_on, a.self_score, a.reviewed_on, a.submitted_on, a.accepted_on, a.named_on, a.document,
                a.review_due_on if a.named_on else None, a.reward_amount, a.reward_paid_on, a.reason]
 

@@ -72,6 +72,10 @@ class CreationApplication(Model):
     note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    # "v<village id>:<kind>:<level>" or "u<unit id>:..." while the application is open or the title
+    # stands, cleared when rejected or revoked: one at a time per applicant and title, even when
+    # two phones apply at the same moment
+    standing_key: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
     request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)   # the application form's
     step_key: Mapped[str | None] = mapped_column(sa.String(64))                    # the latest step's form
 

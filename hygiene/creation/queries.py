@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from hygiene.access.scope import Scope
 from hygiene.creation.kinds import pairs
@@ -67,10 +68,9 @@ def board(*, scope: Scope, year: int) -> list[BoardRow]:
 
 def applications(*, scope: Scope, year: int | None = None, status: str | None = None,
                  kind: str | None = None) -> sa.Select:
-    """The scope's applications and titles with their applicant's names, newest first."""
+    """The scope's applications and titles, their village and unit loaded in the same query, newest first."""
     a = CreationApplication
-    stmt = (sa.select(a, Village.name, Unit.name).join(Village, Village.id == a.village_id)
-            .outerjoin(Unit, Unit.id == a.unit_id).where(scope.clause(a))
+    stmt = (sa.select(a).options(joinedload(a.village), joinedload(a.unit)).where(scope.clause(a))
             .order_by(a.year.desc(), a.applied_on.desc(), a.id.desc()))
     if year is not None:
         stmt = stmt.where(a.year == year)

@@ -93,7 +93,7 @@ def creation_follow_publish(*, inspection: Inspection, actor_id: int | None, now
     else:
         reasons = failed_reasons(inspection) or [_("Score below the pass mark.")]
         _move(application, REVIEW_FAIL, actor_id=actor_id, key=f"review:{inspection.id}", now=now,
-              values={"closed_on": day, "reason": "；".join(reasons)[:2000]})
+              values={"closed_on": day, "reason": "；".join(reasons)[:2000], "standing_key": None})
 
 
 @follows_cancel

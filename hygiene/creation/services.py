@@ -26,7 +26,6 @@ from hygiene.creation.models import CreationApplication, CreationTarget
 from hygiene.creation.schemas import ApplyInput, RewardInput, SelfAssessInput, StepInput, TargetsInput
 from hygiene.creation.status import (
     HELD,
-    IN_PROGRESS,
     NAME,
     REJECT,
     RENAME,
@@ -137,11 +136,10 @@ def application_create(*, scope: Scope, actor_id: int | None, data: ApplyInput, 
         raise InvalidFields({"level": _("This title has no such level.")})
     if data.applied_on.year > data.year + 1 or data.applied_on.year < data.year - 1:
         raise InvalidFields({"applied_on": _("The application date must fall in the creation year or next to it.")})
-    if (standing := _standing(village.id, unit, data.kind, data.level)) is not None:
-        raise InvalidFields({"level": _("%(applicant)s already has this title or an application for it (%(status)s).",
-                                        applicant=unit.name if unit else village.name,
-                                        status=CreationStatus.label_of(standing.status))})
-    application = CreationApplication(
+    standing_key = f"u{unit.id}" if unit else f"v{village.id}"
+    standing_key += f":{data.kind}:{data.level}"
+    _refuse_standing(standing_key, unit.name if unit else village.name)
+    application = CreationApplication(standing_key=standing_key,
         township_id=village.township_id, village_id=village.id, unit_id=unit.id if unit else None, kind=data.kind,
         level=data.level, year=data.year, status=CreationStatus.APPLIED, applied_on=data.applied_on,
         note=data.note, created_by_id=actor_id, created_at=now, request_key=data.request_key)
@@ -152,6 +150,7 @@ def application_create(*, scope: Scope, actor_id: int | None, data: ApplyInput, 
     except IntegrityError:
         if data.request_key and (done := _by_key(data.request_key)) is not None:
             return done
+        _refuse_standing(standing_key, unit.name if unit else village.name)  # another phone at the same moment
         raise
     audit_record(actor_id=actor_id, action="create", record=application, township_id=village.township_id, at=now,
                  after={"applicant": application.applicant_name, "creation_title": f"{data.kind}:{data.level}",
@@ -163,13 +162,13 @@ def _by_key(key: str) -> CreationApplication | None:
     return db.session.scalar(sa.select(CreationApplication).where(CreationApplication.request_key == key))
 
 
-def _standing(village_id: int, unit: Unit | None, kind: str, level: str) -> CreationApplication | None:
-    """An application of the same applicant and title still in progress, or the title it holds."""
-    who = (CreationApplication.unit_id == unit.id) if unit else sa.and_(
-        CreationApplication.village_id == village_id, CreationApplication.unit_id.is_(None))
-    return db.session.scalar(sa.select(CreationApplication).where(
-        who, CreationApplication.kind == kind, CreationApplication.level == level,
-        CreationApplication.status.in_([*IN_PROGRESS, *HELD])).limit(1))
+def _refuse_standing(standing_key: str, applicant: str) -> None:
+    """Refuse a second application while one of the same applicant and title is open or its title stands."""
+    standing = db.session.scalar(sa.select(CreationApplication).where(
+        CreationApplication.standing_key == standing_key))
+    if standing is not None:
+        raise InvalidFields({"level": _("%(applicant)s already has this title or an application for it (%(status)s).",
+                                        applicant=applicant, status=CreationStatus.label_of(standing.status))})
 
 
 def application_get(*, scope: Scope, application_id: int) -> CreationApplication:
@@ -206,7 +205,7 @@ def _move(application: CreationApplication, move: Transition, *, actor_id: int |
     if not claimed:
         return False
     shown = {name: (value.isoformat() if isinstance(value, date) else str(value) if isinstance(value, Decimal)
-                    else value) for name, value in values.items()}
+                    else value) for name, value in values.items() if name != "standing_key"}
     audit_record(actor_id=actor_id, action="status", record=application, township_id=application.township_id,
                  at=now, before={"status": before}, after={"status": str(move.target), **shown, **(audit or {})})
     return True
@@ -285,7 +284,7 @@ def reject(*, scope: Scope, actor_id: int | None, application: CreationApplicati
             raise InvalidFields({"note": _("Say why.")})
         _not_before(data.happened_on, application.applied_on)
     return _move(application, REJECT, actor_id=actor_id, key=data.request_key, now=now,
-                 values={"closed_on": data.happened_on, "reason": data.note})
+                 values={"closed_on": data.happened_on, "reason": data.note, "standing_key": None})
 
 
 def rereview(*, scope: Scope, actor_id: int | None, application: CreationApplication, data: StepInput,
@@ -304,7 +303,8 @@ def rereview(*, scope: Scope, actor_id: int | None, application: CreationApplica
                      values={"rereviewed_on": data.happened_on,
                              "review_due_on": review_due(application, data.happened_on)})
     return _move(application, REVOKE, actor_id=actor_id, key=data.request_key, now=now,
-                 values={"rereviewed_on": data.happened_on, "closed_on": data.happened_on, "reason": data.note})
+                 values={"rereviewed_on": data.happened_on, "closed_on": data.happened_on, "reason": data.note,
+                         "standing_key": None})
 
 
 def reward_pay(*, scope: Scope, actor_id: int, application: CreationApplication, data: RewardInput,

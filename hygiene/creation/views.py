@@ -215,6 +215,14 @@ def _posted(application_id: int, form, run, done: str):
                    {form._key: form}, 422)
 
 
+def _office_step(application_id: int) -> None:
+    """The office's steps: 404 outside the scope, 403 for anyone but the township's admins."""
+    scope = current_scope()
+    application = services.application_get(scope=scope, application_id=application_id)
+    if not (scope.is_admin and scope.covers_township(application.township_id)):
+        abort(403)
+
+
 @bp.post("/applications/<int:application_id>/self-assess")
 def self_assess(application_id: int):
     form = SelfAssessForm()
@@ -226,6 +234,7 @@ def self_assess(application_id: int):
 
 @bp.post("/applications/<int:application_id>/review")
 def review_request(application_id: int):
+    _office_step(application_id)
     form = ReviewRequestForm()
     form._key = "review"
     form.inspector_ids.choices = [SelectChoice(str(u.id), u.display_name) for u in inspector_choices(current_scope())]
@@ -239,6 +248,7 @@ def review_request(application_id: int):
 def step(application_id: int, step: str):
     if step not in STEPS:
         abort(404)
+    _office_step(application_id)
     service, form_class = STEPS[step]
     form = form_class()
     form._key = step
@@ -249,6 +259,7 @@ def step(application_id: int, step: str):
 
 @bp.post("/applications/<int:application_id>/reward")
 def reward(application_id: int):
+    _office_step(application_id)
     form = RewardForm()
     form._key = "reward"
     return _posted(application_id, form, lambda scope, app: services.reward_pay(

@@ -63,6 +63,7 @@ def upgrade():
     sa.Column('note', sa.Text(), server_default='', nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('standing_key', sa.String(length=80), nullable=True),
     sa.Column('request_key', sa.String(length=64), nullable=True),
     sa.Column('step_key', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_creation_application_created_by_id_user_account')),
@@ -73,7 +74,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['village_id'], ['village.id'], name=op.f('fk_creation_application_village_id_village')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_creation_application')),
     sa.UniqueConstraint('request_key', name=op.f('uq_creation_application_request_key')),
-    sa.UniqueConstraint('review_inspection_id', name=op.f('uq_creation_application_review_inspection_id'))
+    sa.UniqueConstraint('review_inspection_id', name=op.f('uq_creation_application_review_inspection_id')),
+    sa.UniqueConstraint('standing_key', name=op.f('uq_creation_application_standing_key'))
     )
     with op.batch_alter_table('creation_application', schema=None) as batch_op:
         batch_op.create_index('ix_creation_application_board', ['township_id', 'year', 'kind', 'level'], unique=False)
