@@ -7,7 +7,7 @@ from hygiene.rankings.components import COMPONENTS
 from hygiene.rankings.schemas import RankingInvalid, SettingsWithWeights, settings_input
 
 GOOD = {"weight_inspections": " 90 ", "weight_rectification": "10", "weight_pest_rounds": "0",
-        "weight_pest_density": "0", "weight_toilet_progress": "0", "min_inspections": "2", "list_size": "3"}
+        "weight_pest_density": "0", "weight_toilet_progress": "0", "weight_creation_progress": "0", "min_inspections": "2", "list_size": "3"}
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from tests.inspections.helpers import simple_spec
 from tests.rankings.helpers import add_published
 
 NO_PEST = {"weight_pest_rounds": "0", "weight_pest_density": "0",  # the components that weigh 0 by default
-           "weight_toilet_progress": "0"}
+           "weight_toilet_progress": "0", "weight_creation_progress": "0"}
 
 OCTOBER = parse_period("2026-10")
 TODAY = date(2026, 11, 23)
