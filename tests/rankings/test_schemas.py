@@ -20,7 +20,7 @@ def test_good_settings_come_out_typed(english):
     settings = settings_input(GOOD)
     assert settings.weights() == {"inspections": Decimal(90), "rectification": Decimal(10),
                                   "pest_rounds": Decimal(0), "pest_density": Decimal(0),
-                                  "toilet_progress": Decimal(0)}
+                                  "toilet_progress": Decimal(0), "creation_progress": Decimal(0)}
     assert (settings.min_inspections, settings.list_size) == (2, 3)
 
 
