@@ -17,7 +17,7 @@ register_field_labels({
     "accepted_on": _l("County acceptance on"), "named_on": _l("Named on"), "document": _l("Naming document"),
     "review_due_on": _l("Re-review due"), "rereviewed_on": _l("Re-reviewed on"), "closed_on": _l("Closed on"),
     "reason": _l("Reason"), "reward_amount": _l("Reward (yuan)"), "reward_paid_on": _l("Reward paid on"),
-    "target": _l("Target"), "reward": _l("Reward per title (yuan)"),
+    "target_count": _l("Titles aimed for"), "reward": _l("Reward per title (yuan)"),
 })
 register_value_labels("status", CreationStatus.labels())
 register_value_labels("creation_title", lambda: {f"{kind.key}:{level.key}": title_name(kind.key, level.key)

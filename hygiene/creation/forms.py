@@ -42,6 +42,7 @@ class StepForm(FlaskForm):
 
 
 class NameForm(StepForm):
+    happened_on = StringField(_l("Named on"), render_kw=DATE)
     accepted_on = StringField(_l("County acceptance on"), render_kw=DATE)
     document = StringField(_l("Naming document"), render_kw={"maxlength": 100})
 

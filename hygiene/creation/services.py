@@ -69,10 +69,10 @@ def targets_save(*, scope: Scope, actor_id: int | None, township_id: int, data: 
                 audit_record(actor_id=actor_id, action="create", record=made,
                              township_id=township_id, at=now,
                              after={"year": data.year, "creation_title": f"{row.kind}:{row.level}",
-                                    "target": row.target, "reward": str(row.reward)})
+                                    "target_count": row.target, "reward": str(row.reward)})
                 continue
-        before = {"target": target.target, "reward": str(target.reward)}
-        after = {"target": row.target, "reward": str(row.reward)}
+        before = {"target_count": target.target, "reward": str(target.reward)}
+        after = {"target_count": row.target, "reward": str(row.reward)}
         if before != after:
             target.target, target.reward, target.updated_at = row.target, row.reward, now
             changed += 1
