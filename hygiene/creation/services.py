@@ -138,7 +138,8 @@ def application_create(*, scope: Scope, actor_id: int | None, data: ApplyInput, 
         raise InvalidFields({"applied_on": _("The application date must fall in the creation year or next to it.")})
     standing_key = f"u{unit.id}" if unit else f"v{village.id}"
     standing_key += f":{data.kind}:{data.level}"
-    _refuse_standing(standing_key, unit.name if unit else village.name)
+    if (same := _refuse_standing(standing_key, unit.name if unit else village.name, data.request_key)) is not None:
+        return same   # this very request, made meanwhile by its twin
     application = CreationApplication(standing_key=standing_key,
         township_id=village.township_id, village_id=village.id, unit_id=unit.id if unit else None, kind=data.kind,
         level=data.level, year=data.year, status=CreationStatus.APPLIED, applied_on=data.applied_on,
@@ -150,7 +151,7 @@ def application_create(*, scope: Scope, actor_id: int | None, data: ApplyInput, 
     except IntegrityError:
         if data.request_key and (done := _by_key(data.request_key)) is not None:
             return done
-        _refuse_standing(standing_key, unit.name if unit else village.name)  # another phone at the same moment
+        _refuse_standing(standing_key, unit.name if unit else village.name, None)  # another phone, same moment
         raise
     audit_record(actor_id=actor_id, action="create", record=application, township_id=village.township_id, at=now,
                  after={"applicant": application.applicant_name, "creation_title": f"{data.kind}:{data.level}",
@@ -162,13 +163,17 @@ def _by_key(key: str) -> CreationApplication | None:
     return db.session.scalar(sa.select(CreationApplication).where(CreationApplication.request_key == key))
 
 
-def _refuse_standing(standing_key: str, applicant: str) -> None:
-    """Refuse a second application while one of the same applicant and title is open or its title stands."""
+def _refuse_standing(standing_key: str, applicant: str, request_key: str | None) -> CreationApplication | None:
+    """Refuse a second application while one of the same applicant and title is open or its title
+    stands; return it when it is this request's own (its twin committed it a moment ago)."""
     standing = db.session.scalar(sa.select(CreationApplication).where(
         CreationApplication.standing_key == standing_key))
+    if standing is not None and request_key and standing.request_key == request_key:
+        return standing
     if standing is not None:
         raise InvalidFields({"level": _("%(applicant)s already has this title or an application for it (%(status)s).",
                                         applicant=applicant, status=CreationStatus.label_of(standing.status))})
+    return None
 
 
 def application_get(*, scope: Scope, application_id: int) -> CreationApplication:
