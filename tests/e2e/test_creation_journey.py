@@ -10,6 +10,8 @@ import re
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from hygiene.accounts.models import User
+
 PASSWORD = "hygiene-demo"
 
 
@@ -80,8 +82,8 @@ def test_a_village_goes_from_application_to_naming(page, sign_in, shot, viewport
     _as(page, sign_in, "admin")
     page.goto(f"/creation/applications/{application['id']}")
     review = page.locator("#form-review")
-    review.locator("label", has_text="检查员").first.locator("input").check() if review.locator(
-        "label", has_text="检查员").count() else review.locator("input[name=inspector_ids]").first.check()
+    inspector = db_query(lambda session: session.scalar(sa.select(User.display_name).where(User.username == "inspector")))
+    review.locator("label", has_text=inspector).locator("input[name=inspector_ids]").check()
     shot("review")
     review.locator("button[type=submit]").click()
     expect(page.locator("a", has_text="初审检查")).to_be_visible()
