@@ -83,7 +83,7 @@ def test_a_village_goes_from_application_to_naming(page, sign_in, shot, viewport
     page.goto(f"/creation/applications/{application['id']}")
     review = page.locator("#form-review")
     inspector = db_query(lambda session: session.scalar(sa.select(User.display_name).where(User.username == "inspector")))
-    review.locator("label", has_text=inspector).locator("input[name=inspector_ids]").check()
+    review.get_by_label(inspector, exact=True).check()
     shot("review")
     review.locator("button[type=submit]").click()
     expect(page.locator("a", has_text="初审检查")).to_be_visible()
