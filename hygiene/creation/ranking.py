@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from hygiene.core.periods import Period
 from hygiene.creation.kinds import PROGRESS_POINTS
 from hygiene.creation.models import CreationApplication
+from hygiene.creation.status import CreationStatus
 from hygiene.extensions import db
 
 CENT = Decimal("0.01")
@@ -33,10 +34,10 @@ class Subject(Protocol):
 def points_by(end: date) -> sa.ColumnElement:
     """The points an application had earned by `end` (SQL CASE over its step dates)."""
     a = CreationApplication
-    standing = sa.and_(a.named_on <= end, sa.or_(a.status != "revoked", a.closed_on.is_(None), a.closed_on > end))
+    standing = sa.and_(a.named_on <= end, sa.or_(a.status != CreationStatus.REVOKED, a.closed_on.is_(None), a.closed_on > end))
     return sa.case(
         (standing, PROGRESS_POINTS["named"]),
-        (sa.and_(a.status == "rejected", a.closed_on <= end), 0),
+        (sa.and_(a.status == CreationStatus.REJECTED, a.closed_on <= end), 0),
         (a.submitted_on <= end, PROGRESS_POINTS["submitted"]),
         (a.reviewed_on <= end, PROGRESS_POINTS["reviewed"]),
         (a.self_assessed_on <= end, PROGRESS_POINTS["self_assessed"]),

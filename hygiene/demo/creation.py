@@ -28,6 +28,7 @@ from hygiene.creation.schemas import (
     TargetRow,
     TargetsInput,
 )
+from hygiene.creation.status import CreationStatus
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork
 from hygiene.inspections import review as inspection_review
@@ -125,7 +126,7 @@ def _named(scope: Scope, admin: User, applicant: str, kind: str, level: str, *, 
     applied = _working(named_on - timedelta(days=150))
     application = _applied(scope, admin, applicant, kind, level, applied, named_on.year)
     db.session.execute(sa.update(CreationApplication).where(CreationApplication.id == application.id).values(
-        status="submitted", self_score=93, self_assessed_on=applied + timedelta(days=10),
+        status=CreationStatus.SUBMITTED, self_score=93, self_assessed_on=applied + timedelta(days=10),
         reviewed_on=applied + timedelta(days=40), submitted_on=applied + timedelta(days=60)))
     db.session.refresh(application)  # the earlier years' review inspections are not part of the demo
     accepted = _working(named_on - timedelta(days=20))
