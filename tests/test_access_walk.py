@@ -47,6 +47,9 @@ OFFICE_ENTRY = {"monitoring.monitoring_new"}
 # forms a village contact posts to for their own village (and admins for their township), with no
 # record id in the URL: the walk's post is refused as input (422) and nothing is written
 VILLAGE_ENTRY = {"toilets.toilet_new"}
+# forms a village or unit contact posts to for their own village or unit (admins for their township),
+# with no record id in the URL: the walk's post is refused as input (422) and nothing is written
+APPLICANT_ENTRY = {"creation.application_new"}
 # the public ranking pages show every township's published rankings to anyone, by design
 PUBLIC |= {"public.township_list", "public.township_latest", "public.township_period", "public.village_page"}
 
@@ -190,6 +193,16 @@ def elsewhere(app, world):
             db.session.add(letter)
             db.session.flush()
             ids[f"letter_{key}"] = letter.id
+
+        from hygiene.creation.models import CreationApplication
+
+        # a creation application of 乙一村 (乙镇) and of 甲二村
+        for key, township, village in (("b1", world.tb, world.b1), ("a2", world.ta, world.a2)):
+            application = CreationApplication(township_id=township, village_id=village, kind="hygienic_village",
+                                              level="county", year=2026, applied_on=date(2026, 10, 1))
+            db.session.add(application)
+            db.session.flush()
+            ids[f"application_{key}"] = application.id
         db.session.commit()
     return ids
 
@@ -210,6 +223,7 @@ def concrete_urls(app, role, world, elsewhere):
                    "toilet_id": elsewhere[f"toilet_{where}"], "project_id": elsewhere[f"project_{where}"],
                    "problem_id": elsewhere[f"problem_{where}"], "sample_id": elsewhere[f"sample_{where}"],
                    "letter_id": elsewhere[f"letter_{where}"],
+                   "application_id": elsewhere[f"application_{where}"],
                    "publication_id": elsewhere["publication_tb" if where == "b1" else "publication_ta"]}
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
              "token": "x" * 12, "township_id": world.tb, "period_key": "2026-10", "village_id": world.b1,
@@ -262,6 +276,8 @@ def test_no_url_reveals_or_changes_records_outside_the_scope(app, client, world,
         elif "POST" in methods and rule.endpoint in OFFICE_ENTRY and role in ("admin_a", "inspector_a"):
             assert client.post(url, data={"name": "x", "village_id": "1"}).status_code == 422
         elif "POST" in methods and rule.endpoint in VILLAGE_ENTRY and role in ("admin_a", "village_a1"):
+            assert client.post(url, data={"name": "x", "village_id": "1"}).status_code == 422
+        elif "POST" in methods and rule.endpoint in APPLICANT_ENTRY and role in ("admin_a", "village_a1", "unit_a1"):
             assert client.post(url, data={"name": "x", "village_id": "1"}).status_code == 422
         elif "POST" in methods and (foreign or role != "admin_a"):
             response = client.post(url, data={"active": "0", "name": "x", "village_id": "1"})

@@ -241,6 +241,7 @@ def scoped_values(username: str | None) -> dict[str, list]:
         "size": ["thumb"], "code": ["zh_CN"], "kind": ["units"], "ext": ["xlsx"], "year": [2026],
         "toilet_id": _toilet_ids(scope, HouseholdToilet), "project_id": _toilet_ids(scope, PublicToiletProject),
         "problem_id": _problem_ids(scope), "letter_id": _letter_ids(scope),
+        "application_id": _application_ids(scope),
     }
 
 
@@ -253,6 +254,16 @@ def _letter_ids(scope) -> list[int]:
         return []
     return [p for status in LetterStatus for p in db.session.scalars(sa.select(TargetLetter.id).where(
         scope.clause(TargetLetter), TargetLetter.status == status).order_by(TargetLetter.id).limit(1))]
+
+
+def _application_ids(scope) -> list[int]:
+    """A creation application of each status the reader may see."""
+    from hygiene.creation.models import CreationApplication
+    from hygiene.creation.status import CreationStatus
+
+    return [a for status in CreationStatus for a in db.session.scalars(sa.select(CreationApplication.id).where(
+        scope.clause(CreationApplication), CreationApplication.status == status)
+        .order_by(CreationApplication.id).limit(1))]
 
 
 def _problem_ids(scope) -> list[int]:

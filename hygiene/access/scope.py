@@ -126,6 +126,11 @@ class Scope:
         return self.township_wide
 
     @property
+    def sees_creation(self) -> bool:
+        """Hygiene creation (卫生创建): the office, and a village or unit contact for their own."""
+        return self.township_wide or self.role in (Role.VILLAGE_CONTACT, Role.UNIT_CONTACT)
+
+    @property
     def enters_monitoring(self) -> bool:
         """Monitoring results are entered by a township's office (admins and inspectors)."""
         return self.township_wide and self.township_id is not None

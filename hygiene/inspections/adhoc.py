@@ -3,6 +3,7 @@ the template's current version, the inspectors and the due date. The inspectors 
 the usual inspection pages and the office publishes it as usual."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -22,12 +23,29 @@ from hygiene.inspections.plans.services import target_label
 from hygiene.notifications.services import NotifySpec, tell
 from hygiene.places.models import Household, Unit, Village
 
-TARGETS = {"household": Household, "unit": Unit}
+TARGETS = {"household": Household, "unit": Unit, "village": Village}
 # Checklists that accept a piece of work (a renovated toilet) rather than score a place's hygiene:
 # their inspections are asked for here, published as usual, but never count in a ranking's
 # inspection score. The template marks them, not the way they were asked for: an ad hoc inspection
 # may well be a hygiene check, and the toilet's link to its acceptance is cleared on rework.
 ACCEPTANCE_CHECKLISTS = frozenset({"household_toilet"})
+# Inspections that decide a step of something else with a checklist that is also a hygiene check
+# (a creation application's township review uses hygienic_village or unit_hygiene, as the monthly
+# checks do): their domain registers which inspection ids they are, and the ranking leaves those out.
+_unranked: list[Callable[[], sa.Select]] = []
+
+
+def unranked_inspections(ids: Callable[[], sa.Select]) -> Callable[[], sa.Select]:
+    """Register a subquery of inspection ids that must not count in a ranking's inspection score."""
+    if ids not in _unranked:
+        _unranked.append(ids)
+    return ids
+
+
+def ranked_inspection() -> sa.ColumnElement[bool]:
+    """The condition an inspection meets to count in a ranking: no acceptance, no registered step."""
+    return sa.and_(Inspection.version_id.not_in(acceptance_versions()),
+                   *(Inspection.id.not_in(ids()) for ids in _unranked))
 
 
 def acceptance_versions() -> sa.Select:
@@ -38,7 +56,11 @@ def acceptance_versions() -> sa.Select:
 
 def is_acceptance(inspection: Inspection) -> bool:
     """Whether the inspection accepts a piece of work (its score counts in no ranking)."""
-    return inspection.version.template.code in ACCEPTANCE_CHECKLISTS
+    if inspection.version.template.code in ACCEPTANCE_CHECKLISTS:
+        return True
+    return any(db.session.scalar(sa.select(sa.literal(True)).where(Inspection.id.in_(ids()),
+                                                                   Inspection.id == inspection.id))
+               for ids in _unranked)
 
 
 def acceptance_template(code: str) -> ChecklistTemplate | None:
@@ -54,21 +76,21 @@ def inspector_choices(scope: Scope) -> list[User]:
         User.active.is_(True)).order_by(User.display_name, User.id)))
 
 
-def inspection_request(*, scope: Scope, actor_id: int | None, target: Household | Unit,
+def inspection_request(*, scope: Scope, actor_id: int | None, target: Household | Unit | Village,
                        template: ChecklistTemplate, inspector_ids: list[int], planned_on: date,
                        due_on: date, now: datetime) -> Inspection:
     """Make one planned inspection of `target` with the template's current version, assigned to
     the chosen inspectors of the township (flushed, audited; the caller commits)."""
-    if not (scope.is_admin and scope.covers_township(target.village.township_id)):
+    village: Village = target if isinstance(target, Village) else target.village
+    if not (scope.is_admin and scope.covers_township(village.township_id)):
         raise Forbidden(_("Only the hygiene office asks for an inspection."))
     if due_on < planned_on:
         raise DomainError(_("The due date cannot be before the planned date."), field="due_on")
-    chosen = [u for u in inspector_choices(Scope(Role.ADMIN, township_id=target.village.township_id))
+    chosen = [u for u in inspector_choices(Scope(Role.ADMIN, township_id=village.township_id))
               if u.id in set(inspector_ids)]
     if not chosen:
         raise DomainError(_("Choose at least one inspector."), field="inspector_ids")
     kind = next(k for k, model in TARGETS.items() if isinstance(target, model))
-    village: Village = target.village
     inspection = Inspection(
         version_id=latest_version(template).id, township_id=village.township_id, village_id=village.id,
         target_kind=kind, target_id=target.id, target_label=target_label(target),

@@ -15,8 +15,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from hygiene.core.periods import Period
+from hygiene.creation.ranking import creation_progress_component
 from hygiene.extensions import db
-from hygiene.inspections.adhoc import acceptance_versions
+from hygiene.inspections.adhoc import ranked_inspection
 from hygiene.inspections.models import Inspection
 from hygiene.inspections.status import InspectionStatus
 from hygiene.pests.ranking import density_component, round_coverage_component
@@ -63,12 +64,13 @@ class Component:
 
 def inspection_mean(subject: Subject, period: Period) -> dict[int, dict]:
     """The mean score of the period's published inspections, and how many there were; an
-    acceptance of a renovated toilet scores the build, not the village's hygiene: left out."""
+    acceptance of a renovated toilet scores the build, not the village's hygiene, and a creation
+    application's review scores an application: both left out (adhoc.ranked_inspection)."""
     key = subject.group_column(Inspection)
     stmt = (sa.select(key, sa.func.avg(Inspection.score), sa.func.count())
             .where(*subject.filters(Inspection), Inspection.status == InspectionStatus.PUBLISHED,
                    Inspection.planned_date.between(period.start, period.end),
-                   Inspection.version_id.not_in(acceptance_versions()))
+                   ranked_inspection())
             .group_by(key))
     return {k: {"value": Decimal(str(mean)).quantize(Decimal("0.01")), "count": n}
             for k, mean, n in db.session.execute(stmt) if k is not None}
@@ -98,5 +100,6 @@ COMPONENTS: list[Component] = [
     Component("pest_rounds", _l("Pest-control round coverage"), Decimal(0), round_coverage_component),
     Component("pest_density", _l("Pest density level"), Decimal(0), density_component),
     Component("toilet_progress", _l("Toilet renovation progress"), Decimal(0), toilet_progress_component),
+    Component("creation_progress", _l("Hygiene creation progress"), Decimal(0), creation_progress_component),
 ]
 COMPONENT_KEYS = tuple(c.key for c in COMPONENTS)
