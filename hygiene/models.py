@@ -2,6 +2,7 @@
 from hygiene.accounts.models import User, UserSession  # noqa: F401
 from hygiene.audit.models import AuditEvent  # noqa: F401
 from hygiene.checklists.models import ChecklistTemplate, TemplateItem, TemplateSection, TemplateVersion  # noqa: F401
+from hygiene.education.models import EducationActivity, EducationSettings  # noqa: F401
 from hygiene.exports.models import ExportTask  # noqa: F401
 from hygiene.inspections.models import Answer, Inspection, InspectionPlan, SampleDraw  # noqa: F401
 from hygiene.media.models import Photo  # noqa: F401

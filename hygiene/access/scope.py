@@ -116,6 +116,11 @@ class Scope:
         return self.township_wide or self.role is Role.VILLAGE_CONTACT
 
     @property
+    def sees_education(self) -> bool:
+        """Health education (健康教育): the office its township's log, each contact their own."""
+        return self.township_wide or self.role in (Role.VILLAGE_CONTACT, Role.UNIT_CONTACT)
+
+    @property
     def enters_monitoring(self) -> bool:
         """Monitoring results are entered by a township's office (admins and inspectors)."""
         return self.township_wide and self.township_id is not None

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from hygiene.core.periods import Period
+from hygiene.education.ranking import education_cadence_component
 from hygiene.extensions import db
 from hygiene.inspections.adhoc import acceptance_versions
 from hygiene.inspections.models import Inspection
@@ -98,5 +99,6 @@ COMPONENTS: list[Component] = [
     Component("pest_rounds", _l("Pest-control round coverage"), Decimal(0), round_coverage_component),
     Component("pest_density", _l("Pest density level"), Decimal(0), density_component),
     Component("toilet_progress", _l("Toilet renovation progress"), Decimal(0), toilet_progress_component),
+    Component("education_cadence", _l("Health-education cadence"), Decimal(0), education_cadence_component),
 ]
 COMPONENT_KEYS = tuple(c.key for c in COMPONENTS)
