@@ -56,6 +56,7 @@ class Assessment:
     done_now: int = 0                      # activities in the current window so far
     expected_now: int = 0                  # behind pace: what the months gone by call for
     done_year: int = 0
+    ends_soon: bool = False                # the current window ends within the reminder days, not met
 
     @property
     def missing_now(self) -> int:
@@ -89,8 +90,10 @@ def assess(target: Target, per_month: Mapping[int, int], *, year: int, today: da
         return Assessment(target, state, tuple(missed), done_year=done_year)
     window, done = current
     expected = _expected_by(target, window, today)
-    state = _state(target, bool(missed), done, expected, (window.end - today).days, soon_days)
-    return Assessment(target, state, tuple(missed), window, done, expected, done_year)
+    days_left = (window.end - today).days
+    state = _state(target, bool(missed), done, expected, days_left, soon_days)
+    ends_soon = done < target.at_least and days_left <= soon_days
+    return Assessment(target, state, tuple(missed), window, done, expected, done_year, ends_soon)
 
 
 def _expected_by(target: Target, window: Window, today: date) -> int:

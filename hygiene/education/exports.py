@@ -15,7 +15,7 @@ from hygiene.core.input import optional_int
 from hygiene.education.cadence import Assessment
 from hygiene.education.kinds import ActivityKind, SubjectKind
 from hygiene.education.models import EducationActivity
-from hygiene.education.queries import FIRST_YEAR, LAST_YEAR, LogFilters, cadence, log_stmt
+from hygiene.education.queries import FIRST_YEAR, LAST_YEAR, LogFilters, cadence, log_where
 from hygiene.exports.registry import ExportKind, refuse_unreadable, register_export
 from hygiene.extensions import db
 from hygiene.media.models import Photo
@@ -46,9 +46,9 @@ def log_rows(scope: Scope, params: dict) -> Iterator[list]:
     a = EducationActivity
     photos = (sa.select(sa.func.count(Photo.id)).where(Photo.education_activity_id == a.id)
               .correlate(a).scalar_subquery())
-    stmt = (log_stmt(scope=scope, filters=_filters(params)).options(sa.orm.noload("*")).order_by(None)
-            .add_columns(Village.name, Unit.name, photos).join(Village, Village.id == a.village_id)
-            .outerjoin(Unit, Unit.id == a.unit_id).order_by(a.held_on, a.id))
+    stmt = (sa.select(a, Village.name, Unit.name, photos).join(Village, Village.id == a.village_id)
+            .outerjoin(Unit, Unit.id == a.unit_id).where(*log_where(scope=scope, filters=_filters(params)))
+            .order_by(a.held_on, a.id))
     for n, (activity, village, unit, count) in enumerate(
             db.session.execute(stmt.execution_options(yield_per=BATCH)), start=1):
         yield [n, activity.held_on, village, unit or "", activity.kind_label, activity.topic, activity.attendance,
@@ -78,8 +78,8 @@ def flag_rows(scope: Scope, params: dict) -> Iterator[list]:
 
 
 def export_size(scope: Scope, params: dict) -> int:
-    chosen = log_stmt(scope=scope, filters=_filters(params)).order_by(None)
-    return db.session.scalar(sa.select(sa.func.count()).select_from(chosen.subquery())) or 0
+    return db.session.scalar(sa.select(sa.func.count(EducationActivity.id))
+                             .where(*log_where(scope=scope, filters=_filters(params)))) or 0
 
 
 def sheets(scope: Scope, params: dict) -> list[Sheet]:

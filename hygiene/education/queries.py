@@ -66,16 +66,22 @@ def log_stmt(*, scope: Scope, filters: LogFilters) -> sa.Select:
     """The activities the reader may see, newest first, with their village and unit loaded in the
     same query."""
     a = EducationActivity
-    stmt = (sa.select(a).options(joinedload(a.village), joinedload(a.unit))
-            .where(scope.clause(a)).order_by(a.held_on.desc(), a.id.desc()))
+    return (sa.select(a).options(joinedload(a.village), joinedload(a.unit))
+            .where(*log_where(scope=scope, filters=filters)).order_by(a.held_on.desc(), a.id.desc()))
+
+
+def log_where(*, scope: Scope, filters: LogFilters) -> list[sa.ColumnElement[bool]]:
+    """The conditions of the log's rows: the reader's scope and the list's filters."""
+    a = EducationActivity
+    where = [scope.clause(a)]
     if filters.kind:
-        stmt = stmt.where(a.kind == filters.kind)
+        where.append(a.kind == filters.kind)
     if filters.village_id is not None:
-        stmt = stmt.where(a.village_id == filters.village_id)
+        where.append(a.village_id == filters.village_id)
     if filters.year is not None:
         first, last = _months_of(filters.year, filters.month)
-        stmt = stmt.where(a.held_on.between(first, last))
-    return stmt
+        where.append(a.held_on.between(first, last))
+    return where
 
 
 def photo_counts(activity_ids: Iterable[int]) -> dict[int, int]:

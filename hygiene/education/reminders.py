@@ -18,7 +18,6 @@ from hygiene.clock import local_today
 from hygiene.education.cadence import Assessment
 from hygiene.education.kinds import ActivityKind, SubjectKind
 from hygiene.education.queries import SubjectCadence, cadence
-from hygiene.education.status import CadenceState
 from hygiene.extensions import db
 from hygiene.notifications.services import NotifySpec, notify_many
 
@@ -33,25 +32,26 @@ def scan_education_cadence(*, now: datetime) -> dict[str, int]:
     for subject_kind in SubjectKind:
         rows = cadence(scope=Scope.county(), subject_kind=subject_kind, year=today.year, today=today)
         wanted = [(row, kind, occasion) for row in rows for kind, a in row.assessments.items()
-                  if (occasion := _occasion(a, today)) is not None]
+                  for occasion in _occasions(a, today)]
         contacts = _contacts(subject_kind, {row.id for row, _k, _o in wanted})
         specs += [spec for row, kind, occasion in wanted
                   for spec in _reminders(row, kind, occasion, contacts.get(row.id, []), now)]
     return {"education_reminders": notify_many(specs)}
 
 
-def _occasion(a: Assessment, today: date) -> tuple[str, date, str] | None:
-    """(occasion, the period's first day, its words' detail) worth a reminder today, or None."""
+def _occasions(a: Assessment, today: date) -> list[tuple[str, date, str]]:
+    """(occasion, the period's first day, its words' detail) worth a reminder today: the period just
+    missed, and the current period ending soon or behind pace (a missed month does not silence
+    the reminder of the next one)."""
+    found = []
     recent = [w for w in a.missed if w.end >= today - timedelta(days=OVERDUE_WITHIN_DAYS)]
     if recent:
-        return "overdue", recent[-1].start, f"{recent[-1].start.isoformat()}/{recent[-1].end.isoformat()}"
-    if a.current is None:
-        return None
-    if a.state == CadenceState.BEHIND:
-        return f"behind{a.expected_now}", a.current.start, str(a.expected_now)
-    if a.state == CadenceState.DUE_SOON:
-        return "soon", a.current.start, a.current.end.isoformat()
-    return None
+        found.append(("overdue", recent[-1].start, f"{recent[-1].start.isoformat()}/{recent[-1].end.isoformat()}"))
+    if a.current is not None and a.done_now < a.expected_now:
+        found.append((f"behind{a.expected_now}", a.current.start, str(a.expected_now)))
+    elif a.current is not None and a.ends_soon:
+        found.append(("soon", a.current.start, a.current.end.isoformat()))
+    return found
 
 
 def _reminders(row: SubjectCadence, kind: str, occasion: tuple[str, date, str], users: list[User],
