@@ -17,6 +17,7 @@ from hygiene.extensions import db
 from hygiene.places.models import Village
 from tests.education.helpers import add_activities
 
+
 def row_of(page: str, name: str) -> str:
     """The cadence table's row of one village or unit."""
     [row] = [r.split("</tr>")[0] for r in page.split('<tr class="cadence-row')[1:] if f">{name}<" in r
