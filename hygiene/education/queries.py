@@ -91,7 +91,7 @@ def photo_counts(activity_ids: Iterable[int]) -> dict[int, int]:
         return {}
     stmt = (sa.select(Photo.education_activity_id, sa.func.count()).where(Photo.education_activity_id.in_(ids))
             .group_by(Photo.education_activity_id))
-    return {activity_id: n for activity_id, n in db.session.execute(stmt)}
+    return {activity_id or 0: n for activity_id, n in db.session.execute(stmt)}
 
 
 def _months_of(year: int, month: int | None) -> tuple[date, date]:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from hygiene.clock import local_today
 from hygiene.education.models import EducationActivity
@@ -24,9 +24,10 @@ def made_id(response) -> int:
 
 
 def add_activities(app, *, township_id: int, village_id: int, kind: str, days: list[date], unit_id: int | None = None):
-    """Activities straight into the log (the history a test starts from)."""
+    """Activities straight into the log (the history a test starts from), each entered on its day."""
     with app.app_context():
         for day in days:
             db.session.add(EducationActivity(township_id=township_id, village_id=village_id, unit_id=unit_id,
-                                             kind=kind, held_on=day, topic="健康知识", attendance=None))
+                                             kind=kind, held_on=day, topic="健康知识", attendance=None,
+                                             created_at=datetime.combine(day, time(4), tzinfo=UTC)))
         db.session.commit()
