@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -63,15 +64,26 @@ class Assessment:
         return max(self.target.at_least - self.done_now, 0)
 
 
-def windows(year: int, every_months: int) -> list[Window]:
-    """The year's windows of `every_months` months, in order."""
+@cache
+def windows(year: int, every_months: int) -> tuple[Window, ...]:
+    """The year's windows of `every_months` months, in order (kept: a county's flags ask for them
+    thousands of times)."""
     starts = [date(year, month, 1) for month in range(1, 13, every_months)]
-    return [Window(start, add_months(start, every_months) - timedelta(days=1)) for start in starts]
+    return tuple(Window(start, add_months(start, every_months) - timedelta(days=1)) for start in starts)
 
 
 def assess(target: Target, per_month: Mapping[int, int], *, year: int, today: date,
            soon_days: int) -> Assessment:
     """Where a subject stands on `target` in `year`, from its activities per month (1-12)."""
+    return _assess(target, tuple(sorted(per_month.items())), year, today, soon_days)
+
+
+@lru_cache(maxsize=8192)
+def _assess(target: Target, months: tuple[tuple[int, int], ...], year: int, today: date,
+            soon_days: int) -> Assessment:
+    """The rule, kept per pattern: most villages of a county share one (every month done), so a
+    county's flags compute each pattern once."""
+    per_month = dict(months)
     done_year = sum(per_month.values())
     if not target.active:
         return Assessment(target, CadenceState.NO_TARGET, done_year=done_year)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -154,21 +153,21 @@ def subjects_stmt(*, scope: Scope, subject_kind: str, village_id: int | None = N
 def cadence(*, scope: Scope, subject_kind: str, year: int, today: date,
             ids: Iterable[int] | None = None, village_id: int | None = None) -> list[SubjectCadence]:
     """The cadence of the reader's villages or units (or of `ids` among them) in `year`, by name:
-    one query for the counts per subject, kind and month (aggregated in SQL), one for the targets."""
-    rows = db.session.execute(_cadence_stmt(scope, subject_kind, year, today, ids, village_id)).all()
-    settings = settings_of({row.township_id for row in rows})
-    found: dict[int, Any] = {}
+    a constant three statements (the subjects; their activities counted per kind and month and
+    strung per kind in SQL; the targets), then the rule (education.cadence) per subject and kind."""
+    subjects = db.session.execute(_subjects_named(scope, subject_kind, ids, village_id)).all()
+    if not subjects:
+        return []
     counts: dict[int, dict[str, dict[int, int]]] = {}
-    for row in rows:
-        found.setdefault(row.id, row)
-        if row.kind is not None:
-            counts.setdefault(row.id, {})[row.kind] = _per_month(row.months)
-    return [SubjectCadence(subject_kind, sid, row.name, row.township_id, row.village_id, row.village_name,
+    for owner, kind, months in db.session.execute(_counts_stmt(scope, subject_kind, year, today, ids, village_id)):
+        counts.setdefault(owner, {})[kind] = _per_month(months)
+    settings = settings_of({row.township_id for row in subjects})
+    return [SubjectCadence(subject_kind, row.id, row.name, row.township_id, row.village_id, row.village_name,
                            {kind.value: assess(settings[row.township_id].target(subject_kind, kind.value),
-                                               counts.get(sid, {}).get(kind.value, {}), year=year, today=today,
+                                               counts.get(row.id, {}).get(kind.value, {}), year=year, today=today,
                                                soon_days=settings[row.township_id].remind_days_before)
                             for kind in ActivityKind})
-            for sid, row in found.items()]
+            for row in subjects]
 
 
 def _per_month(text: str | None) -> dict[int, int]:
@@ -177,29 +176,33 @@ def _per_month(text: str | None) -> dict[int, int]:
     return {int(month): int(n) for month, n in pairs}
 
 
-def _cadence_stmt(scope: Scope, subject_kind: str, year: int, today: date, ids: Iterable[int] | None,
-                  village_id: int | None) -> sa.Select:
-    a = EducationActivity
-    month = sa.cast(sa.extract("month", a.held_on), sa.Integer)
-    last = min(today, date(year, 12, 31))
-    owner = a.unit_id if subject_kind == SubjectKind.UNIT else a.village_id
-    per_month = (sa.select(owner.label("owner"), a.kind, month.label("month"), sa.func.count().label("n"))
-                 .where(scope.clause(a), a.held_on.between(date(year, 1, 1), last),
-                        a.unit_id.is_not(None) if subject_kind == SubjectKind.UNIT else a.unit_id.is_(None))
-                 .group_by(owner, a.kind, month).subquery())
-    pair = sa.cast(per_month.c.month, sa.String) + ":" + sa.cast(per_month.c.n, sa.String)
-    counts = (sa.select(per_month.c.owner, per_month.c.kind, sa.func.aggregate_strings(pair, ",").label("months"))
-              .group_by(per_month.c.owner, per_month.c.kind).subquery())
-    chosen = subjects_stmt(scope=scope, subject_kind=subject_kind, village_id=village_id).order_by(None)
-    if ids is not None:
-        chosen = chosen.where((Unit.id if subject_kind == SubjectKind.UNIT else Village.id).in_(list(ids)))
+def _subjects_named(scope: Scope, subject_kind: str, ids: Iterable[int] | None, village_id: int | None) -> sa.Select:
+    """The subjects with their names, township and village, in the list's order."""
+    stmt = subjects_stmt(scope=scope, subject_kind=subject_kind, village_id=village_id)
     if subject_kind == SubjectKind.UNIT:
-        subject = (sa.select(Unit.id, Unit.name, Village.township_id, Unit.village_id, Village.name.label("village_name"))
-                   .join(Village, Village.id == Unit.village_id).order_by(Village.name, Unit.name, Unit.id))
+        stmt = stmt.add_columns(Unit.name, Village.township_id, Unit.village_id, Village.name.label("village_name"))
         key = Unit.id
     else:
-        subject = (sa.select(Village.id, Village.name, Village.township_id, Village.id.label("village_id"),
-                             Village.name.label("village_name")).order_by(Village.name, Village.id))
+        stmt = stmt.add_columns(Village.name, Village.township_id, Village.id.label("village_id"),
+                                Village.name.label("village_name"))
         key = Village.id
-    return (subject.add_columns(counts.c.kind, counts.c.months)
-            .outerjoin(counts, counts.c.owner == key).where(key.in_(chosen)))
+    return stmt if ids is None else stmt.where(key.in_(list(ids)))
+
+
+def _counts_stmt(scope: Scope, subject_kind: str, year: int, today: date, ids: Iterable[int] | None,
+                 village_id: int | None) -> sa.Select:
+    """Per subject and kind: its activities of the year counted per month, strung as "3:1,4:2"."""
+    a = EducationActivity
+    month = sa.cast(sa.extract("month", a.held_on), sa.Integer)
+    owner = a.unit_id if subject_kind == SubjectKind.UNIT else a.village_id
+    where = [scope.clause(a), a.held_on.between(date(year, 1, 1), min(today, date(year, 12, 31))),
+             a.unit_id.is_not(None) if subject_kind == SubjectKind.UNIT else a.unit_id.is_(None)]
+    if ids is not None:
+        where.append(owner.in_(list(ids)))
+    if village_id is not None:
+        where.append(a.village_id == village_id)
+    per_month = (sa.select(owner.label("owner"), a.kind, month.label("month"), sa.func.count().label("n"))
+                 .where(*where).group_by(owner, a.kind, month).subquery())
+    pair = sa.cast(per_month.c.month, sa.String) + ":" + sa.cast(per_month.c.n, sa.String)
+    return (sa.select(per_month.c.owner, per_month.c.kind, sa.func.aggregate_strings(pair, ","))
+            .group_by(per_month.c.owner, per_month.c.kind))
