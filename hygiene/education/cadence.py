@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
 from datetime import date, timedelta
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
