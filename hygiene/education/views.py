@@ -46,9 +46,11 @@ def _signed_in() -> None:
 
 @bp.context_processor
 def _words() -> dict:
+    words = {"ActivityKind": ActivityKind, "CadenceState": CadenceState, "SubjectKind": SubjectKind}
+    if not current_user.is_authenticated:  # the error page of a refused request (a NUL) has no user
+        return words
     scope = current_scope()
-    return {"ActivityKind": ActivityKind, "CadenceState": CadenceState, "SubjectKind": SubjectKind,
-            "may_enter": services.enters_activities(scope), "may_set": _sets_targets(scope)}
+    return words | {"may_enter": services.enters_activities(scope), "may_set": _sets_targets(scope)}
 
 
 def _sets_targets(scope: Scope) -> bool:

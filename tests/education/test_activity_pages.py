@@ -177,3 +177,9 @@ def test_the_log_page_runs_a_fixed_number_of_queries(app, client, login, world, 
     with count_queries() as many:
         assert client.get("/education/").status_code == 200
     assert many[0] == few[0]
+
+
+def test_signed_out_every_page_leads_to_sign_in_and_a_nul_is_a_400(client, world):
+    for url in ("/education/", "/education/cadence", "/education/new", "/education/settings", "/education/1"):
+        assert client.get(url).status_code == 302, url
+        assert client.get(url, query_string={"q": "a\x00b"}).status_code == 400, url
