@@ -140,11 +140,11 @@ def subjects_stmt(*, scope: Scope, subject_kind: str, village_id: int | None = N
     """The active villages or units whose cadence the reader sees, by name (a village contact
     sees their village's, a unit contact their unit's)."""
     if subject_kind == SubjectKind.UNIT:
-        if scope.role is Role.VILLAGE_CONTACT:
-            return sa.select(Unit.id).where(sa.false())
         stmt = (sa.select(Unit.id).join(Village, Village.id == Unit.village_id)
                 .where(scope.clause(Unit), Unit.active.is_(True), Village.active.is_(True))
                 .order_by(Village.name, Unit.name, Unit.id))
+        if scope.role is Role.VILLAGE_CONTACT:  # a village's contact keeps the village's log, not its units'
+            stmt = stmt.where(sa.false())
         return stmt if village_id is None else stmt.where(Unit.village_id == village_id)
     stmt = sa.select(Village.id).where(scope.clause(Village), Village.active.is_(True)).order_by(Village.name, Village.id)
     return stmt if village_id is None else stmt.where(Village.id == village_id)
