@@ -15,8 +15,8 @@ from hygiene.education.kinds import ActivityKind, SubjectKind
 register_record_type("education_activity", _l("Health-education activities"), ("education_activity",))
 register_record_type("education_settings", _l("Health-education targets"), ("education_settings",))
 register_field_labels({
-    "subject": _l("Village or unit"), "activity_kind": _l("Activity"), "held_on": _l("Held on"),
-    "topic": _l("Topic"), "attendance": _l("Attendance (people)"), "photos": _l("Photos"),
+    "village_or_unit": _l("Village or unit"), "activity_kind": _l("Activity"), "held_on": _l("Held on"),
+    "topic": _l("Topic"), "attendance": _l("Attendance (people)"),
     "remind_days_before": _l("Remind a contact this many days before a period ends"),
 })
 # the targets table, one entry per subject kind and activity ("at least / every months")

@@ -97,7 +97,7 @@ def activity_record(*, scope: Scope, actor_id: int | None, data: ActivityInput, 
                       target_kind="unit" if subject.unit_id else "village",
                       target_id=subject.unit_id or subject.village_id)
     audit_record(actor_id=actor_id, action="create", record=activity, township_id=subject.township_id, at=now,
-                 after={"subject": subject.name, "activity_kind": data.kind, "held_on": data.held_on.isoformat(),
+                 after={"village_or_unit": subject.name, "activity_kind": data.kind, "held_on": data.held_on.isoformat(),
                         "topic": data.topic, "attendance": data.attendance, "note": data.note,
                         "photos": len(photos.uploads) if photos else 0})
     return activity
