@@ -104,7 +104,7 @@ def _day_in(rng: random.Random, first: date, today: date) -> date | None:
     day = first + timedelta(days=rng.randint(2, 17))
     while not is_working_day(day):
         day += timedelta(days=1)
-    return day if day <= today else None
+    return day if day < today else None  # nothing after the moment the demo is loaded
 
 
 def _record(rng: random.Random, user: User, subject: str, kind: str, day: date,
