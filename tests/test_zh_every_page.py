@@ -241,7 +241,18 @@ def scoped_values(username: str | None) -> dict[str, list]:
         "size": ["thumb"], "code": ["zh_CN"], "kind": ["units"], "ext": ["xlsx"], "year": [2026],
         "toilet_id": _toilet_ids(scope, HouseholdToilet), "project_id": _toilet_ids(scope, PublicToiletProject),
         "problem_id": _problem_ids(scope),
+        "activity_id": _activity_ids(scope),
     }
+
+
+def _activity_ids(scope) -> list[int]:
+    """A health-education activity of each kind the reader may see."""
+    from hygiene.education.kinds import ActivityKind
+    from hygiene.education.models import EducationActivity
+
+    a = EducationActivity
+    return [found for kind in ActivityKind for found in db.session.scalars(
+        sa.select(a.id).where(scope.clause(a), a.kind == kind).order_by(a.id.desc()).limit(1))]
 
 
 def _problem_ids(scope) -> list[int]:
