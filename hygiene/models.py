@@ -4,6 +4,7 @@ from hygiene.audit.models import AuditEvent  # noqa: F401
 from hygiene.briefing.models import BriefingDispatch, BriefingLink  # noqa: F401
 from hygiene.checklists.models import ChecklistTemplate, TemplateItem, TemplateSection, TemplateVersion  # noqa: F401
 from hygiene.creation.models import CreationApplication, CreationTarget  # noqa: F401
+from hygiene.education.models import EducationActivity, EducationSettings  # noqa: F401
 from hygiene.exports.models import ExportTask  # noqa: F401
 from hygiene.inspections.models import Answer, Inspection, InspectionPlan, SampleDraw  # noqa: F401
 from hygiene.letters.models import LetterTarget, TargetLetter  # noqa: F401

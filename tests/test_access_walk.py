@@ -14,11 +14,11 @@ from hygiene.places.kinds import KINDS
 
 # names of records that each role must never see
 FOREIGN = {
-    "admin_a": ["b1灭鼠轮次", "b1公厕项目", "b1饭店", "b1户主", "b1保洁", "乙一村", "village_b1", "admin_b", "乙镇检查表", "乙镇计划", "乙镇通知", "tb排名村"],
-    "inspector_a": ["b1灭鼠轮次", "b1公厕项目", "b1饭店", "b1户主", "b1保洁", "乙一村", "乙镇", "village_b1", "乙镇检查表", "乙镇计划", "tb排名村"],
-    "village_a1": ["a2灭鼠轮次", "a2公厕项目", "a2饭店", "a2户主", "a2保洁", "甲二村", "b1饭店", "b1户主", "乙一村", "乙镇",
+    "admin_a": ["b1宣教讲座", "b1灭鼠轮次", "b1公厕项目", "b1饭店", "b1户主", "b1保洁", "乙一村", "village_b1", "admin_b", "乙镇检查表", "乙镇计划", "乙镇通知", "tb排名村"],
+    "inspector_a": ["b1宣教讲座", "b1灭鼠轮次", "b1公厕项目", "b1饭店", "b1户主", "b1保洁", "乙一村", "乙镇", "village_b1", "乙镇检查表", "乙镇计划", "tb排名村"],
+    "village_a1": ["a2宣教讲座", "a2灭鼠轮次", "a2公厕项目", "a2饭店", "a2户主", "a2保洁", "甲二村", "b1饭店", "b1户主", "乙一村", "乙镇",
                    "village_b1", "inspector_a", "乙镇通知", "ta排名村"],
-    "unit_a1": ["a2灭鼠轮次", "a2公厕项目", "a2饭店", "b1饭店", "a1户主", "a1保洁", "甲二村", "乙一村", "乙镇", "village_a1", "ta排名村"],
+    "unit_a1": ["a2宣教讲座", "a2灭鼠轮次", "a2公厕项目", "a2饭店", "b1饭店", "a1户主", "a1保洁", "甲二村", "乙一村", "乙镇", "village_a1", "ta排名村"],
 }
 # the ids each role must not reach: (record kind slug -> id), users, and the inspection domain
 FOREIGN_RECORDS = {
@@ -50,6 +50,9 @@ VILLAGE_ENTRY = {"toilets.toilet_new"}
 # forms a village or unit contact posts to for their own village or unit (admins for their township),
 # with no record id in the URL: the walk's post is refused as input (422) and nothing is written
 APPLICANT_ENTRY = {"creation.application_new"}
+# forms every role posts to for its own log (a contact its village's or unit's, the office its township's),
+# with no record id in the URL: the walk's post is refused as input (422) and nothing is written
+OWN_LOG_ENTRY = {"education.activity_new"}
 # the public ranking pages show every township's published rankings to anyone, by design
 PUBLIC |= {"public.township_list", "public.township_latest", "public.township_period", "public.village_page"}
 
@@ -203,6 +206,16 @@ def elsewhere(app, world):
             db.session.add(application)
             db.session.flush()
             ids[f"application_{key}"] = application.id
+
+        from hygiene.education.models import EducationActivity
+
+        # a health-education lecture of 乙一村 and of 甲二村, named for the leak check
+        for key, township, village in (("b1", world.tb, world.b1), ("a2", world.ta, world.a2)):
+            activity = EducationActivity(township_id=township, village_id=village, kind="lecture",
+                                         held_on=date(2026, 10, 3), topic=f"{key}宣教讲座")
+            db.session.add(activity)
+            db.session.flush()
+            ids[f"activity_{key}"] = activity.id
         db.session.commit()
     return ids
 
@@ -224,6 +237,7 @@ def concrete_urls(app, role, world, elsewhere):
                    "problem_id": elsewhere[f"problem_{where}"], "sample_id": elsewhere[f"sample_{where}"],
                    "letter_id": elsewhere[f"letter_{where}"],
                    "application_id": elsewhere[f"application_{where}"],
+                   "activity_id": elsewhere[f"activity_{where}"],
                    "publication_id": elsewhere["publication_tb" if where == "b1" else "publication_ta"]}
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
              "token": "x" * 12, "township_id": world.tb, "period_key": "2026-10", "village_id": world.b1,
@@ -278,6 +292,8 @@ def test_no_url_reveals_or_changes_records_outside_the_scope(app, client, world,
         elif "POST" in methods and rule.endpoint in VILLAGE_ENTRY and role in ("admin_a", "village_a1"):
             assert client.post(url, data={"name": "x", "village_id": "1"}).status_code == 422
         elif "POST" in methods and rule.endpoint in APPLICANT_ENTRY and role in ("admin_a", "village_a1", "unit_a1"):
+            assert client.post(url, data={"name": "x", "village_id": "1"}).status_code == 422
+        elif "POST" in methods and rule.endpoint in OWN_LOG_ENTRY:
             assert client.post(url, data={"name": "x", "village_id": "1"}).status_code == 422
         elif "POST" in methods and (foreign or role != "admin_a"):
             response = client.post(url, data={"active": "0", "name": "x", "village_id": "1"})

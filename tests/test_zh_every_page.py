@@ -241,7 +241,7 @@ def scoped_values(username: str | None) -> dict[str, list]:
         "size": ["thumb"], "code": ["zh_CN"], "kind": ["units"], "ext": ["xlsx"], "year": [2026],
         "toilet_id": _toilet_ids(scope, HouseholdToilet), "project_id": _toilet_ids(scope, PublicToiletProject),
         "problem_id": _problem_ids(scope), "letter_id": _letter_ids(scope),
-        "application_id": _application_ids(scope),
+        "application_id": _application_ids(scope), "activity_id": _activity_ids(scope),
     }
 
 
@@ -264,6 +264,16 @@ def _application_ids(scope) -> list[int]:
     return [a for status in CreationStatus for a in db.session.scalars(sa.select(CreationApplication.id).where(
         scope.clause(CreationApplication), CreationApplication.status == status)
         .order_by(CreationApplication.id).limit(1))]
+
+
+def _activity_ids(scope) -> list[int]:
+    """A health-education activity of each kind the reader may see."""
+    from hygiene.education.kinds import ActivityKind
+    from hygiene.education.models import EducationActivity
+
+    a = EducationActivity
+    return [found for kind in ActivityKind for found in db.session.scalars(
+        sa.select(a.id).where(scope.clause(a), a.kind == kind).order_by(a.id.desc()).limit(1))]
 
 
 def _problem_ids(scope) -> list[int]:

@@ -18,7 +18,8 @@ from hygiene.rectifications.workdays import add_working_days
 
 # the office counts pest control (round coverage, density levels) and toilet renovation in the village ranking
 DEMO_WEIGHTS = {"weight_inspections": "60", "weight_rectification": "10", "weight_pest_rounds": "10",
-                "weight_pest_density": "10", "weight_toilet_progress": "10", "weight_creation_progress": "0"}
+                "weight_pest_density": "10", "weight_toilet_progress": "10", "weight_creation_progress": "0",
+                "weight_education_cadence": "0"}
 
 
 def demo_rankings(*, township_id: int, today: date) -> int:

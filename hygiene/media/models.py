@@ -27,6 +27,8 @@ class Photo(Model):
     toilet_problem_id: Mapped[int | None] = mapped_column(sa.ForeignKey("toilet_problem.id"), index=True)
     # a signed target letter's scan (hygiene/letters), purpose "letter_scan"
     letter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("target_letter.id"), index=True)
+    # a health-education activity (hygiene/education), purpose "education"
+    education_activity_id: Mapped[int | None] = mapped_column(sa.ForeignKey("education_activity.id"), index=True)
     purpose: Mapped[str] = mapped_column(sa.String(20), default="inspection")  # | evidence | reinspection
     item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("template_item.id"))
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"))

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from hygiene.core.periods import Period
 from hygiene.creation.ranking import creation_progress_component
+from hygiene.education.ranking import education_cadence_component
 from hygiene.extensions import db
 from hygiene.inspections.adhoc import ranked_inspection
 from hygiene.inspections.models import Inspection
@@ -101,5 +102,6 @@ COMPONENTS: list[Component] = [
     Component("pest_density", _l("Pest density level"), Decimal(0), density_component),
     Component("toilet_progress", _l("Toilet renovation progress"), Decimal(0), toilet_progress_component),
     Component("creation_progress", _l("Hygiene creation progress"), Decimal(0), creation_progress_component),
+    Component("education_cadence", _l("Health-education cadence"), Decimal(0), education_cadence_component),
 ]
 COMPONENT_KEYS = tuple(c.key for c in COMPONENTS)

@@ -12,6 +12,7 @@ from hygiene.core.input import db_int
 from hygiene.core.periods import Period, parse_period, period_containing
 from hygiene.core.web import attempt, current_scope, require_admin, require_office, show_refusal
 from hygiene.creation.ranking import facts_text as creation_facts_text
+from hygiene.education.ranking import facts_text as education_facts_text
 from hygiene.pests.ranking import facts_text as pest_facts_text
 from hygiene.places.queries import visible_townships
 from hygiene.places.rules import UNIT_CATEGORIES
@@ -36,7 +37,8 @@ def _office_only() -> None:
 @bp.context_processor
 def _helpers() -> dict:
     return {"components": COMPONENTS, "weighed": weighed, "period_label": forms.period_label,
-            "pest_facts": pest_facts_text, "toilet_facts": toilet_facts_text, "creation_facts": creation_facts_text, "subject_label": forms.subject_label,
+            "pest_facts": pest_facts_text, "toilet_facts": toilet_facts_text, "creation_facts": creation_facts_text,
+            "education_facts": education_facts_text, "subject_label": forms.subject_label,
             "spans": forms.SPANS, "subject_choices": forms.subject_choices, "unit_categories": UNIT_CATEGORIES,
             "default_weights": {c.key: c.default_weight for c in COMPONENTS},
             "default_minimums": (services.DEFAULT_MIN_INSPECTIONS, services.DEFAULT_LIST_SIZE)}

@@ -7,7 +7,7 @@ from hygiene.rankings.components import COMPONENTS
 from hygiene.rankings.schemas import RankingInvalid, SettingsWithWeights, settings_input
 
 GOOD = {"weight_inspections": " 90 ", "weight_rectification": "10", "weight_pest_rounds": "0",
-        "weight_pest_density": "0", "weight_toilet_progress": "0", "weight_creation_progress": "0", "min_inspections": "2", "list_size": "3"}
+        "weight_pest_density": "0", "weight_toilet_progress": "0", "weight_creation_progress": "0", "weight_education_cadence": "0", "min_inspections": "2", "list_size": "3"}
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def test_good_settings_come_out_typed(english):
     settings = settings_input(GOOD)
     assert settings.weights() == {"inspections": Decimal(90), "rectification": Decimal(10),
                                   "pest_rounds": Decimal(0), "pest_density": Decimal(0),
-                                  "toilet_progress": Decimal(0), "creation_progress": Decimal(0)}
+                                  "toilet_progress": Decimal(0), "creation_progress": Decimal(0), "education_cadence": Decimal(0)}
     assert (settings.min_inspections, settings.list_size) == (2, 3)
 
 

@@ -21,7 +21,7 @@ from tests.inspections.helpers import simple_spec
 from tests.rankings.helpers import add_published
 
 NO_PEST = {"weight_pest_rounds": "0", "weight_pest_density": "0",  # the components that weigh 0 by default
-           "weight_toilet_progress": "0", "weight_creation_progress": "0"}
+           "weight_toilet_progress": "0", "weight_creation_progress": "0", "weight_education_cadence": "0"}
 
 OCTOBER = parse_period("2026-10")
 TODAY = date(2026, 11, 23)
@@ -79,7 +79,7 @@ def test_weights_that_are_negative_or_add_up_to_zero_are_refused(world, ctx):
     saved = services.settings_save(scope=admin(world), actor_id=world.user_admin_a, township_id=world.ta,
                                    data=settings_input({"weight_inspections": "1", "weight_rectification": "0", **NO_PEST,
                                                         "min_inspections": "1", "list_size": "2"}))
-    assert saved.weights == {"inspections": "1", "rectification": "0", "pest_rounds": "0", "pest_density": "0", "toilet_progress": "0", "creation_progress": "0"}
+    assert saved.weights == {"inspections": "1", "rectification": "0", "pest_rounds": "0", "pest_density": "0", "toilet_progress": "0", "creation_progress": "0", "education_cadence": "0"}
 
 
 def test_publishing_freezes_the_ranking_and_an_amendment_does_not_change_it(world, october):

@@ -77,7 +77,7 @@ def test_a_weight_set_by_the_office_counts_and_the_explain_page_says_why(app, cl
         services.settings_save(scope=Scope(Role.ADMIN, township_id=progress.ta), actor_id=progress.user_admin_a,
                                township_id=progress.ta,
                                data=settings_input({"weight_inspections": "50", "weight_rectification": "0",
-                                                    "weight_toilet_progress": "50", "weight_creation_progress": "0", "weight_pest_rounds": "0", "weight_pest_density": "0",
+                                                    "weight_toilet_progress": "50", "weight_creation_progress": "0", "weight_education_cadence": "0", "weight_pest_rounds": "0", "weight_pest_density": "0",
                                                     "min_inspections": "1",
                                                     "list_size": "1"}))
         db.session.commit()

@@ -19,7 +19,7 @@ from hygiene.rankings.models import RankingPublication, RankingSettings
 from tests.inspections.helpers import simple_spec
 
 NO_PEST = {"weight_pest_rounds": "0", "weight_pest_density": "0",  # the components that weigh 0 by default
-           "weight_toilet_progress": "0", "weight_creation_progress": "0"}
+           "weight_toilet_progress": "0", "weight_creation_progress": "0", "weight_education_cadence": "0"}
 
 
 @pytest.fixture(autouse=True)

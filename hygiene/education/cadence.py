@@ -1,0 +1,175 @@
+"""The cadence rule, pure: a target is "at least N activities in each window of M months"
+(windows are calendar-aligned: M=1 each month, M=3 each quarter, M=12 the year). Given the
+activities a village or unit had per month of a year, it says which finished windows fell short
+(the months a village missed), how the window in progress stands, and, for long windows, whether
+the count so far is behind its share of the months gone by. No database, no app."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache, lru_cache
+from pathlib import Path
+
+import yaml
+
+from hygiene.core.periods import add_months
+from hygiene.education.status import CONCERN, CadenceState
+
+DEFAULTS = Path(__file__).with_name("targets.yaml")
+WINDOW_MONTHS = (1, 2, 3, 4, 6, 12)   # the windows that divide the year
+MAX_AT_LEAST = 100
+
+
+@dataclass(frozen=True)
+class Target:
+    every_months: int
+    at_least: int
+
+    def __post_init__(self) -> None:
+        if self.every_months not in WINDOW_MONTHS or not 0 <= self.at_least <= MAX_AT_LEAST:
+            raise ValueError(f"a target needs a window of {WINDOW_MONTHS} months and 0-{MAX_AT_LEAST}: {self}")
+
+    @property
+    def active(self) -> bool:
+        return self.at_least > 0
+
+
+@dataclass(frozen=True)
+class Window:
+    start: date
+    end: date
+
+    @property
+    def months(self) -> range:
+        """The months (1-12) the window covers."""
+        return range(self.start.month, self.end.month + 1)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One village's or unit's standing on one kind for one year."""
+
+    target: Target
+    state: CadenceState
+    missed: tuple[Window, ...] = ()        # finished windows short of the target
+    current: Window | None = None          # the window today falls in (None: the year is over)
+    done_now: int = 0                      # activities in the current window so far
+    expected_now: int = 0                  # behind pace: what the months gone by call for
+    done_year: int = 0
+    ends_soon: bool = False                # the current window ends within the reminder days, not met
+
+    @property
+    def missing_now(self) -> int:
+        return max(self.target.at_least - self.done_now, 0)
+
+
+@cache
+def windows(year: int, every_months: int) -> tuple[Window, ...]:
+    """The year's windows of `every_months` months, in order (kept: a county's flags ask for them
+    thousands of times)."""
+    starts = [date(year, month, 1) for month in range(1, 13, every_months)]
+    return tuple(Window(start, add_months(start, every_months) - timedelta(days=1)) for start in starts)
+
+
+def assess(target: Target, per_month: Mapping[int, int], *, year: int, today: date,
+           soon_days: int) -> Assessment:
+    """Where a subject stands on `target` in `year`, from its activities per month (1-12)."""
+    return _assess(target, tuple(sorted(per_month.items())), year, today, soon_days)
+
+
+@lru_cache(maxsize=8192)
+def _assess(target: Target, months: tuple[tuple[int, int], ...], year: int, today: date,
+            soon_days: int) -> Assessment:
+    """The rule, kept per pattern: most villages of a county share one (every month done), so a
+    county's flags compute each pattern once."""
+    per_month = dict(months)
+    done_year = sum(per_month.values())
+    if not target.active:
+        return Assessment(target, CadenceState.NO_TARGET, done_year=done_year)
+    missed, current = [], None
+    for window in windows(year, target.every_months):
+        if window.start > today:
+            break
+        done = sum(per_month.get(month, 0) for month in window.months)
+        if window.end < today:
+            if done < target.at_least:
+                missed.append(window)
+        else:
+            current = (window, done)
+    if current is None:
+        state = CadenceState.OVERDUE if missed else CadenceState.ON_TRACK
+        return Assessment(target, state, tuple(missed), done_year=done_year)
+    window, done = current
+    expected = _expected_by(target, window, today)
+    days_left = (window.end - today).days
+    state = _state(target, bool(missed), done, expected, days_left, soon_days)
+    ends_soon = done < target.at_least and days_left <= soon_days
+    return Assessment(target, state, tuple(missed), window, done, expected, done_year, ends_soon)
+
+
+def _expected_by(target: Target, window: Window, today: date) -> int:
+    """In a window of several months: the share of the target the whole months gone by call for
+    (four columns a year: one by the end of March, three by the end of September)."""
+    if target.every_months == 1:
+        return 0
+    months_gone = (today.year - window.start.year) * 12 + today.month - window.start.month
+    return target.at_least * months_gone // target.every_months
+
+
+def _state(target: Target, missed: bool, done: int, expected: int, days_left: int, soon_days: int) -> CadenceState:
+    if missed:
+        return CadenceState.OVERDUE
+    if done < expected:
+        return CadenceState.BEHIND
+    if done >= target.at_least:
+        return CadenceState.ON_TRACK
+    return CadenceState.DUE_SOON if days_left <= soon_days else CadenceState.DUE
+
+
+def worst(states: list[CadenceState]) -> CadenceState:
+    """The state of most concern among a subject's kinds (NO_TARGET when none has a target)."""
+    return min(states, key=CONCERN.index, default=CadenceState.NO_TARGET)
+
+
+def windows_ending_between(start: date, end: date, every_months: int) -> list[Window]:
+    """The windows (of any year) that end within [start, end]: what a ranking period judges."""
+    found = []
+    for year in range(start.year, end.year + 1):
+        found += [w for w in windows(year, every_months) if start <= w.end <= end]
+    return found
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A township's targets: per subject kind ("village", "unit") and activity kind."""
+
+    targets: Mapping[str, Mapping[str, Target]]
+    remind_days_before: int
+
+    def target(self, subject_kind: str, kind: str) -> Target:
+        return self.targets[subject_kind][kind]
+
+
+def settings_from(raw: Mapping) -> Settings:
+    """Settings from their stored or yaml form: {"village": {"board": {"every_months", "at_least"}}, ...}."""
+    from hygiene.education.kinds import ActivityKind, SubjectKind
+
+    targets = {s.value: {k.value: Target(int(raw[s.value][k.value]["every_months"]),
+                                         int(raw[s.value][k.value]["at_least"]))
+                         for k in ActivityKind} for s in SubjectKind}
+    return Settings(targets, int(raw["remind_days_before"]))
+
+
+def default_settings() -> Settings:
+    """targets.yaml: what a township starts with."""
+    return settings_from(yaml.safe_load(DEFAULTS.read_text("utf-8")))
+
+
+def settings_as_data(settings: Settings) -> dict:
+    """The settings as stored (JSON) and as the yaml writes them."""
+    return {subject: {kind: {"every_months": t.every_months, "at_least": t.at_least} for kind, t in kinds.items()}
+            for subject, kinds in settings.targets.items()} | {"remind_days_before": settings.remind_days_before}
+
+
+DEFAULT_SETTINGS = default_settings()

@@ -1,0 +1,208 @@
+"""Reads of health education: the log (one query per page), an activity, the township's targets,
+and the cadence of villages or units: one query that counts each one's activities per kind and
+month in SQL and hands the counts to the pure rule (education.cadence)."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from hygiene.access.roles import Role
+from hygiene.access.scope import Scope
+from hygiene.core.input import optional_int
+from hygiene.core.web import FilterReader
+from hygiene.education.cadence import DEFAULT_SETTINGS, Assessment, Settings, assess, settings_from, worst
+from hygiene.education.kinds import ActivityKind, SubjectKind
+from hygiene.education.models import EducationActivity, EducationSettings
+from hygiene.education.status import CadenceState
+from hygiene.errors import NotFound
+from hygiene.extensions import db
+from hygiene.media.models import Photo
+from hygiene.places.models import Unit, Village
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+# --- the targets -------------------------------------------------------------------------------
+
+def settings_of(township_ids: Iterable[int]) -> dict[int, Settings]:
+    """Each township's targets: its saved settings, or targets.yaml's defaults (one query)."""
+    ids = set(township_ids)
+    found = {tid: DEFAULT_SETTINGS for tid in ids}
+    if ids:
+        for row in db.session.scalars(sa.select(EducationSettings).where(EducationSettings.township_id.in_(ids))):
+            found[row.township_id] = settings_from({**row.targets, "remind_days_before": row.remind_days_before})
+    return found
+
+
+# --- the log -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LogFilters:
+    kind: str | None = None
+    village_id: int | None = None
+    year: int | None = None
+    month: int | None = None
+
+    def args(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def read_filters(args: Mapping[str, str]) -> tuple[LogFilters, list[str]]:
+    reader = FilterReader(args)
+    filters = LogFilters(
+        kind=reader.pick("kind", lambda raw: raw if ActivityKind.known(raw) else None),
+        village_id=reader.pick("village_id", lambda raw: v if (v := optional_int(raw)) and v > 0 else None),
+        year=reader.pick("year", lambda raw: y if (y := optional_int(raw)) and FIRST_YEAR <= y <= LAST_YEAR else None),
+        month=reader.pick("month", lambda raw: m if (m := optional_int(raw)) and 1 <= m <= 12 else None))
+    return filters, reader.unread
+
+
+def log_stmt(*, scope: Scope, filters: LogFilters) -> sa.Select:
+    """The activities the reader may see, newest first, with their village and unit loaded in the
+    same query."""
+    a = EducationActivity
+    return (sa.select(a).options(joinedload(a.village), joinedload(a.unit))
+            .where(*log_where(scope=scope, filters=filters)).order_by(a.held_on.desc(), a.id.desc()))
+
+
+def log_where(*, scope: Scope, filters: LogFilters) -> list[sa.ColumnElement[bool]]:
+    """The conditions of the log's rows: the reader's scope and the list's filters."""
+    a = EducationActivity
+    where = [scope.clause(a)]
+    if filters.kind:
+        where.append(a.kind == filters.kind)
+    if filters.village_id is not None:
+        where.append(a.village_id == filters.village_id)
+    if filters.year is not None:
+        first, last = _months_of(filters.year, filters.month)
+        where.append(a.held_on.between(first, last))
+    return where
+
+
+def photo_counts(activity_ids: Iterable[int]) -> dict[int, int]:
+    """How many photos each activity has (one query for a page)."""
+    ids = list(activity_ids)
+    if not ids:
+        return {}
+    stmt = (sa.select(Photo.education_activity_id, sa.func.count()).where(Photo.education_activity_id.in_(ids))
+            .group_by(Photo.education_activity_id))
+    return {activity_id or 0: n for activity_id, n in db.session.execute(stmt)}
+
+
+def _months_of(year: int, month: int | None) -> tuple[date, date]:
+    if month is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    last = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return date(year, month, 1), date.fromordinal(last.toordinal() - 1)
+
+
+def activity_get(*, scope: Scope, activity_id: int) -> EducationActivity:
+    found = db.session.scalar(sa.select(EducationActivity).where(EducationActivity.id == activity_id,
+                                                                 scope.clause(EducationActivity)))
+    if found is None:
+        raise NotFound("activity")
+    return found
+
+
+def photos_of(activity: EducationActivity) -> list[Photo]:
+    return list(db.session.scalars(sa.select(Photo).where(Photo.education_activity_id == activity.id)
+                                   .order_by(Photo.id)))
+
+
+# --- the cadence -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SubjectCadence:
+    """One village's or unit's standing on each kind of activity in a year."""
+
+    subject_kind: str
+    id: int
+    name: str
+    township_id: int
+    village_id: int
+    village_name: str
+    assessments: dict[str, Assessment]
+
+    @property
+    def state(self) -> CadenceState:
+        return worst([a.state for a in self.assessments.values()])
+
+    @property
+    def unit_id(self) -> int | None:
+        return self.id if self.subject_kind == SubjectKind.UNIT else None
+
+
+def subjects_stmt(*, scope: Scope, subject_kind: str, village_id: int | None = None) -> sa.Select:
+    """The active villages or units whose cadence the reader sees, by name (a village contact
+    sees their village's, a unit contact their unit's)."""
+    if subject_kind == SubjectKind.UNIT:
+        stmt = (sa.select(Unit.id).join(Village, Village.id == Unit.village_id)
+                .where(scope.clause(Unit), Unit.active.is_(True), Village.active.is_(True))
+                .order_by(Village.name, Unit.name, Unit.id))
+        if scope.role is Role.VILLAGE_CONTACT:  # a village's contact keeps the village's log, not its units'
+            stmt = stmt.where(sa.false())
+        return stmt if village_id is None else stmt.where(Unit.village_id == village_id)
+    stmt = sa.select(Village.id).where(scope.clause(Village), Village.active.is_(True)).order_by(Village.name, Village.id)
+    return stmt if village_id is None else stmt.where(Village.id == village_id)
+
+
+def cadence(*, scope: Scope, subject_kind: str, year: int, today: date,
+            ids: Iterable[int] | None = None, village_id: int | None = None) -> list[SubjectCadence]:
+    """The cadence of the reader's villages or units (or of `ids` among them) in `year`, by name:
+    a constant three statements (the subjects; their activities counted per kind and month and
+    strung per kind in SQL; the targets), then the rule (education.cadence) per subject and kind."""
+    subjects = db.session.execute(_subjects_named(scope, subject_kind, ids, village_id)).all()
+    if not subjects:
+        return []
+    counts: dict[int, dict[str, dict[int, int]]] = {}
+    for owner, kind, months in db.session.execute(_counts_stmt(scope, subject_kind, year, today, ids, village_id)):
+        counts.setdefault(owner, {})[kind] = _per_month(months)
+    settings = settings_of({row.township_id for row in subjects})
+    return [SubjectCadence(subject_kind, row.id, row.name, row.township_id, row.village_id, row.village_name,
+                           {kind.value: assess(settings[row.township_id].target(subject_kind, kind.value),
+                                               counts.get(row.id, {}).get(kind.value, {}), year=year, today=today,
+                                               soon_days=settings[row.township_id].remind_days_before)
+                            for kind in ActivityKind})
+            for row in subjects]
+
+
+def _per_month(text: str | None) -> dict[int, int]:
+    """"3:1,4:2" (month:count, as SQL strings them) as {3: 1, 4: 2}."""
+    pairs = (part.split(":") for part in (text or "").split(",") if part)
+    return {int(month): int(n) for month, n in pairs}
+
+
+def _subjects_named(scope: Scope, subject_kind: str, ids: Iterable[int] | None, village_id: int | None) -> sa.Select:
+    """The subjects with their names, township and village, in the list's order."""
+    stmt = subjects_stmt(scope=scope, subject_kind=subject_kind, village_id=village_id)
+    if subject_kind == SubjectKind.UNIT:
+        stmt = stmt.add_columns(Unit.name, Village.township_id, Unit.village_id, Village.name.label("village_name"))
+        key = Unit.id
+    else:
+        stmt = stmt.add_columns(Village.name, Village.township_id, Village.id.label("village_id"),
+                                Village.name.label("village_name"))
+        key = Village.id
+    return stmt if ids is None else stmt.where(key.in_(list(ids)))
+
+
+def _counts_stmt(scope: Scope, subject_kind: str, year: int, today: date, ids: Iterable[int] | None,
+                 village_id: int | None) -> sa.Select:
+    """Per subject and kind: its activities of the year counted per month, strung as "3:1,4:2"."""
+    a = EducationActivity
+    month = sa.cast(sa.extract("month", a.held_on), sa.Integer)
+    owner = a.unit_id if subject_kind == SubjectKind.UNIT else a.village_id
+    where = [scope.clause(a), a.held_on.between(date(year, 1, 1), min(today, date(year, 12, 31))),
+             a.unit_id.is_not(None) if subject_kind == SubjectKind.UNIT else a.unit_id.is_(None)]
+    if ids is not None:
+        where.append(owner.in_(list(ids)))
+    if village_id is not None:
+        where.append(a.village_id == village_id)
+    per_month = (sa.select(owner.label("owner"), a.kind, month.label("month"), sa.func.count().label("n"))
+                 .where(*where).group_by(owner, a.kind, month).subquery())
+    pair = sa.cast(per_month.c.month, sa.String) + ":" + sa.cast(per_month.c.n, sa.String)
+    return (sa.select(per_month.c.owner, per_month.c.kind, sa.func.aggregate_strings(pair, ","))
+            .group_by(per_month.c.owner, per_month.c.kind))
