@@ -16,7 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # every domain module that declares scheduled jobs; a missing one stops the start (scheduler/registry.py)
 JOB_MODULES = ("hygiene.notifications.jobs", "hygiene.rectifications.jobs", "hygiene.inspections.jobs",
                "hygiene.exports.jobs", "hygiene.pests.jobs",
-               "hygiene.toilets.jobs")
+               "hygiene.toilets.jobs", "hygiene.food.jobs")
 # each domain's words for the audit trail; their order is the order of the trail's filter menu
 AUDIT_LABEL_MODULES = ("hygiene.places.audit_labels", "hygiene.inspections.audit_labels",
                        "hygiene.rectifications.audit_labels", "hygiene.inspections.plans.audit_labels",
@@ -24,15 +24,17 @@ AUDIT_LABEL_MODULES = ("hygiene.places.audit_labels", "hygiene.inspections.audit
                        "hygiene.accounts.audit_labels", "hygiene.pests.audit_labels",
                        "hygiene.pests.monitoring.audit_labels", "hygiene.pests.rounds.audit_labels",
                        "hygiene.pests.rounds.work_audit_labels", "hygiene.toilets.task_audit_labels",
-                       "hygiene.toilets.audit_labels", "hygiene.toilets.problem_audit_labels")
+                       "hygiene.toilets.audit_labels", "hygiene.toilets.problem_audit_labels",
+                       "hygiene.food.audit_labels")
 # every domain module that registers scope rules (access/rules.py); a missing one stops the start
 ACCESS_MODULES = ("hygiene.places.access", "hygiene.accounts.access", "hygiene.checklists.access",
                   "hygiene.inspections.access", "hygiene.rectifications.access", "hygiene.media.access",
                   "hygiene.pests.access", "hygiene.pests.monitoring.access", "hygiene.pests.rounds.access",
-                  "hygiene.toilets.access")
+                  "hygiene.toilets.access", "hygiene.food.access")
 # every domain module that declares export kinds (exports/registry.py), for the web and the scheduler
 EXPORT_MODULES = ("hygiene.inspections.exports", "hygiene.rectifications.exports", "hygiene.pests.monitoring.exports",
-                  "hygiene.pests.rounds.exports", "hygiene.toilets.exports")
+                  "hygiene.pests.rounds.exports", "hygiene.toilets.exports",
+                  "hygiene.food.exports")
 
 
 def create_app(config_class: type | str | None = None) -> Flask:
@@ -151,6 +153,7 @@ def _register_blueprints(app: Flask) -> None:
     from hygiene.checklists.views import bp as checklists_bp
     from hygiene.core.views import bp as core_bp
     from hygiene.exports.views import bp as exports_bp
+    from hygiene.food.views import bp as food_bp
     from hygiene.inspections.plans.views import bp as plans_bp
     from hygiene.inspections.views import bp as inspections_bp
     from hygiene.media.views import bp as media_bp
@@ -174,7 +177,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, accounts_bp, places_bp, import_bp, audit_bp, checklists_bp,
                       plans_bp, inspections_bp, media_bp, orders_bp, order_link_bp, notifications_bp, jobs_bp, rankings_bp, public_bp, exports_bp,
                       ranking_exports_bp, pests_bp, monitoring_bp, rounds_bp, round_work_bp, toilet_tasks_bp, toilets_bp,
-                      toilet_problems_bp):
+                      toilet_problems_bp, food_bp):
         app.register_blueprint(blueprint)
 
 

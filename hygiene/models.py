@@ -21,3 +21,4 @@ from hygiene.toilets.models import (  # noqa: F401
     ToiletStageEvent,
     ToiletTask,
 )
+from hygiene.food.models import Banquet, FoodSettings, HealthCertificate  # noqa: F401

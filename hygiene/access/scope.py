@@ -116,6 +116,12 @@ class Scope:
         return self.township_wide or self.role is Role.VILLAGE_CONTACT
 
     @property
+    def sees_food_safety(self) -> bool:
+        """Food-safety registers: the office, a village contact its banquets, a unit contact its
+        workers' health certificates."""
+        return self.township_wide or self.role in (Role.VILLAGE_CONTACT, Role.UNIT_CONTACT)
+
+    @property
     def enters_monitoring(self) -> bool:
         """Monitoring results are entered by a township's office (admins and inspectors)."""
         return self.township_wide and self.township_id is not None
