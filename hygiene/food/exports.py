@@ -89,9 +89,9 @@ def certificate_rows(scope: Scope, params: dict) -> Iterator[list]:
     rules, today = queries.rules_for(scope.township_id), date.fromisoformat(params["today"])
     stmt = _certificates(scope, params).add_columns(Village.name).join(
         Village, Village.id == HealthCertificate.village_id)
-    for n, (c, unit, village) in enumerate(db.session.execute(stmt.execution_options(yield_per=BATCH)), start=1):
+    for n, (c, village) in enumerate(db.session.execute(stmt.execution_options(yield_per=BATCH)), start=1):
         state = certificate_state(number=c.number, expires_on=c.expires_on, on=today, warn_days=rules.remind_days)
-        yield [n, village, unit, c.worker_name, c.number, c.issued_on, c.expires_on, str(CERT_LABELS[state])]
+        yield [n, village, c.unit.name, c.worker_name, c.number, c.issued_on, c.expires_on, str(CERT_LABELS[state])]
 
 
 def certificate_size(scope: Scope, params: dict) -> int:

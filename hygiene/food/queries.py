@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from hygiene.access.scope import Scope
 from hygiene.core.input import optional_int
@@ -123,9 +124,9 @@ def read_certificate_filters(args) -> tuple[CertificateFilters, list[str]]:
 
 def certificate_list_stmt(*, scope: Scope, filters: CertificateFilters, rules: FoodRules,
                           today: date) -> sa.Select:
-    """Active certificates with their unit's name, the soonest to expire first."""
+    """Active certificates with their unit, the soonest to expire first."""
     c = HealthCertificate
-    stmt = (sa.select(c, Unit.name).join(Unit, Unit.id == c.unit_id)
+    stmt = (sa.select(c).join(Unit, Unit.id == c.unit_id).options(contains_eager(c.unit))
             .where(scope.clause(c), c.active.is_(True)).order_by(c.expires_on, c.worker_name, c.id))
     if filters.state == "expired":
         stmt = stmt.where(c.expires_on < today)

@@ -171,7 +171,12 @@ def certificate_add(*, scope: Scope, actor_id: int | None, data: CertificateInpu
         return made
     unit = _food_unit(scope, data.unit_id)
     expires_on = _expiry(data, local_today(now))
-    _refuse_taken_number(unit_township(unit), data.number, keep=None)
+    try:
+        _refuse_taken_number(unit_township(unit), data.number, keep=None)
+    except FoodInvalid:  # taken by this very form, sent twice at once: the other request added it
+        if data.request_key and (made := _certificate_of_key(data.request_key)) is not None:
+            return made
+        raise
     certificate = HealthCertificate(township_id=unit_township(unit), village_id=unit.village_id, unit_id=unit.id,
                                     worker_name=data.worker_name, number=data.number, issued_on=data.issued_on,
                                     expires_on=expires_on, created_by_id=actor_id, created_at=now, updated_at=now,
