@@ -3,6 +3,7 @@ from hygiene.accounts.models import User, UserSession  # noqa: F401
 from hygiene.audit.models import AuditEvent  # noqa: F401
 from hygiene.checklists.models import ChecklistTemplate, TemplateItem, TemplateSection, TemplateVersion  # noqa: F401
 from hygiene.exports.models import ExportTask  # noqa: F401
+from hygiene.food.models import Banquet, FoodSettings, HealthCertificate  # noqa: F401
 from hygiene.inspections.models import Answer, Inspection, InspectionPlan, SampleDraw  # noqa: F401
 from hygiene.media.models import Photo  # noqa: F401
 from hygiene.notifications.models import Notification  # noqa: F401
@@ -21,4 +22,3 @@ from hygiene.toilets.models import (  # noqa: F401
     ToiletStageEvent,
     ToiletTask,
 )
-from hygiene.food.models import Banquet, FoodSettings, HealthCertificate  # noqa: F401

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import urllib.parse
 import urllib.request
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from io import BytesIO
 
 import pytest
@@ -144,7 +144,7 @@ def test_other_units_and_villages_see_none_and_only_keepers_write(app, client, l
 
 def test_the_unit_contact_is_reminded_once_thirty_days_before_expiry(app, world):
     add_rows(app, world)
-    now = datetime(2026, 6, 10, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 6, 10, 0, 0, tzinfo=UTC)
     with app.app_context():
         from hygiene.accounts.models import User
 
