@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
-from hygiene.clock import local_zone
+from hygiene.clock import local_today, local_zone, now_utc
 from hygiene.food import services
 from hygiene.food.models import BANQUET_KINDS
 from hygiene.food.rules import default_rules, food_categories
@@ -32,7 +32,10 @@ def demo_food(*, township_id: int, today: date, seed: int = 12) -> int:
     inspector = _user(Role.INSPECTOR, township_id)
     if admin is None or inspector is None:
         return 0
-    rng = random.Random(seed)
+    # nothing stamped at or after the loading moment: the demo dates such events as its set-up
+    cap = now_utc() - timedelta(minutes=1)
+    today = min(today, local_today(cap))
+    rng = _Clock(seed, cap)
     villages = list(db_villages(township_id))
     village_user = next((u for u in _village_users(villages)), None)
     made = _banquets(rng, villages, admin, inspector, village_user, today)
@@ -60,8 +63,17 @@ def _village_users(villages: list[Village]) -> list[User]:
         User.role == Role.VILLAGE_CONTACT, User.village_id.in_([v.id for v in villages])).order_by(User.id)))
 
 
-def _at(rng: random.Random, day: date, hours=(9, 10, 11, 14, 15, 16)) -> datetime:
-    return datetime.combine(day, time(rng.choice(hours), rng.randint(0, 59)), local_zone())
+class _Clock(random.Random):
+    """The demo's random source, which also knows the latest moment it may stamp."""
+
+    def __init__(self, seed: int, cap: datetime):
+        super().__init__(seed)
+        self.cap = cap
+
+
+def _at(rng: _Clock, day: date, hours=(9, 10, 11, 14, 15, 16)) -> datetime:
+    """A moment in office hours on `day`, never after the loading moment."""
+    return min(datetime.combine(day, time(rng.choice(hours), rng.randint(0, 59)), local_zone()), rng.cap)
 
 
 def _person(rng: random.Random) -> str:

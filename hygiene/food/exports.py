@@ -49,8 +49,8 @@ def banquet_rows(scope: Scope, params: dict) -> Iterator[list]:
     stmt = _banquets(scope, params).add_columns(Village.name).join(Village, Village.id == Banquet.village_id)
     for n, (b, village) in enumerate(db.session.execute(stmt.execution_options(yield_per=BATCH)), start=1):
         state = certificate_state(number=b.cook_cert_number, expires_on=b.cook_cert_expires_on, on=b.banquet_on)
-        check = (_("Passed") if b.check_passed else _("Failed: to be corrected")) if b.checked_on else (
-            _("Needs on-site check") if rules.needs_check(b.diners) else "")
+        check = (_("Check passed") if b.check_passed else _("Failed: to be corrected")) if b.checked_on else (
+            _("Not checked on site") if rules.needs_check(b.diners) else "")
         yield [n, village, b.banquet_on, str(MEAL_LABELS[b.meal]), str(KIND_LABELS[b.kind]), b.host_name,
                b.host_phone, b.place, b.tables, b.diners, b.cook_name, b.cook_phone, b.cook_cert_number,
                str(CERT_LABELS[state]), b.registered_on, check, BanquetStatus.label_of(b.status)]

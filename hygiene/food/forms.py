@@ -52,7 +52,7 @@ class MultiCheckboxField(SelectMultipleField):
 class CheckForm(FlaskForm):
     checked_on = DateField(_l("Checked on"), validators=[Optional()], default=local_today)
     points = MultiCheckboxField(_l("What was in order"), choices=[], validate_choice=False)
-    result = SelectField(_l("Result"), choices=[SelectChoice("pass", _l("Passed")), SelectChoice("fail", _l("Failed: to be corrected"))],
+    result = SelectField(_l("Result"), choices=[SelectChoice("pass", _l("Check passed")), SelectChoice("fail", _l("Failed: to be corrected"))],
                          validate_choice=False)
     check_note = TextAreaField(_l("Findings and what was asked of the host"))
 

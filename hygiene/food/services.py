@@ -25,6 +25,9 @@ from hygiene.places.models import Unit, Village
 
 BANQUET_FACTS = ("kind", "host_name", "host_phone", "banquet_on", "meal", "place", "tables", "diners",
                  "cook_name", "cook_phone", "cook_cert_number", "cook_cert_expires_on", "note")
+# what the trail keeps of a registration (the facts and the status: spelled out, the trail's test reads them)
+BANQUET_TRAIL = ("kind", "host_name", "host_phone", "banquet_on", "meal", "place", "tables", "diners", "cook_name",
+                 "cook_phone", "cook_cert_number", "cook_cert_expires_on", "note", "status")
 CERTIFICATE_FACTS = ("worker_name", "number", "issued_on", "expires_on")
 SETTINGS_FIELDS = ("days_ahead", "check_min_diners", "remind_days")
 MOVES: dict[str, Transition] = {"hold": HOLD, "cancel": CANCEL}
@@ -78,8 +81,10 @@ def banquet_register(*, scope: Scope, actor_id: int | None, data: BanquetInput, 
         if made is None:
             raise
         return made
+    after = snapshot(banquet, BANQUET_TRAIL)
+    after["village"] = village.name
     audit_record(actor_id=actor_id, action="create", record=banquet, township_id=banquet.township_id, at=now,
-                 after=snapshot(banquet, (*BANQUET_FACTS, "status")) | {"village": village.name})
+                 after=after)
     return banquet
 
 
@@ -189,8 +194,10 @@ def certificate_add(*, scope: Scope, actor_id: int | None, data: CertificateInpu
         if data.request_key and (made := _certificate_of_key(data.request_key)) is not None:
             return made
         raise FoodInvalid({"number": _taken_message(data.number)}) from None
+    after = snapshot(certificate, CERTIFICATE_FACTS)
+    after["food_unit"] = unit.name
     audit_record(actor_id=actor_id, action="create", record=certificate, township_id=certificate.township_id,
-                 at=now, after=snapshot(certificate, CERTIFICATE_FACTS) | {"food_unit": unit.name})
+                 at=now, after=after)
     return certificate
 
 
