@@ -26,7 +26,7 @@ BANQUET_HEADERS = [_l("No."), _l("Village / community"), _l("Date"), _l("Meal"),
                    _l("Cook's health certificate No."), _l("Cook's certificate"), _l("Registered on"),
                    _l("On-site check"), _l("Status")]
 CERT_HEADERS = [_l("No."), _l("Village / community"), _l("Unit"), _l("Worker"), _l("Certificate No."),
-                _l("Issued on"), _l("Valid until"), _l("Status")]
+                _l("Date of issue"), _l("Valid until"), _l("Status")]
 
 
 def banquet_params(args: Mapping[str, str], today: date) -> dict:

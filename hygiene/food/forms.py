@@ -64,7 +64,7 @@ class CertificateForm(FlaskForm):
     unit_id = SelectField(_l("Unit"), choices=[], validate_choice=False)
     worker_name = StringField(_l("Worker"))
     number = StringField(_l("Certificate No."))
-    issued_on = DateField(_l("Issued on"), validators=[Optional()])
+    issued_on = DateField(_l("Date of issue"), validators=[Optional()])
     expires_on = DateField(_l("Valid until (empty: one year from issue)"), validators=[Optional()])
     request_key = HiddenField()
 

@@ -16,3 +16,13 @@ def point_name(key: str, locale: str) -> str:
     """A check point's name from rules.yaml, in the reader's language."""
     name = rules.check_points().get(key)
     return key if name is None else name["zh" if locale == "zh_CN" else "en"]
+
+
+def points_text(keys: object) -> str:
+    """The check points that passed, named in the reader's language (the audit trail's words)."""
+    from flask_babel import get_locale
+    from flask_babel import gettext as _
+
+    locale = "zh_CN" if get_locale() is not None and get_locale().language == "zh" else "en"
+    values = keys if isinstance(keys, list) else [keys]
+    return _(", ").join(point_name(str(key), locale) for key in values)
