@@ -13,12 +13,13 @@ import sqlalchemy as sa
 from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
-from hygiene.clock import local_today, local_zone, now_utc
+from hygiene.clock import local_zone, now_utc, to_local
 from hygiene.food import services
 from hygiene.food.models import BANQUET_KINDS
 from hygiene.food.rules import default_rules, food_categories
 from hygiene.food.schemas import BanquetInput, CertificateInput, CheckInput
 from hygiene.places.models import Unit, Village
+from hygiene.rectifications.workdays import is_working_day
 
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗"
 GIVEN = "建国华明丽芳强军平秀英兰桂红春伟静志刚永福德"
@@ -32,9 +33,10 @@ def demo_food(*, township_id: int, today: date, seed: int = 12) -> int:
     inspector = _user(Role.INSPECTOR, township_id)
     if admin is None or inspector is None:
         return 0
-    # nothing stamped at or after the loading moment: the demo dates such events as its set-up
-    cap = now_utc() - timedelta(minutes=1)
-    today = min(today, local_today(cap))
+    # people register, check and mark banquets on working days in office hours, and nothing is
+    # stamped at or after the loading moment (the demo dates such events as its set-up)
+    cap = _latest_office_moment(now_utc())
+    today = min(today, cap.date())
     rng = _Clock(seed, cap)
     villages = list(db_villages(township_id))
     village_user = next((u for u in _village_users(villages)), None)
@@ -61,6 +63,27 @@ def _village_users(villages: list[Village]) -> list[User]:
 
     return list(db.session.scalars(sa.select(User).where(
         User.role == Role.VILLAGE_CONTACT, User.village_id.in_([v.id for v in villages])).order_by(User.id)))
+
+
+def _latest_office_moment(now: datetime) -> datetime:
+    """The last moment in office hours on a working day before `now` (local time)."""
+    local = to_local(now) - timedelta(minutes=1)
+    if is_working_day(local.date()) and time(9) <= local.time():
+        return min(local, datetime.combine(local.date(), time(17, 30), local_zone()))
+    return datetime.combine(_work_day(local.date() - timedelta(days=1)), time(17, 30), local_zone())
+
+
+def _work_day(day: date) -> date:
+    """The latest working day on or before `day`."""
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def _next_work_day(day: date) -> date:
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
 
 
 class _Clock(random.Random):
@@ -96,7 +119,7 @@ def _banquets(rng, villages, admin, inspector, village_user, today: date) -> int
         village = villages[n % len(villages)] if n % 3 else villages[0]
         large = n == len(days) - 1 or rng.random() < 0.4
         diners = rng.randint(rules.check_min_diners, 260) if large else rng.randint(30, rules.check_min_diners - 1)
-        registered = min(day - timedelta(days=rng.choice((2, 3, 4, 5, 7))), today)
+        registered = _work_day(min(day - timedelta(days=rng.choice((2, 3, 4, 5, 7))), today))
         by_village = village_user is not None and village_user.village_id == village.id
         scope = Scope.of(village_user) if by_village else Scope.of(admin)
         actor = village_user.id if by_village else admin.id
@@ -105,7 +128,7 @@ def _banquets(rng, villages, admin, inspector, village_user, today: date) -> int
             **_banquet_facts(rng, village, day, diners, n)))
         made += 1
         if large and n != len(days) - 1:
-            checked_on = min(max(registered, day - timedelta(days=rng.choice((0, 1)))), today)
+            checked_on = _work_day(min(max(registered, day - timedelta(days=rng.choice((0, 1)))), today))
             passed = n % 7 != 3
             services.banquet_check(scope=Scope.of(inspector), actor_id=inspector.id, banquet=banquet,
                                    now=_at(rng, checked_on), data=CheckInput(
@@ -114,10 +137,10 @@ def _banquets(rng, villages, admin, inspector, village_user, today: date) -> int
                                        check_note="" if passed else "未留样，已要求每道菜留样100克冷藏48小时。"))
         if day <= today and n % 11 == 5:
             services.banquet_move(scope=scope, actor_id=actor, banquet=banquet, move="cancel",
-                                  now=_at(rng, min(day - timedelta(days=1), today)))
-        elif day < today:
+                                  now=_at(rng, max(registered, _work_day(min(day - timedelta(days=1), today)))))
+        elif day < today and (marked := _next_work_day(day + timedelta(days=1))) <= today:
             services.banquet_move(scope=scope, actor_id=actor, banquet=banquet, move="hold",
-                                  now=_at(rng, day + timedelta(days=1), hours=(9, 10)))
+                                  now=_at(rng, marked, hours=(9, 10)))
     return made
 
 
@@ -156,7 +179,7 @@ def _certificates(rng, township_id: int, admin: User, today: date) -> int:
                 issued = today - timedelta(days=rng.randint(340, 355))      # expiring within the month
             else:
                 issued = today - timedelta(days=rng.randint(10, 300))
-            services.certificate_add(scope=scope, actor_id=admin.id, now=_at(rng, max(issued, today - timedelta(700))),
+            services.certificate_add(scope=scope, actor_id=admin.id, now=_at(rng, min(_next_work_day(issued), today)),
                                      data=CertificateInput(unit_id=unit.id, worker_name=_person(rng),
                                                            number=f"JK{issued.year}{unit.id:04d}{w + 1:02d}",
                                                            issued_on=issued))
