@@ -6,6 +6,7 @@ from hygiene.checklists.models import ChecklistTemplate, TemplateItem, TemplateS
 from hygiene.creation.models import CreationApplication, CreationTarget  # noqa: F401
 from hygiene.education.models import EducationActivity, EducationSettings  # noqa: F401
 from hygiene.exports.models import ExportTask  # noqa: F401
+from hygiene.food.models import Banquet, FoodSettings, HealthCertificate  # noqa: F401
 from hygiene.inspections.models import Answer, Inspection, InspectionPlan, SampleDraw  # noqa: F401
 from hygiene.letters.models import LetterTarget, TargetLetter  # noqa: F401
 from hygiene.media.models import Photo  # noqa: F401

@@ -14,11 +14,11 @@ from hygiene.places.kinds import KINDS
 
 # names of records that each role must never see
 FOREIGN = {
-    "admin_a": ["b1宣教讲座", "b1灭鼠轮次", "b1公厕项目", "b1饭店", "b1户主", "b1保洁", "乙一村", "village_b1", "admin_b", "乙镇检查表", "乙镇计划", "乙镇通知", "tb排名村"],
-    "inspector_a": ["b1宣教讲座", "b1灭鼠轮次", "b1公厕项目", "b1饭店", "b1户主", "b1保洁", "乙一村", "乙镇", "village_b1", "乙镇检查表", "乙镇计划", "tb排名村"],
-    "village_a1": ["a2宣教讲座", "a2灭鼠轮次", "a2公厕项目", "a2饭店", "a2户主", "a2保洁", "甲二村", "b1饭店", "b1户主", "乙一村", "乙镇",
+    "admin_a": ["b1宣教讲座", "b1聚餐主家", "b1持证人", "b1灭鼠轮次", "b1公厕项目", "b1饭店", "b1户主", "b1保洁", "乙一村", "village_b1", "admin_b", "乙镇检查表", "乙镇计划", "乙镇通知", "tb排名村"],
+    "inspector_a": ["b1宣教讲座", "b1聚餐主家", "b1持证人", "b1灭鼠轮次", "b1公厕项目", "b1饭店", "b1户主", "b1保洁", "乙一村", "乙镇", "village_b1", "乙镇检查表", "乙镇计划", "tb排名村"],
+    "village_a1": ["a2宣教讲座", "a2聚餐主家", "a2持证人", "a2灭鼠轮次", "a2公厕项目", "a2饭店", "a2户主", "a2保洁", "甲二村", "b1饭店", "b1户主", "乙一村", "乙镇",
                    "village_b1", "inspector_a", "乙镇通知", "ta排名村"],
-    "unit_a1": ["a2宣教讲座", "a2灭鼠轮次", "a2公厕项目", "a2饭店", "b1饭店", "a1户主", "a1保洁", "甲二村", "乙一村", "乙镇", "village_a1", "ta排名村"],
+    "unit_a1": ["a2宣教讲座", "a2聚餐主家", "a2持证人", "a2灭鼠轮次", "a2公厕项目", "a2饭店", "b1饭店", "a1户主", "a1保洁", "甲二村", "乙一村", "乙镇", "village_a1", "ta排名村"],
 }
 # the ids each role must not reach: (record kind slug -> id), users, and the inspection domain
 FOREIGN_RECORDS = {
@@ -53,6 +53,10 @@ APPLICANT_ENTRY = {"creation.application_new"}
 # forms every role posts to for its own log (a contact its village's or unit's, the office its township's),
 # with no record id in the URL: the walk's post is refused as input (422) and nothing is written
 OWN_LOG_ENTRY = {"education.activity_new"}
+# forms that register a banquet (the office and village contacts) or keep a health certificate (the
+# township's admins and unit contacts), with no record id in the URL: refused as input, nothing written
+ENTRY_BY_ROLE = {"food.banquet_new": ("admin_a", "inspector_a", "village_a1"),
+                 "food.certificate_new": ("admin_a", "unit_a1")}
 # the public ranking pages show every township's published rankings to anyone, by design
 PUBLIC |= {"public.township_list", "public.township_latest", "public.township_period", "public.village_page"}
 
@@ -216,6 +220,21 @@ def elsewhere(app, world):
             db.session.add(activity)
             db.session.flush()
             ids[f"activity_{key}"] = activity.id
+
+        from hygiene.food.models import Banquet, HealthCertificate
+
+        # a banquet and a health certificate of 乙一村 (乙镇) and of 甲二村, named for the leak check
+        for key, township, village, unit in (("b1", world.tb, world.b1, world.unit_b1),
+                                             ("a2", world.ta, world.a2, world.unit_a2)):
+            banquet = Banquet(township_id=township, village_id=village, kind="wedding", host_name=f"{key}聚餐主家",
+                              host_phone="13800000000", banquet_on=date(2026, 12, 20), meal="lunch", place="院坝",
+                              tables=20, diners=200, cook_name="厨师", registered_on=date(2026, 11, 20))
+            certificate = HealthCertificate(township_id=township, village_id=village, unit_id=unit,
+                                            worker_name=f"{key}持证人", number=f"{key}-1", issued_on=date(2026, 1, 1),
+                                            expires_on=date(2026, 12, 1))
+            db.session.add_all([banquet, certificate])
+            db.session.flush()
+            ids[f"banquet_{key}"], ids[f"certificate_{key}"] = banquet.id, certificate.id
         db.session.commit()
     return ids
 
@@ -238,6 +257,7 @@ def concrete_urls(app, role, world, elsewhere):
                    "letter_id": elsewhere[f"letter_{where}"],
                    "application_id": elsewhere[f"application_{where}"],
                    "activity_id": elsewhere[f"activity_{where}"],
+                   "banquet_id": elsewhere[f"banquet_{where}"], "certificate_id": elsewhere[f"certificate_{where}"],
                    "publication_id": elsewhere["publication_tb" if where == "b1" else "publication_ta"]}
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
              "token": "x" * 12, "township_id": world.tb, "period_key": "2026-10", "village_id": world.b1,
@@ -294,6 +314,8 @@ def test_no_url_reveals_or_changes_records_outside_the_scope(app, client, world,
         elif "POST" in methods and rule.endpoint in APPLICANT_ENTRY and role in ("admin_a", "village_a1", "unit_a1"):
             assert client.post(url, data={"name": "x", "village_id": "1"}).status_code == 422
         elif "POST" in methods and rule.endpoint in OWN_LOG_ENTRY:
+            assert client.post(url, data={"name": "x", "village_id": "1"}).status_code == 422
+        elif "POST" in methods and role in ENTRY_BY_ROLE.get(rule.endpoint, ()):
             assert client.post(url, data={"name": "x", "village_id": "1"}).status_code == 422
         elif "POST" in methods and (foreign or role != "admin_a"):
             response = client.post(url, data={"active": "0", "name": "x", "village_id": "1"})

@@ -132,6 +132,11 @@ class Scope:
     @property
     def sees_education(self) -> bool:
         """Health education (健康教育): the office its township's log, each contact their own."""
+
+    @property
+    def sees_food_safety(self) -> bool:
+        """Food-safety registers: the office, a village contact its banquets, a unit contact its
+        workers' health certificates."""
         return self.township_wide or self.role in (Role.VILLAGE_CONTACT, Role.UNIT_CONTACT)
 
     @property

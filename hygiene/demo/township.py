@@ -89,6 +89,10 @@ def demo_load(*, seed: int = 2026) -> bool:
     from hygiene.demo.education import demo_education
 
     demo_education(township_id=township.id, today=today)  # before the rankings: education cadence is a component
+
+    from hygiene.demo.food import demo_food
+
+    demo_food(township_id=township.id, today=today)
     from hygiene.demo.rankings import demo_rankings
 
     demo_rankings(township_id=township.id, today=today)  # after monitoring and rounds: both are components

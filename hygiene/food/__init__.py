@@ -1,0 +1,1 @@
+"""Food-safety registers: rural banquets and food-unit workers' health certificates."""
