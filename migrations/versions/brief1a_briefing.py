@@ -1,7 +1,7 @@
 """briefing: shared links and the record of the months sent
 
 Revision ID: brief1a_briefing
-Revises: toil1a_renovation
+Revises: letter1a_letters
 Create Date: 2026-11-29 22:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'brief1a_briefing'
-down_revision = 'toil1a_renovation'
+down_revision = 'letter1a_letters'
 branch_labels = None
 depends_on = None
 

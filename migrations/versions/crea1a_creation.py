@@ -1,7 +1,7 @@
 """creation (卫生创建): yearly targets per kind and level, applications and named titles
 
 Revision ID: crea1a_creation
-Revises: toil1a_renovation
+Revises: brief1a_briefing
 Create Date: 2026-11-29 22:15:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'crea1a_creation'
-down_revision = 'toil1a_renovation'
+down_revision = 'brief1a_briefing'
 branch_labels = None
 depends_on = None
 

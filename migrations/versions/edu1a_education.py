@@ -1,7 +1,7 @@
 """health education: the activity log, the township's cadence targets, photos of activities
 
 Revision ID: edu1a_education
-Revises: toil1a_renovation
+Revises: crea1a_creation
 Create Date: 2026-11-29 22:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'edu1a_education'
-down_revision = 'toil1a_renovation'
+down_revision = 'crea1a_creation'
 branch_labels = None
 depends_on = None
 

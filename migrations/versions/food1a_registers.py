@@ -1,7 +1,7 @@
 """food-safety registers: banquets, health certificates, settings
 
 Revision ID: food1a_registers
-Revises: toil1a_renovation
+Revises: edu1a_education
 Create Date: 2026-11-29 22:00:03.259278
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'food1a_registers'
-down_revision = 'toil1a_renovation'
+down_revision = 'edu1a_education'
 branch_labels = None
 depends_on = None
 

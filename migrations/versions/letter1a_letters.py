@@ -1,7 +1,7 @@
 """target responsibility letters (目标责任书): letters per village and year, their targets, the scan on photo
 
 Revision ID: letter1a_letters
-Revises: toil1a_renovation
+Revises: pest1e_totals
 Create Date: 2026-11-29 22:02:07.967285
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'letter1a_letters'
-down_revision = 'toil1a_renovation'
+down_revision = 'pest1e_totals'
 branch_labels = None
 depends_on = None
 
