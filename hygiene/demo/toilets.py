@@ -140,7 +140,7 @@ def _season(office: Office, village: Village, listed: list[Household], year: int
                                                             for i in range(STEPS[end] + 1)], k)
         made += 1
     if n % 3 == 0:
-        _public(office, village, year, days[len(days) // 4:])
+        _public(office, village, year, days[len(days) // 4:], ("rework", "accepted", "waiting", "completed")[n // 3 % 4])
     return made
 
 
@@ -194,7 +194,7 @@ def _household(office: Office, village: Village, household: Household, year: int
     return toilet
 
 
-def _accept(office: Office, toilet: HouseholdToilet, day: date, *, passed: bool, wait: bool) -> None:
+def _accept(office: Office, toilet: services.Record, day: date, *, passed: bool, wait: bool) -> None:
     """The office asks for the acceptance, the inspector checks it that day, the office publishes."""
     asked = office.at(day, hours=(8, 9, 10, 14))  # checked an hour later, published before six
     inspection = acceptance.acceptance_request(scope=office.scope, actor_id=office.admin.id, toilet=toilet,
@@ -219,7 +219,8 @@ def _accept(office: Office, toilet: HouseholdToilet, day: date, *, passed: bool,
     db.session.refresh(toilet)
 
 
-def _public(office: Office, village: Village, year: int, days: list[date]) -> None:
+def _public(office: Office, village: Village, year: int, days: list[date], end: str) -> None:
+    """A public toilet repaired through acceptance by the public toilet checklist, as far as `end`."""
     project = services.public_create(scope=office.scope, actor_id=office.admin.id, now=office.at(days[0]),
                                      data=PublicNewInput(village_id=village.id, year=year, name=f"{village.name}村委会旁公厕",
                                                          location="村委会东侧", work="repair", surveyed_on=days[0]))
@@ -233,6 +234,18 @@ def _public(office: Office, village: Village, year: int, days: list[date]) -> No
             services.toilet_start(**kwargs, photos=office.photos(day))
         else:
             services.toilet_complete(**kwargs, photos=office.photos(day))
+    if end == "completed":
+        return
+    day = days[min(40, len(days) - 1)]
+    _accept(office, project, day, passed=end != "rework", wait=end == "waiting")
+    if end == "rework":
+        day = days[min(50, len(days) - 1)]
+        services.toilet_rework(scope=office.scope, actor_id=office.admin.id, record=project, now=office.at(day),
+                               data=StepInput(happened_on=day, note="按验收意见返工：补装洗手池和扶手"))
+        day = days[min(60, len(days) - 1)]
+        services.toilet_complete(scope=office.scope, actor_id=office.admin.id, record=project, now=office.at(day),
+                                 data=StepInput(happened_on=day, note="返工完成"), photos=office.photos(day))
+        _accept(office, project, days[min(62, len(days) - 1)], passed=True, wait=False)
 
 
 def _last_year(office: Office, villages: list[Village], households: dict[int, list[Household]], year: int,
