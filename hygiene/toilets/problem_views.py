@@ -136,8 +136,9 @@ def _detail(problem, failed=None, status: int = 200):
         else:
             forms[step] = FORMS[step](formdata=None)
             forms[step].request_key.data = secrets.token_hex(16)
+    photos, past_photos = pq.photos_by_fix(problem)
     return render_template("toilets/problem_detail.html", problem=problem, record=problems.record_of(problem),
-                           forms=forms, photos=pq.photos_of(problem),
+                           forms=forms, photos=photos, past_photos=past_photos,
                            events=events_for(problem) if scope.sees_audit_trail else []), status
 
 
