@@ -37,6 +37,10 @@ RESULT_WORDS = {
                                                  "%(num)d villages behind on toilet renovation", n),
     "toilet_reminders": lambda n: ngettext("%(num)d toilet renovation reminder queued",
                                            "%(num)d toilet renovation reminders queued", n),
+    "toilet_problems_open": lambda n: ngettext("%(num)d follow-up problem open too long",
+                                               "%(num)d follow-up problems open too long", n),
+    "toilet_problem_reminders": lambda n: ngettext("%(num)d follow-up problem reminder queued",
+                                                   "%(num)d follow-up problem reminders queued", n),
 }
 
 

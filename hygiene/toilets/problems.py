@@ -18,6 +18,7 @@ from hygiene.core.status import Transition
 from hygiene.errors import DomainError, Forbidden, InvalidFields
 from hygiene.extensions import db
 from hygiene.media.services import photos_attach
+from hygiene.toilets import problem_notices
 from hygiene.toilets.models import HouseholdToilet, PublicToiletProject, ToiletProblem
 from hygiene.toilets.problem_schemas import ProblemFixInput, ProblemNewInput, ProblemStepInput
 from hygiene.toilets.services import Photos, Record
@@ -83,6 +84,7 @@ def problem_report(*, scope: Scope, actor_id: int | None, record: Record, data: 
     audit_record(actor_id=actor_id, action="create", record=problem, township_id=problem.township_id, at=now,
                  after={"toilet": str(record), "kind": problem.kind, "status": problem.status,
                         "source": source, "reported_on": problem.reported_on.isoformat(), "note": data.note})
+    problem_notices.tell_reported(problem, actor_id=actor_id, now=now)
     return problem
 
 
@@ -160,6 +162,7 @@ def problem_fix(*, scope: Scope, actor_id: int | None, problem: ToiletProblem, r
     if _move(problem, FIX, actor_id=actor_id, now=now, note=data.note,
              values={"fixed_on": data.fixed_on, "fix_note": data.fix_note}):
         _attach(problem, record, photos.stage if photos else [], FIXED, photos, actor_id, now)
+        problem_notices.tell_fixed(problem, actor_id=actor_id, now=now)
 
 
 def problem_reopen(*, scope: Scope, actor_id: int | None, problem: ToiletProblem, data: ProblemStepInput,
