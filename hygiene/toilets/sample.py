@@ -61,9 +61,10 @@ def population(township_id: int, year: int) -> list[int]:
         t.accepted_on <= date(year, 12, 31)).order_by(t.id)))
 
 
-def sample_for(*, scope: Scope, year: int) -> ToiletFollowUpSample | None:
+def sample_for(*, scope: Scope, year: int, township_id: int | None = None) -> ToiletFollowUpSample | None:
+    """The year's sample of the scope's township (a county admin names the township)."""
     return db.session.scalar(sa.select(ToiletFollowUpSample).where(
-        scope.clause(ToiletFollowUpSample), ToiletFollowUpSample.township_id == scope.township_id,
+        scope.clause(ToiletFollowUpSample), ToiletFollowUpSample.township_id == (township_id or scope.township_id),
         ToiletFollowUpSample.year == year))
 
 
