@@ -46,9 +46,13 @@ from hygiene.toilets.task_schemas import TaskInput
 RATES = {"three_compartment": "1000.00", "double_urn": "800.00", "double_pit": "600.00",
          "urine_diverting": "600.00", "sewer_flush": "1200.00"}
 TYPES = ("three_compartment", "three_compartment", "double_urn", "three_compartment", "double_pit")
-# where each listed household ends; "rework": failed, reworked, accepted; "waiting": asked, not yet checked
-ENDS = ("paid", "paid", "accepted", "rework", "paid", "building", "completed", "failed", "accepted",
-        "planned", "waiting", "surveyed", "excluded", "paid")
+# where a quota household accepted by now ends ("rework": failed, reworked, accepted), and where the
+# households listed beyond the quota stand ("waiting": acceptance asked for, not yet checked)
+DONE_ENDS = ("paid", "paid", "accepted", "rework", "paid", "accepted", "paid")
+OTHER_ENDS = ("failed", "excluded", "surveyed", "building", "completed", "planned", "waiting")
+# each village's pace (by its place in the register): done early, on time, or late (a believable mix)
+PROFILES = ("on_pace", "ahead", "behind", "on_pace", "ahead", "on_pace", "behind", "ahead", "on_pace", "behind",
+            "on_pace", "ahead")
 STEPS = {"surveyed": 0, "excluded": 1, "planned": 1, "building": 2, "completed": 3, "waiting": 4, "failed": 4,
          "accepted": 4, "paid": 5, "rework": 8}   # the working days a household's steps take, less one
 
@@ -122,26 +126,60 @@ def _task(office: Office, village: Village, year: int, quota: int, public: int, 
 
 
 def _season(office: Office, village: Village, listed: list[Household], year: int, n: int, last: date) -> int:
-    """The village's task and its households moved on as far as the season (and the village's pace) allows."""
+    """The village's task and its households moved on as far as the season (and the village's pace)
+    allows: each of the quota's households has the day its acceptance falls on at the village's pace
+    (PROFILES), so by `last` some are accepted and paid, the later ones still under way; the three
+    households listed beyond the quota are at the other stages (surveyed, excluded, failed...)."""
     days = _working_days(date(year, 3, 2), last)
     if len(days) < 20:
         return 0
     quota = 8 + n % 4
+    deadline = date(year, 10, 31)
     _task(office, village, year, quota, 1 if n % 3 == 0 else 0, days[0])
-    pace = (1.0, 0.8, 1.0, 0.6, 0.9)[n % 5]   # some villages fall behind
+    season = _working_days(date(year, 3, 2), max(deadline, last))
+    finish = _finish_index(season, deadline, PROFILES[n % len(PROFILES)])
     made = 0
-    for k, household in enumerate(listed[:quota + 3]):
-        end = ENDS[(k + n) % len(ENDS)]
-        if n == 0 and k == 0:
-            end = "rework"   # the village contact's own village shows a reworked acceptance
+    for k, household in enumerate(listed[:quota]):
+        accept_at = int(season.index(days[0]) + 25 + (finish - 25) * (k + 1) / quota)   # evenly to `finish`
+        end, plan = _quota_household(season, accept_at, len(days) - 1, k, n, office.rng)
+        _household(office, village, household, year, end, plan, k)
+        made += 1
+    for k, household in enumerate(listed[quota:quota + 3]):
+        end = OTHER_ENDS[(k + n) % len(OTHER_ENDS)]
         start = int(office.rng.uniform(0.02, 0.35) * len(days))
-        gap = max(1, int((len(days) - start - 1) * pace / (STEPS[end] + 1)))
+        gap = max(1, int((len(days) - start - 1) / (STEPS[end] + 1)))
         _household(office, village, household, year, end, [days[min(start + i * gap, len(days) - 1)]
-                                                            for i in range(STEPS[end] + 1)], k)
+                                                            for i in range(STEPS[end] + 1)], quota + k)
         made += 1
     if n % 3 == 0:
         _public(office, village, year, days[len(days) // 4:], ("rework", "accepted", "waiting", "completed")[n // 3 % 4])
     return made
+
+
+def _finish_index(season: list[date], deadline: date, profile: str) -> int:
+    """The working day (an index into `season`) the village's last quota household is accepted on:
+    well before the deadline (ahead), about a week before it (on pace), or weeks after it (behind)."""
+    due = max(i for i, day in enumerate(season) if day <= deadline)
+    return {"ahead": int(due * 0.7), "on_pace": due - 6, "behind": int(due * 1.3)}[profile]
+
+
+def _quota_household(season: list[date], accept_at: int, last: int, k: int, n: int,
+                     rng: random.Random) -> tuple[str, list[date]]:
+    """A quota household's end and its step days: accepted (paid, or reworked) when its acceptance
+    day is past, else as far along its building as `last` allows."""
+    span = 20 + rng.randint(0, 15)   # working days from survey to acceptance
+    start = max(0, accept_at - span)
+    if accept_at <= last:
+        end = "rework" if (n == 0 and k == 0) else DONE_ENDS[(k + n) % len(DONE_ENDS)]
+        steps = STEPS[end]
+        first = max(0, accept_at - span * steps // 4)
+        return end, [season[min(first + (accept_at - first) * i // steps, last)] for i in range(steps + 1)]
+    done = (last - start) / span if last > start else 0.0
+    end = ("surveyed" if done <= 0 else "planned" if done < 0.3 else "building" if done < 0.6
+           else "completed" if done < 0.85 else "waiting")
+    steps = STEPS[end]
+    first = min(start, last) if steps else rng.randint(last // 2, last)   # listed, nothing more yet
+    return end, [season[min(first + (last - first) * i // max(steps, 1), last)] for i in range(steps + 1)]
 
 
 def _household(office: Office, village: Village, household: Household, year: int, end: str, days: list[date],
