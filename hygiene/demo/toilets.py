@@ -158,9 +158,10 @@ def _season(office: Office, village: Village, listed: list[Household], year: int
 
 def _finish_index(season: list[date], deadline: date, profile: str) -> int:
     """The working day (an index into `season`) the village's last quota household is accepted on:
-    well before the deadline (ahead), about a week before it (on pace), or weeks after it (behind)."""
+    well before the deadline (ahead), weeks before it (on pace: the 4-week pace is uneven), or
+    weeks after it (behind)."""
     due = max(i for i, day in enumerate(season) if day <= deadline)
-    return {"ahead": int(due * 0.7), "on_pace": due - 6, "behind": int(due * 1.3)}[profile]
+    return {"ahead": int(due * 0.55), "on_pace": int(due * 0.8), "behind": int(due * 1.3)}[profile]
 
 
 def _quota_household(season: list[date], accept_at: int, last: int, k: int, n: int,

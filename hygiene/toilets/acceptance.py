@@ -17,6 +17,7 @@ from hygiene.extensions import db
 from hygiene.inspections.adhoc import acceptance_template, inspection_request
 from hygiene.inspections.events import follows_cancel, follows_publish, follows_result
 from hygiene.inspections.models import Inspection
+from hygiene.places.models import Household
 from hygiene.toilets.models import HouseholdToilet, PublicToiletProject
 from hygiene.toilets.schemas import AcceptanceRequestInput, StepInput
 from hygiene.toilets.services import Record, _is_new, _office, skipped_message, stage_move
@@ -51,10 +52,8 @@ def acceptance_request(*, scope: Scope, actor_id: int, toilet: Record, data: Acc
     template = acceptance_template(CHECKLISTS[model])
     if template is None:
         raise DomainError(_("The acceptance checklist “%(code)s” is not installed.", code=CHECKLISTS[model]))
-    if isinstance(toilet, HouseholdToilet):
-        target, kind = toilet.household, None
-    else:
-        target, kind = toilet, PUBLIC_TARGET
+    target: Household | PublicToiletProject = toilet.household if isinstance(toilet, HouseholdToilet) else toilet
+    kind = None if isinstance(toilet, HouseholdToilet) else PUBLIC_TARGET
     inspection = inspection_request(scope=scope, actor_id=actor_id, target=target, template=template,
                                     inspector_ids=data.inspector_ids, planned_on=data.happened_on,
                                     due_on=data.due_on, now=now, target_kind=kind)
@@ -84,10 +83,13 @@ def due_refusal(due_on: date, *, today: date, deadline: date) -> str | None:
 
 def _toilet_of(inspection: Inspection) -> Record | None:
     """The household toilet or public project this inspection accepts, if any."""
-    model = {"household": HouseholdToilet, PUBLIC_TARGET: PublicToiletProject}.get(inspection.target_kind)
-    if model is None:
-        return None
-    return db.session.scalar(sa.select(model).where(model.acceptance_inspection_id == inspection.id))
+    if inspection.target_kind == "household":
+        return db.session.scalar(sa.select(HouseholdToilet).where(
+            HouseholdToilet.acceptance_inspection_id == inspection.id))
+    if inspection.target_kind == PUBLIC_TARGET:
+        return db.session.scalar(sa.select(PublicToiletProject).where(
+            PublicToiletProject.acceptance_inspection_id == inspection.id))
+    return None
 
 
 def failed_reasons(inspection: Inspection) -> list[str]:

@@ -25,6 +25,7 @@ from hygiene.toilets.models import HouseholdToilet, ToiletFollowUpSample, Toilet
 from hygiene.toilets.problem_schemas import CheckInput
 from hygiene.toilets.status import DONE
 
+
 def sample_size(raw: str, population: int) -> int:
     """How many to draw from "25" or "10%" (a share rounds up, so 10% of 5 is one), or refuse; a
     number above the toilets there are is refused with the most it can be."""

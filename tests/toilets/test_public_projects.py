@@ -21,7 +21,7 @@ from hygiene.toilets.models import PublicToiletProject, ToiletStageEvent
 from hygiene.toilets.status import ToiletStage
 from tests.inspections.conftest import jpeg
 from tests.rectifications.test_evidence_once import signed_in, status_of
-from tests.toilets.test_acceptance import checklists, fill_and_publish  # noqa: F401  (a fixture)
+from tests.toilets.test_acceptance import fill_and_publish
 from tests.toilets.test_toilet_pages import made_id, make_tasks
 
 

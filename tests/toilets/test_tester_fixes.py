@@ -7,7 +7,6 @@ from hygiene.clock import local_today
 from hygiene.toilets.stage_dates import move_date_refusal
 from hygiene.toilets.status import ToiletStage
 from tests.toilets import test_public_projects as public
-from tests.toilets.test_acceptance import checklists  # noqa: F401  (a fixture)
 from tests.toilets.test_toilet_pages import add, built, made_id, make_tasks, step, toilet_of
 
 

@@ -12,14 +12,14 @@ TODAY = date(2026, 11, 29)
 
 
 def test_the_demo_has_a_toilet_year_at_every_stage(app, db):
-    from hygiene.audit.models import AuditEvent
     from hygiene.access.scope import Scope
     from hygiene.accounts.models import User
+    from hygiene.audit.models import AuditEvent
     from hygiene.demo import demo_load
-    from hygiene.toilets.board import township_board
     from hygiene.inspections.models import Inspection
     from hygiene.places.models import Village
     from hygiene.rectifications.workdays import is_working_day
+    from hygiene.toilets.board import township_board
     from hygiene.toilets.models import (
         HouseholdToilet,
         PublicToiletProject,
