@@ -318,14 +318,21 @@ def _last_year(office: Office, villages: list[Village], households: dict[int, li
     for i, toilet in enumerate(toilets[-2:]):
         day = check_days[-1] if check_days else drawn_on
         _problem(office, toilet, day, kind=("broken_parts", "not_used")[i], drawn_id=None, fixed=i == 0, today=today)
+    # the village contact's own village: a full tank they reported, pumped; a leak they reported, still open
+    own = [t for t in toilets if office.village_user is not None and t.village_id == office.village_user.village_id]
+    for i, toilet in enumerate(own[:2]):
+        day = check_days[min(5 + 3 * i, len(check_days) - 1)] if check_days else drawn_on
+        _problem(office, toilet, day, kind=("full_tank", "leak")[i], drawn_id=None, fixed=i == 0, today=today,
+                 by_village=True)
     return made
 
 
 def _problem(office: Office, toilet: HouseholdToilet, day: date, *, kind: str, drawn_id: int | None, fixed: bool,
-             today: date) -> None:
+             today: date, by_village: bool = False) -> None:
     notes = {"full_tank": "粪池已满，需抽取清掏", "leak": "第二格有渗漏", "broken_parts": "便器盖板破损",
              "not_used": "户主外出，厕所未启用"}
-    found = problems.problem_report(scope=office.scope, actor_id=office.admin.id, record=toilet, now=office.at(day),
+    scope, actor = office.worker(toilet.village_id) if by_village else (office.scope, office.admin.id)
+    found = problems.problem_report(scope=scope, actor_id=actor, record=toilet, now=office.at(day),
                                     photos=office.photos(day), data=ProblemNewInput(kind=kind, reported_on=day,
                                                                                     note=notes[kind]),
                                     source=problems.FOLLOW_UP if drawn_id else problems.REPORT, sample_id=drawn_id)
