@@ -50,6 +50,8 @@ TYPES = ("three_compartment", "three_compartment", "double_urn", "three_compartm
 # households listed beyond the quota stand ("waiting": acceptance asked for, not yet checked)
 DONE_ENDS = ("paid", "paid", "accepted", "rework", "paid", "accepted", "paid")
 OTHER_ENDS = ("failed", "excluded", "surveyed", "building", "completed", "planned", "waiting")
+# where a quota household not yet accepted stands, by how far along its building `last` falls
+UNDER_WAY = ((1e-9, "surveyed"), (0.3, "planned"), (0.6, "building"), (0.85, "completed"), (float("inf"), "waiting"))
 # each village's pace (by its place in the register): done early, on time, or late (a believable mix)
 PROFILES = ("on_pace", "ahead", "behind", "on_pace", "ahead", "on_pace", "behind", "ahead", "on_pace", "behind",
             "on_pace", "ahead")
@@ -176,8 +178,7 @@ def _quota_household(season: list[date], accept_at: int, last: int, k: int, n: i
         first = max(0, accept_at - span * steps // 4)
         return end, [season[min(first + (accept_at - first) * i // steps, last)] for i in range(steps + 1)]
     done = (last - start) / span if last > start else 0.0
-    end = ("surveyed" if done <= 0 else "planned" if done < 0.3 else "building" if done < 0.6
-           else "completed" if done < 0.85 else "waiting")
+    end = next(name for upto, name in UNDER_WAY if done < upto)
     steps = STEPS[end]
     first = min(start, last) if steps else rng.randint(last // 2, last)   # listed, nothing more yet
     return end, [season[min(first + (last - first) * i // max(steps, 1), last)] for i in range(steps + 1)]
