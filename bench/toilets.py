@@ -5,7 +5,8 @@ line printed is one JSON object (figure, value, unit, baseline, ratio, goal, per
 
 The county: 20 townships × 25 villages, each with its 2026 task (quota 40-70, deadline 31
 October) and 30 to 60 household toilets spread over every stage (accepted ones dated over the
-year, so the four-week pace varies), plus 2 public toilet projects; written by Core executemany.
+year, so the four-week pace varies), plus 2 public toilet projects and follow-up problems on a tenth
+of the accepted toilets (the board counts the open ones); written by Core executemany.
 PostgreSQL uses the database `toiletbench` only (TOILETBENCH_URL overrides it); SQLite a
 temporary file. Statistics are gathered after loading (VACUUM ANALYZE, as autovacuum would).
 
@@ -60,7 +61,7 @@ def build(app, seed: int = 2026) -> dict[str, int]:
     from flask_migrate import upgrade
 
     from hygiene.places.models import Household, Township, Village
-    from hygiene.toilets.models import HouseholdToilet, PublicToiletProject, ToiletTask
+    from hygiene.toilets.models import HouseholdToilet, PublicToiletProject, ToiletProblem, ToiletTask
 
     rng = random.Random(seed)
     common = {"active": True, "created_at": STAMP, "updated_at": STAMP}
@@ -69,7 +70,7 @@ def build(app, seed: int = 2026) -> dict[str, int]:
         with db.engine.begin() as conn:
             conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
         upgrade()
-        households, toilets, public = [], [], []
+        households, toilets, public, problems = [], [], [], []
         for v in range(1, VILLAGES + 1):
             township = (v - 1) // VILLAGES_PER_TOWNSHIP + 1
             for _ in range(rng.randint(30, 60)):
@@ -84,6 +85,11 @@ def build(app, seed: int = 2026) -> dict[str, int]:
                                 "completed_on": accepted, "accepted_on": accepted, "failed_reasons": [],
                                 "reworks": 0, "subsidy_amount": None, "subsidy_paid_on": None, "note": "",
                                 "created_at": STAMP, "request_key": None})
+                if accepted is not None and rng.random() < 0.1:  # a tenth of the accepted have a follow-up problem
+                    problems.append({"id": len(problems) + 1, "township_id": township, "village_id": v,
+                                     "toilet_id": hid, "kind": "leak", "source": "report", "note": "", "fix_note": "",
+                                     "status": rng.choice(("reported", "in_hand", "fixed")), "past_fixes": [],
+                                     "reported_on": accepted, "created_at": STAMP, "request_key": None})
             public += [{"id": len(public) + n + 1, "township_id": township, "village_id": v, "task_id": v,
                         "name": f"公厕{v}-{n}", "location": "", "work": "repair",
                         "stage": rng.choice(("planned", "building", "accepted")), "stage_on": date(2026, 6, 1),
@@ -104,14 +110,15 @@ def build(app, seed: int = 2026) -> dict[str, int]:
             conn.execute(sa.insert(Household), households)
             conn.execute(sa.insert(HouseholdToilet), toilets)
             conn.execute(sa.insert(PublicToiletProject), public)
+            conn.execute(sa.insert(ToiletProblem), problems)
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             if conn.dialect.name == "postgresql":
                 for table in ("township", "village", "toilet_task", "household", "household_toilet",
-                              "public_toilet_project"):
+                              "public_toilet_project", "toilet_problem"):
                     conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                          f"(SELECT max(id) FROM {table}))")
                 conn.exec_driver_sql("VACUUM ANALYZE")
-        return {"villages": VILLAGES, "toilets": len(toilets), "public": len(public)}
+        return {"villages": VILLAGES, "toilets": len(toilets), "public": len(public), "problems": len(problems)}
 
 
 def measure(app) -> dict:

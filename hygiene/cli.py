@@ -65,7 +65,7 @@ def pests_rebuild_totals() -> None:
     from hygiene.pests.monitoring import rollup
     from hygiene.pests.rounds.totals import totals_update
 
-    targets = db.session.execute(totals_update(sa.true())).rowcount
+    targets = db.session.execute(totals_update(sa.true())).rowcount  # type: ignore[attr-defined]
     months = rollup.rebuild(db.session.connection())
     db.session.commit()
     click.echo(f"{targets} round targets and {months} month counts recomputed.")

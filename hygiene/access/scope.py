@@ -128,10 +128,12 @@ class Scope:
     @property
     def sees_creation(self) -> bool:
         """Hygiene creation (卫生创建): the office, and a village or unit contact for their own."""
+        return self.township_wide or self.role in (Role.VILLAGE_CONTACT, Role.UNIT_CONTACT)
 
     @property
     def sees_education(self) -> bool:
         """Health education (健康教育): the office its township's log, each contact their own."""
+        return self.township_wide or self.role in (Role.VILLAGE_CONTACT, Role.UNIT_CONTACT)
 
     @property
     def sees_food_safety(self) -> bool:

@@ -46,9 +46,15 @@ from hygiene.toilets.task_schemas import TaskInput
 RATES = {"three_compartment": "1000.00", "double_urn": "800.00", "double_pit": "600.00",
          "urine_diverting": "600.00", "sewer_flush": "1200.00"}
 TYPES = ("three_compartment", "three_compartment", "double_urn", "three_compartment", "double_pit")
-# where each listed household ends; "rework": failed, reworked, accepted; "waiting": asked, not yet checked
-ENDS = ("paid", "paid", "accepted", "rework", "paid", "building", "completed", "failed", "accepted",
-        "planned", "waiting", "surveyed", "excluded", "paid")
+# where a quota household accepted by now ends ("rework": failed, reworked, accepted), and where the
+# households listed beyond the quota stand ("waiting": acceptance asked for, not yet checked)
+DONE_ENDS = ("paid", "paid", "accepted", "rework", "paid", "accepted", "paid")
+OTHER_ENDS = ("failed", "excluded", "surveyed", "building", "completed", "planned", "waiting")
+# where a quota household not yet accepted stands, by how far along its building `last` falls
+UNDER_WAY = ((1e-9, "surveyed"), (0.3, "planned"), (0.6, "building"), (0.85, "completed"), (float("inf"), "waiting"))
+# each village's pace (by its place in the register): done early, on time, or late (a believable mix)
+PROFILES = ("on_pace", "ahead", "behind", "on_pace", "ahead", "on_pace", "behind", "ahead", "on_pace", "behind",
+            "on_pace", "ahead")
 STEPS = {"surveyed": 0, "excluded": 1, "planned": 1, "building": 2, "completed": 3, "waiting": 4, "failed": 4,
          "accepted": 4, "paid": 5, "rework": 8}   # the working days a household's steps take, less one
 
@@ -122,26 +128,60 @@ def _task(office: Office, village: Village, year: int, quota: int, public: int, 
 
 
 def _season(office: Office, village: Village, listed: list[Household], year: int, n: int, last: date) -> int:
-    """The village's task and its households moved on as far as the season (and the village's pace) allows."""
+    """The village's task and its households moved on as far as the season (and the village's pace)
+    allows: each of the quota's households has the day its acceptance falls on at the village's pace
+    (PROFILES), so by `last` some are accepted and paid, the later ones still under way; the three
+    households listed beyond the quota are at the other stages (surveyed, excluded, failed...)."""
     days = _working_days(date(year, 3, 2), last)
     if len(days) < 20:
         return 0
     quota = 8 + n % 4
+    deadline = date(year, 10, 31)
     _task(office, village, year, quota, 1 if n % 3 == 0 else 0, days[0])
-    pace = (1.0, 0.8, 1.0, 0.6, 0.9)[n % 5]   # some villages fall behind
+    season = _working_days(date(year, 3, 2), max(deadline, last))
+    finish = _finish_index(season, deadline, PROFILES[n % len(PROFILES)])
     made = 0
-    for k, household in enumerate(listed[:quota + 3]):
-        end = ENDS[(k + n) % len(ENDS)]
-        if n == 0 and k == 0:
-            end = "rework"   # the village contact's own village shows a reworked acceptance
+    for k, household in enumerate(listed[:quota]):
+        accept_at = int(season.index(days[0]) + 25 + (finish - 25) * (k + 1) / quota)   # evenly to `finish`
+        end, plan = _quota_household(season, accept_at, len(days) - 1, k, n, office.rng)
+        _household(office, village, household, year, end, plan, k)
+        made += 1
+    for k, household in enumerate(listed[quota:quota + 3]):
+        end = OTHER_ENDS[(k + n) % len(OTHER_ENDS)]
         start = int(office.rng.uniform(0.02, 0.35) * len(days))
-        gap = max(1, int((len(days) - start - 1) * pace / (STEPS[end] + 1)))
+        gap = max(1, int((len(days) - start - 1) / (STEPS[end] + 1)))
         _household(office, village, household, year, end, [days[min(start + i * gap, len(days) - 1)]
-                                                            for i in range(STEPS[end] + 1)], k)
+                                                            for i in range(STEPS[end] + 1)], quota + k)
         made += 1
     if n % 3 == 0:
-        _public(office, village, year, days[len(days) // 4:])
+        _public(office, village, year, days[len(days) // 4:], ("rework", "accepted", "waiting", "completed")[n // 3 % 4])
     return made
+
+
+def _finish_index(season: list[date], deadline: date, profile: str) -> int:
+    """The working day (an index into `season`) the village's last quota household is accepted on:
+    well before the deadline (ahead), weeks before it (on pace: the 4-week pace is uneven), or
+    weeks after it (behind)."""
+    due = max(i for i, day in enumerate(season) if day <= deadline)
+    return {"ahead": int(due * 0.55), "on_pace": int(due * 0.8), "behind": int(due * 1.3)}[profile]
+
+
+def _quota_household(season: list[date], accept_at: int, last: int, k: int, n: int,
+                     rng: random.Random) -> tuple[str, list[date]]:
+    """A quota household's end and its step days: accepted (paid, or reworked) when its acceptance
+    day is past, else as far along its building as `last` allows."""
+    span = 20 + rng.randint(0, 15)   # working days from survey to acceptance
+    start = max(0, accept_at - span)
+    if accept_at <= last:
+        end = "rework" if (n == 0 and k == 0) else DONE_ENDS[(k + n) % len(DONE_ENDS)]
+        steps = STEPS[end]
+        first = max(0, accept_at - span * steps // 4)
+        return end, [season[min(first + (accept_at - first) * i // steps, last)] for i in range(steps + 1)]
+    done = (last - start) / span if last > start else 0.0
+    end = next(name for upto, name in UNDER_WAY if done < upto)
+    steps = STEPS[end]
+    first = min(start, last) if steps else rng.randint(last // 2, last)   # listed, nothing more yet
+    return end, [season[min(first + (last - first) * i // max(steps, 1), last)] for i in range(steps + 1)]
 
 
 def _household(office: Office, village: Village, household: Household, year: int, end: str, days: list[date],
@@ -194,7 +234,7 @@ def _household(office: Office, village: Village, household: Household, year: int
     return toilet
 
 
-def _accept(office: Office, toilet: HouseholdToilet, day: date, *, passed: bool, wait: bool) -> None:
+def _accept(office: Office, toilet: services.Record, day: date, *, passed: bool, wait: bool) -> None:
     """The office asks for the acceptance, the inspector checks it that day, the office publishes."""
     asked = office.at(day, hours=(8, 9, 10, 14))  # checked an hour later, published before six
     inspection = acceptance.acceptance_request(scope=office.scope, actor_id=office.admin.id, toilet=toilet,
@@ -219,7 +259,8 @@ def _accept(office: Office, toilet: HouseholdToilet, day: date, *, passed: bool,
     db.session.refresh(toilet)
 
 
-def _public(office: Office, village: Village, year: int, days: list[date]) -> None:
+def _public(office: Office, village: Village, year: int, days: list[date], end: str) -> None:
+    """A public toilet repaired through acceptance by the public toilet checklist, as far as `end`."""
     project = services.public_create(scope=office.scope, actor_id=office.admin.id, now=office.at(days[0]),
                                      data=PublicNewInput(village_id=village.id, year=year, name=f"{village.name}村委会旁公厕",
                                                          location="村委会东侧", work="repair", surveyed_on=days[0]))
@@ -233,6 +274,18 @@ def _public(office: Office, village: Village, year: int, days: list[date]) -> No
             services.toilet_start(**kwargs, photos=office.photos(day))
         else:
             services.toilet_complete(**kwargs, photos=office.photos(day))
+    if end == "completed":
+        return
+    day = days[min(40, len(days) - 1)]
+    _accept(office, project, day, passed=end != "rework", wait=end == "waiting")
+    if end == "rework":
+        day = days[min(50, len(days) - 1)]
+        services.toilet_rework(scope=office.scope, actor_id=office.admin.id, record=project, now=office.at(day),
+                               data=StepInput(happened_on=day, note="按验收意见返工：补装洗手池和扶手"))
+        day = days[min(60, len(days) - 1)]
+        services.toilet_complete(scope=office.scope, actor_id=office.admin.id, record=project, now=office.at(day),
+                                 data=StepInput(happened_on=day, note="返工完成"), photos=office.photos(day))
+        _accept(office, project, days[min(62, len(days) - 1)], passed=True, wait=False)
 
 
 def _last_year(office: Office, villages: list[Village], households: dict[int, list[Household]], year: int,
@@ -266,14 +319,21 @@ def _last_year(office: Office, villages: list[Village], households: dict[int, li
     for i, toilet in enumerate(toilets[-2:]):
         day = check_days[-1] if check_days else drawn_on
         _problem(office, toilet, day, kind=("broken_parts", "not_used")[i], drawn_id=None, fixed=i == 0, today=today)
+    # the village contact's own village: a full tank they reported, pumped; a leak they reported, still open
+    own = [t for t in toilets if office.village_user is not None and t.village_id == office.village_user.village_id]
+    for i, toilet in enumerate(own[:2]):
+        day = check_days[min(5 + 3 * i, len(check_days) - 1)] if check_days else drawn_on
+        _problem(office, toilet, day, kind=("full_tank", "leak")[i], drawn_id=None, fixed=i == 0, today=today,
+                 by_village=True)
     return made
 
 
 def _problem(office: Office, toilet: HouseholdToilet, day: date, *, kind: str, drawn_id: int | None, fixed: bool,
-             today: date) -> None:
+             today: date, by_village: bool = False) -> None:
     notes = {"full_tank": "粪池已满，需抽取清掏", "leak": "第二格有渗漏", "broken_parts": "便器盖板破损",
              "not_used": "户主外出，厕所未启用"}
-    found = problems.problem_report(scope=office.scope, actor_id=office.admin.id, record=toilet, now=office.at(day),
+    scope, actor = office.worker(toilet.village_id) if by_village else (office.scope, office.admin.id)
+    found = problems.problem_report(scope=scope, actor_id=actor, record=toilet, now=office.at(day),
                                     photos=office.photos(day), data=ProblemNewInput(kind=kind, reported_on=day,
                                                                                     note=notes[kind]),
                                     source=problems.FOLLOW_UP if drawn_id else problems.REPORT, sample_id=drawn_id)

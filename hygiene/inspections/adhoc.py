@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -28,7 +29,7 @@ TARGETS = {"household": Household, "unit": Unit, "village": Village}
 # their inspections are asked for here, published as usual, but never count in a ranking's
 # inspection score. The template marks them, not the way they were asked for: an ad hoc inspection
 # may well be a hygiene check, and the toilet's link to its acceptance is cleared on rework.
-ACCEPTANCE_CHECKLISTS = frozenset({"household_toilet"})
+ACCEPTANCE_CHECKLISTS = frozenset({"household_toilet", "public_toilet"})
 # Inspections that decide a step of something else with a checklist that is also a hygiene check
 # (a creation application's township review uses hygienic_village or unit_hygiene, as the monthly
 # checks do): their domain registers which inspection ids they are, and the ranking leaves those out.
@@ -76,11 +77,12 @@ def inspector_choices(scope: Scope) -> list[User]:
         User.active.is_(True)).order_by(User.display_name, User.id)))
 
 
-def inspection_request(*, scope: Scope, actor_id: int | None, target: Household | Unit | Village,
+def inspection_request(*, scope: Scope, actor_id: int | None, target: Any,
                        template: ChecklistTemplate, inspector_ids: list[int], planned_on: date,
-                       due_on: date, now: datetime) -> Inspection:
+                       due_on: date, now: datetime, target_kind: str | None = None) -> Inspection:
     """Make one planned inspection of `target` with the template's current version, assigned to
-    the chosen inspectors of the township (flushed, audited; the caller commits)."""
+    the chosen inspectors of the township (flushed, audited; the caller commits). A record of
+    another domain (a public toilet project) names its own `target_kind`; it needs a village."""
     village: Village = target if isinstance(target, Village) else target.village
     if not (scope.is_admin and scope.covers_township(village.township_id)):
         raise Forbidden(_("Only the hygiene office asks for an inspection."))
@@ -90,7 +92,7 @@ def inspection_request(*, scope: Scope, actor_id: int | None, target: Household 
               if u.id in set(inspector_ids)]
     if not chosen:
         raise DomainError(_("Choose at least one inspector."), field="inspector_ids")
-    kind = next(k for k, model in TARGETS.items() if isinstance(target, model))
+    kind = target_kind or next(k for k, model in TARGETS.items() if isinstance(target, model))
     inspection = Inspection(
         version_id=latest_version(template).id, township_id=village.township_id, village_id=village.id,
         target_kind=kind, target_id=target.id, target_label=target_label(target),

@@ -40,6 +40,10 @@ RESULT_WORDS = {
     "briefings_sent": lambda n: ngettext("%(num)d township's briefing sent", "%(num)d townships' briefings sent", n),
     "briefing_notifications": lambda n: ngettext("%(num)d briefing notification queued",
                                                  "%(num)d briefing notifications queued", n),
+    "toilet_problems_open": lambda n: ngettext("%(num)d follow-up problem open too long",
+                                               "%(num)d follow-up problems open too long", n),
+    "toilet_problem_reminders": lambda n: ngettext("%(num)d follow-up problem reminder queued",
+                                                   "%(num)d follow-up problem reminders queued", n),
 }
 
 

@@ -1,7 +1,8 @@
-"""Acceptance (验收): a completed household toilet is accepted by an inspection with the household
-toilet checklist; publishing it moves the toilet to accepted, or to failed with the failed items as
-reasons; a cancelled one leaves it completed, ready for another request. A public toilet project
-has no checklist of its own, so the office records its acceptance as pass or fail with reasons."""
+"""Acceptance (验收): a completed household toilet or public toilet project is accepted by an
+inspection with its acceptance checklist (household_toilet, public_toilet); publishing it moves the
+record to accepted, or to failed with the failed items as reasons; a cancelled one leaves it
+completed, ready for another request. A public project's acceptances recorded by the office as
+pass or fail before it had a checklist stay as they were (their stage events keep the reasons)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -11,27 +12,30 @@ from flask_babel import gettext as _
 
 from hygiene.access.scope import Scope
 from hygiene.core.status import Transition
-from hygiene.errors import DomainError, Forbidden, InvalidFields
+from hygiene.errors import DomainError, InvalidFields
 from hygiene.extensions import db
 from hygiene.inspections.adhoc import acceptance_template, inspection_request
 from hygiene.inspections.events import follows_cancel, follows_publish, follows_result
 from hygiene.inspections.models import Inspection
+from hygiene.places.models import Household
 from hygiene.toilets.models import HouseholdToilet, PublicToiletProject
-from hygiene.toilets.schemas import AcceptanceRequestInput, StepInput, VerdictInput
-from hygiene.toilets.services import Photos, _attach, _is_new, _office, skipped_message, stage_move
+from hygiene.toilets.schemas import AcceptanceRequestInput, StepInput
+from hygiene.toilets.services import Record, _is_new, _office, skipped_message, stage_move
 from hygiene.toilets.stage_dates import move_date_refusal
 from hygiene.toilets.status import ACCEPT, FAIL, ToiletStage
 
-CHECKLIST = "household_toilet"
+CHECKLISTS = {HouseholdToilet: "household_toilet", PublicToiletProject: "public_toilet"}
+PUBLIC_TARGET = "public_toilet"  # an acceptance inspection's target kind for a public project (its id)
 DUE_MARGIN_DAYS = 30  # an acceptance may be due up to a month after the task's deadline
 # an amended acceptance after publication turns the verdict round, while nothing followed it yet
 AMEND_TO_FAILED = Transition.of({ToiletStage.ACCEPTED}, ToiletStage.FAILED)
 AMEND_TO_ACCEPTED = Transition.of({ToiletStage.FAILED}, ToiletStage.ACCEPTED)
 
 
-def acceptance_request(*, scope: Scope, actor_id: int, toilet: HouseholdToilet, data: AcceptanceRequestInput,
+def acceptance_request(*, scope: Scope, actor_id: int, toilet: Record, data: AcceptanceRequestInput,
                        now: datetime) -> Inspection | None:
-    """Ask for the acceptance inspection of a completed toilet (the office): one open at a time."""
+    """Ask for the acceptance inspection of a completed toilet or public project (the office): one
+    open at a time."""
     _office(scope, toilet)
     if not _is_new(data):
         return None
@@ -44,17 +48,20 @@ def acceptance_request(*, scope: Scope, actor_id: int, toilet: HouseholdToilet, 
         raise InvalidFields({"happened_on": too_early})
     if (wrong_due := due_refusal(data.due_on, today=_local_day(now), deadline=toilet.task.deadline)) is not None:
         raise InvalidFields({"due_on": wrong_due})
-    template = acceptance_template(CHECKLIST)
+    model = type(toilet)
+    template = acceptance_template(CHECKLISTS[model])
     if template is None:
-        raise DomainError(_("The household toilet acceptance checklist is not installed."))
-    inspection = inspection_request(scope=scope, actor_id=actor_id, target=toilet.household, template=template,
+        raise DomainError(_("The acceptance checklist “%(code)s” is not installed.", code=CHECKLISTS[model]))
+    target: Household | PublicToiletProject = toilet.household if isinstance(toilet, HouseholdToilet) else toilet
+    kind = None if isinstance(toilet, HouseholdToilet) else PUBLIC_TARGET
+    inspection = inspection_request(scope=scope, actor_id=actor_id, target=target, template=template,
                                     inspector_ids=data.inspector_ids, planned_on=data.happened_on,
-                                    due_on=data.due_on, now=now)
+                                    due_on=data.due_on, now=now, target_kind=kind)
     db.session.flush()
     claimed = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult, typed as Result
-        sa.update(HouseholdToilet).where(
-            HouseholdToilet.id == toilet.id, HouseholdToilet.stage == ToiletStage.COMPLETED,
-            HouseholdToilet.acceptance_inspection_id.is_(None))
+        sa.update(model).where(
+            model.id == toilet.id, model.stage == ToiletStage.COMPLETED,
+            model.acceptance_inspection_id.is_(None))
         .values(acceptance_inspection_id=inspection.id).execution_options(synchronize_session=False)).rowcount
     db.session.refresh(toilet)
     if not claimed:
@@ -74,11 +81,15 @@ def due_refusal(due_on: date, *, today: date, deadline: date) -> str | None:
     return None
 
 
-def _toilet_of(inspection: Inspection) -> HouseholdToilet | None:
-    if inspection.target_kind != "household":
-        return None
-    return db.session.scalar(sa.select(HouseholdToilet).where(
-        HouseholdToilet.acceptance_inspection_id == inspection.id))
+def _toilet_of(inspection: Inspection) -> Record | None:
+    """The household toilet or public project this inspection accepts, if any."""
+    if inspection.target_kind == "household":
+        return db.session.scalar(sa.select(HouseholdToilet).where(
+            HouseholdToilet.acceptance_inspection_id == inspection.id))
+    if inspection.target_kind == PUBLIC_TARGET:
+        return db.session.scalar(sa.select(PublicToiletProject).where(
+            PublicToiletProject.acceptance_inspection_id == inspection.id))
+    return None
 
 
 def failed_reasons(inspection: Inspection) -> list[str]:
@@ -141,27 +152,11 @@ def toilet_follow_amendment(*, inspection: Inspection, actor_id: int | None, now
 
 @follows_cancel
 def toilet_follow_cancel(*, inspection: Inspection, actor_id: int | None, reason: str, now: datetime) -> None:
-    """A cancelled acceptance leaves the toilet completed, free for another request."""
-    db.session.execute(sa.update(HouseholdToilet).where(
-        HouseholdToilet.acceptance_inspection_id == inspection.id, HouseholdToilet.stage == ToiletStage.COMPLETED)
-        .values(acceptance_inspection_id=None).execution_options(synchronize_session=False))
-
-
-def public_verdict(*, scope: Scope, actor_id: int, project: PublicToiletProject, data: VerdictInput,
-                   photos: Photos, now: datetime) -> None:
-    """The office's acceptance of a public toilet project: passed, or failed with its reasons."""
-    if not (scope.is_admin and scope.covers_township(project.township_id)):
-        raise Forbidden(_("Only the hygiene office can do this."))
-    reasons = [line.strip() for line in data.reasons.splitlines() if line.strip()]
-    if data.result == "fail" and not reasons and _is_new(data):
-        raise InvalidFields({"reasons": _("Say why it failed, one reason a line.")})
-    if data.result == "pass":
-        event = stage_move(project, ACCEPT, actor_id=actor_id, data=data, now=now,
-                           values={"accepted_on": data.happened_on, "failed_reasons": []})
-    else:
-        event = stage_move(project, FAIL, actor_id=actor_id, data=data, now=now, reasons=reasons,
-                           values={"failed_reasons": reasons})
-    _attach(event, project, photos, actor_id, now)
+    """A cancelled acceptance leaves the toilet (or public project) completed, free for another request."""
+    for model in (HouseholdToilet, PublicToiletProject):
+        db.session.execute(sa.update(model).where(
+            model.acceptance_inspection_id == inspection.id, model.stage == ToiletStage.COMPLETED)
+            .values(acceptance_inspection_id=None).execution_options(synchronize_session=False))
 
 
 def _local_day(moment: datetime):

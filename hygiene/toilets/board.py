@@ -14,8 +14,8 @@ from hygiene.access.scope import Scope
 from hygiene.extensions import db
 from hygiene.places.models import Village
 from hygiene.toilets.forecast import PACE_WINDOW_DAYS, Forecast, forecast
-from hygiene.toilets.models import HouseholdToilet, PublicToiletProject, ToiletTask
-from hygiene.toilets.status import DONE, IN_PROGRESS, NOT_STARTED, ToiletStage
+from hygiene.toilets.models import HouseholdToilet, PublicToiletProject, ToiletProblem, ToiletTask
+from hygiene.toilets.status import DONE, IN_PROGRESS, NOT_STARTED, ProblemStatus, ToiletStage
 
 CENT = Decimal("0.01")
 
@@ -40,6 +40,7 @@ class Progress:
     public_in_progress: int
     forecast: Forecast
     past_deadline: bool = False     # the deadline has passed: what is done is what was done
+    open_problems: int = 0          # follow-up problems not yet fixed in the village (any year's toilets)
     # the township's sum: its villages' own shortfalls added up (a village ahead of its quota
     # makes up for no other), so the township's "N short" is the sum of the villages' figures
     villages: tuple[Progress, ...] | None = None
@@ -98,10 +99,11 @@ class Board:
         return sum(1 for row in self.villages if row.behind)
 
 
-def _counts(today: date, tasks: sa.Select) -> tuple[sa.Subquery, sa.Subquery]:
+def _counts(today: date, tasks: sa.Select, villages: sa.Select) -> tuple[sa.Subquery, sa.Subquery, sa.Subquery]:
     """Per task of `tasks` (a select of task ids): household toilets by board group, and public
-    projects accepted / in progress. Each counts the chosen tasks' rows only, so a township's
-    board reads its own toilets, not the county's."""
+    projects accepted / in progress; per village of `villages`: follow-up problems not yet fixed.
+    Each counts the chosen tasks' (villages') rows only, so a township's board reads its own
+    toilets, not the county's."""
     t = HouseholdToilet
     since = today - timedelta(days=PACE_WINDOW_DAYS - 1)
     done = t.stage.in_(DONE)
@@ -119,12 +121,17 @@ def _counts(today: date, tasks: sa.Select) -> tuple[sa.Subquery, sa.Subquery]:
         sa.func.count().filter(p.stage.in_(DONE)).label("accepted"),
         sa.func.count().filter(p.stage.in_(IN_PROGRESS)).label("in_progress"))
         .where(p.task_id.in_(tasks)).group_by(p.task_id).subquery("public"))
-    return households, public
+    q = ToiletProblem
+    problems = (sa.select(q.village_id, sa.func.count().label("open"))
+                .where(q.village_id.in_(villages), q.status != ProblemStatus.FIXED)
+                .group_by(q.village_id).subquery("problems"))
+    return households, public, problems
 
 
 def _rows(scope: Scope, year: int | None, today: date, *where: sa.ColumnElement[bool]) -> list[sa.Row]:
     chosen = [scope.clause(ToiletTask), *where, *([ToiletTask.year == year] if year is not None else [])]
-    households, public = _counts(today, sa.select(ToiletTask.id).where(*chosen))
+    households, public, problems = _counts(today, sa.select(ToiletTask.id).where(*chosen),
+                                           sa.select(ToiletTask.village_id).where(*chosen))
     zero = sa.literal(0)
     stmt = (sa.select(
         ToiletTask.village_id, ToiletTask.township_id, ToiletTask.year, Village.name, ToiletTask.deadline, ToiletTask.household_quota,
@@ -132,10 +139,12 @@ def _rows(scope: Scope, year: int | None, today: date, *where: sa.ColumnElement[
         sa.func.coalesce(households.c.accepted, zero), sa.func.coalesce(households.c.in_progress, zero),
         sa.func.coalesce(households.c.not_started, zero), sa.func.coalesce(households.c.excluded, zero),
         sa.func.coalesce(households.c.recent, zero),
-        sa.func.coalesce(public.c.accepted, zero), sa.func.coalesce(public.c.in_progress, zero))
+        sa.func.coalesce(public.c.accepted, zero), sa.func.coalesce(public.c.in_progress, zero),
+        sa.func.coalesce(problems.c.open, zero))
         .join(Village, Village.id == ToiletTask.village_id)
         .outerjoin(households, households.c.task_id == ToiletTask.id)
         .outerjoin(public, public.c.task_id == ToiletTask.id)
+        .outerjoin(problems, problems.c.village_id == ToiletTask.village_id)
         .where(*chosen)
         .order_by(Village.name, ToiletTask.village_id))
     return list(db.session.execute(stmt))
@@ -143,19 +152,19 @@ def _rows(scope: Scope, year: int | None, today: date, *where: sa.ColumnElement[
 
 def _progress(village_id: int | None, township_id: int | None, year: int, name: str, deadline: date, quota: int, public_quota: int,
               accepted: int, in_progress: int, not_started: int, excluded: int, recent: int,
-              public_accepted: int, public_in_progress: int, today: date) -> Progress:
+              public_accepted: int, public_in_progress: int, today: date, open_problems: int = 0) -> Progress:
     return Progress(village_id, township_id, year, name, deadline, quota, accepted, in_progress, not_started, excluded, recent,
                     public_quota, public_accepted, public_in_progress,
                     forecast(quota=quota, done=accepted, done_recently=recent, today=today, deadline=deadline),
-                    past_deadline=deadline < today)
+                    past_deadline=deadline < today, open_problems=open_problems)
 
 
 def _village_progress(row: sa.Row, today: date) -> Progress:
     (village_id, township_id, year, name, deadline, quota, public_quota, accepted, in_progress, not_started, excluded,
-     recent, public_accepted, public_in_progress) = row
+     recent, public_accepted, public_in_progress, open_problems) = row
     return _progress(village_id, township_id, year, name, deadline, quota, public_quota, int(accepted), int(in_progress),
                      int(not_started), int(excluded), int(recent), int(public_accepted), int(public_in_progress),
-                     today)
+                     today, int(open_problems))
 
 
 def township_total(rows: list[Progress], today: date, name: str) -> Progress | None:
@@ -164,11 +173,11 @@ def township_total(rows: list[Progress], today: date, name: str) -> Progress | N
         return None
     total = {field: sum(getattr(r, field) for r in rows) for field in (
         "quota", "public_quota", "accepted", "in_progress", "not_started", "excluded", "accepted_recently",
-        "public_accepted", "public_in_progress")}
+        "public_accepted", "public_in_progress", "open_problems")}
     summed = _progress(None, None, rows[0].year, name, max(r.deadline for r in rows), total["quota"],
                        total["public_quota"], total["accepted"], total["in_progress"], total["not_started"],
                        total["excluded"], total["accepted_recently"], total["public_accepted"],
-                       total["public_in_progress"], today)
+                       total["public_in_progress"], today, total["open_problems"])
     return replace(summed, villages=tuple(rows))
 
 

@@ -9,7 +9,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -75,12 +74,6 @@ class ExcludeForm(StepForm):
 class AcceptanceRequestForm(StepForm):
     inspector_ids = SelectMultipleField(_l("Inspectors"), choices=[], validate_choice=False, coerce=str)
     due_on = DateField(_l("Due date"), validators=[Optional()])
-
-
-class VerdictForm(StepForm):
-    result = RadioField(_l("Acceptance"), choices=[SelectChoice("pass", _l("Pass")), SelectChoice("fail", _l("Fail"))],
-                        validate_choice=False)
-    reasons = TextAreaField(_l("Reasons it failed (one a line)"), render_kw={"maxlength": NOTE_MAX})
 
 
 class ImportForm(FlaskForm):

@@ -1,4 +1,5 @@
-"""Toilet types and follow-up problem kinds, read from kinds.yaml (pure: no Flask, no database)."""
+"""Toilet types, follow-up problem kinds and the follow-up reminder's days, read from kinds.yaml
+(pure: no Flask, no database)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,3 +40,14 @@ def _load() -> tuple[dict[str, ToiletType], dict[str, ProblemKind], dict[str, di
 
 
 TOILET_TYPES, PROBLEM_KINDS, PROBLEM_CATEGORIES = _load()
+
+
+def _remind_open_days() -> int:
+    days = int((yaml.safe_load(KINDS.read_text("utf-8")).get("follow_up") or {}).get("remind_open_days", 14))
+    if days < 1:
+        raise ValueError("follow_up.remind_open_days must be a whole number of days, at least 1")
+    return days
+
+
+# a follow-up problem open this many days is in the daily toilet reminder (kinds.yaml follow_up)
+PROBLEM_REMIND_OPEN_DAYS = _remind_open_days()

@@ -154,6 +154,8 @@ class ToiletProblem(Model):
     sample_id: Mapped[int | None] = mapped_column(sa.ForeignKey("toilet_follow_up_sample.id"))
     note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     fix_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # fixes that did not hold, oldest first: {"fixed_on", "fix_note", "reopened_on", "reason", "photo_ids"}
+    past_fixes: Mapped[list[dict]] = mapped_column(sa.JSON, default=list, server_default="[]")
     reported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
     request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)

@@ -81,6 +81,14 @@ def photos_of(problem: ToiletProblem) -> list[Photo]:
     return list(db.session.scalars(sa.select(Photo).where(Photo.toilet_problem_id == problem.id).order_by(Photo.id)))
 
 
+def photos_by_fix(problem: ToiletProblem) -> tuple[list[Photo], list[list[Photo]]]:
+    """The problem's photos as found and of the current fix, and each past fix's own (one query)."""
+    photos = photos_of(problem)
+    past = [set(fix.get("photo_ids", [])) for fix in problem.past_fixes]
+    kept = set().union(*past)
+    return [p for p in photos if p.id not in kept], [[p for p in photos if p.id in ids] for ids in past]
+
+
 def open_count(scope: Scope) -> int:
     """Problems not yet fixed, in the reader's scope (the board's link says it)."""
     return db.session.scalar(sa.select(sa.func.count(ToiletProblem.id)).where(

@@ -21,7 +21,7 @@ from hygiene.core.web import (
     say_left_out,
     show_refusal,
 )
-from hygiene.places.queries import visible_villages
+from hygiene.places.queries import visible_townships, visible_villages
 from hygiene.toilets import problem_queries as pq
 from hygiene.toilets import problems, queries, sample
 from hygiene.toilets.kinds import PROBLEM_KINDS
@@ -136,8 +136,9 @@ def _detail(problem, failed=None, status: int = 200):
         else:
             forms[step] = FORMS[step](formdata=None)
             forms[step].request_key.data = secrets.token_hex(16)
+    photos, past_photos = pq.photos_by_fix(problem)
     return render_template("toilets/problem_detail.html", problem=problem, record=problems.record_of(problem),
-                           forms=forms, photos=pq.photos_of(problem),
+                           forms=forms, photos=photos, past_photos=past_photos,
                            events=events_for(problem) if scope.sees_audit_trail else []), status
 
 
@@ -170,10 +171,10 @@ def sample_page():
     scope = current_scope()
     if not scope.township_wide or (request.method == "POST" and not scope.is_admin):
         abort(403)  # the office draws; its inspectors read the sample
-    year, form = year_asked(), SampleDrawForm()
-    if request.method == "POST" and sample.sample_for(scope=scope, year=year) is not None:
+    year, form, township_id = year_asked(), SampleDrawForm(), _township_id()
+    if request.method == "POST" and sample.sample_for(scope=scope, year=year, township_id=township_id) is not None:
         flash(_("This year's sample was drawn already; here it is."), "info")
-        return redirect(url_for(".sample_page", year=year), 303)
+        return redirect(url_for(".sample_page", year=year, **_township_arg(township_id)), 303)
     if form.validate_on_submit():
         made, error = attempt(lambda: sample.sample_draw(scope=scope, actor_id=current_user.id, year=year,
                                                          size=form.size.data or "", now=now_utc()))
@@ -181,18 +182,41 @@ def sample_page():
             flash(_("The sample is drawn."), "success")
             return redirect(url_for(".sample_page", year=made.year), 303)
         show_refusal(form, error)
-    return _sample(year, form, 422 if request.method == "POST" else 200)
+    return _sample(year, form, 422 if request.method == "POST" else 200, township_id)
 
 
-def _sample(year: int, form: SampleDrawForm, status: int):
+def _township_id() -> int | None:
+    """The reader's township; a county admin chooses one with ?township_id= (else the first)."""
     scope = current_scope()
-    drawn = sample.sample_for(scope=scope, year=year)
+    if scope.township_id is not None:
+        return scope.township_id
+    ids = [t.id for t in visible_townships(scope)]
+    raw = request.args.get("township_id", "")
+    if not raw:
+        return ids[0] if ids else None
+    wanted = optional_int(raw)
+    if wanted not in ids:
+        abort(404)  # no such township, or an unreadable id
+    return wanted
+
+
+def _township_arg(township_id: int | None) -> dict:
+    """What links back to the sample carry: the township, for a county admin only."""
+    return {"township_id": township_id} if current_scope().is_county_admin and township_id else {}
+
+
+def _sample(year: int, form: SampleDrawForm, status: int, township_id: int | None = None):
+    scope = current_scope()
+    township_id = township_id or scope.township_id
+    drawn = sample.sample_for(scope=scope, year=year, township_id=township_id)
     check = CheckForm(formdata=None)
     check.request_key.data = secrets.token_hex(16)
     return render_template("toilets/sample.html", year=year, drawn=drawn, form=form, check=check,
                            rows=sample.sampled(drawn) if drawn else [],
-                           population=len(sample.population(scope.township_id, year))
-                           if drawn is None and scope.township_id else 0,
+                           townships=visible_townships(scope) if scope.is_county_admin else [],
+                           township_id=township_id,
+                           population=len(sample.population(township_id, year))
+                           if drawn is None and township_id else 0,
                            redrawn=sample.sample_reproduce(drawn.seed, drawn.population, len(drawn.chosen))
                            if drawn else None), status
 
@@ -208,8 +232,8 @@ def sample_check(sample_id: int):
             now=now_utc()))
         if error is None:
             flash(_("The check is recorded."), "success")
-            return redirect(url_for(".sample_page", year=drawn.year), 303)
+            return redirect(url_for(".sample_page", year=drawn.year, **_township_arg(drawn.township_id)), 303)
         show_refusal(form, error)
     for message in [*form.form_errors, *(e for errors in form.errors.values() for e in errors)]:
         flash(str(message), "error")
-    return _sample(drawn.year, SampleDrawForm(formdata=None), 422)
+    return _sample(drawn.year, SampleDrawForm(formdata=None), 422, drawn.township_id)

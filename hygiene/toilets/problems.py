@@ -18,6 +18,7 @@ from hygiene.core.status import Transition
 from hygiene.errors import DomainError, Forbidden, InvalidFields
 from hygiene.extensions import db
 from hygiene.media.services import photos_attach
+from hygiene.toilets import problem_notices
 from hygiene.toilets.models import HouseholdToilet, PublicToiletProject, ToiletProblem
 from hygiene.toilets.problem_schemas import ProblemFixInput, ProblemNewInput, ProblemStepInput
 from hygiene.toilets.services import Photos, Record
@@ -83,6 +84,7 @@ def problem_report(*, scope: Scope, actor_id: int | None, record: Record, data: 
     audit_record(actor_id=actor_id, action="create", record=problem, township_id=problem.township_id, at=now,
                  after={"toilet": str(record), "kind": problem.kind, "status": problem.status,
                         "source": source, "reported_on": problem.reported_on.isoformat(), "note": data.note})
+    problem_notices.tell_reported(problem, actor_id=actor_id, now=now)
     return problem
 
 
@@ -110,7 +112,8 @@ def _attach(problem: ToiletProblem, record: Record, uploads: list[tuple[str, byt
 
 
 def _move(problem: ToiletProblem, move: Transition, *, actor_id: int | None, now: datetime,
-          values: dict[str, Any] | None = None, note: str = "") -> bool:
+          values: dict[str, Any] | None = None, note: str = "",
+          where: tuple[sa.ColumnElement[bool], ...] | list[sa.ColumnElement[bool]] = ()) -> bool:
     """Move the problem by a conditional UPDATE; False for a repeat (it is there already)."""
     if problem.status == move.target:
         return False
@@ -120,7 +123,7 @@ def _move(problem: ToiletProblem, move: Transition, *, actor_id: int | None, now
                             target=ProblemStatus.label_of(move.target)))
     before = problem.status
     moved = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
-        sa.update(ToiletProblem).where(ToiletProblem.id == problem.id, move.clause(ToiletProblem.status))
+        sa.update(ToiletProblem).where(ToiletProblem.id == problem.id, move.clause(ToiletProblem.status), *where)
         .values(status=move.target, **(values or {})).execution_options(synchronize_session=False)).rowcount
     db.session.refresh(problem)
     if not moved:  # another request moved it meanwhile: the same move is done, another one refuses
@@ -159,6 +162,7 @@ def problem_fix(*, scope: Scope, actor_id: int | None, problem: ToiletProblem, r
     if _move(problem, FIX, actor_id=actor_id, now=now, note=data.note,
              values={"fixed_on": data.fixed_on, "fix_note": data.fix_note}):
         _attach(problem, record, photos.stage if photos else [], FIXED, photos, actor_id, now)
+        problem_notices.tell_fixed(problem, actor_id=actor_id, now=now)
 
 
 def problem_reopen(*, scope: Scope, actor_id: int | None, problem: ToiletProblem, data: ProblemStepInput,
@@ -168,8 +172,25 @@ def problem_reopen(*, scope: Scope, actor_id: int | None, problem: ToiletProblem
         raise Forbidden(_("Only the hygiene office can do this."))
     if not data.note:
         raise InvalidFields({"note": _("Say why the problem is open again.")})
+    if problem.status != ProblemStatus.FIXED:  # a repeat, or refused: _move says which
+        _move(problem, REOPEN_PROBLEM, actor_id=actor_id, now=now, note=data.note)
+        return
     _move(problem, REOPEN_PROBLEM, actor_id=actor_id, now=now, note=data.note,
-          values={"fixed_on": None})
+          values={"fixed_on": None, "fix_note": "", "past_fixes": [*problem.past_fixes, _past_fix(problem, data, now)]},
+          where=[ToiletProblem.fixed_on == problem.fixed_on])
+
+
+def _past_fix(problem: ToiletProblem, data: ProblemStepInput, now: datetime) -> dict[str, Any]:
+    """The fix that did not hold, kept as history: its day, what was done, its photos, and why and
+    when it was opened again (the page shows it apart from the new fix's form)."""
+    from hygiene.clock import local_today
+    from hygiene.media.models import Photo
+
+    kept = {pid for fix in problem.past_fixes for pid in fix.get("photo_ids", [])}
+    photos = [pid for pid in db.session.scalars(sa.select(Photo.id).where(
+        Photo.toilet_problem_id == problem.id, Photo.purpose == FIXED).order_by(Photo.id)) if pid not in kept]
+    return {"fixed_on": problem.fixed_on.isoformat() if problem.fixed_on else None, "fix_note": problem.fix_note,
+            "reopened_on": local_today(now).isoformat(), "reason": data.note, "photo_ids": photos}
 
 
 def steps_offered(scope: Scope, problem: ToiletProblem) -> list[str]:

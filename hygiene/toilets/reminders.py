@@ -1,5 +1,6 @@
 """The daily toilet reminder: a village that will not reach its quota by the deadline at the
-recent pace is told, with the office's admins, when the deadline comes within 30, 14 and 7 days.
+recent pace is told, with the office's admins, when the deadline comes within 30, 14 and 7 days;
+and a follow-up problem open too long is told of (problem_notices.scan_open_problems).
 
 Once per village, task deadline and threshold: the dedupe key names them, so a second run (or a
 second scheduler) queues nothing more; a missed day sends the nearest threshold only."""
@@ -16,6 +17,7 @@ from hygiene.clock import local_today
 from hygiene.extensions import db
 from hygiene.notifications.services import NotifySpec, notify_many
 from hygiene.toilets.board import Progress, progress_due
+from hygiene.toilets.problem_notices import scan_open_problems
 
 REMIND_DAYS_BEFORE = (30, 14, 7)
 KIND = "toilet_behind"
@@ -26,6 +28,11 @@ def threshold(days_left: int) -> int | None:
     if days_left < 0:
         return None
     return min((days for days in REMIND_DAYS_BEFORE if days_left <= days), default=None)
+
+
+def scan_toilet_reminders(*, now: datetime) -> dict[str, int]:
+    """The job: the villages behind as their deadline nears, and the problems open too long."""
+    return scan_toilet_deadlines(now=now) | scan_open_problems(now=now)
 
 
 def scan_toilet_deadlines(*, now: datetime) -> dict[str, int]:

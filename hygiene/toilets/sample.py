@@ -25,13 +25,12 @@ from hygiene.toilets.models import HouseholdToilet, ToiletFollowUpSample, Toilet
 from hygiene.toilets.problem_schemas import CheckInput
 from hygiene.toilets.status import DONE
 
-MAX_SIZE = 10_000
-
 
 def sample_size(raw: str, population: int) -> int:
-    """How many to draw from "25" or "10%" (a share rounds up, so 10% of 5 is one), or refuse."""
+    """How many to draw from "25" or "10%" (a share rounds up, so 10% of 5 is one), or refuse; a
+    number above the toilets there are is refused with the most it can be."""
     text = (raw or "").strip().replace("％", "%")
-    match = re.fullmatch(r"(\d{1,6})(\.\d+)?\s*(%?)", text)
+    match = re.fullmatch(r"(\d{1,40})(\.\d{1,10})?\s*(%?)", text)
     if not match or (match.group(2) and not match.group(3)):
         raise InvalidFields({"size": _("Enter a number of toilets, or a share such as 10%.")})
     if match.group(3):
@@ -40,9 +39,13 @@ def sample_size(raw: str, population: int) -> int:
             raise InvalidFields({"size": _("A share is more than 0 and at most 100 per cent.")})
         return min(population, max(1, math.ceil(share * population / 100)))
     size = int(match.group(1))
-    if not 1 <= size <= MAX_SIZE:
+    if size < 1:
         raise InvalidFields({"size": _("Enter a number of toilets, or a share such as 10%.")})
-    return min(size, population)
+    if size > population:
+        raise InvalidFields({"size": _(
+            "At most %(n)d: only %(n)d accepted toilets can be drawn. Enter %(n)d or fewer, or 100%% to check "
+            "them all.", n=population)})
+    return size
 
 
 def sample_reproduce(seed: str, population: list[int], size: int) -> list[int]:
@@ -59,9 +62,10 @@ def population(township_id: int, year: int) -> list[int]:
         t.accepted_on <= date(year, 12, 31)).order_by(t.id)))
 
 
-def sample_for(*, scope: Scope, year: int) -> ToiletFollowUpSample | None:
+def sample_for(*, scope: Scope, year: int, township_id: int | None = None) -> ToiletFollowUpSample | None:
+    """The year's sample of the scope's township (a county admin names the township)."""
     return db.session.scalar(sa.select(ToiletFollowUpSample).where(
-        scope.clause(ToiletFollowUpSample), ToiletFollowUpSample.township_id == scope.township_id,
+        scope.clause(ToiletFollowUpSample), ToiletFollowUpSample.township_id == (township_id or scope.township_id),
         ToiletFollowUpSample.year == year))
 
 

@@ -1,5 +1,5 @@
 """The checked inputs of the toilet pages: a new household toilet or public project, and the
-stage steps (plan, pay, exclude, a public project's acceptance)."""
+stage steps (plan, pay, exclude, the acceptance request)."""
 from __future__ import annotations
 
 from datetime import date
@@ -100,12 +100,6 @@ class PlanInput(StepInput):
 
 class ExcludeInput(StepInput):
     note: Annotated[str, BeforeValidator(_text), AfterValidator(_required), Field(max_length=2000)]
-
-
-class VerdictInput(StepInput):
-    """A public project's acceptance recorded by the office: passed, or failed with reasons."""
-    result: Annotated[str, BeforeValidator(_one_of("pass", "fail"))]
-    reasons: Text = ""
 
 
 class AcceptanceRequestInput(StepInput):

@@ -370,7 +370,7 @@ NEXT_STEPS = {  # the stage's next move first; excluding is offered beside it wh
     ToiletStage.FAILED: ("rework",),
     ToiletStage.ACCEPTED: ("pay",),
 }
-OFFICE_STEPS = frozenset({"accept_request", "pay", "verdict"})
+OFFICE_STEPS = frozenset({"accept_request", "pay"})
 
 
 def step_check(scope: Scope, record: Record, step: str) -> None:
@@ -385,10 +385,10 @@ def steps_offered(scope: Scope, record: Record) -> list[str]:
     """The steps the record's page offers this reader: its stage's, those the role may take."""
     steps = list(NEXT_STEPS.get(ToiletStage(record.stage), ()))
     if isinstance(record, PublicToiletProject):
-        steps = ["verdict" if s == "accept_request" else s for s in steps if s != "pay"]
+        steps = [s for s in steps if s != "pay"]
     offered = []
     for step in steps:
-        if step == "accept_request" and getattr(record, "acceptance_inspection_id", None):
+        if step == "accept_request" and record.acceptance_inspection_id:
             continue  # asked for: the inspection is under way
         if step == "pay" and isinstance(record, HouseholdToilet) and subsidy_amount(record) is None:
             continue  # the task sets no rate for the type: the page says so instead

@@ -41,7 +41,6 @@ from hygiene.toilets.forms import (
     PublicNewForm,
     StepForm,
     ToiletNewForm,
-    VerdictForm,
 )
 from hygiene.toilets.kinds import TOILET_TYPES
 from hygiene.toilets.schemas import (
@@ -51,7 +50,6 @@ from hygiene.toilets.schemas import (
     PublicNewInput,
     StepInput,
     ToiletNewInput,
-    VerdictInput,
 )
 from hygiene.toilets.status import PUBLIC_STAGES, ProblemStatus, ToiletStage
 from hygiene.toilets.type_names import kind_name
@@ -60,9 +58,9 @@ bp = Blueprint("toilets", __name__, url_prefix="/toilets")
 
 FORMS: dict[str, type[StepForm]] = {"plan": PlanForm, "start": StepForm, "complete": StepForm,
                                     "accept_request": AcceptanceRequestForm, "rework": StepForm,
-                                    "pay": StepForm, "exclude": ExcludeForm, "verdict": VerdictForm}
+                                    "pay": StepForm, "exclude": ExcludeForm}
 INPUTS: dict[str, type[StepInput]] = {"plan": PlanInput, "accept_request": AcceptanceRequestInput,
-                                      "exclude": ExcludeInput, "verdict": VerdictInput}
+                                      "exclude": ExcludeInput}
 
 
 @bp.before_request
@@ -173,7 +171,7 @@ def public_detail(project_id: int):
     return _detail(queries.public_get(scope=current_scope(), project_id=project_id))
 
 
-@bp.post("/public/<int:project_id>/<any(plan,start,complete,verdict,rework,exclude):move>")
+@bp.post("/public/<int:project_id>/<any(plan,start,complete,accept_request,rework,exclude):move>")
 def public_step(project_id: int, move: str):
     return _step(queries.public_get(scope=current_scope(), project_id=project_id), move)
 
@@ -208,7 +206,7 @@ def _detail(record: services.Record, failed: tuple[str, StepForm] | None = None,
     entries = queries.history(record)
     photos = [p for entry in entries for p in entry.photos]
     inspection = None
-    if household and record.acceptance_inspection_id:
+    if record.acceptance_inspection_id:
         inspection = current_scope_inspection(record.acceptance_inspection_id)
     template = "toilets/toilet_detail.html" if household else "toilets/public_detail.html"
     return render_template(template, record=record, forms=forms, history=entries, inspection=inspection,
@@ -269,7 +267,6 @@ def _run(step: str, scope, record, form: StepForm) -> Any:
         "exclude": lambda: services.toilet_exclude(**common, record=record),
         "pay": lambda: services.subsidy_pay(**common, toilet=record),
         "accept_request": lambda: acceptance.acceptance_request(**common, toilet=record),
-        "verdict": lambda: acceptance.public_verdict(**common, project=record, photos=_photos(False)),
     }
     return runs[step]()
 

@@ -27,6 +27,7 @@ EXPECTED = {
     "pest_facilities": ("unit", 100, None),
     "smoke_free_unit": ("unit", 100, [10, 6, 40, 10, 10, None, None]),          # §5.6, last 24 inferred
     "household_toilet": ("household", 100, None),
+    "public_toilet": ("unit", 100, None),
     "hygienic_village": ("village", 100, [13, 32, 25, 13, 17]),                 # §6.1
 }
 
@@ -40,7 +41,7 @@ def specs():
     return {path.stem: _load(path) for path in FILES}
 
 
-def test_the_nine_builtin_sheets_exist(specs):
+def test_the_builtin_sheets_exist(specs):
     codes = {spec.code for spec in specs.values()}
     assert codes == set(EXPECTED)
 
@@ -112,8 +113,9 @@ def test_dump_and_parse_round_trip(path):
     assert parse_template(yaml.safe_load(yaml.safe_dump(dumped, allow_unicode=True))) == spec
 
 
-def test_household_toilet_acceptance_is_all_or_nothing(specs):
-    spec = specs["household_toilet"]
+@pytest.mark.parametrize("code", ["household_toilet", "public_toilet"])
+def test_toilet_acceptance_is_all_or_nothing(specs, code):
+    spec = specs[code]
     assert all(item.scoring == "pass_fail" for item in spec.items())
     assert spec.pass_mark == spec.points
     assert [band.label for band in spec.bands] == ["合格", "不合格"]

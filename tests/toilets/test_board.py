@@ -65,6 +65,35 @@ def test_the_township_board_counts_each_group_and_forecasts_from_the_recent_pace
     assert board.behind == 1
 
 
+def _problems(toilet_id: int, *statuses: str) -> None:
+    from hygiene.toilets.models import HouseholdToilet, ToiletProblem
+
+    toilet = db.session.get(HouseholdToilet, toilet_id)
+    for status in statuses:
+        db.session.add(ToiletProblem(township_id=toilet.township_id, village_id=toilet.village_id, toilet_id=toilet.id,
+                                     kind="leak", status=status, reported_on=date(2026, 9, 10)))
+    db.session.commit()
+
+
+def test_the_township_board_counts_each_villages_open_follow_up_problems_in_its_one_query(app, client, login, year,
+                                                                                         count_queries):
+    from hygiene.toilets.status import ProblemStatus as P
+
+    with app.app_context():
+        _problems(add_toilets(add_task(year.a2, year=2025, quota=1), S.ACCEPTED, 1, accepted_on=date(2025, 9, 1))[0],
+                  P.REPORTED, P.IN_HAND, P.FIXED)    # last year's toilet: its problems count now
+        _problems(add_toilets(add_task(year.b1, year=2025, quota=1), S.ACCEPTED, 1, accepted_on=date(2025, 9, 1))[0],
+                  P.REPORTED)                         # another township's
+        with count_queries() as queries:
+            board = township_board(scope=Scope(Role.ADMIN, township_id=year.ta), year=2026, today=TODAY)
+    behind, done = board.villages
+    assert (behind.open_problems, done.open_problems, board.township.open_problems) == (2, 0, 2)
+    assert queries[0] == 1
+    page = login("admin_a").get("/toilets/board?year=2026").text
+    assert page.count("回头看问题未解决") == 2  # 甲二村 and the township; 甲一村 has none
+    assert f"/toilets/problems?village_id={year.a2}" in page
+
+
 def test_a_year_without_tasks_and_a_village_without_toilets_read_as_nothing_done(app, world):
     with app.app_context():
         add_task(world.a1, quota=8)
@@ -112,7 +141,8 @@ def _county(app, world, villages: int) -> None:
             db.session.add(village)
             db.session.commit()
             task = add_task(village.id, quota=10, public=1)
-            add_toilets(task, S.ACCEPTED, 2, accepted_on=date(2026, 9, 1))
+            accepted = add_toilets(task, S.ACCEPTED, 2, accepted_on=date(2026, 9, 1))
+            _problems(accepted[0], "reported")
             add_toilets(task, S.UNDER_CONSTRUCTION, 1)
             add_public(task, S.PLANNED)
 

@@ -87,6 +87,36 @@ def test_a_village_contact_reports_a_full_tank_and_sees_it_fixed(app, client, lo
     assert (reopened.status, reopened.fixed_on) == (ProblemStatus.REPORTED, None)
 
 
+def test_a_reopened_problem_shows_the_previous_fix_as_history_and_the_form_for_the_new_fix(app, client, login,
+                                                                                           world, tasks):
+    login("admin_a")
+    toilet_id = accepted(app, client, world, world.household_a1)
+    problem_id = problem_id_of(report(client, toilet_id, files=[photo(3)]))
+    assert move(client, problem_id, "fix", fix_note="更换了盖板", files=[photo(4)]).status_code == 303
+    assert move(client, problem_id, "reopen", note="盖板又裂了").status_code == 303
+    reopened = problem_of(app, problem_id)
+    assert (reopened.status, reopened.fixed_on, reopened.fix_note) == (ProblemStatus.REPORTED, None, "")
+    assert [(f["fixed_on"], f["fix_note"], f["reason"]) for f in reopened.past_fixes] == [
+        (local_today().isoformat(), "更换了盖板", "盖板又裂了")]
+    login("village_a1")
+    page = client.get(f"/toilets/problems/{problem_id}").text
+    facts, history = page[:page.find("past-fixes")], page[page.find("past-fixes"):]
+    assert "更换了盖板" not in facts and "解决日期" not in facts  # the old fix is not the problem's state
+    assert "上次修复" in history and "更换了盖板" in history and "盖板又裂了" in history
+    assert history.index("更换了盖板") < history.index("记录新的修复")  # history first, then the new fix's form
+    with app.app_context():
+        fixed_photo = db.session.scalar(sa.select(Photo.id).where(Photo.toilet_problem_id == problem_id,
+                                                                  Photo.purpose == "toilet_fixed"))
+    assert reopened.past_fixes[0]["photo_ids"] == [fixed_photo]
+    assert f"/inspections/photos/{fixed_photo}/" in history  # the old fix keeps its photos
+    # fixed again: the new fix is the problem's, the old one stays history
+    assert move(client, problem_id, "fix", fix_note="换了加厚盖板").status_code == 303
+    page = client.get(f"/toilets/problems/{problem_id}").text
+    facts, history = page[:page.find("past-fixes")], page[page.find("past-fixes"):]
+    assert "换了加厚盖板" in facts and "更换了盖板" in history and "记录新的修复" not in page
+    assert len(problem_of(app, problem_id).past_fixes) == 1
+
+
 def test_no_problem_on_a_toilet_not_yet_accepted(app, client, login, world, tasks):
     login("village_a1")
     toilet_id = built(client, world, world.household_a1)

@@ -46,7 +46,7 @@ def the_sample(app, year=YEAR):
 
 
 @pytest.mark.parametrize(("raw", "population", "size"), [
-    ("3", 10, 3), ("30", 10, 10), ("10%", 10, 1), ("10%", 5, 1), ("25%", 10, 3), ("100%", 7, 7), ("12.5%", 8, 1),
+    ("3", 10, 3), ("10", 10, 10), ("10%", 10, 1), ("10%", 5, 1), ("25%", 10, 3), ("100%", 7, 7), ("12.5%", 8, 1),
     ("５０％".replace("５０", "50"), 4, 2)])
 def test_the_size_is_a_number_or_a_share_rounded_up(raw, population, size):
     assert sample_size(raw, population) == size
@@ -82,6 +82,24 @@ def test_last_years_sample_counts_only_toilets_accepted_by_its_end(app, client, 
     login("admin_a")
     assert draw(client, "100%", year=YEAR - 1).status_code == 303
     assert sorted(the_sample(app, YEAR - 1).population) == sorted(tasks.paid)
+
+
+@pytest.mark.parametrize("raw", ["11", "99999999999", "99999999999999999999", "1" + "0" * 39])
+def test_a_size_above_the_accepted_toilets_says_the_most_it_can_be(raw):
+    from hygiene.errors import InvalidFields
+    with pytest.raises(InvalidFields) as refused:
+        sample_size(raw, 10)
+    assert "At most 10:" in refused.value.errors["size"]
+
+
+def test_a_huge_size_is_refused_with_the_most_the_sample_can_be(app, client, login, world, tasks):
+    login("admin_a")
+    for size in ("11", "99999999999999999999"):
+        answer = draw(client, size)
+        assert answer.status_code == 422
+        assert "最多 10 户" in answer.text and "100%" in answer.text, answer.text
+    assert draw(client, "10").status_code == 303
+    assert len(the_sample(app).chosen) == 10
 
 
 def test_bad_sizes_and_an_empty_year_are_refused_in_the_form(app, client, login, world, tasks):
@@ -186,3 +204,27 @@ def test_a_year_that_cannot_be_read_is_said_to_be_left_out(client, login, world,
         page = client.get(f"/toilets/sample?year={bad}")
         assert page.status_code == 200 and "网址中有筛选条件无法识别，已忽略" in page.text, bad
     assert "网址中有筛选条件无法识别" not in client.get("/toilets/sample?year=2026").text
+
+
+def test_the_county_admin_chooses_a_township_and_reads_its_sample(app, client, login, world, tasks):
+    login("admin_a")
+    assert draw(client, "3").status_code == 303
+    drawn = the_sample(app)
+    login("county")
+    page = client.get(f"/toilets/sample?township_id={world.ta}&year={YEAR}").text
+    assert drawn.seed in page and all(f"/toilets/households/{t}" in page for t in drawn.chosen)
+    assert f'<option value="{world.ta}" selected' in page and "乙镇" in page  # the chooser lists both
+    other = client.get(f"/toilets/sample?township_id={world.tb}&year={YEAR}").text
+    assert drawn.seed not in other and "尚未进行本年度抽样" in other and "截至" in other
+    assert "抽样" in other and 'name="size"' not in other  # the township's office draws, not the county
+    first = client.get(f"/toilets/sample?year={YEAR}")  # none chosen: the first by name
+    assert first.status_code == 200 and "<select name=\"township_id\"" in first.text
+    for wrong in ("99999999999999999999", "abc", "-1", "0"):
+        assert client.get(f"/toilets/sample?township_id={wrong}").status_code == 404, wrong
+    assert client.post(f"/toilets/sample?township_id={world.tb}&year={YEAR}", data={"size": "1"}).status_code in (
+        403, 422)
+    assert the_sample(app).id == drawn.id
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ToiletFollowUpSample)) == 1
+    login("admin_a")
+    assert client.get(f"/toilets/sample?township_id={world.tb}&year={YEAR}").text.count(drawn.seed) == 1

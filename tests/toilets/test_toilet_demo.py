@@ -12,10 +12,14 @@ TODAY = date(2026, 11, 29)
 
 
 def test_the_demo_has_a_toilet_year_at_every_stage(app, db):
+    from hygiene.access.scope import Scope
+    from hygiene.accounts.models import User
     from hygiene.audit.models import AuditEvent
     from hygiene.demo import demo_load
+    from hygiene.inspections.models import Inspection
     from hygiene.places.models import Village
     from hygiene.rectifications.workdays import is_working_day
+    from hygiene.toilets.board import township_board
     from hygiene.toilets.models import (
         HouseholdToilet,
         PublicToiletProject,
@@ -42,6 +46,17 @@ def test_the_demo_has_a_toilet_year_at_every_stage(app, db):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(HouseholdToilet).where(
             HouseholdToilet.subsidy_paid_on.is_not(None))) >= 10
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PublicToiletProject)) >= 3
+        public = db.session.scalars(sa.select(PublicToiletProject)).all()
+        accepted = [p for p in public if p.stage == ToiletStage.ACCEPTED]
+        assert accepted and all(p.acceptance_inspection_id for p in accepted)  # by the public toilet checklist
+        assert any(p.reworks for p in accepted)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Inspection).where(
+            Inspection.target_kind == "public_toilet")) >= 3
+        board = township_board(scope=Scope.of(db.session.scalar(sa.select(User).where(User.username == "admin"))),
+                               year=2026, today=TODAY)
+        done = [v.name for v in board.villages if v.remaining == 0]
+        behind = [v.name for v in board.villages if v.behind]
+        assert len(done) >= 4 and 2 <= len(behind) <= len(board.villages) // 2, (done, behind)  # a believable mix
         problems = dict(db.session.execute(sa.select(ToiletProblem.status, sa.func.count())
                                            .group_by(ToiletProblem.status)).all())
         assert problems.get(ProblemStatus.FIXED) and problems.get(ProblemStatus.IN_HAND), problems
