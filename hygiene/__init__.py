@@ -16,7 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # every domain module that declares scheduled jobs; a missing one stops the start (scheduler/registry.py)
 JOB_MODULES = ("hygiene.notifications.jobs", "hygiene.rectifications.jobs", "hygiene.inspections.jobs",
                "hygiene.exports.jobs", "hygiene.pests.jobs",
-               "hygiene.toilets.jobs")
+               "hygiene.toilets.jobs", "hygiene.campaigns.jobs")
 # each domain's words for the audit trail; their order is the order of the trail's filter menu
 AUDIT_LABEL_MODULES = ("hygiene.places.audit_labels", "hygiene.inspections.audit_labels",
                        "hygiene.rectifications.audit_labels", "hygiene.inspections.plans.audit_labels",
@@ -24,15 +24,16 @@ AUDIT_LABEL_MODULES = ("hygiene.places.audit_labels", "hygiene.inspections.audit
                        "hygiene.accounts.audit_labels", "hygiene.pests.audit_labels",
                        "hygiene.pests.monitoring.audit_labels", "hygiene.pests.rounds.audit_labels",
                        "hygiene.pests.rounds.work_audit_labels", "hygiene.toilets.task_audit_labels",
-                       "hygiene.toilets.audit_labels", "hygiene.toilets.problem_audit_labels")
+                       "hygiene.toilets.audit_labels", "hygiene.toilets.problem_audit_labels",
+                       "hygiene.campaigns.audit_labels")
 # every domain module that registers scope rules (access/rules.py); a missing one stops the start
 ACCESS_MODULES = ("hygiene.places.access", "hygiene.accounts.access", "hygiene.checklists.access",
                   "hygiene.inspections.access", "hygiene.rectifications.access", "hygiene.media.access",
                   "hygiene.pests.access", "hygiene.pests.monitoring.access", "hygiene.pests.rounds.access",
-                  "hygiene.toilets.access")
+                  "hygiene.toilets.access", "hygiene.campaigns.access")
 # every domain module that declares export kinds (exports/registry.py), for the web and the scheduler
 EXPORT_MODULES = ("hygiene.inspections.exports", "hygiene.rectifications.exports", "hygiene.pests.monitoring.exports",
-                  "hygiene.pests.rounds.exports", "hygiene.toilets.exports")
+                  "hygiene.pests.rounds.exports", "hygiene.toilets.exports", "hygiene.campaigns.exports")
 
 
 def create_app(config_class: type | str | None = None) -> Flask:
@@ -148,6 +149,9 @@ def _load_user(cookie_id: str):
 def _register_blueprints(app: Flask) -> None:
     from hygiene.accounts.views import bp as accounts_bp
     from hygiene.audit.views import bp as audit_bp
+    from hygiene.campaigns.calendar_views import bp as campaign_calendar_bp
+    from hygiene.campaigns.task_views import bp as campaign_tasks_bp
+    from hygiene.campaigns.views import bp as campaigns_bp
     from hygiene.checklists.views import bp as checklists_bp
     from hygiene.core.views import bp as core_bp
     from hygiene.exports.views import bp as exports_bp
@@ -174,7 +178,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, accounts_bp, places_bp, import_bp, audit_bp, checklists_bp,
                       plans_bp, inspections_bp, media_bp, orders_bp, order_link_bp, notifications_bp, jobs_bp, rankings_bp, public_bp, exports_bp,
                       ranking_exports_bp, pests_bp, monitoring_bp, rounds_bp, round_work_bp, toilet_tasks_bp, toilets_bp,
-                      toilet_problems_bp):
+                      toilet_problems_bp, campaigns_bp, campaign_calendar_bp, campaign_tasks_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,6 +1,7 @@
 """Import every domain's tables so metadata (and Alembic) sees the whole schema."""
 from hygiene.accounts.models import User, UserSession  # noqa: F401
 from hygiene.audit.models import AuditEvent  # noqa: F401
+from hygiene.campaigns.models import Campaign, CampaignEvent, CampaignSettings, CampaignTask  # noqa: F401
 from hygiene.checklists.models import ChecklistTemplate, TemplateItem, TemplateSection, TemplateVersion  # noqa: F401
 from hygiene.exports.models import ExportTask  # noqa: F401
 from hygiene.inspections.models import Answer, Inspection, InspectionPlan, SampleDraw  # noqa: F401

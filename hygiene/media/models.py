@@ -25,6 +25,8 @@ class Photo(Model):
     # a toilet's stage move (hygiene/toilets), purpose "toilet_stage"; a follow-up problem, "toilet_problem"
     toilet_event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("toilet_stage_event.id"), index=True)
     toilet_problem_id: Mapped[int | None] = mapped_column(sa.ForeignKey("toilet_problem.id"), index=True)
+    # a campaign task's completion (hygiene/campaigns), purpose "campaign_task"
+    campaign_task_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaign_task.id"), index=True)
     purpose: Mapped[str] = mapped_column(sa.String(20), default="inspection")  # | evidence | reinspection
     item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("template_item.id"))
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"))
