@@ -16,7 +16,7 @@ register_record_type("campaign", _l("Campaigns"), ("campaign", "campaign_event",
 register_record_label("campaign_settings", lambda: str(_l("Campaign reminder settings")))
 register_field_labels({
     "description": _l("What is to be done"), "tasks": _l("Tasks"), "task_title": _l("Task"),
-    "due_on": _l("Due date"), "done_on": _l("Done on"), "done_note": _l("What was done"),
+    "due_on": _l("Due date"), "done_on": _l("Done on"), "done_note": _l("How it was done"),
     "reopen_note": _l("Why it was reopened"), "photos": _l("Photos"),
     "days_before_start": _l("Days before a campaign starts"), "days_before_due": _l("Days before a task is due"),
 })

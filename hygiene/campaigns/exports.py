@@ -22,7 +22,7 @@ from hygiene.places.models import Unit, Village
 
 BATCH = 1000
 HEADERS = [_l("No."), _l("Village / community"), _l("Unit"), _l("Task"), _l("Due date"), _l("State"),
-           _l("Done on"), _l("What was done"), _l("Reopened")]
+           _l("Done on"), _l("How it was done"), _l("Reopened")]
 
 
 def read_params(args: Mapping[str, str], today: date) -> dict:
@@ -50,7 +50,7 @@ def _tasks(scope: Scope, params: dict) -> sa.Select:
 def state_of(task: CampaignTask, today: date) -> str:
     if task.status == TaskStatus.DONE:
         return _("Done late") if task.done_on and task.done_on > task.due_on else _("Done")
-    return _("Late") if task.due_on < today else _("Open")
+    return _("Late") if task.due_on < today else _("Not done yet")
 
 
 def rows(scope: Scope, params: dict) -> Iterator[list]:

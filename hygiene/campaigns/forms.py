@@ -51,7 +51,7 @@ class CampaignForm(TaskFields):
 
 class CompleteForm(FlaskForm):
     done_on = StringField(_l("Date done"), render_kw={"type": "date"})
-    note = TextAreaField(_l("What was done"), render_kw={"rows": 3})
+    note = TextAreaField(_l("How it was done"), render_kw={"rows": 3})
     photos = MultipleFileField(_l("Photos"), render_kw={"accept": "image/*", "capture": "environment"})
     request_key = HiddenField()  # one per form shown: sending it twice completes once
 

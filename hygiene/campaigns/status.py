@@ -13,7 +13,7 @@ from hygiene.core.status import LabelledStatus, Transition
 
 class CampaignStatus(LabelledStatus):
     ACTIVE = "active", _l("Under way")
-    CLOSED = "closed", _l("Closed")
+    CLOSED = "closed", _l("Ended")
     CANCELLED = "cancelled", _l("Cancelled")
 
 
@@ -26,7 +26,7 @@ CANCEL = Transition.of({CampaignStatus.ACTIVE}, CampaignStatus.CANCELLED)
 
 
 class TaskStatus(LabelledStatus):
-    OPEN = "open", _l("Open")
+    OPEN = "open", _l("Not done yet")
     DONE = "done", _l("Done")
 
 
