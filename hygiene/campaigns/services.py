@@ -56,8 +56,9 @@ def calendar_generate(*, scope: Scope, actor_id: int | None, year: int, now: dat
                 db.session.flush()
         except IntegrityError:
             continue
-        audit_record(actor_id=actor_id, action="create", record=row, township_id=township_id, at=now,
-                     after=snapshot(row, EVENT_TRAIL) | {"year": year})
+        after = snapshot(row, EVENT_TRAIL)
+        after["year"] = year
+        audit_record(actor_id=actor_id, action="create", record=row, township_id=township_id, at=now, after=after)
         made += 1
     return made, [e.name for e in planned if e.provisional]
 
@@ -80,8 +81,9 @@ def event_create(*, scope: Scope, actor_id: int | None, year: int, data: EventIn
         if data.request_key and (made := _event_of_key(data.request_key)) is not None:
             return made
         raise
-    audit_record(actor_id=actor_id, action="create", record=row, township_id=township_id, at=now,
-                 after=snapshot(row, EVENT_TRAIL) | {"year": year})
+    after = snapshot(row, EVENT_TRAIL)
+    after["year"] = year
+    audit_record(actor_id=actor_id, action="create", record=row, township_id=township_id, at=now, after=after)
     return row
 
 
@@ -130,8 +132,10 @@ def campaign_create(*, scope: Scope, actor_id: int | None, data: CampaignInput, 
             return made
         raise
     added = _insert_tasks(campaign, places, tasks, now)
-    audit_record(actor_id=actor_id, action="create", record=campaign, township_id=township_id, at=now,
-                 after=snapshot(campaign, CAMPAIGN_TRAIL) | {"tasks": added, "task_title": tasks.title})
+    after = snapshot(campaign, CAMPAIGN_TRAIL)
+    after["tasks"] = added
+    after["task_title"] = tasks.title
+    audit_record(actor_id=actor_id, action="create", record=campaign, township_id=township_id, at=now, after=after)
     return campaign
 
 
