@@ -170,8 +170,22 @@ MOVE_DONE = {"close": lambda: _("The campaign is closed."), "reopen": lambda: _(
              "cancel": lambda: _("The campaign is cancelled.")}
 
 
-@bp.post("/<int:campaign_id>/<any(close, reopen, cancel):move>")
-def campaign_move(campaign_id: int, move: str):
+@bp.post("/<int:campaign_id>/close")
+def campaign_close(campaign_id: int):
+    return _move(campaign_id, "close")
+
+
+@bp.post("/<int:campaign_id>/reopen")
+def campaign_reopen(campaign_id: int):
+    return _move(campaign_id, "reopen")
+
+
+@bp.post("/<int:campaign_id>/cancel")
+def campaign_cancel(campaign_id: int):
+    return _move(campaign_id, "cancel")
+
+
+def _move(campaign_id: int, move: str):
     scope = current_scope()
     campaign = queries.campaign_get(scope=scope, campaign_id=campaign_id)
     back = url_for(".campaign_detail", campaign_id=campaign.id)

@@ -82,6 +82,9 @@ def demo_load(*, seed: int = 2026) -> bool:
     from hygiene.demo.toilets import demo_toilets
 
     demo_toilets(township_id=township.id, today=today)  # before the rankings: toilet progress is a component
+    from hygiene.demo.campaigns import demo_campaigns
+
+    demo_campaigns(township_id=township.id, today=today)
     from hygiene.demo.rankings import demo_rankings
 
     demo_rankings(township_id=township.id, today=today)  # after monitoring and rounds: both are components
