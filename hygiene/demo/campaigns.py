@@ -8,7 +8,7 @@ The Hygiene Month is this year's from May on; before then it is last year's."""
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 

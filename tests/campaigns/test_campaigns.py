@@ -3,7 +3,6 @@ village or unit, once per form (a double tap, two at the same moment), bad input
 nothing written, more tasks added without doubles, the board of who is done, late and open, and
 the moves (close, reopen, cancel). Villages and units see only their own."""
 import threading
-import uuid
 from datetime import timedelta
 
 import sqlalchemy as sa
