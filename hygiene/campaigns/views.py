@@ -55,8 +55,9 @@ def campaign_list():
     say_left_out(filters.unread)
     today = local_today()
     if scope.township_wide:
-        page = paginated(queries.campaign_list(scope=scope, year=year, today=today))
-        rows = [(row[0], queries.progress_of(row)) for row in page.items]
+        page = paginated(queries.campaign_list(scope=scope, year=year))
+        progress = queries.progress_of_campaigns(scope=scope, campaign_ids=[c.id for c in page.items], today=today)
+        rows = [(campaign, progress[campaign.id]) for campaign in page.items]
         return render_template("campaigns/list.html", page=page, rows=rows, year=year)
     state = filters.pick("state", lambda raw: raw if raw in queries.STATES else None)
     page = paginated(queries.task_list(scope=scope, today=today, state=state))

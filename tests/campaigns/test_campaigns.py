@@ -130,6 +130,8 @@ def test_the_board_shows_each_place_done_late_and_open_in_one_query(app, client,
     login("admin_a")
     page = client.get(f"/campaigns/{ids['campaign']}").get_data(as_text=True)
     assert "1 / 3" in page
+    listing = client.get("/campaigns/?year=99999999999999999999")
+    assert listing.status_code == 200 and "1 / 3 (33%)" in listing.get_data(as_text=True)
     late_list = client.get(f"/campaigns/{ids['campaign']}/tasks?state=late").get_data(as_text=True)
     assert "甲二村" in late_list and "甲一村" not in late_list
     assert client.get(f"/campaigns/{ids['campaign']}/tasks?state=bogus&place=x:1").status_code == 200
