@@ -108,15 +108,18 @@ class BoardRow:
 
 
 def board_stmt(campaign_id: int, scope: Scope, today: date) -> sa.Select:
-    """Per village or unit of the campaign: its tasks, done and late, in SQL, in one statement."""
+    """Per village or unit of the campaign: its tasks, done and late, in one statement; the tasks
+    are counted by place first (as a plain aggregate would), and only those rows get their names."""
     total, done, late = _counts(today)
-    return (sa.select(CampaignTask.village_id, CampaignTask.unit_id, sa.func.coalesce(Unit.name, Village.name),
-                      Village.name, total, done, late)
-            .join(Village, Village.id == CampaignTask.village_id).outerjoin(Unit, Unit.id == CampaignTask.unit_id)
-            .where(CampaignTask.campaign_id == campaign_id, scope.clause(CampaignTask))
-            .group_by(CampaignTask.village_id, CampaignTask.unit_id, Unit.name, Village.name)
-            .order_by(Village.name, CampaignTask.village_id, CampaignTask.unit_id.is_not(None), Unit.name,
-                      CampaignTask.unit_id))
+    counted = (sa.select(CampaignTask.village_id, CampaignTask.unit_id, total.label("total"), done.label("done"),
+                         late.label("late"))
+               .where(CampaignTask.campaign_id == campaign_id, scope.clause(CampaignTask))
+               .group_by(CampaignTask.village_id, CampaignTask.unit_id).subquery())
+    return (sa.select(counted.c.village_id, counted.c.unit_id, sa.func.coalesce(Unit.name, Village.name), Village.name,
+                      counted.c.total, counted.c.done, counted.c.late)
+            .join(Village, Village.id == counted.c.village_id).outerjoin(Unit, Unit.id == counted.c.unit_id)
+            .order_by(Village.name, counted.c.village_id, counted.c.unit_id.is_not(None), Unit.name,
+                      counted.c.unit_id))
 
 
 def board(*, scope: Scope, campaign: Campaign, today: date) -> list[BoardRow]:
