@@ -1,10 +1,11 @@
 """The demo's campaign calendar: this year's calendar generated; the Patriotic Hygiene Month
 (April) run with a clean-up and a notice-board task for every village, done by most of them with
-photos, one redone after the office reopened it, and closed; and the clean-up before New Year,
-under way now, with a task for every village and for the unit account's restaurant, some done,
-some open and one late. All through the services with the day's time, so the trail is real.
+photos, one redone after the office reopened it, and closed; and the next holiday's clean-up
+(before New Year 2027 on a day late in 2026), under way now, with a task for every village and
+for the unit account's restaurant, some done, some open and one late. All through the services
+with the day's time, so the trail is real.
 
-The Hygiene Month is this year's from May on; before then it is last year's."""
+The Hygiene Month is this year's from June on; before then it is last year's."""
 from __future__ import annotations
 
 import secrets
@@ -32,17 +33,26 @@ def demo_campaigns(*, township_id: int, today: date, seed: int = 12) -> int:
     if admin is None or inspector is None:
         return 0
     office = Office(township_id, seed, admin, inspector)
-    month_year = today.year if today >= date(today.year, 5, 1) else today.year - 1
+    month_year = today.year if today >= date(today.year, 6, 1) else today.year - 1
     for year in sorted({month_year, today.year}):
+        day = min(date(year, 1, 5), today - timedelta(days=3))
         services.calendar_generate(scope=office.scope, actor_id=admin.id, year=year,
-                                   now=office.at(_working_on_or_before(date(year, 1, 5))))
+                                   now=office.at(_working_on_or_before(day)))
     made = _hygiene_month(office, _event(township_id, month_year, "hygiene_month"), today)
-    return made + _new_year(office, _event(township_id, today.year, "new_year_cleanup"), today)
+    return made + _clean_up(office, _next_clean_up(township_id, today), today)
 
 
 def _event(township_id: int, year: int, key: str) -> CampaignEvent:
     return db.session.scalars(sa.select(CampaignEvent).where(
         CampaignEvent.township_id == township_id, CampaignEvent.year == year, CampaignEvent.key == key)).one()
+
+
+def _next_clean_up(township_id: int, today: date) -> CampaignEvent:
+    """This year's next holiday clean-up (before New Year when the loading day is late in the year)."""
+    return db.session.scalars(sa.select(CampaignEvent).where(
+        CampaignEvent.township_id == township_id, CampaignEvent.year == today.year,
+        CampaignEvent.key.like("%_cleanup"), CampaignEvent.holiday_on > today)
+        .order_by(CampaignEvent.holiday_on).limit(1)).one()
 
 
 def _working_on_or_before(day: date) -> date:
@@ -97,22 +107,23 @@ def _hygiene_month(office: Office, event: CampaignEvent, today: date) -> int:
         _complete(office, task, campaign, days[(n * 5) % len(days)],
                   "已更新宣传栏，张贴爱国卫生月主题宣传画。" if "宣传栏" in task.title else "组织村民清理房前屋后和沟渠，清运垃圾。")
     first = next(t for t in made if t.title == "环境卫生大扫除")
-    tasks.task_reopen(scope=office.scope, user_id=office.admin.id, task=first, now=office.at(date(year, 4, 27)),
+    tasks.task_reopen(scope=office.scope, user_id=office.admin.id, task=first,
+                      now=office.at(_working_on_or_before(date(year, 4, 27))),
                       data=ReopenInput(note="抽查发现村后沟渠仍有垃圾，请清理后重新上传照片。"))
-    _complete(office, first, campaign, date(year, 4, 29) if is_working_day(date(year, 4, 29)) else date(year, 4, 30),
-              "已清理村后沟渠并复查。")
+    _complete(office, first, campaign, _working_on_or_before(date(year, 4, 30)), "已清理村后沟渠并复查。")
     services.campaign_move(scope=office.scope, actor_id=office.admin.id, campaign=campaign, move="close",
-                           now=office.at(_working_on_or_before(date(year, 5, 8))))
+                           now=office.at(_working_on_or_before(min(date(year, 5, 8), today - timedelta(days=1)))))
     return len(made)
 
 
-def _new_year(office: Office, event: CampaignEvent, today: date) -> int:
-    """The clean-up before New Year, under way: a task for every village and the demo restaurant;
-    a few done already, one village late with its dead-corner task."""
+def _clean_up(office: Office, event: CampaignEvent, today: date) -> int:
+    """The next holiday's clean-up (before New Year 2027 on a day late in 2026), under way: a task
+    for every village and the demo restaurant; a few done already, one village late with its
+    dead-corner task."""
     starts_on = _working_on_or_before(today - timedelta(days=5))
     campaign = _start(office, event, starts_on=starts_on, ends_on=max(event.ends_on, today + timedelta(days=10)),
                       on=starts_on, title="环境卫生大扫除", due_on=max(event.ends_on, today + timedelta(days=7)),
-                      description="元旦前开展环境卫生大扫除，清理卫生死角，做好门前三包。")
+                      description="节前开展环境卫生大扫除，清理卫生死角，做好门前三包。")
     unit_user = db.session.scalar(sa.select(User).where(User.role == Role.UNIT_CONTACT, User.active.is_(True))
                                   .order_by(User.id).limit(1))
     if unit_user is not None and unit_user.unit_id is not None:
