@@ -218,6 +218,7 @@ def concrete_urls(app, role, world, elsewhere):
                    "toilet_id": elsewhere[f"toilet_{where}"], "project_id": elsewhere[f"project_{where}"],
                    "problem_id": elsewhere[f"problem_{where}"], "sample_id": elsewhere[f"sample_{where}"],
                    "event_id": elsewhere[f"event_{where}"], "campaign_id": elsewhere[f"campaign_{where}"],
+                   "campaign_task_id": elsewhere[f"campaign_task_{where}"],
                    "publication_id": elsewhere["publication_tb" if where == "b1" else "publication_ta"]}
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
              "token": "x" * 12, "township_id": world.tb, "period_key": "2026-10", "village_id": world.b1,

@@ -240,8 +240,21 @@ def scoped_values(username: str | None) -> dict[str, list]:
         "monitoring_id": surveys, "round_id": pest_rounds, "pest": ["fly"], "method": ["fly_rooms"],
         "size": ["thumb"], "code": ["zh_CN"], "kind": ["units"], "ext": ["xlsx"], "year": [2026],
         "toilet_id": _toilet_ids(scope, HouseholdToilet), "project_id": _toilet_ids(scope, PublicToiletProject),
-        "problem_id": _problem_ids(scope),
+        "problem_id": _problem_ids(scope), **_campaign_ids(scope),
     }
+
+
+def _campaign_ids(scope) -> dict[str, list[int]]:
+    """A campaign of each status, a task open and done, and a calendar event the reader may see."""
+    from hygiene.campaigns.models import Campaign, CampaignEvent, CampaignTask
+
+    campaigns = [c for status in ("active", "closed") for c in db.session.scalars(sa.select(Campaign.id).where(
+        scope.clause(Campaign), Campaign.status == status).order_by(Campaign.id).limit(1))]
+    tasks = [t for status in ("open", "done") for t in db.session.scalars(sa.select(CampaignTask.id).where(
+        scope.clause(CampaignTask), CampaignTask.status == status).order_by(CampaignTask.id).limit(1))]
+    events = list(db.session.scalars(sa.select(CampaignEvent.id).where(scope.clause(CampaignEvent))
+                                     .order_by(CampaignEvent.id).limit(1)))
+    return {"campaign_id": campaigns, "campaign_task_id": tasks, "event_id": events}
 
 
 def _problem_ids(scope) -> list[int]:

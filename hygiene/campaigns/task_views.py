@@ -39,15 +39,15 @@ def _page(task, complete: CompleteForm | None = None, reopen: ReopenForm | None 
                            today=local_today(), TaskStatus=TaskStatus), status
 
 
-@bp.get("/<int:task_id>")
-def task_page(task_id: int):
-    return _page(queries.task_get(scope=current_scope(), task_id=task_id))
+@bp.get("/<int:campaign_task_id>")
+def task_page(campaign_task_id: int):
+    return _page(queries.task_get(scope=current_scope(), task_id=campaign_task_id))
 
 
-@bp.post("/<int:task_id>/complete")
-def task_complete(task_id: int):
+@bp.post("/<int:campaign_task_id>/complete")
+def task_complete(campaign_task_id: int):
     scope = current_scope()
-    task = queries.task_get(scope=scope, task_id=task_id)
+    task = queries.task_get(scope=scope, task_id=campaign_task_id)
     form = CompleteForm()
     if form.validate_on_submit():
         done, error = attempt(lambda: tasks.task_complete(
@@ -57,20 +57,20 @@ def task_complete(task_id: int):
             store=photo_store(), limits=photo_limits()))
         if error is None:
             flash(_("The task is done.") if done else _("This form was already sent; the task is done."), "success")
-            return redirect(url_for(".task_page", task_id=task.id), 303)
+            return redirect(url_for(".task_page", campaign_task_id=task.id), 303)
         if not isinstance(error, (InvalidFields, PhotoRejected)):  # done already, campaign closed: say so
             flash(error.message, "error")
-            return redirect(url_for(".task_page", task_id=task.id), 303)
+            return redirect(url_for(".task_page", campaign_task_id=task.id), 303)
         apply_errors(form, error.errors if isinstance(error, InvalidFields) else {"photos": error.message})
     if not tasks.may_complete(scope, task):
         abort(403)
     return _page(task, complete=form, status=422)
 
 
-@bp.post("/<int:task_id>/reopen")
-def task_reopen(task_id: int):
+@bp.post("/<int:campaign_task_id>/reopen")
+def task_reopen(campaign_task_id: int):
     scope = current_scope()
-    task = queries.task_get(scope=scope, task_id=task_id)
+    task = queries.task_get(scope=scope, task_id=campaign_task_id)
     form = ReopenForm()
     if form.validate_on_submit():
         moved, error = attempt(lambda: tasks.task_reopen(
@@ -79,7 +79,7 @@ def task_reopen(task_id: int):
         if error is None:
             flash(_("The task is open again; its village or unit sees why.") if moved
                   else _("This task is open already."), "success")
-            return redirect(url_for(".task_page", task_id=task.id), 303)
+            return redirect(url_for(".task_page", campaign_task_id=task.id), 303)
         show_refusal(form, error)
     if not tasks.may_reopen(scope, task):
         abort(403)
