@@ -16,7 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # every domain module that declares scheduled jobs; a missing one stops the start (scheduler/registry.py)
 JOB_MODULES = ("hygiene.notifications.jobs", "hygiene.rectifications.jobs", "hygiene.inspections.jobs",
                "hygiene.exports.jobs", "hygiene.pests.jobs",
-               "hygiene.toilets.jobs", "hygiene.briefing.jobs", "hygiene.creation.jobs", "hygiene.education.jobs", "hygiene.food.jobs")
+               "hygiene.toilets.jobs", "hygiene.briefing.jobs", "hygiene.creation.jobs", "hygiene.education.jobs", "hygiene.food.jobs", "hygiene.campaigns.jobs")
 # each domain's words for the audit trail; their order is the order of the trail's filter menu
 AUDIT_LABEL_MODULES = ("hygiene.places.audit_labels", "hygiene.inspections.audit_labels",
                        "hygiene.rectifications.audit_labels", "hygiene.inspections.plans.audit_labels",
@@ -25,18 +25,18 @@ AUDIT_LABEL_MODULES = ("hygiene.places.audit_labels", "hygiene.inspections.audit
                        "hygiene.pests.monitoring.audit_labels", "hygiene.pests.rounds.audit_labels",
                        "hygiene.pests.rounds.work_audit_labels", "hygiene.toilets.task_audit_labels",
                        "hygiene.toilets.audit_labels", "hygiene.toilets.problem_audit_labels",
-                       "hygiene.letters.audit_labels", "hygiene.briefing.audit_labels", "hygiene.creation.audit_labels", "hygiene.education.audit_labels", "hygiene.food.audit_labels")
+                       "hygiene.letters.audit_labels", "hygiene.briefing.audit_labels", "hygiene.creation.audit_labels", "hygiene.education.audit_labels", "hygiene.food.audit_labels", "hygiene.campaigns.audit_labels")
 # every domain module that registers scope rules (access/rules.py); a missing one stops the start
 ACCESS_MODULES = ("hygiene.places.access", "hygiene.accounts.access", "hygiene.checklists.access",
                   "hygiene.inspections.access", "hygiene.rectifications.access", "hygiene.media.access",
                   "hygiene.pests.access", "hygiene.pests.monitoring.access", "hygiene.pests.rounds.access",
-                  "hygiene.toilets.access", "hygiene.letters.access", "hygiene.creation.access", "hygiene.education.access", "hygiene.food.access")
+                  "hygiene.toilets.access", "hygiene.letters.access", "hygiene.creation.access", "hygiene.education.access", "hygiene.food.access", "hygiene.campaigns.access")
 # every domain module that declares export kinds (exports/registry.py), for the web and the scheduler
 # each domain's section of the office's briefing (core/briefing_sections.py); the briefing imports none of them
 BRIEFING_MODULES = ("hygiene.inspections.briefing", "hygiene.rectifications.briefing", "hygiene.rankings.briefing",
                     "hygiene.pests.briefing", "hygiene.toilets.briefing")
 EXPORT_MODULES = ("hygiene.inspections.exports", "hygiene.rectifications.exports", "hygiene.pests.monitoring.exports",
-                  "hygiene.pests.rounds.exports", "hygiene.toilets.exports", "hygiene.letters.exports", "hygiene.creation.exports", "hygiene.education.exports", "hygiene.food.exports")
+                  "hygiene.pests.rounds.exports", "hygiene.toilets.exports", "hygiene.letters.exports", "hygiene.creation.exports", "hygiene.education.exports", "hygiene.food.exports", "hygiene.campaigns.exports")
 
 
 def create_app(config_class: type | str | None = None) -> Flask:
@@ -155,6 +155,9 @@ def _register_blueprints(app: Flask) -> None:
     from hygiene.audit.views import bp as audit_bp
     from hygiene.briefing.views import bp as briefing_bp
     from hygiene.briefing.views import public as briefing_link_bp
+    from hygiene.campaigns.calendar_views import bp as campaign_calendar_bp
+    from hygiene.campaigns.task_views import bp as campaign_tasks_bp
+    from hygiene.campaigns.views import bp as campaigns_bp
     from hygiene.checklists.views import bp as checklists_bp
     from hygiene.core.views import bp as core_bp
     from hygiene.creation.views import bp as creation_bp
@@ -185,7 +188,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, accounts_bp, places_bp, import_bp, audit_bp, checklists_bp,
                       plans_bp, inspections_bp, media_bp, orders_bp, order_link_bp, notifications_bp, jobs_bp, rankings_bp, public_bp, exports_bp,
                       ranking_exports_bp, pests_bp, monitoring_bp, rounds_bp, round_work_bp, toilet_tasks_bp, toilets_bp,
-                      toilet_problems_bp, letters_bp, briefing_bp, briefing_link_bp, creation_bp, education_bp, food_bp):
+                      toilet_problems_bp, letters_bp, briefing_bp, briefing_link_bp, creation_bp, education_bp, food_bp, campaigns_bp, campaign_calendar_bp, campaign_tasks_bp):
         app.register_blueprint(blueprint)
 
 

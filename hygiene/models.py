@@ -2,6 +2,7 @@
 from hygiene.accounts.models import User, UserSession  # noqa: F401
 from hygiene.audit.models import AuditEvent  # noqa: F401
 from hygiene.briefing.models import BriefingDispatch, BriefingLink  # noqa: F401
+from hygiene.campaigns.models import Campaign, CampaignEvent, CampaignSettings, CampaignTask  # noqa: F401
 from hygiene.checklists.models import ChecklistTemplate, TemplateItem, TemplateSection, TemplateVersion  # noqa: F401
 from hygiene.creation.models import CreationApplication, CreationTarget  # noqa: F401
 from hygiene.education.models import EducationActivity, EducationSettings  # noqa: F401

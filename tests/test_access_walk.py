@@ -14,11 +14,11 @@ from hygiene.places.kinds import KINDS
 
 # names of records that each role must never see
 FOREIGN = {
-    "admin_a": ["b1宣教讲座", "b1聚餐主家", "b1持证人", "b1灭鼠轮次", "b1公厕项目", "b1饭店", "b1户主", "b1保洁", "乙一村", "village_b1", "admin_b", "乙镇检查表", "乙镇计划", "乙镇通知", "tb排名村"],
-    "inspector_a": ["b1宣教讲座", "b1聚餐主家", "b1持证人", "b1灭鼠轮次", "b1公厕项目", "b1饭店", "b1户主", "b1保洁", "乙一村", "乙镇", "village_b1", "乙镇检查表", "乙镇计划", "tb排名村"],
-    "village_a1": ["a2宣教讲座", "a2聚餐主家", "a2持证人", "a2灭鼠轮次", "a2公厕项目", "a2饭店", "a2户主", "a2保洁", "甲二村", "b1饭店", "b1户主", "乙一村", "乙镇",
+    "admin_a": ["b1爱卫活动", "b1宣教讲座", "b1聚餐主家", "b1持证人", "b1灭鼠轮次", "b1公厕项目", "b1饭店", "b1户主", "b1保洁", "乙一村", "village_b1", "admin_b", "乙镇检查表", "乙镇计划", "乙镇通知", "tb排名村"],
+    "inspector_a": ["b1爱卫活动", "b1宣教讲座", "b1聚餐主家", "b1持证人", "b1灭鼠轮次", "b1公厕项目", "b1饭店", "b1户主", "b1保洁", "乙一村", "乙镇", "village_b1", "乙镇检查表", "乙镇计划", "tb排名村"],
+    "village_a1": ["a2爱卫活动", "b1爱卫活动", "a2宣教讲座", "a2聚餐主家", "a2持证人", "a2灭鼠轮次", "a2公厕项目", "a2饭店", "a2户主", "a2保洁", "甲二村", "b1饭店", "b1户主", "乙一村", "乙镇",
                    "village_b1", "inspector_a", "乙镇通知", "ta排名村"],
-    "unit_a1": ["a2宣教讲座", "a2聚餐主家", "a2持证人", "a2灭鼠轮次", "a2公厕项目", "a2饭店", "b1饭店", "a1户主", "a1保洁", "甲二村", "乙一村", "乙镇", "village_a1", "ta排名村"],
+    "unit_a1": ["a2爱卫活动", "b1爱卫活动", "a2宣教讲座", "a2聚餐主家", "a2持证人", "a2灭鼠轮次", "a2公厕项目", "a2饭店", "b1饭店", "a1户主", "a1保洁", "甲二村", "乙一村", "乙镇", "village_a1", "ta排名村"],
 }
 # the ids each role must not reach: (record kind slug -> id), users, and the inspection domain
 FOREIGN_RECORDS = {
@@ -235,6 +235,22 @@ def elsewhere(app, world):
             db.session.add_all([banquet, certificate])
             db.session.flush()
             ids[f"banquet_{key}"], ids[f"certificate_{key}"] = banquet.id, certificate.id
+
+        from hygiene.campaigns.models import Campaign, CampaignEvent, CampaignTask
+
+        # a campaign of 乙镇 with 乙一村's task, and one of 甲镇 whose only task is 甲二村's
+        for key, township, village in (("b1", world.tb, world.b1), ("a2", world.ta, world.a2)):
+            event = CampaignEvent(township_id=township, year=2026, name=f"{key}爱卫活动日", starts_on=date(2026, 4, 1),
+                                  ends_on=date(2026, 4, 30))
+            campaign = Campaign(township_id=township, name=f"{key}爱卫活动", starts_on=date(2026, 4, 1),
+                                ends_on=date(2026, 4, 30))
+            db.session.add_all([event, campaign])
+            db.session.flush()
+            task = CampaignTask(campaign_id=campaign.id, township_id=township, village_id=village,
+                                place_key=f"village:{village}", title="大扫除", due_on=date(2026, 4, 25))
+            db.session.add(task)
+            db.session.flush()
+            ids[f"event_{key}"], ids[f"campaign_{key}"], ids[f"campaign_task_{key}"] = event.id, campaign.id, task.id
         db.session.commit()
     return ids
 
@@ -258,6 +274,8 @@ def concrete_urls(app, role, world, elsewhere):
                    "application_id": elsewhere[f"application_{where}"],
                    "activity_id": elsewhere[f"activity_{where}"],
                    "banquet_id": elsewhere[f"banquet_{where}"], "certificate_id": elsewhere[f"certificate_{where}"],
+                   "event_id": elsewhere[f"event_{where}"], "campaign_id": elsewhere[f"campaign_{where}"],
+                   "campaign_task_id": elsewhere[f"campaign_task_{where}"],
                    "publication_id": elsewhere["publication_tb" if where == "b1" else "publication_ta"]}
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
              "token": "x" * 12, "township_id": world.tb, "period_key": "2026-10", "village_id": world.b1,

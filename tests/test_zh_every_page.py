@@ -242,6 +242,7 @@ def scoped_values(username: str | None) -> dict[str, list]:
         "toilet_id": _toilet_ids(scope, HouseholdToilet), "project_id": _toilet_ids(scope, PublicToiletProject),
         "problem_id": _problem_ids(scope), "letter_id": _letter_ids(scope),
         "application_id": _application_ids(scope), "activity_id": _activity_ids(scope),
+        **_campaign_ids(scope),
     }
 
 
@@ -274,6 +275,19 @@ def _activity_ids(scope) -> list[int]:
     a = EducationActivity
     return [found for kind in ActivityKind for found in db.session.scalars(
         sa.select(a.id).where(scope.clause(a), a.kind == kind).order_by(a.id.desc()).limit(1))]
+
+
+def _campaign_ids(scope) -> dict[str, list[int]]:
+    """A campaign of each status, a task open and done, and a calendar event the reader may see."""
+    from hygiene.campaigns.models import Campaign, CampaignEvent, CampaignTask
+
+    campaigns = [c for status in ("active", "closed") for c in db.session.scalars(sa.select(Campaign.id).where(
+        scope.clause(Campaign), Campaign.status == status).order_by(Campaign.id).limit(1))]
+    tasks = [t for status in ("open", "done") for t in db.session.scalars(sa.select(CampaignTask.id).where(
+        scope.clause(CampaignTask), CampaignTask.status == status).order_by(CampaignTask.id).limit(1))]
+    events = list(db.session.scalars(sa.select(CampaignEvent.id).where(scope.clause(CampaignEvent))
+                                     .order_by(CampaignEvent.id).limit(1)))
+    return {"campaign_id": campaigns, "campaign_task_id": tasks, "event_id": events}
 
 
 def _problem_ids(scope) -> list[int]:

@@ -142,6 +142,11 @@ class Scope:
         return self.township_wide or self.role in (Role.VILLAGE_CONTACT, Role.UNIT_CONTACT)
 
     @property
+    def sees_campaigns(self) -> bool:
+        """The campaign calendar (爱卫活动): the office's calendar and campaigns, a contact's own tasks."""
+        return self.township_wide or self.village_id is not None or self.unit_id is not None
+
+    @property
     def enters_monitoring(self) -> bool:
         """Monitoring results are entered by a township's office (admins and inspectors)."""
         return self.township_wide and self.township_id is not None

@@ -93,6 +93,10 @@ def demo_load(*, seed: int = 2026) -> bool:
     from hygiene.demo.food import demo_food
 
     demo_food(township_id=township.id, today=today)
+
+    from hygiene.demo.campaigns import demo_campaigns
+
+    demo_campaigns(township_id=township.id, today=today)
     from hygiene.demo.rankings import demo_rankings
 
     demo_rankings(township_id=township.id, today=today)  # after monitoring and rounds: both are components

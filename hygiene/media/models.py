@@ -29,6 +29,8 @@ class Photo(Model):
     letter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("target_letter.id"), index=True)
     # a health-education activity (hygiene/education), purpose "education"
     education_activity_id: Mapped[int | None] = mapped_column(sa.ForeignKey("education_activity.id"), index=True)
+    # a campaign task's completion (hygiene/campaigns), purpose "campaign_task"
+    campaign_task_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaign_task.id"), index=True)
     purpose: Mapped[str] = mapped_column(sa.String(20), default="inspection")  # | evidence | reinspection
     item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("template_item.id"))
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"))

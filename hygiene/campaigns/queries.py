@@ -1,0 +1,175 @@
+"""Reads of the campaign calendar: the year's events, the campaigns with their progress, a
+campaign's board (per village or unit: done, late, open; one statement, counted in SQL), the
+task lists, a task's photos, the office's reminder days."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from hygiene.access.scope import Scope
+from hygiene.campaigns import yearly
+from hygiene.campaigns.models import Campaign, CampaignEvent, CampaignSettings, CampaignTask
+from hygiene.campaigns.status import TaskStatus
+from hygiene.errors import NotFound
+from hygiene.extensions import db
+from hygiene.media.models import Photo
+from hygiene.places.models import Unit, Village
+
+STATES = ("open", "late", "done")   # the task list's filter
+
+
+def event_get(*, scope: Scope, event_id: int) -> CampaignEvent:
+    found = db.session.scalar(sa.select(CampaignEvent).where(CampaignEvent.id == event_id, scope.clause(CampaignEvent)))
+    if found is None:
+        raise NotFound("event not found")
+    return found
+
+
+def campaign_get(*, scope: Scope, campaign_id: int) -> Campaign:
+    found = db.session.scalar(sa.select(Campaign).where(Campaign.id == campaign_id, scope.clause(Campaign)))
+    if found is None:
+        raise NotFound("campaign not found")
+    return found
+
+
+def task_get(*, scope: Scope, task_id: int) -> CampaignTask:
+    found = db.session.scalar(sa.select(CampaignTask).where(CampaignTask.id == task_id, scope.clause(CampaignTask)))
+    if found is None:
+        raise NotFound("task not found")
+    return found
+
+
+def year_events(*, scope: Scope, year: int) -> list[CampaignEvent]:
+    return list(db.session.scalars(sa.select(CampaignEvent).where(scope.clause(CampaignEvent), CampaignEvent.year == year)
+                                   .order_by(CampaignEvent.starts_on, CampaignEvent.id)))
+
+
+def campaigns_of_events(event_ids: list[int]) -> dict[int, list[Campaign]]:
+    found: dict[int, list[Campaign]] = {}
+    if event_ids:
+        for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.event_id.in_(event_ids))
+                                           .order_by(Campaign.id)):
+            found.setdefault(campaign.event_id or 0, []).append(campaign)
+    return found
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a campaign's (or a place's) tasks are: done, late (open past due), open (not yet due)."""
+
+    total: int
+    done: int
+    late: int
+
+    @property
+    def open(self) -> int:
+        return self.total - self.done - self.late
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def _counts(today: date) -> tuple[sa.ColumnElement, ...]:
+    done = sa.func.sum(sa.case((CampaignTask.status == TaskStatus.DONE, 1), else_=0))
+    late = sa.func.sum(sa.case((sa.and_(CampaignTask.status == TaskStatus.OPEN, CampaignTask.due_on < today), 1),
+                               else_=0))
+    return sa.func.count(CampaignTask.id), done, late
+
+
+def campaign_list(*, scope: Scope, year: int | None) -> sa.Select:
+    """The campaigns the scope sees (of a year), newest first."""
+    stmt = sa.select(Campaign).where(scope.clause(Campaign)).order_by(Campaign.starts_on.desc(), Campaign.id.desc())
+    if year is not None:
+        stmt = stmt.where(Campaign.starts_on.between(date(year, 1, 1), date(year, 12, 31)))
+    return stmt
+
+
+def progress_of_campaigns(*, scope: Scope, campaign_ids: list[int], today: date) -> dict[int, Progress]:
+    """Each campaign's tasks in the scope, done and late, counted in SQL (one statement for a page)."""
+    if not campaign_ids:
+        return {}
+    total, done, late = _counts(today)
+    rows = db.session.execute(sa.select(CampaignTask.campaign_id, total, done, late).where(
+        scope.clause(CampaignTask), CampaignTask.campaign_id.in_(campaign_ids)).group_by(CampaignTask.campaign_id))
+    found = {campaign_id: Progress(int(n), int(d or 0), int(lt or 0)) for campaign_id, n, d, lt in rows}
+    return {campaign_id: found.get(campaign_id, Progress(0, 0, 0)) for campaign_id in campaign_ids}
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    village_id: int
+    unit_id: int | None
+    name: str
+    village: str
+    progress: Progress
+
+
+def board_stmt(campaign_id: int, scope: Scope, today: date) -> sa.Select:
+    """Per village or unit of the campaign: its tasks, done and late, in one statement; the tasks
+    are counted by place first (as a plain aggregate would), and only those rows get their names."""
+    total, done, late = _counts(today)
+    counted = (sa.select(CampaignTask.village_id, CampaignTask.unit_id, total.label("total"), done.label("done"),
+                         late.label("late"))
+               .where(CampaignTask.campaign_id == campaign_id, scope.clause(CampaignTask))
+               .group_by(CampaignTask.village_id, CampaignTask.unit_id).subquery())
+    return (sa.select(counted.c.village_id, counted.c.unit_id, sa.func.coalesce(Unit.name, Village.name), Village.name,
+                      counted.c.total, counted.c.done, counted.c.late)
+            .join(Village, Village.id == counted.c.village_id).outerjoin(Unit, Unit.id == counted.c.unit_id)
+            .order_by(Village.name, counted.c.village_id, counted.c.unit_id.is_not(None), Unit.name,
+                      counted.c.unit_id))
+
+
+def board(*, scope: Scope, campaign: Campaign, today: date) -> list[BoardRow]:
+    return [BoardRow(village_id, unit_id, name, village, Progress(int(n), int(d or 0), int(lt or 0)))
+            for village_id, unit_id, name, village, n, d, lt in db.session.execute(board_stmt(campaign.id, scope, today))]
+
+
+def board_total(rows: list[BoardRow]) -> Progress:
+    return Progress(sum(r.progress.total for r in rows), sum(r.progress.done for r in rows),
+                    sum(r.progress.late for r in rows))
+
+
+def task_list(*, scope: Scope, today: date, campaign_id: int | None = None, state: str | None = None,
+              place_key: str | None = None) -> sa.Select:
+    """Tasks in the scope (of a campaign, in a state, of a place): late and open first, by due date."""
+    stmt = (sa.select(CampaignTask).join(Campaign, Campaign.id == CampaignTask.campaign_id)
+            .join(Village, Village.id == CampaignTask.village_id)
+            .where(scope.clause(CampaignTask))
+            .order_by(sa.case((CampaignTask.status == TaskStatus.OPEN, 0), else_=1), CampaignTask.due_on,
+                      Village.name, CampaignTask.id))
+    if campaign_id is not None:
+        stmt = stmt.where(CampaignTask.campaign_id == campaign_id)
+    if place_key:
+        stmt = stmt.where(CampaignTask.place_key == place_key)
+    if state == "done":
+        stmt = stmt.where(CampaignTask.status == TaskStatus.DONE)
+    elif state == "late":
+        stmt = stmt.where(CampaignTask.status == TaskStatus.OPEN, CampaignTask.due_on < today)
+    elif state == "open":
+        stmt = stmt.where(CampaignTask.status == TaskStatus.OPEN, CampaignTask.due_on >= today)
+    return stmt
+
+
+def task_photos(task: CampaignTask) -> list[Photo]:
+    return list(db.session.scalars(sa.select(Photo).where(Photo.campaign_task_id == task.id).order_by(Photo.id)))
+
+
+def choices(township_id: int | None) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The township's active villages, and its active units (with their village), for the task form."""
+    villages = [(village_id, name) for village_id, name in db.session.execute(sa.select(Village.id, Village.name).where(
+        Village.township_id == township_id, Village.active).order_by(Village.name, Village.id))]
+    units = [(unit_id, f"{name}（{village}）") for unit_id, name, village in db.session.execute(
+        sa.select(Unit.id, Unit.name, Village.name).join(Village, Village.id == Unit.village_id)
+        .where(Village.township_id == township_id, Village.active, Unit.active).order_by(Village.name, Unit.name))]
+    return villages, units
+
+
+def reminder_days(township_ids: set[int]) -> dict[int, tuple[int, int]]:
+    """(days before start, days before due) of each township: its settings, else the defaults."""
+    default = yearly.reminder_defaults()
+    found = {row.township_id: (row.days_before_start, row.days_before_due) for row in db.session.scalars(
+        sa.select(CampaignSettings).where(CampaignSettings.township_id.in_(sorted(township_ids))))} if township_ids else {}
+    return {township_id: found.get(township_id, default) for township_id in township_ids}
