@@ -12,8 +12,8 @@ from hygiene.scheduler.registry import Job, JobRegistrationError, Registry, load
 
 HYGIENE = Path(__file__).resolve().parents[2] / "hygiene"
 STABLE_IDS = ["run_exports", "dispatch_notifications", "scan_deadlines", "generate_inspections",
-              "recompute_deadlines", "clean_exports", "pest_reminders", "toilet_reminders", "education_reminders",
-              "food_certificate_reminders", "campaign_reminders", "morning_digest",
+              "recompute_deadlines", "clean_exports", "pest_reminders", "toilet_reminders", "creation_reviews",
+              "education_reminders", "food_certificate_reminders", "campaign_reminders", "morning_digest",
               "monthly_briefing"]  # stored in job_run rows: never renamed
 
 
