@@ -59,15 +59,15 @@ def month_levels(sums: Iterable[MonthCounts], *, axis: list[date], pests: tuple[
 
 
 def _graded(sums: MonthCounts) -> MonthLevel:
-    counts = tuple(sorted((field, _number(value)) for field, value in sums.counts.items() if value is not None))
-    return MonthLevel(sums.month, _level(sums.pest, sums.day, counts), sums.day)
+    return MonthLevel(sums.month, _level(sums.pest, sums.day, tuple(sorted(sums.counts.items()))), sums.day)
 
 
 @lru_cache(maxsize=8192)
-def _level(pest: str, day: date, counts: tuple[tuple[str, int | Decimal], ...]) -> str | None:
+def _level(pest: str, day: date, sums: tuple[tuple[str, float | None], ...]) -> str | None:
     """The level of a month's counts: a pure function of them (the standards are loaded once), so
     a chart opened again grades only the months whose counts changed."""
-    grading = surveys.grade_survey(pest, day, dict(counts))
+    counts = {field: _number(value) for field, value in sums if value is not None}
+    grading = surveys.grade_survey(pest, day, counts)
     return grading.level.level if grading.level else None
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -120,17 +121,27 @@ def level_history(*, scope: Scope, today: date, months: int, pests: tuple[str, .
     when `village_id` is None (history.py says how each is graded). One query over the month
     counts (rollup.py), each count added up per pest and month in SQL."""
     axis = history.months_back(today, months)
-    m = MonitoringMonthCount
-    chosen = [scope.clause(m), m.month >= axis[0], m.pest.in_(pests)]
-    if village_id is not None:
-        chosen.append(m.village_id == village_id)
-    rows = db.session.connection().execute(
-        sa.select(m.pest, m.month, m.field, sa.func.max(m.day).label("day"), sa.func.sum(m.total).label("total"))
-        .where(*chosen).group_by(m.pest, m.month, m.field))
+    stmt = _history_select(village_id is not None).where(scope.clause(MonitoringMonthCount))
+    rows = db.session.connection().execute(stmt, {"since": axis[0], "pests": list(pests), "village_id": village_id})
     sums: dict[tuple[str, date], history.MonthCounts] = {}
-    for row in rows:
-        found = sums.setdefault((row.pest, row.month), history.MonthCounts(row.pest, row.month, row.day, {}))
-        found.counts[row.field] = row.total
-        if row.day > found.day:
-            sums[(row.pest, row.month)] = history.MonthCounts(row.pest, row.month, row.day, found.counts)
+    for pest, month, field, day, total in rows:
+        found = sums.get((pest, month))
+        if found is None:
+            found = sums[(pest, month)] = history.MonthCounts(pest, month, day, {})
+        elif day > found.day:
+            found = sums[(pest, month)] = history.MonthCounts(pest, month, day, found.counts)
+        found.counts[field] = total
     return history.month_levels(sums.values(), axis=axis, pests=pests)
+
+
+@cache
+def _history_select(of_village: bool) -> sa.Select:
+    """The month counts of the charts but for the reader's scope, built once: a village's rows
+    are its months' counts already, a township's are added up per pest, month and count."""
+    m = MonitoringMonthCount
+    chosen = (m.month >= sa.bindparam("since", type_=sa.Date), m.pest.in_(sa.bindparam("pests", expanding=True)))
+    if of_village:
+        return sa.select(m.pest, m.month, m.field, m.day, m.total).where(
+            *chosen, m.village_id == sa.bindparam("village_id", type_=sa.Integer))
+    return (sa.select(m.pest, m.month, m.field, sa.func.max(m.day), sa.func.sum(m.total))
+            .where(*chosen).group_by(m.pest, m.month, m.field))
