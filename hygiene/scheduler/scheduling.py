@@ -75,9 +75,9 @@ def build_scheduler(app: Flask, *, blocking: bool = False,
 def _log_event(event: JobEvent) -> None:
     if event.code == EVENT_JOB_ERROR:
         log.error("scheduled job %s raised: %s", event.job_id, event.exception)
-    else:
-        log.warning("scheduled job %s skipped its run at %s (missed or still running)",
-                    event.job_id, event.scheduled_run_time)
+    else:  # a missed run is an execution event (one time), a run still going a submission (a list)
+        when = getattr(event, "scheduled_run_time", None) or getattr(event, "scheduled_run_times", None)
+        log.warning("scheduled job %s skipped its run at %s (missed or still running)", event.job_id, when)
 
 
 def start_embedded(app: Flask) -> BackgroundScheduler | None:

@@ -100,3 +100,18 @@ def test_only_the_scheduler_imports_apscheduler_and_the_registry_imports_no_doma
             assert not any(m.startswith(("hygiene.rectifications", "hygiene.inspections")) for m in modules), path
     assert not any(m.startswith("hygiene") for m in imports_of(HYGIENE / "scheduler" / "registry.py"))
     assert imports_of(HYGIENE / "scheduler" / "__init__.py") == {"hygiene.scheduler.registry"}
+
+
+def test_a_run_skipped_while_the_last_is_still_going_is_logged_not_raised(caplog):
+    """APScheduler tells of a run still going with a submission event, which has run times, not one."""
+    from datetime import UTC, datetime
+
+    from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobExecutionEvent, JobSubmissionEvent
+
+    from hygiene.scheduler.scheduling import _log_event
+
+    at = datetime(2026, 11, 29, 7, 15, tzinfo=UTC)
+    _log_event(JobSubmissionEvent(EVENT_JOB_MAX_INSTANCES, "pest_reminders", "default", [at]))
+    _log_event(JobExecutionEvent(EVENT_JOB_MISSED, "toilet_reminders", "default", at))
+    assert [r.getMessage().split(" skipped")[0] for r in caplog.records] == [
+        "scheduled job pest_reminders", "scheduled job toilet_reminders"]
