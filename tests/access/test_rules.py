@@ -16,6 +16,9 @@ SCOPED_ELSEWHERE = {
     "AuditEvent": "audit/queries.py events_stmt: the trail is read by administrators of the township",
     "RankingSettings": "rankings/services.py: scope.covers_township on the township the office picks",
     "RankingPublication": "rankings/queries.py: scope.covers_township; public pages read published ones",
+    "BriefingLink": "briefing/services.py: the office's admins of the township (scope.covers_township); "
+                    "the shared page is read by its unguessable token",
+    "BriefingDispatch": "briefing/sending.py: written and read by the monthly job only",
 }
 
 
@@ -79,6 +82,7 @@ def test_the_domains_register_their_records_with_media_and_the_scheduler(app):
 
     assert {f.__name__ for f in _SHOWN_BY} == {"photos_of_inspection_results", "photos_shown_by_orders",
                                                "photos_of_round_work", "photos_of_toilet_stages",
-                                               "photos_of_toilet_problems"}
+                                               "photos_of_toilet_problems", "photos_of_letters",
+                                               "photos_of_education", "photos_of_campaign_tasks"}
     assert set(_PHOTO_RECORDS) == {"inspection", "order"}
     assert unconfirmed_messages in _PAGE_NOTES and receivable_channels in _providers
