@@ -30,8 +30,10 @@ def test_the_filter_menu_lists_every_domains_records_in_order(app):
                                   "monitoring_record", "pest_round",
                                   "pest_round_work", "toilet_task",
                                   "household_toilet", "public_toilet_project", "toilet_problem",
-                                  "toilet_follow_up_sample", "education_activity", "education_settings",
-                                  "food_banquet", "food_health_certificate", "food_settings", "campaign"]
+                                  "toilet_follow_up_sample", "target_letter", "briefing_link",
+                                  "creation_application", "creation_target", "education_activity",
+                                  "education_settings", "food_banquet", "food_health_certificate", "food_settings",
+                                  "campaign"]
 
 
 def test_both_status_sets_are_worded_under_one_field(app):
