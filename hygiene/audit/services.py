@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -20,6 +21,16 @@ def snapshot(record: object, fields: tuple[str, ...]) -> dict[str, Any]:
         if isinstance(value, (date, datetime)):
             value = value.isoformat()
         values[name] = value
+    return values
+
+
+def trail_fields(fields: Collection[str], values: dict[str, Any]) -> dict[str, Any]:
+    """`values` for the trail when the keys vary with the step: `fields` (a module constant) names
+    every key it may hold, so tests/audit/test_labels.py can check each is worded; another key is
+    a mistake."""
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise ValueError(f"keys not declared for the trail: {sorted(unknown)}")
     return values
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
-from hygiene.audit.services import audit_record
+from hygiene.audit.services import audit_record, trail_fields
 from hygiene.clock import local_today
 from hygiene.core.once import claim_once, is_repeat
 from hygiene.core.status import Transition
@@ -196,6 +196,10 @@ def is_applicant(scope: Scope, application: CreationApplication) -> bool:
 
 # --- the steps -----------------------------------------------------------------------------------
 
+# every key a step writes to the trail (the audit labels word each one)
+STEP_TRAIL = ("status", "self_score", "self_assessed_on", "self_note", "submitted_on", "note", "accepted_on",
+              "named_on", "document", "review_due_on", "closed_on", "reason", "rereviewed_on")
+
 def _move(application: CreationApplication, move: Transition, *, actor_id: int | None, key: str | None,
           values: dict[str, Any], now: datetime, audit: dict[str, Any] | None = None) -> bool:
     """Claim the step for the form's key and make it; False for a repeat (nothing done again)."""
@@ -212,7 +216,8 @@ def _move(application: CreationApplication, move: Transition, *, actor_id: int |
     shown = {name: (value.isoformat() if isinstance(value, date) else str(value) if isinstance(value, Decimal)
                     else value) for name, value in values.items() if name != "standing_key"}
     audit_record(actor_id=actor_id, action="status", record=application, township_id=application.township_id,
-                 at=now, before={"status": before}, after={"status": str(move.target), **shown, **(audit or {})})
+                 at=now, before={"status": before},
+                 after=trail_fields(STEP_TRAIL, {"status": str(move.target), **shown, **(audit or {})}))
     return True
 
 

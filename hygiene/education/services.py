@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
-from hygiene.audit.services import audit_record
-from hygiene.education.kinds import COUNTS_ATTENDANCE, SubjectKind
+from hygiene.audit.services import audit_record, trail_fields
+from hygiene.education.kinds import COUNTS_ATTENDANCE, ActivityKind, SubjectKind
 from hygiene.education.models import EducationActivity, EducationSettings
 from hygiene.education.schemas import ActivityInput, settings_data
 from hygiene.errors import Forbidden, InvalidFields, NotFound
@@ -122,9 +122,14 @@ def settings_save(*, scope: Scope, actor_id: int | None, data: Any, now: datetim
     row.updated_by_id, row.updated_at = actor_id, now
     db.session.flush()
     audit_record(actor_id=actor_id, action="create" if created else "update", record=row,
-                 township_id=scope.township_id, before=None if created else _worded(before),
-                 after=_worded(after), at=now)
+                 township_id=scope.township_id,
+                 before=None if created else trail_fields(SETTINGS_TRAIL, _worded(before)),
+                 after=trail_fields(SETTINGS_TRAIL, _worded(after)), at=now)
     return row
+
+
+# every key the settings write to the trail: the reminder days and one per subject and activity
+SETTINGS_TRAIL = ("remind_days_before", *(f"target_{s.value}_{k.value}" for s in SubjectKind for k in ActivityKind))
 
 
 def _worded(values: dict) -> dict:

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from hygiene.access.scope import Scope
-from hygiene.audit.services import audit_record
+from hygiene.audit.services import audit_record, trail_fields
 from hygiene.core.once import claim_once, is_repeat
 from hygiene.errors import DomainError, Forbidden, InvalidFields, NotFound
 from hygiene.extensions import db
@@ -68,9 +68,10 @@ def letters_create(*, scope: Scope, actor_id: int | None, data: CreateInput, now
             continue
         db.session.add_all(LetterTarget(letter_id=letter.id, township_id=township_id, village_id=village.id,
                                         kind=key, target=value) for key, value in data.targets.items())
+        after = {"village": village.name, "year": data.year}
+        after |= trail_fields(TARGET_KINDS, {key: str(value) for key, value in data.targets.items()})
         audit_record(actor_id=actor_id, action="create", record=letter, township_id=township_id, at=now,
-                     after={"village": village.name, "year": data.year,
-                            **{key: str(value) for key, value in data.targets.items()}})
+                     after=after)
         made += 1
     return made
 
@@ -99,7 +100,7 @@ def letter_targets_save(*, scope: Scope, actor_id: int | None, letter: TargetLet
         return False
     db.session.flush()
     audit_record(actor_id=actor_id, action="update", record=letter, township_id=letter.township_id, at=now,
-                 before=before, after=after)
+                 before=trail_fields(TARGET_KINDS, before), after=trail_fields(TARGET_KINDS, after))
     return True
 
 

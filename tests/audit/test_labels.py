@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import importlib
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -32,6 +33,10 @@ def _module_constants(tree: ast.Module) -> dict[str, ast.expr]:
 
 def _fields(node: ast.expr, constants: dict[str, ast.expr]) -> set[str]:
     """The field names of snapshot(record, FIELDS): a tuple, a module constant or a register kind's."""
+    if isinstance(node, ast.Name) and "__module__" in constants and not isinstance(
+            constants.get(node.id), ast.Tuple | ast.List):  # computed or imported (a registry): read it
+        module = importlib.import_module(constants["__module__"].value)  # type: ignore[attr-defined]
+        return set(getattr(module, node.id))
     if isinstance(node, ast.Name) and node.id in constants:
         return _fields(constants[node.id], constants)
     if isinstance(node, ast.Tuple | ast.List):
@@ -52,10 +57,15 @@ def _keys(node: ast.expr, function: ast.FunctionDef, constants: dict[str, ast.ex
         name = ast.unparse(node.func)
         if name == "snapshot":
             return _fields(node.args[1], constants)
+        if name == "trail_fields":
+            return _fields(node.args[0], constants)
         if name == "changed_fields":
             return _keys(node.args[1], function, constants)
         if name.endswith(".items"):
             return _keys(node.func.value, function, constants)
+    if isinstance(node, ast.IfExp):
+        return set().union(*(_keys(branch, function, constants) for branch in (node.body, node.orelse)
+                             if not (isinstance(branch, ast.Constant) and branch.value is None)))
     if isinstance(node, ast.DictComp):
         return _keys(node.generators[0].iter, function, constants)
     if isinstance(node, ast.Name):
@@ -90,6 +100,7 @@ def written_keys() -> dict[str, set[str]]:
             continue  # the trail's own writer passes its callers' keys on
         tree = ast.parse(path.read_text(encoding="utf-8"))
         constants = _module_constants(tree)
+        constants["__module__"] = ast.Constant(".".join(path.relative_to(SOURCE.parent).with_suffix("").parts))
         for function in ast.walk(tree):
             if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
