@@ -70,9 +70,9 @@ def creation_section(scope: Scope, period: Period) -> SectionData:
     sentences = [
         _("%(year)s targets: %(target)s titles; %(named)s named by the end of the period.",
           year=year, target=target_total, named=step_totals["named"]),
-        _("Applications of the year in progress: %(applied)s applied, %(self)s self-assessed, %(reviewed)s township "
+        _("Applications of the year in progress: %(applied)s applied, %(assessed)s self-assessed, %(reviewed)s township "
           "reviewed, %(submitted)s submitted to the county; %(rejected)s rejected.",
-          applied=step_totals["applied"], self=step_totals["self_assessed"],
+          applied=step_totals["applied"], assessed=step_totals["self_assessed"],
           reviewed=step_totals["reviewed"], submitted=step_totals["submitted"], rejected=step_totals["rejected"])]
     if named_now:
         names = "、".join(named_now[:NAMED_SHOWN]) + ("……" if len(named_now) > NAMED_SHOWN else "")

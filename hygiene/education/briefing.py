@@ -41,6 +41,8 @@ def education_section(scope: Scope, period: Period) -> SectionData:
     if not any(subjects[subject] for subject, _kind in due):
         return SectionData(empty=True)
     counts = _counts(scope, min(w.start for ws in due.values() for w in ws), period)
+    if not counts:  # nothing logged in the windows: the township does not keep the log (yet)
+        return SectionData(empty=True)
     rows: list[list[object]] = []
     short_subjects: dict[str, set[int]] = {SubjectKind.VILLAGE.value: set(), SubjectKind.UNIT.value: set()}
     for (subject_key, kind_key), windows in due.items():
