@@ -55,10 +55,10 @@ def creation_section(scope: Scope, period: Period) -> SectionData:
         due_n += int(due_count)
         overdue_n += int(overdue_count)
     named_now = _named_in(scope, period)
-    if not targets and not any(sum(c.values()) for c in counts.values()) and not due_n and not named_now:
+    if not any(targets.values()) and not any(sum(c.values()) for c in counts.values()) and not due_n and not named_now:
         return SectionData(empty=True)
     order = [(kind.key, level.key) for kind, level in pairs()]
-    keys = sorted(set(targets) | {k for k, c in counts.items() if sum(c.values())},
+    keys = sorted({k for k, n in targets.items() if n > 0} | {k for k, c in counts.items() if sum(c.values())},
                   key=lambda k: (order.index(k) if k in order else len(order), k))
     rows = []
     for key in keys:
