@@ -34,7 +34,8 @@ ACCESS_MODULES = ("hygiene.places.access", "hygiene.accounts.access", "hygiene.c
 # every domain module that declares export kinds (exports/registry.py), for the web and the scheduler
 # each domain's section of the office's briefing (core/briefing_sections.py); the briefing imports none of them
 BRIEFING_MODULES = ("hygiene.inspections.briefing", "hygiene.rectifications.briefing", "hygiene.rankings.briefing",
-                    "hygiene.pests.briefing", "hygiene.toilets.briefing")
+                    "hygiene.pests.briefing", "hygiene.toilets.briefing", "hygiene.campaigns.briefing",
+                    "hygiene.creation.briefing", "hygiene.education.briefing", "hygiene.food.briefing")
 EXPORT_MODULES = ("hygiene.inspections.exports", "hygiene.rectifications.exports", "hygiene.pests.monitoring.exports",
                   "hygiene.pests.rounds.exports", "hygiene.toilets.exports", "hygiene.letters.exports", "hygiene.creation.exports", "hygiene.education.exports", "hygiene.food.exports", "hygiene.campaigns.exports")
 

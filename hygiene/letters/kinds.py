@@ -19,6 +19,8 @@ from typing import Any
 import yaml
 from flask_babel import lazy_gettext as _l
 
+from hygiene.creation.targets import creation_progress_by_village
+from hygiene.education.targets import education_cadence_by_village
 from hygiene.inspections.targets import pass_rate_by_village
 from hygiene.pests.targets import round_coverage_by_village
 from hygiene.toilets.targets import quota_met_by_village
@@ -51,7 +53,10 @@ register_target_kind(TargetKind("inspection_pass_rate", _l("Inspection pass rate
 register_target_kind(TargetKind("toilet_quota", _l("Toilet renovation quota accepted"), "%", quota_met_by_village))
 register_target_kind(TargetKind("pest_round_coverage", _l("Pest-control round coverage"), "%",
                                 round_coverage_by_village))
-# creation (卫生创建) and health-education cadence register here when their domains land
+register_target_kind(TargetKind("creation_progress", _l("Hygiene creation progress"), _l("points"),
+                                creation_progress_by_village))
+register_target_kind(TargetKind("education_cadence", _l("Health-education cadence"), "%",
+                                education_cadence_by_village))
 
 
 def kind_label(key: str) -> str:

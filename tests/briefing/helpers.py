@@ -13,6 +13,7 @@ from hygiene.inspections.models import Inspection
 from hygiene.pests.monitoring.models import MonitoringRecord
 from hygiene.pests.rounds.models import PestRound, RoundTarget, RoundWork
 from hygiene.pests.rounds.status import RoundStatus
+from hygiene.pests.rounds.totals import refresh
 from hygiene.rankings.models import RankingPublication
 from hygiene.rectifications.models import RectificationOrder
 from tests.inspections.helpers import simple_spec
@@ -107,6 +108,7 @@ def a_round(world, *, name, starts, ends, status=RoundStatus.ANNOUNCED, places: 
         if covered is not None:
             db.session.add(RoundWork(round_id=pest_round.id, target_id=target.id, township_id=target.township_id,
                                      village_id=village_id, unit_id=None, done_on=ends, households_covered=covered))
+            refresh(target)  # the boards read the totals stored on the target
     db.session.flush()
 
 

@@ -63,7 +63,7 @@ def test_a_period_with_nothing_says_so_plainly(client, login, world):
     with time_machine.travel(TODAY, tick=False):
         login("admin_a")
         page = client.get("/briefing/").text
-    assert page.count("本期无相关数据。") == 6
+    assert page.count("本期无相关数据。") == 10
 
 
 def test_the_page_prints_on_a4(client, login, october):

@@ -22,9 +22,9 @@ def campaign_section(scope, period) -> SectionData:
 
 @pytest.fixture
 def campaigns(app):
-    REGISTRY.register(Section("campaigns", "爱卫运动", 35, campaign_section))
+    REGISTRY.register(Section("sample_campaigns", "爱卫运动", 35, campaign_section))
     yield
-    REGISTRY.unregister("campaigns")
+    REGISTRY.unregister("sample_campaigns")
 
 
 def test_a_new_section_shows_in_its_place_without_touching_the_briefing(client, login, world, campaigns):

@@ -25,7 +25,7 @@ from tests.letters.helpers import year_of_work
 from tests.rectifications.test_evidence_once import signed_in, status_of
 
 DEFAULTS = {"year": "2026", "target_inspection_pass_rate": "90", "target_toilet_quota": "100",
-            "target_pest_round_coverage": "85"}
+            "target_pest_round_coverage": "85", "target_creation_progress": "60", "target_education_cadence": "90"}
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +63,8 @@ def test_the_office_makes_a_letter_for_every_village_of_its_township_and_again_m
         targets = {t.kind: t.target for t in db.session.scalars(
             sa.select(LetterTarget).where(LetterTarget.village_id == world.a1))}
     assert targets == {"inspection_pass_rate": D("90.00"), "toilet_quota": D("100.00"),
-                       "pest_round_coverage": D("85.00")}
+                       "pest_round_coverage": D("85.00"), "creation_progress": D("60.00"),
+                       "education_cadence": D("90.00")}
     again = make(client)
     assert again.status_code == 303 and len(letters(app)) == 2
     assert "每个村都已有责任书" in client.get(again.headers["Location"]).get_data(as_text=True)
@@ -170,11 +171,13 @@ def test_the_assessment_measures_each_village_against_its_letter(app, client, ma
     board = client.get("/letters/assessment?year=2026").get_data(as_text=True)
     assert board.index("甲一村") < board.index("甲二村")              # the best score first
     a1 = board[board.index("甲一村"):board.index("甲二村")]
-    # 甲一村: pass rate 75% of 90 not met; toilets 100% met; rounds 90% of 85 met: 2 of 3
-    assert "75.00%" in a1 and "100.00%" in a1 and "90.00%" in a1 and "66.67" in a1
+    # 甲一村: pass rate 75% of 90 not met; toilets 100% met; rounds 90% of 85 met; no education
+    # activity (0% of 90) not met; no creation application: not measured: 2 of 4
+    assert "75.00%" in a1 and "100.00%" in a1 and "90.00%" in a1 and "50.00" in a1
     a2 = board[board.index("甲二村"):]
-    # 甲二村: pass rate 100% met; toilets 25% not met; no round: not measured, not scored: 1 of 2
-    assert "25.00%" in a2 and "未测得" in a2 and "不计分" in a2 and "50.00" in a2
+    # 甲二村: pass rate 100% met; toilets 25% not met; no round: not measured, not scored;
+    # education 0% not met: 1 of 3
+    assert "25.00%" in a2 and "未测得" in a2 and "不计分" in a2 and "33.33" in a2
 
 
 def test_the_assessment_is_recorded_once_frozen_and_reopened(app, client, made, world):
@@ -189,7 +192,7 @@ def test_the_assessment_is_recorded_once_frozen_and_reopened(app, client, made, 
     assert again.status_code == 422
     with app.app_context():
         done = db.session.get(TargetLetter, letter.id)
-        assert (done.status, done.score, done.outcome, done.amount) == ("assessed", D("66.67"), "praise", D("800.00"))
+        assert (done.status, done.score, done.outcome, done.amount) == ("assessed", D("50.00"), "praise", D("800.00"))
         assert {t.kind: (t.actual, t.met) for t in done.targets}["inspection_pass_rate"] == (D("75.00"), False)
         trail = db.session.scalars(sa.select(AuditEvent.after).where(
             AuditEvent.entity_type == "target_letter", AuditEvent.entity_id == letter.id))
@@ -273,7 +276,7 @@ def test_two_identical_requests_at_the_same_moment_make_each_letter_once(app, li
     assert statuses == [303] * 3
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(TargetLetter)) == 2
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(LetterTarget)) == 6
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(LetterTarget)) == 10   # 2 villages × 5 target kinds
 
 
 def test_assessments_at_the_same_moment_record_one(app, client, made, live, world):
