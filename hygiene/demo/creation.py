@@ -90,7 +90,7 @@ def demo_creation(*, township_id: int, today: date) -> int:
     services.submit(scope=scope, actor_id=admin.id, application=second, now=_at(_working(today - timedelta(days=5))),
                     data=StepInput(happened_on=_working(today - timedelta(days=5)), note="报县爱卫办"))
     db.session.flush()
-    scan_creation_reviews(now=_at(today, 7))
+    scan_creation_reviews(now=_at(_working(today - timedelta(days=1)), 9))  # the last working morning
     return made + 2
 
 
