@@ -71,6 +71,16 @@ class Campaign(Model):
     def status_label(self) -> str:
         return CampaignStatus.label_of(self.status)
 
+    def not_started(self, today: date) -> bool:
+        """Under way on paper but its first day is still ahead: nothing is completed before it."""
+        return self.is_active and self.starts_on > today
+
+    def state_label(self, today: date) -> str:
+        """The status as people read it: an active campaign that has not begun says so."""
+        if self.not_started(today):
+            return str(CampaignStatus.not_started_label())
+        return self.status_label
+
     def __str__(self) -> str:
         return self.name
 

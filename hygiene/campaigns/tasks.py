@@ -16,6 +16,7 @@ from hygiene.audit.services import audit_record
 from hygiene.campaigns.models import Campaign, CampaignTask
 from hygiene.campaigns.schemas import CampaignInvalid, CompleteInput, ReopenInput
 from hygiene.campaigns.status import COMPLETE, REOPEN_TASK, TaskStatus
+from hygiene.clock import local_today
 from hygiene.core.once import claim_once
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
@@ -45,6 +46,9 @@ def task_complete(*, scope: Scope, user_id: int | None, task: CampaignTask, camp
         raise Forbidden(_("Only the village's or unit's own contact completes this task."))
     if not campaign.is_active:
         raise DomainError(_("This campaign is no longer under way; its tasks cannot be completed."))
+    if campaign.not_started(local_today()):
+        raise DomainError(_("The campaign starts on %(date)s; the task can be marked done from that day.",
+                            date=campaign.starts_on.isoformat()))
     if data.done_on < campaign.starts_on:
         raise CampaignInvalid({"done_on": _("Choose a date from the campaign's start (%(start)s) on.",
                                             start=campaign.starts_on.isoformat())})

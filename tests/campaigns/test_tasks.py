@@ -159,3 +159,17 @@ def test_identical_completions_at_the_same_moment_complete_once(app, live, world
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
             AuditEvent.entity_type == "campaign_task", AuditEvent.action == "complete")) == 1
     assert status_of(opener, f"{live}/campaigns/tasks/{ids['a1']}") == 200
+
+
+def test_a_campaign_not_yet_started_says_so_and_its_task_opens_on_the_first_day(app, client, login, world):
+    with app.app_context():
+        ids = add_campaign(world, starts_on=TODAY + timedelta(days=3), due_on=TODAY + timedelta(days=10))
+    login("admin_a")
+    assert "未开始" in client.get("/campaigns/").get_data(as_text=True)
+    assert "未开始" in client.get(f"/campaigns/{ids['campaign']}").get_data(as_text=True)
+    login("village_a1")
+    page = client.get(f"/campaigns/tasks/{ids['a1']}").get_data(as_text=True)
+    assert 'name="photos"' not in page
+    assert (TODAY + timedelta(days=3)).isoformat() in page and "起" in page
+    assert complete(client, ids["a1"]).status_code == 303
+    assert task_of(app, ids["a1"]).status == TaskStatus.OPEN
