@@ -126,7 +126,7 @@ def _same_check_or_refuse(banquet: Banquet, data: CheckInput) -> Banquet:
     raise CheckRecordedAlready(_("This banquet's on-site check is recorded already (%(day)s, %(result)s); "
                                  "a different result is not recorded over it.",
                                  day=banquet.checked_on.isoformat() if banquet.checked_on else "",
-                                 result=_("passed") if banquet.check_passed else _("failed")))
+                                 result=_("Check passed") if banquet.check_passed else _("Failed: to be corrected")))
 
 
 class CheckRecordedAlready(DomainError):
