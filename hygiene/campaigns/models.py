@@ -110,6 +110,8 @@ class CampaignTask(Model):
     done_key: Mapped[str | None] = mapped_column(sa.String(64))     # the completing form's key (core/once)
     reopened: Mapped[int] = mapped_column(default=0)
     reopen_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # each earlier completion the office sent back: done_on, note, photo ids, when and why reopened
+    history: Mapped[list[dict] | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
 
     campaign: Mapped[Campaign] = relationship()
@@ -127,6 +129,15 @@ class CampaignTask(Model):
     @property
     def is_done(self) -> bool:
         return self.status == TaskStatus.DONE
+
+    @property
+    def is_sent_back(self) -> bool:
+        """Open again because the office reopened it (its contact sees why)."""
+        return self.status == TaskStatus.OPEN and self.reopened > 0
+
+    @property
+    def earlier_completions(self) -> list[dict]:
+        return list(self.history or [])
 
     def is_late(self, today: date) -> bool:
         """Open past its due date."""

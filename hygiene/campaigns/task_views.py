@@ -37,6 +37,7 @@ def _page(task, complete: CompleteForm | None = None, reopen: ReopenForm | None 
     if completes and complete is None:
         complete = CompleteForm(data={"done_on": local_today().isoformat(), "request_key": secrets.token_hex(16)})
     return render_template("campaigns/task.html", task=task, campaign=campaign, photos=queries.task_photos(task),
+                           earlier_photos=queries.earlier_photos(task),
                            complete=complete if completes else None, reopen=(reopen or ReopenForm()) if reopens else None,
                            today=today, TaskStatus=TaskStatus,
                            opens_on=campaign.starts_on if campaign.not_started(today) and task.status == TaskStatus.OPEN
