@@ -15,13 +15,13 @@ from hygiene.access.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.campaigns.models import Campaign, CampaignTask
 from hygiene.campaigns.queries import task_photos
+from hygiene.campaigns.reminders import tell_sent_back
 from hygiene.campaigns.schemas import CampaignInvalid, CompleteInput, ReopenInput
 from hygiene.campaigns.status import COMPLETE, REOPEN_TASK, TaskStatus
 from hygiene.clock import local_today
 from hygiene.core.once import claim_once
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
-from hygiene.campaigns.reminders import tell_sent_back
 from hygiene.media.intake import PhotoLimits
 from hygiene.media.services import photos_attach
 from hygiene.media.store import PhotoStore
