@@ -71,6 +71,16 @@ class Campaign(Model):
     def status_label(self) -> str:
         return CampaignStatus.label_of(self.status)
 
+    def not_started(self, today: date) -> bool:
+        """Under way on paper but its first day is still ahead: nothing is completed before it."""
+        return self.is_active and self.starts_on > today
+
+    def state_label(self, today: date) -> str:
+        """The status as people read it: an active campaign that has not begun says so."""
+        if self.not_started(today):
+            return str(CampaignStatus.not_started_label())
+        return self.status_label
+
     def __str__(self) -> str:
         return self.name
 
@@ -100,6 +110,8 @@ class CampaignTask(Model):
     done_key: Mapped[str | None] = mapped_column(sa.String(64))     # the completing form's key (core/once)
     reopened: Mapped[int] = mapped_column(default=0)
     reopen_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # each earlier completion the office sent back: done_on, note, photo ids, when and why reopened
+    history: Mapped[list[dict] | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
 
     campaign: Mapped[Campaign] = relationship()
@@ -117,6 +129,15 @@ class CampaignTask(Model):
     @property
     def is_done(self) -> bool:
         return self.status == TaskStatus.DONE
+
+    @property
+    def is_sent_back(self) -> bool:
+        """Open again because the office reopened it (its contact sees why)."""
+        return self.status == TaskStatus.OPEN and self.reopened > 0
+
+    @property
+    def earlier_completions(self) -> list[dict]:
+        return list(self.history or [])
 
     def is_late(self, today: date) -> bool:
         """Open past its due date."""

@@ -154,7 +154,19 @@ def task_list(*, scope: Scope, today: date, campaign_id: int | None = None, stat
 
 
 def task_photos(task: CampaignTask) -> list[Photo]:
-    return list(db.session.scalars(sa.select(Photo).where(Photo.campaign_task_id == task.id).order_by(Photo.id)))
+    """The photos of the task's present completion (not those of a completion the office sent back)."""
+    earlier = {i for entry in task.earlier_completions for i in entry.get("photo_ids", [])}
+    return [p for p in db.session.scalars(sa.select(Photo).where(Photo.campaign_task_id == task.id)
+                                          .order_by(Photo.id)) if p.id not in earlier]
+
+
+def earlier_photos(task: CampaignTask) -> dict[int, Photo]:
+    """The photos of the completions sent back, by id (each history entry lists its own)."""
+    ids = [i for entry in task.earlier_completions for i in entry.get("photo_ids", [])]
+    if not ids:
+        return {}
+    return {p.id: p for p in db.session.scalars(sa.select(Photo).where(Photo.campaign_task_id == task.id,
+                                                                       Photo.id.in_(ids)))}
 
 
 def choices(township_id: int | None) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:

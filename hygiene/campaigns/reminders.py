@@ -20,7 +20,7 @@ from hygiene.campaigns.schemas import MOST_DAYS_BEFORE
 from hygiene.campaigns.status import CampaignStatus, TaskStatus
 from hygiene.clock import local_today
 from hygiene.extensions import db
-from hygiene.notifications.services import NotifySpec, notify_many
+from hygiene.notifications.services import NotifySpec, notify_many, tell
 from hygiene.places.models import Unit, Village
 
 
@@ -108,3 +108,15 @@ def _due(today: date, now: datetime) -> Iterator[NotifySpec]:
         for user in contacts[(task.village_id, task.unit_id)]:
             yield NotifySpec(recipient=user, kind="campaign_task_due", subject=subject, body=body, send_after=now,
                              link=f"/campaigns/tasks/{task.id}", dedupe_key=f"{task.id}:{task.due_on.isoformat()}")
+
+
+def tell_sent_back(task: CampaignTask, *, now: datetime) -> int:
+    """Tell the task's contacts that the office reopened it, and why (once per reopening)."""
+    campaign = task.campaign
+    subject = _l("Task sent back: %(title)s", title=task.title)
+    body = _l("%(place)s: the hygiene office sent back “%(title)s” of the campaign “%(name)s”: %(note)s "
+              "Do it again and mark it done on the task's page.", place=task.place_name, title=task.title,
+              name=campaign.name, note=task.reopen_note)
+    return tell([NotifySpec(recipient=user, kind="campaign_task_reopened", subject=subject, body=body, send_after=now,
+                            link=f"/campaigns/tasks/{task.id}", dedupe_key=f"{task.id}:reopened:{task.reopened}")
+                 for user in _contacts({(task.village_id, task.unit_id)})[(task.village_id, task.unit_id)]])

@@ -3,7 +3,7 @@ campaigns made with their tasks, moved, and the reminder settings. Tasks complet
 are in tasks.py. Services flush and never commit (views do, through core.web)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -118,6 +118,7 @@ def campaign_create(*, scope: Scope, actor_id: int | None, data: CampaignInput, 
     township_id = require_planner(scope)
     if data.request_key and (made := _campaign_of_key(data.request_key)) is not None:
         return made
+    _check_due(data.starts_on, data.ends_on, tasks.due_on)
     places = _places(township_id, tasks)
     _check_event(township_id, data)
     campaign = Campaign(township_id=township_id, event_id=data.event_id, name=data.name, starts_on=data.starts_on,
@@ -145,12 +146,20 @@ def tasks_add(*, scope: Scope, actor_id: int | None, campaign: Campaign, data: T
     require_planner(scope)
     if not campaign.is_active:
         raise DomainError(_("Tasks are added only while the campaign is under way."))
+    _check_due(campaign.starts_on, campaign.ends_on, data.due_on)
     places = _places(campaign.township_id, data)
     added = _insert_tasks(campaign, places, data, now)
     if added:
         audit_record(actor_id=actor_id, action="add_tasks", record=campaign, township_id=campaign.township_id,
                      at=now, after={"task_title": data.title, "due_on": data.due_on.isoformat(), "tasks": added})
     return added
+
+
+def _check_due(starts_on: date, ends_on: date, due_on: date) -> None:
+    """A task falls due within its campaign's days."""
+    if not starts_on <= due_on <= ends_on:
+        raise CampaignInvalid({"due_on": _("The due date must be within the campaign (%(start)s to %(end)s).",
+                                           start=starts_on.isoformat(), end=ends_on.isoformat())})
 
 
 def _insert_tasks(campaign: Campaign, places: list[tuple[int, int | None]], data: TasksInput, now: datetime) -> int:

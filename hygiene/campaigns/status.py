@@ -16,6 +16,11 @@ class CampaignStatus(LabelledStatus):
     CLOSED = "closed", _l("Ended")
     CANCELLED = "cancelled", _l("Cancelled")
 
+    @staticmethod
+    def not_started_label() -> str:
+        """An active campaign before its first day (shown, never stored)."""
+        return str(_l("Not started yet"))
+
 
 # what villages and units see; tasks are completed only while the campaign is under way
 SEEN_BY_CONTACTS = (CampaignStatus.ACTIVE, CampaignStatus.CLOSED)

@@ -30,13 +30,18 @@ def _signed_in() -> None:
 def _page(task, complete: CompleteForm | None = None, reopen: ReopenForm | None = None, status: int = 200):
     scope = current_scope()
     campaign = task.campaign
-    completes = tasks.may_complete(scope, task) and campaign.is_active and task.status == TaskStatus.OPEN
+    today = local_today()
+    completes = (tasks.may_complete(scope, task) and campaign.is_active and task.status == TaskStatus.OPEN
+                 and not campaign.not_started(today))
     reopens = tasks.may_reopen(scope, task) and campaign.is_active and task.status == TaskStatus.DONE
     if completes and complete is None:
         complete = CompleteForm(data={"done_on": local_today().isoformat(), "request_key": secrets.token_hex(16)})
     return render_template("campaigns/task.html", task=task, campaign=campaign, photos=queries.task_photos(task),
+                           earlier_photos=queries.earlier_photos(task),
                            complete=complete if completes else None, reopen=(reopen or ReopenForm()) if reopens else None,
-                           today=local_today(), TaskStatus=TaskStatus), status
+                           today=today, TaskStatus=TaskStatus,
+                           opens_on=campaign.starts_on if campaign.not_started(today) and task.status == TaskStatus.OPEN
+                           and tasks.may_complete(scope, task) else None), status
 
 
 @bp.get("/<int:campaign_task_id>")

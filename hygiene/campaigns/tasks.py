@@ -14,8 +14,11 @@ from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
 from hygiene.audit.services import audit_record
 from hygiene.campaigns.models import Campaign, CampaignTask
+from hygiene.campaigns.queries import task_photos
+from hygiene.campaigns.reminders import tell_sent_back
 from hygiene.campaigns.schemas import CampaignInvalid, CompleteInput, ReopenInput
 from hygiene.campaigns.status import COMPLETE, REOPEN_TASK, TaskStatus
+from hygiene.clock import local_today
 from hygiene.core.once import claim_once
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
@@ -45,6 +48,9 @@ def task_complete(*, scope: Scope, user_id: int | None, task: CampaignTask, camp
         raise Forbidden(_("Only the village's or unit's own contact completes this task."))
     if not campaign.is_active:
         raise DomainError(_("This campaign is no longer under way; its tasks cannot be completed."))
+    if campaign.not_started(local_today()):
+        raise DomainError(_("The campaign starts on %(date)s; the task can be marked done from that day.",
+                            date=campaign.starts_on.isoformat()))
     if data.done_on < campaign.starts_on:
         raise CampaignInvalid({"done_on": _("Choose a date from the campaign's start (%(start)s) on.",
                                             start=campaign.starts_on.isoformat())})
@@ -69,13 +75,20 @@ def task_reopen(*, scope: Scope, user_id: int | None, task: CampaignTask, data: 
     """The office reopens a completed task, saying why; False when it is open already (a second click)."""
     if not may_reopen(scope, task):
         raise Forbidden(_("Only the hygiene office's administrators reopen a task."))
+    # the completion sent back stays on the task's page; its photos stay attached, listed here
+    earlier = {"done_on": task.done_on.isoformat() if task.done_on else None, "note": task.done_note,
+               "done_by_id": task.done_by_id, "photo_ids": [p.id for p in task_photos(task)],
+               "reopened_on": local_today(now).isoformat(), "reopen_note": data.note}
     moved = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
-        sa.update(CampaignTask).where(CampaignTask.id == task.id, REOPEN_TASK.clause(CampaignTask.status))
-        .values(status=TaskStatus.OPEN, done_on=None, done_at=None, reopen_note=data.note,
+        sa.update(CampaignTask).where(CampaignTask.id == task.id, REOPEN_TASK.clause(CampaignTask.status),
+                                      CampaignTask.reopened == task.reopened)
+        .values(status=TaskStatus.OPEN, done_on=None, done_at=None, done_note="", reopen_note=data.note,
+                history=[*task.earlier_completions, earlier],
                 reopened=CampaignTask.reopened + 1).execution_options(synchronize_session=False)).rowcount
     db.session.refresh(task)
     if not moved:
         return False
+    tell_sent_back(task, now=now)
     audit_record(actor_id=user_id, action="reopen", record=task, township_id=task.township_id, at=now,
                  before={"status": TaskStatus.DONE}, after={"status": TaskStatus.OPEN, "reopen_note": data.note})
     return True

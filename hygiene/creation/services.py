@@ -197,8 +197,8 @@ def is_applicant(scope: Scope, application: CreationApplication) -> bool:
 # --- the steps -----------------------------------------------------------------------------------
 
 # every key a step writes to the trail (the audit labels word each one)
-STEP_TRAIL = ("status", "self_score", "self_assessed_on", "self_note", "reviewed_on", "submitted_on", "note", "accepted_on",
-              "named_on", "document", "review_due_on", "closed_on", "reason", "rereviewed_on")
+STEP_TRAIL = ("status", "self_score", "self_assessed_on", "self_note", "reviewed_on", "submitted_on", "note",
+              "accepted_on", "named_on", "document", "review_due_on", "closed_on", "reason", "rereviewed_on")
 
 def _move(application: CreationApplication, move: Transition, *, actor_id: int | None, key: str | None,
           values: dict[str, Any], now: datetime, audit: dict[str, Any] | None = None) -> bool:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated
 
 from flask_babel import gettext as _
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, model_validator
 
 from hygiene.core.schemas import InputModel, RecordId, a_date, no_control_characters, refusal, typed_text
 from hygiene.errors import InvalidFields
@@ -100,6 +100,15 @@ class CheckInput(InputModel):
     result: Annotated[str, one_of(("pass", "fail"))]
     points: Annotated[list[str], BeforeValidator(_points)] = []
     check_note: Note = ""
+
+    @model_validator(mode="after")
+    def _verdict_backed(self) -> CheckInput:
+        """A failed check says what was wrong; a passed one names what was seen in order."""
+        if self.result == "fail" and not self.check_note.strip():
+            raise FoodInvalid({"check_note": _("A failed check needs its findings: say what was wrong and what the host must correct.")})
+        if self.result == "pass" and not self.points:
+            raise FoodInvalid({"points": _("A passed check ticks at least one point that was found in order.")})
+        return self
 
 
 class CertificateInput(InputModel):

@@ -94,7 +94,7 @@ def banquet_check(*, scope: Scope, actor_id: int | None, banquet: Banquet, data:
     if not checks_banquets(scope, banquet):
         raise Forbidden(_("The hygiene office checks banquets on site."))
     if banquet.status == BanquetStatus.CHECKED:
-        return banquet  # the same check, sent twice
+        return _same_check_or_refuse(banquet, data)  # the same check sent twice passes quietly
     if not CHECK.allows(banquet.status):
         raise DomainError(_("This banquet is %(status)s; it cannot be checked.",
                             status=BanquetStatus.label_of(banquet.status)))
@@ -105,7 +105,7 @@ def banquet_check(*, scope: Scope, actor_id: int | None, banquet: Banquet, data:
                               "check_note": data.check_note}
     if not _move(banquet, CHECK, values):
         if banquet.status == BanquetStatus.CHECKED:
-            return banquet
+            return _same_check_or_refuse(banquet, data)
         raise DomainError(_("This banquet is %(status)s; it cannot be checked.",
                             status=BanquetStatus.label_of(banquet.status)))
     audit_record(actor_id=actor_id, action="site_check", record=banquet, township_id=banquet.township_id, at=now,
@@ -114,6 +114,25 @@ def banquet_check(*, scope: Scope, actor_id: int | None, banquet: Banquet, data:
                         "check_passed": banquet.check_passed, "check_points": data.points,
                         "check_note": data.check_note})
     return banquet
+
+
+def _same_check_or_refuse(banquet: Banquet, data: CheckInput) -> Banquet:
+    """A banquet keeps one on-site check: the very same one again (a resend) is a quiet success;
+    a different one is refused, never silently dropped."""
+    same = (banquet.checked_on == data.checked_on and banquet.check_passed == (data.result == "pass")
+            and sorted(banquet.check_points or []) == sorted(data.points) and banquet.check_note == data.check_note)
+    if same:
+        return banquet
+    raise CheckRecordedAlready(_("This banquet's on-site check is recorded already (%(day)s, %(result)s); "
+                                 "a different result is not recorded over it.",
+                                 day=banquet.checked_on.isoformat() if banquet.checked_on else "",
+                                 result=_("Check passed") if banquet.check_passed else _("Failed: to be corrected")))
+
+
+class CheckRecordedAlready(DomainError):
+    """A second, different on-site check of a banquet checked already."""
+
+    status = 409
 
 
 def _check_day_refusal(day: date, banquet: Banquet, today: date) -> str | None:

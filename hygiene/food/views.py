@@ -131,6 +131,10 @@ def banquet_check(banquet_id: int):
         if error is None:
             flash(_("The on-site check is recorded."), "success")
             return redirect(url_for(".banquet_detail", banquet_id=banquet.id), 303)
+        if isinstance(error, services.CheckRecordedAlready):  # the page shows the check it keeps
+            flash(error.message, "error")
+            banquet = queries.banquet_get(scope=scope, banquet_id=banquet_id)
+            return _detail(scope, banquet, None, error.status)
         show_refusal(form, error)
     banquet = queries.banquet_get(scope=scope, banquet_id=banquet_id)
     return _detail(scope, banquet, form, 422)

@@ -26,7 +26,7 @@ from hygiene.errors import DomainError
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork, formpost, queries, review, scoring
 from hygiene.inspections.access import sees_inspection_results
-from hygiene.inspections.adhoc import is_acceptance
+from hygiene.inspections.adhoc import ACCEPTANCE_CHECKLISTS, is_acceptance
 from hygiene.inspections.filters import list_filters
 from hygiene.inspections.forms import parse_answers, posted_photos
 from hygiene.inspections.status import LIST_FILTERS, InspectionStatus
@@ -195,15 +195,23 @@ def review_action(inspection_id: int):
 
     try:
         return form_step(step, back=url_for(".inspection_detail", inspection_id=inspection.id), done={
-            "publish": _("Published: the acceptance is decided (it does not count in the ranking), and "
-                         "%(target)s can see the result.", target=inspection.target_label)
-            if is_acceptance(inspection) else
-            _("Published: the score now counts, and %(target)s can see the result.",
-              target=inspection.target_label),
+            "publish": _publish_message(inspection),
             "send_back": _("Sent back to the inspectors with your comment; they have been told."),
             "cancel": _("The inspection is cancelled.")}[action], passes=(review.FlaggedPublish,))
     except review.FlaggedPublish as flagged:  # not refused: asks the reviewer to confirm
         return _confirm_publish(scope, inspection, flagged)
+
+
+def _publish_message(inspection) -> str:
+    """What publishing decided: a toilet's acceptance (验收), a step of another record it was asked
+    for (a creation application's township review), or a score that counts in the ranking."""
+    if inspection.version.template.code in ACCEPTANCE_CHECKLISTS:
+        return _("Published: the acceptance is decided (it does not count in the ranking), and "
+                 "%(target)s can see the result.", target=inspection.target_label)
+    if is_acceptance(inspection):
+        return _("Published: the review decides the step it was asked for (it does not count in the ranking), "
+                 "and %(target)s can see the result.", target=inspection.target_label)
+    return _("Published: the score now counts, and %(target)s can see the result.", target=inspection.target_label)
 
 
 def _confirm_publish(scope, inspection, flagged: review.FlaggedPublish):

@@ -108,14 +108,18 @@ def _detail(letter, *, targets=None, sign=None, assess=None, status: int = 200):
                                **{f"{TARGET_PREFIX}{t.kind}": str(t.target) for t in letter.targets})
     if admin and sign is None and letter.status == LetterStatus.DRAFT:
         sign = SignForm(formdata=None, request_key=secrets.token_hex(16), signed_on=local_today().isoformat())
-    if admin and assess is None and letter.status in (LetterStatus.SIGNED, LetterStatus.REOPENED):
+    opens = assessment_opens(letter.year)
+    assess_waits = admin and letter.status in (LetterStatus.SIGNED, LetterStatus.REOPENED) and local_today() < opens
+    if assess_waits:
+        assess = None  # the form is shown from the day the assessment opens; the page says when
+    elif admin and assess is None and letter.status in (LetterStatus.SIGNED, LetterStatus.REOPENED):
         assess = AssessForm(formdata=None, request_key=secrets.token_hex(16), outcome=letter.outcome or Outcome.NONE,
                             amount=str(letter.amount or ""), decision_note=letter.decision_note)
     return render_template("letters/detail.html", letter=letter, row=queries.letter_results(letter), scans=queries.letter_scans(letter),
                            targets_form=targets,
                            sign_form=sign, assess_form=assess, step_form=StepForm(),
                            can_reopen=admin and letter.status == LetterStatus.ASSESSED,
-                           opens=assessment_opens(letter.year)), status
+                           opens=opens, assess_waits=assess_waits), status
 
 
 @bp.post("/<int:letter_id>/targets")

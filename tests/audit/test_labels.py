@@ -236,3 +236,10 @@ def test_a_list_of_ids_under_a_place_field_is_worded_not_a_crash(app):
     with app.test_request_context():
         text = value_text("village_id", [1, 2], {"village_id": {1: "甲一村"}})
     assert "1" in text and "2" in text
+
+
+def test_an_acceptance_date_reads_as_the_acceptance_not_the_countys(zh):
+    """A public toilet accepted by the township's inspection is no county acceptance."""
+    from hygiene.audit.labels import field_label
+
+    assert field_label("accepted_on") == "验收日期"

@@ -180,3 +180,18 @@ def test_a_campaign_is_closed_reopened_and_cancelled_by_the_office(app, client, 
     assert client.post(f"{url}/explode").status_code == 404
     login("village_a1")   # a cancelled campaign is no longer theirs to see
     assert client.get(url).status_code == 404
+
+
+def test_a_due_date_outside_the_campaign_is_refused_with_a_message(app, client, login, world):
+    login("admin_a")
+    before = counts(app)
+    for due in (TODAY + timedelta(days=21), TODAY - timedelta(days=1)):
+        answer = client.post("/campaigns/new", data=campaign_data(due_on=due.isoformat()))
+        assert answer.status_code == 422 and "截止日期须在活动期间" in answer.get_data(as_text=True)
+    assert counts(app) == before
+    with app.app_context():
+        ids = add_campaign(world, places=(("a1", None),))  # runs from five days ago for twenty days
+    late = {"title": "宣传栏更新", "due_on": (TODAY + timedelta(days=16)).isoformat(), "all_villages": "y"}
+    answer = client.post(f"/campaigns/{ids['campaign']}/tasks/new", data=late)
+    assert answer.status_code == 422 and "截止日期须在活动期间" in answer.get_data(as_text=True)
+    assert len(tasks_of(app, ids["campaign"])) == 1

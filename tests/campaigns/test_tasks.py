@@ -159,3 +159,46 @@ def test_identical_completions_at_the_same_moment_complete_once(app, live, world
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
             AuditEvent.entity_type == "campaign_task", AuditEvent.action == "complete")) == 1
     assert status_of(opener, f"{live}/campaigns/tasks/{ids['a1']}") == 200
+
+
+def test_a_campaign_not_yet_started_says_so_and_its_task_opens_on_the_first_day(app, client, login, world):
+    with app.app_context():
+        ids = add_campaign(world, starts_on=TODAY + timedelta(days=3), due_on=TODAY + timedelta(days=10))
+    login("admin_a")
+    assert "未开始" in client.get("/campaigns/").get_data(as_text=True)
+    assert "未开始" in client.get(f"/campaigns/{ids['campaign']}").get_data(as_text=True)
+    login("village_a1")
+    page = client.get(f"/campaigns/tasks/{ids['a1']}").get_data(as_text=True)
+    assert 'name="photos"' not in page
+    assert (TODAY + timedelta(days=3)).isoformat() in page and "起" in page
+    assert complete(client, ids["a1"]).status_code == 303
+    assert task_of(app, ids["a1"]).status == TaskStatus.OPEN
+
+
+def test_a_sent_back_task_tells_its_contact_shows_why_and_keeps_the_earlier_completion(app, client, login, world):
+    from hygiene.accounts.models import User
+    from hygiene.notifications.models import Notification
+
+    with app.app_context():
+        ids = add_campaign(world)
+    login("village_a1")
+    assert complete(client, ids["a1"], note="第一次清理", photos=[("前.jpg", jpeg())]).status_code == 303
+    login("admin_a")
+    assert client.post(f"/campaigns/tasks/{ids['a1']}/reopen", data={"note": "沟渠仍有垃圾"}).status_code == 303
+    assert client.post(f"/campaigns/tasks/{ids['a1']}/reopen", data={"note": "沟渠仍有垃圾"}).status_code == 303
+    with app.app_context():
+        told = db.session.execute(sa.select(User.username, Notification.body, Notification.link)
+                                  .join(User, User.id == Notification.recipient_id)
+                                  .where(Notification.kind == "campaign_task_reopened",
+                                         Notification.channel == "in_app")).all()
+        first_photo = db.session.scalar(sa.select(Photo.id).where(Photo.campaign_task_id == ids["a1"]))
+    assert [(u, link) for u, _b, link in told] == [("village_a1", f"/campaigns/tasks/{ids['a1']}")]
+    assert "沟渠仍有垃圾" in told[0][1]
+    login("village_a1")
+    listed = client.get("/campaigns/").get_data(as_text=True)
+    assert "已退回" in listed and "沟渠仍有垃圾" in listed
+    page = client.get(f"/campaigns/tasks/{ids['a1']}").get_data(as_text=True)
+    assert "第一次清理" in page and f"/inspections/photos/{first_photo}/thumb" in page and 'name="photos"' in page
+    assert complete(client, ids["a1"], note="第二次清理").status_code == 303
+    page = client.get(f"/campaigns/tasks/{ids['a1']}").get_data(as_text=True)
+    assert "第一次清理" in page and "第二次清理" in page and "已退回" not in page.split("<h1>")[1].split("</div>")[0]

@@ -159,3 +159,17 @@ def test_naming_cannot_come_before_the_county_acceptance(app, client, login, wor
     assert response.status_code == 422
     assert application(app, application_id).status == CreationStatus.SUBMITTED
     assert date.fromisoformat(today())
+
+
+def test_publishing_the_township_review_says_it_decided_the_applications_step_not_an_acceptance(
+        app, client, login, world, checklists):
+    login("village_a1")
+    application_id = application_id_of(apply(client, f"v{world.a1}", "hygienic_village:county"))
+    assert self_assess(client, application_id).status_code == 303
+    login("admin_a")
+    assert ask_review(client, world, application_id).status_code == 303
+    inspection_id = application(app, application_id).review_inspection_id
+    fill_and_publish(app, world, inspection_id, publish=False)
+    done = client.post(f"/inspections/{inspection_id}/review", data={"action": "publish", "flag_reason": "测试"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "已发布" in done and "相应环节" in done and "验收" not in done.split("已发布")[1].split("<")[0]

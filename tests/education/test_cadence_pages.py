@@ -148,3 +148,10 @@ def _settings_form() -> dict:
             data[f"{subject}_{kind}_at_least"] = "1" if subject == "village" and kind != "consultation" else "0"
         data[f"{subject}_column_every"], data[f"{subject}_column_at_least"] = "12", column
     return data
+
+
+def test_targets_read_per_month_and_per_year(app, client, login, history):
+    page = login("admin_a").get("/education/cadence").text
+    assert "目标：每月1次" in page and "个月" not in page.split("<table")[1].split("</table>")[0]
+    page = login("admin_a").get("/education/cadence?of=unit").text
+    assert "目标：每年4次" in page

@@ -120,7 +120,7 @@ def test_only_the_office_records_the_check(app, client, login, world):
     login("village_a1")
     banquet_id = made_id(register(client, world.a1))
     assert client.post(f"/food/banquets/{banquet_id}/check", data={
-        "checked_on": "2026-06-10", "result": "pass"}).status_code == 403
+        "checked_on": "2026-06-10", "result": "pass", "points": ["premises"]}).status_code == 403
     login("admin_a")
     refused = client.post(f"/food/banquets/{banquet_id}/check", data={"checked_on": "2026-06-11", "result": "pass"})
     assert refused.status_code == 422  # a check is recorded once done
@@ -198,3 +198,31 @@ def test_the_banquet_register_exports_to_excel_with_the_list_filters(app, client
     login("unit_a1")
     assert client.get("/exports/food_banquets.xlsx").status_code == 403
     assert count(app, Banquet, sa.true()) == 2
+
+
+def test_a_second_different_check_is_refused_and_the_same_check_resent_passes_quietly(app, client, login, world):
+    login("village_a1")
+    banquet_id = made_id(register(client, world.a1))
+    english(login("inspector_a"))
+    first = {"checked_on": "2026-06-10", "points": ["premises"], "result": "pass", "check_note": ""}
+    assert client.post(f"/food/banquets/{banquet_id}/check", data=first).status_code == 303
+    assert client.post(f"/food/banquets/{banquet_id}/check", data=first).status_code == 303  # a resend
+    refused = client.post(f"/food/banquets/{banquet_id}/check", data={
+        "checked_on": "2026-06-10", "result": "fail", "check_note": "无留样"})
+    assert refused.status_code == 409
+    assert "on-site check is recorded already" in refused.text
+    banquet = get(app, Banquet, banquet_id)
+    assert (banquet.check_passed, banquet.check_points, banquet.check_note) == (True, ["premises"], "")
+    assert count(app, AuditEvent, AuditEvent.action == "site_check") == 1
+
+
+def test_a_failed_check_needs_its_findings_and_a_passed_one_a_ticked_point(app, client, login, world):
+    login("village_a1")
+    banquet_id = made_id(register(client, world.a1))
+    english(login("inspector_a"))
+    failed = client.post(f"/food/banquets/{banquet_id}/check", data={
+        "checked_on": "2026-06-10", "result": "fail", "check_note": "  "})
+    assert failed.status_code == 422 and "A failed check needs its findings" in failed.text
+    passed = client.post(f"/food/banquets/{banquet_id}/check", data={"checked_on": "2026-06-10", "result": "pass"})
+    assert passed.status_code == 422 and "ticks at least one point" in passed.text
+    assert get(app, Banquet, banquet_id).status == BanquetStatus.REGISTERED

@@ -184,3 +184,18 @@ def test_the_certificates_list_exports_with_its_filter(app, client, login, world
     assert response.status_code == 200
     rows = list(load_workbook(BytesIO(response.data)).active.iter_rows(values_only=True))
     assert [r[3] for r in rows[2:]] == ["过期"]
+
+
+def test_the_unit_contact_s_home_page_links_its_unit_and_shows_its_certificate_warnings(app, client, login, world):
+    add_rows(app, world)
+    home = login("unit_a1").get("/").text
+    assert f'href="/register/units/{world.unit_a1}"' in home
+    assert "过期" in home and "A-1" in home and "A-2" in home and "A-3" not in home
+    assert client.get(f"/register/units/{world.unit_a1}").status_code == 200
+    assert "A-1" not in login("village_b1").get("/").text
+
+
+def test_the_leaver_button_reads_as_an_action(app, client, login, world):
+    add_rows(app, world)
+    page = login("unit_a1").get("/food/certificates").text
+    assert "登记离职" in page and ">已离职<" not in page

@@ -301,3 +301,19 @@ def test_assessments_at_the_same_moment_record_one(app, client, made, live, worl
             AuditEvent.entity_type == "target_letter", AuditEvent.entity_id == letter_id,
             AuditEvent.action == "update")) == 2          # signed, assessed
     assert re.fullmatch(r"\d+", str(letter_id))
+
+
+def test_before_it_opens_the_letter_page_says_when_the_assessment_opens_instead_of_its_form(app, client, made, world):
+    assert make(client, year="2027").status_code == 303  # next year's: its assessment opens 2027-12-01
+    next_year = letters(app, 2027)
+    sign_all(client, next_year)
+    page = client.get(f"/letters/{next_year[world.a1].id}").get_data(as_text=True)
+    assert f"/letters/{next_year[world.a1].id}/assess" not in page and "2027-12-01" in page and "起开放" in page
+    sign_all(client, made)
+    page = client.get(f"/letters/{made[world.a1].id}").get_data(as_text=True)  # this year's: open since 1 December
+    assert f"/letters/{made[world.a1].id}/assess" in page
+
+
+def test_the_signing_asks_for_photos_of_the_signed_page(app, client, made, world):
+    page = client.get(f"/letters/{made[world.a1].id}").get_data(as_text=True)
+    assert "签字页照片" in page and "扫描件" not in page and 'accept="image/*"' in page

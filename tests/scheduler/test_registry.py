@@ -106,7 +106,12 @@ def test_a_run_skipped_while_the_last_is_still_going_is_logged_not_raised(caplog
     """APScheduler tells of a run still going with a submission event, which has run times, not one."""
     from datetime import UTC, datetime
 
-    from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobExecutionEvent, JobSubmissionEvent
+    from apscheduler.events import (
+        EVENT_JOB_MAX_INSTANCES,
+        EVENT_JOB_MISSED,
+        JobExecutionEvent,
+        JobSubmissionEvent,
+    )
 
     from hygiene.scheduler.scheduling import _log_event
 

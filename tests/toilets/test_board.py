@@ -169,3 +169,10 @@ def test_after_the_deadline_the_board_says_how_many_are_short(client, login, yea
     with time_machine.travel("2026-11-20 09:00 +0800", tick=False):
         page = login("admin_a").get("/toilets/board").text
     assert "截止日期2026-10-31已过，还差14户未完成" in page and "已完成任务" in page
+
+
+def test_a_late_village_s_card_names_its_deadline_once(client, login, year):
+    with time_machine.travel("2026-11-20 09:00 +0800", tick=False):
+        page = login("admin_a").get("/toilets/board").text
+    late = [card for card in page.split('<section class="card progress-card')[1:] if "已过" in card]
+    assert late and all(card.count("2026-10-31") == 1 for card in late)
