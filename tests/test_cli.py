@@ -8,7 +8,7 @@ from hygiene.inspections.models import Inspection
 def test_checklists_install_is_idempotent(app, db):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["checklists", "install"])
-    assert first.exit_code == 0 and "9 built-in" in first.output
+    assert first.exit_code == 0 and "10 built-in" in first.output
     assert "0 built-in" in runner.invoke(args=["checklists", "install"]).output
 
 

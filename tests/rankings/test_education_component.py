@@ -78,7 +78,7 @@ def test_a_weight_set_by_the_office_counts_and_the_explain_page_says_why(app, cl
                                township_id=cadence.ta,
                                data=settings_input({"weight_inspections": "50", "weight_rectification": "0",
                                                     "weight_toilet_progress": "0", "weight_pest_rounds": "0",
-                                                    "weight_pest_density": "0", "weight_education_cadence": "50",
+                                                    "weight_pest_density": "0", "weight_education_cadence": "50", "weight_creation_progress": "0",
                                                     "min_inspections": "1", "list_size": "1"}))
         db.session.commit()
         ranking = services.ranking_compute(subject=Subject(township_id=cadence.ta, kind="villages"),
