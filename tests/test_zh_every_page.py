@@ -242,7 +242,7 @@ def scoped_values(username: str | None) -> dict[str, list]:
         "toilet_id": _toilet_ids(scope, HouseholdToilet), "project_id": _toilet_ids(scope, PublicToiletProject),
         "problem_id": _problem_ids(scope), "letter_id": _letter_ids(scope),
         "application_id": _application_ids(scope), "activity_id": _activity_ids(scope),
-        **_campaign_ids(scope),
+        **_campaign_ids(scope), **_food_ids(scope),
     }
 
 
@@ -288,6 +288,17 @@ def _campaign_ids(scope) -> dict[str, list[int]]:
     events = list(db.session.scalars(sa.select(CampaignEvent.id).where(scope.clause(CampaignEvent))
                                      .order_by(CampaignEvent.id).limit(1)))
     return {"campaign_id": campaigns, "campaign_task_id": tasks, "event_id": events}
+
+
+def _food_ids(scope) -> dict[str, list[int]]:
+    """A banquet of each status and a health certificate the reader may see."""
+    from hygiene.food.models import Banquet, HealthCertificate
+
+    banquets = [b for status in ("registered", "checked", "held", "cancelled") for b in db.session.scalars(
+        sa.select(Banquet.id).where(scope.clause(Banquet), Banquet.status == status).order_by(Banquet.id).limit(1))]
+    certificates = list(db.session.scalars(sa.select(HealthCertificate.id).where(scope.clause(HealthCertificate))
+                                           .order_by(HealthCertificate.id).limit(2)))
+    return {"banquet_id": banquets, "certificate_id": certificates}
 
 
 def _problem_ids(scope) -> list[int]:
