@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
 
 
 def timed(work) -> float:
@@ -20,3 +24,25 @@ def interleaved_times(works: dict, runs: int) -> dict[str, list[float]]:
         for name, work in works.items():
             times[name].append(timed(work))
     return times
+
+
+@contextmanager
+def counting(engine) -> Iterator[list[int]]:
+    """Count the statements `engine` runs inside the block (n[0])."""
+    counter = [0]
+
+    def before(*_args, **_kwargs):
+        counter[0] += 1
+
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+
+
+def statements_of(engine, work) -> int:
+    """The statements one call of `work` runs on `engine`."""
+    with counting(engine) as n:
+        work()
+    return n[0]

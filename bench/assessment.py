@@ -35,7 +35,7 @@ if str(ROOT) not in sys.path:
 import sqlalchemy as sa  # noqa: E402
 
 from bench._databases import pg_available  # noqa: E402
-from bench._timing import interleaved_times  # noqa: E402
+from bench._timing import interleaved_times, statements_of  # noqa: E402
 from config import TestConfig  # noqa: E402
 from hygiene import create_app  # noqa: E402
 from hygiene.extensions import db  # noqa: E402
@@ -201,15 +201,7 @@ def measure(app) -> dict:
         }
         times = interleaved_times(works, runs=RUNS)
         for name, work in works.items():
-            counter = [0]
-
-            def count(*_args, counter=counter):
-                counter[0] += 1
-
-            sa.event.listen(db.engine, "before_cursor_execute", count)
-            work()
-            sa.event.remove(db.engine, "before_cursor_execute", count)
-            statements[name] = counter[0]
+            statements[name] = statements_of(db.engine, work)
         rows = assessment_board(scope=county, year=YEAR)
         db.session.rollback()
     return {"times": {k: statistics.median(v) for k, v in times.items()}, "statements": statements,

@@ -41,7 +41,6 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -53,7 +52,7 @@ if str(ROOT) not in sys.path:
 import sqlalchemy as sa  # noqa: E402
 
 from bench._databases import pg_available  # noqa: E402
-from bench._timing import interleaved_times  # noqa: E402
+from bench._timing import counting, interleaved_times  # noqa: E402
 
 PG_URL = os.environ.get("PESTBENCH_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/pestbench")
 RUNS = 9
@@ -243,21 +242,6 @@ def build(app) -> dict[str, int]:
                                          f"(SELECT max(id) FROM {name}))")
                 conn.exec_driver_sql("VACUUM ANALYZE")
         return {name: len(table_rows) for name, table_rows in rows.items()}
-
-
-@contextmanager
-def counting(engine):
-    """Count the statements run inside the block (n[0])."""
-    counter = [0]
-
-    def before(*_args, **_kwargs):
-        counter[0] += 1
-
-    sa.event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
 
 
 def works(township: int) -> dict:
