@@ -13,8 +13,9 @@ The application is served as a county serves it: gunicorn with deploy/gunicorn.c
 file exists (else 2 gthread workers × 8 threads), the scheduler in no web process. A bare Flask
 route is mounted in the same workers (bench/_load_app.py), so both are measured on one server.
 
-Simulated users, `--users` at once for `--seconds`, each signed in before the clock starts, pick
-journeys at random in the proportions of an office's day:
+Simulated users, `--users` at once for `--seconds`, each signed in before the clock starts and
+reading each page for about `--think` seconds (0.5-1.5 × 1.0 s by default; 0 hammers the server),
+pick journeys at random in the proportions of an office's day:
   inspector  the agenda, an inspection's form, three autosaved answers, one photo (1600×1200, ~900 KB)
   village    the village's orders, one order's page
   office     the dashboard, the inspection and order lists (page 3), the ranking page
@@ -253,7 +254,11 @@ def photo_variants(count: int = 12) -> list[bytes]:
 
 
 class Recorder:
-    def __init__(self):
+    """Times every request; a person reads each page before the next click (`think` seconds,
+    on average, drawn per step), as the office's people do."""
+
+    def __init__(self, think: float = 0.0):
+        self.think = think
         self.times: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, list[str]] = defaultdict(list)
         self.lock = threading.Lock()
@@ -270,6 +275,8 @@ class Recorder:
             self.times[step].append(elapsed)
             if status not in expect:
                 self.errors[step].append(str(status))
+        if self.think:
+            time.sleep(random.uniform(0.5, 1.5) * self.think)
         return response
 
 
@@ -326,8 +333,8 @@ def journeys(base: str, people: dict, photos: list[bytes], record: Recorder):
     return {"inspector": inspector, "village": village, "office": office, "public": public}
 
 
-def run_load(base: str, people: dict, users: int, seconds: float) -> tuple[Recorder, float, int]:
-    record = Recorder()
+def run_load(base: str, people: dict, users: int, seconds: float, think: float) -> tuple[Recorder, float, int]:
+    record = Recorder(think)
     routes = journeys(base, people, photo_variants(), record)
     kinds = [kind for kind, weight in JOURNEY_WEIGHTS.items() for _ in range(weight)]
     rng = random.Random(2026)
@@ -364,6 +371,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, default=1.0, help="mean seconds a user reads a page (0: none)")
     args = parser.parse_args()
     if not pg_available(URL):
         raise SystemExit(f"PostgreSQL is needed at {URL} (LOADBENCH_URL)")
@@ -373,7 +381,8 @@ def main() -> None:
         log = Path(uploads) / "server.log"
         server = serve(port, uploads, log)
         try:
-            record, elapsed, total = run_load(f"http://127.0.0.1:{port}", people, args.users, args.seconds)
+            record, elapsed, total = run_load(f"http://127.0.0.1:{port}", people, args.users, args.seconds,
+                                             args.think)
         finally:
             os.killpg(server.pid, signal.SIGINT)  # gunicorn's quick shutdown
             server.wait(timeout=30)
@@ -394,7 +403,7 @@ def main() -> None:
                       "baseline": bare, "ratio": round(pages[worst_step]["p95"] / bare, 2) if bare else None,
                       "goal": f"p95 < {PAGE_GOAL_MS:.0f} ms for pages, 0 errors", "worst": worst_step,
                       "errors": errors, "server_tracebacks": len(server_errors), "requests_per_second": round(total / elapsed, 1),
-                      "users": args.users, "seconds": args.seconds, "met": pages[worst_step]["p95"] < PAGE_GOAL_MS and errors == 0,
+                      "users": args.users, "seconds": args.seconds, "think_seconds": args.think, "met": pages[worst_step]["p95"] < PAGE_GOAL_MS and errors == 0,
                       "steps": steps, "date": date.today().isoformat()}, ensure_ascii=False))
 
 
