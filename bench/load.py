@@ -6,8 +6,8 @@ last line printed is one JSON object (figure, value, unit, baseline, ratio, goal
 The county is bench/_county.py's (20 townships, 500 villages, 5,000 units, 100,000 published
 inspections, 20,000 orders) on PostgreSQL, in the database `loadbench` only (LOADBENCH_URL
 overrides it); it is built once and kept, since building takes minutes. On top of it this script
-adds, each run afresh: an admin and two inspectors per township, the contacts of 100 villages,
-and 40 open inspections for today per inspector.
+adds an admin and two inspectors per township and the contacts of 100 villages (once), and
+each run 8 open inspections for today per inspector (the last run's are cancelled).
 
 The application is served as a county serves it: gunicorn with deploy/gunicorn.conf.py when that
 file exists (else 2 gthread workers × 8 threads), the scheduler in no web process. A bare Flask
@@ -53,7 +53,7 @@ from bench._databases import pg_available  # noqa: E402
 
 URL = os.environ.get("LOADBENCH_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/loadbench")
 PASSWORD = "load-bench-Password-1"
-INSPECTIONS_PER_INSPECTOR = 40
+INSPECTIONS_PER_INSPECTOR = 8   # a day's round of an inspector
 PAGE_GOAL_MS = 300.0
 JOURNEY_WEIGHTS = {"inspector": 3, "village": 2, "office": 2, "public": 1}
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -112,8 +112,8 @@ def _build_county(db) -> None:
 def _people(db) -> dict:
     """The county's users (made once) and this run's open inspections for today.
 
-    Earlier runs' inspections stay (a few thousand beside the county's 100,000): deleting them
-    would have to follow every table that points at an inspection."""
+    Earlier runs' open inspections are cancelled, not deleted (deleting would have to follow
+    every table that points at an inspection), so each run's agendas hold that run's day."""
     from werkzeug.security import generate_password_hash
 
     from hygiene.inspections.models import Inspection, inspection_inspector
@@ -123,6 +123,8 @@ def _people(db) -> dict:
     today = datetime.now(UTC).date()
     with db.engine.begin() as conn:
         _sequences_after_ids(conn)
+        conn.execute(sa.text("UPDATE inspection SET status = 'cancelled' WHERE target_label LIKE 'load %' "
+                             "AND status IN ('planned', 'in_progress')"))
         villages = conn.execute(sa.select(Village.id, Village.township_id).order_by(Village.id)).all()
         townships = sorted({t for _, t in villages})
         if not conn.scalar(sa.text("SELECT count(*) FROM user_account WHERE username LIKE 'load_%'")):
