@@ -121,14 +121,20 @@ def _pg_tool(name: str, engine: Engine) -> str:
     if binary is None:
         raise BackupError(f"{name} was not found; install the PostgreSQL client tools "
                           "(Debian: apt install postgresql-client) of the server's major version.")
-    found = re.search(r"(\d+)", subprocess.run([binary, "--version"], capture_output=True, text=True,
-                                               check=False).stdout)
+    said = subprocess.run([binary, "--version"], capture_output=True, text=True, check=False).stdout
     with engine.connect() as connection:
         server = int(connection.execute(sa.text("SHOW server_version_num")).scalar_one()) // 10000
-    if found is None or int(found.group(1)) < server:
-        raise BackupError(f"{binary} is of PostgreSQL {found.group(1) if found else '?'}, older than "
-                          f"the server ({server}); install the client tools of version {server} or later.")
+    client_new_enough(binary, said, server)
     return binary
+
+
+def client_new_enough(binary: str, said: str, server: int) -> None:
+    """Refuse a client whose `--version` answer is of a major version older than the server's."""
+    found = re.search(r"\) (\d+)|(\d+)\.", said)
+    major = int(found.group(1) or found.group(2)) if found else None
+    if major is None or major < server:
+        raise BackupError(f"{binary} is of PostgreSQL {major or '?'}, older than the server ({server}); "
+                          f"install the client tools of version {server} or later.")
 
 
 def _pg_args(engine: Engine) -> list[str]:
