@@ -206,3 +206,31 @@ def test_backing_up_into_the_same_folder_again_copies_only_new_photos(app, world
         again = backup_make(store=photo_store(), dest=tmp_path / "b", now=NOW)
     assert again.photos_written == 4  # the new photo's four files, nothing else
     assert again.manifest["tables"]["photo"] == 2
+
+
+def test_the_commands_back_up_and_restore_and_say_that_all_matches(app, world, fresh, tmp_path):
+    version_id, items = sheet(app, world)
+    with app.app_context():
+        write_one(world, version_id, items, 7)
+    made = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "b")])
+    assert made.exit_code == 0 and "Backup written to" in made.output, made.output
+    restored = fresh.test_cli_runner().invoke(args=["restore", str(tmp_path / "b")])
+    assert restored.exit_code == 0, restored.output
+    assert "every table and every photo file matches the manifest" in restored.output
+    with fresh.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Photo)) == 1
+
+
+def test_a_restore_that_differs_from_the_manifest_says_where(app, world, fresh, tmp_path):
+    import json
+
+    version_id, items = sheet(app, world)
+    with app.app_context():
+        write_one(world, version_id, items, 8)
+        backup_make(store=photo_store(), dest=tmp_path / "b", now=NOW)
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    manifest["tables"]["answer"] += 1  # as if the copy had lost a row
+    (tmp_path / "b" / "manifest.json").write_text(json.dumps(manifest))
+    result = fresh.test_cli_runner().invoke(args=["restore", str(tmp_path / "b")])
+    assert result.exit_code != 0
+    assert "table answer: 4 rows, the backup has 5" in result.output
