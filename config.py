@@ -80,6 +80,9 @@ class Config:
     SMS_QUIET_HOURS = (22, 7)
     SCHEDULER_EMBEDDED = os.environ.get("SCHEDULER_EMBEDDED", "1") == "1"
     SCHEDULER_LOCK_FILE = os.environ.get("SCHEDULER_LOCK_FILE") or None
+    # the daily backup's folder (a dated subfolder a day), best on another disk; empty: no daily backup
+    BACKUP_DIR = os.environ.get("BACKUP_DIR", "")
+    BACKUP_KEEP_DAYS = int(os.environ.get("BACKUP_KEEP_DAYS", "14"))
     PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -120,6 +123,7 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes keep the suite quick; tests only
     MAIL_SERVER = ""
     SMS_GATEWAY = "logging"
+    BACKUP_DIR = ""
     PUBLIC_PAGE_CACHE_SECONDS = 0  # tests see every render; the cache has tests of its own
 
     @classmethod

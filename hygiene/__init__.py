@@ -16,7 +16,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # every domain module that declares scheduled jobs; a missing one stops the start (scheduler/registry.py)
 JOB_MODULES = ("hygiene.notifications.jobs", "hygiene.rectifications.jobs", "hygiene.inspections.jobs",
                "hygiene.exports.jobs", "hygiene.pests.jobs",
-               "hygiene.toilets.jobs", "hygiene.briefing.jobs", "hygiene.creation.jobs", "hygiene.education.jobs", "hygiene.food.jobs", "hygiene.campaigns.jobs")
+               "hygiene.toilets.jobs", "hygiene.briefing.jobs", "hygiene.creation.jobs", "hygiene.education.jobs", "hygiene.food.jobs", "hygiene.campaigns.jobs",
+               "hygiene.backup.jobs")
 # each domain's words for the audit trail; their order is the order of the trail's filter menu
 AUDIT_LABEL_MODULES = ("hygiene.places.audit_labels", "hygiene.inspections.audit_labels",
                        "hygiene.rectifications.audit_labels", "hygiene.inspections.plans.audit_labels",
@@ -194,11 +195,12 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from hygiene.backup.cli import backup_command, cleanup_command, restore_command
     from hygiene.cli import checklists_group, demo_command, pests_group, plans_group, users_group
     from hygiene.scheduler.cli import scheduler_command, serve_command
 
     for command in (demo_command, checklists_group, pests_group, plans_group, users_group, scheduler_command,
-                    serve_command):
+                    serve_command, backup_command, restore_command, cleanup_command):
         app.cli.add_command(command)
 
 

@@ -10,11 +10,13 @@ import io
 import os
 import re
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 ORIGINAL, DISPLAY, THUMB, MARKER = "original", "display.jpg", "thumb.jpg", "complete.json"
 _NAMES = (ORIGINAL, DISPLAY, THUMB, MARKER)
+TEMP_SUFFIX = ".tmp"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 # The all-or-nothing rule: keys are grouped by folder into sets, and a set is committed by its
@@ -44,6 +46,11 @@ class PhotoStore(Protocol):
         """Return a local path for a visible key (for sending files), or None."""
         ...
 
+    def keys(self) -> Iterator[str]:
+        """Yield every stored key, relative as `put` takes it, committed or not (never the
+        temporary files of writes under way), in no particular order."""
+        ...
+
 
 class FileSystemStore(PhotoStore):
     """Photo files under one local directory (UPLOAD_DIR), each put written atomically and durably."""
@@ -71,6 +78,29 @@ class FileSystemStore(PhotoStore):
     def path_or_none(self, key: str) -> Path | None:
         """Return the file's path if the key is visible."""
         return self._visible(key)
+
+    def keys(self) -> Iterator[str]:
+        """Walk the root: every stored file as its key, the temporary files of puts left out."""
+        for folder, _dirs, files in os.walk(self.root):
+            relative = Path(folder).relative_to(self.root).parts
+            for name in files:
+                if not is_temporary(name):
+                    yield "/".join((*relative, name))
+
+    def remove_leftovers(self, *, before: float) -> int:
+        """Remove what crashes left, last changed before the timestamp `before`: temporary files of
+        puts, and the files of sets whose marker never came. A committed set is never touched."""
+        removed = 0
+        for folder, _dirs, files in os.walk(self.root, topdown=False):
+            here = Path(folder)
+            emptied = 0
+            for name in files:
+                if is_temporary(name) or MARKER not in files:
+                    emptied += _remove_if_older(here / name, before, keep_if=here / MARKER)
+            if here != self.root:
+                _remove_empty(here, before, emptied=emptied == len(files) > 0)
+            removed += emptied
+        return removed
 
     def _path(self, key: str) -> Path:
         return self.root.joinpath(*_key_parts(key))
@@ -105,6 +135,10 @@ class StagedStore(PhotoStore):
     def path_or_none(self, key: str) -> Path | None:
         return None if self._staged_visible(key) else self.target.path_or_none(key)
 
+    def keys(self) -> Iterator[str]:
+        yield from self.staged
+        yield from (key for key in self.target.keys() if key not in self.staged)
+
     def publish(self) -> None:
         """Put every staged file into the real store; each folder's marker goes last."""
         for key in sorted(self.staged, key=lambda k: k.endswith("/" + MARKER)):
@@ -132,9 +166,35 @@ def _ensure_folder(folder: Path) -> None:
     _fsync_folder(folder.parent)
 
 
+def _remove_if_older(path: Path, before: float, *, keep_if: Path) -> int:
+    """Unlink `path` if it was last changed before `before` (and, unless it is a temporary file,
+    if its set's marker has not appeared meanwhile)."""
+    try:
+        if path.stat().st_mtime >= before or (not is_temporary(path.name) and keep_if.exists()):
+            return 0
+        path.unlink()
+    except FileNotFoundError:
+        return 0
+    return 1
+
+
+def _remove_empty(folder: Path, before: float, *, emptied: bool) -> None:
+    """Remove a folder left empty by old files, unless a put may have just made it for its files."""
+    try:
+        if (emptied or folder.stat().st_mtime < before) and not any(folder.iterdir()):
+            folder.rmdir()  # refuses a folder a put has written into meanwhile
+    except OSError:
+        pass
+
+
+def is_temporary(name: str) -> bool:
+    """Whether a file name is one of `_write_atomically`'s temporary siblings."""
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary sibling, fsync it, then rename it over `path`."""
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}")
     try:
         with open(temp, "xb") as f:
             f.write(data)

@@ -44,6 +44,13 @@ RESULT_WORDS = {
                                                "%(num)d follow-up problems open too long", n),
     "toilet_problem_reminders": lambda n: ngettext("%(num)d follow-up problem reminder queued",
                                                    "%(num)d follow-up problem reminders queued", n),
+    "backup_bytes": lambda n: ngettext("%(num)d byte backed up", "%(num)d bytes backed up", n),
+    "photos_copied": lambda n: ngettext("%(num)d photo file copied", "%(num)d photo files copied", n),
+    "backups_removed": lambda n: ngettext("%(num)d old backup removed", "%(num)d old backups removed", n),
+    "photo_leftovers_removed": lambda n: ngettext("%(num)d photo store leftover removed",
+                                                  "%(num)d photo store leftovers removed", n),
+    "export_leftovers_removed": lambda n: ngettext("%(num)d export leftover removed",
+                                                   "%(num)d export leftovers removed", n),
 }
 
 
