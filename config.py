@@ -53,6 +53,7 @@ class Config:
     PAGE_SIZE = 20
     # a field form posted without JavaScript carries all its photos in one request
     MAX_CONTENT_LENGTH = 80 * 1024 * 1024
+    SERVE_THREADS = int(os.environ.get("SERVE_THREADS", "8"))  # `flask serve` (waitress) worker threads
     PHOTO_MAX_BYTES = 15 * 1024 * 1024
     PHOTO_MAX_PIXELS = 50_000_000
     IMPORT_MAX_ROWS = 5000
