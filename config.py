@@ -80,6 +80,8 @@ class Config:
     SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "logging")  # "" switches SMS off
     SMS_QUIET_HOURS = (22, 7)
     SCHEDULER_EMBEDDED = os.environ.get("SCHEDULER_EMBEDDED", "1") == "1"
+    # how long a job waits for a database out of reach (retrying, pause doubling to a minute)
+    SCHEDULER_DB_WAIT_SECONDS = int(os.environ.get("SCHEDULER_DB_WAIT_SECONDS", "3600"))
     SCHEDULER_LOCK_FILE = os.environ.get("SCHEDULER_LOCK_FILE") or None
     PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
     SESSION_COOKIE_HTTPONLY = True
@@ -136,6 +138,11 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     # production runs `flask --app hygiene scheduler` as its own process
     SCHEDULER_EMBEDDED = os.environ.get("SCHEDULER_EMBEDDED", "0") == "1"
+    # after a database restart, test a pooled connection before use (one 503 less per dead connection),
+    # and give up connecting after a few seconds, so a database out of reach answers 503 quickly
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, **(
+        {"connect_args": {"connect_timeout": 5}}
+        if str(Config.SQLALCHEMY_DATABASE_URI).startswith("postgresql") else {})}
 
     @classmethod
     def check(cls) -> None:
