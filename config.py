@@ -76,6 +76,9 @@ class Config:
     PROXY_FIX_X_HOST = int(os.environ.get("PROXY_FIX_X_HOST", "0"))
     PROXY_FIX_X_PORT = int(os.environ.get("PROXY_FIX_X_PORT", "0"))
     PROXY_FIX_X_PREFIX = int(os.environ.get("PROXY_FIX_X_PREFIX", "0"))
+    # behind nginx (deploy/nginx/hygiene.conf): photos leave through its internal location of that
+    # name (X-Accel-Redirect) after the application's access check; empty: the application sends them
+    PHOTO_ACCEL_PREFIX = os.environ.get("PHOTO_ACCEL_PREFIX", "")
     NOTICE_BATCH_LIMIT = int(os.environ.get("NOTICE_BATCH_LIMIT", "100"))  # notices printed at once
     SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "logging")  # "" switches SMS off
     SMS_QUIET_HOURS = (22, 7)
