@@ -7,8 +7,6 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
-
 from tests.inspections.conftest import inspection, jpeg  # noqa: F401  (fixtures and the photo maker)
 
 NO_NGINX = ("NO NGINX FOUND (/usr/sbin/nginx or `nginx` on PATH): the deploy tests in tests/deploy are "
