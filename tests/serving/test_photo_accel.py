@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from tests.inspections.conftest import inspection, jpeg  # noqa: F401  (the fixture and the photo maker)
+from tests.inspections.conftest import jpeg
 
 
 def _upload(client, inspection) -> str:
