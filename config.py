@@ -53,6 +53,7 @@ class Config:
     PAGE_SIZE = 20
     # a field form posted without JavaScript carries all its photos in one request
     MAX_CONTENT_LENGTH = 80 * 1024 * 1024
+    SERVE_THREADS = int(os.environ.get("SERVE_THREADS", "8"))  # `flask serve` (waitress) worker threads
     PHOTO_MAX_BYTES = 15 * 1024 * 1024
     PHOTO_MAX_PIXELS = 50_000_000
     IMPORT_MAX_ROWS = 5000
@@ -75,10 +76,15 @@ class Config:
     PROXY_FIX_X_HOST = int(os.environ.get("PROXY_FIX_X_HOST", "0"))
     PROXY_FIX_X_PORT = int(os.environ.get("PROXY_FIX_X_PORT", "0"))
     PROXY_FIX_X_PREFIX = int(os.environ.get("PROXY_FIX_X_PREFIX", "0"))
+    # behind nginx (deploy/nginx/hygiene.conf): photos leave through its internal location of that
+    # name (X-Accel-Redirect) after the application's access check; empty: the application sends them
+    PHOTO_ACCEL_PREFIX = os.environ.get("PHOTO_ACCEL_PREFIX", "")
     NOTICE_BATCH_LIMIT = int(os.environ.get("NOTICE_BATCH_LIMIT", "100"))  # notices printed at once
     SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "logging")  # "" switches SMS off
     SMS_QUIET_HOURS = (22, 7)
     SCHEDULER_EMBEDDED = os.environ.get("SCHEDULER_EMBEDDED", "1") == "1"
+    # how long a job waits for a database out of reach (retrying, pause doubling to a minute)
+    SCHEDULER_DB_WAIT_SECONDS = int(os.environ.get("SCHEDULER_DB_WAIT_SECONDS", "3600"))
     SCHEDULER_LOCK_FILE = os.environ.get("SCHEDULER_LOCK_FILE") or None
     # the daily backup's folder (a dated subfolder a day), best on another disk; empty: no daily backup
     BACKUP_DIR = os.environ.get("BACKUP_DIR", "")
@@ -139,6 +145,11 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     # production runs `flask --app hygiene scheduler` as its own process
     SCHEDULER_EMBEDDED = os.environ.get("SCHEDULER_EMBEDDED", "0") == "1"
+    # after a database restart, test a pooled connection before use (one 503 less per dead connection),
+    # and give up connecting after a few seconds, so a database out of reach answers 503 quickly
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, **(
+        {"connect_args": {"connect_timeout": 5}}
+        if str(Config.SQLALCHEMY_DATABASE_URI).startswith("postgresql") else {})}
 
     @classmethod
     def check(cls) -> None:

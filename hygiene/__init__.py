@@ -236,7 +236,7 @@ def _register_briefing_sections() -> None:
 
 
 def _register_error_handlers(app: Flask) -> None:
-    from hygiene.core.error_page import error_page
+    from hygiene.core.error_page import database_unavailable_page, error_page
     from hygiene.errors import DomainError, NotFound
 
     def http_error(error: HTTPException):
@@ -248,6 +248,9 @@ def _register_error_handlers(app: Flask) -> None:
     # a refusal no view answered itself: 403 (Forbidden), 409, 422 with its message, never a 500
     app.register_error_handler(DomainError, lambda error: error_page(error.status, error.message))
     app.register_error_handler(500, lambda _e: error_page(500))
+    # the database restarting or out of reach: 503 "try again shortly", never a 500
+    for unreachable in (sa.exc.OperationalError, sa.exc.TimeoutError):
+        app.register_error_handler(unreachable, database_unavailable_page)
 
 
 def _register_template_helpers(app: Flask) -> None:

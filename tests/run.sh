@@ -22,6 +22,13 @@ else
   echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
 fi
 
+if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then
+  echo "== deploy tests: nginx found (they run in the PostgreSQL pass)"
+else
+  echo "!! NO NGINX: the deploy tests in tests/deploy will be SKIPPED (FAIL when CI is set)."
+  echo "!! Install it with: apt-get install nginx   (.ci/run does this itself)"
+fi
+
 PG_URL="${TEST_DATABASE_URL:-}"
 if [ -z "$PG_URL" ] && "$BIN/python" - <<PY 2>/dev/null
 import psycopg

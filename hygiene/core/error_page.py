@@ -33,7 +33,32 @@ def error_page(status: int, message: str = ""):
                                advice=page.advice if page.advice_always or not shown else ""), status
     except Exception:  # noqa: BLE001 - the last line of defence must not fail
         current_app.logger.exception("the %s page failed; answering the plain one", status)
-        return render_template("errors/plain.html", status=status, message=message or page.message), status
+        return _plain_page(status, message or page.message), status
+
+
+def database_unavailable_page(error: Exception):
+    """503 while the database cannot be reached (restarting, network gone): a page that needs no
+    database (not even the signed-in user), and a Retry-After, instead of a 500."""
+    current_app.logger.warning("database unavailable for %s %s: %s", request.method, request.path,
+                               str(error).splitlines()[0] if str(error) else type(error).__name__)
+    _discard_transaction()
+    title = _("The database is unavailable")
+    message = _("The database cannot be reached just now, please try again in a moment. What you "
+                "saved before is safe; what you were sending now was not saved, so send it again.")
+    headers = {"Retry-After": "30"}
+    if wants_json():
+        return jsonify(error=message), 503, headers
+    return _plain_page(503, message, title), 503, headers
+
+
+def _plain_page(status: int, message: str, title: str = "") -> str:
+    """The page of last resort, rendered straight from the Jinja environment: the app's context
+    processors would load the signed-in user, which needs the database."""
+    from flask_babel import get_locale
+
+    return current_app.jinja_env.get_template("errors/plain.html").render(
+        status=status, title=title, message=message,
+        current_locale="zh_CN" if get_locale().language == "zh" else "en")
 
 
 # pages of their own for a part of the site: {(URL prefix, status): render}

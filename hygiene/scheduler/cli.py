@@ -54,19 +54,31 @@ def scheduler_command() -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=None, type=click.IntRange(1, 64),
+              help="Worker threads (default: the SERVE_THREADS setting, 8). Uploads arrive before a thread is used.")
 @click.option("--scheduler/--no-scheduler", "with_scheduler", default=None,
               help="Run the scheduler in this process (default: the SCHEDULER_EMBEDDED setting).")
 @with_appcontext
-def serve_command(host: str, port: int, with_scheduler: bool | None) -> None:
-    """Serve the web application in one process, with the scheduler embedded (the laptop mode)."""
-    from werkzeug.serving import run_simple
+def serve_command(host: str, port: int, threads: int | None, with_scheduler: bool | None) -> None:
+    """Serve the web application in one process with waitress, the scheduler embedded (one office, one machine)."""
+    import waitress
+
+    from hygiene.core.serving import sqlite_journal_mode, waitress_options
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is a proxy, typed as Flask
     _log_to_stderr()
+    mode = sqlite_journal_mode(app)
+    if mode not in (None, "wal"):
+        click.echo(f"Warning: SQLite runs in {mode} journal mode, not WAL: pages wait while a job writes.", err=True)
     if with_scheduler is None:
         with_scheduler = app.config.get("SCHEDULER_EMBEDDED", True)
     if with_scheduler and start_embedded(app) is None:
         click.echo("Scheduler not started here: another process runs it for this database.", err=True)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so atexit stops the scheduler cleanly
-    # No reloader: it would fork a second process, and with it a second scheduler.
-    run_simple(host, port, app, use_reloader=False, use_debugger=app.debug, threaded=True)
+    options = waitress_options(app, host=host, port=port, threads=threads)
+    click.echo(f"Serving {database_label(app)} (SQLite journal: {mode or 'n/a'}) on http://{host}:{port} "
+               f"with waitress, {options['threads']} threads; stop with Ctrl+C.")
+    try:
+        waitress.serve(app, **options)
+    except (KeyboardInterrupt, SystemExit):
+        pass

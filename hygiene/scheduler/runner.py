@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import socket
+import threading
 from collections.abc import Callable
 from datetime import datetime, time, timedelta, tzinfo
 
@@ -33,9 +34,38 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:80]
 
 
+# a stop of the scheduler ends a wait for the database at once (stop_scheduler sets it)
+STOPPING = threading.Event()
+RETRY_FIRST, RETRY_MAX = 1.0, 60.0  # seconds between tries while the database is out of reach
+
+
 def run_job(app: Flask, job_id: str, func: Callable[..., dict[str, int]],
-            clock: Callable[[], datetime] = now_utc) -> bool:
-    """Run one job in its own app context with one commit, recording its heartbeat either way."""
+            clock: Callable[[], datetime] = now_utc, *, wait: Callable[[float], bool] = STOPPING.wait) -> bool:
+    """Run one job in its own app context with one commit, recording its heartbeat either way.
+
+    While the database cannot be reached (OperationalError), wait and try the whole run again,
+    the pause doubling up to a minute, for up to SCHEDULER_DB_WAIT_SECONDS: a daily job whose
+    time came while the database restarted still runs today, and a sweep is idempotent."""
+    limit = float(app.config.get("SCHEDULER_DB_WAIT_SECONDS", 3600))
+    pause, waited = RETRY_FIRST, 0.0
+    while True:
+        try:
+            return _run_once(app, job_id, func, clock)
+        except (sa.exc.OperationalError, sa.exc.TimeoutError) as error:
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            if waited >= limit:
+                log.error("scheduled job %s: the database stayed out of reach for %d s (%s); "
+                          "its next run tries again", job_id, waited, reason)
+                return False
+            log.warning("scheduled job %s: the database is out of reach (%s); trying again in %d s",
+                        job_id, reason, pause)
+            if wait(pause):  # the scheduler is stopping
+                return False
+            waited, pause = waited + pause, min(pause * 2, RETRY_MAX)
+
+
+def _run_once(app: Flask, job_id: str, func: Callable[..., dict[str, int]],
+              clock: Callable[[], datetime]) -> bool:
     with app.app_context():
         now = clock()
         _started(job_id, now)
@@ -43,6 +73,9 @@ def run_job(app: Flask, job_id: str, func: Callable[..., dict[str, int]],
         try:
             result = func(now=now)
             db.session.commit()
+        except (sa.exc.OperationalError, sa.exc.TimeoutError):
+            _discard()
+            raise  # the database went away mid-run: nothing was committed, run_job tries again
         except Exception as error:
             db.session.rollback()
             log.exception("scheduled job %s failed", job_id)
@@ -53,6 +86,13 @@ def run_job(app: Flask, job_id: str, func: Callable[..., dict[str, int]],
         db.session.commit()
         log.debug("scheduled job %s: %s", job_id, result)  # the heartbeat row keeps it too
         return True
+
+
+def _discard() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - a lost connection cannot roll back; the server already did
+        log.debug("rollback after a lost connection failed", exc_info=True)
 
 
 def job_runs() -> dict[str, JobRun]:

@@ -28,7 +28,7 @@ from hygiene.clock import local_zone, now_utc
 from hygiene.extensions import db
 from hygiene.scheduler.lock import SchedulerLock, acquire_scheduler_lock
 from hygiene.scheduler.registry import Job, registered_jobs
-from hygiene.scheduler.runner import catch_up_due, job_runs, record_dead_runs, run_job
+from hygiene.scheduler.runner import STOPPING, catch_up_due, job_runs, record_dead_runs, run_job
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +106,12 @@ def stop_scheduler(app: Flask, *, wait: bool = True) -> None:
     running = app.extensions.pop(EXTENSION, None)
     if running is None:
         return
-    if running.scheduler.running:
-        running.scheduler.shutdown(wait=wait)
+    STOPPING.set()  # a job waiting for the database gives up instead of holding the shutdown
+    try:
+        if running.scheduler.running:
+            running.scheduler.shutdown(wait=wait)
+    finally:
+        STOPPING.clear()
     running.lock.release()
 
 
