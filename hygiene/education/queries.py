@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -14,9 +15,16 @@ from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
 from hygiene.core.input import optional_int
 from hygiene.core.web import FilterReader
-from hygiene.education.cadence import DEFAULT_SETTINGS, Assessment, Settings, assess, settings_from, worst
+from hygiene.education.cadence import (
+    DEFAULT_SETTINGS,
+    Assessment,
+    Settings,
+    assess_months,
+    settings_from,
+    worst,
+)
 from hygiene.education.kinds import ActivityKind, SubjectKind
-from hygiene.education.models import EducationActivity, EducationSettings
+from hygiene.education.models import MONTHS, EducationActivity, EducationMonthCount, EducationSettings
 from hygiene.education.status import CadenceState
 from hygiene.errors import NotFound
 from hygiene.extensions import db
@@ -34,7 +42,8 @@ def settings_of(township_ids: Iterable[int]) -> dict[int, Settings]:
     found = {tid: DEFAULT_SETTINGS for tid in ids}
     if ids:
         for row in db.session.scalars(sa.select(EducationSettings).where(EducationSettings.township_id.in_(ids))):
-            found[row.township_id] = settings_from({**row.targets, "remind_days_before": row.remind_days_before})
+            found[row.township_id] = settings_from({**row.targets, "remind_days_before": row.remind_days_before,
+                                                    "count_from": row.count_from})
     return found
 
 
@@ -153,27 +162,48 @@ def subjects_stmt(*, scope: Scope, subject_kind: str, village_id: int | None = N
 def cadence(*, scope: Scope, subject_kind: str, year: int, today: date,
             ids: Iterable[int] | None = None, village_id: int | None = None) -> list[SubjectCadence]:
     """The cadence of the reader's villages or units (or of `ids` among them) in `year`, by name:
-    a constant three statements (the subjects; their activities counted per kind and month and
-    strung per kind in SQL; the targets), then the rule (education.cadence) per subject and kind."""
+    a constant three statements (the subjects; their month counts of the year, kept per subject and
+    kind by education.counts; the targets), then the rule (education.cadence) per subject and kind."""
     subjects = db.session.execute(_subjects_named(scope, subject_kind, ids, village_id)).all()
     if not subjects:
         return []
-    counts: dict[int, dict[str, dict[int, int]]] = {}
-    for owner, kind, months in db.session.execute(_counts_stmt(scope, subject_kind, year, today, ids, village_id)):
-        counts.setdefault(owner, {})[kind] = _per_month(months)
+    counts: dict[int, dict[str, tuple[int, ...]]] = {}
+    stmt = _counts_select(subject_kind == SubjectKind.UNIT, ids is not None, village_id is not None)
+    params = {"year": year, "ids": list(ids) if ids is not None else [], "village_id": village_id}
+    for owner, kind, *months in db.session.connection().execute(stmt.where(scope.clause(EducationMonthCount)),
+                                                                 params):
+        counts.setdefault(owner, {})[kind] = tuple(months)
     settings = settings_of({row.township_id for row in subjects})
-    return [SubjectCadence(subject_kind, row.id, row.name, row.township_id, row.village_id, row.village_name,
-                           {kind.value: assess(settings[row.township_id].target(subject_kind, kind.value),
-                                               counts.get(row.id, {}).get(kind.value, {}), year=year, today=today,
-                                               soon_days=settings[row.township_id].remind_days_before)
-                            for kind in ActivityKind})
-            for row in subjects]
+    kinds = [kind.value for kind in ActivityKind]
+    found = []
+    for row in subjects:
+        township = settings[row.township_id]
+        mine = counts.get(row.id, {})
+        found.append(SubjectCadence(subject_kind, row.id, row.name, row.township_id, row.village_id, row.village_name,
+                                    {kind: assess_months(township.target(subject_kind, kind), mine.get(kind, NO_MONTHS),
+                                                         year=year, today=today,
+                                                         soon_days=township.remind_days_before,
+                                                         count_from=township.count_from)
+                                     for kind in kinds}))
+    return found
 
 
-def _per_month(text: str | None) -> dict[int, int]:
-    """"3:1,4:2" (month:count, as SQL strings them) as {3: 1, 4: 2}."""
-    pairs = (part.split(":") for part in (text or "").split(",") if part)
-    return {int(month): int(n) for month, n in pairs}
+NO_MONTHS = (0,) * 12
+
+
+@cache
+def _counts_select(of_units: bool, of_ids: bool, of_village: bool) -> sa.Select:
+    """Per subject and kind: its twelve months' counts of the year (the caller adds the reader's
+    scope), built once per shape."""
+    m = EducationMonthCount
+    owner = m.unit_id if of_units else m.village_id
+    stmt = sa.select(owner, m.kind, *(getattr(m, month) for month in MONTHS)).where(
+        m.year == sa.bindparam("year", type_=sa.Integer), m.unit_id.is_not(None) if of_units else m.unit_id.is_(None))
+    if of_ids:
+        stmt = stmt.where(owner.in_(sa.bindparam("ids", expanding=True)))
+    if of_village:
+        stmt = stmt.where(m.village_id == sa.bindparam("village_id", type_=sa.Integer))
+    return stmt
 
 
 def _subjects_named(scope: Scope, subject_kind: str, ids: Iterable[int] | None, village_id: int | None) -> sa.Select:
@@ -187,22 +217,3 @@ def _subjects_named(scope: Scope, subject_kind: str, ids: Iterable[int] | None, 
                                 Village.name.label("village_name"))
         key = Village.id
     return stmt if ids is None else stmt.where(key.in_(list(ids)))
-
-
-def _counts_stmt(scope: Scope, subject_kind: str, year: int, today: date, ids: Iterable[int] | None,
-                 village_id: int | None) -> sa.Select:
-    """Per subject and kind: its activities of the year counted per month, strung as "3:1,4:2"."""
-    a = EducationActivity
-    month = sa.cast(sa.extract("month", a.held_on), sa.Integer)
-    owner = a.unit_id if subject_kind == SubjectKind.UNIT else a.village_id
-    where = [scope.clause(a), a.held_on.between(date(year, 1, 1), min(today, date(year, 12, 31))),
-             a.unit_id.is_not(None) if subject_kind == SubjectKind.UNIT else a.unit_id.is_(None)]
-    if ids is not None:
-        where.append(owner.in_(list(ids)))
-    if village_id is not None:
-        where.append(a.village_id == village_id)
-    per_month = (sa.select(owner.label("owner"), a.kind, month.label("month"), sa.func.count().label("n"))
-                 .where(*where).group_by(owner, a.kind, month).subquery())
-    pair = sa.cast(per_month.c.month, sa.String) + ":" + sa.cast(per_month.c.n, sa.String)
-    return (sa.select(per_month.c.owner, per_month.c.kind, sa.func.aggregate_strings(pair, ","))
-            .group_by(per_month.c.owner, per_month.c.kind))
