@@ -48,4 +48,5 @@ def refresh(campaign_id: int, place_key: str | None = None) -> None:
 def rebuild(connection: sa.Connection) -> int:
     """Recompute every campaign's counts from the tasks; returns the rows written."""
     connection.execute(sa.delete(CampaignPlaceCount))
-    return int(connection.execute(_insert(sa.true())).rowcount)
+    connection.execute(_insert(sa.true()))
+    return int(connection.scalar(sa.select(sa.func.count()).select_from(CampaignPlaceCount)) or 0)

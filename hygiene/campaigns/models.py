@@ -153,6 +153,9 @@ class CampaignPlaceCount(Model):
     alone, by counts.refresh in the transaction of every task written, or counts.rebuild."""
 
     __tablename__ = "campaign_place_count"
+    # the board reads a campaign's rows from this index alone (PostgreSQL: index-only; SQLite: covering)
+    __table_args__ = (sa.Index("ix_campaign_place_count_board", "campaign_id", "village_id", "unit_id", "due_on",
+                               "tasks", "done", "township_id"),)
 
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), primary_key=True)
     place_key: Mapped[str] = mapped_column(sa.String(30), primary_key=True)

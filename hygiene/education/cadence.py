@@ -90,21 +90,16 @@ def counted_window(target: Target, window: Window, count_from: date | None) -> t
 def assess(target: Target, per_month: Mapping[int, int], *, year: int, today: date,
            soon_days: int, count_from: date | None = None) -> Assessment:
     """Where a subject stands on `target` in `year`, from its activities per month (1-12)."""
-    return _assess(target, tuple(per_month.get(month, 0) for month in range(1, 13)), year, today, soon_days,
-                   count_from)
-
-
-def assess_months(target: Target, months: tuple[int, ...], *, year: int, today: date, soon_days: int,
-                  count_from: date | None = None) -> Assessment:
-    """The same, from the twelve months' counts in order (as the month counts keep them)."""
-    return _assess(target, months, year, today, soon_days, count_from)
+    return assess_months(target, tuple(per_month.get(month, 0) for month in range(1, 13)), year, today, soon_days,
+                         count_from)
 
 
 @lru_cache(maxsize=8192)
-def _assess(target: Target, months: tuple[int, ...], year: int, today: date, soon_days: int,
-            count_from: date | None) -> Assessment:
-    """The rule, kept per pattern: most villages of a county share one (every month done), so a
-    county's flags compute each pattern once. Periods before `count_from` are not judged."""
+def assess_months(target: Target, months: tuple[int, ...], year: int, today: date, soon_days: int,
+                  count_from: date | None) -> Assessment:
+    """The same from the twelve months' counts in order (as the month counts keep them); kept per
+    pattern: most villages of a county share one (every month done), so a county's flags compute
+    each pattern once. Periods before `count_from` are not judged."""
     done_year = sum(months)
     if not target.active:
         return Assessment(target, CadenceState.NO_TARGET, done_year=done_year)

@@ -170,21 +170,18 @@ def cadence(*, scope: Scope, subject_kind: str, year: int, today: date,
     counts: dict[int, dict[str, tuple[int, ...]]] = {}
     stmt = _counts_select(subject_kind == SubjectKind.UNIT, ids is not None, village_id is not None)
     params = {"year": year, "ids": list(ids) if ids is not None else [], "village_id": village_id}
-    for owner, kind, *months in db.session.connection().execute(stmt.where(scope.clause(EducationMonthCount)),
-                                                                 params):
-        counts.setdefault(owner, {})[kind] = tuple(months)
+    for row in db.session.connection().execute(stmt.where(scope.clause(EducationMonthCount)), params):
+        counts.setdefault(row[0], {})[row[1]] = tuple(row[2:])
     settings = settings_of({row.township_id for row in subjects})
     kinds = [kind.value for kind in ActivityKind]
     found = []
     for row in subjects:
         township = settings[row.township_id]
         mine = counts.get(row.id, {})
+        targets, soon, count_from = township.targets[subject_kind], township.remind_days_before, township.count_from
         found.append(SubjectCadence(subject_kind, row.id, row.name, row.township_id, row.village_id, row.village_name,
-                                    {kind: assess_months(township.target(subject_kind, kind), mine.get(kind, NO_MONTHS),
-                                                         year=year, today=today,
-                                                         soon_days=township.remind_days_before,
-                                                         count_from=township.count_from)
-                                     for kind in kinds}))
+                                    {kind: assess_months(targets[kind], mine.get(kind, NO_MONTHS), year, today, soon,
+                                                         count_from) for kind in kinds}))
     return found
 
 

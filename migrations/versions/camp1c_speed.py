@@ -37,6 +37,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('campaign_id', 'place_key', 'due_on', name=op.f('pk_campaign_place_count'))
     )
     with op.batch_alter_table('campaign_place_count', schema=None) as batch_op:
+        batch_op.create_index('ix_campaign_place_count_board', ['campaign_id', 'village_id', 'unit_id', 'due_on', 'tasks', 'done', 'township_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_campaign_place_count_township_id'), ['township_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_campaign_place_count_unit_id'), ['unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_campaign_place_count_village_id'), ['village_id'], unique=False)
@@ -82,4 +83,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_campaign_place_count_village_id'))
         batch_op.drop_index(batch_op.f('ix_campaign_place_count_unit_id'))
         batch_op.drop_index(batch_op.f('ix_campaign_place_count_township_id'))
+        batch_op.drop_index('ix_campaign_place_count_board')
     op.drop_table('campaign_place_count')
