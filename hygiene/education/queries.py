@@ -1,12 +1,11 @@
 """Reads of health education: the log (one query per page), an activity, the township's targets,
-and the cadence of villages or units: one query that counts each one's activities per kind and
-month in SQL and hands the counts to the pure rule (education.cadence)."""
+and the cadence of villages or units: one query reads each one's month counts (kept with the log,
+education.counts) beside its name and hands them to the pure rule (education.cadence)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -162,24 +161,27 @@ def subjects_stmt(*, scope: Scope, subject_kind: str, village_id: int | None = N
 def cadence(*, scope: Scope, subject_kind: str, year: int, today: date,
             ids: Iterable[int] | None = None, village_id: int | None = None) -> list[SubjectCadence]:
     """The cadence of the reader's villages or units (or of `ids` among them) in `year`, by name:
-    a constant three statements (the subjects; their month counts of the year, kept per subject and
-    kind by education.counts; the targets), then the rule (education.cadence) per subject and kind."""
-    subjects = db.session.execute(_subjects_named(scope, subject_kind, ids, village_id)).all()
-    if not subjects:
-        return []
+    a constant two statements (the subjects with their month counts of the year, kept per subject
+    and kind by education.counts; the targets), then the rule (education.cadence) per subject and kind."""
+    named: dict[int, tuple] = {}
     counts: dict[int, dict[str, tuple[int, ...]]] = {}
-    stmt = _counts_select(subject_kind == SubjectKind.UNIT, ids is not None, village_id is not None)
-    params = {"year": year, "ids": list(ids) if ids is not None else [], "village_id": village_id}
-    for row in db.session.connection().execute(stmt.where(scope.clause(EducationMonthCount)), params):
-        counts.setdefault(row[0], {})[row[1]] = tuple(row[2:])
-    settings = settings_of({row.township_id for row in subjects})
+    for row in db.session.connection().execute(_with_counts(_subjects_named(scope, subject_kind, ids, village_id),
+                                                            subject_kind, year)):
+        if row[0] not in named:
+            named[row[0]] = tuple(row[:5])
+            counts[row[0]] = {}
+        if row[5] is not None:
+            counts[row[0]][row[5]] = tuple(row[6:])
+    if not named:
+        return []
+    settings = settings_of({subject[2] for subject in named.values()})
     kinds = [kind.value for kind in ActivityKind]
     found = []
-    for row in subjects:
-        township = settings[row.township_id]
-        mine = counts.get(row.id, {})
+    for subject_id, name, township_id, village, village_name in named.values():
+        township = settings[township_id]
+        mine = counts[subject_id]
         targets, soon, count_from = township.targets[subject_kind], township.remind_days_before, township.count_from
-        found.append(SubjectCadence(subject_kind, row.id, row.name, row.township_id, row.village_id, row.village_name,
+        found.append(SubjectCadence(subject_kind, subject_id, name, township_id, village, village_name,
                                     {kind: assess_months(targets[kind], mine.get(kind, NO_MONTHS), year, today, soon,
                                                          count_from) for kind in kinds}))
     return found
@@ -188,19 +190,14 @@ def cadence(*, scope: Scope, subject_kind: str, year: int, today: date,
 NO_MONTHS = (0,) * 12
 
 
-@cache
-def _counts_select(of_units: bool, of_ids: bool, of_village: bool) -> sa.Select:
-    """Per subject and kind: its twelve months' counts of the year (the caller adds the reader's
-    scope), built once per shape."""
+def _with_counts(subjects: sa.Select, subject_kind: str, year: int) -> sa.Select:
+    """The subjects, each with a row per kind of its month counts of the year (none: one row of NULLs)."""
     m = EducationMonthCount
-    owner = m.unit_id if of_units else m.village_id
-    stmt = sa.select(owner, m.kind, *(getattr(m, month) for month in MONTHS)).where(
-        m.year == sa.bindparam("year", type_=sa.Integer), m.unit_id.is_not(None) if of_units else m.unit_id.is_(None))
-    if of_ids:
-        stmt = stmt.where(owner.in_(sa.bindparam("ids", expanding=True)))
-    if of_village:
-        stmt = stmt.where(m.village_id == sa.bindparam("village_id", type_=sa.Integer))
-    return stmt
+    if subject_kind == SubjectKind.UNIT:
+        on = sa.and_(m.unit_id == Unit.id, m.year == year)
+    else:
+        on = sa.and_(m.village_id == Village.id, m.unit_id.is_(None), m.year == year)
+    return subjects.outerjoin(m, on).add_columns(m.kind, *(getattr(m, month) for month in MONTHS))
 
 
 def _subjects_named(scope: Scope, subject_kind: str, ids: Iterable[int] | None, village_id: int | None) -> sa.Select:
