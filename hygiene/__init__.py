@@ -196,11 +196,18 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from hygiene.backup.cli import backup_command, cleanup_command, restore_command
-    from hygiene.cli import checklists_group, demo_command, pests_group, plans_group, users_group
+    from hygiene.cli import (
+        campaigns_group,
+        checklists_group,
+        demo_command,
+        pests_group,
+        plans_group,
+        users_group,
+    )
     from hygiene.scheduler.cli import scheduler_command, serve_command
 
-    for command in (demo_command, checklists_group, pests_group, plans_group, users_group, scheduler_command,
-                    serve_command, backup_command, restore_command, cleanup_command):
+    for command in (demo_command, checklists_group, campaigns_group, pests_group, plans_group, users_group,
+                    scheduler_command, serve_command, backup_command, restore_command, cleanup_command):
         app.cli.add_command(command)
 
 

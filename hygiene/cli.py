@@ -71,6 +71,25 @@ def pests_rebuild_totals() -> None:
     click.echo(f"{targets} round targets and {months} month counts recomputed.")
 
 
+@click.group("campaigns")
+def campaigns_group() -> None:
+    """Campaigns and health education."""
+
+
+@campaigns_group.command("rebuild-counts")
+@with_appcontext
+def campaigns_rebuild_counts() -> None:
+    """Recompute what the campaign boards and the education cadence flags read from the records:
+    each campaign's counts per place and due date, each village's and unit's month counts."""
+    from hygiene.campaigns import counts as campaign_counts
+    from hygiene.education import counts as education_counts
+
+    places = campaign_counts.rebuild(db.session.connection())
+    months = education_counts.rebuild(db.session.connection())
+    db.session.commit()
+    click.echo(f"{places} campaign place counts and {months} education month counts recomputed.")
+
+
 @click.group("plans")
 def plans_group() -> None:
     """Inspection plans."""

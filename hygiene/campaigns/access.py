@@ -10,7 +10,13 @@ import sqlalchemy as sa
 
 from hygiene.access.rules import scope_rule, work_record_clause
 from hygiene.access.scope import Scope
-from hygiene.campaigns.models import Campaign, CampaignEvent, CampaignSettings, CampaignTask
+from hygiene.campaigns.models import (
+    Campaign,
+    CampaignEvent,
+    CampaignPlaceCount,
+    CampaignSettings,
+    CampaignTask,
+)
 from hygiene.campaigns.status import SEEN_BY_CONTACTS
 from hygiene.media.access import shown_by
 from hygiene.media.models import Photo
@@ -26,11 +32,12 @@ def _seen_campaigns() -> sa.Select:
     return sa.select(Campaign.id).where(Campaign.status.in_(sorted(SEEN_BY_CONTACTS)))
 
 
-@scope_rule(CampaignTask)
-def task_clause(scope: Scope, _model: type[Any]) -> sa.ColumnElement[bool]:
+@scope_rule(CampaignTask, CampaignPlaceCount)
+def task_clause(scope: Scope, model: type[Any]) -> sa.ColumnElement[bool]:
+    """Tasks (and the board's counts of them): the township's office; a contact their own, once under way."""
     if scope.township_wide:
-        return CampaignTask.township_id == scope.township_id
-    return sa.and_(work_record_clause(scope, CampaignTask), CampaignTask.campaign_id.in_(_seen_campaigns()))
+        return model.township_id == scope.township_id
+    return sa.and_(work_record_clause(scope, model), model.campaign_id.in_(_seen_campaigns()))
 
 
 @scope_rule(Campaign)

@@ -147,6 +147,26 @@ class CampaignTask(Model):
         return f"{self.title} · {self.place_name}"
 
 
+class CampaignPlaceCount(Model):
+    """A campaign's tasks of one village or unit due on one day, and how many are done: what the
+    board reads (late: the open ones due before today, derived when read). Derived from the tasks
+    alone, by counts.refresh in the transaction of every task written, or counts.rebuild."""
+
+    __tablename__ = "campaign_place_count"
+    # the board reads a campaign's rows from this index alone (PostgreSQL: index-only; SQLite: covering)
+    __table_args__ = (sa.Index("ix_campaign_place_count_board", "campaign_id", "village_id", "unit_id", "due_on",
+                               "tasks", "done", "township_id"),)
+
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), primary_key=True)
+    place_key: Mapped[str] = mapped_column(sa.String(30), primary_key=True)
+    due_on: Mapped[date] = mapped_column(primary_key=True)
+    township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"), index=True)
+    village_id: Mapped[int] = mapped_column(sa.ForeignKey("village.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    tasks: Mapped[int] = mapped_column()
+    done: Mapped[int] = mapped_column()
+
+
 class CampaignSettings(Model):
     """The office's reminder days (one row per township; none: calendar.yaml's defaults)."""
 

@@ -1,16 +1,23 @@
 """Reads of the campaign calendar: the year's events, the campaigns with their progress, a
-campaign's board (per village or unit: done, late, open; one statement, counted in SQL), the
-task lists, a task's photos, the office's reminder days."""
+campaign's board (per village or unit: done, late, open; one statement over the counts kept per
+place, counts.py), the task lists, a task's photos, the office's reminder days."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
 from hygiene.access.scope import Scope
 from hygiene.campaigns import yearly
-from hygiene.campaigns.models import Campaign, CampaignEvent, CampaignSettings, CampaignTask
+from hygiene.campaigns.models import (
+    Campaign,
+    CampaignEvent,
+    CampaignPlaceCount,
+    CampaignSettings,
+    CampaignTask,
+)
 from hygiene.campaigns.status import TaskStatus
 from hygiene.errors import NotFound
 from hygiene.extensions import db
@@ -55,8 +62,7 @@ def campaigns_of_events(event_ids: list[int]) -> dict[int, list[Campaign]]:
     return found
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(NamedTuple):
     """How far a campaign's (or a place's) tasks are: done, late (open past due), open (not yet due)."""
 
     total: int
@@ -72,13 +78,6 @@ class Progress:
         return round(100 * self.done / self.total) if self.total else 0
 
 
-def _counts(today: date) -> tuple[sa.ColumnElement, ...]:
-    done = sa.func.sum(sa.case((CampaignTask.status == TaskStatus.DONE, 1), else_=0))
-    late = sa.func.sum(sa.case((sa.and_(CampaignTask.status == TaskStatus.OPEN, CampaignTask.due_on < today), 1),
-                               else_=0))
-    return sa.func.count(CampaignTask.id), done, late
-
-
 def campaign_list(*, scope: Scope, year: int | None) -> sa.Select:
     """The campaigns the scope sees (of a year), newest first."""
     stmt = sa.select(Campaign).where(scope.clause(Campaign)).order_by(Campaign.starts_on.desc(), Campaign.id.desc())
@@ -87,19 +86,31 @@ def campaign_list(*, scope: Scope, year: int | None) -> sa.Select:
     return stmt
 
 
+def _sums() -> tuple[sa.ColumnElement, ...]:
+    """Tasks, done and late (open, due before the bound `today`) of the counts kept per place and due date."""
+    c = CampaignPlaceCount
+    late = sa.func.sum(c.tasks - c.done).filter(c.due_on < sa.bindparam("today", type_=sa.Date))
+    return sa.func.sum(c.tasks), sa.func.sum(c.done), sa.func.coalesce(late, 0)
+
+
+@cache
+def _progress_select() -> sa.Select:
+    c = CampaignPlaceCount
+    return (sa.select(c.campaign_id, *_sums()).where(c.campaign_id.in_(sa.bindparam("ids", expanding=True)))
+            .group_by(c.campaign_id))
+
+
 def progress_of_campaigns(*, scope: Scope, campaign_ids: list[int], today: date) -> dict[int, Progress]:
-    """Each campaign's tasks in the scope, done and late, counted in SQL (one statement for a page)."""
+    """Each campaign's tasks in the scope, done and late, from the counts kept per place (one statement for a page)."""
     if not campaign_ids:
         return {}
-    total, done, late = _counts(today)
-    rows = db.session.execute(sa.select(CampaignTask.campaign_id, total, done, late).where(
-        scope.clause(CampaignTask), CampaignTask.campaign_id.in_(campaign_ids)).group_by(CampaignTask.campaign_id))
-    found = {campaign_id: Progress(int(n), int(d or 0), int(lt or 0)) for campaign_id, n, d, lt in rows}
+    rows = db.session.connection().execute(_progress_select().where(scope.clause(CampaignPlaceCount)),
+                                           {"ids": campaign_ids, "today": today})
+    found = {campaign_id: Progress(int(n), int(d), int(lt)) for campaign_id, n, d, lt in rows}
     return {campaign_id: found.get(campaign_id, Progress(0, 0, 0)) for campaign_id in campaign_ids}
 
 
-@dataclass(frozen=True)
-class BoardRow:
+class BoardRow(NamedTuple):
     village_id: int
     unit_id: int | None
     name: str
@@ -107,24 +118,34 @@ class BoardRow:
     progress: Progress
 
 
-def board_stmt(campaign_id: int, scope: Scope, today: date) -> sa.Select:
-    """Per village or unit of the campaign: its tasks, done and late, in one statement; the tasks
-    are counted by place first (as a plain aggregate would), and only those rows get their names."""
-    total, done, late = _counts(today)
-    counted = (sa.select(CampaignTask.village_id, CampaignTask.unit_id, total.label("total"), done.label("done"),
-                         late.label("late"))
-               .where(CampaignTask.campaign_id == campaign_id, scope.clause(CampaignTask))
-               .group_by(CampaignTask.village_id, CampaignTask.unit_id).subquery())
-    return (sa.select(counted.c.village_id, counted.c.unit_id, sa.func.coalesce(Unit.name, Village.name), Village.name,
-                      counted.c.total, counted.c.done, counted.c.late)
-            .join(Village, Village.id == counted.c.village_id).outerjoin(Unit, Unit.id == counted.c.unit_id)
-            .order_by(Village.name, counted.c.village_id, counted.c.unit_id.is_not(None), Unit.name,
-                      counted.c.unit_id))
+@cache
+def _board_select() -> sa.Select:
+    """A campaign's counts kept per place and due date (counts.py), late derived from the bound
+    `today`, with the place's name, in the board's order (a place's rows together); built once, the
+    reader's scope added per call. No GROUP BY: most places have one due date."""
+    c = CampaignPlaceCount
+    late = sa.case((c.due_on < sa.bindparam("today", type_=sa.Date), c.tasks - c.done), else_=0)
+    return (sa.select(c.village_id, c.unit_id, sa.func.coalesce(Unit.name, Village.name), Village.name, c.tasks,
+                      c.done, late)
+            .join(Village, Village.id == c.village_id).outerjoin(Unit, Unit.id == c.unit_id)
+            .where(c.campaign_id == sa.bindparam("campaign_id", type_=sa.Integer))
+            .order_by(Village.name, c.village_id, c.unit_id.is_not(None), Unit.name, c.unit_id))
 
 
 def board(*, scope: Scope, campaign: Campaign, today: date) -> list[BoardRow]:
-    return [BoardRow(village_id, unit_id, name, village, Progress(int(n), int(d or 0), int(lt or 0)))
-            for village_id, unit_id, name, village, n, d, lt in db.session.execute(board_stmt(campaign.id, scope, today))]
+    """The campaign's board, per village or unit: one statement, whatever the number of places."""
+    rows: list[BoardRow] = []
+    last = None
+    for village_id, unit_id, name, village, tasks, done, late in db.session.connection().execute(
+            _board_select().where(scope.clause(CampaignPlaceCount)), {"campaign_id": campaign.id, "today": today}):
+        if last is not None and last.village_id == village_id and last.unit_id == unit_id:  # another due date
+            p = last.progress
+            rows[-1] = last = BoardRow(village_id, unit_id, name, village,
+                                       Progress(p.total + tasks, p.done + done, p.late + late))
+        else:
+            last = BoardRow(village_id, unit_id, name, village, Progress(tasks, done, late))
+            rows.append(last)
+    return rows
 
 
 def board_total(rows: list[BoardRow]) -> Progress:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hygiene.access.scope import Scope
 from hygiene.audit.services import audit_record, snapshot
-from hygiene.campaigns import yearly
+from hygiene.campaigns import counts, yearly
 from hygiene.campaigns.models import Campaign, CampaignEvent, CampaignSettings, CampaignTask
 from hygiene.campaigns.schemas import CampaignInput, CampaignInvalid, EventInput, SettingsInput, TasksInput
 from hygiene.campaigns.status import CANCEL, CLOSE, REOPEN_CAMPAIGN, CampaignStatus
@@ -176,7 +176,7 @@ def _insert_tasks(campaign: Campaign, places: list[tuple[int, int | None]], data
     try:
         with db.session.begin_nested():
             db.session.execute(sa.insert(CampaignTask), rows)
-        return len(rows)
+        added = len(rows)
     except IntegrityError:
         added = 0
         for row in rows:
@@ -186,7 +186,8 @@ def _insert_tasks(campaign: Campaign, places: list[tuple[int, int | None]], data
                 added += 1
             except IntegrityError:
                 continue
-        return added
+    counts.refresh(campaign.id)
+    return added
 
 
 def _places(township_id: int, data: TasksInput) -> list[tuple[int, int | None]]:

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
 from hygiene.audit.services import audit_record
+from hygiene.campaigns import counts
 from hygiene.campaigns.models import Campaign, CampaignTask
 from hygiene.campaigns.queries import task_photos
 from hygiene.campaigns.reminders import tell_sent_back
@@ -60,6 +61,7 @@ def task_complete(*, scope: Scope, user_id: int | None, task: CampaignTask, camp
                          refused=_("This task is already done."))
     if not claimed:
         return False
+    counts.refresh(task.campaign_id, task.place_key)
     if photos:
         photos_attach(photos, store=store, limits=limits, uploaded_by_id=user_id, now=now, campaign_task_id=task.id,
                       purpose="campaign_task", township_id=task.township_id,
@@ -88,6 +90,7 @@ def task_reopen(*, scope: Scope, user_id: int | None, task: CampaignTask, data: 
     db.session.refresh(task)
     if not moved:
         return False
+    counts.refresh(task.campaign_id, task.place_key)
     tell_sent_back(task, now=now)
     audit_record(actor_id=user_id, action="reopen", record=task, township_id=task.township_id, at=now,
                  before={"status": TaskStatus.DONE}, after={"status": TaskStatus.OPEN, "reopen_note": data.note})

@@ -10,15 +10,15 @@ import sqlalchemy as sa
 from hygiene.access.roles import Role
 from hygiene.access.rules import scope_rule
 from hygiene.access.scope import Scope
-from hygiene.education.models import EducationActivity, EducationSettings
+from hygiene.education.models import EducationActivity, EducationMonthCount, EducationSettings
 from hygiene.media.access import shown_by
 from hygiene.media.models import Photo
 
 
-@scope_rule(EducationActivity)
-def activity_clause(scope: Scope, _model: type[Any]) -> sa.ColumnElement[bool]:
-    """The office: its township's; a contact: their own log only."""
-    a = EducationActivity
+@scope_rule(EducationActivity, EducationMonthCount)
+def activity_clause(scope: Scope, model: type[Any]) -> sa.ColumnElement[bool]:
+    """The office: its township's; a contact: their own log only (and its month counts)."""
+    a = model
     if scope.township_wide:
         return a.township_id == scope.township_id
     if scope.role is Role.VILLAGE_CONTACT:

@@ -18,6 +18,7 @@ register_field_labels({
     "village_or_unit": _l("Village or unit"), "activity_kind": _l("Activity"), "held_on": _l("Held on"),
     "topic": _l("Topic"), "attendance": _l("Attendance (people)"),
     "remind_days_before": _l("Remind a contact this many days before a period ends"),
+    "count_from": _l("Count the cadence from"),
 })
 # the targets table, one entry per subject kind and activity ("at least / every months")
 register_field_labels({f"target_{s.value}_{k.value}": _l("%(subject)s: %(activity)s (at least / months)",

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from hygiene.access.scope import Scope
 from hygiene.core.briefing_sections import Section, SectionData, register
 from hygiene.core.periods import Period
-from hygiene.education.cadence import Window, windows_ending_between
+from hygiene.education.cadence import Window, judged_between
 from hygiene.education.kinds import ActivityKind, SubjectKind
 from hygiene.education.models import EducationActivity
 from hygiene.education.queries import settings_of
@@ -29,18 +29,18 @@ def education_section(scope: Scope, period: Period) -> SectionData:
     active villages and units, the activities counted per owner, kind and month."""
     assert scope.township_id is not None  # a briefing is of one township
     settings = settings_of({scope.township_id})[scope.township_id]
-    due: dict[tuple[str, str], list[Window]] = {}
+    due: dict[tuple[str, str], list[tuple[Window, int]]] = {}
     for subject in SubjectKind:
         for kind in ActivityKind:
             target = settings.target(subject.value, kind.value)
-            if target.active and (windows := windows_ending_between(period.start, period.end, target.every_months)):
+            if target.active and (windows := judged_between(period.start, period.end, target, settings.count_from)):
                 due[(subject.value, kind.value)] = windows
     if not due:
         return SectionData(empty=True)
     subjects = _subjects(scope)
     if not any(subjects[subject] for subject, _kind in due):
         return SectionData(empty=True)
-    counts = _counts(scope, min(w.start for ws in due.values() for w in ws), period)
+    counts = _counts(scope, min(w.start for ws in due.values() for w, _n in ws), period)
     if not counts:  # nothing logged in the windows: the township does not keep the log (yet)
         return SectionData(empty=True)
     rows: list[list[object]] = []
@@ -49,9 +49,8 @@ def education_section(scope: Scope, period: Period) -> SectionData:
         if not subjects[subject_key]:
             continue
         target = settings.target(subject_key, kind_key)
-        short = {who for who in subjects[subject_key] for w in windows
-                 if sum(counts.get((subject_key, who, kind_key, m), 0) for m in _months(w.start, w.end))
-                 < target.at_least}
+        short = {who for who in subjects[subject_key] for w, wanted in windows
+                 if sum(counts.get((subject_key, who, kind_key, m), 0) for m in _months(w.start, w.end)) < wanted}
         short_subjects[subject_key] |= short
         rows.append([SubjectKind.label_of(subject_key), ActivityKind.label_of(kind_key),
                      _("at least %(n)s every %(months)s months", n=target.at_least, months=target.every_months),

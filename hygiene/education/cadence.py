@@ -58,10 +58,12 @@ class Assessment:
     expected_now: int = 0                  # behind pace: what the months gone by call for
     done_year: int = 0
     ends_soon: bool = False                # the current window ends within the reminder days, not met
+    wanted_now: int | None = None          # what the current window asks (its share, counting began in it)
 
     @property
     def missing_now(self) -> int:
-        return max(self.target.at_least - self.done_now, 0)
+        wanted = self.target.at_least if self.wanted_now is None else self.wanted_now
+        return max(wanted - self.done_now, 0)
 
 
 @cache
@@ -72,57 +74,77 @@ def windows(year: int, every_months: int) -> tuple[Window, ...]:
     return tuple(Window(start, add_months(start, every_months) - timedelta(days=1)) for start in starts)
 
 
+@cache
+def counted_window(target: Target, window: Window, count_from: date | None) -> tuple[Window, int] | None:
+    """The part of a window the cadence judges and what it asks there: all of it, for the whole
+    target, when counting began before it; nothing when it ended before counting began; from the
+    month counting began in, for that part's share of the target (rounded up), when it began inside."""
+    if count_from is None or count_from <= window.start:
+        return window, target.at_least
+    if window.end < count_from:
+        return None
+    part = Window(count_from.replace(day=1), window.end)
+    return part, -(-target.at_least * len(part.months) // target.every_months)
+
+
 def assess(target: Target, per_month: Mapping[int, int], *, year: int, today: date,
-           soon_days: int) -> Assessment:
+           soon_days: int, count_from: date | None = None) -> Assessment:
     """Where a subject stands on `target` in `year`, from its activities per month (1-12)."""
-    return _assess(target, tuple(sorted(per_month.items())), year, today, soon_days)
+    return assess_months(target, tuple(per_month.get(month, 0) for month in range(1, 13)), year, today, soon_days,
+                         count_from)
 
 
 @lru_cache(maxsize=8192)
-def _assess(target: Target, months: tuple[tuple[int, int], ...], year: int, today: date,
-            soon_days: int) -> Assessment:
-    """The rule, kept per pattern: most villages of a county share one (every month done), so a
-    county's flags compute each pattern once."""
-    per_month = dict(months)
-    done_year = sum(per_month.values())
+def assess_months(target: Target, months: tuple[int, ...], year: int, today: date, soon_days: int,
+                  count_from: date | None) -> Assessment:
+    """The same from the twelve months' counts in order (as the month counts keep them); kept per
+    pattern: most villages of a county share one (every month done), so a county's flags compute
+    each pattern once. Periods before `count_from` are not judged."""
+    done_year = sum(months)
     if not target.active:
         return Assessment(target, CadenceState.NO_TARGET, done_year=done_year)
-    missed, current = [], None
+    missed: list[Window] = []
+    current = None
     for window in windows(year, target.every_months):
         if window.start > today:
             break
-        done = sum(per_month.get(month, 0) for month in window.months)
+        judged = counted_window(target, window, count_from)
+        if judged is None:
+            continue
+        counted, wanted = judged
+        done = sum(months[month - 1] for month in counted.months)
         if window.end < today:
-            if done < target.at_least:
+            if done < wanted:
                 missed.append(window)
         else:
-            current = (window, done)
+            current = (window, counted, wanted, done)
     if current is None:
         state = CadenceState.OVERDUE if missed else CadenceState.ON_TRACK
         return Assessment(target, state, tuple(missed), done_year=done_year)
-    window, done = current
-    expected = _expected_by(target, window, today)
+    window, counted, wanted, done = current
+    expected = _expected_by(counted, wanted, today)
     days_left = (window.end - today).days
-    state = _state(target, bool(missed), done, expected, days_left, soon_days)
-    ends_soon = done < target.at_least and days_left <= soon_days
-    return Assessment(target, state, tuple(missed), window, done, expected, done_year, ends_soon)
+    state = _state(wanted, bool(missed), done, expected, days_left, soon_days)
+    ends_soon = done < wanted and days_left <= soon_days
+    return Assessment(target, state, tuple(missed), window, done, expected, done_year, ends_soon, wanted)
 
 
-def _expected_by(target: Target, window: Window, today: date) -> int:
-    """In a window of several months: the share of the target the whole months gone by call for
-    (four columns a year: one by the end of March, three by the end of September)."""
-    if target.every_months == 1:
+def _expected_by(counted: Window, wanted: int, today: date) -> int:
+    """In a window of several months: the share of what it asks that the whole months gone by call
+    for (four columns a year: one by the end of March, three by the end of September)."""
+    months = len(counted.months)
+    if months == 1:
         return 0
-    months_gone = (today.year - window.start.year) * 12 + today.month - window.start.month
-    return target.at_least * months_gone // target.every_months
+    months_gone = (today.year - counted.start.year) * 12 + today.month - counted.start.month
+    return wanted * months_gone // months
 
 
-def _state(target: Target, missed: bool, done: int, expected: int, days_left: int, soon_days: int) -> CadenceState:
+def _state(wanted: int, missed: bool, done: int, expected: int, days_left: int, soon_days: int) -> CadenceState:
     if missed:
         return CadenceState.OVERDUE
     if done < expected:
         return CadenceState.BEHIND
-    if done >= target.at_least:
+    if done >= wanted:
         return CadenceState.ON_TRACK
     return CadenceState.DUE_SOON if days_left <= soon_days else CadenceState.DUE
 
@@ -140,12 +162,20 @@ def windows_ending_between(start: date, end: date, every_months: int) -> list[Wi
     return found
 
 
+def judged_between(start: date, end: date, target: Target, count_from: date | None) -> list[tuple[Window, int]]:
+    """The windows ending within [start, end] that the cadence judges, each as counted (from the
+    month counting began in) with what it asks: what a ranking period or a briefing judges."""
+    return [judged for window in windows_ending_between(start, end, target.every_months)
+            if (judged := counted_window(target, window, count_from)) is not None]
+
+
 @dataclass(frozen=True)
 class Settings:
     """A township's targets: per subject kind ("village", "unit") and activity kind."""
 
     targets: Mapping[str, Mapping[str, Target]]
     remind_days_before: int
+    count_from: date | None = None      # the day the cadence starts counting (None: always)
 
     def target(self, subject_kind: str, kind: str) -> Target:
         return self.targets[subject_kind][kind]
@@ -158,7 +188,9 @@ def settings_from(raw: Mapping) -> Settings:
     targets = {s.value: {k.value: Target(int(raw[s.value][k.value]["every_months"]),
                                          int(raw[s.value][k.value]["at_least"]))
                          for k in ActivityKind} for s in SubjectKind}
-    return Settings(targets, int(raw["remind_days_before"]))
+    count_from = raw.get("count_from")
+    return Settings(targets, int(raw["remind_days_before"]),
+                    date.fromisoformat(count_from) if isinstance(count_from, str) else count_from)
 
 
 def default_settings() -> Settings:

@@ -36,6 +36,7 @@ def _window_choices() -> list[SelectChoice]:
 class SettingsForm(FlaskForm):
     remind_days_before = StringField(_l("Remind a contact this many days before a period ends"),
                                      render_kw={"inputmode": "numeric"})
+    count_from = DateField(_l("Count the cadence from"), validators=[Optional()])
 
     def rows(self) -> list[tuple[ActivityKind, list[tuple]]]:
         """The targets table: per kind, per subject kind, the (every, at least) fields."""

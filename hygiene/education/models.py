@@ -53,6 +53,41 @@ class EducationActivity(Model):
         return f"{self.held_on} {self.topic}"
 
 
+MONTHS = tuple(f"m{month}" for month in range(1, 13))
+
+
+class EducationMonthCount(Model):
+    """A village's or unit's activities of one kind in one year, counted per month (m1..m12): what
+    the cadence flags read. Derived from the log alone, by counts.refresh in the transaction of
+    every activity written, or counts.rebuild for every subject at once."""
+
+    __tablename__ = "education_month_count"
+    __table_args__ = (sa.Index("ix_education_month_count_township", "township_id", "year"),)
+
+    subject_key: Mapped[str] = mapped_column(sa.String(30), primary_key=True)  # "village:<id>" or "unit:<id>"
+    kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"))
+    village_id: Mapped[int] = mapped_column(sa.ForeignKey("village.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    m1: Mapped[int] = mapped_column(default=0)
+    m2: Mapped[int] = mapped_column(default=0)
+    m3: Mapped[int] = mapped_column(default=0)
+    m4: Mapped[int] = mapped_column(default=0)
+    m5: Mapped[int] = mapped_column(default=0)
+    m6: Mapped[int] = mapped_column(default=0)
+    m7: Mapped[int] = mapped_column(default=0)
+    m8: Mapped[int] = mapped_column(default=0)
+    m9: Mapped[int] = mapped_column(default=0)
+    m10: Mapped[int] = mapped_column(default=0)
+    m11: Mapped[int] = mapped_column(default=0)
+    m12: Mapped[int] = mapped_column(default=0)
+
+    @staticmethod
+    def key_of(village_id: int, unit_id: int | None) -> str:
+        return f"unit:{unit_id}" if unit_id else f"village:{village_id}"
+
+
 class EducationSettings(Model):
     """A township's health-education targets (per village and unit, per kind) and reminder days."""
 
@@ -63,6 +98,9 @@ class EducationSettings(Model):
     # {"village": {"board": {"every_months": 1, "at_least": 1}, ...}, "unit": {...}}
     targets: Mapped[dict] = mapped_column(sa.JSON)
     remind_days_before: Mapped[int] = mapped_column()
+    # the day the cadence starts counting (a village that starts mid-year, the year of installing):
+    # no period that ended before it is judged, and the one it falls in asks its share
+    count_from: Mapped[date | None] = mapped_column()
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
 

@@ -1,6 +1,6 @@
 """Reads of health education: the log (one query per page), an activity, the township's targets,
-and the cadence of villages or units: one query that counts each one's activities per kind and
-month in SQL and hands the counts to the pure rule (education.cadence)."""
+and the cadence of villages or units: one query reads each one's month counts (kept with the log,
+education.counts) beside its name and hands them to the pure rule (education.cadence)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -14,9 +14,16 @@ from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
 from hygiene.core.input import optional_int
 from hygiene.core.web import FilterReader
-from hygiene.education.cadence import DEFAULT_SETTINGS, Assessment, Settings, assess, settings_from, worst
+from hygiene.education.cadence import (
+    DEFAULT_SETTINGS,
+    Assessment,
+    Settings,
+    assess_months,
+    settings_from,
+    worst,
+)
 from hygiene.education.kinds import ActivityKind, SubjectKind
-from hygiene.education.models import EducationActivity, EducationSettings
+from hygiene.education.models import MONTHS, EducationActivity, EducationMonthCount, EducationSettings
 from hygiene.education.status import CadenceState
 from hygiene.errors import NotFound
 from hygiene.extensions import db
@@ -34,7 +41,8 @@ def settings_of(township_ids: Iterable[int]) -> dict[int, Settings]:
     found = {tid: DEFAULT_SETTINGS for tid in ids}
     if ids:
         for row in db.session.scalars(sa.select(EducationSettings).where(EducationSettings.township_id.in_(ids))):
-            found[row.township_id] = settings_from({**row.targets, "remind_days_before": row.remind_days_before})
+            found[row.township_id] = settings_from({**row.targets, "remind_days_before": row.remind_days_before,
+                                                    "count_from": row.count_from})
     return found
 
 
@@ -153,27 +161,43 @@ def subjects_stmt(*, scope: Scope, subject_kind: str, village_id: int | None = N
 def cadence(*, scope: Scope, subject_kind: str, year: int, today: date,
             ids: Iterable[int] | None = None, village_id: int | None = None) -> list[SubjectCadence]:
     """The cadence of the reader's villages or units (or of `ids` among them) in `year`, by name:
-    a constant three statements (the subjects; their activities counted per kind and month and
-    strung per kind in SQL; the targets), then the rule (education.cadence) per subject and kind."""
-    subjects = db.session.execute(_subjects_named(scope, subject_kind, ids, village_id)).all()
-    if not subjects:
+    a constant two statements (the subjects with their month counts of the year, kept per subject
+    and kind by education.counts; the targets), then the rule (education.cadence) per subject and kind."""
+    named: dict[int, tuple] = {}
+    counts: dict[int, dict[str, tuple[int, ...]]] = {}
+    for row in db.session.connection().execute(_with_counts(_subjects_named(scope, subject_kind, ids, village_id),
+                                                            subject_kind, year)):
+        if row[0] not in named:
+            named[row[0]] = tuple(row[:5])
+            counts[row[0]] = {}
+        if row[5] is not None:
+            counts[row[0]][row[5]] = tuple(row[6:])
+    if not named:
         return []
-    counts: dict[int, dict[str, dict[int, int]]] = {}
-    for owner, kind, months in db.session.execute(_counts_stmt(scope, subject_kind, year, today, ids, village_id)):
-        counts.setdefault(owner, {})[kind] = _per_month(months)
-    settings = settings_of({row.township_id for row in subjects})
-    return [SubjectCadence(subject_kind, row.id, row.name, row.township_id, row.village_id, row.village_name,
-                           {kind.value: assess(settings[row.township_id].target(subject_kind, kind.value),
-                                               counts.get(row.id, {}).get(kind.value, {}), year=year, today=today,
-                                               soon_days=settings[row.township_id].remind_days_before)
-                            for kind in ActivityKind})
-            for row in subjects]
+    settings = settings_of({subject[2] for subject in named.values()})
+    kinds = [kind.value for kind in ActivityKind]
+    found = []
+    for subject_id, name, township_id, village, village_name in named.values():
+        township = settings[township_id]
+        mine = counts[subject_id]
+        targets, soon, count_from = township.targets[subject_kind], township.remind_days_before, township.count_from
+        found.append(SubjectCadence(subject_kind, subject_id, name, township_id, village, village_name,
+                                    {kind: assess_months(targets[kind], mine.get(kind, NO_MONTHS), year, today, soon,
+                                                         count_from) for kind in kinds}))
+    return found
 
 
-def _per_month(text: str | None) -> dict[int, int]:
-    """"3:1,4:2" (month:count, as SQL strings them) as {3: 1, 4: 2}."""
-    pairs = (part.split(":") for part in (text or "").split(",") if part)
-    return {int(month): int(n) for month, n in pairs}
+NO_MONTHS = (0,) * 12
+
+
+def _with_counts(subjects: sa.Select, subject_kind: str, year: int) -> sa.Select:
+    """The subjects, each with a row per kind of its month counts of the year (none: one row of NULLs)."""
+    m = EducationMonthCount
+    if subject_kind == SubjectKind.UNIT:
+        on = sa.and_(m.unit_id == Unit.id, m.year == year)
+    else:
+        on = sa.and_(m.village_id == Village.id, m.unit_id.is_(None), m.year == year)
+    return subjects.outerjoin(m, on).add_columns(m.kind, *(getattr(m, month) for month in MONTHS))
 
 
 def _subjects_named(scope: Scope, subject_kind: str, ids: Iterable[int] | None, village_id: int | None) -> sa.Select:
@@ -187,22 +211,3 @@ def _subjects_named(scope: Scope, subject_kind: str, ids: Iterable[int] | None, 
                                 Village.name.label("village_name"))
         key = Village.id
     return stmt if ids is None else stmt.where(key.in_(list(ids)))
-
-
-def _counts_stmt(scope: Scope, subject_kind: str, year: int, today: date, ids: Iterable[int] | None,
-                 village_id: int | None) -> sa.Select:
-    """Per subject and kind: its activities of the year counted per month, strung as "3:1,4:2"."""
-    a = EducationActivity
-    month = sa.cast(sa.extract("month", a.held_on), sa.Integer)
-    owner = a.unit_id if subject_kind == SubjectKind.UNIT else a.village_id
-    where = [scope.clause(a), a.held_on.between(date(year, 1, 1), min(today, date(year, 12, 31))),
-             a.unit_id.is_not(None) if subject_kind == SubjectKind.UNIT else a.unit_id.is_(None)]
-    if ids is not None:
-        where.append(owner.in_(list(ids)))
-    if village_id is not None:
-        where.append(a.village_id == village_id)
-    per_month = (sa.select(owner.label("owner"), a.kind, month.label("month"), sa.func.count().label("n"))
-                 .where(*where).group_by(owner, a.kind, month).subquery())
-    pair = sa.cast(per_month.c.month, sa.String) + ":" + sa.cast(per_month.c.n, sa.String)
-    return (sa.select(per_month.c.owner, per_month.c.kind, sa.func.aggregate_strings(pair, ","))
-            .group_by(per_month.c.owner, per_month.c.kind))

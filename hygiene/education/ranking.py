@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from hygiene.clock import local_zone
 from hygiene.core.periods import Period
-from hygiene.education.cadence import windows_ending_between
+from hygiene.education.cadence import judged_between
 from hygiene.education.kinds import ActivityKind, SubjectKind
 from hygiene.education.models import EducationActivity
 from hygiene.education.queries import settings_of
@@ -42,17 +42,16 @@ def education_cadence_component(subject: Subject, period: Period) -> dict[int, d
     """Per village (or unit of the category): 100 × periods met ÷ periods due; facts: met, due."""
     subject_kind = SubjectKind.VILLAGE if subject.kind == "villages" else SubjectKind.UNIT
     settings = settings_of({subject.township_id})[subject.township_id]
-    due = {k.value: windows_ending_between(period.start, period.end, t.every_months)
+    due = {k.value: judged_between(period.start, period.end, t, settings.count_from)
            for k in ActivityKind if (t := settings.target(subject_kind, k.value)).active}
     due = {k: w for k, w in due.items() if w}
     if not due:
         return {}
-    counts = _counts(subject, subject_kind, min(w.start for ws in due.values() for w in ws), period.end)
+    counts = _counts(subject, subject_kind, min(w.start for ws in due.values() for w, _n in ws), period.end)
     result = {}
     for candidate in _candidates(subject, subject_kind):
-        met = sum(1 for kind, windows in due.items() for w in windows
-                  if sum(counts.get((candidate, kind, m), 0) for m in _months(w.start, w.end))
-                  >= settings.target(subject_kind, kind).at_least)
+        met = sum(1 for kind, windows in due.items() for w, wanted in windows
+                  if sum(counts.get((candidate, kind, m), 0) for m in _months(w.start, w.end)) >= wanted)
         total = sum(len(w) for w in due.values())
         result[candidate] = {"value": (Decimal(100) * met / total).quantize(CENT), "met": met, "due": total}
     return result

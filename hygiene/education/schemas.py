@@ -95,9 +95,20 @@ for _s in SubjectKind:
             Annotated[int, _whole(1, 12, WINDOW_MONTHS)], ...)
         _TARGET_FIELDS[target_field(_s, _k, "at_least")] = (Annotated[int, _whole(0, MAX_AT_LEAST)], ...)
 
+def _count_from(value: object) -> object:
+    """Empty: the cadence counts every period; else a date from FIRST_DAY on."""
+    if value is None or value == "":
+        return None
+    day = a_date(value)
+    if isinstance(day, date) and day < FIRST_DAY:
+        raise refusal(_("Enter a date from %(day)s on.", day=FIRST_DAY.isoformat()))
+    return day
+
+
 SettingsInput = create_model(  # fields built from the kinds
     "SettingsInput", __base__=InputModel,
-    remind_days_before=(Annotated[int, _whole(0, MAX_REMIND_DAYS)], ...), **_TARGET_FIELDS)
+    remind_days_before=(Annotated[int, _whole(0, MAX_REMIND_DAYS)], ...),
+    count_from=(Annotated[date | None, BeforeValidator(_count_from)], None), **_TARGET_FIELDS)
 
 
 def settings_data(data: Any) -> dict:

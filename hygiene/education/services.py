@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
 from hygiene.audit.services import audit_record, trail_fields
+from hygiene.education import counts
 from hygiene.education.kinds import COUNTS_ATTENDANCE, ActivityKind, SubjectKind
 from hygiene.education.models import EducationActivity, EducationSettings
 from hygiene.education.schemas import ActivityInput, settings_data
@@ -91,6 +92,7 @@ def activity_record(*, scope: Scope, actor_id: int | None, data: ActivityInput, 
         if data.request_key and (made := _by_key(data.request_key)) is not None:
             return made
         raise
+    counts.refresh(activity)
     if photos is not None and photos.uploads:
         photos_attach(photos.uploads, store=photos.store, limits=photos.limits, uploaded_by_id=actor_id, now=now,
                       education_activity_id=activity.id, purpose=PURPOSE, township_id=subject.township_id,
@@ -114,11 +116,11 @@ def settings_save(*, scope: Scope, actor_id: int | None, data: Any, now: datetim
     stored = settings_data(data)
     targets = {k: v for k, v in stored.items() if k != "remind_days_before"}
     row, created = _settings_row(scope.township_id, stored, now)
-    before = {"targets": row.targets, "remind_days_before": row.remind_days_before}
-    after = {"targets": targets, "remind_days_before": stored["remind_days_before"]}
+    before = {"targets": row.targets, "remind_days_before": row.remind_days_before, "count_from": row.count_from}
+    after = {"targets": targets, "remind_days_before": stored["remind_days_before"], "count_from": data.count_from}
     if not created and before == after:
         return row
-    row.targets, row.remind_days_before = targets, stored["remind_days_before"]
+    row.targets, row.remind_days_before, row.count_from = targets, stored["remind_days_before"], data.count_from
     row.updated_by_id, row.updated_at = actor_id, now
     db.session.flush()
     audit_record(actor_id=actor_id, action="create" if created else "update", record=row,
@@ -129,12 +131,14 @@ def settings_save(*, scope: Scope, actor_id: int | None, data: Any, now: datetim
 
 
 # every key the settings write to the trail: the reminder days and one per subject and activity
-SETTINGS_TRAIL = ("remind_days_before", *(f"target_{s.value}_{k.value}" for s in SubjectKind for k in ActivityKind))
+SETTINGS_TRAIL = ("remind_days_before", "count_from",
+                  *(f"target_{s.value}_{k.value}" for s in SubjectKind for k in ActivityKind))
 
 
 def _worded(values: dict) -> dict:
     """The targets as the trail shows them: one entry per subject and kind ("1 every 1 months")."""
-    worded: dict[str, Any] = {"remind_days_before": values["remind_days_before"]}
+    worded: dict[str, Any] = {"remind_days_before": values["remind_days_before"],
+                              "count_from": values["count_from"].isoformat() if values["count_from"] else None}
     for subject, kinds in values["targets"].items():
         for kind, target in kinds.items():
             worded[f"target_{subject}_{kind}"] = f"{target['at_least']}/{target['every_months']}"

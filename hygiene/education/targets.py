@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from hygiene.education.cadence import windows
+from hygiene.education.cadence import counted_window, windows
 from hygiene.education.kinds import ActivityKind, SubjectKind
 from hygiene.education.models import EducationActivity
 from hygiene.education.queries import settings_of
@@ -51,8 +51,11 @@ def education_cadence_by_village(township_id: int | None, year: int) -> dict[int
             if not target.active:
                 continue
             for window in windows(year, target.every_months):
+                judged = counted_window(target, window, settings[tid].count_from)
+                if judged is None:
+                    continue
                 due += 1
-                met += sum(counts[(village_id, kind.value, m)] for m in window.months) >= target.at_least
+                met += sum(counts[(village_id, kind.value, m)] for m in judged[0].months) >= judged[1]
         if due:
             found[village_id] = {"value": (Decimal(100) * met / due).quantize(CENT), "met": met, "due": due}
     return found

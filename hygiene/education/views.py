@@ -165,7 +165,7 @@ def settings():
 
 
 def _settings_values(current) -> dict:
-    values: dict = {"remind_days_before": current.remind_days_before}
+    values: dict = {"remind_days_before": current.remind_days_before, "count_from": current.count_from}
     for s in SubjectKind:
         for k in ActivityKind:
             target = current.target(s.value, k.value)

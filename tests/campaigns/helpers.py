@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from hygiene.audit.models import AuditEvent
+from hygiene.campaigns import counts as place_counts
 from hygiene.campaigns.models import Campaign, CampaignEvent, CampaignTask
 from hygiene.clock import local_today
 from hygiene.extensions import db
@@ -47,6 +48,7 @@ def add_campaign(world, *, township="ta", places=(("a1", None), ("a2", None)), s
         db.session.add(task)
         db.session.flush()
         ids[unit or village] = task.id
+    place_counts.refresh(campaign.id)
     db.session.commit()
     return ids
 

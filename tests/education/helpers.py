@@ -5,6 +5,7 @@ import uuid
 from datetime import UTC, date, datetime, time
 
 from hygiene.clock import local_today
+from hygiene.education import counts
 from hygiene.education.models import EducationActivity
 from hygiene.extensions import db
 
@@ -27,7 +28,9 @@ def add_activities(app, *, township_id: int, village_id: int, kind: str, days: l
     """Activities straight into the log (the history a test starts from), each entered on its day."""
     with app.app_context():
         for day in days:
-            db.session.add(EducationActivity(township_id=township_id, village_id=village_id, unit_id=unit_id,
-                                             kind=kind, held_on=day, topic="健康知识", attendance=None,
-                                             created_at=datetime.combine(day, time(4), tzinfo=UTC)))
+            activity = EducationActivity(township_id=township_id, village_id=village_id, unit_id=unit_id,
+                                         kind=kind, held_on=day, topic="健康知识", attendance=None,
+                                         created_at=datetime.combine(day, time(4), tzinfo=UTC))
+            db.session.add(activity)
+            counts.refresh(activity)
         db.session.commit()
