@@ -4,7 +4,7 @@ Deciding who may see the photo is the caller's part (Scope, or an order's short 
 only streams the file."""
 from __future__ import annotations
 
-from flask import Response, send_file
+from flask import Response, abort, send_file
 
 from hygiene.core.web import photo_store
 from hygiene.media.models import Photo
@@ -14,8 +14,13 @@ _FILES = {"thumb": THUMB, "display": DISPLAY, "original": ORIGINAL}
 
 
 def send_photo(photo: Photo, size: str) -> Response:
-    """Send one stored copy of a photo; content-addressed, so it never changes."""
-    stream = photo_store().open(photo_key(photo.sha256, _FILES[size]))
+    """Send one stored copy of a photo; content-addressed, so it never changes. The store reads
+    it whichever it is (a local file, or an S3 object read into memory); a file gone missing
+    (a restore without its photos) is a 404, not a crash."""
+    try:
+        stream = photo_store().open(photo_key(photo.sha256, _FILES[size]))
+    except FileNotFoundError:
+        abort(404)
     response = send_file(stream, mimetype="image/jpeg", max_age=31536000)
     response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
     return response
