@@ -44,6 +44,8 @@ class Config:
         f"sqlite:///{BASE_DIR / 'instance' / 'hygiene.db'}"
     )
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "uploads"))
+    # a second `flask scheduler` stands by and tries the lock this often (seconds)
+    SCHEDULER_STANDBY_SECONDS = float(os.environ.get("SCHEDULER_STANDBY_SECONDS", "5"))
     # the photo store: "filesystem" (UPLOAD_DIR) or "s3", an S3-compatible object store that
     # several machines share (a county); the bucket must exist
     PHOTO_STORE = os.environ.get("PHOTO_STORE", "filesystem")

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from hygiene.scheduler.lock import acquire_scheduler_lock
+from hygiene.scheduler.lock import acquire_scheduler_lock, wait_for_scheduler_lock
 from hygiene.scheduler.scheduling import (
     EXTENSION,
     Running,
@@ -30,18 +30,28 @@ def _exit_on_sigterm(_signum, _frame) -> None:
 
 
 @click.command("scheduler")
+@click.option("--standby/--no-standby", default=True, show_default=True,
+              help="Beside a running scheduler: wait and take over when it stops, or exit at once.")
 @with_appcontext
-def scheduler_command() -> None:
-    """Run the scheduled jobs in this process (production: exactly one per database)."""
+def scheduler_command(standby: bool) -> None:
+    """Run the scheduled jobs in this process (production: one per database, a second one stands by)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is a proxy, typed as Flask
     _log_to_stderr()
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     lock = acquire_scheduler_lock(app)
-    if lock is None:
+    if lock is None and not standby:
         raise click.ClickException(
             f"another scheduler holds the lock for {database_label(app)}; this one does not start.")
+    if lock is None:
+        every = float(app.config.get("SCHEDULER_STANDBY_SECONDS", 5))
+        click.echo(f"Another scheduler runs for {database_label(app)}; standing by (trying every {every:g} s).")
+        try:
+            lock = wait_for_scheduler_lock(app, every=every)
+        except (KeyboardInterrupt, SystemExit):
+            return
+        click.echo("The other scheduler has stopped; taking over.")
     scheduler = build_scheduler(app, blocking=True)
     app.extensions[EXTENSION] = Running(scheduler, lock, "process")
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     click.echo(f"Scheduler running for {database_label(app)}; stop with Ctrl+C or SIGTERM.")
     try:
         scheduler.start()

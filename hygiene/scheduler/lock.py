@@ -3,11 +3,15 @@
 PostgreSQL: a session-level advisory lock on a connection of its own, held for the life of the
 process; the server drops it when that connection ends, also after kill -9. SQLite: an
 exclusive flock on a file beside the database; the kernel drops it when the process dies.
+A scheduler started beside a running one stands by (`wait_for_scheduler_lock`): it tries the
+lock every few seconds and takes over once the holder is gone.
 """
 from __future__ import annotations
 
 import logging
 import os
+import time
+from collections.abc import Callable
 from typing import IO, Protocol
 
 import sqlalchemy as sa
@@ -68,6 +72,21 @@ def acquire_scheduler_lock(app: Flask) -> FileLock | AdvisoryLock | None:
     if url.get_backend_name() == "postgresql":
         return _advisory_lock(url)
     return _file_lock(lock_path(app, url))
+
+
+def wait_for_scheduler_lock(app: Flask, *, every: float,
+                            sleep: Callable[[float], None] = time.sleep) -> FileLock | AdvisoryLock:
+    """Try the lock every `every` seconds until it is ours; a database that does not answer for
+    a while is waited for too (it says so in the log)."""
+    while True:
+        try:
+            lock = acquire_scheduler_lock(app)
+        except sa.exc.OperationalError as error:
+            log.warning("standing by: the database does not answer (%s)", str(error).splitlines()[0])
+            lock = None
+        if lock is not None:
+            return lock
+        sleep(every)
 
 
 def lock_path(app: Flask, url: URL) -> str:

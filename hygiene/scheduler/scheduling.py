@@ -28,7 +28,7 @@ from hygiene.clock import local_zone, now_utc
 from hygiene.extensions import db
 from hygiene.scheduler.lock import SchedulerLock, acquire_scheduler_lock
 from hygiene.scheduler.registry import Job, registered_jobs
-from hygiene.scheduler.runner import catch_up_due, job_runs, record_dead_runs, run_job
+from hygiene.scheduler.runner import catch_up_due, job_runs, run_job, take_over
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def build_scheduler(app: Flask, *, blocking: bool = False,
     """A scheduler with every registered job; a job that missed its time while down runs at start."""
     now = now or now_utc()
     with app.app_context():
-        record_dead_runs(now)  # the caller holds the lock: a run still "running" has died
+        take_over(now)  # the caller holds the lock: a run still "running" has died, claims are free
         db.session.commit()
         runs = job_runs()
         workers = 1 if db.engine.dialect.name == "sqlite" else 4  # SQLite: one writer anyway
