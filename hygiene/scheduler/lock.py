@@ -37,6 +37,9 @@ class SchedulerLock(Protocol):
     def release(self) -> None:
         """Give the lock back (the death of the process gives it back too)."""
 
+    def held(self) -> bool:
+        """Whether this process still holds the lock (a lost database connection loses it)."""
+
 
 class FileLock:
     def __init__(self, path: str, handle: IO[str]):
@@ -49,6 +52,9 @@ class FileLock:
             fcntl.flock(self.handle, fcntl.LOCK_UN)
         self.handle.close()
 
+    def held(self) -> bool:
+        return not self.handle.closed  # a flock lasts as long as the open file
+
 
 class AdvisoryLock:
     def __init__(self, engine: Engine, connection: Connection):
@@ -58,11 +64,26 @@ class AdvisoryLock:
         if self.connection.closed:
             return
         try:
-            self.connection.scalar(sa.select(sa.func.pg_advisory_unlock(LOCK_KEY)))
-            self.connection.commit()
+            if not self.connection.invalidated:
+                self.connection.scalar(sa.select(sa.func.pg_advisory_unlock(LOCK_KEY)))
+                self.connection.commit()
+        except sa.exc.SQLAlchemyError:
+            log.warning("the scheduler lock's connection had already ended (the lock with it)")
         finally:
             self.connection.close()
             self.engine.dispose()
+
+    def held(self) -> bool:
+        """The session lock lives as long as its connection: ask over it (a network cut, a
+        restarted server or pg_terminate_backend end it while this process lives on)."""
+        if self.connection.closed or self.connection.invalidated:
+            return False
+        try:
+            self.connection.scalar(sa.select(1))
+            self.connection.commit()
+        except sa.exc.DBAPIError:
+            return False
+        return True
 
 
 def acquire_scheduler_lock(app: Flask) -> FileLock | AdvisoryLock | None:

@@ -116,7 +116,7 @@ def test_a_standby_takes_over_within_a_minute_of_a_kill_and_sends_the_dead_ones_
         line_with(standby, "taking over", timeout=TAKEOVER_WITHIN)
         assert until(lambda: row(app, orphan).sent_at, TAKEOVER_WITHIN), "the dead holder's claim waited"
         assert time.monotonic() - killed < TAKEOVER_WITHIN
-        assert dispatched_by(app, f"{socket.gethostname()}:{standby.pid}"[:80])
+        assert until(lambda: dispatched_by(app, f"{socket.gethostname()}:{standby.pid}"[:80]), 30)
         assert row(app, web).sent_at is None and row(app, web).claimed_by == WEB_WORKER
 
         standby.send_signal(signal.SIGTERM)
@@ -145,3 +145,30 @@ def test_a_standby_stopped_while_waiting_exits_cleanly(app, db):
             standby.kill()
             standby.wait(10)
         standby.stdout.close()
+
+
+def test_a_holder_that_loses_its_lock_connection_stops_and_stands_by_again(app, db):
+    """PostgreSQL: the advisory lock ends with its connection (a network cut, a server restart)
+    while the process lives on; the holder notices, stops its jobs and stands by."""
+    import pytest
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("a flock cannot be lost while its process lives")
+    holder = scheduler_process(app)
+    try:
+        line_with(holder, "Scheduler running")
+        with app.app_context(), db.engine.begin() as connection:
+            ended = connection.scalar(sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' "
+                "AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"))
+        assert ended == 1
+        line_with(holder, "standing by", timeout=30)
+        line_with(holder, "taking over", timeout=30)  # nobody else took it: the lock is its again
+        line_with(holder, "Scheduler running", timeout=30)
+        holder.send_signal(signal.SIGTERM)
+        assert holder.wait(30) == 0
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait(10)
+        holder.stdout.close()
