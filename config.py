@@ -44,6 +44,18 @@ class Config:
         f"sqlite:///{BASE_DIR / 'instance' / 'hygiene.db'}"
     )
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "uploads"))
+    # a second `flask scheduler` stands by and tries the lock this often (seconds)
+    SCHEDULER_STANDBY_SECONDS = float(os.environ.get("SCHEDULER_STANDBY_SECONDS", "5"))
+    # the photo store: "filesystem" (UPLOAD_DIR) or "s3", an S3-compatible object store that
+    # several machines share (a county); the bucket must exist
+    PHOTO_STORE = os.environ.get("PHOTO_STORE", "filesystem")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")  # empty: AWS itself
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")  # keys under a folder of a shared bucket
+    S3_REGION = os.environ.get("S3_REGION", "")
+    S3_ACCESS_KEY = os.environ.get("S3_ACCESS_KEY", "")  # empty: boto3's usual credential chain
+    S3_SECRET_KEY = os.environ.get("S3_SECRET_KEY", "")
+    S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "path")  # "virtual" for some clouds
     TIMEZONE = os.environ.get("HYGIENE_TIMEZONE", "Asia/Shanghai")
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE

@@ -242,7 +242,7 @@ def test_the_scheduler_command_refuses_to_start_beside_another_scheduler(app, db
 
     held = acquire_scheduler_lock(app)
     try:
-        result = app.test_cli_runner().invoke(scheduler_command)
+        result = app.test_cli_runner().invoke(scheduler_command, ["--no-standby"])
     finally:
         held.release()
     assert result.exit_code == 1 and "another scheduler holds the lock" in result.output

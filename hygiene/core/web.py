@@ -185,12 +185,12 @@ def page_number() -> int:
 
 
 def photo_store():
-    """The configured photo store (files under UPLOAD_DIR)."""
+    """The configured photo store (files under UPLOAD_DIR, or an S3 bucket)."""
     from flask import current_app
 
-    from hygiene.media.store import FileSystemStore
+    from hygiene.media.store import configured_store
 
-    return FileSystemStore(current_app.config["UPLOAD_DIR"])
+    return configured_store(current_app.config)
 
 
 def photo_limits():

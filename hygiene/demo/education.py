@@ -24,7 +24,7 @@ from hygiene.education import services
 from hygiene.education.schemas import ActivityInput
 from hygiene.extensions import db
 from hygiene.media.intake import PhotoLimits
-from hygiene.media.store import FileSystemStore
+from hygiene.media.store import configured_store
 from hygiene.places.models import Unit, Village
 from hygiene.rectifications.workdays import is_working_day
 
@@ -50,7 +50,7 @@ def demo_education(*, township_id: int, today: date, seed: int = 12) -> int:
     if admin is None:
         return 0
     rng = random.Random(seed)
-    store, limits = FileSystemStore(current_app.config["UPLOAD_DIR"]), PhotoLimits()
+    store, limits = configured_store(current_app.config), PhotoLimits()
     months = [add_months(date(today.year, today.month, 1), -n) for n in range(11, -1, -1)]
     villages = list(db.session.scalars(sa.select(Village).where(Village.township_id == township_id)
                                        .order_by(Village.id)))

@@ -28,7 +28,7 @@ from hygiene.inspections.plans import services as planning
 from hygiene.inspections.plans.schemas import PlanInput
 from hygiene.inspections.status import InspectionStatus
 from hygiene.media.intake import PhotoLimits
-from hygiene.media.store import FileSystemStore
+from hygiene.media.store import configured_store
 from hygiene.rectifications import services as rectifications
 from hygiene.rectifications.models import RectificationOrder
 from hygiene.rectifications.workdays import is_working_day
@@ -194,7 +194,7 @@ def _old_photo(inspection, inspector, when: datetime, taken: datetime) -> None:
     the reviewer sees it flagged as taken long before and already used elsewhere."""
     fieldwork.photo_attach(scope=Scope.of(inspector), user=inspector, inspection=inspection,
                            item_id=None, filename="现场照片.jpg", data=_scene(random.Random(1), taken),
-                           limits=PhotoLimits(), store=FileSystemStore(current_app.config["UPLOAD_DIR"]),
+                           limits=PhotoLimits(), store=configured_store(current_app.config),
                            now=when)
 
 
@@ -257,7 +257,7 @@ def _fraction(rng, failed: bool):
 
 
 def _photo(inspection, item, rng, when, inspector) -> None:
-    store = FileSystemStore(current_app.config["UPLOAD_DIR"])
+    store = configured_store(current_app.config)
     fieldwork.photo_attach(scope=Scope.of(inspector), user=inspector, inspection=inspection,
                            item_id=item.id, filename="现场照片.jpg", data=_scene(rng, when),
                            store=store, limits=PhotoLimits(), now=when)

@@ -25,7 +25,7 @@ from hygiene.letters.models import TargetLetter
 from hygiene.letters.schemas import AssessInput, CreateInput, SignInput
 from hygiene.letters.status import Outcome
 from hygiene.media.intake import PhotoLimits
-from hygiene.media.store import FileSystemStore
+from hygiene.media.store import configured_store
 from hygiene.rectifications.workdays import is_working_day
 
 REWARDS = (Decimal(1500), Decimal(800), Decimal(500))   # the work plans' rewards by place
@@ -53,7 +53,7 @@ def _year(rng: random.Random, scope: Scope, actor_id: int, year: int, today: dat
                                    data=CreateInput(year=year, targets=default_targets()))
     letters = list(db.session.scalars(sa.select(TargetLetter).where(
         TargetLetter.township_id == scope.township_id, TargetLetter.year == year).order_by(TargetLetter.id)))
-    store, limits = FileSystemStore(current_app.config["UPLOAD_DIR"]), PhotoLimits()
+    store, limits = configured_store(current_app.config), PhotoLimits()
     for n, letter in enumerate(letters):
         scans = [(f"责任书{letter.village_id}.jpg", _scan(rng))] if n == 0 else []
         services.letter_sign(scope=scope, actor_id=actor_id, letter=letter, now=_at(rng, signed),

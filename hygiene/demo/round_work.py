@@ -20,7 +20,7 @@ from hygiene.clock import local_zone
 from hygiene.demo.inspections import working_days_back
 from hygiene.extensions import db
 from hygiene.media.intake import PhotoLimits
-from hygiene.media.store import FileSystemStore
+from hygiene.media.store import configured_store
 from hygiene.pests.models import PestProduct
 from hygiene.pests.quantities import UNITS
 from hygiene.pests.rounds import work, work_queries
@@ -113,7 +113,7 @@ def _record(rng, scope, office, round_, target, days, kind, amount: Decimal, res
     taken = datetime.combine(day, time(rng.randint(9, 16), rng.randint(0, 59)), local_zone())
     photos = [(f"现场{n + 1}.jpg", _scene(rng, taken)) for n in range(rng.randint(1, 2))]
     work.work_record(scope=scope, user_id=office.id if office else None, round_=round_, target=target, data=data,
-                     photos=photos, store=FileSystemStore(current_app.config["UPLOAD_DIR"]), limits=PhotoLimits(),
+                     photos=photos, store=configured_store(current_app.config), limits=PhotoLimits(),
                      now=max(_entered(rng, day, today), taken))
     return 1
 

@@ -26,7 +26,7 @@ from hygiene.extensions import db
 from hygiene.inspections import fieldwork, review
 from hygiene.inspections.scoring import FAIL, PASS
 from hygiene.media.intake import PhotoLimits
-from hygiene.media.store import FileSystemStore
+from hygiene.media.store import configured_store
 from hygiene.places.models import Household, Village
 from hygiene.rectifications.workdays import is_working_day
 from hygiene.toilets import acceptance, problems, sample, services, tasks
@@ -68,7 +68,7 @@ class Office:
                                               .join(Village, Village.id == User.village_id)
                                               .where(Village.township_id == township_id).limit(1))
         self.scope = Scope.of(self.admin)
-        self.store, self.limits = FileSystemStore(current_app.config["UPLOAD_DIR"]), PhotoLimits()
+        self.store, self.limits = configured_store(current_app.config), PhotoLimits()
 
     def at(self, day: date, hours: tuple[int, ...] = OFFICE_HOURS) -> datetime:
         """A moment in office hours on `day`."""

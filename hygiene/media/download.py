@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, current_app, send_file
+from flask import Response, abort, current_app, send_file
 
 from hygiene.core.web import photo_store
 from hygiene.media.models import Photo
@@ -19,13 +19,19 @@ CACHE = "private, max-age=31536000, immutable"  # content-addressed: a copy neve
 
 
 def send_photo(photo: Photo, size: str) -> Response:
-    """Send one stored copy of a photo (or let nginx send it, see the module's note)."""
+    """Send one stored copy of a photo (or let nginx send it, see the module's note); content-
+    addressed, so it never changes. The store reads it whichever it is (a local file, or an S3
+    object read into memory); a file gone missing (a restore without its photos) is a 404."""
     store, key = photo_store(), photo_key(photo.sha256, _FILES[size])
     prefix = current_app.config.get("PHOTO_ACCEL_PREFIX", "")
     if prefix and store.path_or_none(key) is not None:  # a local file nginx can read
         response = Response(b"", mimetype="image/jpeg")
         response.headers["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(key)
     else:
-        response = send_file(store.open(key), mimetype="image/jpeg", max_age=31536000)
+        try:
+            stream = store.open(key)
+        except FileNotFoundError:
+            abort(404)
+        response = send_file(stream, mimetype="image/jpeg", max_age=31536000)
     response.headers["Cache-Control"] = CACHE
     return response

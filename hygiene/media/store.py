@@ -1,8 +1,8 @@
 """The photo store: files by key, each photo's set made visible all at once by its marker.
 
-`FileSystemStore` keeps them under UPLOAD_DIR; `StagedStore` holds a post's files in memory
-until the whole post is accepted. The store is one small interface, so a shared or object
-store can replace the filesystem (design.md, "Photos").
+`FileSystemStore` keeps them under UPLOAD_DIR (the default); `S3Store` (s3store.py) in an
+S3-compatible object store when PHOTO_STORE=s3; `StagedStore` holds a post's files in memory
+until the whole post is accepted. `configured_store` picks one from the configuration.
 """
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import io
 import os
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 ORIGINAL, DISPLAY, THUMB, MARKER = "original", "display.jpg", "thumb.jpg", "complete.json"
 _NAMES = (ORIGINAL, DISPLAY, THUMB, MARKER)
@@ -43,7 +43,7 @@ class PhotoStore(Protocol):
         ...
 
     def path_or_none(self, key: str) -> Path | None:
-        """Return a local path for a visible key (for sending files), or None."""
+        """Return a local path for a visible key (for sending files), or None (S3: never a path)."""
         ...
 
     def keys(self) -> Iterator[str]:
@@ -112,7 +112,6 @@ class FileSystemStore(PhotoStore):
         return None
 
 
-
 class StagedStore(PhotoStore):
     """Holds a post's photo files in memory and reads through to the real store; `publish`
     writes them there, files before markers, once the whole post is accepted."""
@@ -148,6 +147,19 @@ class StagedStore(PhotoStore):
     def _staged_visible(self, key: str) -> bool:
         folder = key.rpartition("/")[0]
         return key in self.staged and f"{folder}/{MARKER}" in self.staged
+
+
+def configured_store(config: Mapping[str, Any]) -> PhotoStore:
+    """The photo store the configuration chooses: PHOTO_STORE "filesystem" (default) or "s3"."""
+    kind = (config.get("PHOTO_STORE") or "filesystem").lower()
+    if kind == "s3":
+        from hygiene.media.s3store import s3_store  # boto3 is imported only where S3 is used
+
+        return s3_store(config)
+    if kind != "filesystem":
+        raise RuntimeError(f"PHOTO_STORE must be 'filesystem' or 's3', not {kind!r}.")
+    return FileSystemStore(config["UPLOAD_DIR"])
+
 
 def _key_parts(key: str) -> list[str]:
     """Split a store key into path parts, refusing anything that could leave the store's root."""

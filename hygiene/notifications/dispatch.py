@@ -9,7 +9,8 @@ A send whose outcome is unknown (the mail server fell silent after the whole mes
 it may have taken it) is recorded as unconfirmed and never sent again, so a slow server cannot
 multiply a message; the row keeps `unconfirmed_at` and the error for a person to check.
 The one duplicate window left: the channel has accepted a message and the process dies before
-the row records `sent_at`. The claim then expires and the row is sent again, so there dispatch
+the row records `sent_at`. The claim then expires (a scheduler taking over from a dead one
+frees it at once, `claims_release`) and the row is sent again, so there dispatch
 errs towards a rare repeat rather than losing a message. E-mails carry a fixed Message-ID per
 row, so a repeat can be recognised downstream.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -154,6 +155,18 @@ def _record(session: Session, row_id: int, **values) -> None:
     session.execute(sa.update(Notification).where(Notification.id == row_id).values(**values),
                     execution_options={"synchronize_session": False})
     session.commit()
+
+
+def claims_release(*, workers: Collection[str], now: datetime) -> int:
+    """Free the unsent rows the given (dead) workers still hold, so they go out at the next
+    dispatch instead of when their claim expires; flushes, the caller commits. Returns how many."""
+    released = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.claimed_by.in_(sorted(workers)), Notification.sent_at.is_(None),
+               Notification.claimed_until >= now)
+        .values(claimed_by=None, claimed_until=None),
+        execution_options={"synchronize_session": False})
+    return released.rowcount  # type: ignore[attr-defined]  # DML gives a CursorResult
 
 
 def _release(session: Session, ids: list[int], worker_id: str) -> None:

@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 
 from hygiene.access.scope import Scope
 from hygiene.notifications.digest import digest_items
-from hygiene.notifications.dispatch import dispatch_due
+from hygiene.notifications.dispatch import claims_release, dispatch_due
 from hygiene.notifications.queries import unconfirmed_count
 from hygiene.notifications.services import digest_enqueue
-from hygiene.scheduler import Job, register, register_page_note
+from hygiene.scheduler import Job, register, register_page_note, register_takeover
 from hygiene.scheduler.runner import worker_name
 
 DISPATCH_BATCH = 100
@@ -40,6 +40,8 @@ register(Job("dispatch_notifications", dispatch_notifications, _l("Send due noti
              _l("every minute"), every=timedelta(minutes=1)))
 register(Job("morning_digest", morning_digest, _l("Morning digest of what is due today"),
              _l("daily at 07:30"), at=time(7, 30)))
+
+register_takeover(claims_release)  # a scheduler taking over sends its dead predecessor's claims at once
 
 
 @register_page_note

@@ -12,9 +12,10 @@ from hygiene.scheduler.registry import (
     register,
     register_page_note,
     register_part,
+    register_takeover,
     registered_job,
     registered_jobs,
 )
 
 __all__ = ["Job", "JobRegistrationError", "load_job_modules", "page_notes", "register", "register_page_note",
-           "register_part", "registered_job", "registered_jobs"]
+           "register_part", "register_takeover", "registered_job", "registered_jobs"]

@@ -5,10 +5,10 @@ import logging
 import signal
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from hygiene.scheduler.lock import acquire_scheduler_lock
+from hygiene.scheduler.lock import SchedulerLock, acquire_scheduler_lock, wait_for_scheduler_lock
 from hygiene.scheduler.scheduling import (
     EXTENSION,
     Running,
@@ -16,6 +16,7 @@ from hygiene.scheduler.scheduling import (
     database_label,
     start_embedded,
     stop_scheduler,
+    watch_lock,
 )
 
 
@@ -30,25 +31,48 @@ def _exit_on_sigterm(_signum, _frame) -> None:
 
 
 @click.command("scheduler")
+@click.option("--standby/--no-standby", default=True, show_default=True,
+              help="Beside a running scheduler: wait and take over when it stops, or exit at once.")
 @with_appcontext
-def scheduler_command() -> None:
-    """Run the scheduled jobs in this process (production: exactly one per database)."""
+def scheduler_command(standby: bool) -> None:
+    """Run the scheduled jobs in this process (production: one per database, a second one stands by)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is a proxy, typed as Flask
     _log_to_stderr()
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    every = float(app.config.get("SCHEDULER_STANDBY_SECONDS", 5))
     lock = acquire_scheduler_lock(app)
-    if lock is None:
+    if lock is None and not standby:
         raise click.ClickException(
             f"another scheduler holds the lock for {database_label(app)}; this one does not start.")
+    try:
+        while True:
+            if lock is None:
+                click.echo(f"Another scheduler runs for {database_label(app)}; standing by "
+                           f"(trying every {every:g} s).")
+                lock = wait_for_scheduler_lock(app, every=every)
+                click.echo("The other scheduler has stopped; taking over.")
+            if not _run_holding(app, lock, every):
+                return
+            lock = None  # the lock was lost: stand by again
+    except (KeyboardInterrupt, SystemExit):
+        return
+
+
+def _run_holding(app: Flask, lock: SchedulerLock, every: float) -> bool:
+    """Run the jobs while the lock is ours; True when it was lost (stand by again), False when
+    this process was told to stop."""
     scheduler = build_scheduler(app, blocking=True)
+    watch_lock(scheduler, lock, every)
     app.extensions[EXTENSION] = Running(scheduler, lock, "process")
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     click.echo(f"Scheduler running for {database_label(app)}; stop with Ctrl+C or SIGTERM.")
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
-        pass
+        return False
     finally:
-        stop_scheduler(app)
+        lost = not lock.held()
+        stop_scheduler(app, wait=not lost)
+    return lost
 
 
 @click.command("serve")

@@ -3,11 +3,15 @@
 PostgreSQL: a session-level advisory lock on a connection of its own, held for the life of the
 process; the server drops it when that connection ends, also after kill -9. SQLite: an
 exclusive flock on a file beside the database; the kernel drops it when the process dies.
+A scheduler started beside a running one stands by (`wait_for_scheduler_lock`): it tries the
+lock every few seconds and takes over once the holder is gone.
 """
 from __future__ import annotations
 
 import logging
 import os
+import time
+from collections.abc import Callable
 from typing import IO, Protocol
 
 import sqlalchemy as sa
@@ -33,6 +37,9 @@ class SchedulerLock(Protocol):
     def release(self) -> None:
         """Give the lock back (the death of the process gives it back too)."""
 
+    def held(self) -> bool:
+        """Whether this process still holds the lock (a lost database connection loses it)."""
+
 
 class FileLock:
     def __init__(self, path: str, handle: IO[str]):
@@ -45,6 +52,9 @@ class FileLock:
             fcntl.flock(self.handle, fcntl.LOCK_UN)
         self.handle.close()
 
+    def held(self) -> bool:
+        return not self.handle.closed  # a flock lasts as long as the open file
+
 
 class AdvisoryLock:
     def __init__(self, engine: Engine, connection: Connection):
@@ -54,11 +64,26 @@ class AdvisoryLock:
         if self.connection.closed:
             return
         try:
-            self.connection.scalar(sa.select(sa.func.pg_advisory_unlock(LOCK_KEY)))
-            self.connection.commit()
+            if not self.connection.invalidated:
+                self.connection.scalar(sa.select(sa.func.pg_advisory_unlock(LOCK_KEY)))
+                self.connection.commit()
+        except sa.exc.SQLAlchemyError:
+            log.warning("the scheduler lock's connection had already ended (the lock with it)")
         finally:
             self.connection.close()
             self.engine.dispose()
+
+    def held(self) -> bool:
+        """The session lock lives as long as its connection: ask over it (a network cut, a
+        restarted server or pg_terminate_backend end it while this process lives on)."""
+        if self.connection.closed or self.connection.invalidated:
+            return False
+        try:
+            self.connection.scalar(sa.select(1))
+            self.connection.commit()
+        except sa.exc.DBAPIError:
+            return False
+        return True
 
 
 def acquire_scheduler_lock(app: Flask) -> FileLock | AdvisoryLock | None:
@@ -68,6 +93,21 @@ def acquire_scheduler_lock(app: Flask) -> FileLock | AdvisoryLock | None:
     if url.get_backend_name() == "postgresql":
         return _advisory_lock(url)
     return _file_lock(lock_path(app, url))
+
+
+def wait_for_scheduler_lock(app: Flask, *, every: float,
+                            sleep: Callable[[float], None] = time.sleep) -> FileLock | AdvisoryLock:
+    """Try the lock every `every` seconds until it is ours; a database that does not answer for
+    a while is waited for too (it says so in the log)."""
+    while True:
+        try:
+            lock = acquire_scheduler_lock(app)
+        except sa.exc.OperationalError as error:
+            log.warning("standing by: the database does not answer (%s)", str(error).splitlines()[0])
+            lock = None
+        if lock is not None:
+            return lock
+        sleep(every)
 
 
 def lock_path(app: Flask, url: URL) -> str:

@@ -129,6 +129,22 @@ registered_jobs = REGISTRY.jobs
 registered_job = REGISTRY.get
 
 
+TakeoverHook = Callable[..., int]  # called with workers=..., now=...; returns how many claims it freed
+_TAKEOVER_HOOKS: list[TakeoverHook] = []
+
+
+def register_takeover(hook: TakeoverHook) -> TakeoverHook:
+    """Let a domain free, when a scheduler takes the lock, what its dead predecessors had claimed
+    (the outbox's claimed rows) at once rather than when the claims expire."""
+    if hook not in _TAKEOVER_HOOKS:
+        _TAKEOVER_HOOKS.append(hook)
+    return hook
+
+
+def takeover_hooks() -> tuple[TakeoverHook, ...]:
+    return tuple(_TAKEOVER_HOOKS)
+
+
 PageNote = Callable[[Any], str | None]  # given the reader's Scope: a sentence for the jobs page, or None
 _PAGE_NOTES: list[PageNote] = []
 

@@ -23,7 +23,7 @@ from flask import Flask
 from hygiene.clock import now_utc
 from hygiene.extensions import db
 from hygiene.scheduler.models import JobRun
-from hygiene.scheduler.registry import Job
+from hygiene.scheduler.registry import Job, takeover_hooks
 from hygiene.scheduler.run_status import RunStatus
 
 log = logging.getLogger(__name__)
@@ -112,6 +112,23 @@ def record_dead_runs(now: datetime) -> int:
         log.warning("scheduled job %s died during its run started at %s", run.job_id, run.last_started_at)
     db.session.flush()
     return len(dead)
+
+
+def take_over(now: datetime) -> int:
+    """What a scheduler does first on taking the lock: record its predecessors' runs that died
+    and free their claims at once (the domains' takeover hooks); returns how many claims it freed.
+
+    Only a scheduler runs jobs, and each run records its worker (`worker_name`), so the workers in
+    `job_run` are earlier lock holders: with the lock held here, none of them is running jobs any
+    more. Claims of anyone else (a web process) are left alone.
+    """
+    record_dead_runs(now)
+    workers = frozenset(db.session.scalars(sa.select(JobRun.worker).where(JobRun.worker != "").distinct()))
+    freed = sum(hook(workers=workers, now=now) for hook in takeover_hooks()) if workers else 0
+    if freed:
+        log.warning("took over from %s: freed %d claims they held", ", ".join(sorted(workers)), freed)
+    db.session.flush()
+    return freed
 
 
 def _started(job_id: str, now: datetime) -> None:

@@ -28,11 +28,12 @@ from hygiene.clock import local_zone, now_utc
 from hygiene.extensions import db
 from hygiene.scheduler.lock import SchedulerLock, acquire_scheduler_lock
 from hygiene.scheduler.registry import Job, registered_jobs
-from hygiene.scheduler.runner import STOPPING, catch_up_due, job_runs, record_dead_runs, run_job
+from hygiene.scheduler.runner import STOPPING, catch_up_due, job_runs, run_job, take_over
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "hygiene.scheduler"
+LOCK_WATCH = "scheduler_lock_watch"  # not a domain job: the scheduler's own check of its lock
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
 
 
@@ -56,20 +57,34 @@ def build_scheduler(app: Flask, *, blocking: bool = False,
     """A scheduler with every registered job; a job that missed its time while down runs at start."""
     now = now or now_utc()
     with app.app_context():
-        record_dead_runs(now)  # the caller holds the lock: a run still "running" has died
+        take_over(now)  # the caller holds the lock: a run still "running" has died, claims are free
         db.session.commit()
         runs = job_runs()
         workers = 1 if db.engine.dialect.name == "sqlite" else 4  # SQLite: one writer anyway
         zone = local_zone()
     cls = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = cls(timezone=zone, jobstores={"default": MemoryJobStore()},
-                    executors={"default": ThreadPoolExecutor(workers)}, job_defaults=JOB_DEFAULTS)
+                    executors={"default": ThreadPoolExecutor(workers), "watch": ThreadPoolExecutor(1)},
+                    job_defaults=JOB_DEFAULTS)
     for job in registered_jobs():
         first = {"next_run_time": now} if catch_up_due(job, runs.get(job.id), now, zone) else {}
         scheduler.add_job(run_job, trigger_for(job, zone), args=(app, job.id, job.func), id=job.id,
                           name=job.id, **first)
     scheduler.add_listener(_log_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
     return scheduler
+
+
+def watch_lock(scheduler: BaseScheduler, lock: SchedulerLock, every: float) -> None:
+    """Check every so often that the lock is still ours; if it is lost (its database connection
+    ended), stop this scheduler at once, as a standby may already have taken over."""
+    def check() -> None:
+        if not lock.held():
+            log.error("The scheduler lock was lost (its database connection ended); stopping this "
+                      "scheduler, as another may have taken over.")
+            scheduler.shutdown(wait=False)
+
+    scheduler.add_job(check, IntervalTrigger(seconds=max(every, 1)), id=LOCK_WATCH, name=LOCK_WATCH,
+                      executor="watch")  # never queued behind a long export
 
 
 def _log_event(event: JobEvent) -> None:
@@ -94,6 +109,7 @@ def start_embedded(app: Flask) -> BackgroundScheduler | None:
                     database_label(app))
         return None
     scheduler = build_scheduler(app)
+    watch_lock(scheduler, lock, float(app.config.get("SCHEDULER_STANDBY_SECONDS", 5)))
     scheduler.start()
     app.extensions[EXTENSION] = Running(scheduler, lock, "embedded")
     atexit.register(stop_scheduler, app)
