@@ -1,9 +1,9 @@
 """The kinds of target a letter holds, registered in one place (as ranking components are).
 
-A kind says what it is (key, label, unit), whether a higher actual is better, and how to measure
-every village's actual for a year: `measure(township_id or None for the county, year)` answers
-{village id: {"value": Decimal, ...facts}} from one aggregate query, leaving out a village with
-nothing to measure. Each domain keeps its measure in its own package; creation and education
+A kind says what it is (key, label, unit), whose letters hold it (its subject: "village" or
+"unit"), whether a higher actual is better, and how to measure every subject's actual for a year:
+`measure(township_id or None for the county, year)` answers {village or unit id: {"value":
+Decimal, ...facts}} from one aggregate query, leaving out a subject with nothing to measure. Each domain keeps its measure in its own package; creation and education
 cadence join by adding a TargetKind to TARGET_KINDS (or calling `register_target_kind` from their
 package) and a default to defaults.yaml; nothing else changes."""
 from __future__ import annotations
@@ -19,13 +19,15 @@ from typing import Any
 import yaml
 from flask_babel import lazy_gettext as _l
 
-from hygiene.creation.targets import creation_progress_by_village
-from hygiene.education.targets import education_cadence_by_village
-from hygiene.inspections.targets import pass_rate_by_village
+from hygiene.creation.targets import creation_progress_by_unit, creation_progress_by_village
+from hygiene.education.targets import education_cadence_by_unit, education_cadence_by_village
+from hygiene.food.targets import certificates_valid_by_unit
+from hygiene.inspections.targets import mean_score_by_unit, pass_rate_by_unit, pass_rate_by_village
 from hygiene.pests.targets import round_coverage_by_village
 from hygiene.toilets.targets import quota_met_by_village
 
 Measure = Callable[[int | None, int], dict[int, dict[str, Any]]]
+SUBJECTS = ("village", "unit")
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class TargetKind:
     measure: Measure
     higher_is_better: bool = True
     maximum: Decimal = Decimal(100)   # the largest target the form accepts
+    subject: str = "village"          # SUBJECTS: whose letters hold it
 
 
 TARGET_KINDS: dict[str, TargetKind] = {}
@@ -57,6 +60,21 @@ register_target_kind(TargetKind("creation_progress", _l("Hygiene creation progre
                                 creation_progress_by_village))
 register_target_kind(TargetKind("education_cadence", _l("Health-education cadence"), "%",
                                 education_cadence_by_village))
+register_target_kind(TargetKind("unit_inspection_pass_rate", _l("Inspection pass rate"), "%", pass_rate_by_unit,
+                                subject="unit"))
+register_target_kind(TargetKind("unit_inspection_mean_score", _l("Inspection mean score"), _l("points"),
+                                mean_score_by_unit, subject="unit"))
+register_target_kind(TargetKind("unit_certificates_valid", _l("Health certificates valid"), "%",
+                                certificates_valid_by_unit, subject="unit"))
+register_target_kind(TargetKind("unit_education_cadence", _l("Health-education cadence"), "%",
+                                education_cadence_by_unit, subject="unit"))
+register_target_kind(TargetKind("unit_creation_progress", _l("Hygiene creation progress"), _l("points"),
+                                creation_progress_by_unit, subject="unit"))
+
+
+def kinds_of(subject: str) -> dict[str, TargetKind]:
+    """The registered kinds a village's (or a unit's) letter holds, in registry order."""
+    return {key: kind for key, kind in TARGET_KINDS.items() if kind.subject == subject}
 
 
 def kind_label(key: str) -> str:
@@ -70,10 +88,11 @@ def _settings() -> dict[str, Any]:
     return yaml.safe_load((Path(__file__).parent / "defaults.yaml").read_text(encoding="utf-8")) or {}
 
 
-def default_targets() -> dict[str, Decimal]:
-    """The office's default target per registered kind (defaults.yaml; 0 for a kind it omits)."""
-    targets = _settings().get("targets") or {}
-    return {key: Decimal(str(targets.get(key, 0))) for key in TARGET_KINDS}
+def default_targets(subject: str = "village") -> dict[str, Decimal]:
+    """The office's default target per registered kind of the subject (defaults.yaml: targets for
+    villages, unit_targets for units; 0 for a kind it omits)."""
+    targets = _settings().get("targets" if subject == "village" else "unit_targets") or {}
+    return {key: Decimal(str(targets.get(key, 0))) for key in kinds_of(subject)}
 
 
 def assessment_opens(year: int) -> date:
@@ -83,7 +102,17 @@ def assessment_opens(year: int) -> date:
     return date(year, month, day)
 
 
-def measured(*, township_id: int | None, year: int) -> dict[str, dict[int, Decimal]]:
-    """Every registered kind's actual of the year per village (one query a kind)."""
-    return {key: {village_id: facts["value"] for village_id, facts in kind.measure(township_id, year).items()}
-            for key, kind in TARGET_KINDS.items()}
+def measured(*, township_id: int | None, year: int,
+             subjects: tuple[str, ...] = SUBJECTS) -> dict[str, dict[int, Decimal]]:
+    """The actual of the year per village (or unit) of every registered kind of these subjects (one
+    query or so a kind)."""
+    return {key: {owner: facts["value"] for owner, facts in kind.measure(township_id, year).items()}
+            for key, kind in TARGET_KINDS.items() if kind.subject in subjects}
+
+
+def actual_of(actuals: dict[str, dict[int, Decimal]], kind_key: str, *, village_id: int,
+              unit_id: int | None) -> Decimal | None:
+    """A letter's actual of one kind: looked up by its unit for a unit kind, else by its village."""
+    kind = TARGET_KINDS.get(kind_key)
+    owner = unit_id if kind is not None and kind.subject == "unit" else village_id
+    return actuals.get(kind_key, {}).get(owner) if owner is not None else None
