@@ -91,5 +91,6 @@ def _counts(township_id: int | None, year: int, subject: SubjectKind) -> dict[in
         stmt = stmt.where(a.township_id == township_id)
     counts: dict[int, dict[tuple[str, int], int]] = defaultdict(lambda: defaultdict(int))
     for who, kind, m, n in db.session.execute(stmt):
-        counts[who][(kind, int(m))] += int(n)
+        if who is not None:
+            counts[who][(kind, int(m))] += int(n)
     return counts

@@ -17,6 +17,11 @@ MONEY = sa.Numeric(12, 2)   # yuan
 AMOUNT = sa.Numeric(12, 2)  # a target or an actual, in its kind's unit
 
 
+def _subject_key(context) -> str:
+    values = context.get_current_parameters()
+    return TargetLetter.key_of(values["village_id"], values.get("unit_id"))
+
+
 class TargetLetter(Model):
     """What the township and one village or unit (its subject) sign for one year; assessed once at
     the year's end. A unit's letter keeps the unit's village too, so the village scope rules hold."""
@@ -29,7 +34,8 @@ class TargetLetter(Model):
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"))
     village_id: Mapped[int] = mapped_column(sa.ForeignKey("village.id"), index=True)
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)   # None: the village's own
-    subject_key: Mapped[str] = mapped_column(sa.String(24))   # key_of(): one letter per subject and year
+    # key_of(): one letter per subject and year (filled from village_id and unit_id when not given)
+    subject_key: Mapped[str] = mapped_column(sa.String(24), default=lambda context: _subject_key(context))
     year: Mapped[int] = mapped_column()
     status: Mapped[str] = mapped_column(sa.String(12), default=LetterStatus.DRAFT)
     signed_on: Mapped[date | None] = mapped_column()
