@@ -39,6 +39,7 @@ from bench._timing import interleaved_times, statements_of  # noqa: E402
 from config import TestConfig  # noqa: E402
 from hygiene import create_app  # noqa: E402
 from hygiene.extensions import db  # noqa: E402
+from hygiene.pests.rounds.totals import totals_update  # noqa: E402
 
 PG_URL = os.environ.get("LETTERBENCH_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/letterbench")
 TOWNSHIPS, VILLAGES_PER_TOWNSHIP, RUNS = 20, 25, 7
@@ -76,6 +77,7 @@ def build(app, seed: int = 2026) -> dict[str, int]:
         with db.engine.begin() as conn:
             for model, rows in tables.items():
                 conn.execute(sa.insert(model), rows)
+            conn.execute(totals_update(sa.true()))   # the round targets' totals, as the migration fills them
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql("VACUUM ANALYZE")
