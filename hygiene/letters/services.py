@@ -92,7 +92,7 @@ def _make(township_id: int, actor_id: int | None, year: int, targets: dict[str, 
             continue
         db.session.add_all(LetterTarget(letter_id=letter.id, township_id=township_id, village_id=village_id,
                                         unit_id=unit_id, kind=key, target=value) for key, value in targets.items())
-        after = {"unit_name" if unit_id else "village": name, "year": year}
+        after = {"unit_name": name, "year": year} if unit_id else {"village": name, "year": year}
         after |= trail_fields(TARGET_KINDS, {key: str(value) for key, value in targets.items()})
         audit_record(actor_id=actor_id, action="create", record=letter, township_id=township_id, at=now,
                      after=after)
