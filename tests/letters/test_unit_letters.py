@@ -126,7 +126,8 @@ def test_the_unit_contact_reads_and_acknowledges_only_their_own_unit_s_letter(ap
     listed = client.get("/letters/?year=2026")
     assert listed.status_code == 302 and listed.headers["Location"].endswith(f"/letters/{mine}")
     assert client.get(f"/letters/{theirs}").status_code == 404
-    assert client.post(f"/letters/{theirs}/acknowledge").status_code == 404
+    for step in ("acknowledge", "sign", "targets", "assess", "reopen"):
+        assert client.post(f"/letters/{theirs}/{step}").status_code == 404
     assert client.post(f"/letters/{mine}/sign", data={"signed_on": "2026-02-01", "signed_by_name": "x"}
                        ).status_code == 403            # the office records the signing
     assert client.get("/letters/assessment").status_code == 403
@@ -192,3 +193,24 @@ def test_two_identical_requests_at_the_same_moment_make_each_unit_s_letter_once(
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LetterTarget)) == 10
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
             Notification.kind == "letter_made", Notification.channel == "in_app")) == 1
+
+
+def test_a_unit_s_letter_is_signed_and_assessed_and_its_contact_told_the_result(app, client, made, world):
+    letter_id = made[world.unit_a1].id
+    assert client.post(f"/letters/{letter_id}/sign", data={"signed_on": "2026-01-15", "signed_by_name": "店长",
+                                                           "request_key": uuid.uuid4().hex}).status_code == 303
+    assert client.post(f"/letters/{letter_id}/assess", data={"outcome": "praise", "amount": "300",
+                                                             "request_key": uuid.uuid4().hex}).status_code == 303
+    letter = unit_letters(app)[world.unit_a1]
+    # only the unit's education cadence is measured (no activity: 0, missed); the rest is not scored
+    assert (letter.status, letter.score) == ("assessed", D("0.00"))
+    with app.app_context():
+        frozen = {t.kind: (t.actual, t.met) for t in db.session.scalars(
+            sa.select(LetterTarget).where(LetterTarget.letter_id == letter_id))}
+    assert frozen["unit_education_cadence"] == (D("0.00"), False)
+    assert frozen["unit_inspection_pass_rate"] == (None, None)
+    with app.app_context():
+        told = db.session.execute(sa.select(Notification.recipient_id, Notification.body).where(
+            Notification.kind == "letter_assessed", Notification.channel == "in_app")).all()
+    assert [who for who, _body in told] == [world.user_unit_a1] and "a1饭店" in told[0][1]
+    assert "通报表扬" in told[0][1]
