@@ -45,13 +45,11 @@ def _cadence(township_id: int | None, year: int, subject: SubjectKind) -> dict[i
     found = {}
     for owner, tid in candidates.items():
         plan = plans[tid]
-        due = sum(len(w) for _kind, w, _least in plan)
-        if not due:
+        if not plan:
             continue
         have = counts.get(owner)
-        met = sum(sum(have.get((kind, m), 0) for m in window.months) >= least
-                  for kind, kind_windows, least in plan for window in kind_windows) if have else 0
-        found[owner] = {"value": (Decimal(100) * met / due).quantize(CENT), "met": met, "due": due}
+        met = sum(sum(have.get((kind, m), 0) for m in months) >= least for kind, months, least in plan) if have else 0
+        found[owner] = {"value": (Decimal(100) * met / len(plan)).quantize(CENT), "met": met, "due": len(plan)}
     return found
 
 
@@ -67,14 +65,12 @@ def _candidates(township_id: int | None, subject: SubjectKind) -> dict[int, int]
     return {owner: tid for owner, tid in db.session.execute(stmt)}
 
 
-def _plan(settings: Any, subject: SubjectKind, year: int) -> list[tuple[str, list, int]]:
-    """Each active target of the subject kind: (activity kind, the year's windows, at least)."""
-    plan = []
-    for kind in ActivityKind:
-        target = settings.target(subject.value, kind.value)
-        if target.active:
-            plan.append((kind.value, list(windows(year, target.every_months)), target.at_least))
-    return plan
+def _plan(settings: Any, subject: SubjectKind, year: int) -> list[tuple[str, range, int]]:
+    """Each window of the year an active target of the subject kind judges: (activity kind, its
+    months, at least)."""
+    return [(kind.value, window.months, target.at_least) for kind in ActivityKind
+            if (target := settings.target(subject.value, kind.value)).active
+            for window in windows(year, target.every_months)]
 
 
 def _counts(township_id: int | None, year: int, subject: SubjectKind) -> dict[int, dict[tuple[str, int], int]]:
