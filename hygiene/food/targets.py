@@ -2,7 +2,7 @@
 each food unit's share of its workers' health certificates valid.
 
 Food does not import letters: a measure takes a township (None: the county) and a year and answers
-{unit id: {"value": Decimal, "valid", "workers"}} from one aggregate query. A certificate counts
+{unit id: {"value": Decimal}} from one aggregate query (a SELECT the letters' board may run in its UNION ALL). A certificate counts
 when its worker is still on the register (active) and it was issued by the day measured: the
 year's last day once the year is over, today while it runs (so the live board says how the unit
 stands now). A unit with no certificate on the register is left out (not measured)."""
@@ -23,10 +23,15 @@ CENT = Decimal("0.01")
 
 def certificates_valid_by_unit(township_id: int | None, year: int) -> dict[int, dict[str, Any]]:
     """Per unit: 100 × certificates valid on the day measured ÷ its workers' certificates."""
+    return {unit_id: {"value": Decimal(str(value)).quantize(CENT)}
+            for unit_id, value in db.session.execute(certificates_valid_select(township_id, year))}
+
+
+def certificates_valid_select(township_id: int | None, year: int) -> sa.Select:
+    """(unit id, percent of its certificates valid on the day measured), one row per unit with one."""
     c, on = HealthCertificate, min(date(year, 12, 31), local_today())
-    stmt = (sa.select(c.unit_id, sa.func.count(), sa.func.count().filter(c.expires_on >= on))
+    valid = sa.cast(sa.func.count().filter(c.expires_on >= on), sa.Numeric(14, 4)) * 100 / sa.func.count()
+    return (sa.select(c.unit_id, valid)
             .where(c.active.is_(True), c.issued_on <= on,
                    *([c.township_id == township_id] if township_id is not None else []))
             .group_by(c.unit_id))
-    return {unit_id: {"value": (Decimal(100) * valid / total).quantize(CENT), "valid": valid, "workers": total}
-            for unit_id, total, valid in db.session.execute(stmt) if total}

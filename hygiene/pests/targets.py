@@ -22,8 +22,13 @@ CENT = Decimal("0.01")
 
 def round_coverage_by_village(township_id: int | None, year: int) -> dict[int, dict[str, Any]]:
     """Per village (its own targets, not its units'): the mean coverage percent of the rounds
-    (announced or closed) ending in the year; facts: rounds counted. A target with no number to
-    cover counts not."""
+    (announced or closed) ending in the year. A target with no number to cover counts not."""
+    return {village_id: {"value": Decimal(str(mean)).quantize(CENT)}
+            for village_id, mean in db.session.execute(round_coverage_select(township_id, year))}
+
+
+def round_coverage_select(township_id: int | None, year: int) -> sa.Select:
+    """(village id, mean coverage percent of the year's rounds), one row per village with a target to cover."""
     rounds = sa.select(PestRound.id).where(PestRound.status.in_(sorted(SEEN_BY_TARGETS)),
                                            PestRound.ends_on.between(date(year, 1, 1), date(year, 12, 31)))
     if township_id is not None:
@@ -32,9 +37,8 @@ def round_coverage_by_village(township_id: int | None, year: int) -> dict[int, d
     chosen = sa.and_(t.round_id.in_(rounds), t.unit_id.is_(None))
     percent = sa.case((t.area_target.is_not(None), _capped(t.area_covered, t.area_target)),
                       else_=_capped(t.households_covered, t.households_target))
-    stmt = sa.select(t.village_id, sa.func.avg(percent), sa.func.count(percent)).where(chosen).group_by(t.village_id)
-    return {village_id: {"value": Decimal(str(mean)).quantize(CENT), "rounds": n}
-            for village_id, mean, n in db.session.execute(stmt) if n}
+    return (sa.select(t.village_id, sa.cast(sa.func.avg(percent), sa.Numeric(14, 4))).where(chosen)
+            .group_by(t.village_id).having(sa.func.count(percent) > 0))
 
 
 def _capped(covered: Any, target: Any) -> sa.ColumnElement:
