@@ -1,7 +1,7 @@
 """target letters for units: a letter's subject is a village or a unit (subject_key, unit_id)
 
 Revision ID: letter1b_units
-Revises: camp1b_task_history
+Revises: camp1c_speed
 Create Date: 2026-11-30 01:45:00
 
 """
@@ -13,7 +13,7 @@ from hygiene.clock import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = 'letter1b_units'
-down_revision = 'camp1b_task_history'
+down_revision = 'camp1c_speed'
 branch_labels = None
 depends_on = None
 
