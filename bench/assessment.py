@@ -6,12 +6,15 @@ last line printed is one JSON object (figure, value, unit, baseline, ratio, goal
 The county: 20 townships × 25 villages, each village with 30 published inspections planned in
 2026 (a fifth failed), its 2026 toilet task (quota 20-40) with 30 household toilets over the
 stages, and a target of each of the township's 6 pest-control rounds with its work; every village
-has its signed 2026 letter with the three targets. Written by Core executemany. PostgreSQL uses
+has its signed 2026 letter with its targets. Each village has 2 units (a restaurant and an office:
+1,000), each with 4 published inspections of its own, the restaurant 3 workers' health certificates
+(one expired), and its signed 2026 unit letter with the unit targets. Written by Core executemany. PostgreSQL uses
 the database `letterbench` only (LETTERBENCH_URL overrides it); SQLite a temporary file.
 Statistics are gathered after loading (VACUUM ANALYZE, as autovacuum would).
 
-(a) the assessment board as the page calls it: one township's (25 letters) and the county
-    admin's (all 500), each measured live against its letter in a constant number of queries.
+(a) the assessment board as the page calls it: one township's (25 villages, 50 units) and the county
+    admin's (500 villages' letters; and villages with units, 1,500), measured live against each
+    letter in a constant number of statements.
 (b) baseline: one plain `GROUP BY village` count of the year's published inspections.
 Warm, interleaved, median of 7.
 """
@@ -27,6 +30,7 @@ import tempfile
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -39,6 +43,7 @@ from bench._timing import interleaved_times, statements_of  # noqa: E402
 from config import TestConfig  # noqa: E402
 from hygiene import create_app  # noqa: E402
 from hygiene.extensions import db  # noqa: E402
+from hygiene.pests.rounds.totals import totals_update  # noqa: E402
 
 PG_URL = os.environ.get("LETTERBENCH_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/letterbench")
 TOWNSHIPS, VILLAGES_PER_TOWNSHIP, RUNS = 20, 25, 7
@@ -72,10 +77,15 @@ def build(app, seed: int = 2026) -> dict[str, int]:
             conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
         upgrade()
         version_id = _checklist()
-        tables = {**_register(), **_inspections(rng, version_id), **_toilets(rng), **_rounds(rng), **_letters()}
+        units = _units(rng, version_id, first_inspection=VILLAGES * INSPECTIONS_PER_VILLAGE + 1)
+        tables = {**_register(), **units.pop("register"), **_inspections(rng, version_id), **_toilets(rng),
+                  **_rounds(rng), **_letters()}
+        for model, rows in units.items():   # after the villages' rows of the same tables
+            tables[model] = tables.get(model, []) + rows
         with db.engine.begin() as conn:
             for model, rows in tables.items():
                 conn.execute(sa.insert(model), rows)
+            conn.execute(totals_update(sa.true()))   # the round targets' totals, as the migration fills them
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql("VACUUM ANALYZE")
@@ -178,12 +188,57 @@ def _letters() -> dict:
     from hygiene.letters.kinds import default_targets
     from hygiene.letters.models import LetterTarget, TargetLetter
 
-    letters = [{"id": v, "township_id": township_of(v), "village_id": v, "year": YEAR, "status": "signed",
+    letters = [{"id": v, "township_id": township_of(v), "village_id": v, "unit_id": None,
+                "subject_key": f"village:{v}", "year": YEAR, "status": "signed",
                 "signed_on": date(YEAR, 1, 15), "signed_by_name": "村主任", "decision_note": "",
                 "created_at": STAMP} for v in range(1, VILLAGES + 1)]
-    targets = [{"letter_id": v, "township_id": township_of(v), "village_id": v, "kind": kind, "target": value}
+    targets = [{"letter_id": v, "township_id": township_of(v), "village_id": v, "unit_id": None, "kind": kind,
+                "target": value}
                for v in range(1, VILLAGES + 1) for kind, value in default_targets().items()]
     return {TargetLetter: letters, LetterTarget: targets}
+
+
+def _units(rng: random.Random, version_id: int, first_inspection: int) -> dict[Any, Any]:
+    """Two units a village, their inspections, the restaurants' certificates, every unit's signed letter."""
+    from hygiene.food.models import HealthCertificate
+    from hygiene.inspections.models import Inspection
+    from hygiene.letters.kinds import default_targets
+    from hygiene.letters.models import LetterTarget, TargetLetter
+    from hygiene.places.models import Unit
+
+    common = {"active": True, "created_at": STAMP, "updated_at": STAMP, "contact_name": "", "contact_phone": "",
+              "address": ""}
+    units, inspections, certificates, letters, targets = [], [], [], [], []
+    for v in range(1, VILLAGES + 1):
+        for category in ("catering", "office"):
+            uid = len(units) + 1
+            units.append({**common, "id": uid, "village_id": v, "name": f"{v:03d}村{category}", "category": category})
+            for _n in range(4):
+                day = date(YEAR, 1, 1) + timedelta(days=rng.randrange(365))
+                score = Decimal(rng.choice((55, 75, 85, 95)))
+                moment = datetime.combine(day, datetime.min.time(), UTC)
+                inspections.append({
+                    "id": first_inspection + len(inspections), "plan_id": None, "version_id": version_id,
+                    "township_id": township_of(v), "village_id": v, "target_kind": "unit", "target_id": uid,
+                    "target_label": f"{v:03d}村{category}", "unit_id": uid, "period_start": None, "planned_date": day,
+                    "due_date": day, "status": "published", "score": score, "earned": score,
+                    "possible": Decimal(100), "vetoed": False, "passed": score >= 60, "grade": "",
+                    "started_at": moment, "submitted_at": moment, "submitted_by_id": None, "submission_key": None,
+                    "published_at": moment, "published_by_id": None, "review_comment": "", "created_at": moment})
+            if category == "catering":
+                certificates += [{"township_id": township_of(v), "village_id": v, "unit_id": uid,
+                                  "worker_name": f"员工{uid}-{n}", "number": f"JK{uid:05d}{n}",
+                                  "issued_on": date(YEAR - 1, 6, 1), "expires_on": date(YEAR + n - 1, 5, 31),
+                                  "active": True, "created_at": STAMP, "updated_at": STAMP} for n in range(3)]
+            lid = VILLAGES + uid
+            letters.append({"id": lid, "township_id": township_of(v), "village_id": v, "unit_id": uid,
+                            "subject_key": f"unit:{uid}", "year": YEAR, "status": "signed",
+                            "signed_on": date(YEAR, 1, 15), "signed_by_name": "负责人", "decision_note": "",
+                            "created_at": STAMP})
+            targets += [{"letter_id": lid, "township_id": township_of(v), "village_id": v, "unit_id": uid,
+                         "kind": kind, "target": value} for kind, value in default_targets("unit").items()]
+    return {"register": {Unit: units}, Inspection: inspections, HealthCertificate: certificates,
+            TargetLetter: letters, LetterTarget: targets}
 
 
 def measure(app) -> dict:
@@ -196,16 +251,19 @@ def measure(app) -> dict:
     with app.app_context():
         works = {
             "township_board": lambda: assessment_board(scope=township, year=YEAR),
-            "county_board": lambda: assessment_board(scope=county, year=YEAR),
+            "county_board": lambda: assessment_board(scope=county, year=YEAR, subject="village"),
+            "county_board_with_units": lambda: assessment_board(scope=county, year=YEAR),
             "aggregate": lambda: db.session.execute(AGGREGATE).all(),
         }
         times = interleaved_times(works, runs=RUNS)
         for name, work in works.items():
             statements[name] = statements_of(db.engine, work)
         rows = assessment_board(scope=county, year=YEAR)
+        units_measured = sum(1 for row in rows if row.subject == "unit" and row.measured_count)
         db.session.rollback()
     return {"times": {k: statistics.median(v) for k, v in times.items()}, "statements": statements,
-            "letters": len(rows), "all_met": sum(1 for row in rows if row.met_count == len(row.results))}
+            "letters": len(rows), "all_met": sum(1 for row in rows if row.met_count == len(row.results)),
+            "units_measured": units_measured}
 
 
 def main() -> None:
@@ -227,9 +285,11 @@ def main() -> None:
         print(f"== {name}: {counts}")
         for key, seconds in t.items():
             print(f"  {key:15s} {seconds * 1000:8.2f} ms  ({result['statements'][key]} statements)")
-        print(f"  letters on the county board {result['letters']}, every target met {result['all_met']}")
+        print(f"  letters on the county board {result['letters']} ({result['units_measured']} units measured), "
+              f"every target met {result['all_met']}")
         per_db[name] = {"township_board_ms": round(t["township_board"] * 1000, 2),
                         "county_board_ms": round(t["county_board"] * 1000, 2),
+                        "county_board_with_units_ms": round(t["county_board_with_units"] * 1000, 2),
                         "aggregate_ms": round(t["aggregate"] * 1000, 2), "ratio": round(ratio, 2),
                         "statements": result["statements"]}
         with app.app_context():

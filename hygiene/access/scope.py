@@ -117,8 +117,8 @@ class Scope:
 
     @property
     def sees_letters(self) -> bool:
-        """Target responsibility letters (目标责任书): the office, and a village contact its own."""
-        return self.township_wide or self.role is Role.VILLAGE_CONTACT
+        """Target responsibility letters (目标责任书): the office, and a village or unit contact their own."""
+        return self.township_wide or self.role in (Role.VILLAGE_CONTACT, Role.UNIT_CONTACT)
 
     @property
     def sees_briefing(self) -> bool:

@@ -20,12 +20,25 @@ from hygiene.extensions import db
 
 def creation_progress_by_village(township_id: int | None, year: int) -> dict[int, dict[str, Any]]:
     """Per village with its own application of the year or a title named by its end: the best
-    points by 31 December; facts: points, applications. One query."""
+    points by 31 December. One query."""
+    return _values(progress_select(township_id, year))
+
+
+def creation_progress_by_unit(township_id: int | None, year: int) -> dict[int, dict[str, Any]]:
+    """Per unit with an application of the year or a title named by its end, as for a village."""
+    return _values(progress_select(township_id, year, units=True))
+
+
+def progress_select(township_id: int | None, year: int, *, units: bool = False) -> sa.Select:
+    """(village or unit id, best points by 31 December), one row per village (or unit) with an application."""
     a, end = CreationApplication, date(year, 12, 31)
-    stmt = (sa.select(a.village_id, sa.func.max(points_by(end)), sa.func.count())
-            .where(a.unit_id.is_(None), a.applied_on <= end, sa.or_(a.year == year, a.named_on <= end))
-            .group_by(a.village_id))
-    if township_id is not None:
-        stmt = stmt.where(a.township_id == township_id)
-    return {village_id: {"value": Decimal(int(best)).quantize(CENT), "points": int(best), "applications": int(n)}
-            for village_id, best, n in db.session.execute(stmt)}
+    owner = a.unit_id if units else a.village_id
+    stmt = (sa.select(owner, sa.func.max(points_by(end)))
+            .where(a.unit_id.is_not(None) if units else a.unit_id.is_(None), a.applied_on <= end,
+                   sa.or_(a.year == year, a.named_on <= end))
+            .group_by(owner))
+    return stmt.where(a.township_id == township_id) if township_id is not None else stmt
+
+
+def _values(stmt: sa.Select) -> dict[int, dict[str, Any]]:
+    return {owner: {"value": Decimal(int(best)).quantize(CENT)} for owner, best in db.session.execute(stmt)}

@@ -1,6 +1,8 @@
 """The demo's target letters (目标责任书): this year's letters for every village made and signed
 (the first with a scan of the signed page), and last year's assessed in December with the office's
-decisions: the three best commended with rewards, the weakest criticised. All through the services
+decisions: the three best commended with rewards, the weakest criticised. This year the catering
+units (the `unit` account's restaurant among them) have their letters too, signed, waiting for
+their contacts to acknowledge them. All through the services
 with the day's time, on working days in office hours, so the trail and the scan are real."""
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from hygiene.extensions import db
 from hygiene.letters import queries, services
 from hygiene.letters.kinds import assessment_opens, default_targets
 from hygiene.letters.models import TargetLetter
-from hygiene.letters.schemas import AssessInput, CreateInput, SignInput
+from hygiene.letters.schemas import AssessInput, CreateInput, SignInput, UnitCreateInput
 from hygiene.letters.status import Outcome
 from hygiene.media.intake import PhotoLimits
 from hygiene.media.store import configured_store
@@ -42,7 +44,24 @@ def demo_letters(*, township_id: int, today: date, seed: int = 12) -> int:
     rng, scope = random.Random(seed), Scope.of(admin)
     made = _year(rng, scope, admin.id, today.year - 1, today)
     _assess(rng, scope, admin.id, today.year - 1, today)
-    return made + _year(rng, scope, admin.id, today.year, today)
+    made += _year(rng, scope, admin.id, today.year, today)
+    return made + _units(rng, scope, admin.id, today.year, today)
+
+
+def _units(rng: random.Random, scope: Scope, actor_id: int, year: int, today: date) -> int:
+    """This year's letters of the catering units, made with the unit targets and signed with the villages'."""
+    signed = _working_on_or_before(min(date(year, 1, 20), today - timedelta(days=1)))
+    made_on = _working_on_or_before(signed - timedelta(days=7))
+    made = services.unit_letters_create(scope=scope, actor_id=actor_id, now=_at(rng, made_on),
+                                        data=UnitCreateInput(year=year, category="catering",
+                                                             targets=default_targets("unit")))
+    letters = list(db.session.scalars(sa.select(TargetLetter).where(
+        TargetLetter.township_id == scope.township_id, TargetLetter.year == year, TargetLetter.unit_id.is_not(None),
+        TargetLetter.status == "draft").order_by(TargetLetter.id)))
+    for letter in letters:
+        services.letter_sign(scope=scope, actor_id=actor_id, letter=letter, now=_at(rng, signed), photos=None,
+                             data=SignInput(signed_on=signed, signed_by_name="负责人"))
+    return made
 
 
 def _year(rng: random.Random, scope: Scope, actor_id: int, year: int, today: date) -> int:
@@ -52,7 +71,8 @@ def _year(rng: random.Random, scope: Scope, actor_id: int, year: int, today: dat
     made = services.letters_create(scope=scope, actor_id=actor_id, now=_at(rng, made_on),
                                    data=CreateInput(year=year, targets=default_targets()))
     letters = list(db.session.scalars(sa.select(TargetLetter).where(
-        TargetLetter.township_id == scope.township_id, TargetLetter.year == year).order_by(TargetLetter.id)))
+        TargetLetter.township_id == scope.township_id, TargetLetter.year == year, TargetLetter.unit_id.is_(None))
+        .order_by(TargetLetter.id)))
     store, limits = configured_store(current_app.config), PhotoLimits()
     for n, letter in enumerate(letters):
         scans = [(f"责任书{letter.village_id}.jpg", _scan(rng))] if n == 0 else []

@@ -14,6 +14,7 @@ from hygiene.letters.status import LetterStatus, Outcome
 
 register_record_type("target_letter", _l("Target letters"), ("target_letter",))
 register_field_labels({"signed_on": _l("Signed on"), "signed_by_name": _l("Signed for the village by"),
+                       "unit_name": _l("Unit"), "acknowledged_at": _l("Acknowledged by the contact"),
                        "outcome": _l("Decision"), "amount": _l("Reward or penalty (yuan)"),
                        "decision_note": _l("Note"),
                        **{key: _l("Target: %(kind)s", kind=kind.label) for key, kind in TARGET_KINDS.items()}})

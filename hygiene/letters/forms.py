@@ -5,9 +5,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
-from hygiene.letters.kinds import TARGET_KINDS
+from hygiene.letters.kinds import kinds_of
 from hygiene.letters.schemas import TARGET_PREFIX
 from hygiene.letters.status import Outcome
+from hygiene.places.rules import UNIT_CATEGORIES
 
 
 class TargetsForm(FlaskForm):
@@ -19,6 +20,15 @@ class TargetsForm(FlaskForm):
 
 class CreateForm(TargetsForm):
     year = StringField(_l("Year"), render_kw={"inputmode": "numeric"})
+
+
+class UnitCreateForm(CreateForm):
+    category = SelectField(_l("Category"), choices=[], validate_choice=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.category.choices = [("", str(_l("Every category"))),
+                                 *((value, str(label)) for value, label in UNIT_CATEGORIES.items())]
 
 
 class SignForm(FlaskForm):
@@ -42,18 +52,24 @@ class StepForm(FlaskForm):
     """A button that moves the letter (reopen): CSRF only."""
 
 
-def _with_targets(base: type[TargetsForm]) -> type[TargetsForm]:
-    """`base` with one field per registered target kind (the page shows its unit beside it)."""
+def _with_targets(base: type[TargetsForm], subject: str) -> type[TargetsForm]:
+    """`base` with one field per registered target kind of the subject (the page shows its unit beside it)."""
     fields = {f"{TARGET_PREFIX}{key}": StringField(kind.label, render_kw={"inputmode": "decimal"})
-              for key, kind in TARGET_KINDS.items()}
+              for key, kind in kinds_of(subject).items()}
     return type(f"Targeted{base.__name__}", (base,), fields)
 
 
-def targets_form(**kwargs) -> TargetsForm:
-    return _with_targets(TargetsForm)(**kwargs)
+def targets_form(subject: str = "village", **kwargs) -> TargetsForm:
+    return _with_targets(TargetsForm, subject)(**kwargs)
 
 
 def create_form(**kwargs) -> CreateForm:
-    form = _with_targets(CreateForm)(**kwargs)
+    form = _with_targets(CreateForm, "village")(**kwargs)
     assert isinstance(form, CreateForm)
+    return form
+
+
+def unit_create_form(**kwargs) -> UnitCreateForm:
+    form = _with_targets(UnitCreateForm, "unit")(**kwargs)
+    assert isinstance(form, UnitCreateForm)
     return form

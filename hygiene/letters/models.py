@@ -1,5 +1,5 @@
-"""A village's target letter of a year (目标责任书), its targets, and the year-end assessment
-written onto it (the measured actuals frozen per target, the score and the office's decision)."""
+"""A village's or a unit's target letter of a year (目标责任书), its targets, and the year-end
+assessment written onto it (the measured actuals frozen per target, the score and the office's decision)."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -11,22 +11,31 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hygiene.clock import UTCDateTime, now_utc
 from hygiene.extensions import Model
 from hygiene.letters.status import LetterStatus, Outcome
-from hygiene.places.models import Village
+from hygiene.places.models import Unit, Village
 
 MONEY = sa.Numeric(12, 2)   # yuan
 AMOUNT = sa.Numeric(12, 2)  # a target or an actual, in its kind's unit
 
 
+def _subject_key(context) -> str:
+    values = context.get_current_parameters()
+    return TargetLetter.key_of(values["village_id"], values.get("unit_id"))
+
+
 class TargetLetter(Model):
-    """What the township and one village sign for one year; assessed once at the year's end."""
+    """What the township and one village or unit (its subject) sign for one year; assessed once at
+    the year's end. A unit's letter keeps the unit's village too, so the village scope rules hold."""
 
     __tablename__ = "target_letter"
-    __table_args__ = (sa.UniqueConstraint("village_id", "year"),
+    __table_args__ = (sa.UniqueConstraint("subject_key", "year"),
                       sa.Index("ix_target_letter_township_year", "township_id", "year"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"))
     village_id: Mapped[int] = mapped_column(sa.ForeignKey("village.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)   # None: the village's own
+    # key_of(): one letter per subject and year (filled from village_id and unit_id when not given)
+    subject_key: Mapped[str] = mapped_column(sa.String(24), default=lambda context: _subject_key(context))
     year: Mapped[int] = mapped_column()
     status: Mapped[str] = mapped_column(sa.String(12), default=LetterStatus.DRAFT)
     signed_on: Mapped[date | None] = mapped_column()
@@ -40,12 +49,29 @@ class TargetLetter(Model):
     assess_key: Mapped[str | None] = mapped_column(sa.String(64))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    # the village's or unit's contact read and acknowledged the letter (once)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
 
     village: Mapped[Village] = relationship()
+    unit: Mapped[Unit | None] = relationship()
     targets: Mapped[list[LetterTarget]] = relationship(order_by="LetterTarget.id", back_populates="letter")
 
+    @staticmethod
+    def key_of(village_id: int, unit_id: int | None) -> str:
+        return f"unit:{unit_id}" if unit_id else f"village:{village_id}"
+
+    @property
+    def subject(self) -> str:
+        """"unit" or "village": which target kinds the letter holds."""
+        return "unit" if self.unit_id else "village"
+
+    @property
+    def subject_name(self) -> str:
+        return self.unit.name if self.unit else self.village.name
+
     def __str__(self) -> str:
-        return f"{self.year} {self.village}"
+        return f"{self.year} {self.subject_name}"
 
     @property
     def outcome_label(self) -> str:
@@ -62,6 +88,7 @@ class LetterTarget(Model):
     letter_id: Mapped[int] = mapped_column(sa.ForeignKey("target_letter.id"))
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"), index=True)
     village_id: Mapped[int] = mapped_column(sa.ForeignKey("village.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)   # a unit's letter's
     kind: Mapped[str] = mapped_column(sa.String(40))     # kinds.TARGET_KINDS
     target: Mapped[Decimal] = mapped_column(AMOUNT)
     actual: Mapped[Decimal | None] = mapped_column(AMOUNT)

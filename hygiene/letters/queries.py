@@ -1,6 +1,7 @@
-"""Reads: the year's letters, and the year-end assessment board (every letter of the year with
-each target's actual, met or not, and the score). A constant number of queries whatever the
-number of villages: the letters, their targets, and one aggregate per target kind."""
+"""Reads: the year's letters, and the year-end assessment board (every village's and unit's letter
+of the year with each target's actual, met or not, and the score). A constant number of queries
+whatever the number of villages and units: the letters with their targets, and one aggregate (or
+so) per target kind of the subjects on the board with a letter not yet assessed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,12 +13,12 @@ from sqlalchemy.orm import selectinload
 
 from hygiene.access.scope import Scope
 from hygiene.extensions import db
-from hygiene.letters.kinds import TARGET_KINDS, measured
+from hygiene.letters.kinds import SUBJECTS, TARGET_KINDS, actual_of, measured
 from hygiene.letters.models import LetterTarget, TargetLetter
 from hygiene.letters.rules import letter_score, target_met
 from hygiene.letters.status import LetterStatus, Outcome
 from hygiene.media.models import Photo
-from hygiene.places.models import Village
+from hygiene.places.models import Unit, Village
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class LetterFacts:
 
     id: int
     village_id: int
+    unit_id: int | None
     status: str
     signed_on: date | None
     score: Decimal | None
@@ -53,6 +55,16 @@ class AssessmentRow:
     results: list[TargetResult]
     score: Decimal | None
     frozen: bool     # assessed: the figures of the assessment, not today's
+    unit_name: str | None = None   # a unit's letter: the unit (village_name is its village)
+
+    @property
+    def subject(self) -> str:
+        return "unit" if self.unit_name is not None else "village"
+
+    @property
+    def name(self) -> str:
+        """What the board shows: the village, or the unit with its village."""
+        return f"{self.unit_name}（{self.village_name}）" if self.unit_name is not None else self.village_name
 
     @property
     def met_count(self) -> int:
@@ -63,51 +75,74 @@ class AssessmentRow:
         return sum(1 for r in self.results if r.met is not None)
 
 
-def letters_of_year(*, scope: Scope, year: int) -> list[tuple[TargetLetter, str]]:
-    """The scope's letters of the year with their village's name, by village name (targets loaded)."""
-    stmt = (sa.select(TargetLetter, Village.name).join(Village, Village.id == TargetLetter.village_id)
-            .where(TargetLetter.year == year, scope.clause(TargetLetter))
+def letters_of_year(*, scope: Scope, year: int, subject: str | None = None) -> list[tuple[TargetLetter, str]]:
+    """The scope's letters of the year (of villages or units only, when `subject` says) with the name
+    they are listed by: villages by name, each followed by its units' letters (targets loaded)."""
+    stmt = (sa.select(TargetLetter, Village.name, Unit.name).join(Village, Village.id == TargetLetter.village_id)
+            .outerjoin(Unit, Unit.id == TargetLetter.unit_id)
+            .where(TargetLetter.year == year, scope.clause(TargetLetter), *subject_is(subject))
             .options(selectinload(TargetLetter.targets))
-            .order_by(Village.township_id, Village.name, Village.id))
-    return [(letter, name) for letter, name in db.session.execute(stmt)]
+            .order_by(Village.township_id, Village.name, Village.id, TargetLetter.unit_id.is_not(None), Unit.name))
+    return [(letter, f"{unit}（{village}）" if unit is not None else village)
+            for letter, village, unit in db.session.execute(stmt)]
+
+
+def subject_is(subject: str | None) -> list[sa.ColumnElement[bool]]:
+    if subject == "village":
+        return [TargetLetter.unit_id.is_(None)]
+    if subject == "unit":
+        return [TargetLetter.unit_id.is_not(None)]
+    return []
+
+
+def units_without_letter(*, scope: Scope, year: int) -> int:
+    """How many active units of the scope have no letter of the year yet."""
+    have = sa.select(TargetLetter.unit_id).where(TargetLetter.year == year, TargetLetter.unit_id.is_not(None))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Unit).join(Village, Village.id == Unit.village_id)
+                             .where(scope.clause(Village), Unit.active.is_(True), Unit.id.not_in(have))) or 0
 
 
 def villages_without_letter(*, scope: Scope, year: int) -> int:
     """How many active villages of the scope have no letter of the year yet."""
-    have = sa.select(TargetLetter.village_id).where(TargetLetter.year == year)
+    have = sa.select(TargetLetter.village_id).where(TargetLetter.year == year, TargetLetter.unit_id.is_(None))
     return db.session.scalar(sa.select(sa.func.count()).select_from(Village).where(
         scope.clause(Village), Village.active.is_(True), Village.id.not_in(have))) or 0
 
 
-def assessment_board(*, scope: Scope, year: int) -> list[AssessmentRow]:
-    """Every letter of the year in the scope, measured, the best score first: an assessed letter
-    shows what its assessment froze, the others what the year's records say so far. One query
-    reads the letters with their targets, one a target kind."""
+def assessment_board(*, scope: Scope, year: int, subject: str | None = None) -> list[AssessmentRow]:
+    """Every letter of the year in the scope (villages' and units', or of one `subject`), measured,
+    the best score first: an assessed letter shows what its assessment froze, the others what the
+    year's records say so far. One query reads the letters with their targets; the kinds of the
+    subjects with a letter not yet assessed are measured, one aggregate (or so) a kind."""
     L, T = TargetLetter, LetterTarget
-    stmt = (sa.select(L.id, L.village_id, L.status, L.signed_on, L.score, L.outcome, L.amount, L.decision_note,
-                      Village.name, T.kind, T.target, T.actual, T.met)
-            .join(Village, Village.id == L.village_id).outerjoin(T, T.letter_id == L.id)
-            .where(L.year == year, scope.clause(L))
-            .order_by(Village.township_id, Village.name, L.id, T.id))
-    letters: dict[int, tuple[LetterFacts, str, list]] = {}
+    stmt = (sa.select(L.id, L.village_id, L.unit_id, L.status, L.signed_on, L.score, L.outcome, L.amount,
+                      L.decision_note, Village.name, Unit.name, T.kind, T.target, T.actual, T.met)
+            .join(Village, Village.id == L.village_id).outerjoin(Unit, Unit.id == L.unit_id)
+            .outerjoin(T, T.letter_id == L.id)
+            .where(L.year == year, scope.clause(L), *subject_is(subject))
+            .order_by(Village.township_id, Village.name, L.village_id, L.unit_id.is_not(None), Unit.name, L.id, T.id))
+    letters: dict[int, tuple[LetterFacts, str, str | None, list]] = {}
     for row in db.session.execute(stmt):
         if row[0] not in letters:
-            letters[row[0]] = (LetterFacts(*row[:8]), row[8], [])
-        if row[9] is not None:
-            letters[row[0]][2].append(row[9:])
-    live = measured(township_id=scope.township_id, year=year) if any(
-        facts.status != LetterStatus.ASSESSED for facts, _name, _targets in letters.values()) else {}
-    rows = [_board_row(facts, name, targets, live) for facts, name, targets in letters.values()]
+            letters[row[0]] = (LetterFacts(*row[:9]), row[9], row[10], [])
+        if row[11] is not None:
+            letters[row[0]][3].append(row[11:])
+    waiting = {"unit" if facts.unit_id else "village" for facts, *_rest in letters.values()
+               if facts.status != LetterStatus.ASSESSED}
+    live = measured(township_id=scope.township_id, year=year,
+                    subjects=tuple(s for s in SUBJECTS if s in waiting)) if waiting else {}
+    rows = [_board_row(facts, village, unit, targets, live) for facts, village, unit, targets in letters.values()]
     return sorted(rows, key=lambda row: (row.score is None, -(row.score or 0)))  # best first, names kept in order
 
 
-def _board_row(facts: LetterFacts, name: str, targets: list, live: dict[str, dict[int, Decimal]]) -> AssessmentRow:
+def _board_row(facts: LetterFacts, village: str, unit: str | None, targets: list,
+               live: dict[str, dict[int, Decimal]]) -> AssessmentRow:
     frozen = facts.status == LetterStatus.ASSESSED
     results = [TargetResult(kind, target, actual, met) if frozen else
-               _live_result(kind, target, live.get(kind, {}).get(facts.village_id))
+               _live_result(kind, target, actual_of(live, kind, village_id=facts.village_id, unit_id=facts.unit_id))
                for kind, target, actual, met in targets]
     score = facts.score if frozen else letter_score(r.met for r in results)
-    return AssessmentRow(facts, name, results, score, frozen)
+    return AssessmentRow(facts, village, results, score, frozen, unit)
 
 
 def _live_result(kind_key: str, target: Decimal, actual: Decimal | None) -> TargetResult:
@@ -119,11 +154,13 @@ def _live_result(kind_key: str, target: Decimal, actual: Decimal | None) -> Targ
 def letter_results(letter: TargetLetter) -> AssessmentRow:
     """One letter measured, as the board shows it."""
     frozen = letter.status == LetterStatus.ASSESSED
-    live = {} if frozen else measured(township_id=letter.township_id, year=letter.year)
+    live = {} if frozen else measured(township_id=letter.township_id, year=letter.year, subjects=(letter.subject,))
     results = [TargetResult(t.kind, t.target, t.actual, t.met) if frozen else
-               _live_result(t.kind, t.target, live.get(t.kind, {}).get(letter.village_id)) for t in letter.targets]
+               _live_result(t.kind, t.target, actual_of(live, t.kind, village_id=letter.village_id,
+                                                        unit_id=letter.unit_id)) for t in letter.targets]
     score = letter.score if frozen else letter_score(r.met for r in results)
-    return AssessmentRow(letter, letter.village.name, results, score, frozen)
+    return AssessmentRow(letter, letter.village.name, results, score, frozen,
+                         letter.unit.name if letter.unit else None)
 
 
 def letter_scans(letter: TargetLetter) -> list[Photo]:

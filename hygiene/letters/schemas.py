@@ -13,8 +13,9 @@ from pydantic_core import PydanticCustomError
 from hygiene.core.input import db_int
 from hygiene.core.schemas import InputModel, a_date, parse_input, refusal, typed_text
 from hygiene.errors import InvalidFields
-from hygiene.letters.kinds import TARGET_KINDS
+from hygiene.letters.kinds import kinds_of
 from hygiene.letters.status import Outcome
+from hygiene.places.rules import UNIT_CATEGORIES
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_AMOUNT = Decimal(10_000_000)   # yuan: rewards are hundreds or thousands
@@ -79,6 +80,17 @@ class CreateInput(TargetsInput):
     year: Annotated[int, BeforeValidator(a_year)]
 
 
+def _category(value: object) -> str:
+    text = str(value or "").strip()
+    if text and text not in UNIT_CATEGORIES:
+        raise refusal(_("Choose a value from the list."))
+    return text
+
+
+class UnitCreateInput(CreateInput):
+    category: Annotated[str, BeforeValidator(_category)] = ""   # empty: every category
+
+
 class SignInput(InputModel):
     signed_on: Annotated[date, BeforeValidator(_past_date)]
     signed_by_name: Annotated[str, typed_text(100, required=True)]
@@ -95,10 +107,10 @@ class AssessInput(InputModel):
 T = TypeVar("T", bound=TargetsInput)
 
 
-def targets_of(data: Mapping[str, Any]) -> tuple[dict[str, Decimal], dict[str, str]]:
-    """The posted target of every registered kind (field target_<kind>), and the errors."""
+def targets_of(data: Mapping[str, Any], subject: str = "village") -> tuple[dict[str, Decimal], dict[str, str]]:
+    """The posted target of every registered kind of the subject (field target_<kind>), and the errors."""
     targets, errors = {}, {}
-    for key, kind in TARGET_KINDS.items():
+    for key, kind in kinds_of(subject).items():
         try:
             targets[key] = a_number(data.get(f"{TARGET_PREFIX}{key}"), kind.maximum)
         except PydanticCustomError as error:
@@ -106,9 +118,9 @@ def targets_of(data: Mapping[str, Any]) -> tuple[dict[str, Decimal], dict[str, s
     return targets, errors
 
 
-def parse_targets(model: type[T], data: Mapping[str, Any]) -> T:
+def parse_targets(model: type[T], data: Mapping[str, Any], subject: str = "village") -> T:
     """Check a targets form (with its year for the create form), naming every wrong field."""
-    targets, errors = targets_of(data)
+    targets, errors = targets_of(data, subject)
     try:
         parsed = parse_input(model, {**data, "targets": targets})
     except InvalidFields as invalid:

@@ -1,9 +1,10 @@
-"""What the office does with letters: make the year's letters for every village, set a letter's
+"""What the office does with letters: make the year's letters for every village (or every unit, of
+a category), set a letter's
 targets, record the signing (with the scan), assess it at the year's end with its decision, and
 reopen it. Services flush, never commit.
 
-Making the letters is safe to repeat (a village has one letter a year: the unique key decides
-between two identical requests); signing and assessing are once-only steps claimed by a
+Making the letters is safe to repeat (a village or unit has one letter a year: the unique subject
+key decides between two identical requests); signing and assessing are once-only steps claimed by a
 conditional UPDATE with the form's key (core/once.py)."""
 from __future__ import annotations
 
@@ -15,20 +16,22 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
 from hygiene.audit.services import audit_record, trail_fields
 from hygiene.core.once import claim_once, is_repeat
 from hygiene.errors import DomainError, Forbidden, InvalidFields, NotFound
 from hygiene.extensions import db
-from hygiene.letters.kinds import TARGET_KINDS, assessment_opens, measured
+from hygiene.letters.kinds import TARGET_KINDS, actual_of, assessment_opens, kinds_of, measured
 from hygiene.letters.models import LetterTarget, TargetLetter
+from hygiene.letters.notices import tell_assessed, tell_made
 from hygiene.letters.rules import letter_score, target_met
-from hygiene.letters.schemas import AssessInput, CreateInput, SignInput, TargetsInput
+from hygiene.letters.schemas import AssessInput, CreateInput, SignInput, TargetsInput, UnitCreateInput
 from hygiene.letters.status import ASSESS, EDITABLE, REOPEN, SIGN, LetterStatus
 from hygiene.media.intake import PhotoLimits
 from hygiene.media.services import photos_attach
 from hygiene.media.store import PhotoStore
-from hygiene.places.models import Village
+from hygiene.places.models import Unit, Village
 
 
 @dataclass(frozen=True)
@@ -53,27 +56,51 @@ def letters_create(*, scope: Scope, actor_id: int | None, data: CreateInput, now
     """Give every active village of the township that has none its letter of the year, with these
     targets; the number made (0 when all had one: sending the form again changes nothing)."""
     township_id = _township_admin(scope)
-    have = sa.select(TargetLetter.village_id).where(TargetLetter.year == data.year)
-    villages = db.session.scalars(sa.select(Village).where(
+    have = sa.select(TargetLetter.village_id).where(TargetLetter.year == data.year, TargetLetter.unit_id.is_(None))
+    villages = db.session.execute(sa.select(Village.id, Village.name).where(
         Village.township_id == township_id, Village.active.is_(True), Village.id.not_in(have)).order_by(Village.id))
-    made = 0
-    for village in villages:
-        letter = TargetLetter(township_id=township_id, village_id=village.id, year=data.year,
+    subjects = [(village_id, None, name) for village_id, name in villages]
+    return _make(township_id, actor_id, data.year, data.targets, subjects, now)
+
+
+def unit_letters_create(*, scope: Scope, actor_id: int | None, data: UnitCreateInput, now: datetime) -> int:
+    """Give every active unit of the township (of the category, when one is given) that has none its
+    letter of the year, with these unit targets; the number made (0 when all had one)."""
+    township_id = _township_admin(scope)
+    have = sa.select(TargetLetter.unit_id).where(TargetLetter.year == data.year, TargetLetter.unit_id.is_not(None))
+    stmt = (sa.select(Unit.village_id, Unit.id, Unit.name).join(Village, Village.id == Unit.village_id)
+            .where(Village.township_id == township_id, Unit.active.is_(True), Unit.id.not_in(have))
+            .order_by(Unit.id))
+    if data.category:
+        stmt = stmt.where(Unit.category == data.category)
+    return _make(township_id, actor_id, data.year, data.targets, list(db.session.execute(stmt)), now)
+
+
+def _make(township_id: int, actor_id: int | None, year: int, targets: dict[str, Decimal],
+          subjects: list, now: datetime) -> int:
+    """One letter per (village, unit or None, name) with these targets, audited; their contacts told."""
+    made = []
+    for village_id, unit_id, name in subjects:
+        letter = TargetLetter(township_id=township_id, village_id=village_id, unit_id=unit_id, year=year,
+                              subject_key=TargetLetter.key_of(village_id, unit_id),
                               status=LetterStatus.DRAFT, created_by_id=actor_id, created_at=now)
-        try:  # the same form at the same moment: the other request made this village's letter
+        try:  # the same form at the same moment: the other request made this subject's letter
             with db.session.begin_nested():
                 db.session.add(letter)
                 db.session.flush()
         except IntegrityError:
             continue
-        db.session.add_all(LetterTarget(letter_id=letter.id, township_id=township_id, village_id=village.id,
-                                        kind=key, target=value) for key, value in data.targets.items())
-        after = {"village": village.name, "year": data.year}
-        after |= trail_fields(TARGET_KINDS, {key: str(value) for key, value in data.targets.items()})
+        db.session.add_all(LetterTarget(letter_id=letter.id, township_id=township_id, village_id=village_id,
+                                        unit_id=unit_id, kind=key, target=value) for key, value in targets.items())
+        after = {"unit_name": name, "year": year} if unit_id else {"village": name, "year": year}
+        after |= trail_fields(TARGET_KINDS, {key: str(value) for key, value in targets.items()})
         audit_record(actor_id=actor_id, action="create", record=letter, township_id=township_id, at=now,
                      after=after)
-        made += 1
-    return made
+        made.append(letter)
+    if made:
+        db.session.flush()
+        tell_made(made, now=now)
+    return len(made)
 
 
 def letter_targets_save(*, scope: Scope, actor_id: int | None, letter: TargetLetter, data: TargetsInput,
@@ -83,13 +110,15 @@ def letter_targets_save(*, scope: Scope, actor_id: int | None, letter: TargetLet
     if letter.status not in EDITABLE:
         raise DomainError(_("The targets of a letter that is “%(status)s” cannot be changed.",
                             status=LetterStatus.label_of(letter.status)))
+    if set(data.targets) != set(kinds_of(letter.subject)):
+        raise DomainError(_("These targets are not the ones of this letter; reload the page."))
     current = {t.kind: t for t in letter.targets}
     before, after = {}, {}
     for key, value in data.targets.items():
         target = current.get(key)
         if target is None:
             db.session.add(LetterTarget(letter_id=letter.id, township_id=letter.township_id,
-                                        village_id=letter.village_id, kind=key, target=value))
+                                        village_id=letter.village_id, unit_id=letter.unit_id, kind=key, target=value))
         elif target.target == value:
             continue
         else:
@@ -122,7 +151,7 @@ def letter_sign(*, scope: Scope, actor_id: int | None, letter: TargetLetter, dat
     if photos is not None and photos.uploads:
         photos_attach(photos.uploads, store=photos.store, limits=photos.limits, uploaded_by_id=actor_id, now=now,
                       letter_id=letter.id, purpose="letter_scan", township_id=letter.township_id,
-                      target_kind="village", target_id=letter.village_id)
+                      target_kind=letter.subject, target_id=letter.unit_id or letter.village_id)
     audit_record(actor_id=actor_id, action="update", record=letter, township_id=letter.township_id, at=now,
                  before={"status": LetterStatus.DRAFT},
                  after={"status": letter.status, "signed_on": data.signed_on.isoformat(),
@@ -141,7 +170,7 @@ def letter_assess(*, scope: Scope, actor_id: int | None, letter: TargetLetter, d
     if today < opens:
         raise DomainError(_("The year-end assessment of %(year)d opens on %(day)s.", year=letter.year,
                             day=opens.isoformat()))
-    actuals = measured(township_id=letter.township_id, year=letter.year)
+    actuals = measured(township_id=letter.township_id, year=letter.year, subjects=(letter.subject,))
     results = {t.kind: _result(t, actuals) for t in letter.targets}
     score = letter_score(met for _actual, met in results.values())
     before = letter.status
@@ -155,6 +184,7 @@ def letter_assess(*, scope: Scope, actor_id: int | None, letter: TargetLetter, d
     for target in letter.targets:
         target.actual, target.met = results[target.kind]
     db.session.flush()
+    tell_assessed(letter, now=now)
     audit_record(actor_id=actor_id, action="update", record=letter, township_id=letter.township_id, at=now,
                  before={"status": before},
                  after={"status": letter.status, "score": str(score) if score is not None else "",
@@ -163,7 +193,7 @@ def letter_assess(*, scope: Scope, actor_id: int | None, letter: TargetLetter, d
 
 
 def _result(target: LetterTarget, actuals: dict[str, dict[int, Decimal]]) -> tuple[Decimal | None, bool | None]:
-    actual = actuals.get(target.kind, {}).get(target.village_id)
+    actual = actual_of(actuals, target.kind, village_id=target.village_id, unit_id=target.unit_id)
     kind = TARGET_KINDS.get(target.kind)
     return actual, target_met(actual, target.target, higher_is_better=kind.higher_is_better if kind else True)
 
@@ -183,6 +213,23 @@ def letter_reopen(*, scope: Scope, actor_id: int | None, letter: TargetLetter, n
         raise DomainError(_("Only an assessed letter can be reopened."))
     audit_record(actor_id=actor_id, action="update", record=letter, township_id=letter.township_id, at=now,
                  before={"status": LetterStatus.ASSESSED}, after={"status": letter.status})
+    return True
+
+
+def letter_acknowledge(*, scope: Scope, user_id: int, letter: TargetLetter, now: datetime) -> bool:
+    """The village's or unit's contact acknowledges their letter (read and agreed), once: False when
+    it was acknowledged already (a double tap). The office records the signing itself."""
+    if scope.township_wide or scope.role not in (Role.VILLAGE_CONTACT, Role.UNIT_CONTACT):
+        raise Forbidden(_("Only the letter's village or unit contact acknowledges it."))
+    moved = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
+        sa.update(TargetLetter).where(TargetLetter.id == letter.id, TargetLetter.acknowledged_at.is_(None),
+                                      scope.clause(TargetLetter))
+        .values(acknowledged_at=now, acknowledged_by_id=user_id).execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(letter)
+    if not moved:
+        return False
+    audit_record(actor_id=user_id, action="update", record=letter, township_id=letter.township_id, at=now,
+                 after={"acknowledged_at": now.isoformat()})
     return True
 
 

@@ -22,8 +22,15 @@ from hygiene.core.web import (
     show_refusal,
 )
 from hygiene.letters import queries, services
-from hygiene.letters.forms import AssessForm, SignForm, StepForm, create_form, targets_form
-from hygiene.letters.kinds import TARGET_KINDS, assessment_opens, default_targets, kind_label
+from hygiene.letters.forms import AssessForm, SignForm, StepForm, create_form, targets_form, unit_create_form
+from hygiene.letters.kinds import (
+    SUBJECTS,
+    TARGET_KINDS,
+    assessment_opens,
+    default_targets,
+    kind_label,
+    kinds_of,
+)
 from hygiene.letters.schemas import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -32,6 +39,7 @@ from hygiene.letters.schemas import (
     CreateInput,
     SignInput,
     TargetsInput,
+    UnitCreateInput,
     parse_targets,
 )
 from hygiene.letters.status import BADGES, EDITABLE, LetterStatus, Outcome
@@ -62,15 +70,26 @@ def year_asked() -> int:
     return local_today().year
 
 
+def subject_asked() -> str | None:
+    """?subject=village|unit narrows a list to villages' or units' letters; anything else: both."""
+    text = request.values.get("subject") or ""
+    if text in SUBJECTS:
+        return text
+    say_left_out(["subject"] if text.strip() else [])
+    return None
+
+
 @bp.get("/")
 def letter_list():
     scope = current_scope()
-    year = year_asked()
-    letters = queries.letters_of_year(scope=scope, year=year)
-    if not scope.township_wide and len(letters) == 1:  # a village reads its own letter
+    year, subject = year_asked(), subject_asked()
+    letters = queries.letters_of_year(scope=scope, year=year, subject=subject)
+    if not scope.township_wide and len(letters) == 1:  # a contact reads their own letter
         return redirect(url_for(".letter_detail", letter_id=letters[0][0].id))
-    return render_template("letters/list.html", year=year, letters=letters, can_make=_makes(scope),
-                           missing=queries.villages_without_letter(scope=scope, year=year) if _makes(scope) else 0)
+    makes = _makes(scope)
+    return render_template("letters/list.html", year=year, subject=subject, letters=letters, can_make=makes,
+                           missing=queries.villages_without_letter(scope=scope, year=year) if makes else 0,
+                           missing_units=queries.units_without_letter(scope=scope, year=year) if makes else 0)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -93,6 +112,27 @@ def letters_new():
     return render_template("letters/new.html", form=form), 422 if request.method == "POST" else 200
 
 
+@bp.route("/new-units", methods=["GET", "POST"])
+def unit_letters_new():
+    scope = current_scope()
+    if not _makes(scope):
+        abort(403)
+    form = unit_create_form()
+    if request.method == "GET":
+        form.request_key.data, form.year.data = secrets.token_hex(16), str(year_asked())
+        for key, value in default_targets("unit").items():
+            form[f"{TARGET_PREFIX}{key}"].data = str(value)
+    if form.validate_on_submit():
+        made, error = attempt(lambda: services.unit_letters_create(
+            scope=scope, actor_id=current_user.id, now=now_utc(),
+            data=parse_targets(UnitCreateInput, form.data, "unit")))
+        if error is None:
+            flash(_("%(n)d letters made.", n=made) if made else _("Every unit has its letter already."), "success")
+            return redirect(url_for(".letter_list", year=form.year.data, subject="unit"), 303)
+        show_refusal(form, error)
+    return render_template("letters/new.html", form=form, units=True), 422 if request.method == "POST" else 200
+
+
 @bp.get("/<int:letter_id>")
 def letter_detail(letter_id: int):
     scope = current_scope()
@@ -104,7 +144,7 @@ def _detail(letter, *, targets=None, sign=None, assess=None, status: int = 200):
     scope = current_scope()
     admin = _makes(scope)
     if admin and targets is None and letter.status in EDITABLE:
-        targets = targets_form(request_key=secrets.token_hex(16),
+        targets = targets_form(letter.subject, request_key=secrets.token_hex(16),
                                **{f"{TARGET_PREFIX}{t.kind}": str(t.target) for t in letter.targets})
     if admin and sign is None and letter.status == LetterStatus.DRAFT:
         sign = SignForm(formdata=None, request_key=secrets.token_hex(16), signed_on=local_today().isoformat())
@@ -119,6 +159,8 @@ def _detail(letter, *, targets=None, sign=None, assess=None, status: int = 200):
                            targets_form=targets,
                            sign_form=sign, assess_form=assess, step_form=StepForm(),
                            can_reopen=admin and letter.status == LetterStatus.ASSESSED,
+                           can_acknowledge=not scope.township_wide
+                           and letter.acknowledged_at is None,
                            opens=opens, assess_waits=assess_waits), status
 
 
@@ -126,11 +168,11 @@ def _detail(letter, *, targets=None, sign=None, assess=None, status: int = 200):
 def letter_targets(letter_id: int):
     scope = current_scope()
     letter = services.letter_get(scope=scope, letter_id=letter_id)
-    form = targets_form()
+    form = targets_form(letter.subject)
     if form.validate_on_submit():
         _saved, error = attempt(lambda: services.letter_targets_save(
             scope=scope, actor_id=current_user.id, letter=letter, now=now_utc(),
-            data=parse_targets(TargetsInput, form.data)))
+            data=parse_targets(TargetsInput, form.data, letter.subject)))
         if error is None:
             flash(_("The targets are saved."), "success")
             return redirect(url_for(".letter_detail", letter_id=letter.id), 303)
@@ -185,12 +227,27 @@ def letter_reopen(letter_id: int):
                      done=_("The letter is reopened: correct it and assess it again."), back=back)
 
 
+@bp.post("/<int:letter_id>/acknowledge")
+def letter_acknowledge(letter_id: int):
+    scope = current_scope()
+    letter = services.letter_get(scope=scope, letter_id=letter_id)
+    back = url_for(".letter_detail", letter_id=letter.id)
+    if not StepForm().validate_on_submit():
+        flash(_("The form expired; please submit it again."), "error")
+        return redirect(back, 303)
+    return form_step(lambda: services.letter_acknowledge(scope=scope, user_id=current_user.id, letter=letter,
+                                                         now=now_utc()),
+                     done=_("You have acknowledged the letter."), back=back)
+
+
 @bp.get("/assessment")
 def assessment():
     scope = require_office()
-    year = year_asked()
-    return render_template("letters/assessment.html", year=year, rows=queries.assessment_board(scope=scope, year=year),
-                           kinds=list(TARGET_KINDS), opens=assessment_opens(year))
+    year, subject = year_asked(), subject_asked()
+    kinds = [key for s in SUBJECTS if subject in (None, s) for key in kinds_of(s)]
+    return render_template("letters/assessment.html", year=year, subject=subject, kinds=kinds,
+                           rows=queries.assessment_board(scope=scope, year=year, subject=subject),
+                           opens=assessment_opens(year))
 
 
 def _makes(scope) -> bool:

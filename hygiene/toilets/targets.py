@@ -2,7 +2,8 @@
 each village's household toilets accepted by the year's end against its task's quota.
 
 Toilets does not import letters: a measure takes a township (None: the county) and a year and
-answers {village id: {"value": Decimal, ...facts}} from one aggregate query."""
+answers {village id: {"value": Decimal}} from one aggregate query (a SELECT the letters' board may
+run in its UNION ALL)."""
 from __future__ import annotations
 
 from datetime import date
@@ -19,8 +20,13 @@ CENT = Decimal("0.01")
 
 
 def quota_met_by_village(township_id: int | None, year: int) -> dict[int, dict[str, Any]]:
-    """Per village with a quota that year: 100 × min(accepted by 31 December, quota) ÷ quota;
-    facts: accepted, quota."""
+    """Per village with a quota that year: 100 × min(accepted by 31 December, quota) ÷ quota."""
+    return {village_id: {"value": Decimal(str(value)).quantize(CENT)}
+            for village_id, value in db.session.execute(quota_met_select(township_id, year))}
+
+
+def quota_met_select(township_id: int | None, year: int) -> sa.Select:
+    """(village id, percent of its quota accepted by 31 December, at most 100), one row per task with a quota."""
     t = HouseholdToilet
     accepted = (sa.select(t.task_id, sa.func.count().label("n"))
                 .where(t.stage.in_(DONE), t.accepted_on <= date(year, 12, 31))
@@ -28,11 +34,9 @@ def quota_met_by_village(township_id: int | None, year: int) -> dict[int, dict[s
     if township_id is not None:
         accepted = accepted.where(t.township_id == township_id)
     done = accepted.subquery()
-    stmt = (sa.select(ToiletTask.village_id, ToiletTask.household_quota, sa.func.coalesce(done.c.n, 0))
-            .outerjoin(done, done.c.task_id == ToiletTask.id)
+    n, quota = sa.func.coalesce(done.c.n, 0), ToiletTask.household_quota
+    percent = sa.case((n >= quota, sa.cast(100, sa.Numeric(14, 4))),
+                      else_=sa.cast(n, sa.Numeric(14, 4)) * 100 / quota)
+    stmt = (sa.select(ToiletTask.village_id, percent).outerjoin(done, done.c.task_id == ToiletTask.id)
             .where(ToiletTask.year == year, ToiletTask.household_quota > 0))
-    if township_id is not None:
-        stmt = stmt.where(ToiletTask.township_id == township_id)
-    return {village_id: {"value": (Decimal(100) * min(int(n), quota) / quota).quantize(CENT),
-                         "accepted": int(n), "quota": quota}
-            for village_id, quota, n in db.session.execute(stmt)}
+    return stmt.where(ToiletTask.township_id == township_id) if township_id is not None else stmt

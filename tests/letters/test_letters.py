@@ -151,9 +151,9 @@ def test_other_villages_townships_and_roles_cannot_read_or_change_a_letter(app, 
     assert client.get(f"/letters/{letter_a1}").status_code == 200
     assert client.post(f"/letters/{letter_a1}/reopen").status_code in (303, 403)
     assert letters(app)[world.a1].status == "draft"
-    login("unit_a1")
-    assert client.get("/letters/").status_code == 403
-    assert client.get(f"/letters/{letter_a1}").status_code == 403
+    login("unit_a1")   # a unit contact reads their unit's letter only: a village's is not found
+    assert "甲一村" not in client.get("/letters/").get_data(as_text=True)
+    assert client.get(f"/letters/{letter_a1}").status_code == 404
     login("admin_a")
     assert client.get("/letters/99999999999999999999").status_code == 404
 
