@@ -12,7 +12,15 @@ from hygiene.access.roles import Role
 from hygiene.audit.queries import events_for
 from hygiene.clock import local_today, now_utc
 from hygiene.core.schemas import parse_input
-from hygiene.core.web import attempt, current_scope, form_step, paginated, say_left_out, show_refusal
+from hygiene.core.web import (
+    attempt,
+    current_scope,
+    form_step,
+    paginated,
+    say_done,
+    say_left_out,
+    show_refusal,
+)
 from hygiene.food import queries, rules, services
 from hygiene.food.forms import BanquetForm, CertificateForm, CheckForm, FoodSettingsForm
 from hygiene.food.schemas import BanquetInput, CertificateInput, CheckInput, FoodInvalid, FoodSettingsInput
@@ -74,7 +82,7 @@ def banquet_new():
             scope=scope, actor_id=current_user.id, now=now_utc(),
             data=parse_input(BanquetInput, form.data, invalid=FoodInvalid)))
         if error is None:
-            flash(_("The banquet is registered."), "success")
+            say_done(_("The banquet is registered."))
             return redirect(url_for(".banquet_detail", banquet_id=made.id), 303)
         show_refusal(form, error)
     township_rules = queries.rules_for(scope.township_id)
@@ -129,7 +137,7 @@ def banquet_check(banquet_id: int):
             scope=scope, actor_id=current_user.id, banquet=banquet, now=now_utc(),
             data=parse_input(CheckInput, form.data, invalid=FoodInvalid)))
         if error is None:
-            flash(_("The on-site check is recorded."), "success")
+            say_done(_("The on-site check is recorded."))
             return redirect(url_for(".banquet_detail", banquet_id=banquet.id), 303)
         if isinstance(error, services.CheckRecordedAlready):  # the page shows the check it keeps
             flash(error.message, "error")
@@ -201,7 +209,7 @@ def _certificate_form(scope, certificate):
         data = form.data | ({"unit_id": certificate.unit_id} if certificate else {})
         _done, error = attempt(lambda: _save_certificate(scope, certificate, data))
         if error is None:
-            flash(_("The health certificate is saved."), "success")
+            say_done(_("The health certificate is saved."))
             return redirect(url_for(".certificate_list"), 303)
         show_refusal(form, error)
     status = 422 if request.method == "POST" else 200
@@ -241,7 +249,7 @@ def settings():
             scope=scope, actor_id=current_user.id, now=now_utc(),
             data=parse_input(FoodSettingsInput, form.data, invalid=FoodInvalid)))
         if error is None:
-            flash(_("Food-safety settings saved."), "success")
+            say_done(_("Food-safety settings saved."))
             return redirect(url_for(".settings"), 303)
         show_refusal(form, error)
     return render_template("food/settings.html", form=form, defaults=rules.default_rules()), \
