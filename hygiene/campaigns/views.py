@@ -15,6 +15,7 @@ from hygiene.campaigns.schemas import CampaignInput, CampaignInvalid, TasksInput
 from hygiene.campaigns.status import CampaignStatus, TaskStatus
 from hygiene.campaigns.yearly import FIRST_YEAR, LAST_YEAR
 from hygiene.clock import local_today, now_utc
+from hygiene.core.confirm import confirm_page, confirmed
 from hygiene.core.input import optional_int
 from hygiene.core.schemas import parse_input
 from hygiene.core.web import (
@@ -181,8 +182,17 @@ def campaign_reopen(campaign_id: int):
     return _move(campaign_id, "reopen")
 
 
-@bp.post("/<int:campaign_id>/cancel")
+@bp.route("/<int:campaign_id>/cancel", methods=["GET", "POST"])
 def campaign_cancel(campaign_id: int):
+    """Cancelling asks first: its villages' and units' tasks go with it."""
+    if not confirmed():
+        campaign = queries.campaign_get(scope=current_scope(), campaign_id=campaign_id)
+        services.require_planner(current_scope())
+        return confirm_page(title=_("Cancel the campaign “%(name)s”?", name=campaign.name),
+                            text=_("Its villages and units no longer see their tasks, and no reminders go out. "
+                                   "A cancelled campaign cannot be reopened."),
+                            button=_("Yes, cancel the campaign"),
+                            back=url_for(".campaign_detail", campaign_id=campaign.id))
     return _move(campaign_id, "cancel")
 
 

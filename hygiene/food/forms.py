@@ -79,9 +79,3 @@ class FoodSettingsForm(FlaskForm):
     check_min_diners = StringField(_l("On-site check from this many diners"))
     remind_days = StringField(_l("Remind of an expiring health certificate this many days before"))
 
-
-class ConfirmForm(FlaskForm):
-    """The confirmation page's form of a change that cannot be undone (no script needed)."""
-
-    confirm = HiddenField()
-    request_key = HiddenField()

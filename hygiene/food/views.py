@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from hygiene.access.roles import Role
 from hygiene.audit.queries import events_for
 from hygiene.clock import local_today, now_utc
+from hygiene.core.confirm import confirm_page, confirmed
 from hygiene.core.schemas import parse_input
 from hygiene.core.web import (
     attempt,
@@ -22,7 +23,7 @@ from hygiene.core.web import (
     show_refusal,
 )
 from hygiene.food import queries, rules, services
-from hygiene.food.forms import BanquetForm, CertificateForm, CheckForm, ConfirmForm, FoodSettingsForm
+from hygiene.food.forms import BanquetForm, CertificateForm, CheckForm, FoodSettingsForm
 from hygiene.food.schemas import BanquetInput, CertificateInput, CheckInput, FoodInvalid, FoodSettingsInput
 from hygiene.food.status import CHECK, BanquetStatus
 from hygiene.food.words import CERT_LABELS, KIND_LABELS, MEAL_LABELS, point_name
@@ -199,8 +200,8 @@ def banquet_cancel(banquet_id: int):
     if not services.registers_banquets(scope):
         abort(403)
     back = url_for(".banquet_detail", banquet_id=banquet.id)
-    if not _confirmed():
-        return _confirm_page(title=_("Cancel the banquet of %(host)s on %(day)s?", host=banquet.host_name,
+    if not confirmed():
+        return confirm_page(title=_("Cancel the banquet of %(host)s on %(day)s?", host=banquet.host_name,
                                      day=banquet.banquet_on.isoformat()),
                              text=_("A cancelled banquet leaves the lists of coming banquets and checks; "
                                     "it cannot be opened again."),
@@ -208,21 +209,6 @@ def banquet_cancel(banquet_id: int):
     return form_step(lambda: services.banquet_move(scope=scope, actor_id=current_user.id, banquet=banquet,
                                                    move="cancel", now=now_utc()),
                      done=_("The banquet is cancelled."), back=back)
-
-
-def _confirmed() -> bool:
-    """A post from the confirmation page; anything else (a link, an old page's one-click form) asks first."""
-    if request.method == "POST":
-        form = ConfirmForm()
-        if not form.validate_on_submit():
-            abort(400)
-        return form.confirm.data == "yes"
-    return False
-
-
-def _confirm_page(*, title: str, text: str, button: str, back: str):
-    form = ConfirmForm(formdata=None, request_key=secrets.token_hex(16))
-    return render_template("food/confirm.html", form=form, title=title, text=text, button=button, back=back)
 
 
 # --- health certificates -----------------------------------------------------------------------
@@ -291,8 +277,8 @@ def certificate_retire(certificate_id: int):
     if not services.keeps_certificates(scope):
         abort(403)
     back = url_for(".certificate_list")
-    if not _confirmed():
-        return _confirm_page(title=_("Has %(name)s left %(unit)s?", name=certificate.worker_name,
+    if not confirmed():
+        return confirm_page(title=_("Has %(name)s left %(unit)s?", name=certificate.worker_name,
                                      unit=certificate.unit.name),
                              text=_("Certificate No. %(number)s leaves the list and its reminders; it is kept "
                                     "in the records.", number=certificate.number),
