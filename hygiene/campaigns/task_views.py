@@ -91,7 +91,7 @@ def task_reopen(campaign_task_id: int):
             data=parse_input(ReopenInput, form.data, invalid=CampaignInvalid)))
         if error is None:
             say_done(_("The task is open again; its village or unit sees why.") if moved
-                  else _("This task is open already."))
+                     else _("This task is open already."))
             return redirect(url_for(".task_page", campaign_task_id=task.id), 303)
         show_refusal(form, error)
     if not tasks.may_reopen(scope, task):
