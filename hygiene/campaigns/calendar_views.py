@@ -21,6 +21,7 @@ from hygiene.core.web import (
     current_scope,
     form_step,
     require_office,
+    say_done,
     say_left_out,
     show_refusal,
 )
@@ -87,7 +88,7 @@ def event_new():
             scope=scope, actor_id=current_user.id, year=year, now=now_utc(),
             data=parse_input(EventInput, form.data, invalid=CampaignInvalid)))
         if error is None:
-            flash(_("The event is on the calendar."), "success")
+            say_done(_("The event is on the calendar."))
             return redirect(url_for(".calendar_page", year=year), 303)
         show_refusal(form, error)
     status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
@@ -107,7 +108,7 @@ def event_edit(event_id: int):
             scope=scope, actor_id=current_user.id, event=event, now=now_utc(),
             data=parse_input(EventInput, form.data, invalid=CampaignInvalid)))
         if error is None:
-            flash(_("The event is changed."), "success")
+            say_done(_("The event is changed."))
             return redirect(url_for(".calendar_page", year=event.year), 303)
         show_refusal(form, error)
     status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
@@ -125,7 +126,7 @@ def settings_page():
             scope=scope, actor_id=current_user.id, now=now_utc(),
             data=parse_input(SettingsInput, form.data, invalid=CampaignInvalid)))
         if error is None:
-            flash(_("The reminder settings are saved."), "success")
+            say_done(_("The reminder settings are saved."))
             return redirect(url_for("campaigns.campaign_list"), 303)
         show_refusal(form, error)
     status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200

@@ -14,7 +14,15 @@ from hygiene.campaigns.schemas import CampaignInvalid, CompleteInput, ReopenInpu
 from hygiene.campaigns.status import TaskStatus
 from hygiene.clock import local_today, now_utc
 from hygiene.core.schemas import parse_input
-from hygiene.core.web import apply_errors, attempt, current_scope, photo_limits, photo_store, show_refusal
+from hygiene.core.web import (
+    apply_errors,
+    attempt,
+    current_scope,
+    photo_limits,
+    photo_store,
+    say_done,
+    show_refusal,
+)
 from hygiene.errors import InvalidFields
 from hygiene.media.intake import PhotoRejected
 
@@ -61,7 +69,7 @@ def task_complete(campaign_task_id: int):
             photos=[(f.filename, f.read()) for f in request.files.getlist("photos") if f and f.filename],
             store=photo_store(), limits=photo_limits()))
         if error is None:
-            flash(_("The task is done.") if done else _("This form was already sent; the task is done."), "success")
+            say_done(_("The task is done.") if done else _("This form was already sent; the task is done."))
             return redirect(url_for(".task_page", campaign_task_id=task.id), 303)
         if not isinstance(error, (InvalidFields, PhotoRejected)):  # done already, campaign closed: say so
             flash(error.message, "error")
@@ -82,8 +90,8 @@ def task_reopen(campaign_task_id: int):
             scope=scope, user_id=current_user.id, task=task, now=now_utc(),
             data=parse_input(ReopenInput, form.data, invalid=CampaignInvalid)))
         if error is None:
-            flash(_("The task is open again; its village or unit sees why.") if moved
-                  else _("This task is open already."), "success")
+            say_done(_("The task is open again; its village or unit sees why.") if moved
+                     else _("This task is open already."))
             return redirect(url_for(".task_page", campaign_task_id=task.id), 303)
         show_refusal(form, error)
     if not tasks.may_reopen(scope, task):

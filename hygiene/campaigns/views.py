@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,6 +15,7 @@ from hygiene.campaigns.schemas import CampaignInput, CampaignInvalid, TasksInput
 from hygiene.campaigns.status import CampaignStatus, TaskStatus
 from hygiene.campaigns.yearly import FIRST_YEAR, LAST_YEAR
 from hygiene.clock import local_today, now_utc
+from hygiene.core.confirm import confirm_page, confirmed
 from hygiene.core.input import optional_int
 from hygiene.core.schemas import parse_input
 from hygiene.core.web import (
@@ -23,6 +24,7 @@ from hygiene.core.web import (
     current_scope,
     form_step,
     paginated,
+    say_done,
     say_left_out,
     show_refusal,
 )
@@ -110,7 +112,7 @@ def campaign_new():
         saved, error = attempt(lambda: services.campaign_create(
             scope=scope, actor_id=current_user.id, now=now_utc(), **_campaign_input(form)))
         if error is None:
-            flash(_("The campaign is under way; its villages and units see their tasks."), "success")
+            say_done(_("The campaign is under way; its villages and units see their tasks."))
             return redirect(url_for(".campaign_detail", campaign_id=saved.id), 303)
         show_refusal(form, error)
     status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
@@ -159,8 +161,7 @@ def tasks_new(campaign_id: int):
             scope=scope, actor_id=current_user.id, campaign=campaign, now=now_utc(),
             data=parse_input(TasksInput, form.task_data(), invalid=CampaignInvalid)))
         if error is None:
-            flash(_("%(n)d tasks added.", n=added) if added else _("Every place chosen has this task already."),
-                  "success")
+            say_done(_("%(n)d tasks added.", n=added) if added else _("Every place chosen has this task already."))
             return redirect(url_for(".campaign_detail", campaign_id=campaign.id), 303)
         show_refusal(form, error)
     status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
@@ -181,8 +182,17 @@ def campaign_reopen(campaign_id: int):
     return _move(campaign_id, "reopen")
 
 
-@bp.post("/<int:campaign_id>/cancel")
+@bp.route("/<int:campaign_id>/cancel", methods=["GET", "POST"])
 def campaign_cancel(campaign_id: int):
+    """Cancelling asks first: its villages' and units' tasks go with it."""
+    if not confirmed():
+        campaign = queries.campaign_get(scope=current_scope(), campaign_id=campaign_id)
+        services.require_planner(current_scope())
+        return confirm_page(title=_("Cancel the campaign “%(name)s”?", name=campaign.name),
+                            text=_("Its villages and units no longer see their tasks, and no reminders go out. "
+                                   "A cancelled campaign cannot be reopened."),
+                            button=_("Yes, cancel the campaign"),
+                            back=url_for(".campaign_detail", campaign_id=campaign.id))
     return _move(campaign_id, "cancel")
 
 

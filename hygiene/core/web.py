@@ -2,13 +2,14 @@
 redirects, form errors."""
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import abort, flash, g, redirect, request
+from flask import abort, flash, g, redirect, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -95,9 +96,29 @@ def form_step(step: Callable[[], T], *, done: str | Callable[[T], str], back: st
             return jsonify(error=error.message), 422
         flash(error.message, "error")
         return redirect(back, 303)
-    flash(done(result) if callable(done) else done, "success")
+    say_done(done(result) if callable(done) else done)
     target = to(result) if callable(to) else to
     return redirect(target or back, 303)
+
+
+SAID_KEYS = "said_keys"  # the session's last few form keys whose success was said
+SAID_KEYS_KEPT = 8
+
+
+def say_done(message: str, category: str = "success") -> None:
+    """Flash a step's success once: a resent form (its `request_key` said already in this browser:
+    a double tap, a retry, the back button) answers like the first without a second message, and a
+    message still waiting to be shown is not queued again."""
+    key = request.form.get("request_key", "") if request.method == "POST" else ""
+    if key:
+        tag = hashlib.sha256(key.encode()).hexdigest()[:12]
+        said = list(session.get(SAID_KEYS, []))
+        if tag in said:
+            return
+        session[SAID_KEYS] = [*said, tag][-SAID_KEYS_KEPT:]
+    if [category, message] in [list(pair) for pair in session.get("_flashes", [])]:
+        return
+    flash(message, category)
 
 
 def show_refusal(form: FlaskForm, error: DomainError) -> None:

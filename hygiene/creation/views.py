@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -13,7 +13,15 @@ from wtforms import SelectChoice
 from hygiene.clock import local_today, now_utc
 from hygiene.core.input import optional_int
 from hygiene.core.schemas import parse_input
-from hygiene.core.web import attempt, current_scope, paginated, require_admin, say_left_out, show_refusal
+from hygiene.core.web import (
+    attempt,
+    current_scope,
+    paginated,
+    require_admin,
+    say_done,
+    say_left_out,
+    show_refusal,
+)
 from hygiene.creation import queries, review, services
 from hygiene.creation.forms import (
     ApplyForm,
@@ -98,7 +106,7 @@ def targets(year: int):
             scope=scope, actor_id=current_user.id, township_id=scope.township_id or 0, now=now_utc(),
             data=targets_input(request.form.to_dict() | {"year": year})))
         if error is None:
-            flash(_("The creation targets of %(year)d are saved.", year=year), "success")
+            say_done(_("The creation targets of %(year)d are saved.", year=year))
             return redirect(url_for(".board", year=year), 303)
         errors = getattr(error, "errors", {}) or {"": error.message}
     status = 422 if request.method == "POST" else 200
@@ -140,7 +148,7 @@ def application_new():
             scope=scope, actor_id=current_user.id, now=now_utc(),
             data=parse_input(ApplyInput, form.data | {"kind": kind, "level": level})))
         if error is None:
-            flash(_("The application is made. Next: the self-assessment."), "success")
+            say_done(_("The application is made. Next: the self-assessment."))
             return redirect(url_for(".application_detail", application_id=made.id), 303)
         if isinstance(error, InvalidFields):  # the form asks kind and level as one choice: its title
             error = InvalidFields(_title_errors(error.errors))
@@ -208,7 +216,7 @@ def _posted(application_id: int, form, run, done: str):
         abort(400)
     _result, error = attempt(lambda: run(scope, application))
     if error is None:
-        flash(done, "success")
+        say_done(done)
         return redirect(url_for(".application_detail", application_id=application_id), 303)
     show_refusal(form, error)
     return _detail(scope, services.application_get(scope=scope, application_id=application_id),

@@ -1,6 +1,6 @@
 """The demo's food-safety registers: rural banquets registered over the year by the villages (the
 large ones checked on site by the office, one failed, one coming still waiting for its check, a
-couple cancelled, a few cooks without a valid certificate), and the health certificates of every
+couple cancelled, a few moved indoors after registering, a few cooks without a valid certificate), and the health certificates of every
 food unit's workers, a few expired and a few expiring within the month. Through the services, with
 the day's time, so the trail is real."""
 from __future__ import annotations
@@ -124,9 +124,13 @@ def _banquets(rng, villages, admin, inspector, village_user, today: date) -> int
         scope = Scope.of(village_user) if by_village else Scope.of(admin)
         actor = village_user.id if by_village else admin.id
         now = _at(rng, registered)
-        banquet = services.banquet_register(scope=scope, actor_id=actor, now=now, data=BanquetInput(
-            **_banquet_facts(rng, village, day, diners, n)))
+        facts = _banquet_facts(rng, village, day, diners, n)
+        banquet = services.banquet_register(scope=scope, actor_id=actor, now=now, data=BanquetInput(**facts))
         made += 1
+        if not large and n % 8 == 2 and (moved := _next_work_day(registered + timedelta(days=1))) < day and moved <= today:
+            # the host moved the tables indoors a day later: the village corrects the registration
+            services.banquet_update(scope=scope, actor_id=actor, banquet=banquet, now=_at(rng, moved), data=BanquetInput(
+                **facts | {"place": f"{village.name}村活动室", "note": "下雨改在室内"}))
         if large and n != len(days) - 1:
             checked_on = _work_day(min(max(registered, day - timedelta(days=rng.choice((0, 1)))), today))
             passed = n % 7 != 3

@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -22,6 +22,7 @@ from hygiene.core.web import (
     paginated,
     photo_limits,
     photo_store,
+    say_done,
     say_left_out,
     show_refusal,
 )
@@ -110,7 +111,7 @@ def activity_new():
             scope=scope, actor_id=current_user.id, data=parse_input(ActivityInput, form.data),
             photos=_photos(), now=now_utc()))
         if error is None:
-            flash(_("The activity is recorded."), "success")
+            say_done(_("The activity is recorded."))
             return redirect(url_for(".activity_detail", activity_id=activity.id), 303)
         show_refusal(form, error)
     status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200
@@ -157,7 +158,7 @@ def settings():
         _saved, error = attempt(lambda: services.settings_save(
             scope=scope, actor_id=current_user.id, now=now_utc(), data=parse_input(SettingsInput, form.data)))
         if error is None:
-            flash(_("Health-education targets saved."), "success")
+            say_done(_("Health-education targets saved."))
             return redirect(url_for(".settings"), 303)
         show_refusal(form, error)
     status = 422 if request.method == "POST" and (form.errors or form.form_errors) else 200

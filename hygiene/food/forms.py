@@ -78,3 +78,4 @@ class FoodSettingsForm(FlaskForm):
     days_ahead = StringField(_l("Register banquets at least this many days ahead"))
     check_min_diners = StringField(_l("On-site check from this many diners"))
     remind_days = StringField(_l("Remind of an expiring health certificate this many days before"))
+

@@ -88,6 +88,56 @@ def banquet_register(*, scope: Scope, actor_id: int | None, data: BanquetInput, 
     return banquet
 
 
+def banquet_edit_refusal(banquet: Banquet, today: date) -> str | None:
+    """Why a banquet's registration can no longer be changed, or None while it can: registered,
+    no on-site check yet, and its day not past."""
+    if banquet.status == BanquetStatus.CHECKED:
+        return _("The banquet was checked on site on %(day)s; its registration stays as it was checked.",
+                 day=banquet.checked_on.isoformat() if banquet.checked_on else "")
+    if banquet.status != BanquetStatus.REGISTERED:
+        return _("This banquet is %(status)s; its registration cannot be changed.",
+                 status=BanquetStatus.label_of(banquet.status))
+    if banquet.banquet_on < today:
+        return _("The banquet's day (%(day)s) has passed; its registration cannot be changed.",
+                 day=banquet.banquet_on.isoformat())
+    return None
+
+
+def banquet_update(*, scope: Scope, actor_id: int | None, banquet: Banquet, data: BanquetInput,
+                   now: datetime) -> bool:
+    """Correct a registration (host, date, place, tables, cook, certificate...) before the banquet
+    and its on-site check; audited when something changed. The village stays the banquet's.
+    Returns whether anything changed (the same form again changes nothing)."""
+    if not registers_banquets(scope):
+        raise Forbidden(_("Banquets are registered by their village and the hygiene office."))
+    today = local_today(now)
+    if (refused := banquet_edit_refusal(banquet, today)) is not None:
+        raise DomainError(refused)
+    errors: dict[str, str] = {}
+    if data.banquet_on != banquet.banquet_on and data.banquet_on <= today:
+        errors["banquet_on"] = _("A banquet is registered before its day: choose a date after today.")
+    if data.diners < data.tables:
+        errors["diners"] = _("Fewer diners than tables: check both numbers.")
+    if errors:
+        raise FoodInvalid(errors)
+    before = snapshot(banquet, BANQUET_FACTS)
+    changed = {name: value for name, value in _facts(data).items() if getattr(banquet, name) != value}
+    if not changed:
+        return False
+    # one conditional UPDATE: an on-site check recorded meanwhile keeps the registration it checked
+    updated = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
+        sa.update(Banquet).where(Banquet.id == banquet.id, Banquet.status == BanquetStatus.REGISTERED)
+        .values(**changed).execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(banquet)
+    if not updated:
+        raise DomainError(banquet_edit_refusal(banquet, today) or _("This banquet changed meanwhile; look again."))
+    after = snapshot(banquet, BANQUET_FACTS)
+    audit_record(actor_id=actor_id, action="update", record=banquet, township_id=banquet.township_id, at=now,
+                 before={k: v for k, v in before.items() if after[k] != v},
+                 after={k: v for k, v in after.items() if before[k] != v})
+    return True
+
+
 def banquet_check(*, scope: Scope, actor_id: int | None, banquet: Banquet, data: CheckInput,
                   now: datetime) -> Banquet:
     """Record the office's on-site check, by one conditional UPDATE: of two at once one counts."""

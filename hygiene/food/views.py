@@ -11,8 +11,17 @@ from flask_login import current_user, login_required
 from hygiene.access.roles import Role
 from hygiene.audit.queries import events_for
 from hygiene.clock import local_today, now_utc
+from hygiene.core.confirm import confirm_page, confirmed
 from hygiene.core.schemas import parse_input
-from hygiene.core.web import attempt, current_scope, form_step, paginated, say_left_out, show_refusal
+from hygiene.core.web import (
+    attempt,
+    current_scope,
+    form_step,
+    paginated,
+    say_done,
+    say_left_out,
+    show_refusal,
+)
 from hygiene.food import queries, rules, services
 from hygiene.food.forms import BanquetForm, CertificateForm, CheckForm, FoodSettingsForm
 from hygiene.food.schemas import BanquetInput, CertificateInput, CheckInput, FoodInvalid, FoodSettingsInput
@@ -74,12 +83,44 @@ def banquet_new():
             scope=scope, actor_id=current_user.id, now=now_utc(),
             data=parse_input(BanquetInput, form.data, invalid=FoodInvalid)))
         if error is None:
-            flash(_("The banquet is registered."), "success")
+            say_done(_("The banquet is registered."))
             return redirect(url_for(".banquet_detail", banquet_id=made.id), 303)
         show_refusal(form, error)
     township_rules = queries.rules_for(scope.township_id)
     status = 422 if request.method == "POST" else 200
-    return render_template("food/banquet_form.html", form=form, rules=township_rules), status
+    return render_template("food/banquet_form.html", form=form, rules=township_rules, banquet=None), status
+
+
+@bp.route("/banquets/<int:banquet_id>/edit", methods=["GET", "POST"])
+def banquet_edit(banquet_id: int):
+    """Correct a registration before the banquet and its on-site check (the office or its village)."""
+    scope = _banquet_reader()
+    banquet = queries.banquet_get(scope=scope, banquet_id=banquet_id)
+    if not services.registers_banquets(scope):
+        abort(403)
+    back = url_for(".banquet_detail", banquet_id=banquet.id)
+    if (refused := services.banquet_edit_refusal(banquet, local_today())) is not None:
+        flash(refused, "error")
+        return redirect(back, 303)
+    form = BanquetForm(obj=banquet if request.method == "GET" else None)
+    form.prepare([banquet.village])
+    form.village_id.data = str(banquet.village_id)
+    if request.method == "GET":
+        form.request_key.data = secrets.token_hex(16)
+    if form.validate_on_submit():
+        _changed, error = attempt(lambda: services.banquet_update(
+            scope=scope, actor_id=current_user.id, banquet=banquet, now=now_utc(),
+            data=parse_input(BanquetInput, form.data, invalid=FoodInvalid)))
+        if error is None:
+            say_done(_("The registration is changed."))
+            return redirect(back, 303)
+        if not isinstance(error, FoodInvalid):  # checked or held meanwhile: the page says how it stands
+            flash(error.message, "error")
+            return redirect(back, 303)
+        show_refusal(form, error)
+    status = 422 if request.method == "POST" else 200
+    return render_template("food/banquet_form.html", form=form, rules=queries.rules_for(banquet.township_id),
+                           banquet=banquet), status
 
 
 @bp.get("/banquets/<int:banquet_id>")
@@ -95,8 +136,10 @@ def _detail(scope, banquet, form: CheckForm | None, status: int = 200):
     if can_check and form is None:
         form = CheckForm()
         form.prepare(_points())
+    can_move = services.registers_banquets(scope)
     return render_template("food/banquet_detail.html", banquet=banquet, rules=township_rules, form=form,
-                           can_check=can_check, can_move=services.registers_banquets(scope),
+                           can_check=can_check, can_move=can_move,
+                           can_edit=can_move and services.banquet_edit_refusal(banquet, local_today()) is None,
                            today=local_today(), checker=_checker_name(banquet),
                            events=events_for(banquet) if scope.sees_audit_trail else []), status
 
@@ -129,7 +172,7 @@ def banquet_check(banquet_id: int):
             scope=scope, actor_id=current_user.id, banquet=banquet, now=now_utc(),
             data=parse_input(CheckInput, form.data, invalid=FoodInvalid)))
         if error is None:
-            flash(_("The on-site check is recorded."), "success")
+            say_done(_("The on-site check is recorded."))
             return redirect(url_for(".banquet_detail", banquet_id=banquet.id), 303)
         if isinstance(error, services.CheckRecordedAlready):  # the page shows the check it keeps
             flash(error.message, "error")
@@ -140,22 +183,32 @@ def banquet_check(banquet_id: int):
     return _detail(scope, banquet, form, 422)
 
 
-def _move_view(move: str):
-    def view(banquet_id: int):
-        scope = _banquet_reader()
-        banquet = queries.banquet_get(scope=scope, banquet_id=banquet_id)
-        return form_step(lambda: services.banquet_move(scope=scope, actor_id=current_user.id, banquet=banquet,
-                                                       move=move, now=now_utc()),
-                         done=MOVE_DONE[move](), back=url_for(".banquet_detail", banquet_id=banquet.id))
-    view.__name__ = f"banquet_{move}"
-    return view
+@bp.post("/banquets/<int:banquet_id>/hold")
+def banquet_hold(banquet_id: int):
+    scope = _banquet_reader()
+    banquet = queries.banquet_get(scope=scope, banquet_id=banquet_id)
+    return form_step(lambda: services.banquet_move(scope=scope, actor_id=current_user.id, banquet=banquet,
+                                                   move="hold", now=now_utc()),
+                     done=_("The banquet is marked as held."), back=url_for(".banquet_detail", banquet_id=banquet.id))
 
 
-MOVE_DONE = {"hold": lambda: _("The banquet is marked as held."),
-             "cancel": lambda: _("The banquet is cancelled.")}
-for _move in services.MOVES:
-    bp.add_url_rule(f"/banquets/<int:banquet_id>/{_move}", endpoint=f"banquet_{_move}", view_func=_move_view(_move),
-                    methods=["POST"])
+@bp.route("/banquets/<int:banquet_id>/cancel", methods=["GET", "POST"])
+def banquet_cancel(banquet_id: int):
+    """Cancelling asks first: a page that names the banquet, and a button that says what it does."""
+    scope = _banquet_reader()
+    banquet = queries.banquet_get(scope=scope, banquet_id=banquet_id)
+    if not services.registers_banquets(scope):
+        abort(403)
+    back = url_for(".banquet_detail", banquet_id=banquet.id)
+    if not confirmed():
+        return confirm_page(title=_("Cancel the banquet of %(host)s on %(day)s?", host=banquet.host_name,
+                                     day=banquet.banquet_on.isoformat()),
+                             text=_("A cancelled banquet leaves the lists of coming banquets and checks; "
+                                    "it cannot be opened again."),
+                             button=_("Yes, cancel the banquet"), back=back)
+    return form_step(lambda: services.banquet_move(scope=scope, actor_id=current_user.id, banquet=banquet,
+                                                   move="cancel", now=now_utc()),
+                     done=_("The banquet is cancelled."), back=back)
 
 
 # --- health certificates -----------------------------------------------------------------------
@@ -201,7 +254,7 @@ def _certificate_form(scope, certificate):
         data = form.data | ({"unit_id": certificate.unit_id} if certificate else {})
         _done, error = attempt(lambda: _save_certificate(scope, certificate, data))
         if error is None:
-            flash(_("The health certificate is saved."), "success")
+            say_done(_("The health certificate is saved."))
             return redirect(url_for(".certificate_list"), 303)
         show_refusal(form, error)
     status = 422 if request.method == "POST" else 200
@@ -216,14 +269,23 @@ def _save_certificate(scope, certificate, data: dict):
                                        data=checked, now=now_utc())
 
 
-@bp.post("/certificates/<int:certificate_id>/retire")
+@bp.route("/certificates/<int:certificate_id>/retire", methods=["GET", "POST"])
 def certificate_retire(certificate_id: int):
+    """Recording that a worker left asks first, naming the worker and the certificate."""
     scope = current_scope()
     certificate = queries.certificate_get(scope=scope, certificate_id=certificate_id)
+    if not services.keeps_certificates(scope):
+        abort(403)
+    back = url_for(".certificate_list")
+    if not confirmed():
+        return confirm_page(title=_("Has %(name)s left %(unit)s?", name=certificate.worker_name,
+                                     unit=certificate.unit.name),
+                             text=_("Certificate No. %(number)s leaves the list and its reminders; it is kept "
+                                    "in the records.", number=certificate.number),
+                             button=_("Yes, the worker has left"), back=back)
     return form_step(lambda: services.certificate_retire(scope=scope, actor_id=current_user.id,
                                                          certificate=certificate, now=now_utc()),
-                     done=_("The certificate is off the list: the worker has left."),
-                     back=url_for(".certificate_list"))
+                     done=_("The certificate is off the list: the worker has left."), back=back)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -241,7 +303,7 @@ def settings():
             scope=scope, actor_id=current_user.id, now=now_utc(),
             data=parse_input(FoodSettingsInput, form.data, invalid=FoodInvalid)))
         if error is None:
-            flash(_("Food-safety settings saved."), "success")
+            say_done(_("Food-safety settings saved."))
             return redirect(url_for(".settings"), 303)
         show_refusal(form, error)
     return render_template("food/settings.html", form=form, defaults=rules.default_rules()), \

@@ -175,7 +175,11 @@ def test_a_campaign_is_closed_reopened_and_cancelled_by_the_office(app, client, 
     assert client.post(f"{url}/close").status_code == 303   # the same click twice
     assert only_campaign(app).status == CampaignStatus.CLOSED
     assert client.post(f"{url}/reopen").status_code == 303
-    assert client.post(f"{url}/cancel").status_code == 303
+    asked = client.get(f"{url}/cancel")   # cancelling asks first, on a page of its own
+    assert asked.status_code == 200 and "元旦前环境卫生大扫除" in asked.text and 'name="confirm"' in asked.text
+    assert client.post(f"{url}/cancel").status_code == 200   # an old page's one click only asks
+    assert only_campaign(app).status == CampaignStatus.ACTIVE
+    assert client.post(f"{url}/cancel", data={"confirm": "yes"}).status_code == 303
     assert only_campaign(app).status == CampaignStatus.CANCELLED
     client.post(f"{url}/reopen", follow_redirects=False)
     assert only_campaign(app).status == CampaignStatus.CANCELLED

@@ -105,7 +105,7 @@ def test_a_village_cannot_register_for_or_read_another_village(app, client, logi
     for username, answer in (("village_a1", 404), ("village_b1", 404), ("admin_b", 404)):
         login(username)
         assert client.get(f"/food/banquets/{other}").status_code == answer, username
-        assert client.post(f"/food/banquets/{other}/cancel").status_code == answer, username
+        assert client.post(f"/food/banquets/{other}/cancel", data={"confirm": "yes"}).status_code == answer, username
         assert client.post(f"/food/banquets/{other}/check", data={"checked_on": "2026-06-10",
                                                                   "result": "pass"}).status_code == answer
     login("village_b1")
@@ -138,8 +138,8 @@ def test_a_banquet_is_held_only_on_or_after_its_day_and_can_be_cancelled(app, cl
     assert get(app, Banquet, banquet_id).status == BanquetStatus.HELD
     login("village_a1")
     second = made_id(register(client, world.a1))
-    assert client.post(f"/food/banquets/{second}/cancel").status_code == 303
-    assert client.post(f"/food/banquets/{second}/cancel").status_code == 303  # a double tap: nothing more
+    assert client.post(f"/food/banquets/{second}/cancel", data={"confirm": "yes"}).status_code == 303
+    assert client.post(f"/food/banquets/{second}/cancel", data={"confirm": "yes"}).status_code == 303  # a double tap
     assert get(app, Banquet, second).status == BanquetStatus.CANCELLED
     assert count(app, AuditEvent, AuditEvent.entity_type == "food_banquet", AuditEvent.action == "cancel") == 1
 

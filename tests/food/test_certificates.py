@@ -83,7 +83,7 @@ def test_renewing_a_certificate_moves_its_expiry_and_a_leaver_drops_off_the_list
                                                               "issued_on": "2026-06-08", "expires_on": ""})
     assert response.status_code == 303
     assert get(app, HealthCertificate, expired).expires_on == date(2027, 6, 7)
-    assert client.post(f"/food/certificates/{expiring}/retire").status_code == 303
+    assert client.post(f"/food/certificates/{expiring}/retire", data={"confirm": "yes"}).status_code == 303
     assert "快到期" not in client.get("/food/certificates").text
     assert get(app, HealthCertificate, expiring).active is False
 
@@ -132,13 +132,13 @@ def test_other_units_and_villages_see_none_and_only_keepers_write(app, client, l
         login(username)
         assert "A-1" not in client.get("/food/certificates").text
         assert client.get(f"/food/certificates/{first}/edit").status_code == 404
-        assert client.post(f"/food/certificates/{first}/retire").status_code == 404
+        assert client.post(f"/food/certificates/{first}/retire", data={"confirm": "yes"}).status_code == 404
     login("village_a1")
     assert "A-1" in client.get("/food/certificates").text  # the village reads its units'
     assert client.get(f"/food/certificates/{first}/edit").status_code == 403
     assert client.get("/food/certificates/new").status_code == 403
     login("inspector_a")
-    assert client.post(f"/food/certificates/{first}/retire").status_code == 403  # inspectors read, they do not keep
+    assert client.post(f"/food/certificates/{first}/retire", data={"confirm": "yes"}).status_code == 403  # inspectors read, they do not keep
     assert get(app, HealthCertificate, first).active is True
 
 

@@ -5,7 +5,11 @@ from hygiene.inspections.events import cancel_followers, result_followers
 
 
 def test_the_app_starts_with_the_orders_following_their_inspections(app):
-    from hygiene.creation.review import creation_follow_cancel, creation_follow_publish
+    from hygiene.creation.review import (
+        creation_follow_amendment,
+        creation_follow_cancel,
+        creation_follow_publish,
+    )
     from hygiene.inspections.events import publish_followers
     from hygiene.rectifications.services import order_issue_for_inspection, orders_withdraw_for_inspection
     from hygiene.toilets.acceptance import (
@@ -15,6 +19,6 @@ def test_the_app_starts_with_the_orders_following_their_inspections(app):
     )
 
     # each domain's followers, in the order their modules happened to be imported (they are independent)
-    assert set(result_followers()) == {order_issue_for_inspection, toilet_follow_amendment}
+    assert set(result_followers()) == {order_issue_for_inspection, toilet_follow_amendment, creation_follow_amendment}
     assert set(cancel_followers()) == {orders_withdraw_for_inspection, toilet_follow_cancel, creation_follow_cancel}
     assert set(publish_followers()) == {toilet_follow_publish, creation_follow_publish}
