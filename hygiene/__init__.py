@@ -10,7 +10,7 @@ from flask import Flask, has_request_context, request, session
 from werkzeug.exceptions import HTTPException
 
 from hygiene.core.input import init_app as input_init_app
-from hygiene.extensions import babel, csrf, db, login_manager, migrate
+from hygiene.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # every domain module that declares scheduled jobs; a missing one stops the start (scheduler/registry.py)
@@ -113,6 +113,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
     babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
