@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Flask, has_request_context, request, session
 from werkzeug.exceptions import HTTPException
 
+from hygiene.core.headers import init_app as headers_init_app
 from hygiene.core.input import init_app as input_init_app
 from hygiene.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -58,6 +59,7 @@ def create_app(config_class: type | str | None = None) -> Flask:
     _register_briefing_sections()
     _register_error_handlers(app)
     _register_template_helpers(app)
+    headers_init_app(app)
     return app
 
 
