@@ -1,6 +1,6 @@
 """Sign-in throttling: five wrong passwords close an account for a while, an address gets a
 higher limit, and an unknown name is throttled, answered and timed like a known one."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -26,7 +26,7 @@ def test_five_wrong_passwords_refuse_even_the_right_one_with_a_clear_message(cli
 
 
 def test_the_account_opens_again_after_the_window(client, world):
-    start = datetime.now(timezone.utc)
+    start = datetime.now(UTC)
     with time_machine.travel(start, tick=False):
         for _ in range(5):
             attempt(client, "admin_a")
