@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Response, send_file
 
 from hygiene.core.web import photo_store
+from hygiene.errors import NotFound
 from hygiene.media.models import Photo
 from hygiene.media.store import DISPLAY, ORIGINAL, THUMB, photo_key
 
@@ -15,7 +16,10 @@ _FILES = {"thumb": THUMB, "display": DISPLAY, "original": ORIGINAL}
 
 def send_photo(photo: Photo, size: str) -> Response:
     """Send one stored copy of a photo; content-addressed, so it never changes."""
-    stream = photo_store().open(photo_key(photo.sha256, _FILES[size]))
+    try:
+        stream = photo_store().open(photo_key(photo.sha256, _FILES[size]))
+    except FileNotFoundError:  # a row whose files were lost (a bad restore): not found, not a 500
+        raise NotFound("photo file missing") from None
     response = send_file(stream, mimetype="image/jpeg", max_age=31536000)
     response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
     return response
