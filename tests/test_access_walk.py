@@ -93,7 +93,7 @@ def records_in(app, world, keys):
     ids = {}
     with app.app_context():
         versions = {}
-        for tkey, (township, name, admin) in townships.items():
+        for tkey, (township, name, _admin) in townships.items():
             spec = simple_spec(name=f"{name}检查表", **({"code": "a-sheet"} if tkey == "ta" else {}))
             versions[tkey] = template_save(scope=Scope(Role.ADMIN, township_id=township), actor_id=None,
                                            spec=spec)
