@@ -156,3 +156,13 @@ def test_throttling_goes_on_without_redis(client, world, monkeypatch):
     monkeypatch.setattr(limiter, "_limiter", MovingWindowRateLimiter(dead))
     assert attempt(client, "admin_a").status_code == 401
     assert attempt(client, "admin_a", PASSWORD).status_code == 302
+
+
+def test_the_demo_password_passes_the_policy_every_password_meets(ctx):
+    from hygiene.accounts.services import _password_errors
+    from hygiene.demo import DEMO_PASSWORD
+
+    for username in ("admin", "inspector", "village", "unit"):
+        assert _password_errors(DEMO_PASSWORD, username) == {}
+    for weak in ("short1", "12345678901", "password1", "admin-2026x", "aaaaaaaaaaaa"):
+        assert _password_errors(weak, "admin"), weak
