@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from flask import Flask, has_request_context, request, session
 from werkzeug.exceptions import HTTPException
 
+from hygiene.core.headers import init_app as headers_init_app
 from hygiene.core.input import init_app as input_init_app
-from hygiene.extensions import babel, csrf, db, login_manager, migrate
+from hygiene.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # every domain module that declares scheduled jobs; a missing one stops the start (scheduler/registry.py)
@@ -59,6 +60,7 @@ def create_app(config_class: type | str | None = None) -> Flask:
     _register_briefing_sections()
     _register_error_handlers(app)
     _register_template_helpers(app)
+    headers_init_app(app)
     return app
 
 
@@ -114,6 +116,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
     babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)

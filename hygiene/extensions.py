@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -34,3 +36,6 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
+# no limit of its own on any route: sign-in throttling calls it (accounts/throttle.py); its
+# storage is memory:// in one process, Redis (RATELIMIT_STORAGE_URI) when several share it
+limiter = Limiter(key_func=get_remote_address)

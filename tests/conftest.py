@@ -47,8 +47,11 @@ def app(tmp_path_factory):
 
 @pytest.fixture
 def db(app):
-    """The database, emptied after the test."""
+    """The database, emptied after the test (and the sign-in throttle's counts with it)."""
+    from hygiene.extensions import limiter
+
     yield _db
+    limiter.reset()
     with app.app_context():
         _db.session.remove()
         with _db.engine.begin() as conn:

@@ -64,6 +64,19 @@ PUBLIC |= {"public.township_list", "public.township_latest", "public.township_pe
 @pytest.fixture
 def elsewhere(app, world):
     """A checklist and a plan of 乙镇, and a photographed inspection in 乙一村 and in 甲二村."""
+    ids = records_in(app, world, ("b1", "a2"))
+    ids |= {"template": ids["template_tb"], "plan": ids["plan_tb"], "notification": ids["notification_tb"],
+            "export_task": ids["export_task_tb"]}
+    return ids
+
+
+VILLAGE_NAMES = {"a1": "甲一村", "a2": "甲二村", "b1": "乙一村"}
+
+
+def records_in(app, world, keys):
+    """A record of every kind in each village of `keys` (a1, a2, b1), named for the leak checks,
+    and per township a checklist, a plan, a ranking publication, a notification and an export
+    of its administrator. Returns the ids as <kind>_<key> and <kind>_<ta|tb>."""
     from datetime import date
 
     from hygiene.access.scope import Scope
@@ -74,19 +87,24 @@ def elsewhere(app, world):
     from hygiene.rectifications.models import RectificationOrder
     from tests.inspections.helpers import simple_spec
 
+    townships = {"ta": (world.ta, "甲镇", world.user_admin_a), "tb": (world.tb, "乙镇", world.user_admin_b)}
+    places = [(key, getattr(world, f"t{key[0]}"), getattr(world, key), getattr(world, f"unit_{key}"),
+               getattr(world, f"household_{key}")) for key in keys]
     ids = {}
     with app.app_context():
-        version = template_save(scope=Scope(Role.ADMIN, township_id=world.tb), actor_id=None,
-                                spec=simple_spec(name="乙镇检查表"))
-        own = template_save(scope=Scope(Role.ADMIN, township_id=world.ta), actor_id=None,
-                            spec=simple_spec(name="甲镇检查表", code="a-sheet"))
-        plan = InspectionPlan(township_id=world.tb, name="乙镇计划", template_id=version.template_id,
-                              target_mode="all", recurrence="once", start_date=date(2026, 11, 1))
-        db.session.add(plan)
-        for key, township, village, unit, label, sheet in [
-                ("b1", world.tb, world.b1, world.unit_b1, "乙一村 · b1饭店", version),
-                ("a2", world.ta, world.a2, world.unit_a2, "甲二村 · a2饭店", own)]:
-            inspection = Inspection(version_id=sheet.id, township_id=township, village_id=village,
+        versions = {}
+        for tkey, (township, name, _admin) in townships.items():
+            spec = simple_spec(name=f"{name}检查表", **({"code": "a-sheet"} if tkey == "ta" else {}))
+            versions[tkey] = template_save(scope=Scope(Role.ADMIN, township_id=township), actor_id=None,
+                                           spec=spec)
+            plan = InspectionPlan(township_id=township, name=f"{name}计划", template_id=versions[tkey].template_id,
+                                  target_mode="all", recurrence="once", start_date=date(2026, 11, 1))
+            db.session.add(plan)
+            db.session.flush()
+            ids[f"template_{tkey}"], ids[f"plan_{tkey}"] = versions[tkey].template_id, plan.id
+        for key, township, village, unit, _household in places:
+            label = f"{VILLAGE_NAMES[key]} · {key}饭店"
+            inspection = Inspection(version_id=versions[f"t{key[0]}"].id, township_id=township, village_id=village,
                                     target_kind="unit", target_id=unit, unit_id=unit, target_label=label,
                                     planned_date=date(2026, 11, 23), due_date=date(2026, 11, 30))
             db.session.add(inspection)
@@ -99,48 +117,45 @@ def elsewhere(app, world):
             order = RectificationOrder(
                 township_id=township, village_id=village, unit_id=unit, target_kind="unit",
                 target_id=unit, target_label=label, inspection_id=inspection.id, year=2026,
-                number=1, token=f"tok{key}walk01", issued_on=date(2026, 11, 23),
+                number=2 if key == "a1" else 1, token=f"tok{key}walk01", issued_on=date(2026, 11, 23),
                 deadline=date(2026, 12, 7))
             db.session.add(order)
             db.session.flush()
             ids[f"inspection_{key}"], ids[f"photo_{key}"] = inspection.id, photo.id
             ids[f"order_{key}"] = order.id
         from hygiene.clock import now_utc
+        from hygiene.exports.models import ExportTask
         from hygiene.notifications.models import Notification
-
-        note = Notification(recipient_id=world.user_admin_b, channel="in_app", kind="order_due",
-                            subject="乙镇通知", body="乙镇通知", dedupe_key="walk", send_after=now_utc())
-        db.session.add(note)
         from hygiene.rankings.models import RankingPublication
 
-        for key, township in (("tb", world.tb), ("ta", world.ta)):
+        for tkey, (township, name, admin) in townships.items():
+            # 甲镇's is read already: the walk's "mark read" post of admin_a must change no row
+            note = Notification(recipient_id=admin, channel="in_app", kind="order_due",
+                                subject=f"{name}通知", body=f"{name}通知", dedupe_key=f"walk{tkey}", send_after=now_utc(),
+                                read_at=now_utc() if tkey == "ta" else None)
             publication = RankingPublication(
                 township_id=township, subject="villages", period_key="2026-10", weights={},
                 min_inspections=2, red_list=[], black_list=[], overdue_orders=[],
-                rows=[{"rank": 1, "id": 0, "name": f"{key}排名村", "score": "90", "components": {},
+                rows=[{"rank": 1, "id": 0, "name": f"{tkey}排名村", "score": "90", "components": {},
                        "inspections": 2, "overdue": 0, "reason": "", "details": {}}])
-            db.session.add(publication)
+            task = ExportTask(user_id=admin, kind="inspections", params={}, status="done",
+                              file_name=f"{name}检查记录", created_at=now_utc())
+            db.session.add_all([note, publication, task])
             db.session.flush()
-            ids[f"publication_{key}"] = publication.id
-        from hygiene.exports.models import ExportTask
-
-        task = ExportTask(user_id=world.user_admin_b, kind="inspections", params={}, status="done",
-                          file_name="乙镇检查记录", created_at=now_utc())
-        db.session.add(task)
+            ids[f"notification_{tkey}"], ids[f"publication_{tkey}"] = note.id, publication.id
+            ids[f"export_task_{tkey}"] = task.id
         from hygiene.pests.monitoring.models import MonitoringRecord
 
-        for key, township, village in (("b1", world.tb, world.b1), ("a2", world.ta, world.a2)):
+        for key, township, village, _unit, _household in places:
             survey = MonitoringRecord(township_id=township, village_id=village, pest="rodent", method="room_signs",
                                       surveyed_on=date(2026, 10, 1), counts={"rooms_with_signs": 1, "rooms_checked": 10})
             db.session.add(survey)
             db.session.flush()
             ids[f"monitoring_{key}"] = survey.id
         db.session.commit()
-        ids["template"], ids["plan"], ids["notification"] = version.template_id, plan.id, note.id
-        ids["export_task"] = task.id
         from hygiene.pests.models import PestProduct, SupplyMovement
 
-        for key, township, village in (("b1", world.tb, world.b1), ("a2", world.ta, world.a2)):
+        for key, township, village, _unit, _household in places:
             product = PestProduct(township_id=township, name=f"{key}药物", active_ingredient="溴敌隆",
                                   unit="kg", stock=5)
             db.session.add(product)
@@ -151,7 +166,7 @@ def elsewhere(app, world):
         from hygiene.pests.rounds.models import PestRound, RoundTarget, RoundWork
         from hygiene.pests.rounds.status import RoundStatus
 
-        for key, township, village in (("b1", world.tb, world.b1), ("a2", world.ta, world.a2)):
+        for key, township, village, _unit, _household in places:
             round_ = PestRound(township_id=township, name=f"{key}灭鼠轮次", pests=["rodent"], season="winter",
                                starts_on=date(2026, 11, 1), ends_on=date(2026, 12, 20),
                                status=RoundStatus.ANNOUNCED)
@@ -173,9 +188,8 @@ def elsewhere(app, world):
         )
         from hygiene.toilets.status import ToiletStage
 
-        # a household toilet and a public toilet of 乙一村 (乙镇) and of 甲二村, named for the leak check
-        for key, township, village, household in (("b1", world.tb, world.b1, world.household_b1),
-                                                  ("a2", world.ta, world.a2, world.household_a2)):
+        # a household toilet and a public toilet of each village, named for the leak check
+        for key, township, village, _unit, household in places:
             task = ToiletTask(township_id=township, village_id=village, year=2026, deadline=date(2026, 12, 31))
             db.session.add(task)
             db.session.flush()
@@ -188,14 +202,14 @@ def elsewhere(app, world):
             ids[f"toilet_{key}"], ids[f"project_{key}"] = toilet.id, project.id
             problem = ToiletProblem(township_id=township, village_id=village, toilet_id=toilet.id, kind="leak",
                                     reported_on=date(2026, 10, 2))
-            drawn = ToiletFollowUpSample(township_id=township, year=2025, seed="walk", population=[toilet.id],
+            drawn = ToiletFollowUpSample(township_id=township, year=2024 if key == "a1" else 2025, seed=f"walk{key}", population=[toilet.id],
                                          chosen=[toilet.id])
             db.session.add_all([problem, drawn])
             db.session.flush()
             ids[f"problem_{key}"], ids[f"sample_{key}"] = problem.id, drawn.id
         from hygiene.letters.models import TargetLetter
 
-        for key, township, village in (("b1", world.tb, world.b1), ("a2", world.ta, world.a2)):
+        for key, township, village, _unit, _household in places:
             letter = TargetLetter(township_id=township, village_id=village, year=2026, status="signed")
             db.session.add(letter)
             db.session.flush()
@@ -203,8 +217,7 @@ def elsewhere(app, world):
 
         from hygiene.creation.models import CreationApplication
 
-        # a creation application of 乙一村 (乙镇) and of 甲二村
-        for key, township, village in (("b1", world.tb, world.b1), ("a2", world.ta, world.a2)):
+        for key, township, village, _unit, _household in places:
             application = CreationApplication(township_id=township, village_id=village, kind="hygienic_village",
                                               level="county", year=2026, applied_on=date(2026, 10, 1))
             db.session.add(application)
@@ -213,8 +226,8 @@ def elsewhere(app, world):
 
         from hygiene.education.models import EducationActivity
 
-        # a health-education lecture of 乙一村 and of 甲二村, named for the leak check
-        for key, township, village in (("b1", world.tb, world.b1), ("a2", world.ta, world.a2)):
+        # a health-education lecture of each village, named for the leak check
+        for key, township, village, _unit, _household in places:
             activity = EducationActivity(township_id=township, village_id=village, kind="lecture",
                                          held_on=date(2026, 10, 3), topic=f"{key}宣教讲座")
             db.session.add(activity)
@@ -223,9 +236,8 @@ def elsewhere(app, world):
 
         from hygiene.food.models import Banquet, HealthCertificate
 
-        # a banquet and a health certificate of 乙一村 (乙镇) and of 甲二村, named for the leak check
-        for key, township, village, unit in (("b1", world.tb, world.b1, world.unit_b1),
-                                             ("a2", world.ta, world.a2, world.unit_a2)):
+        # a banquet and a health certificate of each village, named for the leak check
+        for key, township, village, unit, _household in places:
             banquet = Banquet(township_id=township, village_id=village, kind="wedding", host_name=f"{key}聚餐主家",
                               host_phone="13800000000", banquet_on=date(2026, 12, 20), meal="lunch", place="院坝",
                               tables=20, diners=200, cook_name="厨师", registered_on=date(2026, 11, 20))
@@ -238,8 +250,8 @@ def elsewhere(app, world):
 
         from hygiene.campaigns.models import Campaign, CampaignEvent, CampaignTask
 
-        # a campaign of 乙镇 with 乙一村's task, and one of 甲镇 whose only task is 甲二村's
-        for key, township, village in (("b1", world.tb, world.b1), ("a2", world.ta, world.a2)):
+        # a campaign of each village's township whose only task is that village's
+        for key, township, village, _unit, _household in places:
             event = CampaignEvent(township_id=township, year=2026, name=f"{key}爱卫活动日", starts_on=date(2026, 4, 1),
                                   ends_on=date(2026, 4, 30))
             campaign = Campaign(township_id=township, name=f"{key}爱卫活动", starts_on=date(2026, 4, 1),

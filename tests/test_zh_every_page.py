@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from hygiene.extensions import db
+from tests.test_security_headers import headers_missing, inline_script
 
 DEMO_PASSWORD = "hygiene-demo"
 ROLES = ("admin", "inspector", "village", "unit", None)  # None: not signed in
@@ -384,6 +385,7 @@ def test_every_page_speaks_chinese(demo_site, username):
         names = set(db.session.scalars(sa.select(User.username)))
         urls = list(page_urls(app, scoped_values(username)))
     problems, shown, seen = {}, 0, set(urls)
+    scripts: dict[str, list[str]] = {}
     per_endpoint: dict[str, int] = {}
     while urls:
         url = urls.pop(0)
@@ -394,12 +396,15 @@ def test_every_page_speaks_chinese(demo_site, username):
             continue  # downloads, and redirects whose body nobody sees
         shown += response.status_code == 200
         html = response.get_data(as_text=True)
+        if inline := inline_script(html) + headers_missing(response):
+            scripts[url] = inline  # the content security policy would block it (tests/test_security_headers.py)
         words = english_words(html, names)
         if words:
             problems[url] = sorted(set(words))
         for link in linked_variants(app, html, seen, per_endpoint):
             urls.append(link)
     assert shown >= (20 if username else 3), f"only {shown} pages answered for {username}"
+    assert not scripts, f"inline script or missing headers on the pages of {username or 'anonymous'}: {scripts}"
     assert not problems, f"English on the Chinese pages of {username or 'anonymous'}:\n" + "\n".join(
         f"  {url}: {' '.join(words)}" for url, words in problems.items())
 

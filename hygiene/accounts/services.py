@@ -1,11 +1,14 @@
 """Users: sign-in, creation, role bindings, deactivation and passwords."""
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
+from werkzeug.security import check_password_hash
 
 from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role, User, password_hash_of
@@ -30,10 +33,24 @@ def user_authenticate(*, username: str, password: str) -> User | None:
     """Return the active user with these credentials, noting the sign-in time."""
     user = db.session.scalar(sa.select(User).where(
         sa.func.lower(User.username) == clean_text(username).lower()))
-    if user is None or not user.active or not user.check_password(password):
+    # an unknown name costs the same hash as a known one, so the time taken tells nothing
+    matches = user.check_password(password) if user is not None else _dummy_check(password)
+    if user is None or not matches or not user.active:
         return None
     user.last_login_at = now_utc()
     return user
+
+
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_check(password: str) -> bool:
+    """Check a password against a hash made like real ones (same method and cost); always False."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = password_hash_of(secrets.token_hex(16))
+    check_password_hash(_DUMMY_HASHES[method], password)
+    return False
 
 
 def user_scope_clause(scope: Scope) -> sa.ColumnElement[bool]:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
-from hygiene.accounts import services, sessions
+from hygiene.accounts import services, sessions, throttle
 from hygiene.accounts.forms import ROLE_LABELS, ContactForm, LoginForm, PasswordChangeForm, UserForm
 from hygiene.accounts.models import User
 from hygiene.accounts.reach import channels_reaching
@@ -33,16 +33,25 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.dashboard"))
     form = LoginForm()
+    status = 401 if request.method == "POST" else 200
     if form.validate_on_submit():
-        user = services.user_authenticate(username=form.username.data, password=form.password.data)
-        if user is not None:
+        who = {"username": form.username.data, "address": request.remote_addr or ""}
+        wait = throttle.login_wait(**who)
+        if wait:  # known or unknown name alike, the right password too: nothing is checked
+            form.form_errors.append(_("Too many failed sign-ins. Wait %(minutes)d minutes and try "
+                                      "again.", minutes=wait))
+            status = 429
+        elif (user := services.user_authenticate(username=who["username"],
+                                                 password=form.password.data)) is not None:
             sessions.session_start(user)
             db.session.commit()
+            throttle.login_succeeded(**who)
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(url_for("core.dashboard")))
-        form.form_errors.append(_("The user name or password is wrong, or the account is "
-                                  "deactivated."))
-    status = 401 if request.method == "POST" else 200
+        else:
+            throttle.login_failed(**who)
+            form.form_errors.append(_("The user name or password is wrong, or the account is "
+                                      "deactivated."))
     return render_template("accounts/login.html", form=form,
                            demo=current_app.config["DEMO_MODE"]), status
 

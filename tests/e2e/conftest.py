@@ -162,6 +162,9 @@ def page(browser, live_server, viewport):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # what the content security policy blocked (an inline script or handler left in a template)
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text else None)
     try:
         yield page
     finally:
