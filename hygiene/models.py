@@ -16,7 +16,7 @@ from hygiene.pests.models import PestProduct, PestSettings, SupplyMovement  # no
 from hygiene.pests.monitoring.models import MonitoringRecord  # noqa: F401
 from hygiene.pests.rounds.models import PestRound, RoundRefusal, RoundTarget, RoundWork  # noqa: F401
 from hygiene.places.models import Cleaner, Household, Township, Unit, Village  # noqa: F401
-from hygiene.rankings.models import RankingPublication, RankingSettings  # noqa: F401
+from hygiene.rankings.models import PublicPage, RankingPublication, RankingSettings  # noqa: F401
 from hygiene.rectifications.models import OrderItem, RectificationOrder  # noqa: F401
 from hygiene.scheduler.models import JobRun  # noqa: F401
 from hygiene.toilets.models import (  # noqa: F401
