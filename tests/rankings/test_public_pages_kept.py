@@ -44,14 +44,15 @@ def pages(world):
             f"/public/{world.ta}/villages/{world.a1}/", f"/public/{world.ta}/?lang=en"]
 
 
-def test_a_page_is_rendered_once_then_served_from_its_kept_bytes_in_one_statement(
+def test_a_page_is_rendered_once_then_served_from_its_kept_bytes(
         app, client, world, october, count_queries):  # noqa: F811
     for path in pages(world):
         first = client.get(path)
         with renders(app) as n, count_queries() as statements:
             again = client.get(path)
         assert again.status_code == 200 and again.get_data() == first.get_data(), path
-        assert n[0] == 0 and statements[0] == 1, (path, n[0], statements[0])
+        # no template and no ORM statement: the one lookup runs on the driver's cursor (pages.py)
+        assert n[0] == 0 and statements[0] == 0, (path, n[0], statements[0])
         assert again.cache_control.public and again.cache_control.max_age == 300
         assert "Set-Cookie" not in again.headers and "Cookie" in again.headers.get("Vary", "")
 

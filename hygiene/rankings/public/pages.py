@@ -23,20 +23,46 @@ from hygiene.rankings.models import PublicPage, RankingPublication
 log = logging.getLogger(__name__)
 
 
-def _generation(township_id: int | None) -> sa.ScalarSelect[int]:
+def _generation(*, township: bool) -> sa.ScalarSelect[int]:
     stmt = sa.select(sa.func.coalesce(sa.func.max(RankingPublication.id), 0))
-    if township_id is not None:
-        stmt = stmt.where(RankingPublication.township_id == township_id)
+    if township:
+        stmt = stmt.where(RankingPublication.township_id == sa.bindparam("township_id"))
     return stmt.scalar_subquery()
+
+
+def _kept_stmt(*, township: bool) -> sa.Select:
+    body = (sa.select(PublicPage.body)
+            .where(PublicPage.path == sa.bindparam("path"), PublicPage.locale == sa.bindparam("locale"),
+                   PublicPage.generation == _generation(township=township)).scalar_subquery())
+    return sa.select(_generation(township=township), body)
+
+
+# compiled once per dialect: the statement is the same on every request, only its values change
+_compiled: dict[tuple[str, bool], sa.engine.Compiled] = {}
 
 
 def page_kept(*, path: str, locale: str, township_id: int | None) -> tuple[int, bytes | None]:
     """(current generation, the kept page if it is of that generation) in one statement."""
-    body = (sa.select(PublicPage.body)
-            .where(PublicPage.path == path, PublicPage.locale == locale,
-                   PublicPage.generation == _generation(township_id)).scalar_subquery())
-    generation, found = db.session.execute(sa.select(_generation(township_id), body)).one()
-    return generation, found
+    township = township_id is not None
+    engine = db.engine
+    compiled = _compiled.get((engine.dialect.name, township))
+    if compiled is None:
+        compiled = _compiled[(engine.dialect.name, township)] = _kept_stmt(township=township).compile(
+            dialect=engine.dialect)
+    values = compiled.construct_params({"path": path, "locale": locale, "township_id": township_id})
+    args = tuple(values[k] for k in compiled.positiontup or ()) if compiled.positional else values
+    # the driver's own cursor on a pooled connection, outside the session: this is the whole
+    # work of a page served from here, and SQLAlchemy's per-statement machinery would cost more
+    # than the statement (bench/public_pages.py)
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(compiled.string, args)
+        generation, found = cursor.fetchone()
+        cursor.close()
+    finally:
+        raw.close()
+    return generation, bytes(found) if found is not None else None
 
 
 def page_keep(*, path: str, locale: str, township_id: int | None, generation: int, body: bytes) -> None:
