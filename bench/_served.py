@@ -1,7 +1,7 @@
 """Serving the app in a subprocess for throughput benches: a page beside a bare Flask route.
 
-The server is waitress (what `make run` serves with) when installed, else werkzeug threaded;
-the same server serves both routes, and WORKERS keep-alive client threads ask for one path for
+The server is waitress (what `make run` serves with) unless `werkzeug` is asked for (threaded;
+what the older benches used); the same server serves both routes, and WORKERS keep-alive client threads ask for one path for
 SECONDS after a warm-up. Client and server share the machine's cores.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ WORKERS, SECONDS, WARM_SECONDS = 8, 5.0, 1.0
 BARE = "/bench-bare"
 
 
-def serve(url: str) -> None:
+def serve(url: str, kind: str = "waitress") -> None:
     """In the subprocess: the app with a bare route added; print the port, then serve."""
     import logging
     import socket
@@ -29,15 +29,15 @@ def serve(url: str) -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     app = make_app(url)
     app.add_url_rule(BARE, "bench_bare", view_func=lambda: "ok")
-    try:
-        from waitress.server import create_server
-    except ImportError:
+    if kind == "werkzeug":
         from werkzeug.serving import make_server
 
         server = make_server("127.0.0.1", 0, app, threaded=True)
         print(server.server_port, "werkzeug", flush=True)
         server.serve_forever()
         return
+    from waitress.server import create_server
+
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     server = create_server(app, sockets=[sock], threads=WORKERS)
@@ -46,9 +46,9 @@ def serve(url: str) -> None:
 
 
 @contextmanager
-def server(url: str):
+def server(url: str, kind: str = "waitress"):
     """A server of the app in a subprocess; yields (port, server name)."""
-    process = subprocess.Popen([sys.executable, "-m", "bench._served", url], cwd=ROOT,
+    process = subprocess.Popen([sys.executable, "-m", "bench._served", url, kind], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         port, name = process.stdout.readline().split()
@@ -97,4 +97,4 @@ def hammer(port: int, path: str, seconds: float = SECONDS) -> tuple[float, dict]
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    serve(*sys.argv[1:3])

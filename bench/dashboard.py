@@ -126,43 +126,46 @@ def explain(app, slowest) -> list[str]:
     return lines
 
 
+def measure_user(app, username: str, *, plans: bool) -> dict:
+    """Each page's median time for one signed-in user, beside the bare route and the aggregate."""
+    client = signed_in(app, username)
+    works = {page: (lambda p=page: _ok(client.get(p), p)) for page in PAGES}
+    works["bare"] = lambda: client.get("/bench-bare")
+
+    def aggregate():
+        with app.app_context():
+            db.session.execute(AGGREGATE).all()
+            db.session.remove()
+
+    works["aggregate"] = aggregate
+    med = {k: statistics.median(v) * 1000 for k, v in interleaved_times(works, RUNS).items()}
+    pages = {}
+    for page in PAGES:
+        n, ms, slowest = statements(app, works[page])
+        pages[page] = {"ms": round(med[page], 1), "statements": n, "sql_ms": round(ms, 1),
+                       "over_bare_ms": round(med[page] - med["bare"], 1)}
+        if plans:
+            pages[page]["plan"] = explain(app, slowest)
+    print(f"   {username}: bare route {med['bare']:.1f} ms, aggregate {med['aggregate']:.1f} ms", flush=True)
+    for page, r in pages.items():
+        flag = "ok" if r["ms"] <= GOAL_MS else "OVER"
+        print(f"     {page:22s} {r['ms']:6.1f} ms ({flag}; goal <= {GOAL_MS:.0f})  "
+              f"{r['statements']:2d} statements, {r['sql_ms']:5.1f} ms in SQL", flush=True)
+        for line in r.get("plan", []):
+            print(f"        {line}", flush=True)
+    return {"pages": pages, "bare_ms": round(med["bare"], 2), "aggregate_ms": round(med["aggregate"], 2)}
+
+
 def run_database(name: str, url: str, args) -> dict:
-    print(f"== {name} ({load()})", flush=True)
     import time_machine
 
+    print(f"== {name} ({load()})", flush=True)
     app = make_app(url)
     prepare(app, args.reuse)
     app.add_url_rule("/bench-bare", "bench_bare", view_func=lambda: "ok")
-    result: dict = {}
-    with time_machine.travel(date(2025, 12, 20), tick=True):
-        for username in ("bench_county", "bench_township"):
-            client = signed_in(app, username)
-            works = {page: (lambda p=page: _ok(client.get(p), p)) for page in PAGES}
-            works["bare"] = lambda: client.get("/bench-bare")
-
-            def aggregate():
-                with app.app_context():
-                    db.session.execute(AGGREGATE).all()
-                    db.session.remove()
-            works["aggregate"] = aggregate
-            times = interleaved_times(works, RUNS)
-            med = {k: statistics.median(v) * 1000 for k, v in times.items()}
-            pages = {}
-            for page in PAGES:
-                n, ms, slowest = statements(app, works[page])
-                pages[page] = {"ms": round(med[page], 1), "statements": n, "sql_ms": round(ms, 1),
-                               "over_bare_ms": round(med[page] - med["bare"], 1)}
-                if args.explain and name == "postgresql":
-                    pages[page]["plan"] = explain(app, slowest)
-            result[username] = {"pages": pages, "bare_ms": round(med["bare"], 2),
-                                "aggregate_ms": round(med["aggregate"], 2)}
-            print(f"   {username}: bare route {med['bare']:.1f} ms, aggregate {med['aggregate']:.1f} ms", flush=True)
-            for page, r in pages.items():
-                flag = "ok" if r["ms"] <= GOAL_MS else "OVER"
-                print(f"     {page:22s} {r['ms']:6.1f} ms ({flag}; goal <= {GOAL_MS:.0f})  "
-                      f"{r['statements']:2d} statements, {r['sql_ms']:5.1f} ms in SQL", flush=True)
-                for line in r.get("plan", []):
-                    print(f"        {line}", flush=True)
+    with time_machine.travel(TODAY, tick=True):
+        result = {username: measure_user(app, username, plans=args.explain and name == "postgresql")
+                  for username in ("bench_county", "bench_township")}
     print(f"   measured ({load()})", flush=True)
     with app.app_context():
         db.session.remove()

@@ -1,7 +1,8 @@
 """Benchmark: the public ranking pages, kept as bytes once rendered, beside a bare Flask route.
 
 Run from the repository root: `.venv/bin/python bench/public_pages.py` (`--only pg|sqlite`;
-`--reuse` keeps an already generated county). The last line printed is one JSON object (figure,
+`--reuse` keeps an already generated county; `--server werkzeug` serves with werkzeug's threaded
+server instead of waitress). The last line printed is one JSON object (figure,
 value, unit, baseline, ratio, goal, per_db).
 
 The county of bench/_county.py is generated (PostgreSQL: the database `pub13bench`, PUBBENCH_URL
@@ -85,16 +86,16 @@ def first_renders(port: int, tid: int) -> dict[str, float]:
     return times
 
 
-def run_database(name: str, url: str, reuse: bool) -> dict:
+def run_database(name: str, url: str, reuse: bool, kind: str) -> dict:
     print(f"== {name} ({load()})", flush=True)
     tid = prepare(url, reuse)
     page = f"/public/{tid}/"
-    with server(url) as (port, served_by):
+    with server(url, kind) as (port, served_by):
         renders = first_renders(port, tid)
         hammer(port, page, WARM_SECONDS), hammer(port, BARE, WARM_SECONDS)
         rounds = [(hammer(port, page), hammer(port, BARE)) for _ in range(2)]
         rendered = hammer(port, page + "?bench=1")
-    with server(url) as (port, _):
+    with server(url, kind) as (port, _):
         cold = hammer(port, page)
         hammer(port, BARE, WARM_SECONDS)
         cold_bare = hammer(port, BARE)
@@ -120,6 +121,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", choices=("pg", "sqlite"))
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--server", choices=("waitress", "werkzeug"), default="waitress")
     args = parser.parse_args()
     scratch = Path(os.environ.get("PUBBENCH_DIR") or tempfile.mkdtemp(prefix="pubbench-"))
     targets = []
@@ -128,7 +130,7 @@ def main() -> None:
     if args.only != "pg":
         targets.append(("sqlite", f"sqlite:///{scratch / 'county.db'}"))
     try:
-        per_db = {name: run_database(name, url, args.reuse) for name, url in targets}
+        per_db = {name: run_database(name, url, args.reuse, args.server) for name, url in targets}
     finally:
         if not os.environ.get("PUBBENCH_DIR"):
             shutil.rmtree(scratch, ignore_errors=True)

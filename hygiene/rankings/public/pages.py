@@ -11,10 +11,12 @@ index in its own transaction, so the table holds only pages that may be served a
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from hygiene.clock import now_utc
 from hygiene.extensions import db
@@ -38,7 +40,7 @@ def _kept_stmt(*, township: bool) -> sa.Select:
 
 
 # compiled once per dialect: the statement is the same on every request, only its values change
-_compiled: dict[tuple[str, bool], sa.engine.Compiled] = {}
+_compiled: dict[tuple[str, bool], SQLCompiler] = {}
 
 
 def page_kept(*, path: str, locale: str, township_id: int | None) -> tuple[int, bytes | None]:
@@ -47,21 +49,27 @@ def page_kept(*, path: str, locale: str, township_id: int | None) -> tuple[int, 
     engine = db.engine
     compiled = _compiled.get((engine.dialect.name, township))
     if compiled is None:
-        compiled = _compiled[(engine.dialect.name, township)] = _kept_stmt(township=township).compile(
-            dialect=engine.dialect)
-    values = compiled.construct_params({"path": path, "locale": locale, "township_id": township_id})
+        compiled = _compiled[(engine.dialect.name, township)] = _kept_stmt(
+            township=township).compile(dialect=engine.dialect)
+    values = compiled.construct_params({"path": path, "locale": locale, "township_id": township_id}) or {}
     args = tuple(values[k] for k in compiled.positiontup or ()) if compiled.positional else values
     # the driver's own cursor on a pooled connection, outside the session: this is the whole
     # work of a page served from here, and SQLAlchemy's per-statement machinery would cost more
     # than the statement (bench/public_pages.py)
-    raw = engine.raw_connection()
     try:
-        cursor = raw.cursor()
-        cursor.execute(compiled.string, args)
-        generation, found = cursor.fetchone()
-        cursor.close()
-    finally:
-        raw.close()
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(compiled.string, args)
+            generation, found = cast(tuple, cursor.fetchone())
+            cursor.close()
+        finally:
+            raw.close()
+    except (SQLAlchemyError, engine.dialect.loaded_dbapi.Error):
+        # the page is then made as if never kept: its own reads meet the same trouble and answer
+        # with the site's error page, as any other page would
+        log.warning("kept public page %s not read", path, exc_info=True)
+        return 0, None
     return generation, bytes(found) if found is not None else None
 
 
