@@ -32,8 +32,12 @@ def upgrade():
         sa.PrimaryKeyConstraint('path', 'locale', name=op.f('pk_public_page')),
     )
     op.create_index(op.f('ix_public_page_township_id'), 'public_page', ['township_id'], unique=False)
+    # the order list sorts open orders first: its first page comes from this index (bench/dashboard.py)
+    op.create_index('ix_rectification_order_list', 'rectification_order',
+                    [sa.text("(status IN ('issued', 'evidence_submitted')) DESC"), 'deadline', 'id'])
 
 
 def downgrade():
+    op.drop_index('ix_rectification_order_list', table_name='rectification_order')
     op.drop_index(op.f('ix_public_page_township_id'), table_name='public_page')
     op.drop_table('public_page')
