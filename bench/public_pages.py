@@ -12,7 +12,8 @@ added) and 8 keep-alive client threads ask for one path at a time:
   warm: on one server, after a warm-up, the township's latest page and the bare route in turn
         (page, bare, page, bare), 5 s each;
   cold: a new server process asked for the page at once, without a warm-up (its first requests
-        find the page kept by the other process), then the bare route;
+        find the page kept by the other process), beside another new process asked for the bare
+        route at once (both pay a new process's first requests);
   first render: the first request of each public page after publishing (rendered and kept);
   rendered every time: the page with a query the views never keep (?bench=1), for contrast.
 The goal: page / bare >= 0.8, warm and cold. The machine's load average is printed beside.
@@ -97,7 +98,7 @@ def run_database(name: str, url: str, reuse: bool, kind: str) -> dict:
         rendered = hammer(port, page + "?bench=1")
     with server(url, kind) as (port, _):
         cold = hammer(port, page)
-        hammer(port, BARE, WARM_SECONDS)
+    with server(url, kind) as (port, _):
         cold_bare = hammer(port, BARE)
     warm_page = statistics.mean(r[0][0] for r in rounds)
     warm_bare = statistics.mean(r[1][0] for r in rounds)

@@ -11,6 +11,8 @@ index in its own transaction, so the table holds only pages that may be served a
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import cast
 
 import sqlalchemy as sa
@@ -59,10 +61,11 @@ def page_kept(*, path: str, locale: str, township_id: int | None) -> tuple[int, 
     try:
         raw = engine.raw_connection()
         try:
-            cursor = raw.cursor()
-            cursor.execute(compiled.string, args)
-            generation, found = cast(tuple, cursor.fetchone())
-            cursor.close()
+            with _one_round_trip(raw.driver_connection, engine.dialect.name):
+                cursor = raw.cursor()
+                cursor.execute(compiled.string, args)
+                generation, found = cast(tuple, cursor.fetchone())
+                cursor.close()
         finally:
             raw.close()
     except (SQLAlchemyError, engine.dialect.loaded_dbapi.Error):
@@ -71,6 +74,21 @@ def page_kept(*, path: str, locale: str, township_id: int | None) -> tuple[int, 
         log.warning("kept public page %s not read", path, exc_info=True)
         return 0, None
     return generation, bytes(found) if found is not None else None
+
+
+@contextmanager
+def _one_round_trip(connection, dialect: str) -> Iterator[None]:
+    """On PostgreSQL, the lookup outside a transaction: no BEGIN before it, no ROLLBACK after it.
+
+    (SQLite's driver opens no transaction for a SELECT.) The pooled connection goes back as it came."""
+    if dialect != "postgresql":
+        yield
+        return
+    connection.autocommit = True
+    try:
+        yield
+    finally:
+        connection.autocommit = False
 
 
 def page_keep(*, path: str, locale: str, township_id: int | None, generation: int, body: bytes) -> None:
