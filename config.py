@@ -101,7 +101,6 @@ class Config:
     # the daily backup's folder (a dated subfolder a day), best on another disk; empty: no daily backup
     BACKUP_DIR = os.environ.get("BACKUP_DIR", "")
     BACKUP_KEEP_DAYS = int(os.environ.get("BACKUP_KEEP_DAYS", "14"))
-    PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
     # sign-in throttling (accounts/throttle.py): memory:// serves one process (make run); several
     # web processes share one Redis, e.g. RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/1
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -148,7 +147,6 @@ class TestConfig(Config):
     MAIL_SERVER = ""
     SMS_GATEWAY = "logging"
     BACKUP_DIR = ""
-    PUBLIC_PAGE_CACHE_SECONDS = 0  # tests see every render; the cache has tests of its own
 
     @classmethod
     def check(cls) -> None:

@@ -16,7 +16,7 @@ from hygiene.pests.models import PestProduct, PestSettings, SupplyMovement  # no
 from hygiene.pests.monitoring.models import MonitoringRecord  # noqa: F401
 from hygiene.pests.rounds.models import PestRound, RoundRefusal, RoundTarget, RoundWork  # noqa: F401
 from hygiene.places.models import Cleaner, Household, Township, Unit, Village  # noqa: F401
-from hygiene.rankings.models import RankingPublication, RankingSettings  # noqa: F401
+from hygiene.rankings.models import PublicPage, RankingPublication, RankingSettings  # noqa: F401
 from hygiene.rectifications.models import OrderItem, RectificationOrder  # noqa: F401
 from hygiene.scheduler.models import JobRun  # noqa: F401
 from hygiene.toilets.models import (  # noqa: F401
@@ -27,3 +27,12 @@ from hygiene.toilets.models import (  # noqa: F401
     ToiletStageEvent,
     ToiletTask,
 )
+
+# indexes on an expression: Alembic cannot reflect them on SQLite, and PostgreSQL spells their
+# expression its own way, so autogenerate and tests/test_schema.py leave them to their migration
+EXPRESSION_INDEXES = frozenset({"ix_rectification_order_list"})
+
+
+def include_object(obj, name, type_, _reflected, _compare_to) -> bool:
+    """What Alembic compares between the models and the database: all but EXPRESSION_INDEXES."""
+    return not (type_ == "index" and name in EXPRESSION_INDEXES)

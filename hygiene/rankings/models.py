@@ -55,3 +55,21 @@ class RankingPublication(Model):
     def audit_label(self) -> tuple[str, dict]:
         """How the audit trail names it, in the reader's language (hygiene/audit/labels.py)."""
         return "ranking_publication", {"subject": self.subject, "period": self.period_key}
+
+
+class PublicPage(Model):
+    """A public page as served, kept once for every process: valid while its generation is current.
+
+    The generation is the highest publication id the page was rendered from (of its township, or
+    of all townships for the index); any new publication there makes the page stale at once.
+    """
+
+    __tablename__ = "public_page"
+
+    path: Mapped[str] = mapped_column(sa.String(300), primary_key=True)   # as requested, with its query
+    locale: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    township_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("township.id", ondelete="CASCADE"), index=True)   # None: the index of townships
+    generation: Mapped[int] = mapped_column()
+    body: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)

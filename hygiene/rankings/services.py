@@ -18,6 +18,7 @@ from hygiene.rankings import notices
 from hygiene.rankings.components import COMPONENTS, Subject
 from hygiene.rankings.maths import Candidate, Ranked, check_weights, rank
 from hygiene.rankings.models import RankingPublication, RankingSettings
+from hygiene.rankings.public.pages import pages_forget
 from hygiene.rankings.schemas import RankingInvalid, RankingSettingsInput
 from hygiene.rectifications.models import RectificationOrder
 
@@ -116,6 +117,7 @@ def ranking_publish(*, scope: Scope, actor_id: int, subject: Subject, period: Pe
         overdue_orders=_overdue_orders(subject, today))
     db.session.add(publication)
     db.session.flush()
+    pages_forget(subject.township_id)  # every process shows the new publication at once
     audit_record(actor_id=actor_id, action="publish", record=publication, at=now,
                  township_id=subject.township_id,
                  after={"period": period.key, "subject": subject.key, "corrects": publication.corrects_id,

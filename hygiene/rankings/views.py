@@ -20,7 +20,6 @@ from hygiene.rankings import forms, queries, services
 from hygiene.rankings.components import COMPONENTS, Subject
 from hygiene.rankings.forms import PublishForm, SettingsForm
 from hygiene.rankings.maths import component_shares
-from hygiene.rankings.public.views import forget_pages
 from hygiene.rankings.schemas import settings_input
 from hygiene.toilets.ranking import facts_text as toilet_facts_text
 
@@ -87,7 +86,6 @@ def ranking_publish():
         if error is not None:
             flash(error.message, "error")
         else:
-            forget_pages()  # this process shows it at once; others within PUBLIC_PAGE_CACHE_SECONDS
             flash(_("The ranking of %(period)s is published.", period=forms.period_label(period.key)), "success")
             return redirect(url_for(".publication_detail", publication_id=publication.id), 303)
     return _render_page(subject, period, publish_form=form), 422

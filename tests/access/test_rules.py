@@ -19,6 +19,7 @@ SCOPED_ELSEWHERE = {
     "BriefingLink": "briefing/services.py: the office's admins of the township (scope.covers_township); "
                     "the shared page is read by its unguessable token",
     "BriefingDispatch": "briefing/sending.py: written and read by the monthly job only",
+    "PublicPage": "rankings/public/pages.py: public pages rendered from published snapshots, no login",
 }
 
 

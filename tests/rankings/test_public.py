@@ -15,7 +15,6 @@ from hygiene.places.models import Township, Village
 from hygiene.rankings import services
 from hygiene.rankings.components import Subject
 from hygiene.rankings.models import RankingPublication, RankingSettings
-from hygiene.rankings.public.views import forget_pages
 from tests.inspections.helpers import simple_spec
 from tests.rankings.helpers import add_published
 
@@ -34,14 +33,6 @@ def publish(township_id, period_key, subject="villages", *, corrects=None, note=
     return services.ranking_publish(
         scope=Scope(Role.ADMIN), actor_id=None, subject=Subject(township_id, kind, category or None),
         period=parse_period(period_key), today=TODAY, now=NOW, corrects=corrects, note=note)
-
-
-@pytest.fixture(autouse=True)
-def no_remembered_pages():
-    """Pages kept in memory belong to one test's data; the next test starts without them."""
-    forget_pages()
-    yield
-    forget_pages()
 
 
 @pytest.fixture
@@ -107,7 +98,6 @@ def test_an_amendment_after_publishing_does_not_change_the_public_page(app, clie
         for inspection in db.session.scalars(sa.select(Inspection)):
             inspection.score = D("12.25")
         db.session.commit()
-    forget_pages()
     after = client.get(f"/public/{world.ta}/2026-10/").get_data(as_text=True)
     assert after == before and "12.25" not in after
 
@@ -173,22 +163,6 @@ def test_public_pages_may_be_cached_and_set_no_cookie(client, world, october):
     assert not client.get("/public/999999/").cache_control.public
 
 
-def test_a_page_served_again_within_the_minute_runs_no_query(app, client, world, october, count_queries,
-                                                              monkeypatch, request):
-    from hygiene.rankings.public.views import forget_pages
-
-    monkeypatch.setitem(app.config, "PUBLIC_PAGE_CACHE_SECONDS", 60)
-    request.addfinalizer(forget_pages)  # no page of this test may be served to another
-    first = client.get(f"/public/{world.ta}/")
-    with count_queries() as n:
-        again = client.get(f"/public/{world.ta}/")
-    assert n[0] == 0 and again.get_data() == first.get_data()
-    assert again.cache_control.max_age == 300 and "Cookie" in again.headers.get("Vary", "")
-    client.get(f"/language/en?next=/public/{world.ta}/")
-    english = client.get(f"/public/{world.ta}/").get_data(as_text=True)
-    assert "Red list" in english and "红榜" not in english  # each language is kept apart
-
-
 def test_the_pages_speak_english_when_asked(client, world, october):
     html = client.get(f"/public/{world.ta}/?lang=en").get_data(as_text=True)
     assert "Red list" in html and "Black list" in html and "2026-10" in html
@@ -218,12 +192,12 @@ def test_the_township_page_runs_few_queries_whatever_the_number_of_villages(app,
         with count_queries() as n:
             assert client.get(f"/public/{township_id}/").status_code == 200
         counts.append(n[0])
-    assert counts[0] == counts[1] <= 4, counts
+    assert counts[0] == counts[1] <= 4, counts  # the kept page looked up, the page's reads, kept
     with app.app_context():
         village_id = db.session.scalar(sa.select(sa.func.min(Village.id)).where(Village.township_id == large))
     with count_queries() as n:
         assert client.get(f"/public/{large}/villages/{village_id}/").status_code == 200
-    assert n[0] <= 2
+    assert n[0] <= 3  # looked up, read, kept
 
 
 def test_an_address_under_the_public_pages_that_matches_nothing_gets_the_public_404(client, world):

@@ -1,15 +1,15 @@
 """Public ranking pages (no login): they read published snapshots only.
 
-A page that is not cached runs one or two queries. A page served within the last minute is
-served again from memory without a query, and browsers and proxies may keep it five minutes:
-a snapshot never changes, and a correction (a new publication) shows within that time.
+A page is rendered once per generation of its township's publications and then served from
+the bytes kept in the database (public/pages.py) by every process, in one statement; browsers
+and proxies may keep it five minutes: a snapshot never changes, and a correction (a new
+publication) shows at once on the site and within that time behind a proxy.
 """
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, Response, abort, g, render_template, request
 from flask_babel import get_babel
 from flask_babel import gettext as _
 
@@ -17,6 +17,7 @@ from hygiene.core.error_page import register_error_page
 from hygiene.places.rules import UNIT_CATEGORIES
 from hygiene.rankings import charts
 from hygiene.rankings.forms import period_label
+from hygiene.rankings.public.pages import page_keep, page_kept
 from hygiene.rankings.public.queries import (
     VILLAGES,
     TownshipIssues,
@@ -28,21 +29,39 @@ from hygiene.rankings.public.queries import (
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 MAX_AGE = 300           # seconds a browser or proxy may keep a page
-_pages: dict[tuple[str, str], tuple[float, str]] = {}   # (path, locale) -> (expires, html)
-_MAX_PAGES = 500
+# the query each page reads: a page asked with any other query is rendered, never kept, so only
+# addresses that name a published page (a finite set) are kept
+_KEPT_ARGS = {"public.township_period": {"subject", "lang"}, "public.village_page": {"kind", "lang"}}
+_LOCALES = ("zh_CN", "en")
 
 
 @bp.before_request
-def _from_memory():
-    if not current_app.config.get("PUBLIC_PAGE_CACHE_SECONDS", 60):
+def _kept_page():
+    key = _page_key()
+    if key is None:
+        return None
+    generation, body = page_kept(**key)
+    if body is not None:
+        return _page(body)
+    g.public_page = {**key, "generation": generation}
+    return None
+
+
+def _page_key() -> dict | None:
+    """Where the page is kept: its address as asked, the language and the township it belongs to."""
+    args = request.args
+    known = _KEPT_ARGS.get(request.endpoint or "", {"lang"})
+    if any(k not in known for k in args) or any(len(args.getlist(k)) > 1 for k in args):
+        return None
+    if args.get("lang", _LOCALES[0]) not in _LOCALES:
         return None
     selector = get_babel().locale_selector  # the language, without the cost of parsing a Locale
-    g.public_page_key = (request.full_path, str(selector() if selector else ""))
-    found = _pages.get(g.public_page_key)
-    if found and found[0] > time.monotonic():
-        g.public_page_cached = True
-        return found[1]
-    return None
+    return {"path": request.full_path, "locale": str(selector() if selector else ""),
+            "township_id": (request.view_args or {}).get("township_id")}
+
+
+def _page(body: bytes) -> Response:
+    return Response(body, content_type="text/html; charset=utf-8")
 
 
 @bp.after_request
@@ -50,21 +69,10 @@ def _cacheable(response):
     if response.status_code == 200:
         response.cache_control.public = True
         response.cache_control.max_age = MAX_AGE
-        _remember(response)
+        key = g.pop("public_page", None)
+        if key is not None and len(key["path"]) <= 300:
+            page_keep(**key, body=response.get_data())
     return response
-
-
-def _remember(response) -> None:
-    seconds = current_app.config.get("PUBLIC_PAGE_CACHE_SECONDS", 60)
-    if seconds and not g.get("public_page_cached"):
-        if len(_pages) >= _MAX_PAGES:
-            _pages.clear()  # crude but bounded; the pages come back on the next request
-        _pages[g.public_page_key] = (time.monotonic() + seconds, response.get_data(as_text=True))
-
-
-def forget_pages() -> None:
-    """Drop every page kept in memory (tests, and after a correction that must show at once)."""
-    _pages.clear()
 
 
 def _not_found_page() -> str:
