@@ -3,6 +3,7 @@
 Not a view module, so any blueprint (and the app's error handlers) may use it."""
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -38,7 +39,14 @@ def error_page(status: int, message: str = ""):
 
 def database_unavailable_page(error: Exception):
     """503 while the database cannot be reached (restarting, network gone): a page that needs no
-    database (not even the signed-in user), and a Retry-After, instead of a 500."""
+    database (not even the signed-in user), and a Retry-After, instead of a 500. Any other
+    database error (a fault of the SQL itself, core/unreachable.py) is a 500 as ever."""
+    from hygiene.core.unreachable import out_of_reach
+
+    if not out_of_reach(error):
+        current_app.log_exception(sys.exc_info())
+        _discard_transaction()
+        return error_page(500)
     current_app.logger.warning("database unavailable for %s %s: %s", request.method, request.path,
                                str(error).splitlines()[0] if str(error) else type(error).__name__)
     _discard_transaction()

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from hygiene.clock import now_utc
+from hygiene.core.unreachable import out_of_reach
 from hygiene.extensions import db
 from hygiene.scheduler.models import JobRun
 from hygiene.scheduler.registry import Job, takeover_hooks
@@ -52,6 +53,8 @@ def run_job(app: Flask, job_id: str, func: Callable[..., dict[str, int]],
         try:
             return _run_once(app, job_id, func, clock)
         except (sa.exc.OperationalError, sa.exc.TimeoutError) as error:
+            if not out_of_reach(error):
+                raise  # a fault of the SQL itself: no waiting cures it
             reason = str(error).splitlines()[0] if str(error) else type(error).__name__
             if waited >= limit:
                 log.error("scheduled job %s: the database stayed out of reach for %d s (%s); "
@@ -73,10 +76,10 @@ def _run_once(app: Flask, job_id: str, func: Callable[..., dict[str, int]],
         try:
             result = func(now=now)
             db.session.commit()
-        except (sa.exc.OperationalError, sa.exc.TimeoutError):
-            _discard()
-            raise  # the database went away mid-run: nothing was committed, run_job tries again
         except Exception as error:
+            if out_of_reach(error):
+                _discard()
+                raise  # the database went away mid-run: nothing was committed, run_job tries again
             db.session.rollback()
             log.exception("scheduled job %s failed", job_id)
             _finished(job_id, clock(), error=f"{type(error).__name__}: {error}")

@@ -71,7 +71,7 @@ def test_the_page_prints_on_a4(client, login, october):
     with open("static/css/briefing.css", encoding="utf-8") as sheet:
         css = sheet.read()
     assert "size:A4" in css and "@media print" in css
-    assert "window.print()" in client.get("/briefing/?period=2026-10").text
+    assert "data-print" in client.get("/briefing/?period=2026-10").text
 
 
 def test_a_shared_link_reads_without_a_login_until_it_is_revoked(app, client, login, october):

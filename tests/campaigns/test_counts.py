@@ -48,7 +48,7 @@ def test_the_counts_follow_every_write_to_the_tasks(app, client, login, world):
         (f"/campaigns/tasks/{tasks[f'village:{world.a1}']}/reopen", {"note": "沟渠仍有垃圾"}),
         (f"/campaigns/{campaign_id}/close", {}),
         (f"/campaigns/{campaign_id}/reopen", {}),
-        (f"/campaigns/{campaign_id}/cancel", {}),
+        (f"/campaigns/{campaign_id}/cancel", {"confirm": "yes"}),
     ]
     for url, data in steps:
         assert client.post(url, data=data).status_code in (302, 303), url

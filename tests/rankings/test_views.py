@@ -189,7 +189,7 @@ def test_the_notice_shows_the_ranking_the_lists_overdue_and_the_changes_since_la
     september = publish(client, "2026-09").location
     october_ = publish(client, "2026-10").location
     notice = client.get(october_ + "/notice")
-    assert notice.status_code == 200 and "window.print" in notice.text and "css/notice.css" in notice.text
+    assert notice.status_code == 200 and "data-print" in notice.text and "css/notice.css" in notice.text
     assert "甲镇爱国卫生运动委员会办公室" in notice.text and "2026年10月" in notice.text
     # October: 甲二村 95 first (was second in September), 甲一村 85 second (was first)
     assert "↑1" in notice.text and "↓1" in notice.text and "2026年9月" in notice.text

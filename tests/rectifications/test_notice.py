@@ -154,7 +154,7 @@ def test_the_office_prints_the_listed_orders_one_notice_per_page_by_number(app, 
     add_orders(app, world, order, ("ta", "a2", None), ("ta", "a1", "unit_a1"), ("tb", "b1", None))
     login("admin_a")
     page = client.get("/orders/notices?status=all")
-    assert page.status_code == 200 and "window.print" in page.text
+    assert page.status_code == 200 and "data-print" in page.text
     assert printed(page) == ["〔2026〕第1号", "〔2026〕第2号", "〔2026〕第3号"]  # not 乙镇's
     assert page.text.count('<article class="notice') == 3 and page.text.count("（盖章）") == 3
     assert "共3份通知书" in page.text and '<section class="annex' not in page.text
