@@ -1,11 +1,11 @@
 """Reads: the year's letters, and the year-end assessment board (every village's and unit's letter
-of the year with each target's actual, met or not, and the score). A constant number of queries
-whatever the number of villages and units: the letters with their targets, and one aggregate (or
-so) per target kind of the subjects on the board with a letter not yet assessed."""
+of the year with each target's actual, met or not, and the score). The board is one statement
+whatever the number of villages and units: it reads the measurements the letters keep
+(letters/measure.py), never measures live; a letter's own page measures it live (one subject)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from hygiene.access.scope import Scope
 from hygiene.extensions import db
-from hygiene.letters.kinds import SUBJECTS, TARGET_KINDS, actual_of, measured
+from hygiene.letters.kinds import TARGET_KINDS, actual_of, measured
 from hygiene.letters.models import LetterTarget, TargetLetter
 from hygiene.letters.rules import letter_score, target_met
 from hygiene.letters.status import LetterStatus, Outcome
@@ -56,6 +56,7 @@ class AssessmentRow:
     score: Decimal | None
     frozen: bool     # assessed: the figures of the assessment, not today's
     unit_name: str | None = None   # a unit's letter: the unit (village_name is its village)
+    measured_at: datetime | None = None   # an open letter on the board: when its figures were measured
 
     @property
     def subject(self) -> str:
@@ -110,13 +111,13 @@ def villages_without_letter(*, scope: Scope, year: int) -> int:
 
 
 def assessment_board(*, scope: Scope, year: int, subject: str | None = None) -> list[AssessmentRow]:
-    """Every letter of the year in the scope (villages' and units', or of one `subject`), measured,
-    the best score first: an assessed letter shows what its assessment froze, the others what the
-    year's records say so far. One query reads the letters with their targets; the kinds of the
-    subjects with a letter not yet assessed are measured, one aggregate (or so) a kind."""
+    """Every letter of the year in the scope (villages' and units', or of one `subject`), the best
+    score first: an assessed letter shows what its assessment froze, the others their stored
+    measurements (letters/measure.py: as fresh as `measured_as_of` says). One statement."""
     L, T = TargetLetter, LetterTarget
     stmt = (sa.select(L.id, L.village_id, L.unit_id, L.status, L.signed_on, L.score, L.outcome, L.amount,
-                      L.decision_note, Village.name, Unit.name, T.kind, T.target, T.actual, T.met)
+                      L.decision_note, Village.name, Unit.name, T.kind, T.target, T.actual, T.met, T.measured,
+                      T.measured_at)
             .join(Village, Village.id == L.village_id).outerjoin(Unit, Unit.id == L.unit_id)
             .outerjoin(T, T.letter_id == L.id)
             .where(L.year == year, scope.clause(L), *subject_is(subject))
@@ -127,22 +128,26 @@ def assessment_board(*, scope: Scope, year: int, subject: str | None = None) -> 
             letters[row[0]] = (LetterFacts(*row[:9]), row[9], row[10], [])
         if row[11] is not None:
             letters[row[0]][3].append(row[11:])
-    waiting = {"unit" if facts.unit_id else "village" for facts, *_rest in letters.values()
-               if facts.status != LetterStatus.ASSESSED}
-    live = measured(township_id=scope.township_id, year=year,
-                    subjects=tuple(s for s in SUBJECTS if s in waiting)) if waiting else {}
-    rows = [_board_row(facts, village, unit, targets, live) for facts, village, unit, targets in letters.values()]
+    rows = [_board_row(facts, village, unit, targets) for facts, village, unit, targets in letters.values()]
     return sorted(rows, key=lambda row: (row.score is None, -(row.score or 0)))  # best first, names kept in order
 
 
-def _board_row(facts: LetterFacts, village: str, unit: str | None, targets: list,
-               live: dict[str, dict[int, Decimal]]) -> AssessmentRow:
+def _board_row(facts: LetterFacts, village: str, unit: str | None, targets: list) -> AssessmentRow:
     frozen = facts.status == LetterStatus.ASSESSED
-    results = [TargetResult(kind, target, actual, met) if frozen else
-               _live_result(kind, target, actual_of(live, kind, village_id=facts.village_id, unit_id=facts.unit_id))
-               for kind, target, actual, met in targets]
+    results = [TargetResult(kind, target, actual, met) if frozen else _live_result(kind, target, value)
+               for kind, target, actual, met, value, _at in targets]
     score = facts.score if frozen else letter_score(r.met for r in results)
-    return AssessmentRow(facts, village, results, score, frozen, unit)
+    times = [at for *_rest, at in targets]
+    measured_at = None if frozen or not times or None in times else min(times)
+    return AssessmentRow(facts, village, results, score, frozen, unit, measured_at=measured_at)
+
+
+def measured_as_of(rows: list[AssessmentRow]) -> tuple[datetime | None, int]:
+    """When the open letters shown were measured (the oldest of their times) and how many of them
+    are not measured yet."""
+    waiting = [row for row in rows if not row.frozen and row.results]
+    times = [row.measured_at for row in waiting if row.measured_at is not None]
+    return (min(times) if times else None), len(waiting) - len(times)
 
 
 def _live_result(kind_key: str, target: Decimal, actual: Decimal | None) -> TargetResult:
