@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -20,7 +21,8 @@ from hygiene.letters.kinds import SUBJECTS, actual_of, measured
 from hygiene.letters.models import LetterTarget, TargetLetter
 from hygiene.letters.status import LetterStatus
 
-_WRITE = (sa.update(LetterTarget.__table__).where(LetterTarget.__table__.c.id == sa.bindparam("target_id"))
+_TABLE = cast(sa.Table, LetterTarget.__table__)
+_WRITE = (sa.update(_TABLE).where(_TABLE.c.id == sa.bindparam("target_id"))   # Core: one executemany
           .values(measured=sa.bindparam("value"), measured_at=sa.bindparam("at")))
 
 
@@ -65,7 +67,7 @@ def refresh_all_open(connection: sa.Connection) -> int:
     registry = db.session.registry
     before = registry() if registry.has() else None
     session = Session(bind=connection)   # joins the migration's transaction, never ends it
-    registry.set(session)
+    registry.set(session)  # type: ignore[arg-type]  # a plain Session on the migration's connection
     try:
         now = now_utc()
         written = sum(refresh_measurements(township_id=None, year=year, now=now) for year in open_years())
