@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -15,14 +16,13 @@ from hygiene.access.scope import Scope
 from hygiene.extensions import db
 from hygiene.letters.kinds import TARGET_KINDS, actual_of, measured
 from hygiene.letters.models import LetterTarget, TargetLetter
-from hygiene.letters.rules import letter_score, target_met
+from hygiene.letters.rules import CENT, letter_score, target_met
 from hygiene.letters.status import LetterStatus, Outcome
 from hygiene.media.models import Photo
 from hygiene.places.models import Unit, Village
 
 
-@dataclass(frozen=True)
-class TargetResult:
+class TargetResult(NamedTuple):
     kind: str
     target: Decimal
     actual: Decimal | None
@@ -112,39 +112,60 @@ def villages_without_letter(*, scope: Scope, year: int) -> int:
 
 def assessment_board(*, scope: Scope, year: int, subject: str | None = None) -> list[AssessmentRow]:
     """Every letter of the year in the scope (villages' and units', or of one `subject`), the best
-    score first: an assessed letter shows what its assessment froze, the others their stored
-    measurements (letters/measure.py: as fresh as `measured_as_of` says). One statement."""
+    score first, then by township, village and unit name: an assessed letter shows what its
+    assessment froze, the others their stored measurements (letters/measure.py: as fresh as
+    `measured_as_of` says). One statement, a row a letter: its targets come as one string
+    (`_targets_text`), which costs the database and the driver a third of a row a target."""
     L, T = TargetLetter, LetterTarget
     stmt = (sa.select(L.id, L.village_id, L.unit_id, L.status, L.signed_on, L.score, L.outcome, L.amount,
-                      L.decision_note, Village.name, Unit.name, T.kind, T.target, T.actual, T.met, T.measured,
-                      T.measured_at)
+                      L.decision_note, Village.name, Unit.name, Village.township_id,
+                      sa.func.aggregate_strings(_targets_text(), ";"), sa.func.min(T.measured_at),
+                      sa.func.count(T.measured_at))
             .join(Village, Village.id == L.village_id).outerjoin(Unit, Unit.id == L.unit_id)
             .outerjoin(T, T.letter_id == L.id)
             .where(L.year == year, scope.clause(L), *subject_is(subject))
-            .order_by(Village.township_id, Village.name, L.village_id, L.unit_id.is_not(None), Unit.name, L.id, T.id))
-    letters: dict[int, tuple[LetterFacts, str, str | None, list]] = {}
-    for row in db.session.execute(stmt):
-        if row[0] not in letters:
-            letters[row[0]] = (LetterFacts(*row[:9]), row[9], row[10], [])
-        if row[11] is not None:
-            letters[row[0]][3].append(row[11:])
-    rows = [_board_row(facts, village, unit, targets) for facts, village, unit, targets in letters.values()]
-    return sorted(rows, key=lambda row: (row.score is None, -(row.score or 0)))  # best first, names kept in order
+            .group_by(L.id, Village.id, Unit.id))
+    better = {key: kind.higher_is_better for key, kind in TARGET_KINDS.items()}
+    keyed = [_board_row(row, better) for row in db.session.connection().execute(stmt).all()]
+    keyed.sort(key=lambda pair: pair[0])
+    return [row for _key, row in keyed]
 
 
-def _board_row(facts: LetterFacts, village: str, unit: str | None, targets: list) -> AssessmentRow:
+def _targets_text() -> sa.ColumnElement[str]:
+    """A target as "kind target value met": the value frozen by the assessment or the one stored
+    by the last measuring, "-" for none; met as frozen ("1", "0", "-"), "-" while the letter is open."""
+    L, T = TargetLetter, LetterTarget
+    frozen = L.status == LetterStatus.ASSESSED
+    value = sa.func.coalesce(sa.cast(sa.case((frozen, T.actual), else_=T.measured), sa.String), "-")
+    met = sa.case((sa.and_(frozen, T.met.is_(True)), "1"), (sa.and_(frozen, T.met.is_(False)), "0"), else_="-")
+    return T.kind + " " + sa.cast(T.target, sa.String) + " " + value + " " + met
+
+
+def _amount(text: str) -> Decimal | None:
+    return None if text == "-" else Decimal(text).quantize(CENT)
+
+
+def _board_row(row: Any, better: dict[str, bool]) -> tuple[tuple, AssessmentRow]:
+    """A letter's row of the board, with its place (best score first, then the names in order)."""
+    facts = LetterFacts(*row[:9])
+    village, unit, township_id, text, oldest, measured = row[9:]
     frozen = facts.status == LetterStatus.ASSESSED
-    results = [TargetResult(kind, target, actual, met) if frozen else _live_result(kind, target, value)
-               for kind, target, actual, met, value, _at in targets]
+    results = []
+    for part in text.split(";") if text else ():
+        kind, target_text, value_text, met_text = part.split(" ")
+        target, value = Decimal(target_text).quantize(CENT), _amount(value_text)
+        met = (met_text == "1" if met_text != "-" else None) if frozen else \
+            target_met(value, target, higher_is_better=better.get(kind, True))
+        results.append(TargetResult(kind, target, value, met))
     score = facts.score if frozen else letter_score(r.met for r in results)
-    times = [at for *_rest, at in targets]
-    measured_at = None if frozen or not times or None in times else min(times)
-    return AssessmentRow(facts, village, results, score, frozen, unit, measured_at=measured_at)
+    measured_at = oldest if not frozen and results and measured == len(results) else None
+    place = (score is None, -(score or 0), township_id, village, facts.village_id, unit is not None, unit or "", facts.id)
+    return place, AssessmentRow(facts, village, results, score, frozen, unit, measured_at=measured_at)
 
 
 def measured_as_of(rows: list[AssessmentRow]) -> tuple[datetime | None, int]:
-    """When the open letters shown were measured (the oldest of their times) and how many of them
-    are not measured yet."""
+    """When the open letters shown were measured (the oldest of their times, in UTC) and how many
+    of them are not measured yet."""
     waiting = [row for row in rows if not row.frozen and row.results]
     times = [row.measured_at for row in waiting if row.measured_at is not None]
     return (min(times) if times else None), len(waiting) - len(times)
