@@ -126,7 +126,8 @@ def assessment_board(*, scope: Scope, year: int, subject: str | None = None) -> 
             .where(L.year == year, scope.clause(L), *subject_is(subject))
             .group_by(L.id, Village.id, Unit.id))
     better = {key: kind.higher_is_better for key, kind in TARGET_KINDS.items()}
-    keyed = [_board_row(row, better) for row in db.session.connection().execute(stmt).all()]
+    seen: dict[tuple[bool, str], TargetResult] = {}
+    keyed = [_board_row(row, better, seen) for row in db.session.connection().execute(stmt).all()]
     keyed.sort(key=lambda pair: pair[0])
     return [row for _key, row in keyed]
 
@@ -145,18 +146,27 @@ def _amount(text: str) -> Decimal | None:
     return None if text == "-" else Decimal(text).quantize(CENT)
 
 
-def _board_row(row: Any, better: dict[str, bool]) -> tuple[tuple, AssessmentRow]:
-    """A letter's row of the board, with its place (best score first, then the names in order)."""
+def _result(part: str, frozen: bool, better: dict[str, bool]) -> TargetResult:
+    """One target of `_targets_text`: met as frozen, or judged now from the stored value."""
+    kind, target_text, value_text, met_text = part.split(" ")
+    target, value = Decimal(target_text).quantize(CENT), _amount(value_text)
+    if frozen:
+        return TargetResult(kind, target, value, met_text == "1" if met_text != "-" else None)
+    return TargetResult(kind, target, value, target_met(value, target, higher_is_better=better.get(kind, True)))
+
+
+def _board_row(row: Any, better: dict[str, bool], seen: dict) -> tuple[tuple, AssessmentRow]:
+    """A letter's row of the board, with its place (best score first, then the names in order).
+    `seen` keeps the targets already read: most letters share their targets and many their values."""
     facts = LetterFacts(*row[:9])
     village, unit, township_id, text, oldest, measured = row[9:]
     frozen = facts.status == LetterStatus.ASSESSED
     results = []
     for part in text.split(";") if text else ():
-        kind, target_text, value_text, met_text = part.split(" ")
-        target, value = Decimal(target_text).quantize(CENT), _amount(value_text)
-        met = (met_text == "1" if met_text != "-" else None) if frozen else \
-            target_met(value, target, higher_is_better=better.get(kind, True))
-        results.append(TargetResult(kind, target, value, met))
+        result = seen.get((frozen, part))
+        if result is None:
+            result = seen[(frozen, part)] = _result(part, frozen, better)
+        results.append(result)
     score = facts.score if frozen else letter_score(r.met for r in results)
     measured_at = oldest if not frozen and results and measured == len(results) else None
     place = (score is None, -(score or 0), township_id, village, facts.village_id, unit is not None, unit or "", facts.id)
