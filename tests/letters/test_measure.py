@@ -205,3 +205,17 @@ def test_two_refreshes_at_the_same_moment_both_finish_with_the_same_values(app, 
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LetterTarget)) == 10
         assert set(db.session.scalars(sa.select(LetterTarget.measured_at))) == {LATER}
         assert db.session.scalar(sa.select(sa.func.count()).select_from(TargetLetter)) == 2
+
+
+def test_a_letter_is_measured_when_made_and_again_when_its_targets_are_saved(app, client, login, world):
+    login("admin_a")
+    with app.app_context():
+        year_of_work(world)
+    assert make(client).status_code == 303
+    assert a2_pass_rate(app, world) == D("100.00")          # measured as it was made, a draft
+    a_failed_inspection(app, world)
+    letter = letters(app)[world.a2]
+    form = {"year": "2026", "target_inspection_pass_rate": "90", "target_toilet_quota": "80",
+            "target_pest_round_coverage": "85", "target_creation_progress": "60", "target_education_cadence": "90"}
+    assert client.post(f"/letters/{letter.id}/targets", data=form).status_code == 303
+    assert a2_pass_rate(app, world) == D("50.00")
