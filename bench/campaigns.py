@@ -25,8 +25,11 @@ show the statements do not grow with the villages:
     baseline: one plain `GROUP BY village_id, unit_id, status` of that campaign's tasks.
 (b) education_cadence: the flags of the 500 villages, as the cadence page and the reminders call
     them; baseline: one plain `GROUP BY village_id, kind` of the year's activities.
-(c) assessment: hygiene.letters.queries.assessment_board for the year (what bench/assessment.py
-    times); baseline: one plain `GROUP BY village_id` of the year's published inspections.
+(c) assessment: hygiene.letters.queries.assessment_board for the year with its "measured at" (what the
+    page calls; it reads the letters' kept measurements); baseline: one plain `GROUP BY village_id` of
+    the year's published inspections. Beside it, refresh_ms / refresh_statements: what the
+    letters_measure job (every 10 minutes) costs to measure every open letter of the county live and
+    write the values: the price of the board's speed, paid off the page.
 Warm, interleaved, median of 7.
 """
 from __future__ import annotations
@@ -142,6 +145,7 @@ def build(app, seed: int = 2026) -> dict[str, int]:
 
     from hygiene.campaigns import counts as campaign_counts
     from hygiene.education import counts as education_counts
+    from hygiene.letters.measure import refresh_all_open
 
     rng = random.Random(seed)
     with app.app_context():
@@ -158,6 +162,8 @@ def build(app, seed: int = 2026) -> dict[str, int]:
                     conn.execute(sa.insert(model), rows[start:start + 10_000])
             made = {"campaign_place_count": campaign_counts.rebuild(conn),
                     "education_month_count": education_counts.rebuild(conn)}
+        with db.engine.begin() as conn:
+            made["letter_target_measured"] = refresh_all_open(conn)   # as the migration and the job fill them
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql("VACUUM ANALYZE")
@@ -171,7 +177,7 @@ def measure(app) -> dict:
     from hygiene.campaigns.models import Campaign
     from hygiene.education.queries import cadence
     from hygiene.education.status import FLAGGED
-    from hygiene.letters.queries import assessment_board
+    from hygiene.letters.queries import assessment_board, measured_as_of
 
     scopes = {"township": Scope(Role.ADMIN, township_id=1), "county": Scope.county()}
     with app.app_context():
@@ -180,7 +186,7 @@ def measure(app) -> dict:
             "campaign_board": lambda scope: campaigns.board(scope=scope, campaign=campaign, today=BOARD_DAY),
             "education_cadence": lambda scope: cadence(scope=scope, subject_kind="village", year=YEAR,
                                                        today=CADENCE_DAY),
-            "assessment": lambda scope: assessment_board(scope=scope, year=YEAR),
+            "assessment": lambda scope: _board_page(assessment_board(scope=scope, year=YEAR), measured_as_of),
         }
         result = {}
         for figure, read in reads.items():
@@ -198,7 +204,27 @@ def measure(app) -> dict:
         total = campaigns.board_total(campaigns.board(scope=scopes["county"], campaign=campaign, today=BOARD_DAY))
         result["campaign_board"]["done_late_open"] = (total.done, total.late, total.open)
         db.session.rollback()
+        result["assessment"]["refresh"] = refresh_cost()
     return result
+
+
+def _board_page(rows: list, as_of) -> list:
+    """What the assessment page reads: the board and when its figures were measured."""
+    as_of(rows)
+    return rows
+
+
+def refresh_cost() -> dict:
+    """What the letters_measure job costs (not the page): measuring every open letter of the county
+    live and writing the values, committed, median of RUNS; and its statements."""
+    from hygiene.letters.measure import refresh_measurements
+
+    def run() -> None:
+        refresh_measurements(township_id=None, year=YEAR, now=datetime.now(UTC))
+        db.session.commit()
+
+    times = interleaved_times({"refresh": run}, runs=RUNS)["refresh"]
+    return {"ms": round(statistics.median(times) * 1000, 2), "statements": statements_of(db.engine, run)}
 
 
 def figures_of(result: dict) -> dict:
@@ -209,6 +235,9 @@ def figures_of(result: dict) -> dict:
                          "aggregate_ms": round(t["aggregate"] * 1000, 2),
                          "ratio": round(t["county"] / t["aggregate"], 2), "statements": r["statements"],
                          "rows": r["rows"]}
+        if "refresh" in r:   # the job's own cost, beside the page's figure (not a ratio to the aggregate)
+            found[figure]["refresh_ms"], found[figure]["refresh_statements"] = (r["refresh"]["ms"],
+                                                                                r["refresh"]["statements"])
     return found
 
 
@@ -232,6 +261,8 @@ def main() -> None:
             print(f"  {figure:18s} county {f['county_ms']:7.2f} ms ({f['statements']['county']} statements), "
                   f"township {f['township_ms']:6.2f} ms ({f['statements']['township']}), "
                   f"aggregate {f['aggregate_ms']:6.2f} ms: {f['ratio']}x")
+        print(f"  assessment refresh (the letters_measure job) {per_db[name]['assessment']['refresh_ms']:7.2f} ms "
+              f"({per_db[name]['assessment']['refresh_statements']} statements)")
         print(f"  campaign board done/late/open {result['campaign_board']['done_late_open']}, "
               f"villages flagged {result['education_cadence']['flagged']}")
         with app.app_context():

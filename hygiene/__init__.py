@@ -18,6 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JOB_MODULES = ("hygiene.notifications.jobs", "hygiene.rectifications.jobs", "hygiene.inspections.jobs",
                "hygiene.exports.jobs", "hygiene.pests.jobs",
                "hygiene.toilets.jobs", "hygiene.briefing.jobs", "hygiene.creation.jobs", "hygiene.education.jobs", "hygiene.food.jobs", "hygiene.campaigns.jobs",
+               "hygiene.letters.jobs",
                "hygiene.backup.jobs")
 # each domain's words for the audit trail; their order is the order of the trail's filter menu
 AUDIT_LABEL_MODULES = ("hygiene.places.audit_labels", "hygiene.inspections.audit_labels",

@@ -18,11 +18,12 @@ from PIL import Image, ImageDraw
 from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
-from hygiene.clock import local_zone
+from hygiene.clock import local_zone, now_utc
 from hygiene.demo.inspections import OFFICE_HOURS
 from hygiene.extensions import db
 from hygiene.letters import queries, services
 from hygiene.letters.kinds import assessment_opens, default_targets
+from hygiene.letters.measure import refresh_measurements
 from hygiene.letters.models import TargetLetter
 from hygiene.letters.schemas import AssessInput, CreateInput, SignInput, UnitCreateInput
 from hygiene.letters.status import Outcome
@@ -45,7 +46,10 @@ def demo_letters(*, township_id: int, today: date, seed: int = 12) -> int:
     made = _year(rng, scope, admin.id, today.year - 1, today)
     _assess(rng, scope, admin.id, today.year - 1, today)
     made += _year(rng, scope, admin.id, today.year, today)
-    return made + _units(rng, scope, admin.id, today.year, today)
+    made += _units(rng, scope, admin.id, today.year, today)
+    # the letters_measure job's last run: the board reads this year's records up to now, not January's
+    refresh_measurements(township_id=township_id, year=today.year, now=now_utc())
+    return made
 
 
 def _units(rng: random.Random, scope: Scope, actor_id: int, year: int, today: date) -> int:

@@ -79,7 +79,9 @@ class TargetLetter(Model):
 
 
 class LetterTarget(Model):
-    """One target of a letter; `actual` and `met` are written when the letter is assessed."""
+    """One target of a letter; `actual` and `met` are written when the letter is assessed. While it
+    is open, `measured` keeps the latest live measure and `measured_at` when it was taken
+    (letters/measure.py: the board reads these instead of measuring the county)."""
 
     __tablename__ = "letter_target"
     __table_args__ = (sa.UniqueConstraint("letter_id", "kind"),)
@@ -93,5 +95,7 @@ class LetterTarget(Model):
     target: Mapped[Decimal] = mapped_column(AMOUNT)
     actual: Mapped[Decimal | None] = mapped_column(AMOUNT)
     met: Mapped[bool | None] = mapped_column()
+    measured: Mapped[Decimal | None] = mapped_column(AMOUNT)           # None: nothing to measure
+    measured_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None: not measured yet
 
     letter: Mapped[TargetLetter] = relationship(back_populates="targets")

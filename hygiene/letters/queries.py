@@ -1,28 +1,28 @@
 """Reads: the year's letters, and the year-end assessment board (every village's and unit's letter
-of the year with each target's actual, met or not, and the score). A constant number of queries
-whatever the number of villages and units: the letters with their targets, and one aggregate (or
-so) per target kind of the subjects on the board with a letter not yet assessed."""
+of the year with each target's actual, met or not, and the score). The board is one statement
+whatever the number of villages and units: it reads the measurements the letters keep
+(letters/measure.py), never measures live; a letter's own page measures it live (one subject)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from hygiene.access.scope import Scope
 from hygiene.extensions import db
-from hygiene.letters.kinds import SUBJECTS, TARGET_KINDS, actual_of, measured
+from hygiene.letters.kinds import TARGET_KINDS, actual_of, measured
 from hygiene.letters.models import LetterTarget, TargetLetter
-from hygiene.letters.rules import letter_score, target_met
+from hygiene.letters.rules import CENT, letter_score, target_met
 from hygiene.letters.status import LetterStatus, Outcome
 from hygiene.media.models import Photo
 from hygiene.places.models import Unit, Village
 
 
-@dataclass(frozen=True)
-class TargetResult:
+class TargetResult(NamedTuple):
     kind: str
     target: Decimal
     actual: Decimal | None
@@ -56,6 +56,7 @@ class AssessmentRow:
     score: Decimal | None
     frozen: bool     # assessed: the figures of the assessment, not today's
     unit_name: str | None = None   # a unit's letter: the unit (village_name is its village)
+    measured_at: datetime | None = None   # an open letter on the board: when its figures were measured
 
     @property
     def subject(self) -> str:
@@ -110,39 +111,74 @@ def villages_without_letter(*, scope: Scope, year: int) -> int:
 
 
 def assessment_board(*, scope: Scope, year: int, subject: str | None = None) -> list[AssessmentRow]:
-    """Every letter of the year in the scope (villages' and units', or of one `subject`), measured,
-    the best score first: an assessed letter shows what its assessment froze, the others what the
-    year's records say so far. One query reads the letters with their targets; the kinds of the
-    subjects with a letter not yet assessed are measured, one aggregate (or so) a kind."""
+    """Every letter of the year in the scope (villages' and units', or of one `subject`), the best
+    score first, then by township, village and unit name: an assessed letter shows what its
+    assessment froze, the others their stored measurements (letters/measure.py: as fresh as
+    `measured_as_of` says). One statement, a row a letter: its targets come as one string
+    (`_targets_text`), which costs the database and the driver a third of a row a target."""
     L, T = TargetLetter, LetterTarget
     stmt = (sa.select(L.id, L.village_id, L.unit_id, L.status, L.signed_on, L.score, L.outcome, L.amount,
-                      L.decision_note, Village.name, Unit.name, T.kind, T.target, T.actual, T.met)
+                      L.decision_note, Village.name, Unit.name, Village.township_id,
+                      sa.func.aggregate_strings(_targets_text(), ";"), sa.func.min(T.measured_at),
+                      sa.func.count(T.measured_at))
             .join(Village, Village.id == L.village_id).outerjoin(Unit, Unit.id == L.unit_id)
             .outerjoin(T, T.letter_id == L.id)
             .where(L.year == year, scope.clause(L), *subject_is(subject))
-            .order_by(Village.township_id, Village.name, L.village_id, L.unit_id.is_not(None), Unit.name, L.id, T.id))
-    letters: dict[int, tuple[LetterFacts, str, str | None, list]] = {}
-    for row in db.session.execute(stmt):
-        if row[0] not in letters:
-            letters[row[0]] = (LetterFacts(*row[:9]), row[9], row[10], [])
-        if row[11] is not None:
-            letters[row[0]][3].append(row[11:])
-    waiting = {"unit" if facts.unit_id else "village" for facts, *_rest in letters.values()
-               if facts.status != LetterStatus.ASSESSED}
-    live = measured(township_id=scope.township_id, year=year,
-                    subjects=tuple(s for s in SUBJECTS if s in waiting)) if waiting else {}
-    rows = [_board_row(facts, village, unit, targets, live) for facts, village, unit, targets in letters.values()]
-    return sorted(rows, key=lambda row: (row.score is None, -(row.score or 0)))  # best first, names kept in order
+            .group_by(L.id, Village.id, Unit.id))
+    better = {key: kind.higher_is_better for key, kind in TARGET_KINDS.items()}
+    seen: dict[tuple[bool, str], TargetResult] = {}
+    keyed = [_board_row(row, better, seen) for row in db.session.connection().execute(stmt).all()]
+    keyed.sort(key=lambda pair: pair[0])
+    return [row for _key, row in keyed]
 
 
-def _board_row(facts: LetterFacts, village: str, unit: str | None, targets: list,
-               live: dict[str, dict[int, Decimal]]) -> AssessmentRow:
+def _targets_text() -> sa.ColumnElement[str]:
+    """A target as "kind target value met": the value frozen by the assessment or the one stored
+    by the last measuring, "-" for none; met as frozen ("1", "0", "-"), "-" while the letter is open."""
+    L, T = TargetLetter, LetterTarget
+    frozen = L.status == LetterStatus.ASSESSED
+    value = sa.func.coalesce(sa.cast(sa.case((frozen, T.actual), else_=T.measured), sa.String), "-")
+    met = sa.case((sa.and_(frozen, T.met.is_(True)), "1"), (sa.and_(frozen, T.met.is_(False)), "0"), else_="-")
+    return T.kind + " " + sa.cast(T.target, sa.String) + " " + value + " " + met
+
+
+def _amount(text: str) -> Decimal | None:
+    return None if text == "-" else Decimal(text).quantize(CENT)
+
+
+def _result(part: str, frozen: bool, better: dict[str, bool]) -> TargetResult:
+    """One target of `_targets_text`: met as frozen, or judged now from the stored value."""
+    kind, target_text, value_text, met_text = part.split(" ")
+    target, value = Decimal(target_text).quantize(CENT), _amount(value_text)
+    if frozen:
+        return TargetResult(kind, target, value, met_text == "1" if met_text != "-" else None)
+    return TargetResult(kind, target, value, target_met(value, target, higher_is_better=better.get(kind, True)))
+
+
+def _board_row(row: Any, better: dict[str, bool], seen: dict) -> tuple[tuple, AssessmentRow]:
+    """A letter's row of the board, with its place (best score first, then the names in order).
+    `seen` keeps the targets already read: most letters share their targets and many their values."""
+    facts = LetterFacts(*row[:9])
+    village, unit, township_id, text, oldest, measured = row[9:]
     frozen = facts.status == LetterStatus.ASSESSED
-    results = [TargetResult(kind, target, actual, met) if frozen else
-               _live_result(kind, target, actual_of(live, kind, village_id=facts.village_id, unit_id=facts.unit_id))
-               for kind, target, actual, met in targets]
+    results = []
+    for part in text.split(";") if text else ():
+        result = seen.get((frozen, part))
+        if result is None:
+            result = seen[(frozen, part)] = _result(part, frozen, better)
+        results.append(result)
     score = facts.score if frozen else letter_score(r.met for r in results)
-    return AssessmentRow(facts, village, results, score, frozen, unit)
+    measured_at = oldest if not frozen and results and measured == len(results) else None
+    place = (score is None, -(score or 0), township_id, village, facts.village_id, unit is not None, unit or "", facts.id)
+    return place, AssessmentRow(facts, village, results, score, frozen, unit, measured_at=measured_at)
+
+
+def measured_as_of(rows: list[AssessmentRow]) -> tuple[datetime | None, int]:
+    """When the open letters shown were measured (the oldest of their times, in UTC) and how many
+    of them are not measured yet."""
+    waiting = [row for row in rows if not row.frozen and row.results]
+    times = [row.measured_at for row in waiting if row.measured_at is not None]
+    return (min(times) if times else None), len(waiting) - len(times)
 
 
 def _live_result(kind_key: str, target: Decimal, actual: Decimal | None) -> TargetResult:

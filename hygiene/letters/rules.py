@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import cache
 
 CENT = Decimal("0.01")
 
@@ -26,4 +27,10 @@ def letter_score(results: Iterable[bool | None]) -> Decimal | None:
     outcomes = [met for met in results if met is not None]
     if not outcomes:
         return None
-    return (Decimal(100) * sum(outcomes) / len(outcomes)).quantize(CENT)
+    return _share(sum(outcomes), len(outcomes))
+
+
+@cache
+def _share(met: int, measured: int) -> Decimal:
+    """100 × met ÷ measured to the cent (few pairs, each computed once: the board scores 1,500 letters)."""
+    return (Decimal(100) * met / measured).quantize(CENT)

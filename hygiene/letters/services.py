@@ -23,6 +23,7 @@ from hygiene.core.once import claim_once, is_repeat
 from hygiene.errors import DomainError, Forbidden, InvalidFields, NotFound
 from hygiene.extensions import db
 from hygiene.letters.kinds import TARGET_KINDS, actual_of, assessment_opens, kinds_of, measured
+from hygiene.letters.measure import refresh_letter, refresh_measurements
 from hygiene.letters.models import LetterTarget, TargetLetter
 from hygiene.letters.notices import tell_assessed, tell_made
 from hygiene.letters.rules import letter_score, target_met
@@ -99,6 +100,7 @@ def _make(township_id: int, actor_id: int | None, year: int, targets: dict[str, 
         made.append(letter)
     if made:
         db.session.flush()
+        refresh_measurements(township_id=township_id, year=year, now=now, letter_ids=[m.id for m in made])
         tell_made(made, now=now)
     return len(made)
 
@@ -128,6 +130,7 @@ def letter_targets_save(*, scope: Scope, actor_id: int | None, letter: TargetLet
     if not after:
         return False
     db.session.flush()
+    refresh_letter(letter, now=now)
     audit_record(actor_id=actor_id, action="update", record=letter, township_id=letter.township_id, at=now,
                  before=trail_fields(TARGET_KINDS, before), after=trail_fields(TARGET_KINDS, after))
     return True
@@ -152,6 +155,7 @@ def letter_sign(*, scope: Scope, actor_id: int | None, letter: TargetLetter, dat
         photos_attach(photos.uploads, store=photos.store, limits=photos.limits, uploaded_by_id=actor_id, now=now,
                       letter_id=letter.id, purpose="letter_scan", township_id=letter.township_id,
                       target_kind=letter.subject, target_id=letter.unit_id or letter.village_id)
+    refresh_letter(letter, now=now)
     audit_record(actor_id=actor_id, action="update", record=letter, township_id=letter.township_id, at=now,
                  before={"status": LetterStatus.DRAFT},
                  after={"status": letter.status, "signed_on": data.signed_on.isoformat(),
@@ -211,9 +215,22 @@ def letter_reopen(*, scope: Scope, actor_id: int | None, letter: TargetLetter, n
         if letter.status == REOPEN.target:
             return False
         raise DomainError(_("Only an assessed letter can be reopened."))
+    refresh_letter(letter, now=now)
     audit_record(actor_id=actor_id, action="update", record=letter, township_id=letter.township_id, at=now,
                  before={"status": LetterStatus.ASSESSED}, after={"status": letter.status})
     return True
+
+
+def measurements_refresh(*, scope: Scope, year: int, township_id: int | None, now: datetime) -> int:
+    """An admin's "Measure now" on the board: measure the open letters of the year of their township
+    (a county admin: of the township given, or every one); the targets written. Repeat-safe."""
+    if not scope.is_admin:
+        raise Forbidden(_("Only the hygiene office's administrators measure the letters."))
+    if scope.township_id is not None:
+        if township_id not in (None, scope.township_id):
+            raise NotFound("township not found")
+        township_id = scope.township_id
+    return refresh_measurements(township_id=township_id, year=year, now=now)
 
 
 def letter_acknowledge(*, scope: Scope, user_id: int, letter: TargetLetter, now: datetime) -> bool:

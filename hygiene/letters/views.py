@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from hygiene.clock import local_today, now_utc
+from hygiene.clock import local_today, now_utc, to_local
 from hygiene.core.input import optional_int
 from hygiene.core.schemas import parse_input
 from hygiene.core.web import (
@@ -245,9 +245,26 @@ def assessment():
     scope = require_office()
     year, subject = year_asked(), subject_asked()
     kinds = [key for s in SUBJECTS if subject in (None, s) for key in kinds_of(s)]
-    return render_template("letters/assessment.html", year=year, subject=subject, kinds=kinds,
-                           rows=queries.assessment_board(scope=scope, year=year, subject=subject),
-                           opens=assessment_opens(year))
+    rows = queries.assessment_board(scope=scope, year=year, subject=subject)
+    as_of, unmeasured = queries.measured_as_of(rows)
+    return render_template("letters/assessment.html", year=year, subject=subject, kinds=kinds, rows=rows,
+                           opens=assessment_opens(year), as_of=to_local(as_of) if as_of else None,
+                           unmeasured=unmeasured, can_measure=scope.is_admin, step_form=StepForm())
+
+
+@bp.post("/assessment/measure")
+def assessment_measure():
+    scope = current_scope()
+    if not scope.is_admin:
+        abort(403)
+    year, subject = year_asked(), subject_asked()
+    back = url_for(".assessment", year=year, subject=subject or None)
+    if not StepForm().validate_on_submit():
+        flash(_("The form expired; please submit it again."), "error")
+        return redirect(back, 303)
+    return form_step(lambda: services.measurements_refresh(
+        scope=scope, year=year, township_id=optional_int(request.form.get("township") or ""), now=now_utc()),
+        done=lambda n: _("%(n)d targets measured.", n=n), back=back)
 
 
 def _makes(scope) -> bool:

@@ -11,7 +11,7 @@ import pytest
 from hygiene.scheduler.registry import Job, JobRegistrationError, Registry, load_job_modules
 
 HYGIENE = Path(__file__).resolve().parents[2] / "hygiene"
-STABLE_IDS = ["run_exports", "dispatch_notifications", "scan_deadlines", "clean_leftovers", "generate_inspections",
+STABLE_IDS = ["run_exports", "dispatch_notifications", "letters_measure", "scan_deadlines", "clean_leftovers", "generate_inspections",
               "recompute_deadlines", "daily_backup", "clean_exports", "pest_reminders", "toilet_reminders", "creation_reviews",
               "education_reminders", "food_certificate_reminders", "campaign_reminders", "morning_digest",
               "monthly_briefing"]  # stored in job_run rows: never renamed
