@@ -101,6 +101,9 @@ class Config:
     # the daily backup's folder (a dated subfolder a day), best on another disk; empty: no daily backup
     BACKUP_DIR = os.environ.get("BACKUP_DIR", "")
     BACKUP_KEEP_DAYS = int(os.environ.get("BACKUP_KEEP_DAYS", "14"))
+    # how long a process sends a kept public page from memory before asking the database whether a
+    # newer publication (a correction) replaced it (rankings/public/pages.py); 0: ask every time
+    PUBLIC_PAGE_RECHECK_SECONDS = float(os.environ.get("PUBLIC_PAGE_RECHECK_SECONDS", "1"))
     # sign-in throttling (accounts/throttle.py): memory:// serves one process (make run); several
     # web processes share one Redis, e.g. RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/1
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -147,6 +150,7 @@ class TestConfig(Config):
     MAIL_SERVER = ""
     SMS_GATEWAY = "logging"
     BACKUP_DIR = ""
+    PUBLIC_PAGE_RECHECK_SECONDS = 0.0  # tests see every publication at once; the memo has tests of its own
 
     @classmethod
     def check(cls) -> None:

@@ -145,3 +145,39 @@ def test_readers_of_a_cold_page_at_the_same_moment_all_get_it_and_it_is_kept_onc
     assert len({a.get_data() for a in answers}) == 1
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PublicPage)) == 1
+
+
+@pytest.fixture
+def remembering_app(app):
+    """A process that sends kept pages from memory for up to a minute before asking again."""
+    other = create_app(type("Remembering", (TestConfig,), {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "UPLOAD_DIR": app.config["UPLOAD_DIR"],
+        "PUBLIC_PAGE_RECHECK_SECONDS": 60.0}))
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_busy_page_is_sent_from_memory_until_it_is_checked_again(
+        app, remembering_app, client, world, october, monkeypatch):  # noqa: F811
+    from hygiene.rankings.public import pages as kept
+
+    reads, clock = [], [1000.0]
+    real_read = kept._page_read
+    monkeypatch.setattr(kept, "_page_read", lambda **key: reads.append(key["path"]) or real_read(**key))
+    monkeypatch.setattr(kept, "monotonic", lambda: clock[0])
+    other = remembering_app.test_client()
+    path = f"/public/{world.ta}/"
+    first = other.get(path)  # asked: not kept yet, so rendered and kept
+    assert other.get(path).get_data() == first.get_data()  # asked: the kept page, remembered
+    assert other.get(path).get_data() == first.get_data() and len(reads) == 2  # from memory: no statement
+    with app.app_context():
+        first_publication = db.session.get(RankingPublication, october)
+        db.session.execute(sa.text("UPDATE inspection SET score = 99 WHERE village_id = :v"), {"v": world.a1})
+        publish(world.ta, "2026-10", corrects=first_publication, note="甲一村复核更正")
+        db.session.commit()
+    assert "甲一村复核更正" not in other.get(path).get_data(as_text=True)  # within the minute: as remembered
+    clock[0] += 61
+    assert "甲一村复核更正" in other.get(path).get_data(as_text=True)  # checked again: the correction
+    assert "甲一村复核更正" in client.get(path).get_data(as_text=True)  # a process that asks every time

@@ -5,17 +5,26 @@ publications, the index from all of them. A publication never changes, and anyth
 period, a correction) is a publication with a higher id. So a page is kept with the highest
 publication id it was made from (its generation) and served only while that is still the
 highest: one indexed statement and no rendering, cold or warm, in every process, and a
-correction shows at once everywhere. Publishing also deletes the township's kept pages and the
+correction shows everywhere at once. Publishing also deletes the township's kept pages and the
 index in its own transaction, so the table holds only pages that may be served again.
+
+Each process also remembers the pages it served for PUBLIC_PAGE_RECHECK_SECONDS (1 s by default;
+0 in the tests): within that second a page is sent from memory with no statement at all, so a
+busy public page costs little more than a bare route, and a correction shows in every process
+within a second. The memory holds at most MEMO_PAGES pages, the least recently served dropped.
 """
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from time import monotonic
 from typing import cast
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -45,7 +54,47 @@ def _kept_stmt(*, township: bool) -> sa.Select:
 _compiled: dict[tuple[str, bool], SQLCompiler] = {}
 
 
+MEMO_PAGES = 500
+
+
+class _Memo:
+    """The pages this process served lately: (checked at, generation, body) by (path, locale)."""
+
+    def __init__(self) -> None:
+        self.pages: OrderedDict[tuple[str, str], tuple[float, int, bytes]] = OrderedDict()
+        self.lock = threading.Lock()
+
+
+def _memo_of_app() -> _Memo:
+    memo = current_app.extensions.get("public_page_memo")
+    if memo is None:
+        memo = current_app.extensions.setdefault("public_page_memo", _Memo())
+    return memo
+
+
 def page_kept(*, path: str, locale: str, township_id: int | None) -> tuple[int, bytes | None]:
+    """(current generation, the kept page if it is of that generation): from this process's memory
+    when it was checked within the last PUBLIC_PAGE_RECHECK_SECONDS, else in one statement."""
+    recheck = float(current_app.config.get("PUBLIC_PAGE_RECHECK_SECONDS", 1.0))
+    if recheck <= 0:
+        return _page_read(path=path, locale=locale, township_id=township_id)
+    memo, key, now = _memo_of_app(), (path, locale), monotonic()
+    with memo.lock:
+        remembered = memo.pages.get(key)
+        if remembered is not None and now - remembered[0] < recheck:
+            memo.pages.move_to_end(key)
+            return remembered[1], remembered[2]
+    generation, body = _page_read(path=path, locale=locale, township_id=township_id)
+    if body is not None:
+        with memo.lock:
+            memo.pages[key] = (now, generation, body)
+            memo.pages.move_to_end(key)
+            while len(memo.pages) > MEMO_PAGES:
+                memo.pages.popitem(last=False)
+    return generation, body
+
+
+def _page_read(*, path: str, locale: str, township_id: int | None) -> tuple[int, bytes | None]:
     """(current generation, the kept page if it is of that generation) in one statement."""
     township = township_id is not None
     engine = db.engine
