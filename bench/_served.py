@@ -27,7 +27,10 @@ def serve(url: str, kind: str = "waitress") -> None:
     from bench.ranking import make_app
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    from config import Config
+
     app = make_app(url)
+    app.config["PUBLIC_PAGE_RECHECK_SECONDS"] = Config.PUBLIC_PAGE_RECHECK_SECONDS  # as served, not the tests' 0
     app.add_url_rule(BARE, "bench_bare", view_func=lambda: "ok")
     if kind == "werkzeug":
         from werkzeug.serving import make_server
