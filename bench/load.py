@@ -14,7 +14,8 @@ file exists (else 2 gthread workers × 8 threads), the scheduler in no web proce
 route is mounted in the same workers (bench/_load_app.py), so both are measured on one server.
 
 Simulated users, `--users` at once for `--seconds`, each signed in before the clock starts and
-reading each page for about `--think` seconds (0.5-1.5 × 1.0 s by default; 0 hammers the server),
+after one untimed round of every journey (the workers warmed up), reading each page for about
+`--think` seconds (0.5-1.5 × 1.0 s by default; 0 hammers the server),
 pick journeys at random in the proportions of an office's day:
   inspector  the agenda, an inspection's form, three autosaved answers, one photo (1600×1200, ~900 KB)
   village    the village's orders, one order's page
@@ -79,6 +80,10 @@ def prepare() -> dict:
         built = _county_built(db)
         if not built:
             _build_county(db)
+        else:
+            from flask_migrate import upgrade
+
+            upgrade()  # a county built by an older release: its schema brought to this one
         people = _people(db)
         _publications(people)
         db.session.remove()
@@ -345,6 +350,13 @@ def run_load(base: str, people: dict, users: int, seconds: float, think: float) 
         kind = kinds[n % len(kinds)]
         plan.append((kind, None if kind == "public" else rng.choice(people[kind])))
     sessions = [requests.Session() if me is None else signed_in(base, people["usernames"][me]) for _, me in plan]
+    # a warm-up, not timed: every worker process has loaded its templates and connections, as a
+    # server that has been up a while has (a restart's first seconds are not the working day)
+    warm = Recorder(0.0)
+    warm_routes = journeys(base, people, photo_variants(2), warm)
+    for n, (kind, me) in enumerate(plan):
+        for _ in range(2):
+            warm_routes[kind](sessions[n], me, random.Random(-n))
     stop_at = time.monotonic() + seconds
 
     def user(n: int):
@@ -387,7 +399,11 @@ def main() -> None:
                                              args.think)
         finally:
             os.killpg(server.pid, signal.SIGINT)  # gunicorn's quick shutdown
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
         server_errors = [line for line in log.read_text().splitlines() if "Traceback" in line or " 500 " in line]
     steps = {}
     for step, times in sorted(record.times.items()):
