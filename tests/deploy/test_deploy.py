@@ -4,12 +4,11 @@ through nginx, read it back as nginx sends it after the application's access che
 from __future__ import annotations
 
 import os
-import re
 import signal
 import socket
 import subprocess
 import sys
-import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ import requests
 
 from tests.conftest import PASSWORD
 from tests.deploy.conftest import NO_NGINX, in_ci, jpeg, nginx_binary
-from tests.serving.served import free_port
+from tests.serving.served import csrf, free_port, gunicorn_serving, signed_in, stop, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy"))
@@ -45,10 +44,9 @@ http {{
 """
 
 
-@pytest.fixture
-def deployed(app, world, inspection, tmp_path):
-    """nginx's address while gunicorn and nginx run with the deploy/ configuration."""
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
+@contextmanager
+def deploying(app, tmp_path: Path, *, workers: int = 2, threads: int = 2):
+    """Yield (nginx's address, gunicorn's) while gunicorn and nginx run with the deploy/ configuration."""
     nginx = nginx_binary()
     if nginx is None:
         if in_ci():
@@ -61,61 +59,31 @@ def deployed(app, world, inspection, tmp_path):
     (tmp_path / "site.conf").write_text(render((ROOT / "deploy/nginx/hygiene.conf").read_text(), values))
     (tmp_path / "nginx.conf").write_text(MAIN_CONF.format(
         tmp=tmp_path, user="user root root;" if os.geteuid() == 0 else ""))
-    env = {**os.environ, **{key: values[key] for key in ("PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO",
-                                                         "PHOTO_ACCEL_PREFIX", "HYGIENE_CONFIG")},
-           "DATABASE_URL": url, "SECRET_KEY": "deploy-test-secret-0123456789abcdef",
-           "UPLOAD_DIR": app.config["UPLOAD_DIR"], "HYGIENE_BIND": f"127.0.0.1:{web}", "WEB_CONCURRENCY": "2",
-           "WEB_THREADS": "2", "HYGIENE_INSECURE_COOKIES": "1", "PYTHONPATH": str(ROOT)}
-    env.pop("TEST_DATABASE_URL", None)
-    logs = (tmp_path / "gunicorn.log").open("w")
-    gunicorn = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py"),
-                                 "hygiene:create_app()"], cwd=ROOT, env=env, stdout=logs, stderr=subprocess.STDOUT)
-    front_end = subprocess.Popen([nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
-                                  "-e", str(tmp_path / "error.log"), "-g", "daemon off;"],
-                                 stdout=logs, stderr=subprocess.STDOUT)
-    try:
-        _wait_for(web, gunicorn, tmp_path / "gunicorn.log")
-        _wait_for(front, front_end, tmp_path / "gunicorn.log")
-        yield f"http://127.0.0.1:{front}", f"http://127.0.0.1:{web}"
-    finally:
-        for process, stop in ((front_end, signal.SIGQUIT), (gunicorn, signal.SIGTERM)):
-            process.send_signal(stop)
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
-        logs.close()
-
-
-def _wait_for(port: int, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"{process.args[:3]} exited with {process.returncode}:\n{log.read_text()}")
+    log = tmp_path / "gunicorn.log"
+    settings = {key: values[key] for key in ("PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO", "PHOTO_ACCEL_PREFIX",
+                                             "HYGIENE_CONFIG")}
+    with gunicorn_serving(app.config["SQLALCHEMY_DATABASE_URI"], app.config["UPLOAD_DIR"], log, port=web,
+                          workers=workers, threads=threads, **settings) as (gunicorn, _master):
+        with log.open("a") as output:
+            front_end = subprocess.Popen([nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
+                                          "-e", str(tmp_path / "error.log"), "-g", "daemon off;"],
+                                         stdout=output, stderr=subprocess.STDOUT)
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"nothing answered on port {port} within a minute:\n{log.read_text()}")
+            wait_for(front, front_end, log)
+            yield f"http://127.0.0.1:{front}", gunicorn
+        finally:
+            stop(front_end, signal.SIGQUIT)
 
 
-def _csrf(page: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-        r'name="csrf-token" content="([^"]+)"', page)
-    assert match, "no CSRF token on the page"
-    return match.group(1)
+@pytest.fixture
+def deployed(app, world, inspection, tmp_path):
+    """nginx's address and gunicorn's (2 workers of 2 threads) while both run."""
+    with deploying(app, tmp_path) as addresses:
+        yield addresses
 
 
 def _signed_in(base: str, username: str) -> requests.Session:
-    browser = requests.Session()
-    form = browser.get(f"{base}/login", timeout=30)
-    assert form.status_code == 200 and "登录" in form.text
-    done = browser.post(f"{base}/login", timeout=30, allow_redirects=False, data={
-        "username": username, "password": PASSWORD, "csrf_token": _csrf(form.text)})
-    assert done.status_code == 302, f"sign-in of {username} through nginx failed"
-    return browser
+    return signed_in(base, username, PASSWORD)
 
 
 def test_a_photo_uploaded_through_nginx_is_stored_and_sent_by_nginx_after_the_access_check(
@@ -126,7 +94,7 @@ def test_a_photo_uploaded_through_nginx_is_stored_and_sent_by_nginx_after_the_ac
     assert fill.status_code == 200
     picture = jpeg(pattern=5)
     sent = inspector.post(f"{base}/inspections/{inspection.id}/photos", timeout=60,
-                          headers={"X-CSRFToken": _csrf(fill.text), "Accept": "application/json"},
+                          headers={"X-CSRFToken": csrf(fill.text), "Accept": "application/json"},
                           files={"photo": ("field.jpg", picture, "image/jpeg")}, data={"item_id": inspection.floor})
     assert sent.status_code == 201, sent.text
     display = sent.json()["display"]
