@@ -8,15 +8,28 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
+import sqlalchemy as sa
 
+from hygiene.extensions import db
+from hygiene.media.models import Photo
 from tests.conftest import PASSWORD
 from tests.deploy.conftest import NO_NGINX, in_ci, jpeg, nginx_binary
-from tests.serving.served import csrf, free_port, gunicorn_serving, signed_in, stop, wait_for
+from tests.serving.served import (
+    csrf,
+    free_port,
+    gunicorn_serving,
+    incomplete_photos,
+    signed_in,
+    stop,
+    wait_for,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy"))
@@ -125,3 +138,90 @@ def test_nginx_refuses_a_body_beyond_the_limit_and_serves_the_static_files(deplo
         assert sock.recv(64).split(b" ")[1] == b"413"
     css = requests.get(f"{base}/static/css/app.css", timeout=30)
     assert css.status_code == 200 and css.headers.get("Expires")
+
+
+# --- slow phones through nginx ---------------------------------------------------------------------
+
+RATE = 125_000  # bytes a second: 1 Mbit/s, a village phone on a fair signal
+
+
+def noisy_jpeg(seed: int, size: tuple[int, int] = (2500, 1800)) -> bytes:
+    """A phone-sized photo of about 5 MB (noise does not compress); each seed a different picture."""
+    import random
+    from io import BytesIO
+
+    from PIL import Image
+
+    noise = random.Random(seed).randbytes(size[0] * size[1] * 3)
+    buffer = BytesIO()
+    Image.frombytes("RGB", size, noise).save(buffer, "JPEG", quality=95)
+    return buffer.getvalue()
+
+
+class SlowBody:
+    """A request body sent at `RATE` bytes a second; `sent` is set once the last byte has gone."""
+
+    def __init__(self, data: bytes):
+        self.data, self.position, self.started = data, 0, time.monotonic()
+        self.sent = threading.Event()
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def read(self, size: int = -1) -> bytes:
+        size = min(size if size > 0 else 16384, 16384)
+        ahead = self.position / RATE - (time.monotonic() - self.started)
+        if ahead > 0:
+            time.sleep(ahead)
+        chunk = self.data[self.position:self.position + size]
+        self.position += len(chunk)
+        if not chunk:
+            self.sent.set()
+        return chunk
+
+
+def test_three_slow_phone_uploads_through_nginx_do_not_keep_other_users_waiting(app, world, inspection, tmp_path):
+    """gunicorn with ONE worker of two threads: without nginx buffering the bodies, three phones
+    sending 5 MB at 1 Mbit/s would hold both threads for 40 s and the office's pages would wait."""
+    from urllib3 import encode_multipart_formdata
+
+    with deploying(app, tmp_path, workers=1, threads=2) as (base, _web):
+        inspector = _signed_in(base, "inspector_a")
+        token = csrf(inspector.get(f"{base}/inspections/{inspection.id}/fill", timeout=30).text)
+        office = _signed_in(base, "admin_a")
+        bodies, answers, sizes = [], {}, []
+        for number in range(3):
+            picture = noisy_jpeg(number)
+            assert len(picture) >= 5_000_000
+            sizes.append(len(picture))
+            data, content_type = encode_multipart_formdata({
+                "item_id": str(inspection.floor), "photo": (f"phone-{number}.jpg", picture, "image/jpeg")})
+            bodies.append((SlowBody(data), content_type))
+
+        def upload(number: int) -> None:
+            body, content_type = bodies[number]
+            answers[number] = inspector.post(
+                f"{base}/inspections/{inspection.id}/photos", data=body, timeout=120,
+                headers={"X-CSRFToken": token, "Accept": "application/json", "Content-Type": content_type})
+
+        phones = [threading.Thread(target=upload, args=(number,)) for number in range(3)]
+        for phone in phones:
+            phone.start()
+        pages = []  # (status, were all three uploads still sending when the page came back)
+        while not any(body.sent.is_set() for body, _type in bodies) and len(pages) < 40:
+            time.sleep(0.5)
+            for url in ("/", "/register/villages/", f"/inspections/{inspection.id}"):
+                status = office.get(f"{base}{url}", timeout=60).status_code
+                pages.append((status, not any(body.sent.is_set() for body, _type in bodies)))
+        for phone in phones:
+            phone.join(120)
+
+    answered_meanwhile = [status for status, sending in pages if sending]
+    assert len(answered_meanwhile) >= 6 and set(answered_meanwhile) == {200}, pages
+    assert all(body.position == len(body.data) for body, _type in bodies)  # the phones did send it all
+    assert sorted(answers) == [0, 1, 2] and all(answers[n].status_code == 201 for n in answers), {
+        n: (answer.status_code, answer.text[:200]) for n, answer in answers.items()}
+    with app.app_context():
+        stored = db.session.scalars(sa.select(Photo).where(Photo.inspection_id == inspection.id)).all()
+        assert sorted(photo.size_bytes for photo in stored) == sorted(sizes)
+    assert incomplete_photos(app) == []  # every row has its original, display copy, thumbnail and marker

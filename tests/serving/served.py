@@ -120,3 +120,17 @@ def signed_in(base: str, username: str, password: str) -> requests.Session:
         "username": username, "password": password, "csrf_token": csrf(form.text)})
     assert done.status_code == 302, f"sign-in of {username} failed ({done.status_code})"
     return browser
+
+
+def incomplete_photos(app) -> list[int]:
+    """Ids of photo rows whose files are not all in the photo store (a write left half-done)."""
+    import sqlalchemy as sa
+
+    from hygiene.extensions import db
+    from hygiene.media.models import Photo
+    from hygiene.media.store import DISPLAY, MARKER, ORIGINAL, THUMB, configured_store, photo_key
+
+    store = configured_store(app.config)
+    with app.app_context():
+        return [photo.id for photo in db.session.scalars(sa.select(Photo))
+                if not all(store.exists(photo_key(photo.sha256, name)) for name in (ORIGINAL, DISPLAY, THUMB, MARKER))]
