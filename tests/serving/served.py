@@ -26,9 +26,14 @@ def free_port() -> int:
 def migrated_sqlite(folder: Path) -> str:
     """An SQLite file with the schema made by the migrations (in a process of its own)."""
     url = f"sqlite:///{folder / 'hygiene.db'}"
-    subprocess.run([sys.executable, "-m", "flask", "--app", "hygiene", "db", "upgrade"], cwd=ROOT, check=True,
-                   env=server_env(url, folder), capture_output=True, timeout=120)
+    migrate(url, folder)
     return url
+
+
+def migrate(url: str, folder: Path) -> None:
+    """Make the schema of the database at `url` with the migrations, in a process of its own."""
+    subprocess.run([sys.executable, "-m", "flask", "--app", "hygiene", "db", "upgrade"], cwd=ROOT, check=True,
+                   env=server_env(url, folder), capture_output=True, timeout=180)
 
 
 def server_env(url: str, folder: Path, **extra: str) -> dict[str, str]:
