@@ -4,20 +4,32 @@ through nginx, read it back as nginx sends it after the application's access che
 from __future__ import annotations
 
 import os
-import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
+import sqlalchemy as sa
 
+from hygiene.extensions import db
+from hygiene.media.models import Photo
 from tests.conftest import PASSWORD
 from tests.deploy.conftest import NO_NGINX, in_ci, jpeg, nginx_binary
-from tests.serving.served import free_port
+from tests.serving.served import (
+    csrf,
+    free_port,
+    gunicorn_serving,
+    incomplete_photos,
+    signed_in,
+    stop,
+    wait_for,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy"))
@@ -45,10 +57,9 @@ http {{
 """
 
 
-@pytest.fixture
-def deployed(app, world, inspection, tmp_path):
-    """nginx's address while gunicorn and nginx run with the deploy/ configuration."""
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
+@contextmanager
+def deploying(app, tmp_path: Path, *, workers: int = 2, threads: int = 2):
+    """Yield (nginx's address, gunicorn's) while gunicorn and nginx run with the deploy/ configuration."""
     nginx = nginx_binary()
     if nginx is None:
         if in_ci():
@@ -61,61 +72,31 @@ def deployed(app, world, inspection, tmp_path):
     (tmp_path / "site.conf").write_text(render((ROOT / "deploy/nginx/hygiene.conf").read_text(), values))
     (tmp_path / "nginx.conf").write_text(MAIN_CONF.format(
         tmp=tmp_path, user="user root root;" if os.geteuid() == 0 else ""))
-    env = {**os.environ, **{key: values[key] for key in ("PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO",
-                                                         "PHOTO_ACCEL_PREFIX", "HYGIENE_CONFIG")},
-           "DATABASE_URL": url, "SECRET_KEY": "deploy-test-secret-0123456789abcdef",
-           "UPLOAD_DIR": app.config["UPLOAD_DIR"], "HYGIENE_BIND": f"127.0.0.1:{web}", "WEB_CONCURRENCY": "2",
-           "WEB_THREADS": "2", "HYGIENE_INSECURE_COOKIES": "1", "PYTHONPATH": str(ROOT)}
-    env.pop("TEST_DATABASE_URL", None)
-    logs = (tmp_path / "gunicorn.log").open("w")
-    gunicorn = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py"),
-                                 "hygiene:create_app()"], cwd=ROOT, env=env, stdout=logs, stderr=subprocess.STDOUT)
-    front_end = subprocess.Popen([nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
-                                  "-e", str(tmp_path / "error.log"), "-g", "daemon off;"],
-                                 stdout=logs, stderr=subprocess.STDOUT)
-    try:
-        _wait_for(web, gunicorn, tmp_path / "gunicorn.log")
-        _wait_for(front, front_end, tmp_path / "gunicorn.log")
-        yield f"http://127.0.0.1:{front}", f"http://127.0.0.1:{web}"
-    finally:
-        for process, stop in ((front_end, signal.SIGQUIT), (gunicorn, signal.SIGTERM)):
-            process.send_signal(stop)
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
-        logs.close()
-
-
-def _wait_for(port: int, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"{process.args[:3]} exited with {process.returncode}:\n{log.read_text()}")
+    log = tmp_path / "gunicorn.log"
+    settings = {key: values[key] for key in ("PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO", "PHOTO_ACCEL_PREFIX",
+                                             "HYGIENE_CONFIG")}
+    with gunicorn_serving(app.config["SQLALCHEMY_DATABASE_URI"], app.config["UPLOAD_DIR"], log, port=web,
+                          workers=workers, threads=threads, **settings) as (gunicorn, _master):
+        with log.open("a") as output:
+            front_end = subprocess.Popen([nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
+                                          "-e", str(tmp_path / "error.log"), "-g", "daemon off;"],
+                                         stdout=output, stderr=subprocess.STDOUT)
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"nothing answered on port {port} within a minute:\n{log.read_text()}")
+            wait_for(front, front_end, log)
+            yield f"http://127.0.0.1:{front}", gunicorn
+        finally:
+            stop(front_end, signal.SIGQUIT)
 
 
-def _csrf(page: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-        r'name="csrf-token" content="([^"]+)"', page)
-    assert match, "no CSRF token on the page"
-    return match.group(1)
+@pytest.fixture
+def deployed(app, world, inspection, tmp_path):
+    """nginx's address and gunicorn's (2 workers of 2 threads) while both run."""
+    with deploying(app, tmp_path) as addresses:
+        yield addresses
 
 
 def _signed_in(base: str, username: str) -> requests.Session:
-    browser = requests.Session()
-    form = browser.get(f"{base}/login", timeout=30)
-    assert form.status_code == 200 and "登录" in form.text
-    done = browser.post(f"{base}/login", timeout=30, allow_redirects=False, data={
-        "username": username, "password": PASSWORD, "csrf_token": _csrf(form.text)})
-    assert done.status_code == 302, f"sign-in of {username} through nginx failed"
-    return browser
+    return signed_in(base, username, PASSWORD)
 
 
 def test_a_photo_uploaded_through_nginx_is_stored_and_sent_by_nginx_after_the_access_check(
@@ -126,7 +107,7 @@ def test_a_photo_uploaded_through_nginx_is_stored_and_sent_by_nginx_after_the_ac
     assert fill.status_code == 200
     picture = jpeg(pattern=5)
     sent = inspector.post(f"{base}/inspections/{inspection.id}/photos", timeout=60,
-                          headers={"X-CSRFToken": _csrf(fill.text), "Accept": "application/json"},
+                          headers={"X-CSRFToken": csrf(fill.text), "Accept": "application/json"},
                           files={"photo": ("field.jpg", picture, "image/jpeg")}, data={"item_id": inspection.floor})
     assert sent.status_code == 201, sent.text
     display = sent.json()["display"]
@@ -157,3 +138,90 @@ def test_nginx_refuses_a_body_beyond_the_limit_and_serves_the_static_files(deplo
         assert sock.recv(64).split(b" ")[1] == b"413"
     css = requests.get(f"{base}/static/css/app.css", timeout=30)
     assert css.status_code == 200 and css.headers.get("Expires")
+
+
+# --- slow phones through nginx ---------------------------------------------------------------------
+
+RATE = 125_000  # bytes a second: 1 Mbit/s, a village phone on a fair signal
+
+
+def noisy_jpeg(seed: int, size: tuple[int, int] = (2500, 1800)) -> bytes:
+    """A phone-sized photo of about 5 MB (noise does not compress); each seed a different picture."""
+    import random
+    from io import BytesIO
+
+    from PIL import Image
+
+    noise = random.Random(seed).randbytes(size[0] * size[1] * 3)
+    buffer = BytesIO()
+    Image.frombytes("RGB", size, noise).save(buffer, "JPEG", quality=95)
+    return buffer.getvalue()
+
+
+class SlowBody:
+    """A request body sent at `RATE` bytes a second; `sent` is set once the last byte has gone."""
+
+    def __init__(self, data: bytes):
+        self.data, self.position, self.started = data, 0, time.monotonic()
+        self.sent = threading.Event()
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def read(self, size: int = -1) -> bytes:
+        size = min(size if size > 0 else 16384, 16384)
+        ahead = self.position / RATE - (time.monotonic() - self.started)
+        if ahead > 0:
+            time.sleep(ahead)
+        chunk = self.data[self.position:self.position + size]
+        self.position += len(chunk)
+        if not chunk:
+            self.sent.set()
+        return chunk
+
+
+def test_three_slow_phone_uploads_through_nginx_do_not_keep_other_users_waiting(app, world, inspection, tmp_path):
+    """gunicorn with ONE worker of two threads: without nginx buffering the bodies, three phones
+    sending 5 MB at 1 Mbit/s would hold both threads for 40 s and the office's pages would wait."""
+    from urllib3 import encode_multipart_formdata
+
+    with deploying(app, tmp_path, workers=1, threads=2) as (base, _web):
+        inspector = _signed_in(base, "inspector_a")
+        token = csrf(inspector.get(f"{base}/inspections/{inspection.id}/fill", timeout=30).text)
+        office = _signed_in(base, "admin_a")
+        bodies, answers, sizes = [], {}, []
+        for number in range(3):
+            picture = noisy_jpeg(number)
+            assert len(picture) >= 5_000_000
+            sizes.append(len(picture))
+            data, content_type = encode_multipart_formdata({
+                "item_id": str(inspection.floor), "photo": (f"phone-{number}.jpg", picture, "image/jpeg")})
+            bodies.append((SlowBody(data), content_type))
+
+        def upload(number: int) -> None:
+            body, content_type = bodies[number]
+            answers[number] = inspector.post(
+                f"{base}/inspections/{inspection.id}/photos", data=body, timeout=120,
+                headers={"X-CSRFToken": token, "Accept": "application/json", "Content-Type": content_type})
+
+        phones = [threading.Thread(target=upload, args=(number,)) for number in range(3)]
+        for phone in phones:
+            phone.start()
+        pages = []  # (status, were all three uploads still sending when the page came back)
+        while not any(body.sent.is_set() for body, _type in bodies) and len(pages) < 40:
+            time.sleep(0.5)
+            for url in ("/", "/register/villages/", f"/inspections/{inspection.id}"):
+                status = office.get(f"{base}{url}", timeout=60).status_code
+                pages.append((status, not any(body.sent.is_set() for body, _type in bodies)))
+        for phone in phones:
+            phone.join(120)
+
+    answered_meanwhile = [status for status, sending in pages if sending]
+    assert len(answered_meanwhile) >= 6 and set(answered_meanwhile) == {200}, pages
+    assert all(body.position == len(body.data) for body, _type in bodies)  # the phones did send it all
+    assert sorted(answers) == [0, 1, 2] and all(answers[n].status_code == 201 for n in answers), {
+        n: (answer.status_code, answer.text[:200]) for n, answer in answers.items()}
+    with app.app_context():
+        stored = db.session.scalars(sa.select(Photo).where(Photo.inspection_id == inspection.id)).all()
+        assert sorted(photo.size_bytes for photo in stored) == sorted(sizes)
+    assert incomplete_photos(app) == []  # every row has its original, display copy, thumbnail and marker
