@@ -120,7 +120,8 @@ def _save_form(scope, inspection):
         return _fill_page(inspection, getattr(error, "problems", {}), typed=answers), 422
     db.session.commit()
     if submit:
-        flash(_("Submitted. The hygiene office will review it."), "success")
+        flash(_("Submitted: the self-assessment is recorded.") if inspection.self_assessment
+              else _("Submitted. The hygiene office will review it."), "success")
         return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
     flash(_("Draft saved."), "success")
     return _fill_page(inspection)
