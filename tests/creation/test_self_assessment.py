@@ -14,6 +14,7 @@ from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
 from hygiene.checklists.services import templates_install_builtin
 from hygiene.clock import local_today, now_utc
+from hygiene.core.dashboard import work_counts
 from hygiene.core.periods import Period
 from hygiene.creation.models import CreationApplication
 from hygiene.creation.status import CreationStatus
@@ -77,6 +78,9 @@ def test_the_contact_starts_fills_and_submits_and_the_application_is_self_assess
     login("admin_a")
     page = client.get(f"/creation/applications/{application_id}").get_data(as_text=True)
     assert f"/inspections/{inspection_id}" in page and "自评检查" in page
+    with app.app_context():   # the applicant's own view: nothing for the office to review
+        admin = db.session.get(User, world.user_admin_a)
+        assert work_counts(Scope.of(admin), local_today())["to_review"] == 0
 
 
 def test_a_unit_contact_assesses_the_unit_with_the_unit_s_checklist(app, client, login, world, checklists):
