@@ -206,6 +206,8 @@ def review_action(inspection_id: int):
 def _publish_message(inspection) -> str:
     """What publishing decided: a toilet's acceptance (验收), a step of another record it was asked
     for (a creation application's township review), or a score that counts in the ranking."""
+    if inspection.self_assessment:
+        return _("Published: an applicant's own self-assessment (it does not count in the ranking).")
     if inspection.version.template.code in ACCEPTANCE_CHECKLISTS:
         return _("Published: the acceptance is decided (it does not count in the ranking), and "
                  "%(target)s can see the result.", target=inspection.target_label)
