@@ -168,7 +168,7 @@ POST_ONLY: set[str] = {
     "briefing.link_revoke", "campaign_calendar.calendar_generate", "campaign_tasks.task_complete",
     "campaign_tasks.task_reopen", "campaigns.campaign_close",
     "campaigns.campaign_reopen", "checklists.template_copy", "creation.review_request", "creation.reward",
-    "creation.self_assess", "creation.step", "food.banquet_check", "food.banquet_hold",
+    "creation.self_assess", "creation.self_assessment_start", "creation.step", "food.banquet_check", "food.banquet_hold",
     "imports.import_confirm", "imports.import_upload",
     "inspections.answer_autosave", "inspections.photo_upload", "inspections.review_action",
     "letters.assessment_measure", "letters.letter_acknowledge", "letters.letter_assess", "letters.letter_reopen", "letters.letter_sign",

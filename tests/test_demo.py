@@ -92,6 +92,12 @@ def test_the_demo_gives_every_role_work_on_any_date(app, db, today):
             Inspection.unit_id == unit_id, Inspection.status == "published", Answer.result == "fail")), \
             "the restaurant's published inspection has findings"
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RankingPublication))
+        from hygiene.creation.models import CreationApplication
+
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CreationApplication).join(
+            Inspection, Inspection.id == CreationApplication.self_inspection_id).where(
+            Inspection.self_assessment.is_(True), Inspection.status == "submitted",
+            CreationApplication.self_score.is_not(None))) == 1, "one application self-assessed on the phone"
 
         times = [to_local(at) for at in db.session.scalars(sa.select(AuditEvent.at))]
         assert max(times) < moment, "nothing happens after the demo was loaded"

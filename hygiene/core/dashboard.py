@@ -21,7 +21,8 @@ def work_counts(scope: Scope, today: date) -> dict[str, int]:
     # each count is of open or submitted rows only, so the statements say so and read those
     # through the status indexes instead of every inspection and order of the county
     inspections = db.session.execute(sa.select(
-        sa.func.count().filter(ins.status == InspectionStatus.SUBMITTED),
+        # an applicant's self-assessment is its own view: submitted, it waits for no review
+        sa.func.count().filter(ins.status == InspectionStatus.SUBMITTED, ins.self_assessment.is_(False)),
         sa.func.count().filter(ins.status.in_(ins.OPEN), ins.due_date < today),
         sa.func.count().filter(ins.status.in_(ins.OPEN), ins.planned_date <= today),
     ).where(inspection_clause(scope), ins.status.in_((InspectionStatus.SUBMITTED, *ins.OPEN)))).one()

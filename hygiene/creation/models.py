@@ -56,6 +56,7 @@ class CreationApplication(Model):
     self_score: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 1))
     self_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     self_assessed_on: Mapped[date | None] = mapped_column()
+    self_inspection_id: Mapped[int | None] = mapped_column(sa.ForeignKey("inspection.id"), unique=True)
     review_inspection_id: Mapped[int | None] = mapped_column(sa.ForeignKey("inspection.id"), unique=True)
     reviewed_on: Mapped[date | None] = mapped_column()
     submitted_on: Mapped[date | None] = mapped_column()

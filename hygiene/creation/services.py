@@ -239,9 +239,9 @@ def _not_before(day: date, previous: date | None, field: str = "happened_on") ->
 
 def self_assess(*, scope: Scope, actor_id: int | None, application: CreationApplication, data: SelfAssessInput,
                 now: datetime) -> bool:
-    """The applicant's own score against the title's checklist, with the day it assessed itself."""
-    if not is_applicant(scope, application):
-        raise Forbidden(_("Only the applicant's contact or the hygiene office records the self-assessment."))
+    """A self-assessment done on paper, recorded by the office: its score and day (the applicant's
+    contact fills it as an inspection instead: selfassess.py)."""
+    _office(scope, application.township_id)
     if not (data.request_key and is_repeat(application, "step_key", data.request_key)):
         _not_before(data.happened_on, application.applied_on)
     return _move(application, SELF_ASSESS, actor_id=actor_id, key=data.request_key, now=now,

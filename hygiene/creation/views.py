@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -22,7 +22,7 @@ from hygiene.core.web import (
     say_left_out,
     show_refusal,
 )
-from hygiene.creation import queries, review, services
+from hygiene.creation import queries, review, selfassess, services
 from hygiene.creation.forms import (
     ApplyForm,
     NameForm,
@@ -169,9 +169,9 @@ def _forms(scope, application) -> dict:
     today = local_today().isoformat()
     forms: dict = {}
     status = application.status
-    if status == CreationStatus.APPLIED and services.is_applicant(scope, application):
-        forms["self_assess"] = SelfAssessForm(formdata=None, happened_on=today)
     if scope.is_admin and scope.covers_township(application.township_id):
+        if status == CreationStatus.APPLIED and application.self_inspection_id is None:
+            forms["self_assess"] = SelfAssessForm(formdata=None, happened_on=today)
         if status == CreationStatus.SELF_ASSESSED and application.review_inspection_id is None:
             form = ReviewRequestForm(formdata=None, planned_on=today,
                                      due_on=(local_today() + timedelta(days=14)).isoformat())
@@ -199,7 +199,13 @@ def _forms(scope, application) -> dict:
 def _detail(scope, application, forms: dict | None = None, status: int = 200):
     shown = _forms(scope, application) | (forms or {})
     return render_template("creation/detail.html", application=application, forms=shown,
-                           review=application.review_inspection_id), status
+                           review=application.review_inspection_id,
+                           start_self=_may_start_self(scope, application)), status
+
+
+def _may_start_self(scope, application) -> bool:
+    """The applicant's contact starts (or goes back to) the self-assessment while it is due."""
+    return application.status == CreationStatus.APPLIED and selfassess.is_own_contact(scope, application)
 
 
 @bp.get("/applications/<int:application_id>")
@@ -238,6 +244,18 @@ def self_assess(application_id: int):
     return _posted(application_id, form, lambda scope, app: services.self_assess(
         scope=scope, actor_id=current_user.id, application=app, now=now_utc(),
         data=parse_input(SelfAssessInput, form.data)), _("The self-assessment is recorded."))
+
+
+@bp.post("/applications/<int:application_id>/self-assessment")
+def self_assessment_start(application_id: int):
+    scope = current_scope()
+    application = services.application_get(scope=scope, application_id=application_id)
+    inspection, error = attempt(lambda: selfassess.self_assessment_start(
+        scope=scope, user=current_user, application=application, now=now_utc()))
+    if error is not None:
+        flash(error.message, "error")
+        return redirect(url_for(".application_detail", application_id=application_id), 303)
+    return redirect(url_for("inspections.fill", inspection_id=inspection.id), 303)
 
 
 @bp.post("/applications/<int:application_id>/review")

@@ -1,5 +1,6 @@
 """The demo's hygiene creation (卫生创建): this year's targets, two applications of this year at
-different stages (东山村 for a city-level hygienic village, self-assessed with its township review
+different stages (东山村 for a city-level hygienic village, self-assessed by its contact on the
+phone (an inspection with the review's checklist) with its township review
 on the inspector's agenda; another village reviewed, published and submitted to the county), titles
 named in earlier years with their rewards paid, and one title coming up for re-review (复审).
 All through the services with the day's time, so the trail is real."""
@@ -15,7 +16,7 @@ from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
 from hygiene.checklists.services import templates_install_builtin
 from hygiene.clock import local_zone
-from hygiene.creation import review, services
+from hygiene.creation import review, selfassess, services
 from hygiene.creation.kinds import pairs
 from hygiene.creation.models import CreationApplication
 from hygiene.creation.reminders import scan_creation_reviews
@@ -32,7 +33,7 @@ from hygiene.creation.status import CreationStatus
 from hygiene.extensions import db
 from hygiene.inspections import fieldwork
 from hygiene.inspections import review as inspection_review
-from hygiene.inspections.scoring import PASS
+from hygiene.inspections.scoring import FAIL, PASS
 from hygiene.places.models import Unit, Village
 from hygiene.rectifications.workdays import is_working_day
 
@@ -79,9 +80,7 @@ def demo_creation(*, township_id: int, today: date) -> int:
     # this year: 东山村 self-assessed, its review on the inspector's agenda; another village submitted
     first = _working(today - timedelta(days=40))
     dongshan = _applied(scope, admin, f"v{villages[0].id}", "hygienic_village", "city", first, today.year)
-    services.self_assess(scope=scope, actor_id=admin.id, application=dongshan, now=_at(_working(first + timedelta(days=7))),
-                         data=SelfAssessInput(score=Decimal("91.5"), happened_on=_working(first + timedelta(days=7)),
-                                              note="对照评分表逐项自查"))
+    _self_assessed_on_phone(scope, admin, dongshan, _working(first + timedelta(days=7)))
     asked = _working(today - timedelta(days=2))
     review.review_request(scope=scope, actor_id=admin.id, application=dongshan, now=_at(asked), data=ReviewRequestInput(
         inspector_ids=[inspector.id], planned_on=today, due_on=today + timedelta(days=10)))
@@ -119,6 +118,27 @@ def _reviewed(scope: Scope, admin: User, inspector: User, application: CreationA
                                 submission_key=f"creation-{application.id}", now=_at(review_day, 16))
     inspection_review.inspection_publish(scope=scope, actor_id=admin.id, inspection=inspection,
                                          now=_at(review_day, 17), flag_reason="")
+
+
+def _self_assessed_on_phone(scope: Scope, admin: User, application: CreationApplication, day: date) -> None:
+    """The village's contact fills the self-assessment on the phone (one item short of points);
+    a village without a contact assessed itself on paper, recorded by the office."""
+    contact = db.session.scalar(sa.select(User).where(User.role == Role.VILLAGE_CONTACT,
+                                                      User.village_id == application.village_id,
+                                                      User.active.is_(True)).order_by(User.id).limit(1))
+    if contact is None:
+        services.self_assess(scope=scope, actor_id=admin.id, application=application, now=_at(day),
+                             data=SelfAssessInput(score=Decimal("91.5"), happened_on=day, note="对照评分表逐项自查"))
+        return
+    by = Scope.of(contact)
+    inspection = selfassess.self_assessment_start(scope=by, user=contact, application=application, now=_at(day, 9))
+    short = next((i for i in inspection.version.items if not (i.veto or i.photo_on_fail)), None)
+    for item in inspection.version.items:
+        fieldwork.answer_save(scope=by, user=contact, inspection=inspection, item_id=item.id,
+                              result=FAIL if item is short else PASS, findings=1 if item is short else 0,
+                              note="垃圾桶未加盖" if item is short else "", now=_at(day, 10))
+    fieldwork.inspection_submit(scope=by, user=contact, inspection=inspection,
+                                submission_key=f"self-{application.id}", now=_at(day, 11))
 
 
 def _named(scope: Scope, admin: User, applicant: str, kind: str, level: str, *, named_on: date, paid: bool) -> int:

@@ -29,13 +29,15 @@ def plan_rule(scope: Scope, _model: type[Any]) -> sa.ColumnElement[bool]:
 
 
 def sees_inspection_results(scope: Scope, inspection: Inspection) -> bool:
-    """True when the answers, score and photos of an inspection inside the scope are shown."""
-    return scope.township_wide or inspection.is_published
+    """True when the answers, score and photos of an inspection inside the scope are shown (an
+    applicant's self-assessment: its own work, shown to it at every stage)."""
+    return scope.township_wide or inspection.is_published or inspection.self_assessment
 
 
 def inspection_results_clause(scope: Scope) -> sa.ColumnElement[bool]:
     """Inspections whose answers, score and photos this scope may see (the rule above)."""
-    shown = sa.true() if scope.township_wide else Inspection.status == InspectionStatus.PUBLISHED
+    shown = sa.true() if scope.township_wide else sa.or_(Inspection.status == InspectionStatus.PUBLISHED,
+                                                         Inspection.self_assessment.is_(True))
     return sa.and_(scope.clause(Inspection), shown)
 
 

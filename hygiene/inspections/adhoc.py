@@ -44,9 +44,15 @@ def unranked_inspections(ids: Callable[[], sa.Select]) -> Callable[[], sa.Select
 
 
 def ranked_inspection() -> sa.ColumnElement[bool]:
-    """The condition an inspection meets to count in a ranking: no acceptance, no registered step."""
-    return sa.and_(Inspection.version_id.not_in(acceptance_versions()),
-                   *(Inspection.id.not_in(ids()) for ids in _unranked))
+    """The condition an inspection meets to count in a ranking: no acceptance, no registered step,
+    no applicant's self-assessment."""
+    return sa.and_(counted_inspection(), *(Inspection.id.not_in(ids()) for ids in _unranked))
+
+
+def counted_inspection() -> sa.ColumnElement[bool]:
+    """The condition an inspection meets to count in the inspection statistics: a hygiene check by
+    the township (no acceptance of a piece of work, no applicant's self-assessment)."""
+    return sa.and_(Inspection.version_id.not_in(acceptance_versions()), Inspection.self_assessment.is_(False))
 
 
 def acceptance_versions() -> sa.Select:
@@ -57,7 +63,7 @@ def acceptance_versions() -> sa.Select:
 
 def is_acceptance(inspection: Inspection) -> bool:
     """Whether the inspection accepts a piece of work (its score counts in no ranking)."""
-    if inspection.version.template.code in ACCEPTANCE_CHECKLISTS:
+    if inspection.self_assessment or inspection.version.template.code in ACCEPTANCE_CHECKLISTS:
         return True
     return any(db.session.scalar(sa.select(sa.literal(True)).where(Inspection.id.in_(ids()),
                                                                    Inspection.id == inspection.id))
@@ -92,17 +98,36 @@ def inspection_request(*, scope: Scope, actor_id: int | None, target: Any,
               if u.id in set(inspector_ids)]
     if not chosen:
         raise DomainError(_("Choose at least one inspector."), field="inspector_ids")
+    inspection = _inspection_new(actor_id=actor_id, target=target, template=template, inspectors=chosen,
+                                 planned_on=planned_on, due_on=due_on, now=now, target_kind=target_kind)
+    _tell_assigned(inspection, template, now)
+    return inspection
+
+
+def self_assessment_new(*, contact: User, target: Village | Unit, template: ChecklistTemplate, planned_on: date,
+                        due_on: date, now: datetime) -> Inspection:
+    """Make an applicant's self-assessment: an inspection of its own village or unit with the
+    template's current version, filled by its contact (the caller checks who may ask for it)."""
+    inspection = _inspection_new(actor_id=contact.id, target=target, template=template, inspectors=[contact],
+                                 planned_on=planned_on, due_on=due_on, now=now, self_assessment=True)
+    return inspection
+
+
+def _inspection_new(*, actor_id: int | None, target: Any, template: ChecklistTemplate, inspectors: list[User],
+                    planned_on: date, due_on: date, now: datetime, target_kind: str | None = None,
+                    self_assessment: bool = False) -> Inspection:
+    village: Village = target if isinstance(target, Village) else target.village
     kind = target_kind or next(k for k, model in TARGETS.items() if isinstance(target, model))
     inspection = Inspection(
         version_id=latest_version(template).id, township_id=village.township_id, village_id=village.id,
         target_kind=kind, target_id=target.id, target_label=target_label(target),
-        unit_id=target.id if kind == "unit" else None, planned_date=planned_on, due_date=due_on)
-    inspection.inspectors = chosen
+        unit_id=target.id if kind == "unit" else None, planned_date=planned_on, due_date=due_on,
+        self_assessment=self_assessment)
+    inspection.inspectors = inspectors
     db.session.add(inspection)
     audit_record(actor_id=actor_id, action="create", record=inspection, township_id=village.township_id,
                  after={"target": inspection.target_label, "template": template.name,
-                        "due_date": due_on.isoformat(), "inspectors": [u.display_name for u in chosen]}, at=now)
-    _tell_assigned(inspection, template, now)
+                        "due_date": due_on.isoformat(), "inspectors": [u.display_name for u in inspectors]}, at=now)
     return inspection
 
 

@@ -11,7 +11,7 @@ from hygiene.access.scope import Scope
 from hygiene.core.briefing_sections import Section, SectionData, register, utc_bounds
 from hygiene.core.periods import Period
 from hygiene.extensions import db
-from hygiene.inspections.adhoc import acceptance_versions
+from hygiene.inspections.adhoc import counted_inspection
 from hygiene.inspections.models import Inspection
 from hygiene.inspections.status import OPEN, InspectionStatus
 
@@ -24,7 +24,7 @@ def inspections_section(scope: Scope, period: Period) -> SectionData:
     in the period and still open, and the lowest scores. Two queries."""
     i = Inspection
     start, end = utc_bounds(period)
-    mine = sa.and_(scope.clause(i), i.version_id.not_in(acceptance_versions()))  # a toilet's acceptance scores the build
+    mine = sa.and_(scope.clause(i), counted_inspection())  # a toilet's acceptance scores the build
     done = sa.and_(i.status.in_(DONE), i.submitted_at >= start, i.submitted_at < end)
     published = sa.and_(done, i.status == InspectionStatus.PUBLISHED)
     open_due = sa.and_(i.status.in_(OPEN), i.due_date.between(period.start, period.end))

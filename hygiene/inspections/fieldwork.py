@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
+from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
 from hygiene.audit.services import audit_record
@@ -54,12 +55,23 @@ def not_open_message(inspection: Inspection) -> str:
 
 
 def check_assigned(scope: Scope, user: User, inspection: Inspection) -> None:
-    """Assigned inspectors (and the township's admins) fill an inspection; others are refused."""
-    if not scope.township_wide:  # a village's or unit's contact: they are inspected, they do not inspect
-        raise Forbidden(_("Only inspectors and the hygiene office fill in inspections."))
+    """Assigned inspectors (and the township's admins) fill an inspection; a contact fills only
+    the self-assessment of their own village or unit assigned to them; others are refused."""
     assigned = any(u.id == user.id for u in inspection.inspectors)
+    if not scope.township_wide:  # a village's or unit's contact: they are inspected, they do not inspect
+        if not (inspection.self_assessment and assigned and _own_target(scope, inspection)):
+            raise Forbidden(_("Only inspectors and the hygiene office fill in inspections."))
+        return
     if not (assigned or (scope.is_admin and scope.covers_township(inspection.township_id))):
         raise Forbidden(_("This inspection is assigned to other inspectors."))
+
+
+def _own_target(scope: Scope, inspection: Inspection) -> bool:
+    """The contact's own village (a village contact) or unit (a unit contact) is the one inspected."""
+    if scope.role is Role.UNIT_CONTACT:
+        return inspection.target_kind == "unit" and scope.unit_id is not None and inspection.unit_id == scope.unit_id
+    return scope.role is Role.VILLAGE_CONTACT and inspection.target_kind == "village" \
+        and scope.village_id is not None and inspection.village_id == scope.village_id
 
 
 def check_can_fill(scope: Scope, user: User, inspection: Inspection) -> None:

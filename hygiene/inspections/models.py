@@ -110,6 +110,8 @@ class Inspection(Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     review_comment: Mapped[str] = mapped_column(sa.Text, default="")
+    # an applicant's own assessment (creation): filled by its contact, counted in no ranking or statistics
+    self_assessment: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
 
     version: Mapped[TemplateVersion] = relationship()

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from hygiene.extensions import db
-from hygiene.inspections.adhoc import acceptance_versions
+from hygiene.inspections.adhoc import counted_inspection
 from hygiene.inspections.models import Inspection
 from hygiene.inspections.status import InspectionStatus
 
@@ -57,7 +57,7 @@ def _year_of(i: type[Inspection], township_id: int | None, year: int, *, units: 
     return [i.status == InspectionStatus.PUBLISHED,
             i.unit_id.is_not(None) if units else i.target_kind.in_(VILLAGE_TARGETS),
             i.planned_date.between(date(year, 1, 1), date(year, 12, 31)),
-            i.version_id.not_in(acceptance_versions()),
+            counted_inspection(),
             *([i.township_id == township_id] if township_id is not None else [])]
 
 

@@ -120,7 +120,8 @@ def _save_form(scope, inspection):
         return _fill_page(inspection, getattr(error, "problems", {}), typed=answers), 422
     db.session.commit()
     if submit:
-        flash(_("Submitted. The hygiene office will review it."), "success")
+        flash(_("Submitted: the self-assessment is recorded.") if inspection.self_assessment
+              else _("Submitted. The hygiene office will review it."), "success")
         return redirect(url_for(".inspection_detail", inspection_id=inspection.id))
     flash(_("Draft saved."), "success")
     return _fill_page(inspection)
@@ -205,6 +206,8 @@ def review_action(inspection_id: int):
 def _publish_message(inspection) -> str:
     """What publishing decided: a toilet's acceptance (验收), a step of another record it was asked
     for (a creation application's township review), or a score that counts in the ranking."""
+    if inspection.self_assessment:
+        return _("Published: an applicant's own self-assessment (it does not count in the ranking).")
     if inspection.version.template.code in ACCEPTANCE_CHECKLISTS:
         return _("Published: the acceptance is decided (it does not count in the ranking), and "
                  "%(target)s can see the result.", target=inspection.target_label)

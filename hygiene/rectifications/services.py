@@ -51,7 +51,9 @@ def order_issue_for_inspection(*, inspection: Inspection, actor_id: int | None,
     The first submission with failed items issues the order. A re-submission after a send back,
     or an amendment, changes the items of the order while it is open (audited, and its recipient
     told); when nothing is left to put right the order is withdrawn. A closed or superseded
-    order stands: its fix has been checked."""
+    order stands: its fix has been checked. An applicant's self-assessment orders nothing."""
+    if inspection.self_assessment:
+        return None
     failed = _failed_answers(inspection)
     order = db.session.scalar(sa.select(RectificationOrder).where(
         RectificationOrder.inspection_id == inspection.id, RectificationOrder.parent_id.is_(None),

@@ -16,7 +16,14 @@ from hygiene.inspections import review
 from hygiene.inspections.models import Inspection
 from hygiene.inspections.scoring import FAIL, PASS
 from hygiene.notifications.models import Notification
-from tests.creation.helpers import application, application_id_of, apply, ask_review, self_assess, step
+from tests.creation.helpers import (
+    application,
+    application_id_of,
+    apply,
+    ask_review,
+    self_assess_on_phone,
+    step,
+)
 from tests.toilets.test_acceptance import fill_and_publish
 
 
@@ -30,7 +37,7 @@ def checklists(app, db):
 def reviewed(app, client, login, world, *, failing=0) -> int:
     login("village_a1")
     application_id = application_id_of(apply(client, f"v{world.a1}"))
-    assert self_assess(client, application_id).status_code == 303
+    self_assess_on_phone(app, client, application_id)
     login("admin_a")
     assert ask_review(client, world, application_id).status_code == 303
     fill_and_publish(app, world, application(app, application_id).review_inspection_id, failing=failing)

@@ -1,5 +1,6 @@
 """A hygiene creation in the browser (issue 12's "done when"): a village contact applies for a
-county-level hygienic village and records the self-assessment, the office asks for the township
+county-level hygienic village and fills the self-assessment on the field form (the review's
+checklist), the office asks for the township
 review, the inspector fills it with the hygienic village checklist, the office publishes it (the
 application is township reviewed), records the submission to the county and the county's
 acceptance and naming; the title is named, its re-review three years on, and the board counts it."""
@@ -71,16 +72,24 @@ def test_a_village_goes_from_application_to_naming(page, sign_in, shot, viewport
     shot("apply")
     form.locator("button[type=submit]").click()
     expect(page.locator("#creation-status")).to_have_text("已申报")
-    self_form = page.locator("#form-self_assess")
-    self_form.locator("input[name=score]").fill("91.5")
-    self_form.locator("textarea[name=note]").fill("对照评分表逐项自查")
-    self_form.locator("button[type=submit]").click()
-    expect(page.locator("#creation-status")).to_have_text("已自评")
+    expect(page.locator("#form-self_assess")).to_have_count(0)   # no typed score: the field form
+    page.locator("#form-self_start button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/inspections/\d+/fill$"))
+    items = page.locator("fieldset.item")
+    for index in range(items.count()):
+        items.nth(index).locator("label.choice-pass").click()
+    shot("self_assessment")
+    page.locator("#submit-button").click()
+    expect(page).to_have_url(re.compile(r"/inspections/\d+$"))
     application = db_query(_application(village["id"]))
+    page.goto(f"/creation/applications/{application['id']}")
+    expect(page.locator("#creation-status")).to_have_text("已自评")
+    expect(page.locator("#self-assessment")).to_contain_text("100")
 
-    # the office asks for the township review
+    # the office asks for the township review, and sees the self-assessment's inspection
     _as(page, sign_in, "admin")
     page.goto(f"/creation/applications/{application['id']}")
+    expect(page.locator("#self-assessment a", has_text="自评检查")).to_be_visible()
     review = page.locator("#form-review")
     inspector = db_query(lambda session: session.scalar(sa.select(User.display_name).where(User.username == "inspector")))
     review.get_by_label(inspector, exact=True).check()

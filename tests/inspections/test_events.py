@@ -10,6 +10,7 @@ def test_the_app_starts_with_the_orders_following_their_inspections(app):
         creation_follow_cancel,
         creation_follow_publish,
     )
+    from hygiene.creation.selfassess import creation_follow_self_assessment, creation_follow_self_cancel
     from hygiene.inspections.events import publish_followers
     from hygiene.rectifications.services import order_issue_for_inspection, orders_withdraw_for_inspection
     from hygiene.toilets.acceptance import (
@@ -19,6 +20,8 @@ def test_the_app_starts_with_the_orders_following_their_inspections(app):
     )
 
     # each domain's followers, in the order their modules happened to be imported (they are independent)
-    assert set(result_followers()) == {order_issue_for_inspection, toilet_follow_amendment, creation_follow_amendment}
-    assert set(cancel_followers()) == {orders_withdraw_for_inspection, toilet_follow_cancel, creation_follow_cancel}
+    assert set(result_followers()) == {order_issue_for_inspection, toilet_follow_amendment, creation_follow_amendment,
+                                       creation_follow_self_assessment}
+    assert set(cancel_followers()) == {orders_withdraw_for_inspection, toilet_follow_cancel, creation_follow_cancel,
+                                       creation_follow_self_cancel}
     assert set(publish_followers()) == {toilet_follow_publish, creation_follow_publish}
