@@ -79,13 +79,13 @@ def test_activities_of_one_village_entered_at_the_same_moment_all_count(app, liv
     opener = signed_in(live, "village_a1")
     start, statuses = threading.Barrier(4), []
 
-    def post():
+    def post(number: int):
         start.wait()
         statuses.append(post_form(opener, f"{live}/education/new", {
-            "subject": f"village:{world.a1}", "kind": "lecture", "held_on": "2026-11-20", "topic": "冬季流感预防",
-            "attendance": "20", "note": "", "request_key": uuid.uuid4().hex}))
+            "subject": f"village:{world.a1}", "kind": "lecture", "held_on": "2026-11-20",
+            "topic": f"冬季流感预防（第{number}讲）", "attendance": "20", "note": "", "request_key": uuid.uuid4().hex}))
 
-    workers = [threading.Thread(target=post) for _ in range(4)]
+    workers = [threading.Thread(target=post, args=(n,)) for n in range(4)]
     for worker in workers:
         worker.start()
     for worker in workers:
