@@ -229,6 +229,16 @@ def banquet_move(*, scope: Scope, actor_id: int | None, banquet: Banquet, move: 
     return banquet
 
 
+def banquet_cancel_refusal(banquet: Banquet) -> str | None:
+    """Why a banquet cannot be cancelled (held, or cancelled already), or None while it can."""
+    if banquet.status == BanquetStatus.CANCELLED:
+        return _("This banquet was cancelled already (%(day)s).",
+                 day=banquet.closed_on.isoformat() if banquet.closed_on else "")
+    if banquet.status == BanquetStatus.HELD:
+        return _("This banquet was held; a banquet that took place cannot be cancelled.")
+    return None
+
+
 def _move(banquet: Banquet, step: Transition, values: dict[str, Any]) -> bool:
     moved = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
         sa.update(Banquet).where(Banquet.id == banquet.id, step.clause(Banquet.status))
