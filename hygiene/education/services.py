@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
 from hygiene.audit.services import audit_record, trail_fields
+from hygiene.clock import local_today
 from hygiene.education import counts
 from hygiene.education.kinds import COUNTS_ATTENDANCE, ActivityKind, SubjectKind
 from hygiene.education.models import EducationActivity, EducationSettings
@@ -135,6 +136,8 @@ def settings_save(*, scope: Scope, actor_id: int | None, data: Any, now: datetim
     """Set the township's targets (its admins only); audited when they change."""
     if not scope.is_admin or scope.township_id is None:
         raise Forbidden(_("Only the hygiene office of a township sets its health-education targets."))
+    if data.count_from is not None and data.count_from > local_today(now):
+        raise InvalidFields({"count_from": _("The day counting begins cannot be after today.")})
     stored = settings_data(data)
     targets = {k: v for k, v in stored.items() if k != "remind_days_before"}
     row, created = _settings_row(scope.township_id, stored, now)
