@@ -229,10 +229,11 @@ def letter_reopen(*, scope: Scope, actor_id: int | None, letter: TargetLetter, n
             return False
         raise DomainError(_("Only an assessed letter can be reopened."))
     refresh_letter(letter, now=now)
-    before: dict[str, object] = {"status": LetterStatus.ASSESSED}
-    after: dict[str, object] = {"status": letter.status}
+    before = {"status": str(LetterStatus.ASSESSED)}
+    after = {"status": str(letter.status)}
     if acknowledged is not None:  # its targets may change: the contact acknowledges the letter again
-        before["acknowledged_at"], after["acknowledged_at"] = acknowledged.isoformat(), None
+        before["acknowledged_at"] = acknowledged.isoformat()
+        after["acknowledged_at"] = ""
         tell_reopened(letter, now=now)
     audit_record(actor_id=actor_id, action="update", record=letter, township_id=letter.township_id, at=now,
                  before=before, after=after)
