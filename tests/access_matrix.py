@@ -171,7 +171,7 @@ POST_ONLY: set[str] = {
     "creation.self_assess", "creation.self_assessment_start", "creation.step", "food.banquet_check", "food.banquet_hold",
     "imports.import_confirm", "imports.import_upload",
     "inspections.answer_autosave", "inspections.photo_upload", "inspections.review_action",
-    "letters.assessment_measure", "letters.letter_acknowledge", "letters.letter_assess", "letters.letter_reopen", "letters.letter_sign",
+    "letters.assessment_measure", "letters.letter_acknowledge", "letters.letter_delete", "letters.letter_assess", "letters.letter_reopen", "letters.letter_sign",
     "letters.letter_targets",
     "notifications.mark_read", "notifications.mark_read_upto", "orders.order_step",
     "places.record_set_active", "plans.plan_generate_now", "plans.plan_set_active", "plans.plan_withdraw",

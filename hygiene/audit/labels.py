@@ -60,6 +60,7 @@ ACTIONS = {
     "amend": _l("amended"), "issue": _l("issued"), "acknowledge": _l("confirmed receipt"),
     "evidence": _l("reported the fix"), "reinspect": _l("re-inspected"), "withdraw": _l("withdrew"),
     "sign_out_everywhere": _l("signed out everywhere"), "withdraw_untouched": _l("withdrew untouched inspections"),
+    "delete": _l("deleted"),
 }
 
 def label_text(key: str | None, params: dict | None, recorded: str) -> str:

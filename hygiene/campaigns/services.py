@@ -121,6 +121,8 @@ def campaign_create(*, scope: Scope, actor_id: int | None, data: CampaignInput, 
     _check_due(data.starts_on, data.ends_on, tasks.due_on)
     places = _places(township_id, tasks)
     _check_event(township_id, data)
+    if (made := _refuse_same_campaign(township_id, data)) is not None:
+        return made
     campaign = Campaign(township_id=township_id, event_id=data.event_id, name=data.name, starts_on=data.starts_on,
                         ends_on=data.ends_on, description=data.description, created_by_id=actor_id,
                         created_at=now, request_key=data.request_key)
@@ -130,6 +132,8 @@ def campaign_create(*, scope: Scope, actor_id: int | None, data: CampaignInput, 
             db.session.flush()
     except IntegrityError:
         if data.request_key and (made := _campaign_of_key(data.request_key)) is not None:
+            return made
+        if (made := _refuse_same_campaign(township_id, data)) is not None:  # the same campaign, at once
             return made
         raise
     added = _insert_tasks(campaign, places, tasks, now)
@@ -232,6 +236,21 @@ def campaign_move(*, scope: Scope, actor_id: int | None, campaign: Campaign, mov
                  action={"close": "close", "reopen": "reopen", "cancel": "cancel"}[move],
                  before={"status": before}, after={"status": campaign.status})
     return campaign
+
+
+def _refuse_same_campaign(township_id: int, data: CampaignInput) -> Campaign | None:
+    """A township runs one campaign of a title starting on a day (a cancelled one leaves room):
+    the form sent again with a new key (Back, then submit) is refused, naming the first; the
+    same key again (made a moment ago) finds its campaign."""
+    same = db.session.scalar(sa.select(Campaign).where(
+        Campaign.township_id == township_id, Campaign.name == data.name, Campaign.starts_on == data.starts_on,
+        Campaign.status != CampaignStatus.CANCELLED))
+    if same is not None and data.request_key and same.request_key == data.request_key:
+        return same
+    if same is not None:
+        raise CampaignInvalid({"name": _("The campaign \"%(name)s\" starting %(day)s exists already (No. %(id)s).",
+                                         name=same.name, day=same.starts_on.isoformat(), id=same.id)})
+    return None
 
 
 def _campaign_of_key(key: str) -> Campaign | None:

@@ -29,7 +29,8 @@ def confirmed() -> bool:
     return form.confirm.data == "yes"
 
 
-def confirm_page(*, title: str, text: str, button: str, back: str):
-    """The question: what will happen, the button that does it, and the way back."""
+def confirm_page(*, title: str, text: str, button: str | None, back: str):
+    """The question: what will happen, the button that does it, and the way back (no button: the
+    step cannot be taken, and `text` says why)."""
     form = ConfirmForm(formdata=None, request_key=secrets.token_hex(16))
     return render_template("core/confirm.html", form=form, title=title, text=text, button=button, back=back)

@@ -76,15 +76,23 @@ def windows(year: int, every_months: int) -> tuple[Window, ...]:
 
 @cache
 def counted_window(target: Target, window: Window, count_from: date | None) -> tuple[Window, int] | None:
-    """The part of a window the cadence judges and what it asks there: all of it, for the whole
-    target, when counting began before it; nothing when it ended before counting began; from the
-    month counting began in, for that part's share of the target (rounded up), when it began inside."""
+    """The window the cadence judges and what it asks there. The day counting begins only excuses,
+    never makes a window stricter: a window that ended before it is not judged; the window it falls
+    in asks the share of the target its months from that month on call for (rounded up), and every
+    activity of the whole window counts; a window after it asks the whole target."""
     if count_from is None or count_from <= window.start:
         return window, target.at_least
     if window.end < count_from:
         return None
-    part = Window(count_from.replace(day=1), window.end)
-    return part, -(-target.at_least * len(part.months) // target.every_months)
+    months_left = len(_pace_part(window, count_from).months)
+    return window, -(-target.at_least * months_left // target.every_months)
+
+
+def _pace_part(window: Window, count_from: date | None) -> Window:
+    """The months of a window the pace is reckoned over: from the month counting began in, when inside."""
+    if count_from is None or count_from <= window.start or window.end < count_from:
+        return window
+    return Window(count_from.replace(day=1), window.end)
 
 
 def assess(target: Target, per_month: Mapping[int, int], *, year: int, today: date,
@@ -99,7 +107,8 @@ def assess_months(target: Target, months: tuple[int, ...], year: int, today: dat
                   count_from: date | None) -> Assessment:
     """The same from the twelve months' counts in order (as the month counts keep them); kept per
     pattern: most villages of a county share one (every month done), so a county's flags compute
-    each pattern once. Periods before `count_from` are not judged."""
+    each pattern once. Windows that ended before `count_from` are not judged; the one it falls in
+    asks its share, all its activities counting."""
     done_year = sum(months)
     if not target.active:
         return Assessment(target, CadenceState.NO_TARGET, done_year=done_year)
@@ -117,7 +126,7 @@ def assess_months(target: Target, months: tuple[int, ...], year: int, today: dat
             if done < wanted:
                 missed.append(window)
         else:
-            current = (window, counted, wanted, done)
+            current = (window, _pace_part(window, count_from), wanted, done)
     if current is None:
         state = CadenceState.OVERDUE if missed else CadenceState.ON_TRACK
         return Assessment(target, state, tuple(missed), done_year=done_year)
@@ -163,8 +172,8 @@ def windows_ending_between(start: date, end: date, every_months: int) -> list[Wi
 
 
 def judged_between(start: date, end: date, target: Target, count_from: date | None) -> list[tuple[Window, int]]:
-    """The windows ending within [start, end] that the cadence judges, each as counted (from the
-    month counting began in) with what it asks: what a ranking period or a briefing judges."""
+    """The windows ending within [start, end] that the cadence judges, each with what it asks (its
+    share, the window counting began in): what a ranking period or a briefing judges."""
     return [judged for window in windows_ending_between(start, end, target.every_months)
             if (judged := counted_window(target, window, count_from)) is not None]
 

@@ -19,7 +19,14 @@ class EducationActivity(Model):
 
     __tablename__ = "education_activity"
     # the cadence counts a township's activities per subject, kind and month of a year
-    __table_args__ = (sa.Index("ix_education_activity_cadence", "township_id", "held_on", "village_id", "unit_id"),)
+    __table_args__ = (sa.Index("ix_education_activity_cadence", "township_id", "held_on", "village_id", "unit_id"),
+                      # one activity per subject, kind, day and topic (the form sent again is refused)
+                      sa.Index("uq_education_activity_village", "village_id", "kind", "held_on", "topic",
+                               unique=True, sqlite_where=sa.text("unit_id IS NULL"),
+                               postgresql_where=sa.text("unit_id IS NULL")),
+                      sa.Index("uq_education_activity_unit", "unit_id", "kind", "held_on", "topic", unique=True,
+                               sqlite_where=sa.text("unit_id IS NOT NULL"),
+                               postgresql_where=sa.text("unit_id IS NOT NULL")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"))

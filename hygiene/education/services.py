@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
 from hygiene.audit.services import audit_record, trail_fields
+from hygiene.clock import local_today
 from hygiene.education import counts
 from hygiene.education.kinds import COUNTS_ATTENDANCE, ActivityKind, SubjectKind
 from hygiene.education.models import EducationActivity, EducationSettings
@@ -80,6 +81,8 @@ def activity_record(*, scope: Scope, actor_id: int | None, data: ActivityInput, 
     subject = subject_get(scope=scope, kind=data.subject[0], record_id=data.subject[1])
     if data.attendance is not None and data.kind not in COUNTS_ATTENDANCE:
         raise InvalidFields({"attendance": _("Attendance is counted at lectures and consultation days.")})
+    if (made := _refuse_same_activity(subject, data)) is not None:
+        return made
     activity = EducationActivity(township_id=subject.township_id, village_id=subject.village_id,
                                  unit_id=subject.unit_id, kind=data.kind, held_on=data.held_on, topic=data.topic,
                                  attendance=data.attendance, note=data.note, recorded_by_id=actor_id,
@@ -90,6 +93,8 @@ def activity_record(*, scope: Scope, actor_id: int | None, data: ActivityInput, 
             db.session.flush()
     except IntegrityError:
         if data.request_key and (made := _by_key(data.request_key)) is not None:
+            return made
+        if (made := _refuse_same_activity(subject, data)) is not None:  # the same activity, at once
             return made
         raise
     counts.refresh(activity)
@@ -105,6 +110,24 @@ def activity_record(*, scope: Scope, actor_id: int | None, data: ActivityInput, 
     return activity
 
 
+def _refuse_same_activity(subject: Subject, data: ActivityInput) -> EducationActivity | None:
+    """A log holds an activity once: the same kind, day and topic again (Back, then submit) is
+    refused, naming the one entered; the same key again (made a moment ago) finds its activity."""
+    where = (EducationActivity.unit_id == subject.unit_id if subject.unit_id is not None
+             else sa.and_(EducationActivity.village_id == subject.village_id, EducationActivity.unit_id.is_(None)))
+    same = db.session.scalar(sa.select(EducationActivity).where(
+        where, EducationActivity.kind == data.kind, EducationActivity.held_on == data.held_on,
+        EducationActivity.topic == data.topic))
+    if same is not None and data.request_key and same.request_key == data.request_key:
+        return same
+    if same is not None:
+        raise InvalidFields({"topic": _(
+            "%(name)s's log already has this activity (%(day)s, %(kind)s, \"%(topic)s\", No. %(id)s).",
+            name=subject.name, day=same.held_on.isoformat(), kind=same.kind_label, topic=same.topic,
+            id=same.id)})
+    return None
+
+
 def _by_key(key: str) -> EducationActivity | None:
     return db.session.scalar(sa.select(EducationActivity).where(EducationActivity.request_key == key))
 
@@ -113,6 +136,8 @@ def settings_save(*, scope: Scope, actor_id: int | None, data: Any, now: datetim
     """Set the township's targets (its admins only); audited when they change."""
     if not scope.is_admin or scope.township_id is None:
         raise Forbidden(_("Only the hygiene office of a township sets its health-education targets."))
+    if data.count_from is not None and data.count_from > local_today(now):
+        raise InvalidFields({"count_from": _("The day counting begins cannot be after today.")})
     stored = settings_data(data)
     targets = {k: v for k, v in stored.items() if k != "remind_days_before"}
     row, created = _settings_row(scope.township_id, stored, now)

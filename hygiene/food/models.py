@@ -21,7 +21,11 @@ class Banquet(Model):
     """One meal of a rural banquet, registered by its village (or the office) before the day."""
 
     __tablename__ = "food_banquet"
-    __table_args__ = (sa.Index("ix_food_banquet_township_day", "township_id", "banquet_on"),)
+    __table_args__ = (sa.Index("ix_food_banquet_township_day", "township_id", "banquet_on"),
+                      # one live banquet per village, host and day (a cancelled one leaves room)
+                      sa.Index("uq_food_banquet_live", "village_id", "host_name", "banquet_on", unique=True,
+                               sqlite_where=sa.text("status != 'cancelled'"),
+                               postgresql_where=sa.text("status != 'cancelled'")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"), index=True)

@@ -70,17 +70,22 @@ def banquet_register(*, scope: Scope, actor_id: int | None, data: BanquetInput, 
     if errors:
         raise FoodInvalid(errors)
     assert village is not None
+    if (made := _refuse_same_banquet(village.id, data.host_name, data.banquet_on, key=data.request_key)):
+        return made
     banquet = Banquet(township_id=village.township_id, village_id=village.id, registered_on=today,
                       created_by_id=actor_id, created_at=now, request_key=data.request_key, **_facts(data))
     try:
         with db.session.begin_nested():
             db.session.add(banquet)
             db.session.flush()
-    except IntegrityError:  # the same form at the same moment: the other request registered it
+    except IntegrityError:  # the same form (or the same banquet from another form) at the same moment
         made = _banquet_of_key(data.request_key) if data.request_key else None
-        if made is None:
-            raise
-        return made
+        if made is not None:
+            return made
+        if (made := _refuse_same_banquet(village.id, data.host_name, data.banquet_on, key=data.request_key)):
+            return made
+        raise
+
     after = snapshot(banquet, BANQUET_TRAIL)
     after["village"] = village.name
     audit_record(actor_id=actor_id, action="create", record=banquet, township_id=banquet.township_id, at=now,
@@ -124,10 +129,16 @@ def banquet_update(*, scope: Scope, actor_id: int | None, banquet: Banquet, data
     changed = {name: value for name, value in _facts(data).items() if getattr(banquet, name) != value}
     if not changed:
         return False
+    _refuse_same_banquet(banquet.village_id, data.host_name, data.banquet_on, keep=banquet.id)
     # one conditional UPDATE: an on-site check recorded meanwhile keeps the registration it checked
-    updated = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
-        sa.update(Banquet).where(Banquet.id == banquet.id, Banquet.status == BanquetStatus.REGISTERED)
-        .values(**changed).execution_options(synchronize_session=False)).rowcount
+    try:
+        with db.session.begin_nested():
+            updated = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
+                sa.update(Banquet).where(Banquet.id == banquet.id, Banquet.status == BanquetStatus.REGISTERED)
+                .values(**changed).execution_options(synchronize_session=False)).rowcount
+    except IntegrityError:  # the same host and day registered by another form a moment ago
+        _refuse_same_banquet(banquet.village_id, data.host_name, data.banquet_on, keep=banquet.id)
+        raise
     db.session.refresh(banquet)
     if not updated:
         raise DomainError(banquet_edit_refusal(banquet, today) or _("This banquet changed meanwhile; look again."))
@@ -218,6 +229,16 @@ def banquet_move(*, scope: Scope, actor_id: int | None, banquet: Banquet, move: 
     return banquet
 
 
+def banquet_cancel_refusal(banquet: Banquet) -> str | None:
+    """Why a banquet cannot be cancelled (held, or cancelled already), or None while it can."""
+    if banquet.status == BanquetStatus.CANCELLED:
+        return _("This banquet was cancelled already (%(day)s).",
+                 day=banquet.closed_on.isoformat() if banquet.closed_on else "")
+    if banquet.status == BanquetStatus.HELD:
+        return _("This banquet was held; a banquet that took place cannot be cancelled.")
+    return None
+
+
 def _move(banquet: Banquet, step: Transition, values: dict[str, Any]) -> bool:
     moved = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
         sa.update(Banquet).where(Banquet.id == banquet.id, step.clause(Banquet.status))
@@ -228,6 +249,24 @@ def _move(banquet: Banquet, step: Transition, values: dict[str, Any]) -> bool:
 
 def _facts(data: BanquetInput) -> dict[str, Any]:
     return {name: getattr(data, name) for name in BANQUET_FACTS}
+
+
+def _refuse_same_banquet(village_id: int, host_name: str, day: date, *, keep: int | None = None,
+                         key: str | None = None) -> Banquet | None:
+    """A village registers one banquet per host and day (a cancelled one leaves room for a new one):
+    the form sent again with a new key (Back, then submit) is refused, naming the first; the same
+    key again (registered a moment ago) finds its banquet."""
+    same = db.session.scalar(sa.select(Banquet).where(
+        Banquet.village_id == village_id, Banquet.host_name == host_name, Banquet.banquet_on == day,
+        Banquet.status != BanquetStatus.CANCELLED, Banquet.id != (keep or 0)))
+    if same is not None and key and same.request_key == key:
+        return same
+    if same is not None:
+        raise FoodInvalid({"host_name": _(
+            "%(host)s's banquet on %(day)s is registered already (No. %(id)s, %(status)s).",
+            host=same.host_name, day=same.banquet_on.isoformat(), id=same.id,
+            status=BanquetStatus.label_of(same.status))})
+    return None
 
 
 def _banquet_of_key(key: str) -> Banquet | None:

@@ -200,15 +200,20 @@ def banquet_cancel(banquet_id: int):
     if not services.registers_banquets(scope):
         abort(403)
     back = url_for(".banquet_detail", banquet_id=banquet.id)
+    title = _("Cancel the banquet of %(host)s on %(day)s?", host=banquet.host_name, day=banquet.banquet_on.isoformat())
+    refusal = services.banquet_cancel_refusal(banquet)
     if not confirmed():
-        return confirm_page(title=_("Cancel the banquet of %(host)s on %(day)s?", host=banquet.host_name,
-                                     day=banquet.banquet_on.isoformat()),
+        if refusal is not None:  # held or cancelled already: why, and no button
+            return confirm_page(title=_("The banquet of %(host)s on %(day)s", host=banquet.host_name,
+                                        day=banquet.banquet_on.isoformat()), text=refusal, button=None, back=back)
+        return confirm_page(title=title,
                              text=_("A cancelled banquet leaves the lists of coming banquets and checks; "
                                     "it cannot be opened again."),
                              button=_("Yes, cancel the banquet"), back=back)
+    was_cancelled = banquet.status == BanquetStatus.CANCELLED
     return form_step(lambda: services.banquet_move(scope=scope, actor_id=current_user.id, banquet=banquet,
                                                    move="cancel", now=now_utc()),
-                     done=_("The banquet is cancelled."), back=back)
+                     done=refusal if was_cancelled and refusal else _("The banquet is cancelled."), back=back)
 
 
 # --- health certificates -----------------------------------------------------------------------

@@ -51,6 +51,16 @@ def tell_assessed(letter: TargetLetter, *, now: datetime) -> int:
     return tell(_specs([letter], "letter_assessed", lambda x: f"assessed:{x.assess_key or x.assessed_on}", words, now))
 
 
+def tell_reopened(letter: TargetLetter, *, now: datetime) -> int:
+    """Tell the letter's contacts it was reopened: their acknowledgement is cleared, its targets may change."""
+    def words(letter: TargetLetter) -> tuple[Any, Any]:
+        return (_l("Your target letter for %(year)s is reopened", year=letter.year),
+                _l("The township's hygiene office reopened the target letter of %(year)s for %(name)s to correct "
+                   "it; your acknowledgement is cleared. Read its targets and acknowledge it again.",
+                   year=letter.year, name=letter.subject_name))
+    return tell(_specs([letter], "letter_reopened", lambda x: f"reopened:{now.isoformat()}", words, now))
+
+
 def _specs(letters: list[TargetLetter], kind: str, occasion: Callable[[TargetLetter], str],
            words: Callable[[TargetLetter], tuple[Any, Any]], now: datetime) -> Iterator[NotifySpec]:
     contacts = contacts_of(letters)

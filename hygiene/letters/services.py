@@ -19,13 +19,14 @@ from sqlalchemy.exc import IntegrityError
 from hygiene.access.roles import Role
 from hygiene.access.scope import Scope
 from hygiene.audit.services import audit_record, trail_fields
+from hygiene.clock import local_today
 from hygiene.core.once import claim_once, is_repeat
 from hygiene.errors import DomainError, Forbidden, InvalidFields, NotFound
 from hygiene.extensions import db
 from hygiene.letters.kinds import TARGET_KINDS, actual_of, assessment_opens, kinds_of, measured
 from hygiene.letters.measure import refresh_letter, refresh_measurements
 from hygiene.letters.models import LetterTarget, TargetLetter
-from hygiene.letters.notices import tell_assessed, tell_made
+from hygiene.letters.notices import tell_assessed, tell_made, tell_reopened
 from hygiene.letters.rules import letter_score, target_met
 from hygiene.letters.schemas import AssessInput, CreateInput, SignInput, TargetsInput, UnitCreateInput
 from hygiene.letters.status import ASSESS, EDITABLE, REOPEN, SIGN, LetterStatus
@@ -57,6 +58,7 @@ def letters_create(*, scope: Scope, actor_id: int | None, data: CreateInput, now
     """Give every active village of the township that has none its letter of the year, with these
     targets; the number made (0 when all had one: sending the form again changes nothing)."""
     township_id = _township_admin(scope)
+    _refuse_far_year(data.year, now)
     have = sa.select(TargetLetter.village_id).where(TargetLetter.year == data.year, TargetLetter.unit_id.is_(None))
     villages = db.session.execute(sa.select(Village.id, Village.name).where(
         Village.township_id == township_id, Village.active.is_(True), Village.id.not_in(have)).order_by(Village.id))
@@ -68,6 +70,7 @@ def unit_letters_create(*, scope: Scope, actor_id: int | None, data: UnitCreateI
     """Give every active unit of the township (of the category, when one is given) that has none its
     letter of the year, with these unit targets; the number made (0 when all had one)."""
     township_id = _township_admin(scope)
+    _refuse_far_year(data.year, now)
     have = sa.select(TargetLetter.unit_id).where(TargetLetter.year == data.year, TargetLetter.unit_id.is_not(None))
     stmt = (sa.select(Unit.village_id, Unit.id, Unit.name).join(Village, Village.id == Unit.village_id)
             .where(Village.township_id == township_id, Unit.active.is_(True), Unit.id.not_in(have))
@@ -75,6 +78,14 @@ def unit_letters_create(*, scope: Scope, actor_id: int | None, data: UnitCreateI
     if data.category:
         stmt = stmt.where(Unit.category == data.category)
     return _make(township_id, actor_id, data.year, data.targets, list(db.session.execute(stmt)), now)
+
+
+def _refuse_far_year(year: int, now: datetime) -> None:
+    """Letters are made for last year (signed late), this year or next year, no other."""
+    this_year = local_today(now).year
+    if not this_year - 1 <= year <= this_year + 1:
+        raise InvalidFields({"year": _("Letters are made for last year, this year or next year "
+                                       "(%(first)d to %(last)d).", first=this_year - 1, last=this_year + 1)})
 
 
 def _make(township_id: int, actor_id: int | None, year: int, targets: dict[str, Decimal],
@@ -209,15 +220,23 @@ def letter_reopen(*, scope: Scope, actor_id: int | None, letter: TargetLetter, n
         return False
     moved = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
         sa.update(TargetLetter).where(TargetLetter.id == letter.id, REOPEN.clause(TargetLetter.status))
-        .values(status=REOPEN.target, assess_key=None).execution_options(synchronize_session=False)).rowcount
+        .values(status=REOPEN.target, assess_key=None, acknowledged_at=None, acknowledged_by_id=None)
+        .execution_options(synchronize_session=False)).rowcount
+    acknowledged = letter.acknowledged_at
     db.session.refresh(letter)
     if not moved:
         if letter.status == REOPEN.target:
             return False
         raise DomainError(_("Only an assessed letter can be reopened."))
     refresh_letter(letter, now=now)
+    before = {"status": str(LetterStatus.ASSESSED)}
+    after = {"status": str(letter.status)}
+    if acknowledged is not None:  # its targets may change: the contact acknowledges the letter again
+        before["acknowledged_at"] = acknowledged.isoformat()
+        after["acknowledged_at"] = ""
+        tell_reopened(letter, now=now)
     audit_record(actor_id=actor_id, action="update", record=letter, township_id=letter.township_id, at=now,
-                 before={"status": LetterStatus.ASSESSED}, after={"status": letter.status})
+                 before=before, after=after)
     return True
 
 
@@ -238,16 +257,55 @@ def letter_acknowledge(*, scope: Scope, user_id: int, letter: TargetLetter, now:
     it was acknowledged already (a double tap). The office records the signing itself."""
     if scope.township_wide or scope.role not in (Role.VILLAGE_CONTACT, Role.UNIT_CONTACT):
         raise Forbidden(_("Only the letter's village or unit contact acknowledges it."))
+    if letter.status == LetterStatus.DRAFT:
+        raise LetterNotSigned(_("This letter is still a draft: its targets may change. Acknowledge it once "
+                                "the office has recorded the signing."))
     moved = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
         sa.update(TargetLetter).where(TargetLetter.id == letter.id, TargetLetter.acknowledged_at.is_(None),
-                                      scope.clause(TargetLetter))
+                                      TargetLetter.status != LetterStatus.DRAFT, scope.clause(TargetLetter))
         .values(acknowledged_at=now, acknowledged_by_id=user_id).execution_options(synchronize_session=False)).rowcount
     db.session.refresh(letter)
     if not moved:
+        if letter.status == LetterStatus.DRAFT:  # not signed after all (changed meanwhile)
+            raise LetterNotSigned(_("This letter is still a draft: its targets may change. Acknowledge it once "
+                                    "the office has recorded the signing."))
         return False
     audit_record(actor_id=user_id, action="update", record=letter, township_id=letter.township_id, at=now,
                  after={"acknowledged_at": now.isoformat()})
     return True
+
+
+def letter_draft_delete(*, scope: Scope, actor_id: int | None, letter: TargetLetter, now: datetime) -> None:
+    """Delete a draft letter that was never signed (made by mistake, or for the wrong year); audited.
+    A letter signed (or signed meanwhile) stays: the signing is the two sides' record."""
+    _township_admin(scope)
+    refused = _("This letter is “%(status)s”: only a draft that was never signed can be deleted.",
+                status=LetterStatus.label_of(letter.status))
+    if letter.status != LetterStatus.DRAFT or letter.signed_on is not None:
+        raise DomainError(refused)
+    # the row claimed first (a write): a signing at the same moment waits, then finds no letter
+    claimed = db.session.execute(  # type: ignore[attr-defined]  # DML gives a CursorResult
+        sa.update(TargetLetter).where(TargetLetter.id == letter.id, TargetLetter.status == LetterStatus.DRAFT,
+                                      TargetLetter.signed_on.is_(None))
+        .values(status=LetterStatus.DRAFT).execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        db.session.refresh(letter)
+        raise DomainError(_("This letter is “%(status)s”: only a draft that was never signed can be deleted.",
+                            status=LetterStatus.label_of(letter.status)))
+    before = {"unit_name": letter.subject_name, "year": letter.year} if letter.unit_id else {
+        "village": letter.subject_name, "year": letter.year}
+    before |= trail_fields(TARGET_KINDS, {t.kind: str(t.target) for t in letter.targets})
+    audit_record(actor_id=actor_id, action="delete", record=letter, township_id=letter.township_id, at=now,
+                 before=before)
+    db.session.execute(sa.delete(LetterTarget).where(LetterTarget.letter_id == letter.id))
+    db.session.execute(sa.delete(TargetLetter).where(TargetLetter.id == letter.id))
+    db.session.expunge(letter)
+
+
+class LetterNotSigned(DomainError):
+    """A contact acknowledges a letter the office has not signed yet (its targets may still change)."""
+
+    status = 409
 
 
 def _township_admin(scope: Scope) -> int:

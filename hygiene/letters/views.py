@@ -148,6 +148,8 @@ def _detail(letter, *, targets=None, sign=None, assess=None, status: int = 200):
                                **{f"{TARGET_PREFIX}{t.kind}": str(t.target) for t in letter.targets})
     if admin and sign is None and letter.status == LetterStatus.DRAFT:
         sign = SignForm(formdata=None, request_key=secrets.token_hex(16), signed_on=local_today().isoformat())
+    if sign is not None and letter.unit_id is not None:  # a unit's letter: the unit's signer
+        sign.signed_by_name.label.text = _("Signed for the unit by")
     opens = assessment_opens(letter.year)
     assess_waits = admin and letter.status in (LetterStatus.SIGNED, LetterStatus.REOPENED) and local_today() < opens
     if assess_waits:
@@ -159,7 +161,8 @@ def _detail(letter, *, targets=None, sign=None, assess=None, status: int = 200):
                            targets_form=targets,
                            sign_form=sign, assess_form=assess, step_form=StepForm(),
                            can_reopen=admin and letter.status == LetterStatus.ASSESSED,
-                           can_acknowledge=not scope.township_wide
+                           can_delete=admin and letter.status == LetterStatus.DRAFT and letter.signed_on is None,
+                           can_acknowledge=not scope.township_wide and letter.status != LetterStatus.DRAFT
                            and letter.acknowledged_at is None,
                            opens=opens, assess_waits=assess_waits), status
 
@@ -168,6 +171,8 @@ def _detail(letter, *, targets=None, sign=None, assess=None, status: int = 200):
 def letter_targets(letter_id: int):
     scope = current_scope()
     letter = services.letter_get(scope=scope, letter_id=letter_id)
+    if not _makes(scope):  # the permission before the input: a contact gets 403 whatever was sent
+        abort(403)
     form = targets_form(letter.subject)
     if form.validate_on_submit():
         _saved, error = attempt(lambda: services.letter_targets_save(
@@ -184,6 +189,8 @@ def letter_targets(letter_id: int):
 def letter_sign(letter_id: int):
     scope = current_scope()
     letter = services.letter_get(scope=scope, letter_id=letter_id)
+    if not _makes(scope):  # the permission before the input
+        abort(403)
     form = SignForm()
     if form.validate_on_submit():
         scans = services.Photos(store=photo_store(), limits=photo_limits(), uploads=[
@@ -202,6 +209,8 @@ def letter_sign(letter_id: int):
 def letter_assess(letter_id: int):
     scope = current_scope()
     letter = services.letter_get(scope=scope, letter_id=letter_id)
+    if not _makes(scope):  # the permission before the input
+        abort(403)
     form = AssessForm()
     if form.validate_on_submit():
         _done, error = attempt(lambda: services.letter_assess(
@@ -227,6 +236,23 @@ def letter_reopen(letter_id: int):
                      done=_("The letter is reopened: correct it and assess it again."), back=back)
 
 
+@bp.post("/<int:letter_id>/delete")
+def letter_delete(letter_id: int):
+    scope = current_scope()
+    letter = services.letter_get(scope=scope, letter_id=letter_id)
+    if not _makes(scope):
+        abort(403)
+    back = url_for(".letter_detail", letter_id=letter.id)
+    if not StepForm().validate_on_submit():
+        flash(_("The form expired; please submit it again."), "error")
+        return redirect(back, 303)
+    year, subject = letter.year, letter.subject
+    return form_step(lambda: services.letter_draft_delete(scope=scope, actor_id=current_user.id, letter=letter,
+                                                          now=now_utc()),
+                     done=_("The draft letter is deleted."), back=back,
+                     to=url_for(".letter_list", year=year, subject=subject))
+
+
 @bp.post("/<int:letter_id>/acknowledge")
 def letter_acknowledge(letter_id: int):
     scope = current_scope()
@@ -237,7 +263,7 @@ def letter_acknowledge(letter_id: int):
         return redirect(back, 303)
     return form_step(lambda: services.letter_acknowledge(scope=scope, user_id=current_user.id, letter=letter,
                                                          now=now_utc()),
-                     done=_("You have acknowledged the letter."), back=back)
+                     done=_("You have acknowledged the letter."), back=back, passes=(services.LetterNotSigned,))
 
 
 @bp.get("/assessment")

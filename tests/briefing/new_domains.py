@@ -2,6 +2,7 @@
 registers), with records of other months and of 乙镇 that must not count; made with the models."""
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime
 
 from hygiene.campaigns.models import Campaign, CampaignTask
@@ -85,10 +86,13 @@ def add_education(world) -> None:
     db.session.flush()
 
 
+_HOSTS = itertools.count(1)  # one live banquet per village, host and day: each a host of its own
+
+
 def banquet(world, village, *, registered, held, diners, status="registered", checked=None, passed=None,
             closed=None) -> None:
     township = world.tb if village == "b1" else world.ta
-    db.session.add(Banquet(township_id=township, village_id=getattr(world, village), kind="wedding", host_name="张三",
+    db.session.add(Banquet(township_id=township, village_id=getattr(world, village), kind="wedding", host_name=f"张三{next(_HOSTS)}",
                            host_phone="13800000000", banquet_on=held, meal="lunch", place="院坝", tables=diners // 10,
                            diners=diners, cook_name="李四", status=status, registered_on=registered, checked_on=checked,
                            check_passed=passed, closed_on=closed))

@@ -79,13 +79,13 @@ def test_activities_of_one_village_entered_at_the_same_moment_all_count(app, liv
     opener = signed_in(live, "village_a1")
     start, statuses = threading.Barrier(4), []
 
-    def post():
+    def post(number: int):
         start.wait()
         statuses.append(post_form(opener, f"{live}/education/new", {
-            "subject": f"village:{world.a1}", "kind": "lecture", "held_on": "2026-11-20", "topic": "冬季流感预防",
-            "attendance": "20", "note": "", "request_key": uuid.uuid4().hex}))
+            "subject": f"village:{world.a1}", "kind": "lecture", "held_on": "2026-11-20",
+            "topic": f"冬季流感预防（第{number}讲）", "attendance": "20", "note": "", "request_key": uuid.uuid4().hex}))
 
-    workers = [threading.Thread(target=post) for _ in range(4)]
+    workers = [threading.Thread(target=post, args=(n,)) for n in range(4)]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -115,8 +115,9 @@ def test_a_window_that_ended_before_counting_began_is_not_judged():
 
 def test_a_long_window_counting_began_in_asks_its_share_from_that_month_on():
     year = windows(2026, 12)[0]
-    part, wanted = counted_window(FOUR_A_YEAR, year, date(2026, 10, 8))
-    assert (part.start, part.end, wanted) == (date(2026, 10, 1), date(2026, 12, 31), 1)   # 4 × 3/12
+    counted, wanted = counted_window(FOUR_A_YEAR, year, date(2026, 10, 8))
+    # its share (4 × 3/12), and every activity of the whole year counts: the day only excuses
+    assert (counted.start, counted.end, wanted) == (date(2026, 1, 1), date(2026, 12, 31), 1)
     assert counted_window(FOUR_A_YEAR, year, date(2026, 7, 1))[1] == 2
     assert counted_window(FOUR_A_YEAR, year, date(2026, 1, 1))[1] == 4
 
@@ -128,9 +129,13 @@ def test_months_before_counting_began_are_not_flagged():
                    count_from=date(2026, 4, 1))
     assert later.state == CadenceState.DUE_SOON and later.missed == ()
     # installed in October: one column wanted by the year's end, none held yet, not behind in November
-    columns = assess(FOUR_A_YEAR, {2: 1}, year=2026, today=date(2026, 11, 26), soon_days=7,
+    columns = assess(FOUR_A_YEAR, {}, year=2026, today=date(2026, 11, 26), soon_days=7,
                      count_from=date(2026, 10, 15))
     assert (columns.state, columns.missing_now, columns.done_now) == (CadenceState.DUE, 1, 0)
+    # one held in February counts too: the day never makes the window stricter
+    columns = assess(FOUR_A_YEAR, {2: 1}, year=2026, today=date(2026, 11, 26), soon_days=7,
+                     count_from=date(2026, 10, 15))
+    assert (columns.state, columns.missing_now, columns.done_now) == (CadenceState.ON_TRACK, 0, 1)
     # a year before counting began is not judged at all
     assert assess(MONTHLY, {}, year=2025, today=date(2026, 11, 26), soon_days=7,
                   count_from=date(2026, 1, 1)).state == CadenceState.ON_TRACK

@@ -55,7 +55,7 @@ def test_a_small_banquet_needs_no_check_and_a_missing_or_expired_cook_certificat
     page = client.get(f"/food/banquets/{small}").text
     assert "Needs on-site check" not in page and "Cook's certificate: None shown" in page
     # valid until the 15th, the banquet on the 20th: expired on the day
-    expired = made_id(register(client, world.a1, cook_cert_expires_on="2026-06-15"))
+    expired = made_id(register(client, world.a1, host_name="张小红", cook_cert_expires_on="2026-06-15"))
     assert "Cook's certificate: Expired" in client.get(f"/food/banquets/{expired}").text
 
 
@@ -137,7 +137,7 @@ def test_a_banquet_is_held_only_on_or_after_its_day_and_can_be_cancelled(app, cl
         assert client.post(f"/food/banquets/{banquet_id}/hold").status_code == 303
     assert get(app, Banquet, banquet_id).status == BanquetStatus.HELD
     login("village_a1")
-    second = made_id(register(client, world.a1))
+    second = made_id(register(client, world.a1, host_name="张小红"))
     assert client.post(f"/food/banquets/{second}/cancel", data={"confirm": "yes"}).status_code == 303
     assert client.post(f"/food/banquets/{second}/cancel", data={"confirm": "yes"}).status_code == 303  # a double tap
     assert get(app, Banquet, second).status == BanquetStatus.CANCELLED

@@ -133,7 +133,13 @@ def test_the_unit_contact_reads_and_acknowledges_only_their_own_unit_s_letter(ap
     assert client.get("/letters/assessment").status_code == 403
     assert client.get("/letters/new-units").status_code == 403
     page = client.get(f"/letters/{mine}").get_data(as_text=True)
-    assert "a1饭店" in page and "确认收到责任书" in page
+    assert "a1饭店" in page and "确认收到责任书" not in page  # a draft: nothing to acknowledge yet
+    assert client.post(f"/letters/{mine}/acknowledge").status_code == 409
+    login("admin_a")
+    assert client.post(f"/letters/{mine}/sign", data={"signed_on": "2026-02-01", "signed_by_name": "店长",
+                                                      "request_key": uuid.uuid4().hex}).status_code == 303
+    login("unit_a1")
+    assert "确认收到责任书" in client.get(f"/letters/{mine}").get_data(as_text=True)
     assert client.post(f"/letters/{mine}/acknowledge").status_code == 303
     assert client.post(f"/letters/{mine}/acknowledge").status_code == 303     # a double tap: once
     assert unit_letters(app)[world.unit_a1].acknowledged_at is not None
