@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from hygiene.access.scope import Scope
 from hygiene.clock import local_today, now_utc
 from hygiene.core.input import db_int
 from hygiene.core.periods import Period, parse_period, period_containing
@@ -137,7 +138,19 @@ def _render_page(subject: Subject, period: Period, *, settings_form=None, publis
         publications=services.publications_of(township_id=subject.township_id), can_publish=scope.is_admin,
         settings_form=settings_form or (SettingsForm.of(ranking) if scope.is_admin else None),
         publish_form=publish_form or PublishForm(formdata=None),
-        townships=visible_townships(scope) if scope.is_county_admin else [])
+        townships=visible_townships(scope) if scope.is_county_admin else [],
+        assessment=_assessment_beside(scope, subject, period))
+
+
+def _assessment_beside(scope: Scope, subject: Subject, period: Period) -> list | None:
+    """A year's village ranking shows the year-end target assessment of the same villages beside
+    it (the letters' board, read from the measurements each letter keeps: one statement)."""
+    if period.kind != "year" or subject.kind != "villages" or not scope.township_wide:
+        return None
+    from hygiene.letters.queries import assessment_board
+
+    township = scope if scope.township_id is not None else Scope(scope.role, subject.township_id)
+    return assessment_board(scope=township, year=period.start.year, subject="village")
 
 
 def _selection(*, fallback: bool = False) -> tuple[Subject, Period]:

@@ -317,3 +317,27 @@ def test_before_it_opens_the_letter_page_says_when_the_assessment_opens_instead_
 def test_the_signing_asks_for_photos_of_the_signed_page(app, client, made, world):
     page = client.get(f"/letters/{made[world.a1].id}").get_data(as_text=True)
     assert "签字页照片" in page and "扫描件" not in page and 'accept="image/*"' in page
+
+
+def test_the_year_s_village_ranking_shows_the_assessment_beside_it(app, client, login, made, world):
+    sign_all(client, made)
+    login("admin_b")
+    assert make(client).status_code == 303  # 乙镇's letters too
+    login("admin_a")
+    ranking = client.get("/rankings/?period=2026&subject=villages").get_data(as_text=True)
+    beside = ranking[ranking.index('id="assessment"'):]
+    assert "年终目标考核" in beside or "target assessment" in beside
+    assert f"/letters/{made[world.a1].id}" in beside and "甲一村" in beside
+    assert "乙一村" not in beside  # another township's letters stay on its own ranking
+    month = client.get("/rankings/?period=2026-11&subject=villages").get_data(as_text=True)
+    assert 'id="assessment"' not in month  # a month's ranking has no year-end assessment
+
+
+def test_a_county_admin_sees_the_chosen_township_s_assessment_beside_its_ranking(app, client, login, made, world):
+    sign_all(client, made)
+    login("admin_b")
+    assert make(client).status_code == 303
+    login("county")
+    ranking = client.get(f"/rankings/?period=2026&subject=villages&township_id={world.ta}").get_data(as_text=True)
+    beside = ranking[ranking.index('id="assessment"'):]
+    assert "甲一村" in beside and "乙一村" not in beside
