@@ -39,7 +39,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -303,30 +302,9 @@ def public_path(port: int, tid: int) -> tuple[str | None, str]:
 
 def hammer(port: int, path: str, seconds: float) -> tuple[float, dict]:
     """Requests per second of WORKERS keep-alive clients asking for `path` for `seconds`."""
-    stop = time.perf_counter() + seconds
+    from bench._served import hammer as served_hammer
 
-    def worker() -> dict:
-        conn, codes = http.client.HTTPConnection("127.0.0.1", port, timeout=30), {}
-        while time.perf_counter() < stop:
-            conn.request("GET", path)
-            response = conn.getresponse()
-            response.read()
-            codes[response.status] = codes.get(response.status, 0) + 1
-            if response.will_close:
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        conn.close()
-        return codes
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(WORKERS) as pool:
-        results = list(pool.map(lambda _: worker(), range(WORKERS)))
-    elapsed = time.perf_counter() - started
-    codes: dict[int, int] = {}
-    for result in results:
-        for code, n in result.items():
-            codes[code] = codes.get(code, 0) + n
-    return sum(codes.values()) / elapsed, codes
+    return served_hammer(port, path, seconds)
 
 
 @contextmanager

@@ -223,47 +223,41 @@ def letter_assess(letter_id: int):
     return _detail(letter, assess=form, status=422)
 
 
-@bp.post("/<int:letter_id>/reopen")
-def letter_reopen(letter_id: int):
+def _button_step(letter_id: int, step, *, done: str, office_only: bool = False, to=None, passes=()):
+    """A one-button step on a letter (reopen, delete a draft, acknowledge): the letter in the scope,
+    the permission before the form, an expired form said as such, the step through `form_step`."""
     scope = current_scope()
     letter = services.letter_get(scope=scope, letter_id=letter_id)
-    back = url_for(".letter_detail", letter_id=letter.id)
-    if not StepForm().validate_on_submit():
-        flash(_("The form expired; please submit it again."), "error")
-        return redirect(back, 303)
-    return form_step(lambda: services.letter_reopen(scope=scope, actor_id=current_user.id, letter=letter,
-                                                    now=now_utc()),
-                     done=_("The letter is reopened: correct it and assess it again."), back=back)
-
-
-@bp.post("/<int:letter_id>/delete")
-def letter_delete(letter_id: int):
-    scope = current_scope()
-    letter = services.letter_get(scope=scope, letter_id=letter_id)
-    if not _makes(scope):
+    if office_only and not _makes(scope):
         abort(403)
     back = url_for(".letter_detail", letter_id=letter.id)
     if not StepForm().validate_on_submit():
         flash(_("The form expired; please submit it again."), "error")
         return redirect(back, 303)
-    year, subject = letter.year, letter.subject
-    return form_step(lambda: services.letter_draft_delete(scope=scope, actor_id=current_user.id, letter=letter,
-                                                          now=now_utc()),
-                     done=_("The draft letter is deleted."), back=back,
-                     to=url_for(".letter_list", year=year, subject=subject))
+    after = to(letter) if to else None  # before the step: a deleted draft has no year to read after it
+    return form_step(lambda: step(scope, letter), done=done, back=back, to=after, passes=passes)
+
+
+@bp.post("/<int:letter_id>/reopen")
+def letter_reopen(letter_id: int):
+    return _button_step(letter_id, lambda scope, letter: services.letter_reopen(
+        scope=scope, actor_id=current_user.id, letter=letter, now=now_utc()),
+        done=_("The letter is reopened: correct it and assess it again."))
+
+
+@bp.post("/<int:letter_id>/delete")
+def letter_delete(letter_id: int):
+    return _button_step(letter_id, lambda scope, letter: services.letter_draft_delete(
+        scope=scope, actor_id=current_user.id, letter=letter, now=now_utc()),
+        done=_("The draft letter is deleted."), office_only=True,
+        to=lambda letter: url_for(".letter_list", year=letter.year, subject=letter.subject))
 
 
 @bp.post("/<int:letter_id>/acknowledge")
 def letter_acknowledge(letter_id: int):
-    scope = current_scope()
-    letter = services.letter_get(scope=scope, letter_id=letter_id)
-    back = url_for(".letter_detail", letter_id=letter.id)
-    if not StepForm().validate_on_submit():
-        flash(_("The form expired; please submit it again."), "error")
-        return redirect(back, 303)
-    return form_step(lambda: services.letter_acknowledge(scope=scope, user_id=current_user.id, letter=letter,
-                                                         now=now_utc()),
-                     done=_("You have acknowledged the letter."), back=back, passes=(services.LetterNotSigned,))
+    return _button_step(letter_id, lambda scope, letter: services.letter_acknowledge(
+        scope=scope, user_id=current_user.id, letter=letter, now=now_utc()),
+        done=_("You have acknowledged the letter."), passes=(services.LetterNotSigned,))
 
 
 @bp.get("/assessment")
