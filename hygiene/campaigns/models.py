@@ -49,8 +49,8 @@ class Campaign(Model):
     __table_args__ = (sa.Index("ix_campaign_township_dates", "township_id", "starts_on"),
                       # one campaign per township, title and start (a cancelled one leaves room)
                       sa.Index("uq_campaign_live", "township_id", "name", "starts_on", unique=True,
-                               sqlite_where=sa.text("status != 'cancelled'"),
-                               postgresql_where=sa.text("status != 'cancelled'")))
+                               sqlite_where=sa.text(f"status != '{CampaignStatus.CANCELLED.value}'"),
+                               postgresql_where=sa.text(f"status != '{CampaignStatus.CANCELLED.value}'")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"))

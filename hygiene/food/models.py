@@ -24,8 +24,8 @@ class Banquet(Model):
     __table_args__ = (sa.Index("ix_food_banquet_township_day", "township_id", "banquet_on"),
                       # one live banquet per village, host and day (a cancelled one leaves room)
                       sa.Index("uq_food_banquet_live", "village_id", "host_name", "banquet_on", unique=True,
-                               sqlite_where=sa.text("status != 'cancelled'"),
-                               postgresql_where=sa.text("status != 'cancelled'")))
+                               sqlite_where=sa.text(f"status != '{BanquetStatus.CANCELLED.value}'"),
+                               postgresql_where=sa.text(f"status != '{BanquetStatus.CANCELLED.value}'")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("township.id"), index=True)
