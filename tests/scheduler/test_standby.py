@@ -120,7 +120,7 @@ def test_a_standby_takes_over_within_a_minute_of_a_kill_and_sends_the_dead_ones_
         assert row(app, web).sent_at is None and row(app, web).claimed_by == WEB_WORKER
 
         standby.send_signal(signal.SIGTERM)
-        assert standby.wait(30) == 0
+        assert standby.wait(90) == 0  # the same
     finally:
         for process in (holder, standby):
             if process is not None:
@@ -166,7 +166,7 @@ def test_a_holder_that_loses_its_lock_connection_stops_and_stands_by_again(app, 
         line_with(holder, "taking over", timeout=30)  # nobody else took it: the lock is its again
         line_with(holder, "Scheduler running", timeout=30)
         holder.send_signal(signal.SIGTERM)
-        assert holder.wait(30) == 0
+        assert holder.wait(90) == 0  # its catch-up jobs finish first: slow when both passes run at once
     finally:
         if holder.poll() is None:
             holder.kill()
