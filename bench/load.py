@@ -10,7 +10,8 @@ adds an admin and two inspectors per township and the contacts of 100 villages (
 each run 8 open inspections for today per inspector (the last run's are cancelled).
 
 The application is served as a county serves it: gunicorn with deploy/gunicorn.conf.py when that
-file exists (else 2 gthread workers × 8 threads), the scheduler in no web process. A bare Flask
+file exists (else 2 gthread workers × 8 threads), behind Debian's nginx with
+deploy/nginx/hygiene.conf (`--direct`: gunicorn alone), the scheduler in no web process. A bare Flask
 route is mounted in the same workers (bench/_load_app.py), so both are measured on one server.
 
 Simulated users, `--users` at once for `--seconds`, each signed in before the clock starts and
@@ -32,6 +33,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -224,9 +226,46 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+NGINX_MAIN = """worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+{user}
+events {{ worker_connections 512; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {tmp}/site.conf;
+}}
+"""
+
+
+def nginx_in_front(folder: Path, upstream: int, uploads: str) -> tuple[subprocess.Popen, int]:
+    """Debian's nginx with deploy/nginx/hygiene.conf (rendered as deploy/render.py does) in front of
+    gunicorn: it buffers the uploads and sends the photos (X-Accel-Redirect), as a county runs it."""
+    sys.path.insert(0, str(ROOT / "deploy"))
+    from render import read_env, render
+
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    front = free_port()
+    values = {**read_env(ROOT / "deploy" / "hygiene.env.example"), "LISTEN": f"127.0.0.1:{front}",
+              "SERVER_NAME": "127.0.0.1", "UPSTREAM": f"127.0.0.1:{upstream}", "STATIC_DIR": str(ROOT / "static"),
+              "UPLOAD_DIR": uploads}
+    (folder / "site.conf").write_text(render((ROOT / "deploy/nginx/hygiene.conf").read_text(), values))
+    (folder / "nginx.conf").write_text(NGINX_MAIN.format(tmp=folder, user="user root root;" if os.geteuid() == 0 else ""))
+    process = subprocess.Popen([binary, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e",
+                                str(folder / "nginx-error.log"), "-g", "daemon off;"], start_new_session=True)
+    return process, front
+
+
 def serve(port: int, uploads: str, log: Path) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=URL, SECRET_KEY="load-bench-secret-" + "x" * 24, UPLOAD_DIR=uploads,
-               HYGIENE_CONFIG="production", SCHEDULER_EMBEDDED="0", HYGIENE_INSECURE_COOKIES="1", PYTHONPATH=str(ROOT))
+               HYGIENE_CONFIG="production", SCHEDULER_EMBEDDED="0", HYGIENE_INSECURE_COOKIES="1", PYTHONPATH=str(ROOT),
+               PHOTO_ACCEL_PREFIX="/_photos/", PROXY_FIX_X_FOR="1", PROXY_FIX_X_PROTO="1")
     conf = ROOT / "deploy" / "gunicorn.conf.py"
     args = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT)]
     args += ["-c", str(conf)] if conf.exists() else ["-k", "gthread", "-w", "2", "--threads", "8"]
@@ -385,6 +424,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--direct", action="store_true", help="gunicorn alone, without nginx in front")
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds a user reads a page (0: none)")
     args = parser.parse_args()
     if not pg_available(URL):
@@ -394,10 +434,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as uploads:
         log = Path(uploads) / "server.log"
         server = serve(port, uploads, log)
+        front, front_port = (None, port) if args.direct else nginx_in_front(Path(uploads), port, uploads)
         try:
-            record, elapsed, total = run_load(f"http://127.0.0.1:{port}", people, args.users, args.seconds,
+            if front is not None:
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline:
+                    try:
+                        requests.get(f"http://127.0.0.1:{front_port}/_bare/", timeout=2)
+                        break
+                    except requests.RequestException:
+                        time.sleep(0.3)
+            record, elapsed, total = run_load(f"http://127.0.0.1:{front_port}", people, args.users, args.seconds,
                                              args.think)
         finally:
+            if front is not None:
+                os.killpg(front.pid, signal.SIGQUIT)
+                front.wait(timeout=15)
             os.killpg(server.pid, signal.SIGINT)  # gunicorn's quick shutdown
             try:
                 server.wait(timeout=15)
@@ -421,7 +473,7 @@ def main() -> None:
                       "baseline": bare, "ratio": round(pages[worst_step]["p95"] / bare, 2) if bare else None,
                       "goal": f"p95 < {PAGE_GOAL_MS:.0f} ms for pages, 0 errors", "worst": worst_step,
                       "errors": errors, "server_tracebacks": len(server_errors), "requests_per_second": round(total / elapsed, 1),
-                      "users": args.users, "seconds": args.seconds, "think_seconds": args.think, "met": pages[worst_step]["p95"] < PAGE_GOAL_MS and errors == 0,
+                      "users": args.users, "seconds": args.seconds, "behind_nginx": not args.direct, "think_seconds": args.think, "met": pages[worst_step]["p95"] < PAGE_GOAL_MS and errors == 0,
                       "steps": steps, "date": date.today().isoformat()}, ensure_ascii=False))
 
 
