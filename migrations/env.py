@@ -1,9 +1,8 @@
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -108,6 +107,15 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        # the kept totals and counts the migrations asked for, filled by this release's code now
+        # that the whole upgrade has run, in a transaction of their own (hygiene/core/derived.py)
+        from hygiene.core.derived import run_asked_fills
+
+        at_head = set(context.get_context().get_current_heads()) == set(context.script.get_heads())
+        if connection.in_transaction():  # what the migrations left open (SQLite's DDL) is theirs: kept
+            connection.commit()
+        with connection.begin():
+            run_asked_fills(connection, at_head=at_head)
 
 
 if context.is_offline_mode():

@@ -63,12 +63,9 @@ def upgrade():
     with op.batch_alter_table('education_settings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('count_from', sa.Date(), nullable=True))
 
-    from hygiene.campaigns import counts as campaign_counts
-    from hygiene.education import counts as education_counts
+    from hygiene.core.derived import fill_after_upgrade
 
-    connection = op.get_bind()
-    campaign_counts.rebuild(connection)
-    education_counts.rebuild(connection)
+    fill_after_upgrade("campaign_and_education_counts")  # with the code of the release, once the upgrade has run
 
 
 def downgrade():

@@ -25,9 +25,9 @@ def upgrade():
         batch_op.add_column(sa.Column('measured', sa.Numeric(precision=12, scale=2), nullable=True))
         batch_op.add_column(sa.Column('measured_at', UTCDateTime(), nullable=True))
 
-    from hygiene.letters.measure import refresh_all_open
+    from hygiene.core.derived import fill_after_upgrade
 
-    refresh_all_open(op.get_bind())
+    fill_after_upgrade("letter_measures")  # with the code of the release, once the upgrade has run
 
 
 def downgrade():

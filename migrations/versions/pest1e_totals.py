@@ -43,13 +43,9 @@ def upgrade():
     with op.batch_alter_table('monitoring_month_count', schema=None) as batch_op:
         batch_op.create_index('ix_monitoring_month_count_township', ['township_id', 'month'], unique=False)
 
-    from hygiene.pests.monitoring.rollup import rebuild
-    from hygiene.pests.rounds.models import RoundTarget
-    from hygiene.pests.rounds.totals import totals_update
+    from hygiene.core.derived import fill_after_upgrade
 
-    connection = op.get_bind()
-    connection.execute(totals_update(RoundTarget.id.is_not(None)))
-    rebuild(connection)
+    fill_after_upgrade("pest_totals")  # with the code of the release, once the upgrade has run
 
 
 def downgrade():

@@ -16,8 +16,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('inspection', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('self_assessment', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # a plain ADD COLUMN: SQLite's batch mode would copy the table and drop the old one, which the
+    # foreign keys of every table pointing at inspections forbid once there are rows
+    op.add_column('inspection', sa.Column('self_assessment', sa.Boolean(), server_default=sa.false(), nullable=False))
     with op.batch_alter_table('creation_application', schema=None) as batch_op:
         batch_op.add_column(sa.Column('self_inspection_id', sa.Integer(), nullable=True))
         batch_op.create_unique_constraint(batch_op.f('uq_creation_application_self_inspection_id'),
