@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import io
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -104,3 +105,20 @@ def status_of(opener, request) -> int:
 def post_form(opener, url: str, fields: dict) -> int:
     body = urllib.parse.urlencode(fields, doseq=True).encode()
     return status_of(opener, urllib.request.Request(url, data=body))
+
+
+def posts_at_once(opener, url: str, fields: dict, times: int = 3) -> list[int]:
+    """The same form posted `times` times at the same moment (a double tap, a resend); the statuses."""
+    start, statuses = threading.Barrier(times), []
+
+    def post() -> None:
+        body = urllib.parse.urlencode(fields, doseq=True).encode()
+        start.wait()
+        statuses.append(status_of(opener, urllib.request.Request(url, data=body)))
+
+    workers = [threading.Thread(target=post) for _ in range(times)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    return statuses

@@ -21,6 +21,7 @@ from hygiene.audit.models import AuditEvent
 from hygiene.extensions import db
 from hygiene.letters.models import LetterTarget, TargetLetter
 from hygiene.media.models import Photo
+from tests.campaigns.helpers import posts_at_once
 from tests.letters.helpers import year_of_work
 from tests.rectifications.test_evidence_once import signed_in, status_of
 
@@ -260,19 +261,7 @@ def test_the_assessment_board_s_queries_do_not_grow_with_the_villages(app, clien
 
 
 def test_two_identical_requests_at_the_same_moment_make_each_letter_once(app, live, world):
-    opener = signed_in(live, "admin_a")
-    start, statuses = threading.Barrier(3), []
-
-    def post():
-        body = urllib.parse.urlencode({**DEFAULTS, "request_key": "same"}).encode()
-        start.wait()
-        statuses.append(status_of(opener, urllib.request.Request(f"{live}/letters/new", data=body)))
-
-    workers = [threading.Thread(target=post) for _ in range(3)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
+    statuses = posts_at_once(signed_in(live, "admin_a"), f"{live}/letters/new", {**DEFAULTS, "request_key": "same"})
     assert statuses == [303] * 3
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(TargetLetter)) == 2

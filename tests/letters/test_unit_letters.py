@@ -5,9 +5,6 @@ unit's letter, a village contact never a unit's; the board and the export list u
 villages; the unit contact is told through the outbox."""
 from __future__ import annotations
 
-import threading
-import urllib.parse
-import urllib.request
 import uuid
 from datetime import date
 from decimal import Decimal as D
@@ -25,9 +22,10 @@ from hygiene.letters.kinds import measured
 from hygiene.letters.models import LetterTarget, TargetLetter
 from hygiene.notifications.models import Notification
 from hygiene.places.models import Unit
+from tests.campaigns.helpers import posts_at_once
 from tests.inspections.helpers import simple_spec
 from tests.rankings.helpers import add_published
-from tests.rectifications.test_evidence_once import signed_in, status_of
+from tests.rectifications.test_evidence_once import signed_in
 
 UNIT_FORM = {"year": "2026", "category": "", "target_unit_inspection_pass_rate": "90",
              "target_unit_inspection_mean_score": "85", "target_unit_certificates_valid": "100",
@@ -180,19 +178,7 @@ def test_the_unit_contact_is_told_in_the_outbox_when_the_letter_is_made(app, mad
 
 
 def test_two_identical_requests_at_the_same_moment_make_each_unit_s_letter_once(app, live, world):
-    opener = signed_in(live, "admin_a")
-    start, statuses = threading.Barrier(3), []
-
-    def post():
-        body = urllib.parse.urlencode({**UNIT_FORM, "request_key": "same"}).encode()
-        start.wait()
-        statuses.append(status_of(opener, urllib.request.Request(f"{live}/letters/new-units", data=body)))
-
-    workers = [threading.Thread(target=post) for _ in range(3)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
+    statuses = posts_at_once(signed_in(live, "admin_a"), f"{live}/letters/new-units", {**UNIT_FORM, "request_key": "same"})
     assert statuses == [303] * 3
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(TargetLetter)) == 2
