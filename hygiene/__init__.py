@@ -145,6 +145,8 @@ def _begin_before_savepoint(conn, _name) -> None:
 def _select_locale() -> str:
     if not has_request_context():  # CLI, scheduler and service tests speak the default
         return "zh_CN"
+    if request.path.startswith("/api/"):  # the API speaks English and adds the Chinese (api/bilingual.py)
+        return "en"
     choice = session.get("lang") or request.args.get("lang")
     return choice if choice in ("zh_CN", "en") else "zh_CN"
 
@@ -158,6 +160,9 @@ def _load_user(cookie_id: str):
 
 def _register_blueprints(app: Flask) -> None:
     from hygiene.accounts.views import bp as accounts_bp
+    from hygiene.api.views import api_http_error
+    from hygiene.api.token_views import bp as api_tokens_bp
+    from hygiene.api.views import bp as api_bp
     from hygiene.audit.views import bp as audit_bp
     from hygiene.briefing.views import bp as briefing_bp
     from hygiene.briefing.views import public as briefing_link_bp
@@ -165,6 +170,7 @@ def _register_blueprints(app: Flask) -> None:
     from hygiene.campaigns.task_views import bp as campaign_tasks_bp
     from hygiene.campaigns.views import bp as campaigns_bp
     from hygiene.checklists.views import bp as checklists_bp
+    from hygiene.core.error_page import register_error_answer
     from hygiene.core.views import bp as core_bp
     from hygiene.creation.views import bp as creation_bp
     from hygiene.education.views import bp as education_bp
@@ -196,6 +202,9 @@ def _register_blueprints(app: Flask) -> None:
                       ranking_exports_bp, pests_bp, monitoring_bp, rounds_bp, round_work_bp, toilet_tasks_bp, toilets_bp,
                       toilet_problems_bp, letters_bp, briefing_bp, briefing_link_bp, creation_bp, education_bp, food_bp, campaigns_bp, campaign_calendar_bp, campaign_tasks_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(api_tokens_bp)
+    register_error_answer(api_bp.url_prefix or "/api/v1", api_http_error)
 
 
 def _register_cli(app: Flask) -> None:

@@ -53,7 +53,15 @@ def session_end(token: str) -> None:
 
 
 def sessions_end_all(user_id: int) -> int:
-    """End every sign-in of a user (password changed, deactivated, "sign out everywhere")."""
+    """End every sign-in of a user (password changed, deactivated, "sign out everywhere"),
+    the field app's on their phones too (its offline token is a sign-in of that phone); tokens
+    made by hand for a script stay until revoked on the token page."""
+    from hygiene.api.models import ApiToken  # the API's tokens build on accounts, not the reverse
+
+    now = now_utc()
+    db.session.execute(sa.update(ApiToken).where(
+        ApiToken.user_id == user_id, ApiToken.purpose == "offline", ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now).execution_options(synchronize_session=False))
     result = db.session.execute(sa.update(UserSession).where(
-        UserSession.user_id == user_id, UserSession.ended_at.is_(None)).values(ended_at=now_utc()))
+        UserSession.user_id == user_id, UserSession.ended_at.is_(None)).values(ended_at=now))
     return result.rowcount or 0  # type: ignore[attr-defined]  # DML gives a CursorResult, typed as Result

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -21,6 +22,9 @@ def error_page(status: int, message: str = ""):
     signed-in user and the bell) never runs on it; should the page still fail, a plain one that
     needs no database answers. Script requests (JSON) get {"error": ...} instead of a page."""
     _discard_transaction()
+    answer = _answer_for(request.path)
+    if answer is not None:
+        return answer(status, message)
     own = next((render for (prefix, code), render in _OWN_PAGES.items()
                 if code == status and request.path.startswith(prefix)), None)
     if own is not None and not wants_json():
@@ -54,6 +58,9 @@ def database_unavailable_page(error: Exception):
     message = _("The database cannot be reached just now, please try again in a moment. What you "
                 "saved before is safe; what you were sending now was not saved, so send it again.")
     headers = {"Retry-After": "30"}
+    answer = _answer_for(request.path)
+    if answer is not None:
+        return answer(503, "")
     if wants_json():
         return jsonify(error=message), 503, headers
     return _plain_page(503, message, title), 503, headers
@@ -77,6 +84,19 @@ def register_error_page(prefix: str, status: int, render: Callable[[], str]) -> 
     """Answer `status` under `prefix` with a page of its own (the public pages' 404 speaks to the
     public, not to signed-in staff), including when no route matched there at all."""
     _OWN_PAGES[(prefix, status)] = render
+
+
+# answers of their own for a part of the site: {URL prefix: answer(status, message)}
+_OWN_ANSWERS: dict[str, Callable[[int, str], Any]] = {}
+
+
+def register_error_answer(prefix: str, answer: Callable[[int, str], Any]) -> None:
+    """Answer every error under `prefix` with `answer` instead of a page (the JSON API's errors)."""
+    _OWN_ANSWERS[prefix] = answer
+
+
+def _answer_for(path: str) -> Callable[[int, str], Any] | None:
+    return next((answer for prefix, answer in _OWN_ANSWERS.items() if path.startswith(prefix)), None)
 
 
 @dataclass(frozen=True)
