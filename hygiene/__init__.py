@@ -160,8 +160,8 @@ def _load_user(cookie_id: str):
 
 def _register_blueprints(app: Flask) -> None:
     from hygiene.accounts.views import bp as accounts_bp
-    from hygiene.api.views import api_http_error
     from hygiene.api.token_views import bp as api_tokens_bp
+    from hygiene.api.views import api_http_error
     from hygiene.api.views import bp as api_bp
     from hygiene.audit.views import bp as audit_bp
     from hygiene.briefing.views import bp as briefing_bp

@@ -29,7 +29,7 @@ class _Pattern:
 
 @cache
 def _catalog() -> tuple[dict[str, str], tuple[_Pattern, ...]]:
-    catalog = Translations.load(_TRANSLATIONS, ["zh"])._catalog  # type: ignore[attr-defined]  # gettext's own table
+    catalog = Translations.load(_TRANSLATIONS, ["zh"])._catalog
     plain, patterns = {}, []
     for msgid, msgstr in catalog.items():
         if not isinstance(msgid, str) or not msgid or not msgstr:  # plural forms and the header
