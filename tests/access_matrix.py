@@ -19,6 +19,7 @@ EXPECTED: dict[str, str] = {
     "accounts.user_edit": "200/200/404 403/403/403 403/403/403 403/403/403 200/200/200 302/302/302",
     "accounts.user_list": "200 403 403 403 200 302",
     "accounts.user_new": "200 403 403 403 200 302",
+    "api_tokens.token_list": "200 200 200 200 200 302",
     "audit.event_list": "200 403 403 403 200 302",
     "briefing.briefing_page": "200 200 403 403 200 302",
     "briefing_link.shared": "404/404/404 404/404/404 404/404/404 404/404/404 404/404/404 404/404/404",
@@ -164,6 +165,7 @@ EXPECTED: dict[str, str] = {
 
 # rules with no GET: tests/test_access_walk.py posts to each and compares every table before and after
 POST_ONLY: set[str] = {
+    "api_tokens.token_revoke",
     "accounts.logout", "accounts.user_sessions_end", "accounts.user_set_active", "briefing.link_create",
     "briefing.link_revoke", "campaign_calendar.calendar_generate", "campaign_tasks.task_complete",
     "campaign_tasks.task_reopen", "campaigns.campaign_close",

@@ -3,7 +3,8 @@ village of the township and of another township, with the expected status writte
 (tests/access_matrix.py), so a route without an entry, or an answer that changed, fails here.
 
 GETs only: what a POST may change is proved by the walk's table fingerprints
-(tests/test_access_walk.py), whose world and records this test shares.
+(tests/test_access_walk.py), whose world and records this test shares. The JSON API signs in by
+token, not by cookie: its rules have a matrix of their own (tests/api/test_access_matrix.py).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from hygiene.places.kinds import KINDS
 from tests.access_matrix import EXPECTED, POST_ONLY, ROLES
 from tests.test_access_walk import records_in
 
+API = "api."  # the JSON API's endpoints (tests/api/test_access_matrix.py)
 COLUMNS = ("a1", "a2", "b1")  # 甲一村 (the contacts' own), 甲二村 (same township), 乙一村 (乙镇)
 PLAIN = {"code": "zh_CN", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
          "period_key": "2026-10", "pest": "rodent", "method": "room_signs", "year": 2026, "move": "plan",
@@ -49,6 +51,7 @@ def column_values(world, records, key: str) -> dict:
     values = {f"{name}_id": records[f"{name}_{key}"] for name in per_village}
     values |= {arg: records[f"{name}_{township}"] for arg, name in per_township.items()}
     values |= {"user_id": users[key], "township_id": getattr(world, township), "village_id": getattr(world, key),
+               "unit_id": getattr(world, f"unit_{key}"),
                "token": f"tok{key}walk01"}
     values["records"] = {"townships": getattr(world, township), "villages": getattr(world, key),
                          "units": getattr(world, f"unit_{key}"), "households": getattr(world, f"household_{key}"),
@@ -59,7 +62,7 @@ def column_values(world, records, key: str) -> dict:
 def matrix_rules(app):
     """(entry name, rule, slug) of every GET rule; a slug rule has an entry per register kind."""
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint, r.rule)):
-        if rule.endpoint == "static" or "GET" not in rule.methods:
+        if rule.endpoint == "static" or "GET" not in rule.methods or rule.endpoint.startswith(API):
             continue
         for slug in (list(KINDS) if "slug" in rule.arguments else [None]):
             yield (f"{rule.endpoint}[{slug}]" if slug else rule.endpoint), rule, slug
@@ -74,11 +77,11 @@ def url_of(app, rule, slug, values) -> str:
         return app.url_for(rule.endpoint, **args)
 
 
-def statuses(app, client, rule, slug, columns) -> str:
+def statuses(app, client, rule, slug, columns, headers=None) -> str:
     """One status, or three (a1/a2/b1) when the URL names a record."""
     answers = []
     for values in columns:
-        response = client.get(url_of(app, rule, slug, values))
+        response = client.get(url_of(app, rule, slug, values), headers=headers)
         response.close()
         answers.append(str(response.status_code))
         if not rule.arguments - {"slug"} - set(PLAIN):
@@ -88,7 +91,8 @@ def statuses(app, client, rule, slug, columns) -> str:
 
 def test_every_rule_has_an_entry(app):
     names = {name for name, _rule, _slug in matrix_rules(app)}
-    posts = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" not in rule.methods}
+    posts = {rule.endpoint for rule in app.url_map.iter_rules()
+             if "GET" not in rule.methods and not rule.endpoint.startswith(API)}
     assert sorted(names - set(EXPECTED)) == [], "add the new GET rules to tests/access_matrix.py"
     assert sorted(posts - POST_ONLY) == [], "add the new POST rules to POST_ONLY in tests/access_matrix.py"
     assert sorted(set(EXPECTED) - names) == [] and sorted(POST_ONLY - posts) == [], "rules that are gone"

@@ -1,0 +1,55 @@
+"""The API's access matrix: every GET operation x every role's token x a record of the same
+village, another village of the township and another township (tests/api/access_matrix.py), the
+records those of the page matrix (tests/test_access_matrix.py), so an operation without an entry,
+or an answer that changed, fails here. What writes may change: each resource's own tests."""
+from __future__ import annotations
+
+import pytest
+
+from tests.api.access_matrix import EXPECTED, ROLES
+from tests.api.helpers import bearer, token_for
+from tests.test_access_matrix import API, COLUMNS, column_values, statuses
+from tests.test_access_matrix import matrix_records as page_matrix_records
+
+matrix_records = page_matrix_records  # the page matrix's fixture, shared
+
+PUBLIC_BY_DESIGN = {"api.openapi_document"}
+
+
+def api_rules(app):
+    return [rule for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint)
+            if rule.endpoint.startswith(API) and "GET" in rule.methods]
+
+
+def test_every_operation_has_an_entry(app):
+    names = {rule.endpoint for rule in api_rules(app)}
+    assert sorted(names - set(EXPECTED)) == [], "add the new GET operations to tests/api/access_matrix.py"
+    assert sorted(set(EXPECTED) - names) == [], "operations that are gone"
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r or "no_token" for r in ROLES])
+def test_each_role_gets_the_expected_status(app, client, world, matrix_records, role):
+    headers = bearer(token_for(app, getattr(world, f"user_{role}"))) if role else None
+    column = ROLES.index(role)
+    columns = [column_values(world, matrix_records, key) for key in COLUMNS]
+    wrong = {}
+    for rule in api_rules(app):
+        got = statuses(app, client, rule, None, columns, headers=headers)
+        assert "500" not in got, f"{role} {rule.endpoint}: {got}"
+        expected = EXPECTED.get(rule.endpoint, "").split()
+        if len(expected) != len(ROLES) or expected[column] != got:
+            wrong[rule.endpoint] = got
+    assert not wrong, f"{role or 'no token'}: status differs from tests/api/access_matrix.py:\n" + "\n".join(
+        f"  {name!r}: expected {EXPECTED.get(name, '—')!r}, got {got}" for name, got in wrong.items())
+
+
+def test_the_data_lets_nobody_into_another_village_or_township():
+    outside = {"admin_a": (2,), "inspector_a": (2,), "village_a1": (1, 2), "unit_a1": (1, 2), None: (0, 1, 2)}
+    leaks = []
+    for name, row in EXPECTED.items():
+        answers = row.split()
+        for role, columns in outside.items():
+            cells = answers[ROLES.index(role)].split("/")
+            if len(cells) == 3 and name not in PUBLIC_BY_DESIGN:
+                leaks += [f"{name} {role} {COLUMNS[c]}" for c in columns if cells[c].startswith("2")]
+    assert leaks == []
