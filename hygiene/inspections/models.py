@@ -107,6 +107,9 @@ class Inspection(Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     submission_key: Mapped[str | None] = mapped_column(sa.String(64))
+    # the id a client (the offline field app, another system) gave the inspection it made: a
+    # retry of the same creation finds this one instead of making a second
+    client_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     review_comment: Mapped[str] = mapped_column(sa.Text, default="")

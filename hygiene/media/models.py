@@ -49,5 +49,8 @@ class Photo(Model):
     reuse_of: Mapped[list] = mapped_column(sa.JSON, default=list)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    # the id the uploading client gave this photo (one request per photo from the field app): a
+    # resend after a lost answer finds this row instead of adding a second
+    client_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
 
     __table_args__ = (sa.Index("ix_photo_township_uploaded", "township_id", "uploaded_at"),)
