@@ -10,9 +10,11 @@ moment, exactly one does the work and the others find their key already there.
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from hygiene.errors import DomainError
 from hygiene.extensions import db
@@ -46,3 +48,40 @@ def claim_once(record: Any, *, key_column: str, key: str, allowed: sa.ColumnElem
     if getattr(record, key_column) == key:
         return False
     raise DomainError(refused)
+
+
+class ClientIdTaken(DomainError):
+    """A client id already names another record (another user's, or another kind of step)."""
+
+    status = 409
+    code = "client_id_taken"
+
+
+M = TypeVar("M")
+
+
+def create_once(model: type[M], *, client_id: str | None, add: Callable[[], M],
+                same: Callable[[M], bool]) -> tuple[M, bool]:
+    """Make a record a client named with its own id (a UUID the field app or another system
+    chose), once: a resend after a lost answer, or the same request twice at the same moment,
+    finds the record the first one made. Returns (record, made now).
+
+    `add` adds and flushes the new record with `client_id` set; `same` says whether a record
+    already holding the id is this request's (the same user and parent); one that is not is
+    refused (409), never shown. The insert runs in a savepoint: of two identical requests at
+    once, the second's insert meets the unique index, and it reads the first's record instead."""
+    if not client_id:
+        return add(), True
+    column = model.client_id  # type: ignore[attr-defined]  # every model made once by a client has one
+    existing = db.session.scalar(sa.select(model).where(column == client_id))
+    if existing is None:
+        try:
+            with db.session.begin_nested():
+                return add(), True
+        except sa.exc.IntegrityError:
+            existing = db.session.scalar(sa.select(model).where(column == client_id))
+            if existing is None:
+                raise
+    if not same(existing):
+        raise ClientIdTaken(_("This client id already names another record; make a new id for a new one."))
+    return existing, False
