@@ -13,7 +13,7 @@ from hygiene.api.errors import api_error
 from hygiene.api.tokens import token_user
 from hygiene.clock import now_utc
 from hygiene.core.schemas import field_errors
-from hygiene.errors import DomainError, InvalidFields
+from hygiene.errors import DomainError, InvalidFields, NotFound
 from hygiene.extensions import csrf, db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -54,6 +54,8 @@ def _no_cookies(response):
 @bp.errorhandler(DomainError)
 def _refused(error: DomainError):
     db.session.rollback()
+    if isinstance(error, NotFound):  # its text is for logs ("record not found"); it says nothing of what exists
+        return api_error(404)
     fields = error.errors if isinstance(error, InvalidFields) else (
         {error.field: error.message} if error.field else None)
     return api_error(error.status, error.message, code=getattr(error, "code", None), fields=fields)

@@ -70,6 +70,7 @@ def test_another_township_s_records_are_not_found(app, client, world):
     for url in (f"/api/v1/villages/{world.b1}", f"/api/v1/units/{world.unit_b1}", f"/api/v1/townships/{world.tb}"):
         answer = client.get(url, headers=admin_a)
         assert answer.status_code == 404 and answer.json["error"]["code"] == "not_found"
+        assert answer.json["error"]["message"]["zh_CN"] == "未找到，或不在您的管辖范围内。"
     contact = bearer(token_for(app, world.user_village_a1))
     assert client.get(f"/api/v1/units/{world.unit_a2}", headers=contact).status_code == 404
     assert client.get(f"/api/v1/units/{world.unit_a1}", headers=contact).status_code == 200
