@@ -8,12 +8,17 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from flask_login import current_user
 from pydantic import BaseModel, Field
 
 from hygiene.api.paging import DatedPageQuery, Page, dated, page_of
+from hygiene.api.spec import BodyModel
 from hygiene.api.views import api
-from hygiene.clock import local_today
-from hygiene.core.web import current_scope
+from hygiene.clock import local_today, now_utc
+from hygiene.core.input import MAX_DB_INT
+from hygiene.core.once import ClientIdTaken
+from hygiene.core.schemas import parse_input
+from hygiene.core.web import current_scope, photo_limits, photo_store
 from hygiene.errors import Forbidden
 from hygiene.extensions import db
 from hygiene.pests import surveys
@@ -22,8 +27,11 @@ from hygiene.pests.monitoring import queries as monitoring_queries
 from hygiene.pests.monitoring.models import MonitoringRecord
 from hygiene.pests.refusals import Refused
 from hygiene.pests.rounds import queries as round_queries
+from hygiene.pests.rounds import work as round_work
+from hygiene.pests.rounds import work_queries
 from hygiene.pests.rounds.models import ROUND_PESTS, SEASONS, PestRound, RoundTarget, RoundWork
 from hygiene.pests.rounds.status import RoundStatus, WorkKind
+from hygiene.pests.rounds.work_schemas import MAX_COUNT, WorkInput
 from hygiene.pests.standards import PESTS
 
 TAG = "pests"
@@ -31,7 +39,7 @@ DECIMAL = "a decimal number as a string (exact, as stored)"
 
 
 def _text(value: Decimal | None) -> str | None:
-    return None if value is None else f"{Decimal(value).normalize():f}"
+    return None if value is None else f"{Decimal(value):f}"
 
 
 # --- rounds -----------------------------------------------------------------------------------
@@ -169,6 +177,57 @@ def _target(row: round_queries.BoardRow, work: list[WorkOut]) -> TargetOut:
                      area_covered=_text(c.area_covered) or "0", coverage_percent=_text(c.percent),
                      behind=row.behind, works=c.works, mop_ups=c.mop_ups, open_refusals=c.open_refusals,
                      last_done_on=c.last_done_on, work=work)
+
+
+class WorkBody(BodyModel):
+    """A target's work (or mop-up) as its village's or unit's contact, or the office, records it on
+    the target's page; the same rules decide (rounds.work.work_record)."""
+
+    client_id: str = Field(min_length=8, max_length=60, pattern=r"^[A-Za-z0-9_-]+$",
+                           description="An id the client made for this record (a UUID): sending it again "
+                                       "(a retry after a lost answer) gives the same record back, never a second")
+    kind: WorkKind = Field(WorkKind.COMPLETION, strict=False, description="completion, or mop_up (补投/补喷)")
+    done_on: date = Field(strict=False, description="Inside the round's days, not in the future (YYYY-MM-DD)")
+    households_covered: int | None = Field(None, ge=0, le=MAX_COUNT,
+                                           description="Households (a village) or places (a unit); required "
+                                                       "but for a snail round; no more than the target has left")
+    area_covered: str | None = Field(None, max_length=14, pattern=r"^[0-9]{1,10}(\.[0-9]{1,2})?$",
+                                     description="Area sprayed, or snail habitat treated (a snail round needs "
+                                                 "it), in the target's area unit; a decimal number as a string")
+    baits_placed: int | None = Field(None, ge=0, le=MAX_COUNT, description="Bait piles or stations placed")
+    product_id: int | None = Field(None, ge=1, le=MAX_DB_INT,
+                                   description="The product used, issued to the target's village or unit")
+    quantity_used: str | None = Field(None, max_length=14, pattern=r"^[0-9]{1,10}(\.[0-9]{1,3})?$",
+                                      description="In the product's unit, no more than the holder holds; "
+                                                  "a decimal number as a string")
+    done_by: str = Field(min_length=1, max_length=100, description="Who did the work")
+    note: str = Field("", max_length=2000)
+    resolves: list[int] = Field([], max_length=500,
+                                description="A mop-up: the ids of the open refusals it covered")
+
+
+@api.operation("POST", "/pest-rounds/{round_id}/targets/{target_id}/work", tag=TAG,
+               summary="Record a target's work or mop-up", body=WorkBody, response=WorkOut, status=201,
+               extra_responses={200: WorkOut},
+               description="While the round is announced, by the target's own contacts or the township's "
+                           "office: what it covered and used (drawn from the holder's supplies). Photos are "
+                           "added on the page. 201: recorded; 200: this client_id was recorded before (the "
+                           "same record); 409 client_id_taken: the id names another record; 422: refused, "
+                           "with each field's reason (a round not announced, a day outside it, more than "
+                           "the target has left, a product not held...).")
+def pest_round_work(round_id: int, target_id: int, body: WorkBody):
+    scope = current_scope()
+    round_, target = work_queries.target_get(scope=scope, round_id=round_id, target_id=target_id)
+    key = "api:" + body.client_id
+    earlier = db.session.scalar(sa.select(RoundWork.id).where(RoundWork.request_key == key))
+    data = parse_input(WorkInput, {**body.model_dump(exclude={"client_id"}), "request_key": key},
+                       invalid=round_work.WorkRefused)
+    work = round_work.work_record(scope=scope, user_id=current_user.id, round_=round_, target=target, data=data,
+                                  photos=[], store=photo_store(), limits=photo_limits(), now=now_utc())
+    if work.target_id != target.id or work.entered_by_id != current_user.id:
+        raise ClientIdTaken("This client id already names another record; make a new id for a new one.")
+    db.session.commit()
+    return _work(work), 200 if earlier is not None else 201
 
 
 # --- monitoring -------------------------------------------------------------------------------
