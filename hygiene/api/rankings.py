@@ -100,7 +100,7 @@ def rankings(query: RankingQuery) -> Page[PublicationOut]:
 def ranking(publication_id: int) -> PublicationDetailOut:
     row = db.session.get(RankingPublication, publication_id)
     if row is None:
-        raise NotFound("publication not found")
+        raise NotFound("")  # the API's own bilingual "not found"
     snapshot = publication_snapshot(row.id)
     return PublicationDetailOut(
         **_fields(row),
