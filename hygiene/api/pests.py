@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from flask_login import current_user
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from hygiene.api.paging import DatedPageQuery, Page, dated, page_of
 from hygiene.api.spec import BodyModel
@@ -179,6 +179,15 @@ def _target(row: round_queries.BoardRow, work: list[WorkOut]) -> TargetOut:
                      last_done_on=c.last_done_on, work=work)
 
 
+def _whole(value: object) -> object:
+    """JSON's 48.0 is the whole number 48 (JSON Schema counts it an integer); text stays refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() and abs(value) < 2**53 else value
+
+
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT), BeforeValidator(_whole)]
+RecordId = Annotated[int, Field(ge=1, le=MAX_DB_INT), BeforeValidator(_whole)]
+
+
 class WorkBody(BodyModel):
     """A target's work (or mop-up) as its village's or unit's contact, or the office, records it on
     the target's page; the same rules decide (rounds.work.work_record)."""
@@ -188,21 +197,21 @@ class WorkBody(BodyModel):
                                        "(a retry after a lost answer) gives the same record back, never a second")
     kind: WorkKind = Field(WorkKind.COMPLETION, strict=False, description="completion, or mop_up (补投/补喷)")
     done_on: date = Field(strict=False, description="Inside the round's days, not in the future (YYYY-MM-DD)")
-    households_covered: int | None = Field(None, ge=0, le=MAX_COUNT,
+    households_covered: Count | None = Field(None,
                                            description="Households (a village) or places (a unit); required "
                                                        "but for a snail round; no more than the target has left")
     area_covered: str | None = Field(None, max_length=14, pattern=r"^[0-9]{1,10}(\.[0-9]{1,2})?$",
                                      description="Area sprayed, or snail habitat treated (a snail round needs "
                                                  "it), in the target's area unit; a decimal number as a string")
-    baits_placed: int | None = Field(None, ge=0, le=MAX_COUNT, description="Bait piles or stations placed")
-    product_id: int | None = Field(None, ge=1, le=MAX_DB_INT,
+    baits_placed: Count | None = Field(None, description="Bait piles or stations placed")
+    product_id: RecordId | None = Field(None,
                                    description="The product used, issued to the target's village or unit")
     quantity_used: str | None = Field(None, max_length=14, pattern=r"^[0-9]{1,10}(\.[0-9]{1,3})?$",
                                       description="In the product's unit, no more than the holder holds; "
                                                   "a decimal number as a string")
     done_by: str = Field(min_length=1, max_length=100, description="Who did the work")
     note: str = Field("", max_length=2000)
-    resolves: list[int] = Field([], max_length=500,
+    resolves: list[RecordId] = Field([], max_length=500,
                                 description="A mop-up: the ids of the open refusals it covered")
 
 
