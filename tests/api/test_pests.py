@@ -220,3 +220,20 @@ def test_monitoring_is_filtered_and_scoped(app, client, login, world):
     unit = bearer(token_for(app, world.user_unit_a1))
     assert client.get("/api/v1/pest-monitoring", headers=unit).status_code == 403
     assert client.get("/api/v1/pest-monitoring?pest=bats", headers=office).status_code == 422
+
+
+def test_the_lists_and_a_round_run_a_fixed_number_of_queries(app, client, login, world, field, count_queries):
+    contact = bearer(token_for(app, world.user_village_a1))
+    office = bearer(token_for(app, world.user_admin_a))
+    seen: dict[str, list[int]] = {}
+    client.get("/api/v1/me", headers=office)  # the token's first use is recorded once
+    for n, batch in ((1, "a"), (4, "b")):
+        for i in range(n):
+            enter_survey(client, login, world.a1, "2026-10-20", f"{batch}{i}")
+            body = work_body(field, households_covered=1, product_id=None, quantity_used=None)
+            assert client.post(work_url(field), json=body, headers=contact).status_code == 201
+        for url in ("/api/v1/pest-monitoring", "/api/v1/pest-rounds", f"/api/v1/pest-rounds/{field.round}"):
+            with count_queries() as queries:
+                assert client.get(url, headers=office).status_code == 200
+            seen.setdefault(url, []).append(queries[0])
+    assert all(len(set(counts)) == 1 for counts in seen.values()), seen

@@ -75,3 +75,19 @@ def test_an_unknown_publication_is_not_found_and_a_token_changes_nothing(app, cl
     assert client.get("/api/v1/rankings/99999999999999").status_code == 404
     other = bearer(token_for(app, world.user_village_b1))  # a published ranking is everyone's to read
     assert client.get(f"/api/v1/rankings/{october}", headers=other).status_code == 200
+
+
+def test_the_list_runs_a_fixed_number_of_queries(app, client, world, version, october, count_queries):
+    seen = []
+    for month in (9, 11):
+        with count_queries() as queries:
+            assert client.get("/api/v1/rankings").status_code == 200
+        seen.append(queries[0])
+        with app.app_context():
+            add_inspections(version, world.ta, world.a1, month, [70, 75])
+            add_inspections(version, world.ta, world.a2, month, [60, 65])
+            publish(world.ta, f"2026-{month:02d}")
+            db.session.commit()
+    with count_queries() as queries:
+        assert len(client.get("/api/v1/rankings").json["items"]) == 3
+    assert len(set([*seen, queries[0]])) == 1, seen

@@ -89,3 +89,17 @@ def test_another_village_or_township_reads_none_of_a_toilet(app, client, world, 
     assert client.get(f"/api/v1/toilets/{a1}", headers=unit).status_code == 403
     assert client.get("/api/v1/toilets", headers=unit).status_code == 403
     assert client.get(f"/api/v1/toilets/{b1}").status_code == 401
+
+
+def test_the_list_and_a_toilet_run_a_fixed_number_of_queries(app, client, world, tasks, count_queries):
+    office = bearer(token_for(app, world.user_admin_a))
+    client.get("/api/v1/me", headers=office)  # the token's first use is recorded once
+    seen: dict[str, list[int]] = {}
+    for n in (2, 20):
+        with app.app_context():
+            made = add_toilets(tasks.task_a1, ToiletStage.PLANNED, n)
+        for name, url in (("list", "/api/v1/toilets?limit=200"), ("one", f"/api/v1/toilets/{made[0]}")):
+            with count_queries() as queries:
+                assert client.get(url, headers=office).status_code == 200
+            seen.setdefault(name, []).append(queries[0])
+    assert all(len(set(counts)) == 1 for counts in seen.values()), seen
