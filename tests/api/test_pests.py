@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from hygiene.extensions import db
 from hygiene.pests.models import SupplyMovement
-from hygiene.pests.rounds.models import RoundWork
+from hygiene.pests.rounds.models import PestRound, RoundWork
 from tests.api.helpers import bearer, token_for
 from tests.pests.rounds.test_work import TODAY, balance
 from tests.pests.rounds.test_work import field_fixture as field_fixture  # noqa: F401  (the rounds' fixture)
@@ -237,3 +237,23 @@ def test_the_lists_and_a_round_run_a_fixed_number_of_queries(app, client, login,
                 assert client.get(url, headers=office).status_code == 200
             seen.setdefault(url, []).append(queries[0])
     assert all(len(set(counts)) == 1 for counts in seen.values()), seen
+
+
+def test_a_unit_contact_records_its_unit_s_work_and_a_planned_round_stays_hidden(app, client, world, field):
+    unit = bearer(token_for(app, world.user_unit_a1))
+    answer = client.post(work_url(field, "t_unit"), json=work_body(field, households_covered=1, quantity_used="1"),
+                         headers=unit)
+    assert answer.status_code == 201, answer.json
+    assert balance(app, field.bait, village_id=world.a1, unit_id=world.unit_a1) == Decimal(2)
+    [target] = client.get(f"/api/v1/pest-rounds/{field.round}", headers=unit).json["targets"]
+    assert (target["unit_id"], target["coverage_percent"]) == (world.unit_a1, "100.00")
+    with app.app_context():
+        db.session.execute(sa.update(PestRound).where(PestRound.id == field.round).values(status="planned"))
+        db.session.commit()
+    assert client.get(f"/api/v1/pest-rounds/{field.round}", headers=unit).status_code == 404
+    assert client.post(work_url(field, "t_unit"), json=work_body(field), headers=unit).status_code == 404
+    office = bearer(token_for(app, world.user_admin_a))
+    assert client.get(f"/api/v1/pest-rounds/{field.round}", headers=office).json["status"] == "planned"
+    refused = client.post(work_url(field), json=work_body(field), headers=office)
+    assert refused.status_code == 422 and "announced" in refused.json["error"]["message"]["en"]
+    assert refused.json["error"]["message"]["zh_CN"] != refused.json["error"]["message"]["en"]
