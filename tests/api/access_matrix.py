@@ -13,4 +13,14 @@ EXPECTED: dict[str, str] = {
     "api.units": "200 200 200 200 200 401",
     "api.village": "200/200/404 200/200/404 200/404/404 404/404/404 200/200/200 401/401/401",
     "api.villages": "200 200 200 200 200 401",
+    # pest control, toilets and published rankings (hygiene/api/pests.py, toilets.py, rankings.py)
+    "api.pest_monitoring": "200/200/404 200/200/404 200/404/404 403/403/403 200/200/200 401/401/401",
+    "api.pest_monitoring_list": "200 200 200 403 200 401",
+    "api.pest_round": "200/200/404 200/200/404 200/404/404 404/404/404 200/200/200 401/401/401",
+    "api.pest_rounds": "200 200 200 200 200 401",
+    # published rankings are public (the public pages show them to anyone)
+    "api.ranking": "200/200/200 200/200/200 200/200/200 200/200/200 200/200/200 200/200/200",
+    "api.rankings": "200 200 200 200 200 200",
+    "api.toilet": "200/200/404 200/200/404 200/404/404 403/403/403 200/200/200 401/401/401",
+    "api.toilets": "200 200 200 403 200 401",
 }

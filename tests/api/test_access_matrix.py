@@ -13,7 +13,7 @@ from tests.test_access_matrix import matrix_records as page_matrix_records
 
 matrix_records = page_matrix_records  # the page matrix's fixture, shared
 
-PUBLIC_BY_DESIGN = {"api.openapi_document"}
+PUBLIC_BY_DESIGN = {"api.openapi_document", "api.ranking"}  # published rankings: public pages too
 
 
 def api_rules(app):
