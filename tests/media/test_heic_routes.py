@@ -19,6 +19,7 @@ from hygiene.media.models import Photo
 from hygiene.rectifications.models import RectificationOrder
 from tests.inspections.test_fill import all_pass
 from tests.media.images import dms, exif_with, heic, is_red, stored_files
+from tests.media.test_s3_app import bucket  # noqa: F401  (fixture)
 from tests.rectifications.conftest import inspection, order  # noqa: F401  (fixtures)
 from tests.rectifications.test_evidence_once import evidence_written, multipart, signed_in, status_of
 
@@ -87,6 +88,26 @@ def test_a_heic_in_the_field_form_is_kept_and_shown_as_an_upright_jpeg(app, clie
     login("admin_a")
     with client.get(f"/inspections/photos/{photo.id}/original") as original:
         assert original.data == data  # the office keeps the phone's file, EXIF and all
+        assert original.headers["Content-Type"] == "image/heic"
+
+
+@pytest.mark.parametrize("where", ["disk behind nginx", "bucket"])
+def test_the_original_goes_out_as_heic_wherever_it_is_kept(app, client, login, inspection, where,  # noqa: F811
+                                                          request, monkeypatch):
+    if where == "bucket":
+        request.getfixturevalue("bucket")
+    else:
+        monkeypatch.setitem(app.config, "PHOTO_ACCEL_PREFIX", "/_photos/")
+    login("inspector_a")
+    sent = client.post(f"/inspections/{inspection.id}/photos", content_type="multipart/form-data",
+                       data={"photo": (BytesIO(iphone_photo()), "IMG_0007.HEIC"), "item_id": inspection.floor})
+    login("admin_a")
+    original = sent.json["display"].replace("display", "original")
+    for url, mimetype in ((sent.json["display"], "image/jpeg"), (sent.json["thumb"], "image/jpeg"),
+                          (original, "image/heic")):
+        with client.get(url) as response:
+            assert response.status_code == 200 and response.headers["Content-Type"] == mimetype
+            assert ("X-Accel-Redirect" in response.headers) == (where != "bucket")
 
 
 def test_the_page_script_uploads_a_heic_and_a_corrupt_one_is_refused_clearly(app, client, login, inspection):  # noqa: F811
