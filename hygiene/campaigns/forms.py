@@ -8,6 +8,8 @@ from wtforms import BooleanField, HiddenField, SelectMultipleField, StringField,
 from wtforms.fields import MultipleFileField
 from wtforms.validators import Optional
 
+from hygiene.media.intake import PHOTO_ACCEPT
+
 
 def _checks(label) -> SelectMultipleField:
     return SelectMultipleField(label, choices=[], coerce=str, validate_choice=False, validators=[Optional()],
@@ -52,7 +54,7 @@ class CampaignForm(TaskFields):
 class CompleteForm(FlaskForm):
     done_on = StringField(_l("Date done"), render_kw={"type": "date"})
     note = TextAreaField(_l("How it was done"), render_kw={"rows": 3})
-    photos = MultipleFileField(_l("Photos"), render_kw={"accept": "image/*", "capture": "environment"})
+    photos = MultipleFileField(_l("Photos"), render_kw={"accept": PHOTO_ACCEPT, "capture": "environment"})
     request_key = HiddenField()  # one per form shown: sending it twice completes once
 
 

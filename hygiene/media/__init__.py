@@ -7,6 +7,7 @@ access rules (Scope) and the models may import the parts they need without a cyc
 """
 from hygiene.media.intake import (
     DEFAULT_LIMITS,
+    PHOTO_ACCEPT,
     REUSED_PHOTO_DISTANCE,
     PhotoInfo,
     PhotoLimits,
@@ -26,7 +27,7 @@ from hygiene.media.store import (
 )
 
 __all__ = [
-    "DEFAULT_LIMITS", "DISPLAY", "MARKER", "ORIGINAL", "REUSED_PHOTO_DISTANCE", "THUMB",
+    "DEFAULT_LIMITS", "DISPLAY", "MARKER", "ORIGINAL", "PHOTO_ACCEPT", "REUSED_PHOTO_DISTANCE", "THUMB",
     "FileSystemStore", "PhotoInfo", "PhotoLimits", "PhotoRejected", "PhotoStore", "StagedStore",
     "perceptual_distance", "photo_intake", "photo_key",
 ]

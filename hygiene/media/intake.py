@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import pillow_heif
 from flask_babel import gettext as _
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageFile
 
 from hygiene.errors import DomainError
 from hygiene.media.exif import ExifFacts, read_facts
@@ -33,12 +34,20 @@ _PHASH = re.compile(r"[0-9a-f]{16}")
 
 # Only what phones and browsers produce: a short list keeps Pillow's rarer decoders (EPS runs
 # Ghostscript, for one) away from uploads. The JPEG opener also returns "MPO", as Pillow names
-# many camera JPEGs (multi-picture: a photo plus a preview or depth map).
-_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+# many camera JPEGs (multi-picture: a photo plus a preview or depth map). "HEIF" is
+# pillow-heif's opener, for the HEIC photos iPhones take by default.
+_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "HEIF")
+# The upload inputs' accept=: HEIC named on top of image/*, so an iPhone sends its photo as it
+# took it (smaller than the JPEG it would make, EXIF kept) and other systems offer .heic files.
+PHOTO_ACCEPT = "image/*,.heic,.heif,image/heic,image/heif"
 _CONTENT_TYPES = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png",
                   "WEBP": "image/webp", "GIF": "image/gif"}
-# ISO-BMFF brands of HEIF files: iPhones save HEIC by default and Pillow cannot read it here.
-_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+
+# Registered once, here where intake starts. libheif applies the file's own irot/imir turns as it
+# decodes and pillow-heif then sets the EXIF orientation to 1, so _upright never turns a HEIC
+# twice. Depth maps and auxiliary images (iPhone portrait and HDR layers) are never shown: not
+# parsed at all.
+pillow_heif.register_heif_opener(depth_images=False, aux_images=False)
 _BOMB = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 _DISPLAY_QUALITY, _THUMB_QUALITY = 82, 75
 _MB = 1024 * 1024
@@ -65,9 +74,7 @@ _MESSAGES: dict[str, Callable[..., str]] = {
     "empty": lambda **v: _("The file is empty; please choose the photo again."),
     "too_large": lambda **v: _("This file is %(size)s MB; a photo may be at most %(limit)s MB.", **v),
     "not_image": lambda **v: _("This file is not a photo we can read. "
-                               "Please upload a JPEG, PNG, WebP or GIF image."),
-    "heic": lambda **v: _("HEIC photos (the iPhone default) cannot be read here. Please send the "
-                          "photo as JPEG, or set the iPhone camera format to “Most Compatible”."),
+                               "Please upload a JPEG, HEIC, PNG, WebP or GIF image."),
     "damaged": lambda **v: _("This photo is damaged or incomplete (perhaps the upload was cut off); "
                              "please send it again."),
     "too_many_pixels": lambda **v: _("This image has too many pixels; a photo may have at most "
@@ -131,7 +138,7 @@ def photo_intake(data: bytes, filename: str, *, store: PhotoStore,
         facts = read_facts(image)
     if rendered is not None:
         _store_set(store, sha, data, rendered)
-    return _info(sha, data, image.format or "", (width, height), facts,
+    return _info(sha, data, _content_type(image), (width, height), facts,
                  phash or rendered.phash, already_stored=rendered is None)
 
 
@@ -175,16 +182,16 @@ def _open(data: bytes, limits: PhotoLimits) -> Image.Image:
     except _BOMB:
         raise
     except Exception as exc:  # Pillow's parsers fail in many ways on junk; all mean "no image"
-        raise _reject("heic" if _is_heif(data) else "not_image") from exc
+        raise _reject("not_image") from exc
     # the header's claim is checked before any decoding: this is the decompression-bomb stop
-    if image.size[0] * image.size[1] > limits.max_pixels:
-        raise _too_many_pixels(limits)
+    _check_pixels(image, limits)
     return image
 
 
-def _is_heif(data: bytes) -> bool:
-    """Tell whether the bytes look like a HEIF/HEIC file (an ISO-BMFF `ftyp` box)."""
-    return data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS
+def _check_pixels(image: Image.Image, limits: PhotoLimits) -> None:
+    """Refuse an image whose size says it has more pixels than the limit allows."""
+    if image.size[0] * image.size[1] > limits.max_pixels:
+        raise _too_many_pixels(limits)
 
 
 def _stored_phash(store: PhotoStore, sha: str) -> str | None:
@@ -222,6 +229,7 @@ def _decode(image: Image.Image, limits: PhotoLimits) -> None:
         raise
     except Exception as exc:  # any decoder failure on untrusted bytes means a damaged file
         raise _reject("damaged") from exc
+    _check_pixels(image, limits)  # a HEIF decoder reports the size it really decoded
 
 
 def _fit_size(size: tuple[int, int], side: int) -> tuple[int, int]:
@@ -300,12 +308,20 @@ def _store_set(store: PhotoStore, sha: str, data: bytes, rendered: _Rendered) ->
     store.put(photo_key(sha, MARKER), json.dumps({"version": 1, "phash": rendered.phash}).encode())
 
 
-def _info(sha: str, data: bytes, fmt: str, size: tuple[int, int], facts: ExifFacts, phash: str,
+def _content_type(image: Image.Image) -> str:
+    """Return the upload's MIME type: image/heic or image/heif as pillow-heif reads the brand."""
+    mime = _CONTENT_TYPES.get(image.format or "")
+    if mime is None and isinstance(image, ImageFile.ImageFile):
+        mime = image.get_format_mimetype()
+    return mime or "application/octet-stream"
+
+
+def _info(sha: str, data: bytes, content_type: str, size: tuple[int, int], facts: ExifFacts, phash: str,
           *, already_stored: bool) -> PhotoInfo:
     """Assemble the PhotoInfo; width and height are swapped for quarter-turned orientations."""
     width, height = size if facts.orientation < 5 else size[::-1]
     lat, lon = facts.gps or (None, None)
     return PhotoInfo(sha256=sha, width=width, height=height, size_bytes=len(data),
-                     content_type=_CONTENT_TYPES.get(fmt, "application/octet-stream"),
+                     content_type=content_type,
                      taken_at=facts.taken_at, gps_lat=lat, gps_lon=lon, phash=phash,
                      already_stored=already_stored)

@@ -6,10 +6,17 @@ from flask_login import login_required
 
 from hygiene.core.web import current_scope
 from hygiene.media.download import send_photo
+from hygiene.media.intake import PHOTO_ACCEPT
 from hygiene.media.services import photo_get
 
 # the address keeps its historical /inspections/ prefix: pages, bookmarks and caches use it
 bp = Blueprint("media", __name__, url_prefix="/inspections/photos")
+
+
+@bp.app_context_processor
+def _photo_accept() -> dict[str, str]:
+    """Give every template the accept= of photo inputs (HEIC included), named in one place."""
+    return {"photo_accept": PHOTO_ACCEPT}
 
 
 @bp.before_request

@@ -305,7 +305,7 @@ def test_before_it_opens_the_letter_page_says_when_the_assessment_opens_instead_
 
 def test_the_signing_asks_for_photos_of_the_signed_page(app, client, made, world):
     page = client.get(f"/letters/{made[world.a1].id}").get_data(as_text=True)
-    assert "签字页照片" in page and "扫描件" not in page and 'accept="image/*"' in page
+    assert "签字页照片" in page and "扫描件" not in page and 'accept="image/*,.heic,.heif' in page
 
 
 def test_the_year_s_village_ranking_shows_the_assessment_beside_it(app, client, login, made, world):

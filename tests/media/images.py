@@ -9,6 +9,7 @@ import zlib
 from PIL import Image, ImageDraw
 from PIL.TiffImagePlugin import IFDRational
 
+import hygiene.media.intake  # noqa: F401  (registers pillow-heif's HEIF opener and saver)
 from hygiene.media.store import DISPLAY, photo_key
 
 # --- making images ---------------------------------------------------------------------------
@@ -33,6 +34,23 @@ def scene(seed: int, size=(800, 600)) -> Image.Image:
         colour = tuple(rng.randrange(256) for _ in range(3))
         (draw.ellipse if rng.random() < 0.5 else draw.rectangle)((x - r, y - r, x + r, y + r), fill=colour)
     return image
+
+
+def heic(image: Image.Image, exif: Image.Exif | None = None, **params) -> bytes:
+    """Encode a HEIC with pillow-heif (its opener and saver are registered by hygiene.media.intake).
+
+    The EXIF goes in as bytes, as pillow-heif reads an orientation only from bytes: an orientation
+    other than 1 is then written as the HEIF's own turn (irot/imir) with the EXIF beside it, as an
+    iPhone writes its photos."""
+    if exif is not None:
+        params["exif"] = exif.tobytes()
+    return encode(image, "HEIF", **params)
+
+
+def heic_claiming(data: bytes, width: int, height: int) -> bytes:
+    """The HEIC with its first image-size box (ispe, the primary image's) set to claim width x height."""
+    at = data.index(b"ispe") + 8  # after the box type, its version and flags
+    return data[:at] + struct.pack(">II", width, height) + data[at + 8:]
 
 
 def exif_with(orientation=None, taken=None, offset=None, gps=None) -> Image.Exif:

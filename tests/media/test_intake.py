@@ -142,7 +142,8 @@ def huge_jpeg_cut_in_half() -> bytes:
 REFUSALS = [
     ("text named .jpg", b"this is not a photo at all\n" * 10, "notes.jpg", {}, "not_image"),
     ("pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "scan.jpg", {}, "not_image"),
-    ("heic", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic" + b"\0" * 64, "IMG_0001.HEIC", {}, "heic"),
+    ("heic header, junk after", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic" + b"\0" * 64, "IMG_0001.HEIC", {},
+     "not_image"),
     ("truncated jpeg", huge_jpeg_cut_in_half(), "cut.jpg", {}, "damaged"),
     ("truncated png", encode(scene(10), "PNG")[:3000], "cut.png", {}, "damaged"),
     ("over max_bytes", encode(scene(11)), "big.jpg", {"max_bytes": 1000}, "too_large"),
@@ -176,7 +177,7 @@ def test_a_name_is_never_a_path_so_no_name_refuses_a_photo(store, filename):
 def test_messages_are_plain_english_msgids_without_an_app():
     with pytest.raises(PhotoRejected) as refused:
         photo_intake(b"hello", "a.jpg", store=FileSystemStore("/nonexistent"))
-    assert "JPEG, PNG, WebP or GIF" in refused.value.message
+    assert "JPEG, HEIC, PNG, WebP or GIF" in refused.value.message
     with pytest.raises(PhotoRejected) as refused:
         photo_intake(b"x" * 20 * 1024 * 1024, "a.jpg", store=FileSystemStore("/nonexistent"))
     assert refused.value.message == "This file is 20.0 MB; a photo may be at most 15 MB."

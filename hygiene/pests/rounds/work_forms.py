@@ -8,6 +8,7 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.fields import MultipleFileField
 from wtforms.validators import Optional
 
+from hygiene.media.intake import PHOTO_ACCEPT
 from hygiene.pests.rounds.models import REFUSAL_REASONS
 from hygiene.pests.rounds.work_schemas import REASON_LABELS
 from hygiene.pests.words import UNIT_WORDS
@@ -26,7 +27,7 @@ class WorkForm(FlaskForm):
     resolves = SelectMultipleField(_l("Refused households this mop-up covered"), choices=[], coerce=str,
                                    validate_choice=False, option_widget=widgets.CheckboxInput(),
                                    widget=widgets.ListWidget(prefix_label=False), validators=[Optional()])
-    photos = MultipleFileField(_l("Photos"), render_kw={"accept": "image/*", "capture": "environment"})
+    photos = MultipleFileField(_l("Photos"), render_kw={"accept": PHOTO_ACCEPT, "capture": "environment"})
     request_key = HiddenField()  # one per form shown: sending it twice records once
 
     def prepare(self, products, refusals) -> None:
