@@ -60,6 +60,7 @@ class Operation:
     errors: tuple[int, ...] = ()
     public: bool = False
     extra_responses: dict[int, type[BaseModel]] = field(default_factory=dict)
+    media_type: str | None = None  # a response of bytes (a photo): its content type, no JSON model
 
 
 class Api:
@@ -76,12 +77,14 @@ class Api:
                   query: type[BaseModel] | None = None, body: type[BaseModel] | None = None,
                   form: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
                   status: int = 200, errors: Iterable[int] = (), public: bool = False,
-                  extra_responses: dict[int, type[BaseModel]] | None = None) -> Callable:
+                  extra_responses: dict[int, type[BaseModel]] | None = None,
+                  media_type: str | None = None) -> Callable:
         """Declare an operation and route it. The view gets its path values, `query`, `body` or
-        `form` checked, and returns a model (answered with `status`), or (model, status)."""
+        `form` checked, and returns a model (answered with `status`), or (model, status); with
+        `media_type` (image/jpeg) it returns the response of bytes it made itself."""
         def decorator(view: Callable) -> Callable:
             op = Operation(method, path, view.__name__, summary, tag, description, query, body, form,
-                           response, status, tuple(errors), public, extra_responses or {})
+                           response, status, tuple(errors), public, extra_responses or {}, media_type)
             self.operations.append(op)
 
             @wraps(view)
@@ -193,6 +196,9 @@ def _operation_doc(op: Operation, refs: dict[Any, str]) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     if op.response is not None:
         responses[str(op.status)] = _json_response(op.summary, refs[(op.response, "serialization")])
+    if op.media_type is not None:
+        responses[str(op.status)] = {"description": op.summary, "content": {
+            op.media_type: {"schema": {"type": "string", "format": "binary"}}}}
     for code, model in op.extra_responses.items():
         responses[str(code)] = _json_response(model.__doc__ or op.summary, refs[(model, "serialization")])
     writes = op.method in ("POST", "PUT", "PATCH", "DELETE")
