@@ -166,7 +166,7 @@ class InspectionQuery(DatedPageQuery):
     """The schedule: inspections by planned date (date_from, date_to), village, unit, status."""
 
     unit_id: int | None = Field(None, ge=1, le=MAX_DB_INT, description="Only this unit's inspections")
-    status: InspectionFilter | None = Field(None, description=(  # type: ignore[valid-type]
+    status: InspectionFilter | None = Field(None, description=(
         "A status, or overdue (open after its due date) or sent_back (open again after a submission)"))
     mine: bool = Field(False, description="Only the inspections the token's user is assigned to")
 

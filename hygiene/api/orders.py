@@ -95,7 +95,7 @@ class OrderQuery(DatedPageQuery):
     """Orders by village, unit, status and issue date (date_from, date_to: the day it was issued)."""
 
     unit_id: int | None = Field(None, ge=1, le=MAX_DB_INT, description="Only this unit's orders")
-    status: OrderFilter | None = Field(None, description=(  # type: ignore[valid-type]
+    status: OrderFilter | None = Field(None, description=(
         "A status, open (issued or fix reported) or overdue (issued and past its deadline); leave out for all"))
 
 

@@ -42,6 +42,7 @@ def version_load(template: ChecklistTemplate, number: int | None) -> TemplateVer
 def version_get(*, scope: Scope, version_id: int) -> TemplateVersion:
     """A version with its sheet, or NotFound: office staff read the versions of the templates
     they may read; a contact those its own records (inspections) were made with."""
+    readable: sa.ColumnElement[bool]
     if scope.township_wide:
         readable = TemplateVersion.template_id.in_(
             sa.select(ChecklistTemplate.id).where(template_visible_clause(scope)))

@@ -304,6 +304,16 @@ def _unreported_evidence(order: RectificationOrder) -> int:
     return db.session.scalar(stmt) or 0
 
 
+def _lock(order: RectificationOrder) -> None:
+    """Take the order's write lock until the transaction ends (a no-op UPDATE: on PostgreSQL the
+    row's lock, on SQLite the database's), then read it again: of twin requests, the second
+    waits for the first and then finds what it wrote."""
+    db.session.execute(sa.update(RectificationOrder).where(RectificationOrder.id == order.id)
+                       .values(evidence_key=RectificationOrder.evidence_key)
+                       .execution_options(synchronize_session=False))
+    db.session.refresh(order)
+
+
 def order_evidence_photo_add(*, scope: Scope, user: User, order: RectificationOrder, filename: str,
                              data: bytes, client_id: str, store: PhotoStore, limits: PhotoLimits,
                              now: datetime) -> tuple[Photo, bool]:
@@ -311,6 +321,7 @@ def order_evidence_photo_add(*, scope: Scope, user: User, order: RectificationOr
     the fix (order_submit_evidence counts it). Once per id: a resend, or the same upload twice at
     the same moment, finds the first photo. Returns (photo, made now)."""
     _check_recipient(scope, user, order)
+    _lock(order)
 
     def add() -> Photo:
         if not REPORT_FIX.allows(order.status):
