@@ -108,7 +108,7 @@ class EvidencePhotoForm(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     photo: Annotated[bytes, BeforeValidator(_file)] = Field(
-        description="One photo (JPEG, PNG, HEIC ...): decoded, turned upright, stored without metadata")
+        description="One photo file, as the order page takes it: decoded, turned upright, served without metadata")
     client_id: str = Field(pattern=CLIENT_ID, description=(
         "The client's own id of this photo (a UUID): sent again after a lost answer, it adds nothing and "
         "answers the first photo (200)"))

@@ -171,8 +171,11 @@ def _component_schemas(operations: list[Operation]) -> tuple[dict[str, Any], dic
         name = refs[(form, "validation")].rsplit("/", 1)[1]
         for prop in schemas[name].get("properties", {}).values():
             if prop.get("format") == "binary" or prop.get("contentMediaType"):
+                description = prop.get("description")
                 prop.clear()
                 prop.update({"type": "string", "format": "binary"})
+                if description:
+                    prop["description"] = description
     return schemas, refs
 
 
@@ -221,10 +224,10 @@ def _json_response(description: str, ref: str) -> dict[str, Any]:
 
 def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     schema = model.model_json_schema()
-    required = set(schema.get("required", ()))
+    required, defs = set(schema.get("required", ())), schema.get("$defs", {})
     parameters = []
     for name, prop in schema.get("properties", {}).items():
-        prop = _without_null(prop)
+        prop = _without_null(_inlined(prop, defs))
         prop.pop("title", None)
         description = prop.pop("description", None)
         parameter = {"name": name, "in": "query", "required": name in required, "schema": prop}
@@ -232,6 +235,15 @@ def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
             parameter["description"] = description
         parameters.append(parameter)
     return parameters
+
+
+def _inlined(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    """A parameter's schema with its choices (an enum's $ref into the model's $defs) written in."""
+    if "$ref" in prop:
+        prop = {**defs[prop["$ref"].rsplit("/", 1)[1]], **{k: v for k, v in prop.items() if k != "$ref"}}
+    if "anyOf" in prop:
+        prop = {**prop, "anyOf": [_inlined(option, defs) for option in prop["anyOf"]]}
+    return prop
 
 
 def _without_null(prop: dict[str, Any]) -> dict[str, Any]:

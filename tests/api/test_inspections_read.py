@@ -212,3 +212,50 @@ def test_the_checklist_version_gives_the_whole_sheet(app, client, world, inspect
     assert get(client, app, world.user_village_b1, f"/checklist-versions/{version_id}").status_code == 404
     assert get(client, app, world.user_admin_a, f"/checklist-versions/{plan_b['version']}").status_code == 404
     assert get(client, app, world.user_admin_b, f"/checklist-versions/{plan_b['version']}").status_code == 200
+
+
+def test_the_lists_run_the_same_queries_for_3_rows_as_for_12(app, client, world, inspection, count_queries):  # noqa: F811
+    """No query per row: the schedule, the orders and the plans read a page in a fixed number."""
+    from hygiene.rectifications.models import OrderItem, RectificationOrder
+
+    headers = bearer(token_for(app, world.user_admin_a))
+
+    def add(n):
+        with app.app_context():
+            first = db.session.get(Inspection, inspection.id)
+            inspector = db.session.get(User, world.user_inspector_a)
+            for _ in range(n):
+                row = Inspection(version_id=first.version_id, township_id=world.ta, village_id=world.a1,
+                                 target_kind="unit", target_id=world.unit_a1, unit_id=world.unit_a1,
+                                 target_label="甲一村 · a1饭店", planned_date=date(2026, 11, 25),
+                                 due_date=date(2026, 11, 30), inspectors=[inspector])
+                db.session.add(row)
+                db.session.flush()
+                order = RectificationOrder(
+                    township_id=world.ta, village_id=world.a1, unit_id=world.unit_a1, target_kind="unit",
+                    target_id=world.unit_a1, target_label="甲一村 · a1饭店", inspection_id=row.id, year=2026,
+                    number=row.id, token=f"tok{row.id:09d}", issued_on=date(2026, 11, 25), deadline=date(2026, 12, 7))
+                db.session.add(order)
+                db.session.flush()
+                db.session.add(OrderItem(order_id=order.id, item_id=inspection.floor, text="地面", points_lost=40,
+                                         severity="normal"))
+                plan = InspectionPlan(township_id=world.ta, name=f"计划{row.id}", template_id=first.version.template_id,
+                                      target_mode="all", recurrence="once", start_date=date(2026, 11, 1),
+                                      inspectors=[inspector])
+                db.session.add(plan)
+            db.session.commit()
+
+    def counted() -> list[int]:
+        found = []
+        for url in ("/api/v1/inspections", "/api/v1/orders", "/api/v1/plans"):
+            with count_queries() as queries:
+                assert client.get(url, headers=headers).status_code == 200
+            found.append(queries[0])
+        return found
+
+    add(2)
+    counted()  # the token's first use is written down once
+    few = counted()
+    add(9)
+    assert counted() == few
+    assert len(client.get("/api/v1/inspections", headers=headers).json["items"]) == 12
