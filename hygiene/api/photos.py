@@ -35,8 +35,9 @@ class PhotoOut(BaseModel):
     height: int
     taken_at: datetime | None = Field(description="The capture time from the photo's EXIF, when it had one")
     uploaded_at: datetime
-    flags: list[str] | None = Field(description="Reasons to doubt the photo (taken long before, used "
-                                                "elsewhere): shown to office staff only, else null")
+    flags: list[str] | None = Field(description="Reasons to doubt the photo: old_capture (taken long before "
+                                                "the upload), reused (used before elsewhere); shown to "
+                                                "office staff only, else null")
     urls: PhotoUrls
 
 
