@@ -60,6 +60,7 @@ class Operation:
     errors: tuple[int, ...] = ()
     public: bool = False
     extra_responses: dict[int, type[BaseModel]] = field(default_factory=dict)
+    media_type: str | None = None  # a response of bytes (a photo): its content type, no JSON model
 
 
 class Api:
@@ -76,12 +77,14 @@ class Api:
                   query: type[BaseModel] | None = None, body: type[BaseModel] | None = None,
                   form: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
                   status: int = 200, errors: Iterable[int] = (), public: bool = False,
-                  extra_responses: dict[int, type[BaseModel]] | None = None) -> Callable:
+                  extra_responses: dict[int, type[BaseModel]] | None = None,
+                  media_type: str | None = None) -> Callable:
         """Declare an operation and route it. The view gets its path values, `query`, `body` or
-        `form` checked, and returns a model (answered with `status`), or (model, status)."""
+        `form` checked, and returns a model (answered with `status`), or (model, status); with
+        `media_type` (image/jpeg) it returns the response of bytes it made itself."""
         def decorator(view: Callable) -> Callable:
             op = Operation(method, path, view.__name__, summary, tag, description, query, body, form,
-                           response, status, tuple(errors), public, extra_responses or {})
+                           response, status, tuple(errors), public, extra_responses or {}, media_type)
             self.operations.append(op)
 
             @wraps(view)
@@ -168,8 +171,11 @@ def _component_schemas(operations: list[Operation]) -> tuple[dict[str, Any], dic
         name = refs[(form, "validation")].rsplit("/", 1)[1]
         for prop in schemas[name].get("properties", {}).values():
             if prop.get("format") == "binary" or prop.get("contentMediaType"):
+                description = prop.get("description")
                 prop.clear()
                 prop.update({"type": "string", "format": "binary"})
+                if description:
+                    prop["description"] = description
     return schemas, refs
 
 
@@ -193,6 +199,9 @@ def _operation_doc(op: Operation, refs: dict[Any, str]) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     if op.response is not None:
         responses[str(op.status)] = _json_response(op.summary, refs[(op.response, "serialization")])
+    if op.media_type is not None:
+        responses[str(op.status)] = {"description": op.summary, "content": {
+            op.media_type: {"schema": {"type": "string", "format": "binary"}}}}
     for code, model in op.extra_responses.items():
         responses[str(code)] = _json_response(model.__doc__ or op.summary, refs[(model, "serialization")])
     writes = op.method in ("POST", "PUT", "PATCH", "DELETE")
@@ -215,10 +224,10 @@ def _json_response(description: str, ref: str) -> dict[str, Any]:
 
 def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     schema = model.model_json_schema()
-    required = set(schema.get("required", ()))
+    required, defs = set(schema.get("required", ())), schema.get("$defs", {})
     parameters = []
     for name, prop in schema.get("properties", {}).items():
-        prop = _without_null(prop)
+        prop = _without_null(_inlined(prop, defs))
         prop.pop("title", None)
         description = prop.pop("description", None)
         parameter = {"name": name, "in": "query", "required": name in required, "schema": prop}
@@ -226,6 +235,15 @@ def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
             parameter["description"] = description
         parameters.append(parameter)
     return parameters
+
+
+def _inlined(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    """A parameter's schema with its choices (an enum's $ref into the model's $defs) written in."""
+    if "$ref" in prop:
+        prop = {**defs[prop["$ref"].rsplit("/", 1)[1]], **{k: v for k, v in prop.items() if k != "$ref"}}
+    if "anyOf" in prop:
+        prop = {**prop, "anyOf": [_inlined(option, defs) for option in prop["anyOf"]]}
+    return prop
 
 
 def _without_null(prop: dict[str, Any]) -> dict[str, Any]:

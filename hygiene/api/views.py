@@ -25,7 +25,8 @@ api = spec.Api(bp, title="hygiene API", version="1", description=(
     "pages, no more. Errors: {\"error\": {\"code\", \"message\": {\"zh_CN\", \"en\"}, \"fields\"}}. "
     "Lists are read a page at a time: pass each answer's next_cursor as cursor."))
 # every module that declares operations on `api`; imported at the end of this module
-API_MODULES = ("hygiene.api.register", "hygiene.api.pests", "hygiene.api.toilets", "hygiene.api.rankings")
+API_MODULES = ("hygiene.api.register", "hygiene.api.photos", "hygiene.api.inspections", "hygiene.api.orders",
+               "hygiene.api.pests", "hygiene.api.toilets", "hygiene.api.rankings")
 
 
 @bp.before_request
@@ -46,7 +47,8 @@ def _sign_in_by_token():
 
 @bp.after_request
 def _no_cookies(response):
-    response.headers["Cache-Control"] = "no-store"
+    if "Cache-Control" not in response.headers:  # a photo's copy says it may be kept (it never changes)
+        response.headers["Cache-Control"] = "no-store"
     response.headers.pop("Set-Cookie", None)
     return response
 

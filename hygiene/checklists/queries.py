@@ -39,6 +39,26 @@ def version_load(template: ChecklistTemplate, number: int | None) -> TemplateVer
 
 
 
+def version_get(*, scope: Scope, version_id: int) -> TemplateVersion:
+    """A version with its sheet, or NotFound: office staff read the versions of the templates
+    they may read; a contact those its own records (inspections) were made with."""
+    readable: sa.ColumnElement[bool]
+    if scope.township_wide:
+        readable = TemplateVersion.template_id.in_(
+            sa.select(ChecklistTemplate.id).where(template_visible_clause(scope)))
+    else:
+        readable = sa.or_(sa.false(), *(
+            sa.select(column).where(column == TemplateVersion.id, scope.clause(column.class_)).exists()
+            for column in version_keepers()))
+    version = db.session.scalar(
+        sa.select(TemplateVersion).where(TemplateVersion.id == version_id, readable)
+        .options(selectinload(TemplateVersion.sections).selectinload(TemplateSection.items),
+                 selectinload(TemplateVersion.template)))
+    if version is None:
+        raise NotFound("version not found")
+    return version
+
+
 def editable(scope: Scope, template: ChecklistTemplate) -> bool:
     """Admins edit their own township's templates; shared ones only the county."""
     return scope.is_admin and (scope.is_county_admin or template.township_id is not None)

@@ -51,3 +51,16 @@ def photo_get(*, scope: Scope, photo_id: int) -> Photo:
     if photo is None:
         raise NotFound("photo not found")
     return photo
+
+
+PHOTO_SIZES = ("thumb", "display", "original")
+
+
+def photo_for_download(*, scope: Scope, photo_id: int, size: str) -> Photo:
+    """A photo the scope may download in this size, or NotFound: any copy where a record that
+    shows it is seen (Scope); the original, which keeps its EXIF (GPS), for the office's
+    administrators only (evidence); the other copies are stripped of metadata."""
+    photo = photo_get(scope=scope, photo_id=photo_id)
+    if size not in PHOTO_SIZES or (size == "original" and not scope.is_admin):
+        raise NotFound("photo not found")
+    return photo

@@ -14,12 +14,13 @@ from hygiene.access.scope import Scope
 from hygiene.accounts.models import Role, User
 from hygiene.audit.services import audit_record
 from hygiene.clock import UTCDateTime, local_today
-from hygiene.core.once import claim_once, is_repeat
+from hygiene.core.once import claim_once, create_once, is_repeat
 from hygiene.errors import DomainError, Forbidden
 from hygiene.extensions import db
 from hygiene.inspections.events import follows_cancel, follows_result
 from hygiene.inspections.models import Answer, Inspection
 from hygiene.media.intake import PhotoLimits
+from hygiene.media.models import Photo
 from hygiene.media.services import photos_attach
 from hygiene.media.store import PhotoStore
 from hygiene.rectifications import notices
@@ -269,7 +270,8 @@ def order_submit_evidence(*, scope: Scope, user: User, order: RectificationOrder
     note = (note or "").strip()
     if not REPORT_FIX.allows(order.status):
         raise DomainError(_("This order is already closed."))
-    if not note and not photos:
+    waiting = _unreported_evidence(order)
+    if not note and not photos and not waiting:
         raise DomainError(_("Describe what was done or add a photo of the result."), field="note")
     before = order.status
     claimed = claim_once(
@@ -282,11 +284,55 @@ def order_submit_evidence(*, scope: Scope, user: User, order: RectificationOrder
         refused=_("This order is already closed."))
     if not claimed:
         return
-    _attach_all(order, "evidence", photos, store, limits, user, now)
+    _attach_all(order, EVIDENCE, photos, store, limits, user, now)
     audit_record(actor_id=user.id, action="evidence", record=order, township_id=order.township_id, at=now,
                  before={"status": before}, after={"status": order.status, "note": note,
-                                                   "photos": len(photos)})
+                                                   "photos": len(photos) + waiting})
     notices.tell_fix_reported(order, now)
+
+
+EVIDENCE = "evidence"  # the purpose of a recipient's photo of the fix
+
+
+def _unreported_evidence(order: RectificationOrder) -> int:
+    """Evidence photos uploaded one by one (the API) since the fix was last reported: the next
+    report counts them as its photos."""
+    stmt = sa.select(sa.func.count()).select_from(Photo).where(
+        Photo.order_id == order.id, Photo.purpose == EVIDENCE)
+    if order.evidence_at is not None:
+        stmt = stmt.where(Photo.uploaded_at > order.evidence_at)
+    return db.session.scalar(stmt) or 0
+
+
+def _lock(order: RectificationOrder) -> None:
+    """Take the order's write lock until the transaction ends (a no-op UPDATE: on PostgreSQL the
+    row's lock, on SQLite the database's), then read it again: of twin requests, the second
+    waits for the first and then finds what it wrote."""
+    db.session.execute(sa.update(RectificationOrder).where(RectificationOrder.id == order.id)
+                       .values(evidence_key=RectificationOrder.evidence_key)
+                       .execution_options(synchronize_session=False))
+    db.session.refresh(order)
+
+
+def order_evidence_photo_add(*, scope: Scope, user: User, order: RectificationOrder, filename: str,
+                             data: bytes, client_id: str, store: PhotoStore, limits: PhotoLimits,
+                             now: datetime) -> tuple[Photo, bool]:
+    """The recipient adds one photo of the fix, named by the client's own id, before reporting
+    the fix (order_submit_evidence counts it). Once per id: a resend, or the same upload twice at
+    the same moment, finds the first photo. Returns (photo, made now)."""
+    _check_recipient(scope, user, order)
+    _lock(order)
+
+    def add() -> Photo:
+        if not REPORT_FIX.allows(order.status):
+            raise DomainError(_("This order is already closed."))
+        photo, = photos_attach([(filename, data)], store=store, limits=limits, uploaded_by_id=user.id,
+                               now=now, order_id=order.id, purpose=EVIDENCE, township_id=order.township_id,
+                               target_kind=order.target_kind, target_id=order.target_id, client_id=client_id)
+        return photo
+
+    return create_once(Photo, client_id=client_id, add=add, same=lambda photo: (
+        photo.order_id == order.id and photo.purpose == EVIDENCE and photo.uploaded_by_id == user.id))
 
 
 def _attach_all(order, purpose, photos, store, limits, user, now) -> None:

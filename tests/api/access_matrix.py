@@ -13,6 +13,16 @@ EXPECTED: dict[str, str] = {
     "api.units": "200 200 200 200 200 401",
     "api.village": "200/200/404 200/200/404 200/404/404 404/404/404 200/200/200 401/401/401",
     "api.villages": "200 200 200 200 200 401",
+    # inspections, plans, checklist versions, photos and orders (hygiene/api/inspections.py,
+    # orders.py, photos.py); a checklist version is the township's, shared by its villages
+    "api.checklist_version": "200/200/404 200/200/404 200/200/404 200/200/404 200/200/200 401/401/401",
+    "api.inspection": "200/200/404 200/200/404 200/404/404 200/404/404 200/200/200 401/401/401",
+    "api.inspections": "200 200 200 200 200 401",
+    "api.order": "200/200/404 200/200/404 200/404/404 200/404/404 200/200/200 401/401/401",
+    "api.orders": "200 200 200 200 200 401",
+    "api.photo_file": "200/200/404 200/200/404 404/404/404 404/404/404 200/200/200 401/401/401",
+    "api.plan": "200/200/404 200/200/404 403/403/403 403/403/403 200/200/200 401/401/401",
+    "api.plans": "200 200 403 403 200 401",
     # pest control, toilets and published rankings (hygiene/api/pests.py, toilets.py, rankings.py)
     "api.pest_monitoring": "200/200/404 200/200/404 200/404/404 403/403/403 200/200/200 401/401/401",
     "api.pest_monitoring_list": "200 200 200 403 200 401",
