@@ -13,6 +13,7 @@ from hygiene.api.errors import ErrorBody, Message
 from hygiene.api.spec import BodyModel
 from hygiene.core.input import MAX_DB_INT
 from hygiene.inspections.fieldwork import NOTE_MAX_CHARS
+from hygiene.inspections.status import InspectionStatus
 
 
 def _whole(value: Any) -> Any:
@@ -73,7 +74,7 @@ class PhotoRef(BaseModel):
 
 class AssignmentOut(BaseModel):
     id: int
-    status: Literal["planned", "in_progress"]
+    status: Literal[InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS]
     target_kind: str = Field(description="village, unit, household, cleaner, ...")
     target_id: int
     target_label: str
@@ -180,7 +181,7 @@ class SubmitIn(BodyModel):
 
 class SubmittedOut(BaseModel):
     id: int
-    status: Literal["submitted", "published"]
+    status: Literal[InspectionStatus.SUBMITTED, InspectionStatus.PUBLISHED]
     score: str | None = Field(description=NUMBER)
     grade: str
     passed: bool | None

@@ -104,8 +104,11 @@ def test_the_bundle_holds_exactly_my_open_assigned_inspections_with_sheets_and_a
     assert got["etag"] and bundle["server_time"].endswith("Z")
 
 
-def test_the_etag_changes_when_the_office_moves_the_due_date(app, client, world, sheet, phone):
+def test_the_etag_changes_when_the_office_moves_the_due_date_not_when_i_answer(app, client, world, sheet, phone):
     before = client.get("/api/v1/field/assignments", headers=phone).get_json()["inspections"][0]["etag"]
+    assert put_answers(client, phone, sheet.id, answer(sheet.floor)).status_code == 200
+    started = client.get("/api/v1/field/assignments", headers=phone).get_json()["inspections"][0]
+    assert started["status"] == "in_progress" and started["etag"] == before
     with app.app_context():
         db.session.get(Inspection, sheet.id).due_date = TODAY + timedelta(days=2)
         db.session.commit()
