@@ -2,7 +2,8 @@
 
 A person must never read or change another village's (or township's) records by any URL:
 GETs answer 403/404 or show a page without the foreign records' names; POSTs answer 403/404
-and leave every table as it was. No URL may answer 500.
+and leave every table as it was. No URL may answer 500. The JSON API signs in by token: its
+operations are walked the same way with each role's token (tests/api/test_access_walk.py).
 """
 import re
 
@@ -267,8 +268,9 @@ def records_in(app, world, keys):
     return ids
 
 
-def concrete_urls(app, role, world, elsewhere):
-    """Yield (rule, methods, url, foreign) for every rule, ids filled with foreign records."""
+def concrete_urls(app, role, world, elsewhere, api=False):
+    """Yield (rule, methods, url, foreign) for every rule, ids filled with foreign records (the
+    JSON API's rules only when `api`)."""
     records = FOREIGN_RECORDS[role](world)
     foreign_user = world.user_admin_b if role.startswith("admin") else world.user_inspector_a
     where = "b1" if role in ("admin_a", "inspector_a") else "a2"
@@ -288,13 +290,19 @@ def concrete_urls(app, role, world, elsewhere):
                    "banquet_id": elsewhere[f"banquet_{where}"], "certificate_id": elsewhere[f"certificate_{where}"],
                    "event_id": elsewhere[f"event_{where}"], "campaign_id": elsewhere[f"campaign_{where}"],
                    "campaign_task_id": elsewhere[f"campaign_task_{where}"],
-                   "publication_id": elsewhere["publication_tb" if where == "b1" else "publication_ta"]}
+                   "publication_id": elsewhere["publication_tb" if where == "b1" else "publication_ta"],
+                   "unit_id": getattr(world, f"unit_{where}")}
+    if api:
+        from hygiene.inspections.models import Inspection
+
+        with app.app_context():
+            foreign_ids["version_id"] = db.session.get(Inspection, foreign_ids["inspection_id"]).version_id
     plain = {"code": "en", "size": "thumb", "ext": "xlsx", "kind": "units", "step": "evidence",
              "token": "x" * 12, "township_id": world.tb, "period_key": "2026-10", "village_id": world.b1,
              "pest": "rodent", "method": "room_signs", "year": 2026, "move": "plan",
-             "action": "fix"}
+             "action": "fix", "token_id": 1}
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
+        if rule.endpoint == "static" or (rule.endpoint.startswith("api.") and not api):
             continue
         slugs = list(KINDS) if "slug" in rule.arguments else [None]
         for slug in slugs:

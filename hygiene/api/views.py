@@ -26,7 +26,7 @@ api = spec.Api(bp, title="hygiene API", version="1", description=(
     "Lists are read a page at a time: pass each answer's next_cursor as cursor."))
 # every module that declares operations on `api`; imported at the end of this module
 API_MODULES = ("hygiene.api.register", "hygiene.api.photos", "hygiene.api.inspections", "hygiene.api.orders",
-               "hygiene.api.pests", "hygiene.api.toilets", "hygiene.api.rankings")
+               "hygiene.api.field", "hygiene.api.pests", "hygiene.api.toilets", "hygiene.api.rankings")
 
 
 @bp.before_request
