@@ -56,7 +56,7 @@ def _no_cookies(response):
 @bp.errorhandler(DomainError)
 def _refused(error: DomainError):
     db.session.rollback()
-    if isinstance(error, NotFound):  # its text is for logs ("record not found"); it says nothing of what exists
+    if isinstance(error, NotFound) and not error.field:  # its text is for logs ("record not found")
         return api_error(404)
     fields = error.errors if isinstance(error, InvalidFields) else (
         {error.field: error.message} if error.field else None)
