@@ -103,6 +103,9 @@ def demo_load(*, seed: int = 2026) -> bool:
     from hygiene.demo.letters import demo_letters
 
     demo_letters(township_id=township.id, today=today)  # after every domain its targets measure
+    from hygiene.demo.tokens import demo_tokens
+
+    demo_tokens(today=today)
     first_plan = months_back(today, HISTORY_MONTHS)
     _date_the_setup(loading, [working_days_back(first_plan, n) for n in (3, 2, 1)])
     _read_the_past(loading)
