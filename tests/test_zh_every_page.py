@@ -23,7 +23,8 @@ DEMO_PASSWORD = "hygiene-demo"
 ROLES = ("admin", "inspector", "village", "unit", None)  # None: not signed in
 # words that stay as they are in a Chinese page: codes and names everyone writes in Latin letters
 ALLOWED = {"QR", "A4", "ID", "Excel", "PDF", "SVG", "CSV", "URL", "YAML", "JSON", "xlsx", "yaml",
-           "csv", "json", "English", "SMS", "GPS", "EXIF", "HTTPS", "SMTP", "WPS", "MB", "GB", "Python"}
+           "csv", "json", "English", "SMS", "GPS", "EXIF", "HTTPS", "SMTP", "WPS", "MB", "GB", "Python",
+           "API", "OpenAPI"}
 SKIPPED = {"static", "accounts.language", "accounts.logout"}  # would change the session
 JSON_API = "api."  # JSON, signed in by token: its messages come in both languages (tests/api)
 VARIANTS_PER_ENDPOINT = 4  # links followed per endpoint, beyond the walk of the rules
