@@ -60,8 +60,8 @@ def service_worker():
 def token():
     """Make the API token of purpose "offline" the app keeps on this device."""
     require_office()
-    body = request.get_json(silent=True) if request.is_json else request.form
-    typed = body.get("name") if hasattr(body, "get") else None
+    body = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    typed = body.get("name") if isinstance(body, dict) else None
     name = str(typed or "")[:TOKEN_NAME_CHARS].strip() or _("Field app")
     with committing():
         _row, secret = token_create(user=current_user._get_current_object(), name=name,
