@@ -25,7 +25,7 @@ api = spec.Api(bp, title="hygiene API", version="1", description=(
     "pages, no more. Errors: {\"error\": {\"code\", \"message\": {\"zh_CN\", \"en\"}, \"fields\"}}. "
     "Lists are read a page at a time: pass each answer's next_cursor as cursor."))
 # every module that declares operations on `api`; imported at the end of this module
-API_MODULES = ("hygiene.api.register",)
+API_MODULES = ("hygiene.api.register", "hygiene.api.field")
 
 
 @bp.before_request

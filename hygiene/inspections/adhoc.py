@@ -4,7 +4,7 @@ the usual inspection pages and the office publishes it as usual."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -138,3 +138,42 @@ def _tell_assigned(inspection: Inspection, template: ChecklistTemplate, now: dat
     tell(NotifySpec(recipient=user, kind="inspection_asked", subject=subject, body=body,
                     dedupe_key=str(inspection.id), send_after=now, link=f"/inspections/{inspection.id}/fill")
          for user in inspection.inspectors)
+
+
+DAYS_TO_COMPLETE = 7  # an ad hoc inspection asked for without a due date is due a week after its planned day
+
+
+def inspection_request_once(*, scope: Scope, actor: User, client_id: str, target_kind: str, target_id: int,
+                            template_code: str, planned_on: date, due_on: date | None,
+                            inspector_ids: list[int] | None, now: datetime) -> tuple[Inspection, bool]:
+    """The office's ad hoc request from another system, made once by the client's id: a resend
+    finds the inspection the first made. Returns (inspection, made now)."""
+    from hygiene.core.once import create_once
+    from hygiene.errors import NotFound
+
+    if not scope.is_admin:
+        raise Forbidden(_("Only the hygiene office asks for an inspection."))
+    model: Any = TARGETS.get(target_kind)
+    target = db.session.scalar(sa.select(model).where(model.id == target_id, scope.clause(model))) \
+        if model is not None else None
+    if target is None:
+        raise NotFound("target not found")
+    template = db.session.scalar(sa.select(ChecklistTemplate).where(
+        ChecklistTemplate.code == template_code, ChecklistTemplate.active.is_(True)))
+    if template is None or (template.township_id is not None and not scope.covers_township(template.township_id)):
+        raise DomainError(_("No checklist has this code."), field="template_code")
+
+    def add() -> Inspection:
+        inspection = inspection_request(
+            scope=scope, actor_id=actor.id, target=target, template=template,
+            inspector_ids=inspector_ids if inspector_ids is not None else [actor.id], planned_on=planned_on,
+            due_on=due_on or planned_on + timedelta(days=DAYS_TO_COMPLETE), now=now)
+        inspection.client_id = client_id
+        db.session.flush()
+        return inspection
+
+    def same(inspection: Inspection) -> bool:
+        return (inspection.target_kind, inspection.target_id) == (target_kind, target.id) \
+            and scope.covers_township(inspection.township_id)
+
+    return create_once(Inspection, client_id=client_id, add=add, same=same)

@@ -34,6 +34,8 @@ NOTE_MAX_CHARS = 2000  # a note longer than a page is refused with a message, ne
 class SubmissionRefused(DomainError):
     """The inspection is not ready; `problems` maps item ids to what each one lacks."""
 
+    code = "not_ready"
+
     def __init__(self, problems: dict[int, str]):
         super().__init__(_("%(n)d items still need attention.", n=len(problems)))
         self.problems = problems
@@ -43,6 +45,21 @@ class NotOpen(DomainError):
     """The inspection can no longer be filled; the message names its real status."""
 
     status = 409  # the request was right; the inspection moved on
+
+    def __init__(self, message: str, *, code: str = "not_open"):
+        super().__init__(message)
+        self.code = code  # "cancelled" or "not_open", for the API's clients
+
+
+class NotAssigned(Forbidden):
+    """The inspection is assigned to other inspectors (perhaps no longer to this one)."""
+
+    code = "not_assigned"
+
+
+def not_open(inspection: Inspection) -> NotOpen:
+    """The refusal of a write to an inspection that is no longer open, for its actual status."""
+    return NotOpen(not_open_message(inspection), code="cancelled" if inspection.is_cancelled else "not_open")
 
 
 def not_open_message(inspection: Inspection) -> str:
@@ -63,7 +80,7 @@ def check_assigned(scope: Scope, user: User, inspection: Inspection) -> None:
             raise Forbidden(_("Only inspectors and the hygiene office fill in inspections."))
         return
     if not (assigned or (scope.is_admin and scope.covers_township(inspection.township_id))):
-        raise Forbidden(_("This inspection is assigned to other inspectors."))
+        raise NotAssigned(_("This inspection is assigned to other inspectors."))
 
 
 def _own_target(scope: Scope, inspection: Inspection) -> bool:
@@ -78,7 +95,7 @@ def check_can_fill(scope: Scope, user: User, inspection: Inspection) -> None:
     """The user may fill this inspection, and it is still open."""
     check_assigned(scope, user, inspection)
     if not inspection.is_open:
-        raise NotOpen(not_open_message(inspection))
+        raise not_open(inspection)
 
 
 def claim_for_writing(*, scope: Scope, user: User, inspection: Inspection, now: datetime) -> None:
@@ -93,7 +110,7 @@ def claim_for_writing(*, scope: Scope, user: User, inspection: Inspection, now: 
         status=START.target).execution_options(synchronize_session=False)).rowcount
     db.session.refresh(inspection)
     if not claimed:
-        raise NotOpen(not_open_message(inspection))
+        raise not_open(inspection)
     inspection.started_at = inspection.started_at or now
 
 
@@ -112,9 +129,8 @@ def answer_write(*, inspection: Inspection, item_id, result: str | None, finding
 
     An upsert, so two identical writes at the same moment leave one answer, never an error."""
     item = _item_of(inspection, item_id)
-    values: dict[str, Any] = {"result": _result(item, result)}
-    values |= {"findings": _findings(item, values["result"], findings), "grade": _grade(item, grade),
-               "note": _note(note), "updated_at": now or now_utc()}
+    values = _values(item, result=result, findings=findings, grade=grade, note=note)
+    values["updated_at"] = now or now_utc()
     values["earned"] = scoring.item_earned(rule_of(item), scoring.ItemAnswer(
         values["result"], values["findings"], values["grade"]))
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
@@ -123,6 +139,18 @@ def answer_write(*, inspection: Inspection, item_id, result: str | None, finding
     return db.session.scalars(sa.select(Answer).where(
         Answer.inspection_id == inspection.id, Answer.item_id == item.id).execution_options(
         populate_existing=True)).one()
+
+
+def answer_values(*, inspection: Inspection, item_id, result: str | None, findings: object = 0,
+                  grade: object = None, note: str = "") -> dict[str, Any]:
+    """An answer's result, findings, grade and note as they would be stored, or DomainError."""
+    return _values(_item_of(inspection, item_id), result=result, findings=findings, grade=grade, note=note)
+
+
+def _values(item: TemplateItem, *, result, findings, grade, note) -> dict[str, Any]:
+    checked = _result(item, result)
+    return {"result": checked, "findings": _findings(item, checked, findings), "grade": _grade(item, grade),
+            "note": _note(note)}
 
 
 def _note(value) -> str:

@@ -5,6 +5,7 @@ scope", 401 "no token"."""
 ROLES = ("admin_a", "inspector_a", "village_a1", "unit_a1", "county", None)
 
 EXPECTED: dict[str, str] = {
+    "api.field_assignments": "200 200 200 200 200 401",
     "api.me": "200 200 200 200 200 401",
     "api.openapi_document": "200 200 200 200 200 200",
     "api.township": "200/200/404 200/200/404 404/404/404 404/404/404 200/200/200 401/401/401",
