@@ -161,7 +161,7 @@ def inspection_request_once(*, scope: Scope, actor: User, client_id: str, target
     template = db.session.scalar(sa.select(ChecklistTemplate).where(
         ChecklistTemplate.code == template_code, ChecklistTemplate.active.is_(True)))
     if template is None or (template.township_id is not None and not scope.covers_township(template.township_id)):
-        raise DomainError(_("No checklist has this code."), field="template_code")
+        raise NotFound(_("No checklist has this code."))  # as a target that is not there: 404
 
     def add() -> Inspection:
         inspection = inspection_request(

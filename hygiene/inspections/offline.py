@@ -65,7 +65,7 @@ class SentAnswer:
     item_id: int
     result: str | None
     findings: int = 0
-    grade: Decimal | None = None
+    grade: object = None  # as sent ("8.5"); checked as the page checks it
     note: str = ""
     base_updated_at: datetime | None = None
 
