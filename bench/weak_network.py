@@ -57,7 +57,7 @@ def camera_photo(seed_value: int) -> bytes:
     image = Image.blend(image, Image.effect_noise(size, 40).convert("RGB"), 0.25)
     exif = Image.Exif()
     exif[0x0112] = 1
-    exif.get_ifd(0x8769)[0x9003] = "2026:11:30 09:%02d:00" % seed_value
+    exif.get_ifd(0x8769)[0x9003] = f"2026:11:30 09:{seed_value:02d}:00"
     exif.get_ifd(0x8825).update({1: "N", 2: (IFDRational(30), IFDRational(15), IFDRational(0)),
                                  3: "E", 4: (IFDRational(120), IFDRational(7), IFDRational(30))})
     out = io.BytesIO()
