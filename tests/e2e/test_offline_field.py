@@ -181,3 +181,80 @@ def test_a_photo_whose_answer_was_lost_is_sent_again_and_kept_once(page, sign_in
     assert lost == [201]
     _status, _items, _answers, stored = db_query(_kept(inspection_id))
     assert len(stored) == 1
+
+
+def _office_changes(inspection_id: int, *, answer_first_item: bool = False, cancel: bool = False):
+    """What the office does on the server meanwhile: answers the first item, or cancels it all."""
+    def change(session):
+        from hygiene.access.scope import Scope
+        from hygiene.accounts.models import User
+        from hygiene.clock import now_utc
+        from hygiene.inspections import fieldwork, review
+        from hygiene.inspections.models import Inspection
+
+        inspection = session.get(Inspection, inspection_id)
+        first = inspection.version.items[0]
+        if answer_first_item:
+            fieldwork.answer_write(inspection=inspection, item_id=first.id, result="fail", note="办公室复核", now=now_utc())
+        if cancel:
+            admin = session.scalar(sa.select(User).where(User.username == "admin"))
+            review.inspection_cancel(scope=Scope.of(admin), actor_id=admin.id, inspection=inspection,
+                                     reason="重复安排", now=now_utc())
+        session.commit()
+        return first.id
+    return change
+
+
+def _answer_of(inspection_id: int, item_id: int):
+    def read(session):
+        from hygiene.inspections.models import Answer
+
+        answer = session.scalar(sa.select(Answer).where(Answer.inspection_id == inspection_id, Answer.item_id == item_id))
+        return (answer.result, answer.note) if answer else None
+    return read
+
+
+def test_an_answer_changed_on_the_server_meanwhile_is_shown_and_the_inspector_chooses(page, sign_in, db_query, shot):
+    inspection_id = db_query(_assigned_inspection("离线采集：答案冲突"))
+    _open_app(page, sign_in)
+    expect(page.locator(f'a.task[data-id="{inspection_id}"]')).to_be_visible()
+    page.context.set_offline(True)
+    page.locator(f'a.task[data-id="{inspection_id}"]').click()
+    first = page.locator("fieldset.item").first
+    first.locator("label.choice-pass").click()
+    first.locator("textarea").fill("现场看过，证照齐全")
+    first.locator("textarea").blur()
+    item_id = db_query(_office_changes(inspection_id, answer_first_item=True))
+
+    page.context.set_offline(False)
+    expect(page.locator("#conflict")).to_be_visible(timeout=30_000)
+    choice = first.locator(".conflict-choice")
+    expect(choice).to_contain_text("我的: 合格 · 现场看过，证照齐全")
+    expect(choice).to_contain_text("服务器上的: 不合格 · 办公室复核")
+    assert db_query(_answer_of(inspection_id, item_id)) == ("fail", "办公室复核")  # nothing overwritten
+    shot("conflict")
+
+    choice.get_by_role("button", name="保留我的").click()
+    expect(page.locator("#badge")).to_have_attribute("data-count", "0", timeout=30_000)
+    assert db_query(_answer_of(inspection_id, item_id)) == ("pass", "现场看过，证照齐全")
+
+
+def test_work_on_an_inspection_the_office_cancelled_is_kept_but_not_sent(page, sign_in, db_query, shot):
+    inspection_id = db_query(_assigned_inspection("离线采集：已取消"))
+    _open_app(page, sign_in)
+    expect(page.locator(f'a.task[data-id="{inspection_id}"]')).to_be_visible()
+    page.context.set_offline(True)
+    page.locator(f'a.task[data-id="{inspection_id}"]').click()
+    first = page.locator("fieldset.item").first
+    first.locator("label.choice-pass").click()
+    first.locator("textarea").fill("取消前填写")
+    first.locator("textarea").blur()
+    item_id = db_query(_office_changes(inspection_id, cancel=True))
+
+    page.context.set_offline(False)
+    expect(page.locator("#state")).to_have_text("已被办公室取消", timeout=30_000)
+    expect(first.locator("textarea")).to_have_value("取消前填写")
+    shot("cancelled")
+    assert db_query(_answer_of(inspection_id, item_id)) is None
+    page.locator("#back").click()
+    expect(page.locator(f'a.task[data-id="{inspection_id}"]')).to_contain_text("已被办公室取消")
