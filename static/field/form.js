@@ -74,8 +74,8 @@
       el("h1", {text: r.target_label}),
       el("p", {class: "muted", text: r.checklist.name + " · " + t("due", {date: r.due_date})}),
       r.review_comment ? el("p", {class: "review", text: t("sent_back", {comment: r.review_comment})}) : null,
-      state ? el("p", {class: "alert " + (r.local.blocked ? "stop" : "ok"), id: "state", text: state}) : null,
-      r.local.blocked === "cancelled" ? el("p", {class: "alert stop", text: W.cancelled_detail}) : null,
+      state ? el("p", {class: "alert " + (r.local.blocked ? "stop" : "ok"), id: "state",
+                       text: r.local.blocked === "cancelled" ? W.cancelled_detail : state}) : null,
       r.local.blocked === "conflict" ? el("p", {class: "alert warn", id: "conflict", text: W.conflict}) : null,
       r.local.error ? el("p", {class: "alert stop", text: t("refused", {reason: r.local.error})}) : null,
     ]);
@@ -146,7 +146,8 @@
     keep.addEventListener("click", function () { settle(r.id, item.id, false); });
     take.addEventListener("click", function () { settle(r.id, item.id, true); });
     return el("div", {class: "conflict-choice"}, [
-      el("p", {text: W.mine + ": " + describe(mine)}), el("p", {text: W.server + ": " + describe(server)}), keep, take]);
+      el("p", {text: A().t("mine", {answer: describe(mine)})}), el("p", {text: A().t("server", {answer: describe(server)})}),
+      keep, take]);
   }
 
   function values(box, itemId) {

@@ -229,8 +229,8 @@ def test_an_answer_changed_on_the_server_meanwhile_is_shown_and_the_inspector_ch
     page.context.set_offline(False)
     expect(page.locator("#conflict")).to_be_visible(timeout=30_000)
     choice = first.locator(".conflict-choice")
-    expect(choice).to_contain_text("我的: 合格 · 现场看过，证照齐全")
-    expect(choice).to_contain_text("服务器上的: 不合格 · 办公室复核")
+    expect(choice).to_contain_text("我的：合格 · 现场看过，证照齐全")
+    expect(choice).to_contain_text("服务器上：不合格 · 办公室复核")
     assert db_query(_answer_of(inspection_id, item_id)) == ("fail", "办公室复核")  # nothing overwritten
     shot("conflict")
 
@@ -252,7 +252,7 @@ def test_work_on_an_inspection_the_office_cancelled_is_kept_but_not_sent(page, s
     item_id = db_query(_office_changes(inspection_id, cancel=True))
 
     page.context.set_offline(False)
-    expect(page.locator("#state")).to_have_text("已被办公室取消", timeout=30_000)
+    expect(page.locator("#state")).to_have_text("已被办公室取消：您填写的内容保留在本机，但不会上传。", timeout=30_000)
     expect(first.locator("textarea")).to_have_value("取消前填写")
     shot("cancelled")
     assert db_query(_answer_of(inspection_id, item_id)) is None
