@@ -5,7 +5,7 @@
   "use strict";
   var root = document.getElementById("field-app");
   if (!root || !window.indexedDB) return;
-  var cfg = root.dataset, W = JSON.parse(document.getElementById("field-words").textContent);
+  var cfg = root.dataset, W = JSON.parse(cfg.words);
   var store = null, auth = null, delay = 0, timer = null, running = false, again = false;
   var MAX_DELAY = 60000;
 
