@@ -158,6 +158,11 @@ def inspection_request_once(*, scope: Scope, actor: User, client_id: str, target
         if model is not None else None
     if target is None:
         raise NotFound("target not found")
+    # the village's row lock (PostgreSQL) or the write lock (SQLite) first, a no-op UPDATE: a twin
+    # request waits here, then finds the first's inspection by the client id
+    village_id = target.id if isinstance(target, Village) else target.village_id
+    db.session.execute(sa.update(Village).where(Village.id == village_id).values(updated_at=Village.updated_at)
+                       .execution_options(synchronize_session=False))
     template = db.session.scalar(sa.select(ChecklistTemplate).where(
         ChecklistTemplate.code == template_code, ChecklistTemplate.active.is_(True)))
     if template is None or (template.township_id is not None and not scope.covers_township(template.township_id)):

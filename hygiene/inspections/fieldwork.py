@@ -22,7 +22,7 @@ from hygiene.extensions import db
 from hygiene.inspections import scoring
 from hygiene.inspections.events import result_changed
 from hygiene.inspections.models import Answer, Inspection
-from hygiene.inspections.status import START, SUBMIT
+from hygiene.inspections.status import START, SUBMIT, InspectionStatus
 from hygiene.media.intake import PhotoLimits, photo_intake
 from hygiene.media.models import Photo
 from hygiene.media.services import photo_new
@@ -59,7 +59,8 @@ class NotAssigned(Forbidden):
 
 def not_open(inspection: Inspection) -> NotOpen:
     """The refusal of a write to an inspection that is no longer open, for its actual status."""
-    return NotOpen(not_open_message(inspection), code="cancelled" if inspection.is_cancelled else "not_open")
+    code = InspectionStatus.CANCELLED.value if inspection.is_cancelled else "not_open"  # the API's error codes
+    return NotOpen(not_open_message(inspection), code=code)
 
 
 def not_open_message(inspection: Inspection) -> str:

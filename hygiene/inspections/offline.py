@@ -53,7 +53,8 @@ def photos_of(inspection_ids: list[int]) -> dict[int, list[Photo]]:
 def inspection_etag(inspection: Inspection) -> str:
     """A tag of what the office decides about an inspection (status, dates, inspectors, a send
     back, cancelling): the phone compares it to see that its copy is out of date."""
-    parts = (inspection.status, inspection.version_id, inspection.planned_date, inspection.due_date,
+    # planned and in progress are one: the inspector's own first answer must not look like the office's change
+    parts = ("open" if inspection.is_open else inspection.status, inspection.version_id, inspection.planned_date, inspection.due_date,
              sorted(u.id for u in inspection.inspectors), inspection.submitted_at, inspection.review_comment)
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
 

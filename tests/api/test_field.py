@@ -104,8 +104,11 @@ def test_the_bundle_holds_exactly_my_open_assigned_inspections_with_sheets_and_a
     assert got["etag"] and bundle["server_time"].endswith("Z")
 
 
-def test_the_etag_changes_when_the_office_moves_the_due_date(app, client, world, sheet, phone):
+def test_the_etag_changes_when_the_office_moves_the_due_date_not_when_i_answer(app, client, world, sheet, phone):
     before = client.get("/api/v1/field/assignments", headers=phone).get_json()["inspections"][0]["etag"]
+    assert put_answers(client, phone, sheet.id, answer(sheet.floor)).status_code == 200
+    started = client.get("/api/v1/field/assignments", headers=phone).get_json()["inspections"][0]
+    assert started["status"] == "in_progress" and started["etag"] == before
     with app.app_context():
         db.session.get(Inspection, sheet.id).due_date = TODAY + timedelta(days=2)
         db.session.commit()
@@ -404,3 +407,22 @@ def test_only_the_office_of_the_township_asks_for_an_inspection(app, client, wor
                        headers=office)
     assert late.status_code == 422
     assert count(app, Inspection) == before
+
+
+def test_twin_ad_hoc_requests_at_the_same_moment_make_one_inspection(app, live, world, sheet):
+    office = bearer(token_for(app, world.user_admin_a))
+    data = adhoc(world)
+    statuses = fire_at_once([urllib.request.Request(
+        f"{live}/api/v1/inspections", data=json.dumps(data).encode(), method="POST",
+        headers={**office, "Content-Type": "application/json"}) for _ in range(TWINS)])
+    assert sorted(statuses) == [200] * (TWINS - 1) + [201]
+    assert count(app, Inspection, Inspection.client_id == data["client_id"]) == 1
+
+
+def test_twin_answer_requests_at_the_same_moment_are_no_conflict(app, live, sheet, phone):
+    body = json.dumps({"answers": [answer(sheet.floor, "fail", note="地面有积水"), answer(sheet.veto)]}).encode()
+    statuses = fire_at_once([urllib.request.Request(
+        f"{live}/api/v1/inspections/{sheet.id}/answers", data=body, method="PUT",
+        headers={**phone, "Content-Type": "application/json"}) for _ in range(TWINS)])
+    assert statuses == [200] * TWINS
+    assert stored(app, sheet.id) == {sheet.floor: ("fail", 0, "地面有积水"), sheet.veto: ("pass", 0, "")}
