@@ -105,7 +105,7 @@
       if (reg.sync) reg.sync.register("field-queue-" + cfg.user).catch(function () {});
     });
   }
-  function changed() { refresh(); backgroundSync(); kick(); }
+  function changed() { refresh(); kick(); }  // Background Sync only once a send has failed (later)
 
   // ------------------------------------------------------------------ downloading the tasks
   function download() {

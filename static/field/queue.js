@@ -32,6 +32,15 @@
       }, function () { throw new Failure(RETRY); });
   }
 
+  // a refusal's messages per item ({"31": {"zh_CN", "en"}} in error.fields), as the form shows them
+  function itemProblems(data, locale) {
+    var fields = (data && data.error && data.error.fields) || {};
+    return Object.keys(fields).filter(function (key) { return /^\d+$/.test(key); }).map(function (key) {
+      var text = fields[key];
+      return {item_id: Number(key), message: typeof text === "string" ? text : text[locale] || text.zh_CN || text.en};
+    });
+  }
+
   function dirtyItems(record) { return Object.keys((record.local && record.local.dirty) || {}); }
 
   function isStopped(record) { return !!(record.local && STOPPED[record.local.blocked]); }
@@ -89,7 +98,9 @@
       if (stop) return block(ctx.store, record.id, stop).then(function () { return false; });
       if (code === "answer_conflict")
         return block(ctx.store, record.id, "conflict", {conflicts: result.data.conflicts || []}).then(function () { return false; });
-      return block(ctx.store, record.id, "invalid", {error: message(result.data, ctx.locale)}).then(function () { return false; });
+      return block(ctx.store, record.id, "invalid", {error: message(result.data, ctx.locale),
+                                                     problems: itemProblems(result.data, ctx.locale)})
+        .then(function () { return false; });
     });
   }
 
