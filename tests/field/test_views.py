@@ -74,3 +74,12 @@ def test_a_token_name_of_junk_is_cut_or_defaulted_never_a_500(app, login, world)
         assert answer.status_code in (201, 400, 422), (body, answer.status_code)  # NUL: the input guard's 400
     answer = client.post("/field/token", data=b"\xff\xfe", content_type="application/json")
     assert answer.status_code in (201, 400, 422)
+
+
+def test_the_agenda_and_the_office_s_dashboard_link_to_the_field_app_a_contact_s_does_not(login, world):
+    inspector = login("inspector_a")
+    for page in ("/inspections/agenda", "/"):
+        html = inspector.get(page).get_data(as_text=True)
+        assert 'href="/field/"' in html and "现场采集 (离线)" in html, page
+    assert 'href="/field/"' in login("admin_a").get("/").get_data(as_text=True)
+    assert 'href="/field/"' not in login("village_a1").get("/").get_data(as_text=True)
