@@ -57,11 +57,13 @@
       return page.dataset.csrf;
     });
   }
+  var asking = null;  // one token request at a time: a double tap makes no second token
   function getToken() {
-    return askToken(cfg.csrf).catch(function () { return freshCsrf().then(askToken); }).then(function (made) {
+    asking = asking || askToken(cfg.csrf).catch(function () { return freshCsrf().then(askToken); }).then(function (made) {
       auth = {token: made.token, user_id: made.user_id, api: cfg.api};
       return store.setMeta("auth", auth);
     }).then(function () { notice(null); return true; });
+    return asking.finally(function () { asking = null; });
   }
   function signedOut() {
     auth = null;
