@@ -175,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
     from hygiene.creation.views import bp as creation_bp
     from hygiene.education.views import bp as education_bp
     from hygiene.exports.views import bp as exports_bp
+    from hygiene.field.views import bp as field_bp
     from hygiene.food.views import bp as food_bp
     from hygiene.inspections.plans.views import bp as plans_bp
     from hygiene.inspections.views import bp as inspections_bp
@@ -200,7 +201,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, accounts_bp, places_bp, import_bp, audit_bp, checklists_bp,
                       plans_bp, inspections_bp, media_bp, orders_bp, order_link_bp, notifications_bp, jobs_bp, rankings_bp, public_bp, exports_bp,
                       ranking_exports_bp, pests_bp, monitoring_bp, rounds_bp, round_work_bp, toilet_tasks_bp, toilets_bp,
-                      toilet_problems_bp, letters_bp, briefing_bp, briefing_link_bp, creation_bp, education_bp, food_bp, campaigns_bp, campaign_calendar_bp, campaign_tasks_bp):
+                      toilet_problems_bp, letters_bp, briefing_bp, briefing_link_bp, creation_bp, education_bp, food_bp, campaigns_bp, campaign_calendar_bp, campaign_tasks_bp, field_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
     app.register_blueprint(api_tokens_bp)

@@ -55,6 +55,9 @@ EXPECTED: dict[str, str] = {
     "exports.task_download": "302/302/404 404/404/404 404/404/404 404/404/404 404/404/404 302/302/302",
     "exports.task_page": "200/200/404 404/404/404 404/404/404 404/404/404 404/404/404 302/302/302",
     "exports.task_state": "200/200/404 404/404/404 404/404/404 404/404/404 404/404/404 302/302/302",
+    "field.manifest": "200 200 200 200 200 200",
+    "field.service_worker": "200 200 200 200 200 200",
+    "field.shell": "200 200 403 403 200 302",
     "food.banquet_cancel": "200/200/404 200/200/404 200/404/404 403/403/403 403/403/403 302/302/302",
     "food.banquet_detail": "200/200/404 200/200/404 200/404/404 403/403/403 200/200/200 302/302/302",
     "food.banquet_edit": "200/200/404 200/200/404 200/404/404 403/403/403 403/403/403 302/302/302",
@@ -165,7 +168,7 @@ EXPECTED: dict[str, str] = {
 
 # rules with no GET: tests/test_access_walk.py posts to each and compares every table before and after
 POST_ONLY: set[str] = {
-    "api_tokens.token_revoke",
+    "api_tokens.token_revoke", "field.token",
     "accounts.logout", "accounts.user_sessions_end", "accounts.user_set_active", "briefing.link_create",
     "briefing.link_revoke", "campaign_calendar.calendar_generate", "campaign_tasks.task_complete",
     "campaign_tasks.task_reopen", "campaigns.campaign_close",
