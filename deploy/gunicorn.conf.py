@@ -28,3 +28,14 @@ accesslog = os.environ.get("WEB_ACCESS_LOG", "-")
 errorlog = "-"
 # the application's configuration comes from the environment (hygiene.env), read in create_app
 raw_env = [f"HYGIENE_CONFIG={os.environ.get('HYGIENE_CONFIG', 'production')}"]
+
+
+def post_worker_init(worker):
+    """Before a new worker (at start, or recycled after max_requests) accepts: its database
+    connections open, the common templates compiled, the catalogues loaded (hygiene/core/warmup.py)."""
+    from flask import Flask
+
+    from hygiene.core.warmup import warm_up
+
+    if isinstance(worker.wsgi, Flask):
+        warm_up(worker.wsgi, connections=threads)

@@ -34,12 +34,10 @@ def session_user(cookie_id: str) -> User | None:
     user_id, _sep, token = (cookie_id or "").partition(":")
     if not (user_id.isdigit() and token) or len(user_id) > 10:
         return None
-    row = db.session.scalar(sa.select(UserSession).where(
+    # the sign-in and its user in one statement: every signed-in page starts with this one
+    user = db.session.scalar(sa.select(User).join(UserSession, UserSession.user_id == User.id).where(
         UserSession.token == token, UserSession.ended_at.is_(None)))
-    if row is None or not hmac.compare_digest(str(row.user_id), user_id):
-        return None
-    user = db.session.get(User, row.user_id)
-    if user is None or not user.active:
+    if user is None or not hmac.compare_digest(str(user.id), user_id) or not user.active:
         return None
     user.session_token = token
     return user

@@ -7,11 +7,10 @@ from flask_login import current_user, login_required
 from hygiene.accounts.models import Role
 from hygiene.audit.queries import events_stmt
 from hygiene.clock import local_today
-from hygiene.core.dashboard import open_orders, recent_published, work_counts
+from hygiene.core.dashboard import dashboard_counts, open_orders, recent_published
 from hygiene.core.web import current_scope
 from hygiene.extensions import db
 from hygiene.inspections.queries import inspector_agenda
-from hygiene.places.queries import register_counts
 
 bp = Blueprint("core", __name__)
 
@@ -20,8 +19,8 @@ bp = Blueprint("core", __name__)
 @login_required
 def dashboard():
     scope, today = current_scope(), local_today()
-    context = {"counts": register_counts(scope), "scope": scope, "today": today,
-               "work": work_counts(scope, today)}
+    counts, work = dashboard_counts(scope, today)
+    context = {"counts": counts, "scope": scope, "today": today, "work": work}
     if scope.is_admin:
         context["events"] = db.session.scalars(events_stmt(scope).limit(8)).all()
     if scope.role is Role.INSPECTOR:

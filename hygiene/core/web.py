@@ -15,6 +15,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from hygiene.access.scope import Scope
+from hygiene.core.paging import ListPage, list_page
 from hygiene.errors import DomainError, Forbidden, InvalidFields, NotFound
 from hygiene.extensions import db
 
@@ -166,13 +167,10 @@ def safe_next(default: str) -> str:
     return default
 
 
-def paginated(stmt, *, per_page: int = 20):
+def paginated(stmt, *, per_page: int = 20) -> ListPage:
     """One page of `stmt`'s rows for a list page: the `?page=` asked for (the first when missing
-    or nonsense, the last when past the end; never an error)."""
-    page = db.paginate(stmt, page=page_number(), per_page=per_page, error_out=False)
-    if page.page > 1 and not page.items and page.pages:  # past the end (an old link): the last page
-        page = db.paginate(stmt, page=page.pages, per_page=per_page, error_out=False)
-    return page
+    or nonsense, the last when past the end; never an error), counted up to a cap (core/paging.py)."""
+    return list_page(stmt, page=page_number(), per_page=per_page)
 
 
 class FilterReader:

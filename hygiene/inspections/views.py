@@ -32,7 +32,7 @@ from hygiene.inspections.forms import parse_answers, posted_photos
 from hygiene.inspections.status import LIST_FILTERS, InspectionStatus
 from hygiene.media.models import Photo
 from hygiene.media.reuse import photo_uses
-from hygiene.places.queries import visible_villages
+from hygiene.places.queries import village_choices
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 # links to a filtered list name the status by its enum, never as a string (the dashboard's too)
@@ -56,7 +56,7 @@ def inspection_list():
     page = paginated(stmt, per_page=25)
     flagged = queries.flagged_photo_counts([i.id for i in page.items]) if scope.township_wide else None
     return render_template("inspections/list.html", page=page, filters=filters, today=today,
-                           villages=visible_villages(scope) if scope.township_wide else [],
+                           villages=village_choices(scope) if scope.township_wide else [],
                            status_filters=LIST_FILTERS, scope=scope, flagged=flagged,
                            shows_results={i.id for i in page.items if sees_inspection_results(scope, i)})
 

@@ -69,6 +69,13 @@ def visible_villages(scope: Scope, *, active_only: bool = True) -> list[Village]
     return list(db.session.scalars(stmt))
 
 
+def village_choices(scope: Scope) -> list[sa.Row[tuple[int, str]]]:
+    """The active villages a scope may read as (id, name) rows, by township and name: a list page's
+    village filter (the county's 500 villages loaded as full records cost more than the page)."""
+    return list(db.session.execute(sa.select(Village.id, Village.name).where(
+        scope.clause(Village), Village.active.is_(True)).order_by(Village.township_id, Village.name)))
+
+
 def visible_units(scope: Scope, *, active_only: bool = True) -> list[Unit]:
     """Units the scope may read, by village and name (for binding a unit contact)."""
     stmt = sa.select(Unit).where(scope.clause(Unit)).order_by(Unit.village_id, Unit.name)
@@ -77,13 +84,17 @@ def visible_units(scope: Scope, *, active_only: bool = True) -> list[Unit]:
     return list(db.session.scalars(stmt))
 
 
-def register_counts(scope: Scope) -> dict[str, int]:
-    """Count active records of each kind in the scope, one query per kind."""
+def register_count_columns(scope: Scope) -> list[sa.Label[int]]:
+    """The count of active records of each kind in the scope, as columns labelled by kind: a page
+    that counts other things too selects them in the same statement (core/dashboard.py)."""
     from hygiene.places.kinds import KINDS
 
-    counts: dict[str, int] = {}
-    for slug, kind in KINDS.items():
-        stmt = (sa.select(sa.func.count()).select_from(kind.model)
-                .where(scope.clause(kind.model), kind.model.active.is_(True)))
-        counts[slug] = db.session.scalar(stmt) or 0
-    return counts
+    return [sa.select(sa.func.count()).select_from(kind.model)
+            .where(scope.clause(kind.model), kind.model.active.is_(True)).scalar_subquery().label(slug)
+            for slug, kind in KINDS.items()]
+
+
+def register_counts(scope: Scope) -> dict[str, int]:
+    """Count active records of each kind in the scope: a count per kind, in one statement."""
+    row = db.session.execute(sa.select(*register_count_columns(scope))).one()
+    return {slug: n or 0 for slug, n in row._mapping.items()}

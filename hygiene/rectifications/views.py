@@ -14,7 +14,7 @@ from hygiene.core.web import current_scope, form_step, paginated, photo_limits, 
 from hygiene.errors import DomainError, Forbidden, NotFound
 from hygiene.media.download import send_photo
 from hygiene.media.reuse import photo_uses
-from hygiene.places.queries import visible_villages
+from hygiene.places.queries import village_choices
 from hygiene.rectifications import queries, services
 from hygiene.rectifications.filters import list_filters
 from hygiene.rectifications.notice import notices_for
@@ -36,7 +36,7 @@ def order_list():
     scope, today, filters = current_scope(), local_today(), _list_filters()
     page = paginated(queries.order_list_stmt(scope=scope, today=today, **filters), per_page=25)
     return render_template("rectifications/list.html", page=page, filters=filters, today=today,
-                           villages=visible_villages(scope) if scope.township_wide else [],
+                           villages=village_choices(scope) if scope.township_wide else [],
                            status_filters=LIST_FILTERS)
 
 

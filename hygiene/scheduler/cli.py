@@ -88,6 +88,7 @@ def serve_command(host: str, port: int, threads: int | None, with_scheduler: boo
     import waitress
 
     from hygiene.core.serving import sqlite_journal_mode, waitress_options
+    from hygiene.core.warmup import warm_up
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is a proxy, typed as Flask
     _log_to_stderr()
@@ -100,8 +101,9 @@ def serve_command(host: str, port: int, threads: int | None, with_scheduler: boo
         click.echo("Scheduler not started here: another process runs it for this database.", err=True)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so atexit stops the scheduler cleanly
     options = waitress_options(app, host=host, port=port, threads=threads)
+    warmed = warm_up(app, connections=options["threads"])  # before waitress listens: no visitor waits for it
     click.echo(f"Serving {database_label(app)} (SQLite journal: {mode or 'n/a'}) on http://{host}:{port} "
-               f"with waitress, {options['threads']} threads; stop with Ctrl+C.")
+               f"with waitress, {options['threads']} threads (warmed up in {warmed * 1000:.0f} ms); stop with Ctrl+C.")
     try:
         waitress.serve(app, **options)
     except (KeyboardInterrupt, SystemExit):

@@ -29,3 +29,37 @@ def test_the_counts_take_every_status_into_account_and_stay_in_the_scope(ctx, wo
     county = work_counts(Scope.county(), TODAY)
     assert county["to_review"] == 3 and county["orders_open"] == 4 and county["orders_overdue"] == 2
     db.session.rollback()
+
+
+def test_the_dashboard_reads_its_register_and_work_counts_in_one_statement(app, ctx, world, count_queries):
+    from hygiene.core.dashboard import dashboard_counts
+    from hygiene.places.queries import register_counts
+
+    version = template_save(scope=Scope(Role.ADMIN), actor_id=None, spec=simple_spec()).id
+    add_published(version_id=version, township_id=world.ta, village_id=world.a1, day=date(2026, 11, 1),
+                  score=80, status="submitted")
+    add_published(version_id=version, township_id=world.tb, village_id=world.b1, day=date(2026, 11, 1),
+                  score=80, status="submitted")
+    for scope in (Scope(Role.ADMIN, township_id=world.ta), Scope.county()):
+        with count_queries() as n:
+            register, work = dashboard_counts(scope, TODAY)
+        assert n[0] == 1
+        assert register == register_counts(scope) and work == work_counts(scope, TODAY)
+    township_register, township_work = dashboard_counts(Scope(Role.ADMIN, township_id=world.ta), TODAY)
+    assert township_register["villages"] == 2 and township_register["units"] == 2 and township_work["to_review"] == 1
+    db.session.rollback()
+
+
+def test_the_dashboard_page_shows_the_counts_of_its_own_township_only(app, client, world, login):
+    with app.app_context():
+        version = template_save(scope=Scope(Role.ADMIN), actor_id=None, spec=simple_spec()).id
+        for township, village in ((world.ta, world.a1), (world.tb, world.b1), (world.tb, world.b1)):
+            add_published(version_id=version, township_id=township, village_id=village, day=date(2026, 11, 1),
+                          score=80, status="submitted")
+        db.session.commit()
+    page = login("admin_a").get("/").text
+    assert '<span class="num">1</span><span>待审核的检查</span>' in page
+    assert 'href="/register/villages/"><span class="num">2</span>' in page   # 甲一村, 甲二村
+    county = login("county").get("/").text
+    assert '<span class="num">3</span><span>待审核的检查</span>' in county
+    assert 'href="/register/villages/"><span class="num">3</span>' in county

@@ -259,3 +259,14 @@ def test_the_list_form_s_own_filters_raise_no_warning(world, client, login, orde
     login("admin_a")
     page = client.get("/orders/?status=all&village_id=&due_before=&issued_in=")
     assert page.status_code == 200 and "筛选条件无法识别" not in page.text
+
+
+def test_a_list_counted_past_the_cap_offers_its_notices_as_more_than(app, world, client, login, order, monkeypatch):
+    from hygiene.core import paging
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 10)
+    add_orders(app, world, order, *[("ta", "a1", None)] * 25)   # 26 in township A, 25 a page
+    login("admin_a")
+    page = client.get("/orders/?status=all")
+    assert "批量打印通知书（10多份）" in page.text and "第1页，共10多条" in page.text
+    assert "批量打印通知书（26份）" in client.get("/orders/?status=all&page=2").text   # the last page: exact

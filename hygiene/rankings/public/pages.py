@@ -54,6 +54,22 @@ def _kept_stmt(*, township: bool) -> sa.Select:
 _compiled: dict[tuple[str, bool], SQLCompiler] = {}
 
 
+def statements_compile(dialect: sa.engine.Dialect) -> dict[bool, SQLCompiler]:
+    """The lookup of a township's page (True) and of the index (False) compiled for the dialect,
+    once per process (a new process's first page, or its warm-up, hygiene/core/warmup.py)."""
+    for township in (True, False):
+        if (dialect.name, township) not in _compiled:
+            _compiled[(dialect.name, township)] = _kept_stmt(township=township).compile(dialect=dialect)
+    return {township: _compiled[(dialect.name, township)] for township in (True, False)}
+
+
+def lookups_warm(connection: sa.Connection) -> None:
+    """Both lookups once on a new connection (for no page), so its server process has read the
+    tables' and indexes' descriptions before the first visitor asks (hygiene/core/warmup.py)."""
+    for township in (True, False):
+        connection.execute(_kept_stmt(township=township), {"path": "", "locale": "", "township_id": 0}).all()
+
+
 MEMO_PAGES = 500
 
 
@@ -100,8 +116,7 @@ def _page_read(*, path: str, locale: str, township_id: int | None) -> tuple[int,
     engine = db.engine
     compiled = _compiled.get((engine.dialect.name, township))
     if compiled is None:
-        compiled = _compiled[(engine.dialect.name, township)] = _kept_stmt(
-            township=township).compile(dialect=engine.dialect)
+        compiled = statements_compile(engine.dialect)[township]
     values = compiled.construct_params({"path": path, "locale": locale, "township_id": township_id}) or {}
     args = tuple(values[k] for k in compiled.positiontup or ()) if compiled.positional else values
     # the driver's own cursor on a pooled connection, outside the session: this is the whole
