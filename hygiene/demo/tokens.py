@@ -13,7 +13,7 @@ from hygiene.extensions import db
 
 
 def demo_tokens(*, today: date) -> None:
-    admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
+    admin = db.session.scalars(sa.select(User).where(User.username == "admin")).one()
     made_on = today - timedelta(days=61)
     token, _secret = token_create(user=admin, name="县级爱卫信息平台对接", purpose="client",
                                   now=datetime.combine(made_on, time(10, 12), local_zone()))
