@@ -10,8 +10,8 @@ One test walks every operation (schemathesis' pytest fixture loader does not wor
 pytest); a failure names the operation and the request that broke it."""
 from __future__ import annotations
 
-import schemathesis
 import pytest
+import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
