@@ -1,6 +1,5 @@
 """Import every domain's tables so metadata (and Alembic) sees the whole schema."""
 from hygiene.accounts.models import User, UserSession  # noqa: F401
-from hygiene.api.models import ApiToken  # noqa: F401
 from hygiene.audit.models import AuditEvent  # noqa: F401
 from hygiene.briefing.models import BriefingDispatch, BriefingLink  # noqa: F401
 from hygiene.campaigns.models import Campaign, CampaignEvent, CampaignSettings, CampaignTask  # noqa: F401

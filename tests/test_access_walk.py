@@ -41,7 +41,7 @@ PUBLIC = {"accounts.login", "accounts.logout", "accounts.language", "static",
 OWN = {"notifications.mark_read_upto"}
 # pages about the signed-in user alone, with no id in the URL: posting there changes the poster's
 # own contact details by design (tests/accounts/test_contact.py proves nobody else's change)
-SELF = {"accounts.my_contact", "accounts.my_password", "api_tokens.token_list"}  # one's own tokens: tests/api/test_token_page.py
+SELF = {"accounts.my_contact", "accounts.my_password", "api_tokens.token_list", "field.token"}  # one's own tokens: tests/api/test_token_page.py
 # forms office staff (inspectors too) post to for their own township, with no record id in the URL:
 # the walk's post is refused as input (422), and the fingerprint check proves nothing was written
 OFFICE_ENTRY = {"monitoring.monitoring_new"}

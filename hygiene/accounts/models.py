@@ -86,3 +86,36 @@ class UserSession(Model):
     token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ApiToken(Model):
+    """One token of one user; the secret is shown once, the table keeps its SHA-256 only."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    # what the token is for: "client" (made by hand for a script) or "offline" (a phone's field app)
+    purpose: Mapped[str] = mapped_column(sa.String(20), default="client")
+    digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    hint: Mapped[str] = mapped_column(sa.String(12))  # the secret's last characters, to tell tokens apart
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the field app's token belongs to the sign-in (UserSession.token) it was made from: signing
+    # out there revokes it, so a shared phone's next user cannot send as the one who left
+    sign_in: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_label(self) -> tuple[str, dict]:
+        """How the trail names the token (accounts/audit_labels.py)."""
+        return "api_token", {"name": self.name}

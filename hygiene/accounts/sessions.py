@@ -11,7 +11,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from hygiene.accounts.models import User, UserSession
+from hygiene.accounts.models import ApiToken, User, UserSession
 from hygiene.clock import now_utc
 from hygiene.extensions import db
 
@@ -44,18 +44,21 @@ def session_user(cookie_id: str) -> User | None:
 
 
 def session_end(token: str) -> None:
-    """End one sign-in (signing out)."""
+    """End one sign-in (signing out), and the field app's tokens made from it: on a shared phone
+    the next person cannot send or read as the one who signed out."""
     if token:
+        now = now_utc()
         db.session.execute(sa.update(UserSession).where(
-            UserSession.token == token, UserSession.ended_at.is_(None)).values(ended_at=now_utc()))
+            UserSession.token == token, UserSession.ended_at.is_(None)).values(ended_at=now))
+        db.session.execute(sa.update(ApiToken).where(
+            ApiToken.sign_in == token, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
+            .execution_options(synchronize_session=False))
 
 
 def sessions_end_all(user_id: int) -> int:
     """End every sign-in of a user (password changed, deactivated, "sign out everywhere"),
     the field app's on their phones too (its offline token is a sign-in of that phone); tokens
     made by hand for a script stay until revoked on the token page."""
-    from hygiene.api.models import ApiToken  # the API's tokens build on accounts, not the reverse
-
     now = now_utc()
     db.session.execute(sa.update(ApiToken).where(
         ApiToken.user_id == user_id, ApiToken.purpose == "offline", ApiToken.revoked_at.is_(None))

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from hygiene.api import tokens
+from hygiene.accounts import tokens
 from hygiene.clock import now_utc
 from hygiene.core.web import attempt
 

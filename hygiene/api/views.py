@@ -8,9 +8,9 @@ from flask import Blueprint, g, jsonify, request, url_for
 from pydantic import BaseModel, ValidationError
 
 from hygiene.access.roles import Role
+from hygiene.accounts.tokens import token_user
 from hygiene.api import spec
 from hygiene.api.errors import api_error
-from hygiene.api.tokens import token_user
 from hygiene.clock import now_utc
 from hygiene.core.schemas import field_errors
 from hygiene.errors import DomainError, InvalidFields, NotFound

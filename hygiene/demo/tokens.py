@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from hygiene.accounts.models import User
-from hygiene.api.tokens import token_create
+from hygiene.accounts.tokens import token_create
 from hygiene.clock import local_zone
 from hygiene.extensions import db
 

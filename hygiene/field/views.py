@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from hygiene.api.tokens import token_create
+from hygiene.accounts.tokens import field_token_create
 from hygiene.clock import now_utc
 from hygiene.core.web import answers_json, committing, require_office
 from hygiene.field.words import app_words
@@ -64,8 +64,8 @@ def token():
     typed = body.get("name") if isinstance(body, dict) else None
     name = str(typed or "")[:TOKEN_NAME_CHARS].strip() or _("Field app")
     with committing():
-        _row, secret = token_create(user=current_user._get_current_object(), name=name,
-                                    purpose="offline", now=now_utc())
+        _row, secret = field_token_create(user=current_user._get_current_object(), name=name,
+                                          sign_in=current_user.session_token, now=now_utc())
     return jsonify(token=secret, user_id=current_user.id), 201
 
 

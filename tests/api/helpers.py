@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from hygiene.accounts.models import User
-from hygiene.api.tokens import token_create
+from hygiene.accounts.tokens import token_create
 from hygiene.clock import now_utc
 from hygiene.extensions import db
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from hygiene.accounts.models import ApiToken
 from hygiene.api.bilingual import in_chinese
-from hygiene.api.models import ApiToken
 from hygiene.extensions import db
 from hygiene.places.models import Unit, Village
 from tests.api.helpers import bearer, token_for

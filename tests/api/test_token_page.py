@@ -5,8 +5,8 @@ import re
 
 import sqlalchemy as sa
 
-from hygiene.api.models import ApiToken
-from hygiene.api.tokens import MAX_ACTIVE_TOKENS
+from hygiene.accounts.models import ApiToken
+from hygiene.accounts.tokens import MAX_ACTIVE_TOKENS
 from hygiene.extensions import db
 from tests.api.helpers import bearer, token_for
 

@@ -7,7 +7,7 @@ from html import unescape
 
 import sqlalchemy as sa
 
-from hygiene.api.models import ApiToken
+from hygiene.accounts.models import ApiToken
 from hygiene.extensions import db
 from tests.api.helpers import bearer
 from tests.test_security_headers import inline_script
@@ -83,3 +83,36 @@ def test_the_agenda_and_the_office_s_dashboard_link_to_the_field_app_a_contact_s
         assert 'href="/field/"' in html and "现场采集 (离线)" in html, page
     assert 'href="/field/"' in login("admin_a").get("/").get_data(as_text=True)
     assert 'href="/field/"' not in login("village_a1").get("/").get_data(as_text=True)
+
+
+def test_the_phone_s_token_ends_when_its_sign_in_ends_and_one_lives_per_sign_in(app, client, login, world):
+    """On a shared phone the next person cannot send as the one who signed out; asking again
+    from the same sign-in replaces the token instead of piling up another."""
+    signed_in = login("inspector_a")
+    first = signed_in.post("/field/token", json={"name": "phone"}).json["token"]
+    second = signed_in.post("/field/token", json={"name": "phone"}).json["token"]
+    assert client.get("/api/v1/me", headers=bearer(first)).status_code == 401
+    assert client.get("/api/v1/me", headers=bearer(second)).status_code == 200
+    with app.app_context():
+        live = db.session.scalar(sa.select(sa.func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None)))
+        assert live == 1
+    signed_in.post("/logout")
+    assert client.get("/api/v1/me", headers=bearer(second)).status_code == 401
+
+
+def test_many_sign_ins_never_exhaust_the_phone_tokens(app, client, login, world):
+    from hygiene.accounts.tokens import MAX_ACTIVE_TOKENS
+
+    for _n in range(MAX_ACTIVE_TOKENS + 2):
+        answer = login("inspector_a").post("/field/token", json={"name": "phone"})
+        assert answer.status_code == 201
+    assert client.get("/api/v1/me", headers=bearer(answer.json["token"])).status_code == 200
+
+
+def test_the_phone_s_token_is_no_entry_in_the_office_s_trail(app, login, world):
+    from hygiene.audit.models import AuditEvent
+
+    login("inspector_a").post("/field/token", json={"name": "phone"})
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+            AuditEvent.entity_type == "api_token")) == 0
