@@ -139,6 +139,8 @@ def _json_body(model: type[BaseModel]) -> BaseModel:
         data = json.loads(raw or b"null")
     except ValueError:
         raise _Refusal(400, "The body is not valid JSON.") from None
+    except RecursionError:
+        raise _Refusal(400, "The request is nested too deeply to be read.") from None
     if not isinstance(data, dict):
         raise _Refusal(422, "The body must be a JSON object.")
     return model.model_validate(data)

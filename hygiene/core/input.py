@@ -64,12 +64,17 @@ def optional_date(value) -> date | None:
 
 
 def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return any(_has_nul(v) for v in value)
+    """Any text in `value` (nested lists and dicts, however deep) holds a NUL."""
+    waiting = [value]
+    while waiting:
+        part = waiting.pop()
+        if isinstance(part, str):
+            if "\x00" in part:
+                return True
+        elif isinstance(part, dict):
+            waiting += [*part.keys(), *part.values()]
+        elif isinstance(part, (list, tuple)):
+            waiting += part
     return False
 
 
@@ -81,7 +86,10 @@ def refuse_nul() -> None:
         parts += [[k, *request.form.getlist(k)] for k in request.form]
         parts += [[k, *(f.filename or "" for f in request.files.getlist(k))] for k in request.files]
         if request.is_json:
-            parts.append(request.get_json(silent=True))
+            try:
+                parts.append(request.get_json(silent=True))
+            except RecursionError:  # JSON nested hundreds deep: no client of ours sends that
+                raise BadInput(_("The request is nested too deeply to be read.")) from None
     if _has_nul(parts):
         raise BadInput(_("The request holds a NUL character (\\0), which no text may contain. "
                          "Remove it and try again."))

@@ -148,3 +148,18 @@ def test_the_document_describes_every_route_of_the_api(app, client):
             routed |= {(path, method) for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routed == declared
     assert document["paths"]["/villages"]["get"]["security"] == [{"token": []}]
+
+
+def test_json_nested_hundreds_deep_is_400_on_a_real_server_never_500(app, live, world):
+    """A thread of a real server has less stack left than the test client: the depth a parser
+    gives up at differs, the answer must not."""
+    import requests
+
+    secret = token_for(app, world.user_admin_a)
+    for depth in (300, 400, 900, 5000):
+        body = "[" * depth + "]" * depth
+        for url, headers in (("/api/v1/inspections", {}), ("/api/v1/inspections", bearer(secret)),
+                             ("/inspections/1/answers", {})):
+            answer = requests.post(live + url, data=body, timeout=30, allow_redirects=False,
+                                   headers={"Content-Type": "application/json", **headers})
+            assert answer.status_code in (400, 401, 302, 422), (depth, url, answer.status_code)
