@@ -2,7 +2,7 @@
 every page; the API itself takes the tokens)."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -21,12 +21,15 @@ def _signed_in() -> None:
 
 @bp.route("/", methods=["GET", "POST"])
 def token_list():
-    secret, error = None, None
+    # the secret made by the post before, shown on this page once (a reload shows it no more,
+    # and a reload never posts again: the post redirects here)
+    secret, error = session.pop("new_api_token", None), None
     if request.method == "POST":
         made, error = attempt(lambda: tokens.token_create(
             user=current_user._get_current_object(), name=request.form.get("name", ""), now=now_utc()))
         if error is None:
-            secret = made[1]  # shown on this answer only: the table keeps its digest
+            session["new_api_token"] = made[1]  # the table keeps only its digest
+            return redirect(url_for(".token_list"), 303)
     return render_template("api/tokens.html", tokens=tokens.user_tokens(current_user), secret=secret,
                            error=error, typed=request.form.get("name", "") if error else "",
                            docs=url_for("api.openapi_document")), 422 if error else 200

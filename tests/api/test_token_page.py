@@ -19,11 +19,12 @@ def _secret_on(page: str) -> str:
 
 def test_make_use_and_revoke_a_token(app, client, login, world):
     login("inspector_a")
-    page = client.post("/account/tokens/", data={"name": "县平台"})
-    assert page.status_code == 200
-    text = page.get_data(as_text=True)
+    made = client.post("/account/tokens/", data={"name": "县平台"})
+    assert made.status_code == 303  # a reload of the answer shows the page, never posts again
+    text = client.get(made.headers["Location"]).get_data(as_text=True)
     secret = _secret_on(text)
     assert "只显示这一次" in text
+    assert secret not in client.get("/account/tokens/").get_data(as_text=True)  # once only
     assert client.get("/api/v1/me", headers=bearer(secret)).json["username"] == "inspector_a"
     listing = client.get("/account/tokens/").get_data(as_text=True)
     assert "县平台" in listing and secret not in listing and secret[-4:] in listing
