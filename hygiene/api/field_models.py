@@ -191,7 +191,9 @@ class AdHocIn(BodyModel):
     client_id: CLIENT_ID
     target_kind: Literal["village", "unit", "household"]
     target_id: ID
-    template_code: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_-]+$")
+    template_code: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_-]+$",
+                               description="The checklist's code: template_code of GET /plans or "
+                                           "GET /checklist-versions/{version_id}")
     planned_date: Annotated[date, Field(strict=False)]
     due_date: Annotated[date | None, Field(strict=False)] = Field(
         None, description="Left out: a week after the planned date")

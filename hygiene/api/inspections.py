@@ -51,6 +51,7 @@ class PlanOut(BaseModel):
     township_id: int
     name: str
     template_id: int
+    template_code: str = Field(description="The checklist's code, as POST /inspections asks for it")
     template_name: str
     target_mode: str = Field(description="list (the targets named), all (every target of the checklist's "
                                          "kind), category (every unit of one category), sample (a random "
@@ -151,6 +152,7 @@ class Band(BaseModel):
 class ChecklistVersionOut(BaseModel):
     id: int
     template_id: int
+    template_code: str = Field(description="The checklist's code, as POST /inspections asks for it")
     number: int
     name: str
     applies_to: str = Field(description="village, unit, household or cleaner")
@@ -185,7 +187,7 @@ def _plan(plan: InspectionPlan) -> PlanOut:
 
 def _plan_fields(plan: InspectionPlan) -> dict:
     return dict(id=plan.id, township_id=plan.township_id, name=plan.name, template_id=plan.template_id,
-                template_name=plan.template.name, target_mode=plan.target_mode,
+                template_code=plan.template.code, template_name=plan.template.name, target_mode=plan.target_mode,
                 target_ids=list(plan.target_ids or []), unit_category=plan.unit_category,
                 sample_size=plan.sample_size, recurrence=plan.recurrence, start_date=plan.start_date,
                 end_date=plan.end_date, days_allowed=plan.days_allowed, cross_check=plan.cross_check,
@@ -260,7 +262,8 @@ def inspection(inspection_id: int) -> InspectionDetailOut:
 
 def _version(version: TemplateVersion) -> ChecklistVersionOut:
     return ChecklistVersionOut(
-        id=version.id, template_id=version.template_id, number=version.number, name=version.name,
+        id=version.id, template_id=version.template_id, template_code=version.template.code,
+        number=version.number, name=version.name,
         applies_to=version.template.applies_to, pass_mark=str(version.pass_mark),
         total_points=str(version.total_points), draft=version.draft, description=version.description,
         bands=[Band(label=band["label"], min=str(band["min"])) for band in version.bands or []],

@@ -259,3 +259,16 @@ def test_the_lists_run_the_same_queries_for_3_rows_as_for_12(app, client, world,
     add(9)
     assert counted() == few
     assert len(client.get("/api/v1/inspections", headers=headers).json["items"]) == 12
+
+
+def test_the_sheet_names_the_code_the_office_asks_for_an_inspection_with(app, client, world, inspection):  # noqa: F811
+    import uuid
+
+    with app.app_context():
+        version_id = db.session.get(Inspection, inspection.id).version_id
+    code = get(client, app, world.user_admin_a, f"/checklist-versions/{version_id}").json["template_code"]
+    headers = bearer(token_for(app, world.user_admin_a))
+    asked = client.post("/api/v1/inspections", headers=headers, json={
+        "client_id": str(uuid.uuid4()), "target_kind": "unit", "target_id": world.unit_a1,
+        "template_code": code, "planned_date": date.today().isoformat()})
+    assert asked.status_code == 201, asked.json
