@@ -6,10 +6,15 @@ message in Chinese and English.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import jsonify
-from pydantic import BaseModel, Field
+from flask_babel import gettext as _
+from pydantic import BaseModel, Field, ValidationError
 
 from hygiene.api.bilingual import both
+from hygiene.core.schemas import message_of
 
 # the code of each status when the refusal brings none of its own
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -61,3 +66,49 @@ def api_error(status: int, message: str = "", *, code: str | None = None,
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def input_errors(error: ValidationError) -> dict[str, str]:
+    """`{field: message}` of input the API's models refused, in the catalog's words: the page's
+    words where they fit (core/schemas.message_of), and the words of a program's mistakes (a
+    number below its least, text sent for a number, an unknown member) beside them."""
+    errors: dict[str, str] = {}
+    for problem in error.errors():
+        field = ".".join(str(part) for part in problem["loc"]) if problem["loc"] else ""
+        errors.setdefault(field, _api_message(problem))
+    return errors
+
+
+def _api_message(problem: Mapping[str, Any]) -> str:
+    kind, ctx = problem["type"], problem.get("ctx") or {}
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("Enter a number of at least %(n)s.", n=ctx.get("ge", ctx.get("gt")))
+    if kind in ("less_than_equal", "less_than"):
+        return _("Enter a number of at most %(n)s.", n=ctx.get("le", ctx.get("lt")))
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Enter a whole number.")
+    if kind in ("float_parsing", "float_type", "decimal_parsing", "decimal_type"):
+        return _("Enter a number.")
+    if kind in ("bool_parsing", "bool_type"):
+        return _("Enter true or false.")
+    if kind in ("date_parsing", "date_type", "date_from_datetime_parsing", "date_from_datetime_inexact"):
+        return _("Enter a date as YYYY-MM-DD.")
+    if kind in ("datetime_parsing", "datetime_type", "datetime_from_date_parsing"):
+        return _("Enter a date and time (ISO 8601).")
+    if kind == "string_pattern_mismatch":
+        return _("This value does not have the form the API describes for it.")
+    if kind in ("string_type", "string_sub_type"):
+        return _("Enter text.")
+    if kind == "string_too_short":
+        return _("Enter at least %(n)s characters.", n=ctx.get("min_length"))
+    if kind == "extra_forbidden":
+        return _("This member is not known here; leave it out.")
+    if kind in ("list_type", "tuple_type"):
+        return _("Send a list here.")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return _("Send an object here.")
+    if kind == "too_short":
+        return _("Send at least %(n)s.", n=ctx.get("min_length"))
+    if kind == "too_long":
+        return _("Send at most %(n)s.", n=ctx.get("max_length"))
+    return message_of(problem)

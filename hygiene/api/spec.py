@@ -20,9 +20,8 @@ from flask import Blueprint, jsonify, request
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.json_schema import models_json_schema
 
-from hygiene.api.errors import ErrorOut, api_error
+from hygiene.api.errors import ErrorOut, api_error, input_errors
 from hygiene.core.input import MAX_DB_INT
-from hygiene.core.schemas import field_errors
 
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
 # what every operation may answer besides its own statuses; writes add WRITE_ERRORS
@@ -99,7 +98,7 @@ class Api:
                         arguments["form"] = form.model_validate(
                             {**request.form.to_dict(), **request.files.to_dict()})
                 except ValidationError as error:
-                    return api_error(422, fields=field_errors(error))
+                    return api_error(422, fields=input_errors(error))
                 result = view(**arguments)
                 if isinstance(result, tuple):
                     result, code = result

@@ -10,9 +10,8 @@ from pydantic import BaseModel, ValidationError
 from hygiene.access.roles import Role
 from hygiene.accounts.tokens import token_user
 from hygiene.api import spec
-from hygiene.api.errors import api_error
+from hygiene.api.errors import api_error, input_errors
 from hygiene.clock import now_utc
-from hygiene.core.schemas import field_errors
 from hygiene.errors import DomainError, InvalidFields, NotFound
 from hygiene.extensions import csrf, db
 
@@ -66,7 +65,7 @@ def _refused(error: DomainError):
 @bp.errorhandler(ValidationError)
 def _invalid(error: ValidationError):
     db.session.rollback()
-    return api_error(422, fields=field_errors(error))
+    return api_error(422, fields=input_errors(error))
 
 
 bp.register_error_handler(spec._Refusal, spec.refusal_answer)

@@ -111,6 +111,8 @@ def test_bad_query_values_are_422_with_each_field_named(app, client, world):
     error = answer.json["error"]
     assert error["code"] == "invalid" and set(error["fields"]) == {"limit", "village_id"}
     assert client.get("/api/v1/units", headers=headers, query_string={"village_id": 2**40}).status_code == 422
+    assert error["fields"]["limit"] == {"zh_CN": "请输入不小于 1 的数。", "en": "Enter a number of at least 1."}
+    assert error["fields"]["village_id"]["zh_CN"] == "请输入整数。"
 
 
 def test_a_cursor_not_made_by_the_api_is_refused_or_ends_the_list(app, client, world):
