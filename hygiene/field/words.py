@@ -48,5 +48,8 @@ def app_words() -> dict[str, str]:
         "photo_kept": _("Photo kept on this device"),
         "photo_unreadable": _("This browser cannot shrink this photo; it is kept as taken."),
         "retrying": _("Upload failed; trying again in %(s)s s.", s="{s}"),
+        "locked": _("Signed out: connect to the network and sign in to continue"),
+        "others_waiting": _("This device still holds %(n)s items of another user waiting to upload; "
+                            "that user must sign in to upload them", n="{n}"),
         "unanswered": _("Answer every item before submitting (%(n)s left).", n="{n}"),
     }
