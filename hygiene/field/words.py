@@ -51,5 +51,7 @@ def app_words() -> dict[str, str]:
         "locked": _("Signed out: connect to the network and sign in to continue"),
         "others_waiting": _("This device still holds %(n)s items of another user waiting to upload; "
                             "that user must sign in to upload them", n="{n}"),
+        "not_saved": _("Not saved: %(reason)s", reason="{reason}"),
+        "grade_bounds": _("The grade must be between 0 and %(points)s.", points="{points}"),
         "unanswered": _("Answer every item before submitting (%(n)s left).", n="{n}"),
     }

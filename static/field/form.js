@@ -35,7 +35,7 @@
   var drawn = null;
   function signature(r, photos) {
     return JSON.stringify([r.id, r.etag, r.status, r.local.blocked, r.local.submit, r.local.conflicts, r.local.problems,
-      r.local.error, photos.map(function (p) { return p.client_id + p.state; })]);
+      r.local.error, r.local.refused, photos.map(function (p) { return p.client_id + p.state; })]);
   }
 
   function draw(id, waiting) {
@@ -54,6 +54,9 @@
       box.appendChild(head(r));
       var problems = {};
       (r.local.problems || []).forEach(function (p) { problems[p.item_id] = p.message; });
+      Object.keys(r.local.refused || {}).forEach(function (itemId) {
+        if (FieldQueue.isRefused(r, itemId)) problems[itemId] = A().t("not_saved", {reason: r.local.refused[itemId].message});
+      });
       var conflicts = {};
       (r.local.blocked === "conflict" ? r.local.conflicts : []).forEach(function (c) { conflicts[c.item_id] = c.server; });
       r.checklist.sections.forEach(function (section) {
@@ -104,7 +107,8 @@
     note.value = a.note || ""; note.disabled = off;
     box.appendChild(el("label", {class: "note"}, [document.createTextNode(W.note), note]));
     box.appendChild(photoRow(r, item, photos, off));
-    if (problem) box.appendChild(el("p", {class: "alert stop", text: problem}));
+    if (problem) box.appendChild(el("p", {class: "alert stop item-problem", text: problem}));
+    box.appendChild(el("p", {class: "alert stop input-problem", hidden: ""}));
     if (conflict) box.appendChild(conflictBox(r, item, a, conflict));
     box.addEventListener("change", function (e) { if (e.target.type !== "file") save(r.id, item.id, box); });
     box.addEventListener("input", function (e) { if (e.target.tagName === "TEXTAREA") typed(r.id, item.id, box); });
@@ -159,7 +163,20 @@
             note: box.querySelector("textarea[name=note_" + itemId + "]").value};
   }
 
+  // the grade box's own bounds (0..points), checked before anything is kept; the server checks the rest
+  function badGrade(box, itemId) {
+    var grade = box.querySelector("input[name=grade_" + itemId + "]"), shown = box.querySelector(".input-problem");
+    var bad = !!grade && grade.value === "" && grade.validity.badInput ||
+      !!grade && grade.value !== "" && (!isFinite(Number(grade.value)) || Number(grade.value) < 0 ||
+                                        Number(grade.value) > Number(grade.max));
+    shown.textContent = bad ? A().t("grade_bounds", {points: grade.max}) : "";
+    shown.hidden = !bad;
+    box.classList.toggle("problem", bad);
+    return bad;
+  }
+
   function save(id, itemId, box) {
+    if (badGrade(box, itemId)) return Promise.resolve();
     var fresh = values(box, itemId);
     return A().store().update("inspections", id, function (r) {
       if (!r || locked(r)) return undefined;
@@ -168,6 +185,7 @@
       r.local.dirty[itemId] = (r.local.dirty[itemId] || 0) + 1;
       if (r.local.blocked === "invalid") { r.local.blocked = null; r.local.error = null; }
       if (r.local.problems) r.local.problems = r.local.problems.filter(function (p) { return p.item_id !== itemId; });
+      if (r.local.refused) delete r.local.refused[itemId];
       return r;
     }).then(function () { A().changed(); });
   }
