@@ -53,5 +53,6 @@ def app_words() -> dict[str, str]:
                             "that user must sign in to upload them", n="{n}"),
         "not_saved": _("Not saved: %(reason)s", reason="{reason}"),
         "grade_bounds": _("The grade must be between 0 and %(points)s.", points="{points}"),
+        "photo_later": _("The server converts this photo once it is uploaded"),
         "unanswered": _("Answer every item before submitting (%(n)s left).", n="{n}"),
     }

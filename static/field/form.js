@@ -125,10 +125,7 @@
   function photoRow(r, item, photos, off) {
     var el = A().el, W = A().W, row = el("div", {class: "photos"});
     photos.filter(function (p) { return p.item_id === item.id; }).forEach(function (p) {
-      var img = el("img", {alt: W.photo_kept, width: "72", height: "72", class: "thumb " + p.state});
-      img.src = URL.createObjectURL(p.blob);
-      img.addEventListener("load", function () { URL.revokeObjectURL(img.src); });
-      row.appendChild(img);
+      row.appendChild(p.width === null ? tile(p) : thumb(p));
       if (p.state === "refused") row.appendChild(el("p", {class: "alert stop", text: A().t("photo_refused", {reason: p.error || ""})}));
     });
     var done = (r.photos || []).filter(function (p) {
@@ -141,6 +138,20 @@
       row.appendChild(el("label", {class: "photo-input"}, [document.createTextNode(W.add_photo), input]));
     }
     return row;
+  }
+
+  function thumb(p) {  // a picture this browser decoded; a tile should it fail to show after all
+    var img = A().el("img", {alt: A().W.photo_kept, width: "72", height: "72", class: "thumb " + p.state});
+    img.src = URL.createObjectURL(p.blob);
+    img.addEventListener("load", function () { URL.revokeObjectURL(img.src); });
+    img.addEventListener("error", function () { URL.revokeObjectURL(img.src); img.replaceWith(tile(p)); });
+    return img;
+  }
+
+  function tile(p) {  // HEIC and the like: kept as taken, shown by name, converted by the server
+    var el = A().el, name = p.name || A().W.photo_kept;
+    return el("div", {class: "thumb tile " + p.state, title: name, role: "img", "aria-label": name}, [
+      el("span", {class: "tile-name", text: name}), el("span", {class: "tile-note", text: A().W.photo_later})]);
   }
 
   function conflictBox(r, item, mine, server) {
@@ -216,7 +227,7 @@
     var store = A().store(), list = Array.prototype.slice.call(files || []);
     return list.reduce(function (chain, file) {
       return chain.then(function () { return FieldPhoto.prepare(file); }).then(function (ready) {
-        return store.put("photos", {client_id: A().uuid(), inspection_id: id, item_id: itemId, blob: ready.blob,
+        return store.put("photos", {client_id: A().uuid(), inspection_id: id, item_id: itemId, blob: ready.blob, name: file.name,
                                     width: ready.width, height: ready.height, shrunk: ready.shrunk,
                                     size: ready.blob.size, original_size: file.size, state: "waiting", taken: Date.now()});
       });

@@ -1,5 +1,6 @@
 """The field app checks on the phone: answers the server refuses show its message on the item and
-the others go up meanwhile; a grade beyond the item's points never leaves the phone."""
+the others go up meanwhile; a grade beyond the item's points never leaves the phone; a photo the
+browser cannot show is a named tile; and so on."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -73,4 +74,28 @@ def test_a_refused_answer_shows_the_servers_message_and_the_others_go_up(page, s
     assert stored[ids[1]][1] == Decimal("3.5") and stored[ids[2]] == ("pass", None, "粘贴的备注")
     assert stored[ids[4]][1] == Decimal("4.5")
 
+
+
+def _open_offline(page, sign_in, db_query, label: str) -> int:
+    inspection_id = db_query(_assigned_inspection(label))
+    sign_in("inspector")
+    page.goto("/field/")
+    _controlled(page)
+    page.get_by_role("button", name="同步离线任务").click()
+    page.context.set_offline(True)
+    page.locator(f'a.task[data-id="{inspection_id}"]').click()
+    return inspection_id
+
+
+def test_a_photo_the_browser_cannot_show_is_a_tile_with_its_name(page, sign_in, db_query, shot):
+    _open_offline(page, sign_in, db_query, "离线采集：HEIC 照片")
+    first = page.locator("fieldset.item").first
+    first.locator("label.choice-fail").click()
+    first.locator("input[type=file]").set_input_files([
+        {"name": "IMG_0042.HEIC", "mimeType": "image/heic", "buffer": b"\x00\x00\x00\x18ftypheic" + b"\x00" * 64}])
+    tile = first.locator(".tile")
+    expect(tile).to_contain_text("IMG_0042.HEIC")
+    expect(tile).to_contain_text("照片将在上传后由服务器转换")
+    expect(first.locator("img.thumb")).to_have_count(0)
+    shot("heic-tile")
 
