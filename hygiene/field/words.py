@@ -54,5 +54,9 @@ def app_words() -> dict[str, str]:
         "not_saved": _("Not saved: %(reason)s", reason="{reason}"),
         "grade_bounds": _("The grade must be between 0 and %(points)s.", points="{points}"),
         "photo_later": _("The server converts this photo once it is uploaded"),
+        "not_checked": _("Not checked yet."),
+        "veto_unchecked": _("A veto item must be checked: pass or fail."),
+        "fail_photo": _("This item failed: take a photo of it."),
+        "fix_first": _("Put these %(n)s items right before submitting.", n="{n}"),
         "unanswered": _("Answer every item before submitting (%(n)s left).", n="{n}"),
     }

@@ -109,6 +109,7 @@
     box.appendChild(photoRow(r, item, photos, off));
     if (problem) box.appendChild(el("p", {class: "alert stop item-problem", text: problem}));
     box.appendChild(el("p", {class: "alert stop input-problem", hidden: ""}));
+    box.appendChild(el("p", {class: "alert stop check-problem", hidden: ""}));
     if (conflict) box.appendChild(conflictBox(r, item, a, conflict));
     box.addEventListener("change", function (e) { if (e.target.type !== "file") save(r.id, item.id, box); });
     box.addEventListener("input", function (e) { if (e.target.tagName === "TEXTAREA") typed(r.id, item.id, box); });
@@ -187,6 +188,7 @@
   }
 
   function save(id, itemId, box) {
+    box.querySelector(".check-problem").hidden = true;
     if (badGrade(box, itemId)) return Promise.resolve();
     var fresh = values(box, itemId);
     return A().store().update("inspections", id, function (r) {
@@ -234,6 +236,32 @@
     }, Promise.resolve()).then(function () { A().changed(); });
   }
 
+  // what the server would refuse at submission (fieldwork.inspection_problems), as far as the phone
+  // knows: unchecked items, a veto item not applicable, a failed item that needs a photo and has none
+  function notReady(r, photos) {
+    var W = A().W;
+    return items(r).map(function (item) {
+      var a = r.local.answers[item.id], result = a && a.result;
+      if (!result) return {item_id: item.id, message: W.not_checked};
+      if (item.veto && result === "na") return {item_id: item.id, message: W.veto_unchecked};
+      if (item.photo_on_fail && result === "fail" && !hasPhoto(r, item.id, photos))
+        return {item_id: item.id, message: W.fail_photo};
+      return null;
+    }).filter(Boolean);
+  }
+  function hasPhoto(r, itemId, photos) {
+    return photos.some(function (p) { return p.item_id === itemId && p.state !== "refused"; }) ||
+      (r.photos || []).some(function (p) { return p.item_id === itemId; });
+  }
+  function showProblems(found) {
+    var by = {};
+    found.forEach(function (p) { by[p.item_id] = p.message; });
+    document.querySelectorAll("#inspection fieldset.item").forEach(function (box) {
+      var shown = box.querySelector(".check-problem"), text = by[box.dataset.item] || "";
+      shown.textContent = text; shown.hidden = !text;
+    });
+  }
+
   function foot(r, waiting) {
     var el = A().el, t = A().t, W = A().W, total = items(r).length, n = answered(r), score = r.local.score;
     var box = el("div", {class: "foot"}, [
@@ -248,8 +276,19 @@
     var sure = el("button", {type: "button", class: "danger", id: "submit-confirm", text: W.submit, hidden: ""});
     var question = el("p", {id: "submit-question", text: W.submit_confirm, hidden: ""});
     submit.addEventListener("click", function () {
-      if (n < total) { message.textContent = t("unanswered", {n: total - n}); message.hidden = false; return; }
-      submit.hidden = true; question.hidden = false; sure.hidden = false;
+      var store = A().store();  // read again: what was typed a moment ago may be newer than this drawing
+      Promise.all([store.get("inspections", r.id), store.photosOf(r.id)]).then(function (both) {
+        var found = notReady(both[0], both[1]), unchecked = total - answered(both[0]);
+        showProblems(found);
+        if (found.length) {
+          message.textContent = unchecked === found.length ? t("unanswered", {n: unchecked}) : t("fix_first", {n: found.length});
+          message.hidden = false;
+          var first = document.querySelector("#inspection fieldset.item[data-item='" + found[0].item_id + "']");
+          if (first) first.scrollIntoView({block: "center"});
+          return;
+        }
+        message.hidden = true; submit.hidden = true; question.hidden = false; sure.hidden = false;
+      });
     });
     sure.addEventListener("click", function () {
       A().store().update("inspections", r.id, function (rec) {

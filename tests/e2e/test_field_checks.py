@@ -1,6 +1,6 @@
 """The field app checks on the phone: answers the server refuses show its message on the item and
 the others go up meanwhile; a grade beyond the item's points never leaves the phone; a photo the
-browser cannot show is a named tile; and so on."""
+browser cannot show is a named tile; a submission the server would refuse is stopped on the phone."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.e2e.test_offline_field import _assigned_inspection, _controlled
+from tests.e2e.test_offline_field import _assigned_inspection, _controlled, camera_jpeg
 
 
 @pytest.fixture
@@ -99,3 +99,26 @@ def test_a_photo_the_browser_cannot_show_is_a_tile_with_its_name(page, sign_in, 
     expect(first.locator("img.thumb")).to_have_count(0)
     shot("heic-tile")
 
+
+def test_a_submission_the_server_would_refuse_is_stopped_on_the_phone_with_its_words(page, sign_in, db_query, shot):
+    _open_offline(page, sign_in, db_query, "离线采集：缺照片")
+    items = page.locator("fieldset.item")
+    licence = items.first  # fails, and a photo is required when it fails
+    for i in range(1, items.count()):
+        items.nth(i).locator("label.choice-pass").click()
+    page.locator("#submit").click()
+    expect(licence.locator(".check-problem")).to_have_text("尚未检查。")
+    expect(page.locator("#submit-message")).to_have_text("提交前请填完所有项目（还剩 1 项）。")
+    licence.locator("label.choice-fail").click()
+    expect(licence.locator(".check-problem")).to_be_hidden()
+    page.locator("#submit").click()
+    expect(licence.locator(".check-problem")).to_have_text("此项不合格，请拍照。")
+    expect(page.locator("#submit-message")).to_have_text("提交前请先处理这 1 项。")
+    expect(page.locator("#submit-confirm")).to_be_hidden()
+    shot("needs-a-photo")
+    licence.locator("input[type=file]").set_input_files([
+        {"name": "IMG_1.jpg", "mimeType": "image/jpeg", "buffer": camera_jpeg(7, size=(400, 300))}])
+    expect(licence.locator("img.thumb")).to_have_count(1)
+    page.locator("#submit").click()
+    page.locator("#submit-confirm").click()
+    expect(page.locator("#state")).to_have_text("已提交，网络恢复后自动上传。")
