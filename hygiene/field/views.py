@@ -33,6 +33,14 @@ def shell():
     return render_template("field/app.html", words=app_words())
 
 
+@bp.get("/whoami")
+def whoami():
+    """Who is signed in on this browser now, so an app served from the cache knows whose data it may show."""
+    if not current_user.is_authenticated:
+        return jsonify(user_id=None), 401
+    return jsonify(user_id=current_user.id)
+
+
 @bp.get("/manifest.webmanifest")
 def manifest():
     """The web app manifest, so a phone installs the app on its home screen."""

@@ -48,5 +48,15 @@ def app_words() -> dict[str, str]:
         "photo_kept": _("Photo kept on this device"),
         "photo_unreadable": _("This browser cannot shrink this photo; it is kept as taken."),
         "retrying": _("Upload failed; trying again in %(s)s s.", s="{s}"),
+        "locked": _("Signed out: connect to the network and sign in to continue"),
+        "others_waiting": _("This device still holds %(n)s items of another user waiting to upload; "
+                            "that user must sign in to upload them", n="{n}"),
+        "not_saved": _("Not saved: %(reason)s", reason="{reason}"),
+        "grade_bounds": _("The grade must be between 0 and %(points)s.", points="{points}"),
+        "photo_later": _("The server converts this photo once it is uploaded"),
+        "not_checked": _("Not checked yet."),
+        "veto_unchecked": _("A veto item must be checked: pass or fail."),
+        "fail_photo": _("This item failed: take a photo of it."),
+        "fix_first": _("Put these %(n)s items right before submitting.", n="{n}"),
         "unanswered": _("Answer every item before submitting (%(n)s left).", n="{n}"),
     }

@@ -198,22 +198,84 @@
   window.FieldApp = {t: t, el: el, uuid: uuid, W: W, cfg: cfg, changed: changed, refresh: refresh,
                      store: function () { return store; }};
 
-  document.getElementById("sync").addEventListener("click", function () { download(); });
   document.getElementById("back").addEventListener("click", function (e) { e.preventDefault(); location.hash = ""; });
   document.getElementById("back").textContent = "‹ " + W.back;
-  window.addEventListener("hashchange", refresh);
-  window.addEventListener("online", function () { delay = 0; refresh(); kick(); });
-  window.addEventListener("offline", refresh);
 
-  FieldStore.open(cfg.user).then(function (s) {
-    store = s;
-    return Promise.all([store.setMeta("locale", cfg.locale), store.meta("auth")]);
-  }).then(function (both) {
-    auth = both[1];
-    if (!auth && navigator.onLine) return getToken().catch(signedOut);
-    return null;
-  }).then(refresh).then(function () {
-    if (navigator.serviceWorker) navigator.serviceWorker.register(cfg.sw, {scope: cfg.scope}).catch(function () {});
-    kick();
+  // ------------------------------------------------------------------ whose data this is
+  // The data on this device belongs to the user it was downloaded by (one database per user). The
+  // app opens it only for the user the server says is signed in now; offline, only while the user it
+  // last confirmed has not signed out on this browser since (static/js/app.js clears the mark).
+  var SIGNED_IN = "hygiene-field-user";
+  function mark(user) {
+    try { if (user) localStorage.setItem(SIGNED_IN, user); else localStorage.removeItem(SIGNED_IN); } catch (e) { /* private mode */ }
+  }
+  function marked() { try { return localStorage.getItem(SIGNED_IN); } catch (e) { return null; } }
+  function whoIsSignedIn() {  // resolves to {user, confirmed}: confirmed when the server said so now
+    var offline = function () { return {user: marked(), confirmed: false}; };
+    if (!navigator.onLine) return Promise.resolve(offline());
+    return fetch(cfg.scope + "whoami", {credentials: "same-origin", cache: "no-store",
+                                        headers: {"Accept": "application/json"}}).then(function (r) {
+      if (r.status === 401) return {user: null, confirmed: true};
+      if (!r.ok) return offline();
+      return r.json().then(function (data) { return {user: String(data.user_id), confirmed: true}; });
+    }, offline);
+  }
+  function lock() {
+    document.querySelector("#field-app main").hidden = true;
+    document.querySelector("#field-app .whoami").hidden = true;
+    document.getElementById("badge").hidden = true;
+    var net = document.getElementById("net");
+    net.textContent = navigator.onLine ? W.online : W.offline;
+    net.className = "net " + (navigator.onLine ? "on" : "off");
+    var link = navigator.onLine ? el("a", {href: cfg.login, class: "button primary", text: W.sign_in}) : null;
+    notice(W.locked, link);
+    document.getElementById("notice").classList.add("locked");
+  }
+  function othersWaiting(me) {  // what other users of this device still have to send: counted, never shown
+    if (!indexedDB.databases) return Promise.resolve(0);
+    return indexedDB.databases().then(function (all) {
+      return Promise.all(all.map(function (d) { return /^hygiene-field-(\d+)$/.exec(d.name || ""); })
+        .filter(function (m) { return m && m[1] !== me; }).map(function (m) {
+          return FieldStore.open(m[1]).then(function (other) {
+            return FieldQueue.waiting(other).then(function (w) { other.db.close(); return w.total; });
+          });
+        }));
+    }).then(function (counts) {
+      return counts.reduce(function (a, b) { return a + b; }, 0);
+    }).catch(function () { return 0; });
+  }
+  function showOthers(n) {
+    var box = document.getElementById("others");
+    box.textContent = n ? t("others_waiting", {n: n}) : "";
+    box.hidden = !n;
+  }
+
+  whoIsSignedIn().then(function (who) {
+    if (!who.user || who.user !== cfg.user) {  // signed out, or a kept shell of someone else
+      if (who.confirmed) mark(null);
+      lock();
+      return null;
+    }
+    var returning = marked() !== who.user;  // signed in again since the data was locked: a new token
+    mark(who.user);
+    return FieldStore.open(cfg.user).then(function (s) {
+      store = s;
+      return Promise.all([store.setMeta("locale", cfg.locale), returning ? store.setMeta("auth", null) : null]);
+    }).then(function () { return store.meta("auth"); }).then(function (kept) {
+      auth = kept;
+      if (!auth && navigator.onLine) return getToken().catch(signedOut);
+      return null;
+    }).then(function () {
+      document.querySelector("#field-app .whoami").hidden = false;
+      othersWaiting(cfg.user).then(showOthers);
+      document.getElementById("sync").addEventListener("click", function () { download(); });
+      window.addEventListener("hashchange", refresh);
+      window.addEventListener("online", function () { delay = 0; refresh(); kick(); });
+      window.addEventListener("offline", refresh);
+      return refresh();
+    }).then(function () {
+      if (navigator.serviceWorker) navigator.serviceWorker.register(cfg.sw, {scope: cfg.scope}).catch(function () {});
+      kick();
+    });
   });
 })();

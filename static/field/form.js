@@ -35,7 +35,7 @@
   var drawn = null;
   function signature(r, photos) {
     return JSON.stringify([r.id, r.etag, r.status, r.local.blocked, r.local.submit, r.local.conflicts, r.local.problems,
-      r.local.error, photos.map(function (p) { return p.client_id + p.state; })]);
+      r.local.error, r.local.refused, photos.map(function (p) { return p.client_id + p.state; })]);
   }
 
   function draw(id, waiting) {
@@ -54,6 +54,9 @@
       box.appendChild(head(r));
       var problems = {};
       (r.local.problems || []).forEach(function (p) { problems[p.item_id] = p.message; });
+      Object.keys(r.local.refused || {}).forEach(function (itemId) {
+        if (FieldQueue.isRefused(r, itemId)) problems[itemId] = A().t("not_saved", {reason: r.local.refused[itemId].message});
+      });
       var conflicts = {};
       (r.local.blocked === "conflict" ? r.local.conflicts : []).forEach(function (c) { conflicts[c.item_id] = c.server; });
       r.checklist.sections.forEach(function (section) {
@@ -104,7 +107,9 @@
     note.value = a.note || ""; note.disabled = off;
     box.appendChild(el("label", {class: "note"}, [document.createTextNode(W.note), note]));
     box.appendChild(photoRow(r, item, photos, off));
-    if (problem) box.appendChild(el("p", {class: "alert stop", text: problem}));
+    if (problem) box.appendChild(el("p", {class: "alert stop item-problem", text: problem}));
+    box.appendChild(el("p", {class: "alert stop input-problem", hidden: ""}));
+    box.appendChild(el("p", {class: "alert stop check-problem", hidden: ""}));
     if (conflict) box.appendChild(conflictBox(r, item, a, conflict));
     box.addEventListener("change", function (e) { if (e.target.type !== "file") save(r.id, item.id, box); });
     box.addEventListener("input", function (e) { if (e.target.tagName === "TEXTAREA") typed(r.id, item.id, box); });
@@ -121,10 +126,7 @@
   function photoRow(r, item, photos, off) {
     var el = A().el, W = A().W, row = el("div", {class: "photos"});
     photos.filter(function (p) { return p.item_id === item.id; }).forEach(function (p) {
-      var img = el("img", {alt: W.photo_kept, width: "72", height: "72", class: "thumb " + p.state});
-      img.src = URL.createObjectURL(p.blob);
-      img.addEventListener("load", function () { URL.revokeObjectURL(img.src); });
-      row.appendChild(img);
+      row.appendChild(p.width === null ? tile(p) : thumb(p));
       if (p.state === "refused") row.appendChild(el("p", {class: "alert stop", text: A().t("photo_refused", {reason: p.error || ""})}));
     });
     var done = (r.photos || []).filter(function (p) {
@@ -137,6 +139,20 @@
       row.appendChild(el("label", {class: "photo-input"}, [document.createTextNode(W.add_photo), input]));
     }
     return row;
+  }
+
+  function thumb(p) {  // a picture this browser decoded; a tile should it fail to show after all
+    var img = A().el("img", {alt: A().W.photo_kept, width: "72", height: "72", class: "thumb " + p.state});
+    img.src = URL.createObjectURL(p.blob);
+    img.addEventListener("load", function () { URL.revokeObjectURL(img.src); });
+    img.addEventListener("error", function () { URL.revokeObjectURL(img.src); img.replaceWith(tile(p)); });
+    return img;
+  }
+
+  function tile(p) {  // HEIC and the like: kept as taken, shown by name, converted by the server
+    var el = A().el, name = p.name || A().W.photo_kept;
+    return el("div", {class: "thumb tile " + p.state, title: name, role: "img", "aria-label": name}, [
+      el("span", {class: "tile-name", text: name}), el("span", {class: "tile-note", text: A().W.photo_later})]);
   }
 
   function conflictBox(r, item, mine, server) {
@@ -159,7 +175,21 @@
             note: box.querySelector("textarea[name=note_" + itemId + "]").value};
   }
 
+  // the grade box's own bounds (0..points), checked before anything is kept; the server checks the rest
+  function badGrade(box, itemId) {
+    var grade = box.querySelector("input[name=grade_" + itemId + "]"), shown = box.querySelector(".input-problem");
+    var bad = !!grade && grade.value === "" && grade.validity.badInput ||
+      !!grade && grade.value !== "" && (!isFinite(Number(grade.value)) || Number(grade.value) < 0 ||
+                                        Number(grade.value) > Number(grade.max));
+    shown.textContent = bad ? A().t("grade_bounds", {points: grade.max}) : "";
+    shown.hidden = !bad;
+    box.classList.toggle("problem", bad);
+    return bad;
+  }
+
   function save(id, itemId, box) {
+    box.querySelector(".check-problem").hidden = true;
+    if (badGrade(box, itemId)) return Promise.resolve();
     var fresh = values(box, itemId);
     return A().store().update("inspections", id, function (r) {
       if (!r || locked(r)) return undefined;
@@ -168,6 +198,7 @@
       r.local.dirty[itemId] = (r.local.dirty[itemId] || 0) + 1;
       if (r.local.blocked === "invalid") { r.local.blocked = null; r.local.error = null; }
       if (r.local.problems) r.local.problems = r.local.problems.filter(function (p) { return p.item_id !== itemId; });
+      if (r.local.refused) delete r.local.refused[itemId];
       return r;
     }).then(function () { A().changed(); });
   }
@@ -198,11 +229,37 @@
     var store = A().store(), list = Array.prototype.slice.call(files || []);
     return list.reduce(function (chain, file) {
       return chain.then(function () { return FieldPhoto.prepare(file); }).then(function (ready) {
-        return store.put("photos", {client_id: A().uuid(), inspection_id: id, item_id: itemId, blob: ready.blob,
+        return store.put("photos", {client_id: A().uuid(), inspection_id: id, item_id: itemId, blob: ready.blob, name: file.name,
                                     width: ready.width, height: ready.height, shrunk: ready.shrunk,
                                     size: ready.blob.size, original_size: file.size, state: "waiting", taken: Date.now()});
       });
     }, Promise.resolve()).then(function () { A().changed(); });
+  }
+
+  // what the server would refuse at submission (fieldwork.inspection_problems), as far as the phone
+  // knows: unchecked items, a veto item not applicable, a failed item that needs a photo and has none
+  function notReady(r, photos) {
+    var W = A().W;
+    return items(r).map(function (item) {
+      var a = r.local.answers[item.id], result = a && a.result;
+      if (!result) return {item_id: item.id, message: W.not_checked};
+      if (item.veto && result === "na") return {item_id: item.id, message: W.veto_unchecked};
+      if (item.photo_on_fail && result === "fail" && !hasPhoto(r, item.id, photos))
+        return {item_id: item.id, message: W.fail_photo};
+      return null;
+    }).filter(Boolean);
+  }
+  function hasPhoto(r, itemId, photos) {
+    return photos.some(function (p) { return p.item_id === itemId && p.state !== "refused"; }) ||
+      (r.photos || []).some(function (p) { return p.item_id === itemId; });
+  }
+  function showProblems(found) {
+    var by = {};
+    found.forEach(function (p) { by[p.item_id] = p.message; });
+    document.querySelectorAll("#inspection fieldset.item").forEach(function (box) {
+      var shown = box.querySelector(".check-problem"), text = by[box.dataset.item] || "";
+      shown.textContent = text; shown.hidden = !text;
+    });
   }
 
   function foot(r, waiting) {
@@ -219,8 +276,19 @@
     var sure = el("button", {type: "button", class: "danger", id: "submit-confirm", text: W.submit, hidden: ""});
     var question = el("p", {id: "submit-question", text: W.submit_confirm, hidden: ""});
     submit.addEventListener("click", function () {
-      if (n < total) { message.textContent = t("unanswered", {n: total - n}); message.hidden = false; return; }
-      submit.hidden = true; question.hidden = false; sure.hidden = false;
+      var store = A().store();  // read again: what was typed a moment ago may be newer than this drawing
+      Promise.all([store.get("inspections", r.id), store.photosOf(r.id)]).then(function (both) {
+        var found = notReady(both[0], both[1]), unchecked = total - answered(both[0]);
+        showProblems(found);
+        if (found.length) {
+          message.textContent = unchecked === found.length ? t("unanswered", {n: unchecked}) : t("fix_first", {n: found.length});
+          message.hidden = false;
+          var first = document.querySelector("#inspection fieldset.item[data-item='" + found[0].item_id + "']");
+          if (first) first.scrollIntoView({block: "center"});
+          return;
+        }
+        message.hidden = true; submit.hidden = true; question.hidden = false; sure.hidden = false;
+      });
     });
     sure.addEventListener("click", function () {
       A().store().update("inspections", r.id, function (rec) {

@@ -83,8 +83,18 @@
     });
   }
 
+  // an item the server refused stays here, marked, until the inspector changes it; the rest go on
+  function isRefused(record, id) {
+    var refused = record.local.refused && record.local.refused[id];
+    return !!refused && refused.rev === record.local.dirty[id];
+  }
+
   function sendAnswers(ctx, record) {
-    var sent = {}, answers = dirtyItems(record).map(function (id) {
+    return putAnswers(ctx, record, dirtyItems(record).filter(function (id) { return !isRefused(record, id); }));
+  }
+
+  function putAnswers(ctx, record, ids) {
+    var sent = {}, answers = ids.map(function (id) {
       var a = record.local.answers[id] || {};
       sent[id] = record.local.dirty[id];
       return {item_id: Number(id), result: a.result || null, findings: Number(a.findings || 0),
@@ -98,9 +108,29 @@
       if (stop) return block(ctx.store, record.id, stop).then(function () { return false; });
       if (code === "answer_conflict")
         return block(ctx.store, record.id, "conflict", {conflicts: result.data.conflicts || []}).then(function () { return false; });
-      return block(ctx.store, record.id, "invalid", {error: message(result.data, ctx.locale),
-                                                     problems: itemProblems(result.data, ctx.locale)})
-        .then(function () { return false; });
+      var problems = itemProblems(result.data, ctx.locale).filter(function (p) { return String(p.item_id) in sent; });
+      if (!problems.length && ids.length === 1)
+        problems = [{item_id: Number(ids[0]), message: message(result.data, ctx.locale)}];
+      if (!problems.length) {  // refused without saying which item (a NUL: 400): one item at a time finds it
+        return ids.reduce(function (chain, id) {
+          return chain.then(function (going) { return going && putAnswers(ctx, record, [id]); });
+        }, Promise.resolve(true));
+      }
+      return refuse(ctx.store, record.id, sent, problems).then(function () {
+        var rest = ids.filter(function (id) { return !problems.some(function (p) { return String(p.item_id) === id; }); });
+        return putAnswers(ctx, record, rest);
+      });
+    });
+  }
+
+  function refuse(store, id, sent, problems) {
+    return store.update("inspections", id, function (record) {
+      if (!record) return undefined;
+      record.local.refused = record.local.refused || {};
+      problems.forEach(function (p) {
+        record.local.refused[p.item_id] = {rev: sent[p.item_id], message: p.message};
+      });
+      return record;
     });
   }
 
@@ -223,6 +253,6 @@
     return runUnlocked(ctx);
   }
 
-  root.FieldQueue = {run: run, waiting: waiting, waitingOf: waitingOf, call: call, Failure: Failure,
+  root.FieldQueue = {run: run, waiting: waiting, waitingOf: waitingOf, isRefused: isRefused, call: call, Failure: Failure,
                      RETRY: RETRY, AUTH: AUTH, STOPPED: STOPPED};
 })(self);

@@ -3,6 +3,21 @@
 (function () {
   "use strict";
 
+  // the field app's data belongs to whoever is signed in: it stays open offline only while the
+  // user it last confirmed is still signed in on this browser (static/field/app.js reads this)
+  var FIELD_USER = "hygiene-field-user";
+  function fieldLock() { try { localStorage.removeItem(FIELD_USER); } catch (e) { /* private mode */ } }
+  (function () {
+    var signedIn = document.body && document.body.dataset.signedIn;
+    try {
+      if (signedIn !== undefined && localStorage.getItem(FIELD_USER) !== signedIn) fieldLock();
+    } catch (e) { /* private mode */ }
+  })();
+  // <form data-sign-out>: signing out locks the field app at once
+  document.addEventListener("submit", function (event) {
+    if (event.target.hasAttribute && event.target.hasAttribute("data-sign-out")) fieldLock();
+  });
+
   // <button data-print>: print the page
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-print]");

@@ -116,3 +116,19 @@ def test_the_phone_s_token_is_no_entry_in_the_office_s_trail(app, login, world):
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
             AuditEvent.entity_type == "api_token")) == 0
+
+
+def test_whoami_names_the_signed_in_user_and_answers_401_once_signed_out(client, login, world):
+    assert client.get("/field/whoami").status_code == 401
+    assert client.get("/field/whoami").json == {"user_id": None}
+    for name in ("inspector_a", "village_a1"):
+        answer = login(name).get("/field/whoami")
+        assert answer.status_code == 200 and answer.json == {"user_id": getattr(world, f"user_{name}")}
+    client.post("/logout")
+    assert client.get("/field/whoami").status_code == 401
+
+
+def test_every_page_says_who_is_signed_in_and_marks_its_sign_out_form(client, login, world):
+    assert 'data-signed-in=""' in client.get("/login").get_data(as_text=True)
+    html = login("village_a1").get("/").get_data(as_text=True)
+    assert f'data-signed-in="{world.user_village_a1}"' in html and "data-sign-out" in html
