@@ -84,6 +84,7 @@ def _open_offline(page, sign_in, db_query, label: str) -> int:
     page.get_by_role("button", name="同步离线任务").click()
     page.context.set_offline(True)
     page.locator(f'a.task[data-id="{inspection_id}"]').click()
+    expect(page.locator("fieldset.item").first).to_be_visible()  # drawn: the items can be counted
     return inspection_id
 
 
