@@ -26,7 +26,7 @@ def test_the_filter_menu_lists_every_domains_records_in_order(app):
 
     assert list(RECORD_TYPES) == ["township", "village", "unit", "household", "cleaner", "inspection",
                                   "rectification_order", "inspection_plan", "ranking", "checklist_template",
-                                  "user_account", "pest_product", "supply_movement", "pest_settings",
+                                  "user_account", "api_token", "pest_product", "supply_movement", "pest_settings",
                                   "monitoring_record", "pest_round",
                                   "pest_round_work", "toilet_task",
                                   "household_toilet", "public_toilet_project", "toilet_problem",
