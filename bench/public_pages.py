@@ -9,13 +9,16 @@ The county of bench/_county.py is generated (PostgreSQL: the database `pub13benc
 overrides it; SQLite: a temporary file) and township 1's 2025 village ranking is published. The
 app is served in a subprocess by bench/_served.py (waitress, as `make run`, with a bare route
 added) and 8 keep-alive client threads ask for one path at a time:
-  warm: on one server, after a warm-up, the township's latest page and the bare route in turn
-        (page, bare, page, bare), 5 s each;
+  warm: on one server, after a warm-up, the township's latest page and the bare route in
+        WARM_PAIRS pairs of PAIR_SECONDS each, their order swapped from one pair to the next; the
+        ratio is the median of the pairs' ratios, so a neighbour's burst on the shared machine
+        moves one pair, not the figure (one 5-second round each way moved it by +-0.1);
   cold: a new server process asked for the page at once, without a warm-up of the client (its
         first requests find the page kept by the other process), beside another new process asked
-        for the bare route at once. Each new process warms itself up before it listens, as
-        `flask serve` and gunicorn's workers do (hygiene/core/warmup.py: connections, templates,
-        catalogues); the same without that warm-up is printed beside, for contrast;
+        for the bare route at once, COLD_PAIRS times (median of the ratios). Each new process
+        warms itself up before it listens, as `flask serve` and gunicorn's workers do
+        (hygiene/core/warmup.py: connections, templates, catalogues); the same without that
+        warm-up is printed beside, for contrast (one pair);
   first render: the first request of each public page after publishing (rendered and kept);
   rendered every time: the page with a query the views never keep (?bench=1), for contrast.
 The goal: page / bare >= 0.8, warm and cold. The machine's load average is printed beside.
@@ -45,6 +48,7 @@ from hygiene.extensions import db  # noqa: E402
 
 PG_URL = os.environ.get("PUBBENCH_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/pub13bench")
 GOAL = 0.8
+WARM_PAIRS, PAIR_SECONDS, COLD_PAIRS = 8, 1.5, 3
 
 
 def load() -> str:
@@ -96,37 +100,58 @@ def run_database(name: str, url: str, reuse: bool, kind: str) -> dict:
     with server(url, kind) as (port, served_by):
         renders = first_renders(port, tid)
         hammer(port, page, WARM_SECONDS), hammer(port, BARE, WARM_SECONDS)
-        rounds = [(hammer(port, page), hammer(port, BARE)) for _ in range(2)]
+        rounds = []
+        for i in range(WARM_PAIRS):
+            order = (page, BARE) if i % 2 == 0 else (BARE, page)
+            measured = {path: hammer(port, path, PAIR_SECONDS) for path in order}
+            rounds.append((measured[page], measured[BARE]))
         rendered = hammer(port, page + "?bench=1")
-    with server(url, kind) as (port, _):
-        cold = hammer(port, page)
-    with server(url, kind) as (port, _):
-        cold_bare = hammer(port, BARE)
+    colds = []
+    for _ in range(COLD_PAIRS):
+        with server(url, kind) as (port, _):
+            cold = hammer(port, page)
+        with server(url, kind) as (port, _):
+            cold_bare = hammer(port, BARE)
+        colds.append((cold, cold_bare))
     with server(url, kind, warm=False) as (port, _):
         unwarmed = hammer(port, page)
     with server(url, kind, warm=False) as (port, _):
         unwarmed_bare = hammer(port, BARE)
-    warm_page = statistics.mean(r[0][0] for r in rounds)
-    warm_bare = statistics.mean(r[1][0] for r in rounds)
+    warm_page = statistics.median(r[0][0] for r in rounds)
+    warm_bare = statistics.median(r[1][0] for r in rounds)
+    warm_ratio = statistics.median(r[0][0] / r[1][0] for r in rounds)
+    cold_ratio = statistics.median(c[0][0] / c[1][0] for c in colds)
+    cold, cold_bare = (statistics.median(c[i][0] for c in colds) for i in (0, 1))
     result = {
         "server": served_by, "page": page, "warm_page_rps": round(warm_page, 1),
-        "warm_bare_rps": round(warm_bare, 1), "warm_ratio": round(warm_page / warm_bare, 3),
-        "cold_page_rps": round(cold[0], 1), "cold_bare_rps": round(cold_bare[0], 1),
-        "cold_ratio": round(cold[0] / cold_bare[0], 3), "unwarmed_page_rps": round(unwarmed[0], 1),
+        "warm_bare_rps": round(warm_bare, 1), "warm_ratio": round(warm_ratio, 3),
+        "warm_pair_ratios": [round(r[0][0] / r[1][0], 3) for r in rounds],
+        "cold_page_rps": round(cold, 1), "cold_bare_rps": round(cold_bare, 1),
+        "cold_ratio": round(cold_ratio, 3), "cold_pair_ratios": [round(c[0][0] / c[1][0], 3) for c in colds],
+        "unwarmed_page_rps": round(unwarmed[0], 1),
         "unwarmed_bare_rps": round(unwarmed_bare[0], 1), "unwarmed_ratio": round(unwarmed[0] / unwarmed_bare[0], 3),
         "rendered_rps": round(rendered[0], 1),
         "rendered_ratio": round(rendered[0] / warm_bare, 3), "first_request_ms": renders,
-        "codes": {"warm": [r[0][1] for r in rounds], "cold": cold[1], "unwarmed": unwarmed[1],
-                  "rendered": rendered[1]},
+        "codes": {"warm": _codes(r[0][1] for r in rounds), "cold": _codes(c[0][1] for c in colds),
+                  "unwarmed": unwarmed[1], "rendered": rendered[1]},
     }
     print(f"   served by {served_by}; {page}: warm {warm_page:.0f} req/s vs bare {warm_bare:.0f} "
-          f"= {result['warm_ratio']:.2f}x; cold {cold[0]:.0f} vs {cold_bare[0]:.0f} = {result['cold_ratio']:.2f}x "
+          f"(median of {WARM_PAIRS} pairs' ratios {result['warm_ratio']:.2f}x: {result['warm_pair_ratios']}); "
+          f"cold {cold:.0f} vs {cold_bare:.0f} = {result['cold_ratio']:.2f}x ({result['cold_pair_ratios']}) "
           f"(goal >= {GOAL}); without the warm-up {unwarmed[0]:.0f} vs {unwarmed_bare[0]:.0f} = "
           f"{result['unwarmed_ratio']:.2f}x; rendered every time {rendered[0]:.0f} = {result['rendered_ratio']:.2f}x",
           flush=True)
     print(f"   first request of each page after publishing (ms): {renders}", flush=True)
     print(f"   codes {result['codes']} ({load()})", flush=True)
     return result
+
+
+def _codes(counts) -> dict[int, int]:
+    total: dict[int, int] = {}
+    for codes in counts:
+        for code, n in codes.items():
+            total[code] = total.get(code, 0) + n
+    return total
 
 
 def main() -> None:

@@ -293,6 +293,10 @@ def _register_template_helpers(app: Flask) -> None:
             value = date.fromisoformat(value)
         return format_date(to_local(value).date() if isinstance(value, datetime) else value, "long")
 
+    from hygiene.core.menu import main_menu
+
+    app.add_template_global(main_menu, "main_menu")
+
     @app.context_processor
     def _globals():
         from flask_babel import get_locale
@@ -301,7 +305,14 @@ def _register_template_helpers(app: Flask) -> None:
         from hygiene.core.web import current_scope
 
         # Babel spells zh_CN as zh_Hans_CN; templates only need to know which of the two it is.
-        # `scope`: templates ask it what to offer (menus, tabs); read only when a page uses it,
-        # so the plain error page never touches the user (nor the database)
+        # `scope`: templates ask it what to offer (menus, tabs); made when a page first uses it, so
+        # the plain error page never touches the user (nor the database), and then once per page
+        made: list = []
+
+        def scope_once():
+            if not made:
+                made.append(current_scope())
+            return made[0]
+
         return {"current_locale": "zh_CN" if get_locale().language == "zh" else "en",
-                "scope": LocalProxy(current_scope)}
+                "scope": LocalProxy(scope_once)}

@@ -42,6 +42,9 @@ class User(UserMixin, Model):
 
     # the sign-in this user object was loaded for (set by accounts.sessions), part of get_id()
     session_token: str = ""
+    # what the page header counts for this user (the bell's unread messages), read with the
+    # sign-in in one statement (accounts.sessions.HEADER_COUNTS); empty when loaded otherwise
+    header_counts: dict[str, int] = {}  # noqa: RUF012  (replaced per object, never mutated)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -6,7 +6,9 @@ row of the user, on every device."""
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -29,17 +31,32 @@ def session_start(user: User) -> UserSession:
     return row
 
 
+# The counts every signed-in page's header shows (the bell's unread messages), by name: each a
+# correlated count of the user's rows, read in the sign-in's own statement, so a page pays no round
+# trip for its header. Registered by the domain that owns the rows (notifications/queries.py), so
+# this module imports no domain above it.
+HEADER_COUNTS: dict[str, Callable[[Any], sa.ColumnElement[int]]] = {}
+
+
 def session_user(cookie_id: str) -> User | None:
-    """The active user of a live sign-in named by a cookie's "<user id>:<token>", else None."""
+    """The active user of a live sign-in named by a cookie's "<user id>:<token>", else None;
+    with the header's counts (User.header_counts)."""
     user_id, _sep, token = (cookie_id or "").partition(":")
     if not (user_id.isdigit() and token) or len(user_id) > 10:
         return None
-    # the sign-in and its user in one statement: every signed-in page starts with this one
-    user = db.session.scalar(sa.select(User).join(UserSession, UserSession.user_id == User.id).where(
-        UserSession.token == token, UserSession.ended_at.is_(None)))
-    if user is None or not hmac.compare_digest(str(user.id), user_id) or not user.active:
+    names = tuple(HEADER_COUNTS)
+    # the sign-in, its user and the header's counts in one statement: every signed-in page starts with it
+    row = db.session.execute(
+        sa.select(User, *(HEADER_COUNTS[name](User.id).label(name) for name in names))
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token == token, UserSession.ended_at.is_(None))).first()
+    if row is None:
+        return None
+    user = row[0]
+    if not hmac.compare_digest(str(user.id), user_id) or not user.active:
         return None
     user.session_token = token
+    user.header_counts = {name: int(count or 0) for name, count in zip(names, row[1:], strict=True)}
     return user
 
 

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 LOCALES = ("zh_CN", "en")
 # the pages a new process most often serves first: the public ones (anyone, any time) and the
 # sign-in page with the shared layout every office page extends
-TEMPLATES = ("base.html", "macros.html", "accounts/login.html", "errors/page.html",
+TEMPLATES = ("base.html", "_menu.html", "macros.html", "accounts/login.html", "errors/page.html",
              "rankings/public_base.html", "rankings/public_index.html", "rankings/public_township.html",
              "rankings/public_village.html", "rankings/public_404.html", "rankings/_charts.html")
 

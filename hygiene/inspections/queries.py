@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from hygiene.access.scope import Scope
+from hygiene.accounts.models import User
 from hygiene.errors import NotFound
 from hygiene.extensions import db
 from hygiene.inspections.models import Inspection, inspection_inspector
@@ -34,7 +35,9 @@ def inspection_list_stmt(*, scope: Scope, today: date, status: str = "", village
                          end: date | None = None) -> sa.Select:
     """The filtered list behind the inspection pages, newest planned first."""
     stmt = (sa.select(Inspection).where(inspection_clause(scope))
-            .options(selectinload(Inspection.inspectors), joinedload(Inspection.version)))
+            # the lists show the inspectors' names: the rest of their records is not read
+            .options(selectinload(Inspection.inspectors).load_only(User.id, User.display_name),
+                     joinedload(Inspection.version)))
     if status == "overdue":
         stmt = stmt.where(Inspection.status.in_(Inspection.OPEN), Inspection.due_date < today)
     elif status == "sent_back":

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from hygiene.access.scope import Scope
 from hygiene.accounts.models import User
+from hygiene.accounts.sessions import HEADER_COUNTS
 from hygiene.clock import now_utc
 from hygiene.extensions import db
 from hygiene.notifications.models import ChannelName, Notification
@@ -20,10 +21,16 @@ def _inbox(user_id: int, now: datetime) -> sa.ColumnElement[bool]:
 
 
 def unread_count(user_id: int, *, now: datetime | None = None) -> int:
-    """How many of the user's in-app notifications are due and unread (one query, for the bell)."""
-    now = now or now_utc()
-    return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
-        _inbox(user_id, now), Notification.read_at.is_(None))) or 0
+    """How many of the user's in-app notifications are due and unread (one query)."""
+    return db.session.scalar(_unread_count(user_id, now=now or now_utc())) or 0
+
+
+def _unread_count(user_id, *, now: datetime) -> sa.Select:
+    return sa.select(sa.func.count(Notification.id)).where(_inbox(user_id, now), Notification.read_at.is_(None))
+
+
+# the bell's count comes with the signed-in user, in the sign-in's statement (accounts/sessions.py)
+HEADER_COUNTS["unread_notifications"] = lambda user_id: _unread_count(user_id, now=now_utc()).scalar_subquery()
 
 
 def inbox_stmt(user_id: int, *, now: datetime) -> sa.Select:

@@ -16,10 +16,14 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 @bp.app_context_processor
 def _bell():
-    """`notification_count()` for the header; the query runs only when a template calls it."""
+    """`notification_count()` for the header: read with the signed-in user (accounts/sessions.py),
+    else (a user loaded otherwise) one query, run only when a template calls it."""
 
     def notification_count() -> int:
-        return unread_count(current_user.id) if current_user.is_authenticated else 0
+        if not current_user.is_authenticated:
+            return 0
+        loaded = current_user.header_counts.get("unread_notifications")
+        return unread_count(current_user.id) if loaded is None else loaded
 
     return {"notification_count": notification_count}
 

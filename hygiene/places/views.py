@@ -44,8 +44,11 @@ def record_list(slug: str):
     }
     stmt = queries.record_list_stmt(kind=kind, scope=scope, **filters)
     page = paginated(stmt, per_page=20)
+    # each column's label and value words translated once for the page, not once a row
+    columns = [(c.attr, str(c.label), {k: str(v) for k, v in getattr(rules, c.choices).items()} if c.choices else None)
+               for c in kind.columns]
     return render_template(
-        "places/list.html", kind=kind, page=page, filters=filters, rules=rules,
+        "places/list.html", kind=kind, page=page, filters=filters, rules=rules, columns=columns,
         villages=queries.village_choices(scope) if kind.parent == "village" else [],
         townships=queries.visible_townships(scope) if kind.parent == "township" else [],
         can_edit=scope.can_edit_register)

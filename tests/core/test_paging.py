@@ -59,3 +59,21 @@ def test_another_township_neither_counts_nor_sees_the_rows(app, world, login, mo
     _units(app, world, 25)
     page = login("admin_b").get("/register/units/").text
     assert "加00店" not in page and "多条" not in page and "b1饭店" in page
+
+
+def test_counts_agree_with_the_rows_for_distinct_joined_and_grouped_lists(app, world, ctx):
+    """The count reads a constant in place of the rows' columns, except where the columns decide
+    which rows are the same (DISTINCT): every kind of list is counted as many rows as it shows."""
+    from hygiene.places.models import Village
+
+    _units(app, world, 6)   # 9 units, 7 of them in village a1
+    lists = {
+        "joined": sa.select(Unit).join(Village, Village.id == Unit.village_id).where(Village.id == world.a1),
+        "distinct": sa.select(Unit.village_id).distinct(),
+        "grouped": sa.select(Unit.village_id, sa.func.count()).group_by(Unit.village_id),
+    }
+    for name, stmt in lists.items():
+        rows = db.session.execute(stmt).all()
+        assert paging.rows_count(stmt) == len(rows), name
+        assert paging.rows_count(stmt, cap=1) == min(len(rows), 2), name   # stops at cap + 1
+    assert paging.rows_count(lists["distinct"]) < paging.rows_count(sa.select(Unit.village_id))

@@ -43,13 +43,31 @@ def test_the_bell_counts_only_the_users_own_due_unread_notifications(app, world)
     assert 'data-unread="2"' in bell and "/notifications/" in bell
 
 
-def test_the_bell_costs_one_query(app, world, count_queries):
-    from hygiene.notifications.queries import unread_count
-
+def test_the_bell_comes_with_the_signed_in_user_in_the_sign_ins_own_statement(app, world, login):
+    """Every signed-in page shows the bell: its count is read in the statement that loads the
+    sign-in and the user, so the header costs the page no statement of its own."""
     queue(app, world.user_village_a1, "a")
-    with app.app_context(), count_queries() as queries:
-        unread_count(world.user_village_a1)
-    assert queries[0] == 1
+    queue(app, world.user_village_a1, "b")
+    queue(app, world.user_village_a1, "later", due_in=timedelta(days=1))
+    client = login("village_a1")
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        page = client.get("/notifications/").text
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    assert 'data-unread="2"' in page
+    counting = [s for s in statements if "notification.read_at IS NULL" in s]
+    assert len(counting) == 1 and "user_session" in counting[0], statements
+    # read in the same request after the count was taken (a POST then its redirect): the next page says so
+    client.post("/notifications/read", data={"upto": 10**6})
+    assert "data-unread" not in client.get("/notifications/").text
 
 
 def test_the_list_shows_the_users_own_notifications_newest_first(app, world, login):
