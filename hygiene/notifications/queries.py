@@ -25,12 +25,12 @@ def unread_count(user_id: int, *, now: datetime | None = None) -> int:
     return db.session.scalar(_unread_count(user_id, now=now or now_utc())) or 0
 
 
-def _unread_count(user_id, *, now: datetime) -> sa.Select:
+def _unread_count(user_id, *, now) -> sa.Select:
     return sa.select(sa.func.count(Notification.id)).where(_inbox(user_id, now), Notification.read_at.is_(None))
 
 
 # the bell's count comes with the signed-in user, in the sign-in's statement (accounts/sessions.py)
-HEADER_COUNTS["unread_notifications"] = lambda user_id: _unread_count(user_id, now=now_utc()).scalar_subquery()
+HEADER_COUNTS["unread_notifications"] = lambda user_id, now: _unread_count(user_id, now=now).scalar_subquery()
 
 
 def inbox_stmt(user_id: int, *, now: datetime) -> sa.Select:

@@ -3,7 +3,6 @@ audit trail and notifications alike."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from hygiene.core.periods import parse_period
 from hygiene.places.rules import UNIT_CATEGORIES
@@ -11,14 +10,19 @@ from hygiene.places.rules import UNIT_CATEGORIES
 
 def subject_choices() -> list[tuple[str, str]]:
     """Villages, then the units of each category, as (key, label) for the subject picker."""
-    return [("villages", str(_l("Villages and communities"))),
-            *((f"units:{code}", str(_l("Units: %(category)s", category=label)))
-              for code, label in UNIT_CATEGORIES.items())]
+    return [("villages", subject_label("villages")), *((f"units:{code}", subject_label(f"units:{code}"))
+                                                        for code in UNIT_CATEGORIES)]
 
 
 def subject_label(key: str) -> str:
-    """The picker's label of a subject key ("villages", "units:catering")."""
-    return dict(subject_choices()).get(key, key)
+    """The picker's label of a subject key ("villages", "units:catering"); an unknown key as it is.
+    (Words of one key only: the trail and the dashboard word one per event.)"""
+    if key == "villages":
+        return _("Villages and communities")
+    kind, _sep, code = key.partition(":")
+    if kind == "units" and code in UNIT_CATEGORIES:
+        return _("Units: %(category)s", category=str(UNIT_CATEGORIES[code]))
+    return key
 
 
 def period_label(key: str) -> str:
