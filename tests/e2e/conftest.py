@@ -95,6 +95,10 @@ def live_server(tmp_path_factory):
     werkzeug_log = logging.getLogger("werkzeug")
     log_level = werkzeug_log.level
     werkzeug_log.setLevel(logging.WARNING)
+    # a form refused for its CSRF token is a bare 400 page; the log line of a failed test says why
+    csrf_log = logging.getLogger("flask_wtf.csrf")
+    csrf_level = csrf_log.level
+    csrf_log.setLevel(logging.INFO)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
@@ -105,6 +109,7 @@ def live_server(tmp_path_factory):
         server.server_close()
         thread.join(timeout=10)
         werkzeug_log.setLevel(log_level)
+        csrf_log.setLevel(csrf_level)
         with app.app_context():
             db.engine.dispose()
 
@@ -205,15 +210,25 @@ def submit(page):
 
 @pytest.fixture
 def sign_in(page):
-    """Sign in through the login page; returns the page on the dashboard."""
+    """Sign in through the login page; returns the page on the dashboard.
+
+    fresh=True: another person takes the browser, signed in or not: the page is left for a blank
+    one before the cookies are forgotten. Clearing them under a live page lets that page go on
+    without them (a lazy photo thumbnail loads after `load`); a protected address is sent to
+    /login, which starts a second cookie-less session with a CSRF token of its own; if its cookie
+    lands after the sign-in page's, the form's token no longer matches and the sign-in is a 400."""
     from playwright.sync_api import expect
 
-    def run(username: str, password: str = DEMO_PASSWORD):
+    def run(username: str, password: str = DEMO_PASSWORD, *, fresh: bool = False):
+        if fresh:
+            page.goto("about:blank")  # nothing of the last page can send a request any more
+            page.context.clear_cookies()
         page.goto("/login")
         page.locator("input[name=username]").fill(username)
         page.locator("input[name=password]").fill(password)
         response = _submit(page, page.locator("main form button[type=submit]"))
-        assert response.status == 302, f"sign-in of {username} answered {response.status}"
+        assert response.status == 302, (f"sign-in of {username} answered {response.status}: "
+                                        f"{page.locator('main').inner_text()[:300]!r}")
         expect(page).to_have_url(re.compile(r"/$"))
         return page
 

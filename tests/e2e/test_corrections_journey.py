@@ -26,8 +26,7 @@ def _published_of_last_month(viewport):
 
 
 def _as(page, sign_in, username):
-    page.context.clear_cookies()
-    sign_in(username)
+    sign_in(username, fresh=True)
 
 
 def test_a_sent_back_inspection_stands_out_in_the_agenda(page, sign_in, db_query, shot, viewport):

@@ -51,8 +51,7 @@ def _application(village_id: int):
 
 
 def _as(page, sign_in, username):
-    page.context.clear_cookies()
-    sign_in(username)
+    sign_in(username, fresh=True)
 
 
 def test_a_village_goes_from_application_to_naming(page, sign_in, shot, viewport, db_query):

@@ -98,8 +98,7 @@ def test_the_cadence_flags_a_village_that_missed_a_month(page, sign_in, submit, 
     expect(board).not_to_contain_text(last_month.strftime("%Y-%m"))
     shot("cadence")
 
-    page.context.clear_cookies()
-    sign_in("admin")
+    sign_in("admin", fresh=True)
     page.goto(f"/education/cadence?year={last_month.year}")
     expect(_row(page, f"宣教演练村{viewport}").locator("td").nth(1)).to_contain_text("已逾期")
     assert db_query(lambda s: s.scalar(sa.text("SELECT count(*) FROM education_activity WHERE village_id = :v"),

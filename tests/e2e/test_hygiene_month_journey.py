@@ -72,8 +72,7 @@ def _tasks(campaign_id: int):
 
 
 def _as(page, sign_in, username):
-    page.context.clear_cookies()
-    sign_in(username)
+    sign_in(username, fresh=True)
 
 
 def test_a_hygiene_month_campaign_runs_to_completion(page, sign_in, submit, shot, viewport, db_query):

@@ -29,8 +29,7 @@ def _order_of(inspection_id):
 
 
 def _as(page, sign_in, username):
-    page.context.clear_cookies()
-    sign_in(username)
+    sign_in(username, fresh=True)
 
 
 def test_a_whole_inspection_with_photos_to_a_closed_order(page, sign_in, db_query, shot, viewport):

@@ -30,8 +30,7 @@ def test_an_inspector_enters_a_survey_and_the_village_reads_its_level(page, sign
     expect(page.locator(".fallback")).to_contain_text("GB/T 27772-2025")
     shot("record")
 
-    page.context.clear_cookies()
-    sign_in("village")
+    sign_in("village", fresh=True)
     page.goto("/pests/levels")
     rows = page.locator("table.levels tbody tr")
     expect(rows).to_have_count(1)

@@ -104,8 +104,7 @@ def test_a_spring_rat_campaign_runs_from_plan_to_level(page, sign_in, submit, sh
     assert _office_stock(page) == stock_before - Decimal("1.25")
 
     # the village contact records the baiting with a photo
-    page.context.clear_cookies()
-    sign_in("village")
+    sign_in("village", fresh=True)
     page.locator("nav.mainnav a", has_text="除四害轮次").click()
     page.get_by_role("link", name=round_name).click()
     page.locator("a", has_text=HOME_VILLAGE).first.click()
@@ -147,8 +146,7 @@ def test_a_spring_rat_campaign_runs_from_plan_to_level(page, sign_in, submit, sh
     shot("target")
 
     # the inspector enters the rodent survey after the baiting; the level shows
-    page.context.clear_cookies()
-    sign_in("inspector")
+    sign_in("inspector", fresh=True)
     page.locator("nav.mainnav a", has_text="病媒监测").click()
     page.locator("a.button", has_text="录入结果").click()
     page.locator("a", has_text="鼠迹法（室内）").click()
@@ -159,8 +157,7 @@ def test_a_spring_rat_campaign_runs_from_plan_to_level(page, sign_in, submit, sh
     expect(page.locator(".level")).to_have_text("B级")         # 2% of rooms: B (≤3%)
 
     # the office sees the round covered and the ledger balancing to the gram
-    page.context.clear_cookies()
-    sign_in("admin")
+    sign_in("admin", fresh=True)
     page.locator("nav.mainnav a", has_text="除四害轮次").click()
     page.get_by_role("link", name=round_name).click()
     row = page.locator("table.coverage tbody tr", has_text=HOME_VILLAGE)

@@ -79,8 +79,7 @@ def _records(village_id: int):
 
 
 def _as(page, sign_in, username):
-    page.context.clear_cookies()
-    sign_in(username)
+    sign_in(username, fresh=True)
 
 
 def _step(page, submit, step: str, **fill) -> None:
