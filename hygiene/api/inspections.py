@@ -27,7 +27,7 @@ from hygiene.extensions import db
 from hygiene.inspections.access import sees_inspection_results
 from hygiene.inspections.models import Inspection, InspectionPlan
 from hygiene.inspections.plans.queries import plan_get, plan_list_stmt
-from hygiene.inspections.queries import inspection_get, inspection_list_stmt
+from hygiene.inspections.queries import WITH_INSPECTORS, inspection_get, inspection_list_stmt
 from hygiene.inspections.status import LIST_FILTERS, InspectionStatus
 from hygiene.media.models import Photo
 
@@ -238,7 +238,7 @@ def inspections(query: InspectionQuery) -> Page[InspectionOut]:
         start=query.date_from, end=query.date_to)
     if query.unit_id is not None:
         stmt = stmt.where(Inspection.unit_id == query.unit_id)
-    return page_of(stmt, Inspection.id, query,
+    return page_of(stmt.options(WITH_INSPECTORS), Inspection.id, query,
                    lambda row: InspectionOut(**_inspection_fields(row, scope, today)))
 
 

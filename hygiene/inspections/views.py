@@ -54,8 +54,10 @@ def inspection_list():
     filters["assigned_to"] = current_user.id if request.args.get("mine") else None
     stmt = queries.inspection_list_stmt(scope=scope, today=today, **filters)
     page = paginated(stmt, per_page=25)
-    flagged = queries.flagged_photo_counts([i.id for i in page.items]) if scope.township_wide else None
+    shown = [i.id for i in page.items]
+    flagged = queries.flagged_photo_counts(shown) if scope.township_wide else None
     return render_template("inspections/list.html", page=page, filters=filters, today=today,
+                           inspector_names=queries.inspector_names(shown),
                            villages=village_choices(scope) if scope.township_wide else [],
                            status_filters=LIST_FILTERS, scope=scope, flagged=flagged,
                            shows_results={i.id for i in page.items if sees_inspection_results(scope, i)})
