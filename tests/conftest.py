@@ -47,11 +47,13 @@ def app(tmp_path_factory):
 
 @pytest.fixture
 def db(app):
-    """The database, emptied after the test (and the sign-in throttle's counts with it)."""
+    """The database, emptied after the test (and the sign-in throttle's counts and the reads the
+    process keeps with it: a frozen clock could give the next test's villages the same marker)."""
     from hygiene.extensions import limiter
 
     yield _db
     limiter.reset()
+    app.extensions.pop("village_choices", None)
     with app.app_context():
         _db.session.remove()
         with _db.engine.begin() as conn:

@@ -1,9 +1,10 @@
 """Reads of the register, always through the reader's scope."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
+from flask import current_app
 
 from hygiene.access.scope import Scope
 from hygiene.errors import NotFound
@@ -69,11 +70,32 @@ def visible_villages(scope: Scope, *, active_only: bool = True) -> list[Village]
     return list(db.session.scalars(stmt))
 
 
-def village_choices(scope: Scope) -> list[sa.Row[tuple[int, str]]]:
-    """The active villages a scope may read as (id, name) rows, by township and name: a list page's
-    village filter (the county's 500 villages loaded as full records cost more than the page)."""
-    return list(db.session.execute(sa.select(Village.id, Village.name).where(
-        scope.clause(Village), Village.active.is_(True)).order_by(Village.township_id, Village.name)))
+class VillageChoice(NamedTuple):
+    id: int
+    name: str
+
+
+KEPT_CHOICE_LISTS = 256
+
+
+def village_choices(scope: Scope) -> tuple[VillageChoice, ...]:
+    """The active villages a scope may read as (id, name), by township and name: a list page's
+    village filter. A county's 500 villages were a sixth of its list pages' time (bench/dashboard.py),
+    so each scope's list is kept per process and read again only when the scope's villages have
+    changed: their number or their latest change (any write to a village sets its updated_at)."""
+    marker = tuple(db.session.execute(sa.select(sa.func.count(), sa.func.max(Village.updated_at))
+                                      .where(scope.clause(Village))).one())
+    kept: dict[tuple, tuple[VillageChoice, ...]] = current_app.extensions.setdefault("village_choices", {})
+    key = (scope, *marker)
+    choices = kept.get(key)
+    if choices is None:
+        choices = tuple(VillageChoice(*row) for row in db.session.execute(
+            sa.select(Village.id, Village.name).where(scope.clause(Village), Village.active.is_(True))
+            .order_by(Village.township_id, Village.name)))
+        if len(kept) >= KEPT_CHOICE_LISTS:
+            kept.clear()
+        kept[key] = choices
+    return choices
 
 
 def visible_units(scope: Scope, *, active_only: bool = True) -> list[Unit]:
