@@ -162,7 +162,8 @@ def inspection_post(body: AdHocIn):
     with committing():
         inspection, made = adhoc.inspection_request_once(
             scope=current_scope(), actor=current_user, client_id=body.client_id, target_kind=body.target_kind,
-            target_id=body.target_id, template_code=body.template_code, planned_on=body.planned_date,
+            target_id=body.target_id, template_code=body.template_code, template_id=body.template_id,
+            planned_on=body.planned_date,
             due_on=body.due_date, inspector_ids=body.inspector_ids, now=now_utc())
     out = InspectionOut(id=inspection.id, client_id=inspection.client_id, status=inspection.status,
                         target_kind=inspection.target_kind, target_id=inspection.target_id,

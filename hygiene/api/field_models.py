@@ -191,9 +191,11 @@ class AdHocIn(BodyModel):
     client_id: CLIENT_ID
     target_kind: Literal["village", "unit", "household"]
     target_id: ID
-    template_code: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_-]+$",
-                               description="The checklist's code: template_code of GET /plans or "
-                                           "GET /checklist-versions/{version_id}")
+    template_id: ID | None = Field(None, description="The checklist: template_id of GET /plans or "
+                                                    "GET /checklist-versions/{version_id}; or name it by template_code")
+    template_code: str | None = Field(None, min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_-]+$",
+                                      description="The checklist's code (template_code of the same), instead of "
+                                                  "template_id; a checklist made in the builder may have none")
     planned_date: Annotated[date, Field(strict=False)]
     due_date: Annotated[date | None, Field(strict=False)] = Field(
         None, description="Left out: a week after the planned date")

@@ -51,7 +51,7 @@ class PlanOut(BaseModel):
     township_id: int
     name: str
     template_id: int
-    template_code: str | None = Field(description="The checklist's code, as POST /inspections asks for it (null: a checklist made in the builder without one)")
+    template_code: str | None = Field(description="The checklist's code (null: a checklist made in the builder without one); POST /inspections takes template_id or this")
     template_name: str
     target_mode: str = Field(description="list (the targets named), all (every target of the checklist's "
                                          "kind), category (every unit of one category), sample (a random "
@@ -152,7 +152,7 @@ class Band(BaseModel):
 class ChecklistVersionOut(BaseModel):
     id: int
     template_id: int
-    template_code: str | None = Field(description="The checklist's code, as POST /inspections asks for it (null: a checklist made in the builder without one)")
+    template_code: str | None = Field(description="The checklist's code (null: a checklist made in the builder without one); POST /inspections takes template_id or this")
     number: int
     name: str
     applies_to: str = Field(description="village, unit, household or cleaner")

@@ -144,15 +144,19 @@ DAYS_TO_COMPLETE = 7  # an ad hoc inspection asked for without a due date is due
 
 
 def inspection_request_once(*, scope: Scope, actor: User, client_id: str, target_kind: str, target_id: int,
-                            template_code: str, planned_on: date, due_on: date | None,
+                            template_code: str | None = None, template_id: int | None = None,
+                            planned_on: date, due_on: date | None,
                             inspector_ids: list[int] | None, now: datetime) -> tuple[Inspection, bool]:
     """The office's ad hoc request from another system, made once by the client's id: a resend
-    finds the inspection the first made. Returns (inspection, made now)."""
+    finds the inspection the first made. The checklist is named by its id or by its code (a
+    checklist made in the builder may have no code). Returns (inspection, made now)."""
     from hygiene.core.once import create_once
-    from hygiene.errors import NotFound
+    from hygiene.errors import InvalidFields, NotFound
 
     if not scope.is_admin:
         raise Forbidden(_("Only the hygiene office asks for an inspection."))
+    if (template_code is None) == (template_id is None):
+        raise InvalidFields({"template_id": _("Name the checklist by its id or by its code: one of the two.")})
     model: Any = TARGETS.get(target_kind)
     target = db.session.scalar(sa.select(model).where(model.id == target_id, scope.clause(model))) \
         if model is not None else None
@@ -163,10 +167,13 @@ def inspection_request_once(*, scope: Scope, actor: User, client_id: str, target
     village_id = target.id if isinstance(target, Village) else target.village_id
     db.session.execute(sa.update(Village).where(Village.id == village_id).values(updated_at=Village.updated_at)
                        .execution_options(synchronize_session=False))
-    template = db.session.scalar(sa.select(ChecklistTemplate).where(
-        ChecklistTemplate.code == template_code, ChecklistTemplate.active.is_(True)))
+    named = ChecklistTemplate.id == template_id if template_id is not None else ChecklistTemplate.code == template_code
+    template = db.session.scalar(sa.select(ChecklistTemplate).where(named, ChecklistTemplate.active.is_(True)))
     if template is None or (template.township_id is not None and not scope.covers_township(template.township_id)):
-        raise NotFound(_("No checklist has this code."), field="template_code")  # as a target that is not there: 404
+        # as a target that is not there: 404, whether it is another township's or none at all
+        if template_id is not None:
+            raise NotFound(_("No checklist has this id."), field="template_id")
+        raise NotFound(_("No checklist has this code."), field="template_code")
 
     def add() -> Inspection:
         inspection = inspection_request(

@@ -409,6 +409,36 @@ def test_only_the_office_of_the_township_asks_for_an_inspection(app, client, wor
     assert count(app, Inspection) == before
 
 
+def test_a_checklist_made_in_the_builder_without_a_code_is_asked_for_by_its_id(app, client, world, sheet):
+    with app.app_context():
+        built = template_save(scope=Scope(Role.ADMIN, township_id=world.ta), actor_id=None,
+                              spec=simple_spec(code="", name="自建检查表"))
+        template_id, version_id = built.template_id, built.id
+        theirs = template_save(scope=Scope(Role.ADMIN, township_id=world.tb), actor_id=None,
+                               spec=simple_spec(code="", name="乙镇自建表")).template_id
+        db.session.commit()
+    office = bearer(token_for(app, world.user_admin_a))
+    listed = client.get(f"/api/v1/checklist-versions/{version_id}", headers=office).get_json()
+    assert listed["template_code"] is None and listed["template_id"] == template_id
+    data = adhoc(world, template_code=None, template_id=template_id)
+    made = client.post("/api/v1/inspections", json=data, headers=office)
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["version_id"] == version_id
+    assert client.post("/api/v1/inspections", json=data, headers=office).status_code == 200   # once by its client id
+    before = count(app, Inspection)
+    both = client.post("/api/v1/inspections", json=adhoc(world, template_id=template_id), headers=office)
+    neither = client.post("/api/v1/inspections", json=adhoc(world, template_code=None), headers=office)
+    for refused in (both, neither):
+        assert refused.status_code == 422
+        error = refused.get_json()["error"]
+        assert error["fields"]["template_id"]["zh_CN"] == "请用检查表的编号或代码指明检查表，二者选其一。", error
+    other = client.post("/api/v1/inspections", json=adhoc(world, template_code=None, template_id=theirs), headers=office)
+    assert other.status_code == 404 and other.get_json()["error"]["message"]["en"] == "No checklist has this id."
+    huge = client.post("/api/v1/inspections", json=adhoc(world, template_code=None, template_id=10**20), headers=office)
+    assert huge.status_code == 422
+    assert count(app, Inspection) == before
+
+
 def test_twin_ad_hoc_requests_at_the_same_moment_make_one_inspection(app, live, world, sheet):
     office = bearer(token_for(app, world.user_admin_a))
     data = adhoc(world)
