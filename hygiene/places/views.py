@@ -35,7 +35,11 @@ def village_options(villages, selected: int | None) -> Markup:
             kept.clear()
         kept[rows] = options
     if selected is not None:
-        options = options.replace(f'<option value="{selected}">', f'<option value="{selected}" selected>', 1)
+        marked = options.replace(f'<option value="{selected}">', f'<option value="{selected}" selected>', 1)
+        if marked == options:   # a deactivated village's id, or none at all: say the filter is on
+            marked = (f'<option value="{escape(selected)}" selected>'
+                      f'{escape(_("A village not in this list (no. %(id)s)", id=selected))}</option>') + options
+        options = marked
     return Markup(options)
 
 

@@ -36,3 +36,19 @@ def test_a_renamed_or_added_village_shows_at_once_and_names_are_escaped(app, cli
     # the order of Chinese names is the database's collation: compare what is offered
     assert sorted(n for _v, _s, n in _options(html)) == sorted(["甲&lt;一&gt;村", "甲三村", "甲二村"])
     assert [n for _v, _s, n in _options(login("admin_b").get("/inspections/").text)] == ["乙一村"]
+
+
+def test_a_filter_on_a_village_the_list_does_not_offer_says_so(app, client, login, world):
+    """A deactivated village's id, or an id of none the scope reads: the list is filtered by it (its
+    old records, or nothing), and the filter says which, rather than "all villages"."""
+    with app.app_context():
+        db.session.get(Village, world.a2).active = False
+        db.session.commit()
+    client = login("admin_a")
+    for village_id in (world.a2, world.b1, 99999):
+        html = client.get(f"/orders/?village_id={village_id}").text
+        select = html.split('name="village_id"', 1)[1].split("</select>", 1)[0]
+        assert f'<option value="{village_id}" selected>列表外的村/社区（编号{village_id}）</option>' in select
+        assert select.count("selected") == 1
+    english = client.get("/orders/?village_id=99999&lang=en").text
+    assert "A village not in this list (no. 99999)" in english
