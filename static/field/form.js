@@ -49,7 +49,8 @@
         return;
       }
       drawn = sig;
-      var focus = document.activeElement && document.activeElement.name, at = window.scrollY;
+      var active = document.activeElement, focus = active && box.contains(active) && active.name, at = window.scrollY;
+      var typing = typedNow(box, active), caret = caretOf(active);
       box.textContent = "";
       box.appendChild(head(r));
       var problems = {};
@@ -66,7 +67,14 @@
         });
       });
       box.appendChild(foot(r, waiting.byInspection[id] || 0));
-      if (focus) { var again = box.querySelector("[name='" + focus + "']"); if (again && again.type !== "radio") again.focus(); }
+      Object.keys(typing).forEach(function (name) {
+        var field = box.querySelector("[name='" + name + "']");
+        if (field && !field.disabled) field.value = typing[name];
+      });
+      if (focus) {
+        var again = box.querySelector("[name='" + focus + "']");
+        if (again && again.type !== "radio") { again.focus(); caretTo(again, caret); }
+      }
       window.scrollTo(0, at);
     });
   }
@@ -203,10 +211,31 @@
     }).then(function () { A().changed(); });
   }
 
-  var timers = {};
+  // A redraw (a send came back, a refusal, a conflict) builds the form again from what is kept;
+  // what is being typed is not kept yet (a note waits TYPING_MS, a grade its change): the field in
+  // use and every note whose save still waits keep what was typed, the caret where it was.
+  function typedNow(box, active) {
+    var typing = {};
+    Array.prototype.forEach.call(box.querySelectorAll("textarea[name], input[name]"), function (field) {
+      if (field.type === "radio" || field.type === "checkbox" || field.type === "file") return;
+      var itemId = field.name.split("_").pop();
+      if (field === active || field.tagName === "TEXTAREA" && timers[itemId]) typing[field.name] = field.value;
+    });
+    return typing;
+  }
+  function caretOf(field) {
+    try { return field && field.selectionStart !== null ? [field.selectionStart, field.selectionEnd] : null; }
+    catch (e) { return null; }  // number inputs have no caret to ask for
+  }
+  function caretTo(field, caret) {
+    if (!caret) return;
+    try { field.setSelectionRange(caret[0], caret[1]); } catch (e) { /* a number input: none */ }
+  }
+
+  var TYPING_MS = 700, timers = {};
   function typed(id, itemId, box) {
     clearTimeout(timers[itemId]);
-    timers[itemId] = setTimeout(function () { save(id, itemId, box); }, 700);
+    timers[itemId] = setTimeout(function () { delete timers[itemId]; save(id, itemId, box); }, TYPING_MS);
   }
 
   function settle(id, itemId, takeServer) {

@@ -123,3 +123,31 @@ def test_a_submission_the_server_would_refuse_is_stopped_on_the_phone_with_its_w
     page.locator("#submit").click()
     page.locator("#submit-confirm").click()
     expect(page.locator("#state")).to_have_text("已提交，网络恢复后自动上传。")
+
+
+def test_a_redraw_while_typing_keeps_what_is_typed_and_the_caret(page, sign_in, db_query, shot):
+    """The form is drawn again when a send comes back or a refusal arrives; a note being typed (its
+    save waits a moment) and the field in use keep what was typed, the caret where it was. (Once it
+    did not: typing went on after the stored text, a NUL kept in front of it.)"""
+    inspection_id = _open_offline(page, sign_in, db_query, "离线采集：边写边刷新")
+    items = page.locator("fieldset.item")
+    first, second = items.nth(0), items.nth(1)
+    first.locator("label.choice-pass").click()
+    note = first.locator("textarea")
+    note.click()
+    page.keyboard.type("墙面有霉")
+    # a redraw from outside before the note's save: as a refusal of another item arriving would
+    page.evaluate("""([id, itemId]) => FieldApp.store().update("inspections", id, r => {
+        r.local.problems = [{item_id: itemId, message: "测试重绘"}]; return r; })
+        .then(() => FieldForm.draw(id, {byInspection: {}}))""",
+                  [inspection_id, int(second.get_attribute("data-item"))])
+    expect(second.locator(".item-problem")).to_have_text("测试重绘")
+    expect(note).to_have_value("墙面有霉")
+    expect(note).to_be_focused()
+    page.keyboard.type("斑")   # goes on where the caret was
+    note.blur()
+    expect(note).to_have_value("墙面有霉斑")
+    shot("typed-through-a-redraw")
+    page.context.set_offline(False)
+    expect(page.locator("#badge")).to_have_attribute("data-count", "0", timeout=30_000)
+    assert db_query(_stored(inspection_id))[int(first.get_attribute("data-item"))] == ("pass", None, "墙面有霉斑")
