@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.e2e.test_offline_field import _assigned_inspection, _controlled, camera_jpeg
+from tests.e2e.test_offline_field import _assigned_inspection, _open_app, camera_jpeg
 
 
 @pytest.fixture
@@ -29,10 +29,7 @@ def _stored(inspection_id: int):
 
 def test_a_refused_answer_shows_the_servers_message_and_the_others_go_up(page, sign_in, db_query, shot):
     inspection_id = db_query(_assigned_inspection("离线采集：被拒答案"))
-    sign_in("inspector")
-    page.goto("/field/")
-    _controlled(page)
-    page.get_by_role("button", name="同步离线任务").click()
+    _open_app(page, sign_in)
     page.locator(f'a.task[data-id="{inspection_id}"]').click()
     items = page.locator("fieldset.item")
     licence, manager, veto, _deduction, hall = (items.nth(i) for i in range(5))
@@ -78,10 +75,7 @@ def test_a_refused_answer_shows_the_servers_message_and_the_others_go_up(page, s
 
 def _open_offline(page, sign_in, db_query, label: str) -> int:
     inspection_id = db_query(_assigned_inspection(label))
-    sign_in("inspector")
-    page.goto("/field/")
-    _controlled(page)
-    page.get_by_role("button", name="同步离线任务").click()
+    _open_app(page, sign_in)
     page.context.set_offline(True)
     page.locator(f'a.task[data-id="{inspection_id}"]').click()
     expect(page.locator("fieldset.item").first).to_be_visible()  # drawn: the items can be counted

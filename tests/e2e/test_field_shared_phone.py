@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_offline_field import _answer_of, _assigned_inspection, _controlled
+from tests.e2e.test_offline_field import _answer_of, _assigned_inspection, _open_app
 
 LOCKED = "已退出登录：请联网并登录后继续"
 
@@ -25,10 +25,7 @@ def _sign_out(page, submit) -> None:
 def test_a_signed_out_inspectors_field_data_is_locked_for_the_next_user_and_sent_when_they_return(
         page, sign_in, submit, db_query, shot):
     inspection_id = db_query(_assigned_inspection("共用手机：东山饭店"))
-    sign_in("inspector")
-    page.goto("/field/")
-    _controlled(page)
-    page.get_by_role("button", name="同步离线任务").click()
+    _open_app(page, sign_in)
     task = page.locator(f'a.task[data-id="{inspection_id}"]')
     expect(task).to_be_visible()
 
@@ -74,10 +71,7 @@ def test_a_signed_out_inspectors_field_data_is_locked_for_the_next_user_and_sent
 def test_another_inspector_sees_an_empty_app_and_how_many_items_of_someone_else_wait(
         page, sign_in, submit, db_query, shot):
     inspection_id = db_query(_assigned_inspection("共用手机：他人待传"))
-    sign_in("inspector")
-    page.goto("/field/")
-    _controlled(page)
-    page.get_by_role("button", name="同步离线任务").click()
+    _open_app(page, sign_in)
     task = page.locator(f'a.task[data-id="{inspection_id}"]')
     page.route("**/api/v1/inspections/**", lambda route: route.fulfill(status=503, body="busy"))
     task.click()
